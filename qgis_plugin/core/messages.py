@@ -1,0 +1,197 @@
+"""Every user-facing string of the core, in German and English.
+
+The atlas's users work in German, so German is the default; English exists for the county's
+external partners and for developers. All strings live here (and nowhere else in the core) so a
+translator finds them in one place and the GUI, the CLI and the error messages always agree.
+The language is one module-level setting because the core serves one user at a time.
+"""
+
+from __future__ import annotations
+
+SUPPORTED_LANGUAGES = ("de", "en")
+
+_language = "de"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "de": {
+        # errors
+        "error.generic": "Fehler bei der Kommunikation mit dem Familienatlas-Server.",
+        "error.connection_failed": "Der Server ist nicht erreichbar ({reason}).",
+        "error.connection_failed_plain": "Der Server ist nicht erreichbar.",
+        "error.timeout": "Der Server hat nicht rechtzeitig geantwortet.",
+        "error.ssl": "Die sichere Verbindung (HTTPS) zum Server ist fehlgeschlagen ({reason}).",
+        "error.server_unavailable": "Der Server ist vorübergehend nicht verfügbar (HTTP {status}).",
+        "error.server_error": "Interner Fehler auf dem Server (HTTP {status}).",
+        "error.unexpected_response": "Unerwartete Antwort vom Server (HTTP {status}).",
+        "error.authentication_failed": "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch.",
+        "error.too_many_attempts": "Zu viele fehlgeschlagene Anmeldeversuche. Bitte später erneut versuchen.",
+        "error.not_logged_in": "Nicht angemeldet.",
+        "error.session_expired": "Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
+        "error.forbidden": "Keine Berechtigung für diese Aktion.",
+        "error.not_found": "Nicht gefunden.",
+        "error.conflict": "Konflikt mit dem Stand auf dem Server.",
+        "error.invalid_data": "Die Daten sind ungültig.",
+        "error.server_version_mismatch": (
+            "Die Server-Version passt nicht zu diesem Plugin (Server-API-Version {server}, "
+            "unterstützt: {supported}). Bitte Plugin oder Server aktualisieren."
+        ),
+        "error.schema_outdated": (
+            "Die Arbeitskopie ist veraltet: das Schema der Ebene „{layer}“ hat sich auf dem Server "
+            "geändert. Bitte eine neue Arbeitskopie auschecken."
+        ),
+        "error.push_rejected": "Der Server hat die Änderungen nicht übernommen (HTTP {status}).",
+        "error.cancelled": "Abgebrochen.",
+        "error.no_working_copy": "Im Ordner {folder} liegt keine Arbeitskopie.",
+        "error.unknown_layer": "Die Ebene „{layer}“ gibt es auf dem Server nicht.",
+        "error.layer_not_checked_out": "Die Ebene „{layer}“ ist nicht ausgecheckt.",
+        "error.local_changes_exist": (
+            "Die Ebene „{layer}“ enthält noch nicht übertragene Änderungen; "
+            "eine neue Arbeitskopie würde sie überschreiben."
+        ),
+        "error.invalid_geometry": "Ungültige Geometrie: {reason}",
+        # sync progress
+        "progress.layers": "Ebenenbeschreibung wird geladen …",
+        "progress.checkout_layer": "Ebene „{layer}“: {count} Objekte empfangen",
+        "progress.push": "Ebene „{layer}“: {count} Änderungen werden gesendet …",
+        "progress.retry_outbox": "Ebene „{layer}“: unterbrochene Übertragung wird wiederholt …",
+        "progress.pull": "Ebene „{layer}“: {count} Änderungen vom Server empfangen",
+        "progress.done": "Fertig.",
+        # refusals recorded per feature
+        "refusal.invalid_field": "Feld „{field}“: {message}",
+        "refusal.deleted_on_server": "Das Objekt wurde auf dem Server gelöscht.",
+        # CLI
+        "cli.description": "Familienatlas: Arbeitskopie auschecken und mit dem Server abgleichen.",
+        "cli.help.checkout": "Neue Arbeitskopie vom Server holen",
+        "cli.help.status": "Lokale Änderungen anzeigen",
+        "cli.help.sync": "Lokale Änderungen senden und neue Daten empfangen",
+        "cli.help.server": "Adresse des Servers, z. B. https://atlas.example",
+        "cli.help.user": "Benutzername",
+        "cli.help.folder": "Ordner der Arbeitskopie",
+        "cli.help.layers": "Nur diese Ebenen (Standard: alle)",
+        "cli.help.prefer": "Konflikte im selben Feld automatisch zugunsten von mine|theirs lösen",
+        "cli.help.lang": "Sprache der Ausgabe (de|en)",
+        "cli.help.insecure": "HTTPS-Zertifikat nicht prüfen (nur zum Testen)",
+        "cli.help.ca_bundle": "Datei mit vertrauenswürdigen CA-Zertifikaten",
+        "cli.help.force": "Vorhandene Arbeitskopie ersetzen, auch wenn sie Änderungen enthält",
+        "cli.password_prompt": "Passwort für {user}@{server}: ",
+        "cli.checkout_done": "Arbeitskopie {path} ausgecheckt: {count} Objekte.",
+        "cli.layer_line": "  {layer}: {count} Objekte",
+        "cli.status_header": "Arbeitskopie {path} (Server {server}, Benutzer {user})",
+        "cli.status_layer": "Ebene „{layer}“: {inserts} neu, {updates} geändert, {deletes} gelöscht",
+        "cli.status_change": "    {op:<7} {uuid} {detail}",
+        "cli.status_outbox": "    unterbrochene Übertragung mit {count} Änderungen wartet auf Wiederholung",
+        "cli.status_rejected": "    abgelehnt: {uuid} [{code}] {message}",
+        "cli.status_clean": "Keine lokalen Änderungen.",
+        "cli.sync_done": (
+            "Abgleich fertig: {sent} gesendet, {accepted} angenommen, {received} empfangen, "
+            "{merged} Konflikte automatisch zusammengeführt."
+        ),
+        "cli.unresolved": "Nicht gelöster Konflikt: {uuid} Feld „{field}“ (lokal: {mine!r}, Server: {theirs!r})",
+        "cli.refused": "Abgelehnt: {uuid} [{code}] {message}",
+        "cli.error": "Fehler: {message}",
+        "op.insert": "neu",
+        "op.update": "geändert",
+        "op.delete": "gelöscht",
+    },
+    "en": {
+        "error.generic": "Error while talking to the Familienatlas server.",
+        "error.connection_failed": "The server cannot be reached ({reason}).",
+        "error.connection_failed_plain": "The server cannot be reached.",
+        "error.timeout": "The server did not answer in time.",
+        "error.ssl": "The secure connection (HTTPS) to the server failed ({reason}).",
+        "error.server_unavailable": "The server is temporarily unavailable (HTTP {status}).",
+        "error.server_error": "Internal server error (HTTP {status}).",
+        "error.unexpected_response": "Unexpected answer from the server (HTTP {status}).",
+        "error.authentication_failed": "Login failed: wrong user name or password.",
+        "error.too_many_attempts": "Too many failed login attempts. Please try again later.",
+        "error.not_logged_in": "Not logged in.",
+        "error.session_expired": "The session has expired. Please log in again.",
+        "error.forbidden": "You are not allowed to do this.",
+        "error.not_found": "Not found.",
+        "error.conflict": "Conflict with the state on the server.",
+        "error.invalid_data": "The data is invalid.",
+        "error.server_version_mismatch": (
+            "The server version does not match this plugin (server API version {server}, "
+            "supported: {supported}). Please update the plugin or the server."
+        ),
+        "error.schema_outdated": (
+            "The working copy is outdated: the schema of layer '{layer}' has changed on the server. "
+            "Please check out a new working copy."
+        ),
+        "error.push_rejected": "The server did not accept the changes (HTTP {status}).",
+        "error.cancelled": "Cancelled.",
+        "error.no_working_copy": "There is no working copy in folder {folder}.",
+        "error.unknown_layer": "The server has no layer '{layer}'.",
+        "error.layer_not_checked_out": "Layer '{layer}' is not checked out.",
+        "error.local_changes_exist": (
+            "Layer '{layer}' holds changes not yet sent; a new working copy would overwrite them."
+        ),
+        "error.invalid_geometry": "Invalid geometry: {reason}",
+        "progress.layers": "Loading layer descriptions …",
+        "progress.checkout_layer": "Layer '{layer}': {count} features received",
+        "progress.push": "Layer '{layer}': sending {count} changes …",
+        "progress.retry_outbox": "Layer '{layer}': retrying an interrupted upload …",
+        "progress.pull": "Layer '{layer}': {count} changes received from the server",
+        "progress.done": "Done.",
+        "refusal.invalid_field": "Field '{field}': {message}",
+        "refusal.deleted_on_server": "The feature was deleted on the server.",
+        "cli.description": "Familienatlas: check out a working copy and synchronise it with the server.",
+        "cli.help.checkout": "Fetch a new working copy from the server",
+        "cli.help.status": "Show local changes",
+        "cli.help.sync": "Send local changes and receive new data",
+        "cli.help.server": "Address of the server, e.g. https://atlas.example",
+        "cli.help.user": "User name",
+        "cli.help.folder": "Folder of the working copy",
+        "cli.help.layers": "Only these layers (default: all)",
+        "cli.help.prefer": "Resolve same-field conflicts automatically in favour of mine|theirs",
+        "cli.help.lang": "Output language (de|en)",
+        "cli.help.insecure": "Do not verify the HTTPS certificate (testing only)",
+        "cli.help.ca_bundle": "File with trusted CA certificates",
+        "cli.help.force": "Replace an existing working copy even if it holds changes",
+        "cli.password_prompt": "Password for {user}@{server}: ",
+        "cli.checkout_done": "Checked out working copy {path}: {count} features.",
+        "cli.layer_line": "  {layer}: {count} features",
+        "cli.status_header": "Working copy {path} (server {server}, user {user})",
+        "cli.status_layer": "Layer '{layer}': {inserts} new, {updates} changed, {deletes} deleted",
+        "cli.status_change": "    {op:<7} {uuid} {detail}",
+        "cli.status_outbox": "    an interrupted upload of {count} changes is waiting to be retried",
+        "cli.status_rejected": "    refused: {uuid} [{code}] {message}",
+        "cli.status_clean": "No local changes.",
+        "cli.sync_done": (
+            "Sync finished: {sent} sent, {accepted} accepted, {received} received, "
+            "{merged} conflicts merged automatically."
+        ),
+        "cli.unresolved": "Unresolved conflict: {uuid} field '{field}' (local: {mine!r}, server: {theirs!r})",
+        "cli.refused": "Refused: {uuid} [{code}] {message}",
+        "cli.error": "Error: {message}",
+        "op.insert": "new",
+        "op.update": "changed",
+        "op.delete": "deleted",
+    },
+}
+
+
+def set_language(language: str) -> None:
+    """Choose the language of all messages (and of the server's ``detail`` via Accept-Language)."""
+    global _language
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; use one of {SUPPORTED_LANGUAGES}")
+    _language = language
+
+
+def get_language() -> str:
+    """The language chosen with :func:`set_language` (``"de"`` unless changed)."""
+    return _language
+
+
+def tr(key: str, **values: object) -> str:
+    """The message ``key`` in the current language, with ``values`` filled in.
+
+    Falls back to German and finally to the key itself, so a missing translation shows up as
+    readable text instead of crashing an error handler.
+    """
+    template = MESSAGES[_language].get(key) or MESSAGES["de"].get(key) or key
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template

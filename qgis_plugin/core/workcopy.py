@@ -1,0 +1,820 @@
+"""The local working copy: one GeoPackage per server connection, written with ``sqlite3`` alone.
+
+QGIS and GDAL open the file as an ordinary GeoPackage; people edit it with whatever they like
+(QGIS forms, the field calculator, another program). That is why change detection does not hook
+into QGIS's edit buffer but compares every row with ``fa_base``, the state last received from the
+server: whatever wrote the file, the difference is the local change.
+
+Bookkeeping lives in tables prefixed ``fa_``, which are not registered in ``gpkg_contents``:
+
+- ``fa_meta``: server url, user name, the layer schemas (with their versions), a cursor per layer
+- ``fa_base``: per layer and uuid the revision, properties and geometry last seen on the server
+- ``fa_outbox``: a push that has been (or is about to be) sent, with its idempotency key, so an
+  interrupted push is retried with the same key and never applied twice
+- ``fa_rejected``: the server's last refusal per feature, so the GUI can mark it
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from . import wkb
+from .errors import AtlasError
+from .messages import tr
+
+GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
+GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
+DEFAULT_SRS_ID = 25832
+FILE_NAME = "familienatlas.gpkg"
+
+GEOMETRY_COLUMN = "geom"
+STATE_COLUMNS = ("fa_revision", "fa_state", "fa_reason")
+RESERVED_COLUMNS = frozenset({"fid", "uuid", GEOMETRY_COLUMN, *STATE_COLUMNS})
+
+#: Server field type -> GeoPackage column type (GPKG stores BOOLEAN as 0/1, DATE as ISO text).
+FIELD_TYPES: dict[str, str] = {
+    "string": "TEXT",
+    "text": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+}
+
+LOCAL_STATE = "local"
+
+WKT_ETRS89_UTM32N = (
+    'PROJCS["ETRS89 / UTM zone 32N",GEOGCS["ETRS89",DATUM["European_Terrestrial_Reference_System_1989",'
+    'SPHEROID["GRS 1980",6378137,298.257222101,AUTHORITY["EPSG","7019"]],AUTHORITY["EPSG","6258"]],'
+    'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,'
+    'AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4258"]],PROJECTION["Transverse_Mercator"],'
+    'PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",9],PARAMETER["scale_factor",0.9996],'
+    'PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],'
+    'AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","25832"]]'
+)
+WKT_WGS84 = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
+    'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],'
+    'UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],'
+    'AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+
+_SPATIAL_REF_SYS = [
+    ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+    ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+    ("WGS 84 geodetic", 4326, "EPSG", 4326, WKT_WGS84, "longitude/latitude coordinates in decimal degrees"),
+    ("ETRS89 / UTM zone 32N", 25832, "EPSG", 25832, WKT_ETRS89_UTM32N, "ETRS89 / UTM zone 32N"),
+]
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+Op = Literal["insert", "update", "delete"]
+
+
+# ---------------------------------------------------------------------- data classes
+
+
+@dataclass
+class Change:
+    """One local change of one feature, in the shape the push endpoint wants.
+
+    ``properties`` is always the full set (the server wants it so for insert and update);
+    ``changed_fields`` names what differs from the base, for display and for the merge.
+    """
+
+    op: Op
+    uuid: str
+    base_revision: int | None
+    properties: dict[str, Any] | None = None
+    geometry: dict[str, Any] | None = None
+    changed_fields: list[str] = field(default_factory=list)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The change as one element of a push's ``changes`` list."""
+        out: dict[str, Any] = {"op": self.op, "id": self.uuid}
+        if self.op != "insert":
+            out["base_revision"] = self.base_revision
+        if self.op != "delete":
+            properties = dict(self.properties or {})
+            if properties.get("owner") is None:
+                properties.pop("owner", None)  # editors may omit it: the server fills in their municipality
+            out["properties"] = properties
+            out["geometry"] = self.geometry
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "uuid": self.uuid, "base_revision": self.base_revision,
+                "properties": self.properties, "geometry": self.geometry,
+                "changed_fields": list(self.changed_fields)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Change:
+        return cls(op=data["op"], uuid=data["uuid"], base_revision=data.get("base_revision"),
+                   properties=data.get("properties"), geometry=data.get("geometry"),
+                   changed_fields=list(data.get("changed_fields") or []))
+
+
+@dataclass
+class FeatureState:
+    """A feature's values as the working copy holds them (a layer row or its base)."""
+
+    uuid: str
+    revision: int | None
+    properties: dict[str, Any]
+    geometry: dict[str, Any] | None
+    state: str | None = None
+    reason: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        """Properties plus geometry under the key ``"geometry"``: the merge's view of a feature."""
+        return {**self.properties, "geometry": self.geometry}
+
+
+@dataclass
+class Outbox:
+    """A push that was written down before it was sent."""
+
+    layer: str
+    idempotency_key: str
+    schema_version: int
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    uuid: str
+    code: str
+    message: str
+
+
+# ---------------------------------------------------------------------- value normalisation
+
+
+def normalise_value(field_type: str, value: Any) -> Any:
+    """The canonical JSON value of one property, so equal values compare equal.
+
+    QGIS, GDAL and the server each have their own habits (0/1 or true/false for booleans, 3 or 3.0
+    for numbers, '' or NULL for an emptied text field); rewriting the same value in any of these
+    spellings must not count as a change. Values that do not fit the type are passed through for
+    the server to judge.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bytes, memoryview)):
+        value = bytes(value).decode("utf-8", errors="replace")
+    if field_type in ("string", "text"):
+        text = value if isinstance(value, str) else _to_text(value)
+        return text if text != "" else None
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped == "":
+            return None
+        value = stripped
+    if field_type == "integer":
+        try:
+            number = float(value) if isinstance(value, str) else value
+            if isinstance(number, bool):
+                return int(number)
+            if isinstance(number, (int, float)) and math.isfinite(number) and float(number).is_integer():
+                return int(number)
+        except ValueError:
+            pass
+        return value
+    if field_type == "number":
+        try:
+            number = float(value) if not isinstance(value, bool) else float(int(value))
+            return number if math.isfinite(number) else value
+        except (TypeError, ValueError):
+            return value
+    if field_type == "boolean":
+        if isinstance(value, (bool, int, float)):
+            return bool(value)
+        lowered = str(value).lower()
+        if lowered in ("true", "t", "1", "yes", "ja"):
+            return True
+        if lowered in ("false", "f", "0", "no", "nein"):
+            return False
+        return value
+    if field_type == "date":
+        text = str(value)
+        return text[:10] if _DATE_RE.match(text) else text
+    return value
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_sqlite(field_type: str, value: Any) -> Any:
+    """A normalised value as stored in the GeoPackage column."""
+    if value is None:
+        return None
+    if field_type == "boolean" and isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def canonical_uuid(value: Any) -> str | None:
+    """The lowercase hyphenated form of a uuid (QGIS's uuid() adds braces), None if not a uuid."""
+    if value is None:
+        return None
+    try:
+        return str(uuidlib.UUID(str(value).strip()))
+    except ValueError:
+        return None
+
+
+def quote(identifier: str) -> str:
+    """An SQL identifier in double quotes; layer and field names come from the server."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------------- SQL fallbacks
+
+
+def _blob_or_none(value: Any) -> bytes | None:
+    return bytes(value) if isinstance(value, (bytes, memoryview)) else None
+
+
+def _st_is_empty(value: Any) -> int | None:
+    blob = _blob_or_none(value)
+    if blob is None:
+        return None
+    try:
+        return int(wkb.gpkg_is_empty(blob))
+    except wkb.GeometryError:
+        return None
+
+
+def _envelope_part(index: int) -> Any:
+    def function(value: Any) -> float | None:
+        blob = _blob_or_none(value)
+        if blob is None:
+            return None
+        try:
+            env = wkb.gpkg_envelope(blob)
+        except wkb.GeometryError:
+            return None
+        return env[index] if env is not None else None
+
+    return function
+
+
+def _st_geometry_type(value: Any) -> str | None:
+    blob = _blob_or_none(value)
+    if blob is None:
+        return None
+    try:
+        geometry = wkb.gpkg_to_geojson(blob)
+    except wkb.GeometryError:
+        return None
+    return geometry["type"].upper() if geometry else None
+
+
+def _st_srid(value: Any) -> int | None:
+    blob = _blob_or_none(value)
+    if blob is None:
+        return None
+    try:
+        return wkb.gpkg_srs_id(blob)
+    except wkb.GeometryError:
+        return None
+
+
+def _gpkg_is_assignable(expected: Any, actual: Any) -> int:
+    if expected is None or actual is None:
+        return 0
+    expected, actual = str(expected).upper(), str(actual).upper()
+    if expected in ("GEOMETRY", actual):
+        return 1
+    return int(expected == "MULTI" + actual or (expected == "GEOMETRYCOLLECTION" and actual.startswith("MULTI")))
+
+
+def register_sql_functions(connection: sqlite3.Connection) -> None:
+    """Python stand-ins for the SQL functions GeoPackage triggers call.
+
+    QGIS (through GDAL) may add an R-tree spatial index to a layer; its triggers call ST_IsEmpty,
+    ST_MinX, ... which plain sqlite3 does not have, so every write would fail with "no such
+    function". Registering them always is harmless and keeps writes working whoever added triggers.
+    """
+    connection.create_function("ST_IsEmpty", 1, _st_is_empty, deterministic=True)
+    for index, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
+        connection.create_function(name, 1, _envelope_part(index), deterministic=True)
+    connection.create_function("ST_GeometryType", 1, _st_geometry_type, deterministic=True)
+    connection.create_function("ST_SRID", 1, _st_srid, deterministic=True)
+    connection.create_function("GPKG_IsAssignable", 2, _gpkg_is_assignable, deterministic=True)
+
+
+# ---------------------------------------------------------------------- the working copy
+
+
+class WorkingCopy:
+    """One GeoPackage file holding the checked-out layers of one server connection."""
+
+    def __init__(self, path: str | os.PathLike[str], srs_id: int = DEFAULT_SRS_ID) -> None:
+        self.path = Path(path)
+        self.srs_id = srs_id
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: transactions are explicit (see transaction()), so a page of a pull or
+        # the bookkeeping of a push is either fully in the file or not at all.
+        self.connection = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+        self.connection.row_factory = sqlite3.Row
+        register_sql_functions(self.connection)
+        self._depth = 0
+        self._schemas: dict[str, dict[str, Any]] | None = None
+        self._initialise()
+
+    @classmethod
+    def in_folder(cls, folder: str | os.PathLike[str]) -> WorkingCopy:
+        return cls(Path(folder) / FILE_NAME)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> WorkingCopy:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested uses join the outermost one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.connection
+            finally:
+                self._depth -= 1
+            return
+        self.connection.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.connection
+        except BaseException:
+            self._depth = 0
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.connection.execute("COMMIT")
+
+    def _execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        return self.connection.execute(sql, tuple(params))
+
+    # ------------------------------------------------------------------ GeoPackage skeleton
+
+    def _initialise(self) -> None:
+        with self.transaction():
+            self._execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
+            self._execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+            self._execute(
+                "CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, "
+                "srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL, "
+                "organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)"
+            )
+            self.connection.executemany(
+                "INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
+                "organization_coordsys_id, definition, description) VALUES (?, ?, ?, ?, ?, ?)",
+                _SPATIAL_REF_SYS,
+            )
+            self._execute(
+                "CREATE TABLE IF NOT EXISTS gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, "
+                "data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', "
+                "last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
+                "min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, "
+                "CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))"
+            )
+            self._execute(
+                "CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (table_name TEXT NOT NULL, "
+                "column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, "
+                "z TINYINT NOT NULL, m TINYINT NOT NULL, "
+                "CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), "
+                "CONSTRAINT uk_gc_table_name UNIQUE (table_name), "
+                "CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), "
+                "CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))"
+            )
+            self._execute("CREATE TABLE IF NOT EXISTS fa_meta (key TEXT PRIMARY KEY, value TEXT)")
+            self._execute(
+                "CREATE TABLE IF NOT EXISTS fa_base (layer TEXT NOT NULL, uuid TEXT NOT NULL, "
+                "revision INTEGER, properties TEXT NOT NULL, geom BLOB, state TEXT, reason TEXT, "
+                "PRIMARY KEY (layer, uuid))"
+            )
+            self._execute(
+                "CREATE TABLE IF NOT EXISTS fa_outbox (layer TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, "
+                "schema_version INTEGER NOT NULL, changes TEXT NOT NULL, "
+                "created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+            )
+            self._execute(
+                "CREATE TABLE IF NOT EXISTS fa_rejected (layer TEXT NOT NULL, uuid TEXT NOT NULL, "
+                "code TEXT, message TEXT, "
+                "recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
+                "PRIMARY KEY (layer, uuid))"
+            )
+
+    # ------------------------------------------------------------------ meta
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self._execute("SELECT value FROM fa_meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row["value"]) if row is not None else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self._execute("INSERT OR REPLACE INTO fa_meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    @property
+    def server_url(self) -> str | None:
+        return self.get_meta("server_url")
+
+    @server_url.setter
+    def server_url(self, value: str) -> None:
+        self.set_meta("server_url", value)
+
+    @property
+    def username(self) -> str | None:
+        return self.get_meta("username")
+
+    @username.setter
+    def username(self, value: str) -> None:
+        self.set_meta("username", value)
+
+    def cursor(self, layer: str) -> int:
+        """The server sequence number up to which this layer has been pulled."""
+        return int(self.get_meta(f"cursor:{layer}", 0))
+
+    def set_cursor(self, layer: str, cursor: int) -> None:
+        self.set_meta(f"cursor:{layer}", int(cursor))
+
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """The server's schema of each checked-out layer, as it was at checkout."""
+        if self._schemas is None:
+            self._schemas = self.get_meta("layers", {})
+        return dict(self._schemas)
+
+    def schema(self, layer: str) -> dict[str, Any]:
+        try:
+            return self.schemas()[layer]
+        except KeyError:
+            raise AtlasError(tr("error.layer_not_checked_out", layer=layer), "layer_not_checked_out") from None
+
+    def schema_version(self, layer: str) -> int:
+        return int(self.schema(layer).get("schema_version", 1))
+
+    def layer_names(self) -> list[str]:
+        return list(self.schemas())
+
+    def has_layer(self, layer: str) -> bool:
+        return layer in self.schemas()
+
+    def fields(self, layer: str) -> list[tuple[str, str]]:
+        """(name, type) of the layer's server fields, in schema order."""
+        return [(f["name"], f.get("type", "string")) for f in self.schema(layer).get("fields", [])]
+
+    # ------------------------------------------------------------------ layers
+
+    def create_layer(self, schema: Mapping[str, Any], replace: bool = False) -> None:
+        """Create the table of a server layer and register it as a GeoPackage feature table."""
+        name = schema["name"]
+        geometry_type = _geometry_type(schema.get("geometry_type", "Geometry"))
+        columns = [
+            '"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL',
+            '"uuid" TEXT UNIQUE',
+            f'"{GEOMETRY_COLUMN}" {geometry_type}',
+        ]
+        for spec in schema.get("fields", []):
+            if spec["name"] in RESERVED_COLUMNS or spec["name"].startswith("fa_"):
+                raise ValueError(f"layer {name}: field name {spec['name']!r} collides with a reserved column")
+            columns.append(f"{quote(spec['name'])} {FIELD_TYPES.get(spec.get('type', 'string'), 'TEXT')}")
+        columns += ['"fa_revision" INTEGER', '"fa_state" TEXT', '"fa_reason" TEXT']
+        with self.transaction():
+            if replace:
+                self.drop_layer(name)
+            self._execute(f"CREATE TABLE {quote(name)} ({', '.join(columns)})")
+            self._execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+                "VALUES (?, 'features', ?, ?, ?)",
+                (name, schema.get("title") or name, schema.get("description") or "", self.srs_id),
+            )
+            self._execute(
+                "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
+                "VALUES (?, ?, ?, ?, 0, 0)",
+                (name, GEOMETRY_COLUMN, geometry_type, self.srs_id),
+            )
+            schemas = self.schemas()
+            schemas[name] = dict(schema)
+            self._save_schemas(schemas)
+            self._execute("DELETE FROM fa_meta WHERE key = ?", (f"cursor:{name}",))
+
+    def drop_layer(self, name: str) -> None:
+        """Remove a layer with all its bookkeeping (and any R-tree QGIS or GDAL added)."""
+        with self.transaction():
+            for row in self._execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", (f"rtree_{name}_%",)
+            ).fetchall():
+                self._execute(f"DROP TABLE IF EXISTS {quote(row['name'])}")
+            self._execute(f"DROP TABLE IF EXISTS {quote(name)}")
+            for table in ("gpkg_geometry_columns", "gpkg_contents"):
+                self._execute(f"DELETE FROM {table} WHERE table_name = ?", (name,))
+            for table in ("gpkg_extensions", "gpkg_ogr_contents"):
+                if self._table_exists(table):
+                    self._execute(f"DELETE FROM {table} WHERE table_name = ?", (name,))
+            for table in ("fa_base", "fa_outbox", "fa_rejected"):
+                self._execute(f"DELETE FROM {table} WHERE layer = ?", (name,))
+            self._execute("DELETE FROM fa_meta WHERE key = ?", (f"cursor:{name}",))
+            schemas = self.schemas()
+            if schemas.pop(name, None) is not None:
+                self._save_schemas(schemas)
+
+    def _save_schemas(self, schemas: dict[str, dict[str, Any]]) -> None:
+        self.set_meta("layers", schemas)
+        self._schemas = schemas
+
+    def _table_exists(self, name: str) -> bool:
+        return self._execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone() is not None
+
+    def update_extent(self, layer: str) -> None:
+        """Store the layer's bounding box in gpkg_contents (GDAL reports it as the layer extent)."""
+        boxes = []
+        for row in self._execute(f"SELECT {GEOMETRY_COLUMN} FROM {quote(layer)} WHERE {GEOMETRY_COLUMN} IS NOT NULL"):
+            try:
+                env = wkb.gpkg_envelope(bytes(row[0]))
+            except wkb.GeometryError:
+                continue
+            if env is not None:
+                boxes.append(env)
+        extent = (
+            (min(b[0] for b in boxes), min(b[2] for b in boxes), max(b[1] for b in boxes), max(b[3] for b in boxes))
+            if boxes else (None, None, None, None)
+        )
+        with self.transaction():
+            self._execute(
+                "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
+                "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
+                (*extent, layer),
+            )
+
+    def count(self, layer: str) -> int:
+        return self._execute(f"SELECT count(*) FROM {quote(layer)}").fetchone()[0]
+
+    # ------------------------------------------------------------------ rows and base
+
+    def _geometry_type(self, layer: str) -> str:
+        return _geometry_type(self.schema(layer).get("geometry_type", "Geometry"))
+
+    def _row_state(self, layer: str, row: sqlite3.Row) -> FeatureState:
+        properties = {name: normalise_value(ftype, row[name]) for name, ftype in self.fields(layer)}
+        blob = row[GEOMETRY_COLUMN]
+        geometry = _promote(wkb.gpkg_to_geojson(bytes(blob)), self._geometry_type(layer)) if blob else None
+        return FeatureState(row["uuid"], row["fa_revision"], properties, geometry, row["fa_state"], row["fa_reason"])
+
+    def read_row(self, layer: str, uuid: str) -> FeatureState | None:
+        """The current local state of one feature (None if there is no such row)."""
+        row = self._execute(f"SELECT * FROM {quote(layer)} WHERE uuid = ?", (uuid,)).fetchone()
+        return self._row_state(layer, row) if row is not None else None
+
+    def rows(self, layer: str) -> list[FeatureState]:
+        return [self._row_state(layer, row) for row in self._execute(f"SELECT * FROM {quote(layer)} ORDER BY fid")]
+
+    def write_row(self, layer: str, state: FeatureState) -> None:
+        """Insert or overwrite the row of ``state.uuid`` with the given values and state columns."""
+        fields = self.fields(layer)
+        names = [GEOMETRY_COLUMN] + [name for name, _ in fields] + list(STATE_COLUMNS)
+        values = [wkb.geojson_to_gpkg(state.geometry, self.srs_id)]
+        values += [to_sqlite(ftype, normalise_value(ftype, state.properties.get(name))) for name, ftype in fields]
+        values += [state.revision, state.state, state.reason]
+        with self.transaction():
+            cursor = self._execute(
+                f"UPDATE {quote(layer)} SET {', '.join(quote(n) + ' = ?' for n in names)} WHERE uuid = ?",
+                (*values, state.uuid),
+            )
+            if cursor.rowcount == 0:
+                self._execute(
+                    f"INSERT INTO {quote(layer)} (uuid, {', '.join(map(quote, names))}) "
+                    f"VALUES (?, {', '.join('?' for _ in names)})",
+                    (state.uuid, *values),
+                )
+
+    def set_row_state(self, layer: str, uuid: str, revision: int | None, state: str | None,
+                      reason: str | None) -> None:
+        """Update only the read-only state columns of a row (its values stay as they are)."""
+        with self.transaction():
+            self._execute(
+                f"UPDATE {quote(layer)} SET fa_revision = ?, fa_state = ?, fa_reason = ? WHERE uuid = ?",
+                (revision, state, reason, uuid),
+            )
+
+    def delete_row(self, layer: str, uuid: str) -> None:
+        with self.transaction():
+            self._execute(f"DELETE FROM {quote(layer)} WHERE uuid = ?", (uuid,))
+
+    def read_base(self, layer: str, uuid: str) -> FeatureState | None:
+        """The state of a feature as last received from (or accepted by) the server."""
+        row = self._execute("SELECT * FROM fa_base WHERE layer = ? AND uuid = ?", (layer, uuid)).fetchone()
+        return self._base_state(row) if row is not None else None
+
+    def _base_state(self, row: sqlite3.Row) -> FeatureState:
+        blob = row["geom"]
+        return FeatureState(row["uuid"], row["revision"], json.loads(row["properties"]),
+                            wkb.gpkg_to_geojson(bytes(blob)) if blob is not None else None,
+                            row["state"], row["reason"])
+
+    def write_base(self, layer: str, state: FeatureState) -> None:
+        fields = self.fields(layer)
+        properties = {name: normalise_value(ftype, state.properties.get(name)) for name, ftype in fields}
+        with self.transaction():
+            self._execute(
+                "INSERT OR REPLACE INTO fa_base (layer, uuid, revision, properties, geom, state, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (layer, state.uuid, state.revision, _dumps(properties),
+                 wkb.geojson_to_gpkg(state.geometry, self.srs_id), state.state, state.reason),
+            )
+
+    def delete_base(self, layer: str, uuid: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM fa_base WHERE layer = ? AND uuid = ?", (layer, uuid))
+
+    def server_state(self, layer: str, feature: Mapping[str, Any]) -> FeatureState | None:
+        """A feature in the pull format as a :class:`FeatureState` (None when it is deleted)."""
+        if feature.get("deleted"):
+            return None
+        raw = dict(feature.get("properties") or {})
+        if "owner" not in raw and feature.get("owner") is not None:
+            raw["owner"] = feature["owner"]
+        properties = {name: normalise_value(ftype, raw.get(name)) for name, ftype in self.fields(layer)}
+        review = feature.get("review") or {}
+        return FeatureState(feature["id"], feature.get("revision"), properties, feature.get("geometry"),
+                            review.get("state"), review.get("reason"))
+
+    def apply_server_feature(self, layer: str, feature: Mapping[str, Any]) -> None:
+        """Make row and base equal to the server's state (or remove both for a deletion)."""
+        state = self.server_state(layer, feature)
+        with self.transaction():
+            if state is None:
+                self.delete_row(layer, feature["id"])
+                self.delete_base(layer, feature["id"])
+            else:
+                self.write_row(layer, state)
+                self.write_base(layer, state)
+
+    # ------------------------------------------------------------------ change detection
+
+    def local_changes(self, layer: str) -> list[Change]:
+        """Every difference between the layer's rows and their base, however the rows were changed.
+
+        Rows without a base are inserts (a missing or malformed uuid is replaced by a fresh one and
+        written back, so the feature keeps its id from now on); bases without a row are deletes;
+        rows whose normalised properties or mm-rounded geometry differ are updates. As a service
+        to the GUI, ``fa_state`` is set to ``local`` on changed rows and restored on rows whose
+        edits were undone.
+        """
+        fields = self.fields(layer)
+        geometry_type = self._geometry_type(layer)
+        changes: list[Change] = []
+        with self.transaction():
+            bases = {
+                row["uuid"]: self._base_state(row)
+                for row in self._execute("SELECT * FROM fa_base WHERE layer = ?", (layer,))
+            }
+            seen: set[str] = set()
+            for row in self._execute(f"SELECT * FROM {quote(layer)} ORDER BY fid").fetchall():
+                raw_uuid = row["uuid"]
+                uuid = canonical_uuid(raw_uuid)
+                if uuid is None or uuid in seen:
+                    uuid = str(uuidlib.uuid4())
+                if uuid != raw_uuid:
+                    self._execute(f"UPDATE {quote(layer)} SET uuid = ? WHERE fid = ?", (uuid, row["fid"]))
+                seen.add(uuid)
+                properties = {name: normalise_value(ftype, row[name]) for name, ftype in fields}
+                geometry = self._decode_row_geometry(layer, uuid, row[GEOMETRY_COLUMN], geometry_type)
+                base = bases.pop(uuid, None)
+                if base is None:
+                    changes.append(Change("insert", uuid, None, properties, geometry,
+                                          [name for name, _ in fields if properties[name] is not None]
+                                          + (["geometry"] if geometry is not None else [])))
+                    self._mark(layer, row, LOCAL_STATE, row["fa_revision"], row["fa_reason"])
+                    continue
+                changed = [name for name, _ in fields
+                           if _canonical(properties[name]) != _canonical(base.properties.get(name))]
+                if wkb.rounded(geometry) != wkb.rounded(base.geometry):
+                    changed.append("geometry")
+                if changed:
+                    changes.append(Change("update", uuid, base.revision, properties, geometry, changed))
+                    self._mark(layer, row, LOCAL_STATE, base.revision, row["fa_reason"])
+                elif row["fa_state"] == LOCAL_STATE:
+                    self._mark(layer, row, base.state, base.revision, base.reason)
+            for uuid, base in bases.items():
+                changes.append(Change("delete", uuid, base.revision, None, None, []))
+        return changes
+
+    def _mark(self, layer: str, row: sqlite3.Row, state: str | None, revision: int | None,
+              reason: str | None) -> None:
+        if (row["fa_state"], row["fa_revision"], row["fa_reason"]) != (state, revision, reason):
+            self._execute(
+                f"UPDATE {quote(layer)} SET fa_state = ?, fa_revision = ?, fa_reason = ? WHERE fid = ?",
+                (state, revision, reason, row["fid"]),
+            )
+
+    def _decode_row_geometry(self, layer: str, uuid: str, blob: Any, geometry_type: str) -> dict[str, Any] | None:
+        if blob is None:
+            return None
+        try:
+            return _promote(wkb.gpkg_to_geojson(bytes(blob)), geometry_type)
+        except wkb.GeometryError as exc:
+            raise AtlasError(tr("error.invalid_geometry", reason=f"{layer} {uuid}: {exc}"),
+                             "invalid_geometry") from exc
+
+    # ------------------------------------------------------------------ outbox
+
+    def outbox(self, layer: str) -> Outbox | None:
+        row = self._execute("SELECT * FROM fa_outbox WHERE layer = ?", (layer,)).fetchone()
+        if row is None:
+            return None
+        return Outbox(layer, row["idempotency_key"], row["schema_version"],
+                      [Change.from_dict(c) for c in json.loads(row["changes"])])
+
+    def write_outbox(self, layer: str, idempotency_key: str, schema_version: int,
+                     changes: Iterable[Change]) -> Outbox:
+        """Write down a push before it is sent: after a crash it is re-sent with the same key."""
+        changes = list(changes)
+        with self.transaction():
+            self._execute(
+                "INSERT OR REPLACE INTO fa_outbox (layer, idempotency_key, schema_version, changes) "
+                "VALUES (?, ?, ?, ?)",
+                (layer, idempotency_key, schema_version, _dumps([c.to_dict() for c in changes])),
+            )
+        return Outbox(layer, idempotency_key, schema_version, changes)
+
+    def clear_outbox(self, layer: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM fa_outbox WHERE layer = ?", (layer,))
+
+    # ------------------------------------------------------------------ refusals
+
+    def record_refusal(self, layer: str, uuid: str, code: str, message: str) -> None:
+        with self.transaction():
+            self._execute(
+                "INSERT OR REPLACE INTO fa_rejected (layer, uuid, code, message) VALUES (?, ?, ?, ?)",
+                (layer, uuid, code, message),
+            )
+
+    def clear_refusal(self, layer: str, uuid: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM fa_rejected WHERE layer = ? AND uuid = ?", (layer, uuid))
+
+    def refusals(self, layer: str) -> list[Refusal]:
+        return [Refusal(row["uuid"], row["code"], row["message"]) for row in self._execute(
+            "SELECT uuid, code, message FROM fa_rejected WHERE layer = ? ORDER BY uuid", (layer,))]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _geometry_type(name: str) -> str:
+    """GeoPackage geometry type name for a server's ``geometry_type`` (``Point`` or ``POINT``)."""
+    upper = str(name).upper()
+    known = {k.upper() for k in wkb.WKB_TYPES} | {"GEOMETRY"}
+    if upper not in known:
+        raise ValueError(f"unsupported geometry type {name!r}")
+    return upper
+
+
+def _promote(geometry: dict[str, Any] | None, layer_type: str) -> dict[str, Any] | None:
+    """Wrap a single-part geometry into its multi type when the layer is multi-part.
+
+    Some writers (GDAL with default options, scripts) put a Polygon into a MultiPolygon column;
+    the server expects the layer's type, and the comparison with the base must not see a change.
+    """
+    if geometry is None or not layer_type.startswith("MULTI"):
+        return geometry
+    if "MULTI" + geometry["type"].upper() == layer_type:
+        return {"type": "Multi" + geometry["type"], "coordinates": [geometry["coordinates"]]}
+    return geometry
+
+
+def _canonical(value: Any) -> Any:
+    """Values as JSON would see them: 1 == 1.0, True stays distinct from 1."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    return value

@@ -1,0 +1,60 @@
+"""The application factory: ``create_app(settings)`` builds a server with no import-time state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, g, request, send_from_directory
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import Settings
+from .http import admin, auth, errors, openapi, public, sync
+from .storage.db import make_engine, make_session_factory
+
+WEB_DIR = Path(__file__).parent / "web"
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, static_folder=None)
+    engine = make_engine(settings.database_url)
+    app.extensions["familienatlas"] = AppState(settings, engine, make_session_factory(engine))
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    auth.init_jwt(app)
+    errors.register(app)
+    for blueprint in (auth.bp, admin.bp, sync.bp, public.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db", None)
+        if session is not None:
+            session.close()
+
+    @app.after_request
+    def _cors(response: Response) -> Response:
+        origin = request.headers.get("Origin")
+        if origin and ("*" in settings.cors_origins or origin in settings.cors_origins):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+            response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept-Language"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, OPTIONS"
+        return response
+
+    @app.get("/")
+    def index() -> Response:
+        """The atlas web map."""
+        return send_from_directory(WEB_DIR, "index.html")
+
+    return app

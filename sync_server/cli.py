@@ -1,0 +1,182 @@
+"""``familienatlas-server``: set up the database, manage accounts, import data, serve.
+
+Every command reads the same ``FAMILIENATLAS_*`` environment as the server; ``--database`` overrides
+the database URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .config import ConfigError, Settings
+from .domain import accounts
+from .domain.errors import DomainError
+from .storage import migrate
+from .storage.db import make_engine, make_session_factory, session_scope
+from .storage.models import Municipality, User
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if getattr(args, "database", None):
+        overrides["database_url"] = args.database
+    if getattr(args, "mode", None):
+        overrides["mode"] = args.mode
+    return Settings.from_env(**overrides)
+
+
+def _session(settings: Settings):  # noqa: ANN202 - a context manager of a Session
+    engine = make_engine(settings.database_url)
+    return session_scope(make_session_factory(engine))
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    engine = make_engine(settings.database_url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    print(f"Database {engine.url.render_as_string(hide_password=True)}: schema {before or 'none'} -> "
+          f"{migrate.current_revision(engine)}")
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    return args.password or os.environ.get("FAMILIENATLAS_PASSWORD") or getpass.getpass("Password: ")
+
+
+def cmd_add_user(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with _session(settings) as session:
+        municipality = session.scalar(select(Municipality).where(Municipality.key == args.municipality))
+        if municipality is None:
+            print(f"Unknown municipality key {args.municipality}; import municipalities first.", file=sys.stderr)
+            return 2
+        user = accounts.create_user(session, settings, None, {
+            "username": args.username, "password": _password(args), "role": args.role,
+            "municipality_id": municipality.id, "display_name": args.display_name or args.username})
+        print(f"Created {user.role} {user.username} for {municipality.name}")
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """The first admin belongs to the county: the municipality without a parent."""
+    settings = _settings(args)
+    with _session(settings) as session:
+        county = session.scalar(select(Municipality).where(Municipality.parent_id.is_(None)))
+        if county is None:
+            county = Municipality(key=args.county_key, name=args.county_name, kind="Landkreis",
+                                  shares_unpublished=True)
+            session.add(county)
+            session.flush()
+        args.municipality, args.role = county.key, "admin"
+    return cmd_add_user(args)
+
+
+def cmd_load_demo(args: argparse.Namespace) -> int:
+    from .demo.loader import load_demo
+
+    settings = _settings(args)
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        report = load_demo(session, settings)
+    print(report)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_municipalities, import_units
+
+    settings = _settings(args)
+    with _session(settings) as session:
+        if args.what == "municipalities":
+            count = import_municipalities(session, settings, Path(args.file), layer=args.layer)
+        else:
+            admin = session.scalar(select(User).where(User.role == "admin", User.username == args.as_user)
+                                   if args.as_user else select(User).where(User.role == "admin"))
+            if admin is None:
+                print("No admin account found; create one with create-admin first.", file=sys.stderr)
+                return 2
+            count = import_units(session, settings, admin, Path(args.file), level=args.level,
+                                 layer=args.layer, publish=args.publish)
+    print(f"Imported {count} {args.what}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run under gunicorn (several workers share nothing but the database)."""
+    _settings(args)  # fail early with a clear message
+    if args.database:
+        os.environ["FAMILIENATLAS_DATABASE_URL"] = args.database
+    argv = ["gunicorn", "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+            "--access-logfile", "-", "--timeout", "300", "sync_server.wsgi:app"]
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="familienatlas-server", description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="database URL (default: FAMILIENATLAS_DATABASE_URL)")
+    parser.add_argument("--mode", choices=["production", "demo", "test"], help="overrides FAMILIENATLAS_MODE")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init-db", help="create or upgrade the database schema").set_defaults(func=cmd_init_db)
+
+    admin = sub.add_parser("create-admin", help="create the county admin account")
+    admin.add_argument("username")
+    admin.add_argument("--password")
+    admin.add_argument("--display-name")
+    admin.add_argument("--county-key", default="03459")
+    admin.add_argument("--county-name", default="Landkreis Osnabrück")
+    admin.set_defaults(func=cmd_create_admin)
+
+    user = sub.add_parser("add-user", help="create an editor or reader account")
+    user.add_argument("username")
+    user.add_argument("--role", choices=["admin", "editor", "reader"], required=True)
+    user.add_argument("--municipality", required=True, help="official key of the user's municipality")
+    user.add_argument("--password")
+    user.add_argument("--display-name")
+    user.set_defaults(func=cmd_add_user)
+
+    sub.add_parser("load-demo", help="load the Landkreis Osnabrück demo data").set_defaults(func=cmd_load_demo)
+
+    imp = sub.add_parser("import", help="import municipalities or spatial units from a GeoPackage/Shapefile")
+    imp.add_argument("what", choices=["municipalities", "units"])
+    imp.add_argument("file")
+    imp.add_argument("--layer", help="layer inside a GeoPackage")
+    imp.add_argument("--level", help="spatial level key of the units (else a 'level' column)")
+    imp.add_argument("--as-user", help="admin account the import is recorded under")
+    imp.add_argument("--publish", action="store_true", help="publish imported units at once")
+    imp.set_defaults(func=cmd_import)
+
+    serve = sub.add_parser("serve", help="serve the API and web map with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        from . import messages
+
+        details = "; ".join(f"{e.field}: {messages.field_text(e.code, e.params, 'en')}" for e in exc.errors)
+        print(f"Refused: {messages.text(exc.code, exc.params, 'en')} {details}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

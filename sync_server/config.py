@@ -1,0 +1,95 @@
+"""Server configuration, read from environment variables in one place.
+
+Everything that differs between a demo on a laptop and a county's production server is a variable
+here, so the code has no import-time state and tests can build apps with any configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+MODES = ("production", "demo", "test")
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot work; the message says how to fix it."""
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The server's settings; build them with :meth:`from_env` or directly in tests."""
+
+    database_url: str = "sqlite:///familienatlas.sqlite"
+    mode: str = "production"
+    jwt_secret: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    max_body_bytes: int = 20 * 1024 * 1024
+    max_changes_per_push: int = 10_000
+    max_geometry_vertices: int = 100_000
+    border_tolerance_m: float = 25.0
+    login_max_failures: int = 5
+    login_lock_seconds: int = 300
+    min_password_length: int = 10
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Read ``FAMILIENATLAS_*`` variables; ``overrides`` win (used by the CLI and tests)."""
+        env = dict(os.environ if env is None else env)
+        origins = env.get("FAMILIENATLAS_CORS_ORIGINS", "")
+        settings = cls(
+            database_url=env.get("FAMILIENATLAS_DATABASE_URL", cls.database_url),
+            mode=env.get("FAMILIENATLAS_MODE", cls.mode),
+            jwt_secret=env.get("FAMILIENATLAS_JWT_SECRET") or None,
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            access_token_minutes=_int(env, "FAMILIENATLAS_ACCESS_TOKEN_MINUTES", cls.access_token_minutes),
+            refresh_token_days=_int(env, "FAMILIENATLAS_REFRESH_TOKEN_DAYS", cls.refresh_token_days),
+            max_body_bytes=_int(env, "FAMILIENATLAS_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_changes_per_push=_int(env, "FAMILIENATLAS_MAX_CHANGES_PER_PUSH", cls.max_changes_per_push),
+            max_geometry_vertices=_int(env, "FAMILIENATLAS_MAX_GEOMETRY_VERTICES", cls.max_geometry_vertices),
+            border_tolerance_m=float(env.get("FAMILIENATLAS_BORDER_TOLERANCE_M", cls.border_tolerance_m)),
+            login_max_failures=_int(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES", cls.login_max_failures),
+            login_lock_seconds=_int(env, "FAMILIENATLAS_LOGIN_LOCK_SECONDS", cls.login_lock_seconds),
+            min_password_length=_int(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
+        )
+        return replace(settings, **overrides).checked()  # type: ignore[arg-type]
+
+    def checked(self) -> Settings:
+        """Refuse settings that cannot work, and give demo/test mode a throw-away JWT secret."""
+        if self.mode not in MODES:
+            raise ConfigError(f"FAMILIENATLAS_MODE must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if not self.jwt_secret:
+            if self.mode == "production":
+                raise ConfigError(
+                    "FAMILIENATLAS_JWT_SECRET is not set. Set it to a long random string "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`); "
+                    "all server instances must share it."
+                )
+            return replace(self, jwt_secret=secrets.token_urlsafe(48))
+        if self.mode == "production" and len(self.jwt_secret) < 32:
+            raise ConfigError("FAMILIENATLAS_JWT_SECRET must be at least 32 characters long in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def default_sqlite_url(folder: Path) -> str:
+    """The embedded default database: one SQLite file in ``folder``."""
+    return f"sqlite:///{(folder / 'familienatlas.sqlite').resolve()}"

@@ -1,0 +1,157 @@
+"""Load the Landkreis Osnabrück demo into an empty atlas, through the real domain services.
+
+Everything goes through the same paths as real work (configuration services, push, review), so
+the demo shows every state a feature can be in: published, pending, rejected with a reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from shapely.geometry import mapping
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..domain import accounts, configuration, review, sync
+from ..domain.context import AtlasContext
+from ..domain.rights import Actor
+from ..importer import unit_id
+from ..storage.models import Feature, Municipality, Revision, User
+from . import geodata
+
+LEVELS = (
+    ("landkreis", "Landkreis", 1, False),
+    ("gemeinde", "Gemeinde / Samtgemeinde", 2, False),
+    ("mitgliedsgemeinde", "Mitgliedsgemeinde", 3, False),
+    ("ortsteil", "Ortsteil", 4, True),
+)
+
+# (user name, role, municipality key); the password of each demo account is "demo-" + user name.
+DEMO_USERS = (
+    ("admin", "admin", geodata.COUNTY_KEY),
+    ("melle.editor", "editor", "034590024024"),
+    ("melle.reader", "reader", "034590024024"),
+    ("bramsche.editor", "editor", "034590014014"),
+    ("bramsche.reader", "reader", "034590014014"),
+    ("gmhuette.editor", "editor", "034590019019"),
+    ("gmhuette.reader", "reader", "034590019019"),
+    ("quakenbrueck.editor", "editor", "034595401030"),
+)
+
+PENDING_SHARE = 10  # every 10th demo institution stays pending review
+
+
+def demo_password(username: str) -> str:
+    return f"demo-{username}"
+
+
+@dataclass
+class DemoReport:
+    created: bool
+    municipalities: int
+    institutions: int
+    pending: int
+    accounts: tuple[tuple[str, str, str, str], ...]
+
+    def __str__(self) -> str:
+        lines = ["Demo data " + ("loaded" if self.created else "already present, reused") +
+                 f": {self.municipalities} municipalities, {self.institutions} institutions "
+                 f"({self.pending} pending review).", "Demo accounts (user / password / role / municipality):"]
+        lines += [f"  {u:<22} {p:<28} {r:<7} {m}" for u, p, r, m in self.accounts]
+        return "\n".join(lines)
+
+
+def _accounts(session: Session) -> tuple[tuple[str, str, str, str], ...]:
+    rows = session.execute(select(User.username, User.role, Municipality.name).join(
+        Municipality, Municipality.id == User.municipality_id).order_by(User.id)).all()
+    demo = {u for u, _r, _m in DEMO_USERS}
+    return tuple((u, demo_password(u), r, m) for u, r, m in rows if u in demo)
+
+
+def _report(session: Session, created: bool) -> DemoReport:
+    count = session.scalar(select(func.count()).select_from(Feature).where(Feature.layer == "institutions"))
+    pending = session.scalar(select(func.count()).select_from(Revision).where(Revision.state == "pending"))
+    return DemoReport(created, session.scalar(select(func.count()).select_from(Municipality)), count, pending,
+                      _accounts(session))
+
+
+def load_demo(session: Session, settings: Settings) -> DemoReport:
+    """Fill an empty atlas; on a database that has the demo already, change nothing."""
+    if session.scalar(select(Municipality).where(Municipality.key == geodata.COUNTY_KEY)) is not None:
+        return _report(session, created=False)
+    ids: dict[str, int] = {}
+    for territory in sorted(geodata.build_territories(), key=lambda t: len(t.key)):
+        m = configuration.save_municipality(session, settings.max_geometry_vertices, None, {
+            "key": territory.key, "name": territory.name, "kind": territory.kind,
+            "parent_id": ids.get(territory.parent_key) if territory.parent_key else None,
+            "territory": mapping(territory.geometry)})
+        ids[territory.key] = m.id
+    parent_level = None
+    for key, name, rank, maintained in LEVELS:
+        parent_level = configuration.save_level(session, None, {
+            "key": key, "name": name, "rank": rank, "parent_id": parent_level,
+            "maintained_by_municipalities": maintained}).id
+    category_ids: dict[str, int] = {}
+    for cat in sorted(geodata.CATEGORIES, key=lambda c: c.parent_key is not None):
+        category_ids[cat.key] = configuration.save_category(session, None, {
+            "key": cat.key, "name": cat.name, "color": cat.color,
+            "parent_id": category_ids.get(cat.parent_key) if cat.parent_key else None}).id
+    users = {}
+    for username, role, key in DEMO_USERS:
+        users[username] = accounts.create_user(session, settings, None, {
+            "username": username, "password": demo_password(username), "role": role,
+            "municipality_id": ids[key], "display_name": username})
+    session.flush()
+    _load_content(session, settings, {u: accounts.actor_of(user) for u, user in users.items()})
+    return _report(session, created=True)
+
+
+def _push(session: Session, settings: Settings, actor: Actor, layer: str, changes: list[dict]) -> dict:
+    ctx = AtlasContext.load(session, settings)
+    return sync.push(session, ctx, actor, layer, {"idempotency_key": str(uuid.uuid4()),
+                                                  "schema_version": sync.get_layer(layer).schema_version,
+                                                  "changes": changes})
+
+
+def _load_content(session: Session, settings: Settings, actors: dict[str, Actor]) -> None:
+    admin = actors["admin"]
+    territories = geodata.build_territories()
+    units = [{"op": "insert", "id": unit_id(u.level, u.key),
+              "properties": {"owner": u.owner_key, "level": u.level, "key": u.key, "name": u.name,
+                             "parent_key": u.parent_key},
+              "geometry": mapping(u.geometry)} for u in geodata.build_ortsteile(territories)]
+    answer = _push(session, settings, admin, "spatial_units", units)
+    review.approve(session, admin, {"push_id": answer["push_id"]})
+
+    institutions = geodata.build_institutions(territories)
+    changes = []
+    for inst in institutions:
+        props = {**inst.attributes(), "owner": inst.owner_key}
+        props.pop("owner_key", None)
+        changes.append({"op": "insert", "id": inst.id, "properties": props, "geometry": mapping(inst.geometry)})
+    answer = _push(session, settings, admin, "institutions", changes)
+    published = [r["revision"] for i, r in enumerate(answer["results"]) if i % PENDING_SHARE]
+    review.approve(session, admin, {"revisions": published})
+
+    # The Melle editor keeps working: two edits of published offers, one of which the county rejects.
+    melle = actors["melle.editor"]
+    ctx = AtlasContext.load(session, settings)
+    own = [i for i in institutions if i.owner_key == melle.municipality_key][:3]
+    rows = sync.load_features(session, "institutions", [i.id for i in own])
+    edits = []
+    for inst in own[:2]:
+        feature, head = rows[inst.id]
+        if feature.published_seq != head.seq:
+            continue
+        view = sync.feature_view(ctx, melle, feature, head, head)
+        props = dict(view["properties"])
+        props["opening_hours"] = "Mo-Do 08:00-17:00, Fr 08:00-13:00"
+        edits.append({"op": "update", "id": inst.id, "base_revision": head.seq, "properties": props,
+                      "geometry": view["geometry"]})
+    if edits:
+        answer = _push(session, settings, melle, "institutions", edits)
+        review.reject(session, admin, {"revisions": [answer["results"][0]["revision"]],
+                                       "reason": "Öffnungszeiten bitte mit der Einrichtung abstimmen "
+                                                 "(laut Website Fr bis 14 Uhr)."})

@@ -1,0 +1,1 @@
+"""The atlas's rules and services. Knows SQLAlchemy sessions, never Flask."""

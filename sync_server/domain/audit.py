@@ -1,0 +1,39 @@
+"""The append-only audit log of writes, review decisions and account changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..storage.models import AuditEntry
+from .rights import Actor, require_admin
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def record(session: Session, actor: Actor | None, action: str, target: str, **details: Any) -> None:
+    """Append one entry; it is committed (or rolled back) with the change it describes."""
+    session.add(AuditEntry(at=now(), actor_id=actor.user_id if actor else None, action=action,
+                           target=target, details=details))
+
+
+def query(session: Session, actor: Actor, *, actor_id: int | None = None, action: str | None = None,
+          since: datetime | None = None, until: datetime | None = None, limit: int = 500) -> list[dict]:
+    """The admin reads the log, newest first."""
+    require_admin(actor, "audit")
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 5000)))
+    if actor_id is not None:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if since:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until:
+        stmt = stmt.where(AuditEntry.at <= until)
+    return [{"id": e.id, "at": e.at.isoformat(), "actor_id": e.actor_id, "action": e.action,
+             "target": e.target, "details": e.details} for e in session.scalars(stmt)]

@@ -1,0 +1,156 @@
+"""Atlas configuration owned by the county admin: municipalities, spatial levels, categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..storage.models import Category, Municipality, SpatialLevel
+from . import audit
+from .errors import Conflict, FieldError, Invalid, NotFound
+from .geometry import normalize_crs, parse_geometry, to_geojson
+from .layers import Catalogue
+from .rights import Actor, require_admin
+from .validation import read_fields
+
+MUNICIPALITY_KINDS = ("Landkreis", "Samtgemeinde", "Stadt", "Gemeinde")
+
+
+def municipality_dict(m: Municipality, with_territory: bool = True) -> dict[str, Any]:
+    out = {"id": m.id, "key": m.key, "name": m.name, "kind": m.kind, "parent_id": m.parent_id,
+           "shares_unpublished": m.shares_unpublished}
+    if with_territory:
+        out["territory"] = to_geojson(m.territory)
+    return out
+
+
+def level_dict(level: SpatialLevel) -> dict[str, Any]:
+    return {"id": level.id, "key": level.key, "name": level.name, "rank": level.rank,
+            "parent_id": level.parent_id, "maintained_by_municipalities": level.maintained_by_municipalities}
+
+
+def category_dict(c: Category) -> dict[str, Any]:
+    return {"id": c.id, "key": c.key, "name": c.name, "parent_id": c.parent_id, "color": c.color}
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    cats = list(session.scalars(select(Category)))
+    by_id = {c.id: c for c in cats}
+    return Catalogue(
+        categories={c.key: c.name for c in cats if c.parent_id is None},
+        subcategories={c.key: (by_id[c.parent_id].key, c.name) for c in cats if c.parent_id is not None},
+        levels={lv.key: lv.name for lv in session.scalars(select(SpatialLevel).order_by(SpatialLevel.rank))},
+    )
+
+
+def _get(session: Session, model: type, ident: int, code: str) -> Any:
+    obj = session.get(model, ident)
+    if obj is None:
+        raise NotFound(code, id=ident)
+    return obj
+
+
+def _unique(session: Session, model: type, key: str, own_id: int | None = None) -> None:
+    other = session.scalar(select(model).where(model.key == key))
+    if other is not None and other.id != own_id:
+        raise Conflict("key_taken", key=key)
+
+
+def _parent(session: Session, model: type, parent_id: int | None, own_id: int | None = None) -> None:
+    if parent_id is None:
+        return
+    if parent_id == own_id or session.get(model, parent_id) is None:
+        raise Invalid("invalid_body", errors=[FieldError("parent_id", "unknown_choice", {"value": parent_id})])
+
+
+# --- municipalities -------------------------------------------------------------------------------
+
+_MUNICIPALITY_FIELDS = {"key": ("string", True), "name": ("string", True), "kind": ("string", True),
+                        "parent_id": ("integer", False), "shares_unpublished": ("boolean", False),
+                        "territory": ("object", False), "crs": ("string", False)}
+
+
+def save_municipality(session: Session, settings_max_vertices: int, actor: Actor | None, body: Any,
+                      municipality_id: int | None = None) -> Municipality:
+    """Create (id None) or change a municipality. ``actor`` None is the server's command line."""
+    if actor is not None:
+        require_admin(actor, "municipalities")
+    data = read_fields(body, _MUNICIPALITY_FIELDS, partial=municipality_id is not None)
+    m = Municipality(shares_unpublished=True) if municipality_id is None else _get(
+        session, Municipality, municipality_id, "municipality_not_found")
+    if "kind" in data and data["kind"] not in MUNICIPALITY_KINDS:
+        raise Invalid("invalid_body", errors=[FieldError("kind", "unknown_choice", {"value": data["kind"]})])
+    if "key" in data:
+        _unique(session, Municipality, data["key"], m.id)
+    if "parent_id" in data:
+        _parent(session, Municipality, data["parent_id"], m.id)
+    if data.get("territory") is not None:
+        crs = normalize_crs(data.get("crs"))
+        data["territory"] = parse_geometry(data["territory"], "MultiPolygon", crs, None,
+                                           settings_max_vertices, field="territory")
+    for name in ("key", "name", "kind", "parent_id", "shares_unpublished", "territory"):
+        if name in data:
+            setattr(m, name, data[name])
+    if municipality_id is None:
+        session.add(m)
+    session.flush()
+    audit.record(session, actor, "municipality_saved", f"municipality:{m.id}",
+                 fields=sorted(k for k in data if k != "crs"))
+    return m
+
+
+def list_municipalities(session: Session) -> list[Municipality]:
+    return list(session.scalars(select(Municipality).order_by(Municipality.key)))
+
+
+# --- spatial levels and categories ----------------------------------------------------------------
+
+_LEVEL_FIELDS = {"key": ("string", True), "name": ("string", True), "rank": ("integer", True),
+                 "parent_id": ("integer", False), "maintained_by_municipalities": ("boolean", False)}
+_CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id": ("integer", False),
+                    "color": ("string", False)}
+
+
+def save_level(session: Session, actor: Actor | None, body: Any, level_id: int | None = None) -> SpatialLevel:
+    if actor is not None:
+        require_admin(actor, "spatial_levels")
+    data = read_fields(body, _LEVEL_FIELDS, partial=level_id is not None)
+    level = SpatialLevel(maintained_by_municipalities=False) if level_id is None else _get(
+        session, SpatialLevel, level_id, "level_not_found")
+    if "key" in data:
+        _unique(session, SpatialLevel, data["key"], level.id)
+    if "parent_id" in data:
+        _parent(session, SpatialLevel, data["parent_id"], level.id)
+    for name, value in data.items():
+        setattr(level, name, value)
+    if level_id is None:
+        session.add(level)
+    session.flush()
+    audit.record(session, actor, "spatial_level_saved", f"spatial_level:{level.id}", **data)
+    return level
+
+
+def save_category(session: Session, actor: Actor | None, body: Any, category_id: int | None = None) -> Category:
+    """The catalogue has two levels: a subcategory's parent must be a top-level category."""
+    if actor is not None:
+        require_admin(actor, "categories")
+    data = read_fields(body, _CATEGORY_FIELDS, partial=category_id is not None)
+    cat = Category() if category_id is None else _get(session, Category, category_id, "category_not_found")
+    if "key" in data:
+        _unique(session, Category, data["key"], cat.id)
+    if data.get("parent_id") is not None:
+        _parent(session, Category, data["parent_id"], cat.id)
+        if session.get(Category, data["parent_id"]).parent_id is not None:
+            raise Invalid("invalid_body", errors=[FieldError("parent_id", "category_depth")])
+    color = data.get("color")
+    if color is not None and not (len(color) == 7 and color.startswith("#")):
+        raise Invalid("invalid_body", errors=[FieldError("color", "bad_color", {"value": color})])
+    for name, value in data.items():
+        setattr(cat, name, value)
+    if category_id is None:
+        session.add(cat)
+    session.flush()
+    audit.record(session, actor, "category_saved", f"category:{cat.id}", **data)
+    return cat

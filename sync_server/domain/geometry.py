@@ -1,0 +1,140 @@
+"""Reading, checking and transforming geometries.
+
+The atlas stores ETRS89 / UTM 32N (EPSG:25832). Clients may send another CRS only when they say so
+explicitly; the server transforms it. Anything it cannot make sense of is refused with a reason a
+GIS person understands (which ring is not closed, which CRS is unknown, where the point is).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+
+from .errors import FieldError, Invalid
+
+STORAGE_CRS = "EPSG:25832"
+WEB_CRS = "EPSG:4326"
+ACCEPTED_CRS = ("EPSG:25832", "EPSG:4326", "EPSG:3857")
+
+_CRS_ALIASES = {
+    "http://www.opengis.net/def/crs/OGC/1.3/CRS84": "EPSG:4326",
+    "urn:ogc:def:crs:OGC:1.3:CRS84": "EPSG:4326",
+    "CRS84": "EPSG:4326",
+}
+
+
+def normalize_crs(value: str | None, field: str = "crs") -> str:
+    """Return ``EPSG:nnnn`` for an accepted CRS name, or refuse it."""
+    if value is None or value == "":
+        return STORAGE_CRS
+    if not isinstance(value, str):
+        raise Invalid("invalid_crs", errors=[FieldError(field, "unknown_crs", {"crs": str(value)})])
+    text = _CRS_ALIASES.get(value.strip(), value.strip())
+    code = None
+    upper = text.upper()
+    for prefix in ("EPSG:", "URN:OGC:DEF:CRS:EPSG::", "HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/"):
+        if upper.startswith(prefix) and upper[len(prefix):].isdigit():
+            code = f"EPSG:{int(upper[len(prefix):])}"
+    if code not in ACCEPTED_CRS:
+        raise Invalid("invalid_crs", errors=[FieldError(field, "unknown_crs", {
+            "crs": value, "accepted": ", ".join(ACCEPTED_CRS)})])
+    return code
+
+
+@lru_cache(maxsize=16)
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def reproject(geometry: BaseGeometry, source: str, target: str) -> BaseGeometry:
+    if source == target:
+        return geometry
+    return transform(_transformer(source, target).transform, geometry)
+
+
+def to_geojson(geometry: BaseGeometry | None, crs: str = STORAGE_CRS, precision: int = 3) -> dict | None:
+    """GeoJSON of a stored geometry in ``crs``, rounded (mm in metres, ~1 cm in degrees)."""
+    if geometry is None:
+        return None
+    out = reproject(geometry, STORAGE_CRS, crs)
+    digits = 7 if crs == WEB_CRS else precision
+    return mapping(shapely.set_precision(out, 10 ** -digits) if digits < 9 else out)
+
+
+def _check_rings(obj: dict[str, Any]) -> str | None:
+    """GeoJSON demands closed rings of four or more positions; shapely would silently close them."""
+    kind = obj.get("type")
+    coords = obj.get("coordinates")
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    for p_index, rings in enumerate(polygons or []):
+        if not isinstance(rings, (list, tuple)):
+            return "bad_coordinates"
+        for r_index, ring in enumerate(rings):
+            if not isinstance(ring, (list, tuple)) or len(ring) < 4:
+                return f"ring_too_short:{p_index}:{r_index}"
+            if list(ring[0]) != list(ring[-1]):
+                return f"ring_not_closed:{p_index}:{r_index}"
+    return None
+
+
+def _finite(geometry: BaseGeometry) -> bool:
+    coords = shapely.get_coordinates(geometry)
+    return bool(len(coords)) and all(math.isfinite(v) for v in coords.ravel())
+
+
+def parse_geometry(
+    obj: Any,
+    expected: str,
+    crs: str,
+    area_of_interest: tuple[float, float, float, float] | None,
+    max_vertices: int,
+    field: str = "geometry",
+) -> BaseGeometry:
+    """Turn client GeoJSON into a valid storage geometry or raise :class:`Invalid`.
+
+    ``expected`` is the layer's type (``Point`` or ``MultiPolygon``; a Polygon is promoted).
+    ``area_of_interest`` is the county's bounding box in EPSG:25832 (with a margin): coordinates
+    outside it are almost always a wrong CRS, so the message says so.
+    """
+
+    def refuse(code: str, **params: Any) -> Invalid:
+        return Invalid("invalid_geometry", errors=[FieldError(field, code, params)])
+
+    if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or "coordinates" not in obj:
+        raise refuse("geometry_not_geojson")
+    allowed = {"Point": ("Point",), "MultiPolygon": ("Polygon", "MultiPolygon")}[expected]
+    if obj["type"] not in allowed:
+        raise refuse("wrong_geometry_type", got=obj["type"], expected=expected)
+    ring_problem = _check_rings(obj)
+    if ring_problem:
+        code, *where = ring_problem.split(":")
+        raise refuse(code, polygon=int(where[0]) + 1 if where else 1, ring=int(where[1]) + 1 if where else 1)
+    try:
+        geometry = shape(obj)
+    except Exception:  # shapely raises several types for malformed coordinate arrays
+        raise refuse("bad_coordinates") from None
+    if geometry.is_empty or not _finite(geometry):
+        raise refuse("bad_coordinates")
+    if shapely.get_num_coordinates(geometry) > max_vertices:
+        raise refuse("too_many_vertices", limit=max_vertices)
+    if geometry.has_z:
+        geometry = shapely.force_2d(geometry)
+    geometry = reproject(geometry, crs, STORAGE_CRS)
+    if isinstance(geometry, Polygon):
+        geometry = MultiPolygon([geometry])
+    if not geometry.is_valid:
+        raise refuse("geometry_not_valid", reason=shapely.is_valid_reason(geometry))
+    if area_of_interest is not None:
+        minx, miny, maxx, maxy = area_of_interest
+        gx0, gy0, gx1, gy1 = geometry.bounds
+        if gx0 < minx or gy0 < miny or gx1 > maxx or gy1 > maxy:
+            x, y = (geometry.x, geometry.y) if isinstance(geometry, Point) else geometry.centroid.coords[0]
+            raise refuse("outside_county", x=round(x, 1), y=round(y, 1), crs=crs)
+    return geometry

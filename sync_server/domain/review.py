@@ -1,0 +1,210 @@
+"""Review and publishing by the county admin, feature history, and restoring old revisions.
+
+The admin always decides on a feature's newest pending revision ("from the public state to this"):
+earlier pending revisions of the same feature are folded into that decision.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..storage.models import Feature, Revision, User
+from . import audit, sequence
+from .context import AtlasContext
+from .errors import Conflict, FieldError, Invalid, NotFound
+from .geometry import to_geojson
+from .rights import Actor, may_read_unpublished, require_admin
+from .sync import get_layer, push
+from .validation import read_fields
+
+
+def changed_fields(before: dict | None, after: dict | None) -> dict[str, list[Any]]:
+    before, after = before or {}, after or {}
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)}
+
+
+def moved_m(before: BaseGeometry | None, after: BaseGeometry | None) -> float | None:
+    """How far a feature moved: point distance, or the distance between polygon centroids."""
+    if before is None or after is None:
+        return None
+    if before.geom_type == "Point":
+        return round(before.distance(after), 2)
+    return round(before.centroid.distance(after.centroid), 2)
+
+
+def _state(ctx: AtlasContext, rev: Revision | None) -> dict | None:
+    if rev is None or rev.op == "delete":
+        return None
+    return {"properties": {**rev.properties, "owner": ctx.key_of(rev.owner_id)},
+            "geometry": to_geojson(rev.geometry)}
+
+
+def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | None = None,
+            municipality: str | None = None, category: str | None = None, author: str | None = None,
+            since: datetime | None = None, until: datetime | None = None, limit: int = 1000) -> list[dict]:
+    """Pending changes, one per feature, with a before/after comparison."""
+    require_admin(actor, "review")
+    stmt = (select(Feature, Revision, User).join(Revision, Revision.seq == Feature.head_seq)
+            .join(User, User.id == Revision.author_id).where(Revision.state == "pending")
+            .order_by(Revision.seq))
+    if layer:
+        stmt = stmt.where(Feature.layer == get_layer(layer).name)
+    if municipality:
+        stmt = stmt.where(Feature.owner_id == ctx.id_by_key.get(municipality, -1))
+    if author:
+        stmt = stmt.where(User.username == author)
+    if since:
+        stmt = stmt.where(Revision.created_at >= since)
+    if until:
+        stmt = stmt.where(Revision.created_at <= until)
+    out = []
+    for feature, head, user in session.execute(stmt).tuples():
+        if category and (head.properties or {}).get("category") != category:
+            continue
+        published = session.get(Revision, feature.published_seq) if feature.published_seq else None
+        before, after = _state(ctx, published), _state(ctx, head)
+        out.append({
+            "revision": head.seq, "layer": feature.layer, "id": feature.id, "op": head.op,
+            "owner": ctx.key_of(feature.owner_id), "author": user.username,
+            "author_name": user.display_name, "created_at": head.created_at.isoformat(),
+            "push_id": head.push_id, "before": before, "after": after,
+            "changed_fields": changed_fields(before and before["properties"], after and after["properties"]),
+            "moved_m": moved_m(published.geometry if published and published.op != "delete" else None,
+                               head.geometry),
+        })
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[tuple[Feature, Revision]], str | None]:
+    spec = {"revisions": ("list", False), "push_id": ("string", False), "reason": ("string", need_reason)}
+    data = read_fields(body, spec)
+    if bool(data.get("revisions")) == bool(data.get("push_id")):
+        raise Invalid("invalid_body", errors=[FieldError("revisions", "revisions_or_push")])
+    if data.get("push_id"):
+        revs = list(session.scalars(select(Revision).where(Revision.push_id == data["push_id"],
+                                                           Revision.state == "pending")))
+        if not revs:
+            raise NotFound("nothing_pending_in_push", push_id=data["push_id"])
+    else:
+        seqs = data["revisions"]
+        if not all(isinstance(s, int) and not isinstance(s, bool) for s in seqs):
+            raise Invalid("invalid_body", errors=[FieldError("revisions", "wrong_type", {"expected": "integer"})])
+        revs = list(session.scalars(select(Revision).where(Revision.seq.in_(seqs))))
+        missing = set(seqs) - {r.seq for r in revs}
+        if missing:
+            raise NotFound("revision_not_found", id=min(missing))
+    targets = []
+    for rev in revs:
+        feature = session.get(Feature, (rev.layer, rev.feature_id))
+        if rev.state != "pending" or feature.head_seq != rev.seq:
+            raise Conflict("not_reviewable", revision=rev.seq, state=rev.state, head=feature.head_seq)
+        targets.append((feature, rev))
+    return targets, data.get("reason")
+
+
+def _decide(session: Session, actor: Actor, body: Any, decision: str) -> dict:
+    require_admin(actor, "review")
+    current = sequence.lock(session)
+    targets, reason = _targets(session, body, need_reason=decision == "rejected")
+    now = audit.now()
+    for offset, (feature, head) in enumerate(targets, start=1):
+        folded = session.scalars(select(Revision).where(
+            Revision.layer == feature.layer, Revision.feature_id == feature.id, Revision.state == "pending",
+            Revision.seq < head.seq))
+        for rev in folded:
+            rev.state = "superseded" if decision == "published" else "rejected"
+            rev.reviewed_by_id, rev.reviewed_at, rev.reason = actor.user_id, now, reason
+        head.state, head.reviewed_by_id, head.reviewed_at, head.reason = decision, actor.user_id, now, reason
+        if decision == "published":
+            feature.published_seq = head.seq
+        feature.change_seq = current + offset
+    sequence.advance(session, current, len(targets))
+    done = [r.seq for _f, r in targets]
+    audit.record(session, actor, f"review_{decision}", "revisions", revisions=done, reason=reason)
+    return {"decision": decision, "revisions": done}
+
+
+def approve(session: Session, actor: Actor, body: Any) -> dict:
+    """Publish: the public side shows these revisions from now on."""
+    return _decide(session, actor, body, "published")
+
+
+def reject(session: Session, actor: Actor, body: Any) -> dict:
+    """Reject with a reason: the public keeps its old state; the editor sees why through pull."""
+    return _decide(session, actor, body, "rejected")
+
+
+def withdraw(session: Session, actor: Actor, body: Any) -> dict:
+    """Take a published feature off the public side (its data stays for the municipalities)."""
+    require_admin(actor, "review")
+    data = read_fields(body, {"layer": ("string", True), "id": ("string", True), "reason": ("string", True)})
+    current = sequence.lock(session)
+    feature = session.get(Feature, (get_layer(data["layer"]).name, data["id"]))
+    if feature is None:
+        raise NotFound("feature_not_found", id=data["id"])
+    published = session.get(Revision, feature.published_seq) if feature.published_seq else None
+    if published is None or published.op == "delete":
+        raise Conflict("not_published", id=feature.id)
+    published.state, published.reason = "withdrawn", data["reason"]
+    published.reviewed_by_id, published.reviewed_at = actor.user_id, audit.now()
+    feature.published_seq = None
+    feature.change_seq = current + 1
+    sequence.advance(session, current, 1)
+    audit.record(session, actor, "review_withdrawn", f"{feature.layer}:{feature.id}", reason=data["reason"])
+    return {"decision": "withdrawn", "revisions": [published.seq]}
+
+
+def _readable_feature(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str) -> Feature:
+    feature = session.get(Feature, (get_layer(layer).name, fid))
+    if feature is None or not may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id)):
+        raise NotFound("feature_not_found", id=fid)
+    return feature
+
+
+def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str) -> list[dict]:
+    """Every revision of a feature: who, when, what changed, and the review decision."""
+    feature = _readable_feature(session, ctx, actor, layer, fid)
+    revs = session.execute(select(Revision, User).join(User, User.id == Revision.author_id).where(
+        Revision.layer == feature.layer, Revision.feature_id == fid).order_by(Revision.seq)).tuples().all()
+    out, previous = [], None
+    for rev, author in revs:
+        reviewer = session.get(User, rev.reviewed_by_id) if rev.reviewed_by_id else None
+        out.append({
+            "revision": rev.seq, "op": rev.op, "author": author.username, "created_at": rev.created_at.isoformat(),
+            "state": rev.state, "reason": rev.reason, "reviewed_by": reviewer.username if reviewer else None,
+            "reviewed_at": rev.reviewed_at.isoformat() if rev.reviewed_at else None,
+            "owner": ctx.key_of(rev.owner_id),
+            "changed_fields": changed_fields(previous.properties if previous else None,
+                                             rev.properties if rev.op != "delete" else None),
+            "moved_m": moved_m(previous.geometry if previous else None, rev.geometry),
+            "published": rev.seq == feature.published_seq,
+        })
+        previous = rev
+    return out
+
+
+def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str, body: Any) -> dict:
+    """Bring back an older revision's content as a new pending change, through the normal push path
+    (so the ownership rule and every check apply exactly as for an edit in QGIS)."""
+    data = read_fields(body, {"revision": ("integer", True)})
+    feature = _readable_feature(session, ctx, actor, layer, fid)
+    old = session.get(Revision, data["revision"])
+    if old is None or old.layer != feature.layer or old.feature_id != fid:
+        raise NotFound("revision_not_found", id=data["revision"])
+    op = "delete" if old.op == "delete" else "update"
+    change: dict[str, Any] = {"op": op, "id": fid, "base_revision": feature.head_seq}
+    if op == "update":
+        change["properties"] = {**old.properties, "owner": ctx.key_of(old.owner_id)}
+        change["geometry"] = to_geojson(old.geometry)
+    spec = get_layer(layer)
+    return push(session, ctx, actor, spec.name, {"idempotency_key": f"restore-{uuid.uuid4()}",
+                                                 "schema_version": spec.schema_version, "changes": [change]})

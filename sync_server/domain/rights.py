@@ -1,0 +1,97 @@
+"""Who may do what: the rights table of DESIGN.md, each rule in exactly one function.
+
+Every write path (push, restore, import, admin API) calls :func:`write_refusal`; every read path
+calls :func:`may_read_unpublished`. Routes never re-implement these checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+
+from .errors import Forbidden
+
+ROLES = ("admin", "editor", "reader")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user as the domain sees it."""
+
+    user_id: int
+    username: str
+    role: str
+    municipality_id: int
+    municipality_key: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class OwnedState:
+    """The part of a row's state that ownership depends on."""
+
+    owner_id: int
+    owner_key: str
+    geometry: BaseGeometry | None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    params: dict[str, Any]
+
+
+def require_admin(actor: Actor, action: str) -> None:
+    """Atlas configuration, review and publishing belong to the county admin alone."""
+    if not actor.is_admin:
+        raise Forbidden("admin_only", action=action, role=actor.role)
+
+
+def write_refusal(
+    actor: Actor,
+    stored: OwnedState | None,
+    new: OwnedState | None,
+    territory_of: Callable[[int], BaseGeometry | None],
+    tolerance_m: float,
+) -> Refusal | None:
+    """The ownership rule: may ``actor`` turn ``stored`` into ``new``? ``None`` means yes.
+
+    ``stored`` is None for an insert, ``new`` is None for a delete. An editor may write only where
+    the stored row is owned by its municipality, the new row is owned by it too (so the owner never
+    changes), and the new geometry lies inside its territory (within ``tolerance_m`` metres, for
+    points digitised on the border). The admin may do everything, including moving ownership.
+    """
+    if actor.is_admin:
+        return None
+    if actor.role != "editor":
+        return Refusal("read_only_role", {"role": actor.role})
+    if stored is not None and stored.owner_id != actor.municipality_id:
+        return Refusal("not_owner", {"owner": stored.owner_key, "municipality": actor.municipality_key})
+    if new is None:
+        return None
+    if new.owner_id != actor.municipality_id:
+        code = "owner_change" if stored is not None else "foreign_owner"
+        return Refusal(code, {"owner": new.owner_key, "municipality": actor.municipality_key})
+    if new.geometry is not None:
+        territory = territory_of(actor.municipality_id)
+        if territory is None or territory.distance(new.geometry) > tolerance_m or (
+            not territory.buffer(tolerance_m).covers(new.geometry)
+            if new.geometry.geom_type != "Point" else False
+        ):
+            return Refusal("outside_territory", {"municipality": actor.municipality_key,
+                                                 "tolerance_m": tolerance_m})
+    return None
+
+
+def may_read_unpublished(actor: Actor | None, owner_id: int, owner_shares: bool) -> bool:
+    """Unpublished work is seen by the admin, by its own municipality, and by other users while the
+    owning municipality shares it (on by default). The public never sees it."""
+    if actor is None:
+        return False
+    return actor.is_admin or owner_id == actor.municipality_id or owner_shares

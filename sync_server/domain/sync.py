@@ -1,0 +1,329 @@
+"""Push and pull: how working copies and the server exchange changes.
+
+A push is checked change by change, then applied in one transaction or not at all. Each accepted
+change becomes a pending :class:`Revision`; nothing reaches the public before the admin publishes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..storage.models import Feature, Push, Revision
+from . import audit, sequence
+from .context import AtlasContext
+from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
+from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson
+from .layers import LAYERS, LayerSpec, clean_properties
+from .rights import Actor, OwnedState, may_read_unpublished, write_refusal
+
+OPS = ("insert", "update", "delete")
+_CHUNK = 500  # ids per IN (...) query; SQLite allows 999 parameters by default
+
+
+def get_layer(name: str) -> LayerSpec:
+    layer = LAYERS.get(name)
+    if layer is None:
+        raise NotFound("layer_not_found", layer=name, known=", ".join(LAYERS))
+    return layer
+
+
+def load_features(session: Session, layer: str, ids: list[str]) -> dict[str, tuple[Feature, Revision]]:
+    """Features with their head revisions, fetched in chunks."""
+    out: dict[str, tuple[Feature, Revision]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start:start + _CHUNK]
+        rows = session.execute(
+            select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
+            .where(Feature.layer == layer, Feature.id.in_(part))
+        ).tuples()
+        out.update({f.id: (f, r) for f, r in rows})
+    return out
+
+
+def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature, head: Revision,
+                 published: Revision | None) -> dict[str, Any]:
+    """A feature as the caller may see it, in the pull format.
+
+    Callers who may read unpublished work see the head; others see the published state, or a
+    tombstone when nothing of it is public.
+    """
+    if may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id)):
+        shown = head
+    else:
+        shown = published if published is not None and published.op != "delete" else None
+    if shown is None or shown.op == "delete":
+        return {"id": feature.id, "revision": feature.head_seq, "deleted": True, "owner": ctx.key_of(
+            feature.owner_id), "properties": None, "geometry": None,
+            "review": {"state": head.state, "reason": head.reason, "published_revision": feature.published_seq}}
+    return {
+        "id": feature.id,
+        "revision": shown.seq,
+        "deleted": False,
+        "owner": ctx.key_of(shown.owner_id),
+        "properties": {**shown.properties, "owner": ctx.key_of(shown.owner_id)},
+        "geometry": to_geojson(shown.geometry),
+        "review": {"state": shown.state, "reason": shown.reason, "published_revision": feature.published_seq},
+    }
+
+
+# --- pull ---------------------------------------------------------------------------------------------
+
+
+def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, since: int, limit: int) -> dict:
+    """Everything of ``layer`` the caller may read that changed after ``since``, oldest first.
+
+    Pages are cut at ``limit`` features; ``cursor`` is the change number of the last one, so the next
+    page starts exactly after it. Writes commit in sequence order (see :mod:`.sequence`), so a cursor
+    never skips a change that commits later.
+    """
+    layer = get_layer(layer_name)
+    rows = session.execute(
+        select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
+        .where(Feature.layer == layer.name, Feature.change_seq > since)
+        .order_by(Feature.change_seq).limit(limit + 1)
+    ).tuples().all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    wanted = [f.published_seq for f, h in rows if f.published_seq is not None and f.published_seq != h.seq]
+    published: dict[int, Revision] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        published.update({r.seq: r for r in session.scalars(
+            select(Revision).where(Revision.seq.in_(wanted[start:start + _CHUNK])))})
+    features = []
+    for f, head in rows:
+        pub = head if f.published_seq == head.seq else published.get(f.published_seq)
+        view = feature_view(ctx, actor, f, head, pub)
+        if since == 0 and view["deleted"]:
+            continue  # a fresh checkout needs no tombstones
+        features.append(view)
+    cursor = rows[-1][0].change_seq if rows else since
+    return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
+            "features": features}
+
+
+# --- push ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Checked:
+    """One change after checking: what to write, or why not."""
+
+    index: int
+    op: str
+    id: str
+    status: str = "accepted"
+    code: str | None = None
+    message_params: dict[str, Any] = field(default_factory=dict)
+    errors: list[FieldError] = field(default_factory=list)
+    current: dict | None = None
+    feature: Feature | None = None
+    properties: dict | None = None
+    geometry: Any = None
+    owner_id: int | None = None
+
+
+_PUSH_FIELDS = {"idempotency_key", "schema_version", "crs", "changes"}
+_CHANGE_FIELDS = {"op", "id", "base_revision", "properties", "geometry"}
+
+
+def _request_hash(layer: str, body: dict) -> str:
+    return hashlib.sha256(json.dumps([layer, body], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _read_push(body: Any, layer: LayerSpec, max_changes: int) -> tuple[str, str, list]:
+    if not isinstance(body, dict):
+        raise Invalid("invalid_body", errors=[FieldError("body", "wrong_type", {"expected": "object"})])
+    errors = [FieldError(k, "unknown_field") for k in body if k not in _PUSH_FIELDS]
+    key = body.get("idempotency_key")
+    if not isinstance(key, str) or not 1 <= len(key) <= 100:
+        errors.append(FieldError("idempotency_key", "required"))
+    version = body.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        errors.append(FieldError("schema_version", "required"))
+    changes = body.get("changes")
+    if not isinstance(changes, list):
+        errors.append(FieldError("changes", "wrong_type", {"expected": "list"}))
+    if errors:
+        raise Invalid("invalid_body", errors=errors)
+    if version != layer.schema_version:
+        raise Conflict("schema_outdated", layer=layer.name, client=version, server=layer.schema_version)
+    if not changes:
+        raise Invalid("invalid_body", errors=[FieldError("changes", "empty")])
+    if len(changes) > max_changes:
+        raise DomainError("too_many_changes", {"limit": max_changes, "count": len(changes)}, status=413)
+    return key, normalize_crs(body.get("crs")), changes
+
+
+def _check_shape(index: int, change: Any, seen: set[str]) -> _Checked:
+    if not isinstance(change, dict):
+        return _Checked(index, "?", "?", "invalid", "invalid_change",
+                        errors=[FieldError("change", "wrong_type", {"expected": "object"})])
+    op, fid = change.get("op"), change.get("id")
+    checked = _Checked(index, op if isinstance(op, str) else "?", fid if isinstance(fid, str) else "?")
+    errors = [FieldError(k, "unknown_field") for k in change if k not in _CHANGE_FIELDS]
+    if op not in OPS:
+        errors.append(FieldError("op", "unknown_choice", {"value": op}))
+    try:
+        checked.id = str(uuid.UUID(fid)) if isinstance(fid, str) else ""
+    except ValueError:
+        checked.id = ""
+    if not checked.id:
+        errors.append(FieldError("id", "bad_uuid", {"value": fid}))
+    elif checked.id in seen:
+        errors.append(FieldError("id", "duplicate_in_push"))
+    seen.add(checked.id)
+    base = change.get("base_revision")
+    if op in ("update", "delete") and (isinstance(base, bool) or not isinstance(base, int)):
+        errors.append(FieldError("base_revision", "required"))
+    if errors:
+        checked.status, checked.code, checked.errors = "invalid", "invalid_change", errors
+    return checked
+
+
+def _owner_of_new(ctx: AtlasContext, actor: Actor, props: dict, stored: Feature | None,
+                  geometry: Any) -> tuple[int | None, FieldError | None]:
+    """Resolve the ``owner`` property: given key, else the stored owner, else the editor's own
+    municipality, else (admin) the municipality the geometry lies in."""
+    key = props.get("owner")
+    if key not in (None, ""):
+        if not isinstance(key, str) or key not in ctx.id_by_key:
+            return None, FieldError("owner", "unknown_choice", {"value": key})
+        return ctx.id_by_key[key], None
+    if stored is not None:
+        return stored.owner_id, None
+    if not actor.is_admin:
+        return actor.municipality_id, None
+    found = ctx.municipality_at(geometry) if geometry is not None else None
+    return (found, None) if found is not None else (None, FieldError("owner", "required"))
+
+
+def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, change: dict,
+                  checked: _Checked, stored: tuple[Feature, Revision] | None) -> None:
+    """Fill in ``checked``: forbidden beats invalid beats conflict, so the reason shown is the
+    one the person must act on first."""
+    feature, head = stored if stored else (None, None)
+    checked.feature = feature
+    errors: list[FieldError] = []
+    new_state: OwnedState | None = None
+    if checked.op == "insert" and feature is not None:
+        checked.status, checked.code = "conflict", "already_exists"
+    if checked.op in ("update", "delete") and feature is None:
+        errors.append(FieldError("id", "unknown_feature"))
+    if checked.op in ("insert", "update"):
+        props, prop_errors = clean_properties(layer, change.get("properties"), ctx.catalogue)
+        errors.extend(prop_errors)
+        geometry = None
+        try:
+            geometry = parse_geometry(change.get("geometry"), layer.geometry_type, crs, ctx.area_of_interest,
+                                      ctx.settings.max_geometry_vertices)
+        except Invalid as exc:
+            errors.extend(exc.errors)
+        raw = change.get("properties") if isinstance(change.get("properties"), dict) else {}
+        owner_id, owner_error = _owner_of_new(ctx, actor, raw, feature, geometry)
+        if owner_error:
+            errors.append(owner_error)
+        checked.properties, checked.geometry, checked.owner_id = props, geometry, owner_id
+        if owner_id is not None:
+            new_state = OwnedState(owner_id, ctx.key_of(owner_id), geometry)
+    elif feature is not None:
+        checked.owner_id = feature.owner_id
+    stored_state = None if feature is None else OwnedState(feature.owner_id, ctx.key_of(feature.owner_id),
+                                                            head.geometry)
+    refusal = write_refusal(actor, stored_state, new_state, ctx.territory_of, ctx.settings.border_tolerance_m)
+    if refusal is not None:
+        checked.status, checked.code, checked.message_params = "forbidden", refusal.code, refusal.params
+        return
+    if errors:
+        checked.status, checked.code, checked.errors = "invalid", "invalid_change", errors
+        return
+    if feature is not None and checked.op != "insert" and change.get("base_revision") != feature.head_seq:
+        checked.status, checked.code = "conflict", "stale_revision"
+        checked.message_params = {"base": change.get("base_revision"), "current": feature.head_seq}
+    if checked.status == "conflict" and feature is not None:
+        published = None
+        if feature.published_seq is not None:
+            published = head if feature.published_seq == head.seq else session.get(Revision, feature.published_seq)
+        checked.current = feature_view(ctx, actor, feature, head, published)
+
+
+def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, body: Any) -> dict:
+    """Check every change, then apply all of them in this transaction, or raise and apply none.
+
+    Returns the answer for the client. A refused push raises :class:`DomainError` whose body
+    carries the per-change results, so the caller rolls back and answers with one problem document.
+    """
+    layer = get_layer(layer_name)
+    key, crs, changes = _read_push(body, layer, ctx.settings.max_changes_per_push)
+    current_seq = sequence.lock(session)
+    digest = _request_hash(layer.name, body)
+    earlier = session.scalar(select(Push).where(Push.user_id == actor.user_id, Push.idempotency_key == key))
+    if earlier is not None:
+        if earlier.request_hash != digest:
+            raise Conflict("idempotency_key_reused", key=key)
+        return {**earlier.response, "replayed": True}
+    seen: set[str] = set()
+    checked = [_check_shape(i, c, seen) for i, c in enumerate(changes)]
+    stored = load_features(session, layer.name, [c.id for c in checked if c.id and c.status == "accepted"])
+    for item, change in zip(checked, changes, strict=True):
+        if item.status == "accepted":
+            _check_change(session, ctx, actor, layer, crs, change, item, stored.get(item.id))
+    failed = [c for c in checked if c.status != "accepted"]
+    if failed:
+        statuses = {c.status for c in failed}
+        code, status = next((s, n) for s, n in (("forbidden", 403), ("invalid", 422), ("conflict", 409))
+                            if s in statuses)
+        raise DomainError(f"push_{code}", {"count": len(failed), "total": len(checked)}, status=status,
+                          body={"applied": False, "results": [_result(c, failed_push=True) for c in checked]})
+    push_id = str(uuid.uuid4())
+    now = audit.now()
+    for offset, item in enumerate(checked, start=1):
+        seq = current_seq + offset
+        feature = item.feature
+        head_props = None
+        if item.op == "delete":
+            head_props = stored[item.id][1].properties
+        session.add(Revision(
+            seq=seq, layer=layer.name, feature_id=item.id, parent_seq=feature.head_seq if feature else None,
+            op=item.op, owner_id=item.owner_id, properties=item.properties if item.op != "delete" else head_props,
+            geometry=item.geometry if item.op != "delete" else None, author_id=actor.user_id, created_at=now,
+            push_id=push_id, state="pending"))
+        if feature is None:
+            feature = Feature(layer=layer.name, id=item.id, published_seq=None)
+            session.add(feature)
+        feature.owner_id, feature.head_seq, feature.change_seq = item.owner_id, seq, seq
+        feature.deleted = item.op == "delete"
+        item.message_params = {"revision": seq}
+    sequence.advance(session, current_seq, len(checked))
+    response = {"applied": True, "push_id": push_id, "layer": layer.name,
+                "results": [_result(c) for c in checked]}
+    session.add(Push(id=push_id, user_id=actor.user_id, idempotency_key=key, request_hash=digest,
+                     response=response, created_at=now))
+    audit.record(session, actor, "push", f"layer:{layer.name}", push_id=push_id, changes=[
+        [c.op, c.id, c.message_params["revision"]] for c in checked])
+    return response
+
+
+def _result(item: _Checked, failed_push: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"index": item.index, "id": item.id, "op": item.op}
+    if item.status == "accepted":
+        if failed_push:
+            out["status"] = "not_applied"
+        else:
+            out["status"], out["revision"] = "accepted", item.message_params["revision"]
+        return out
+    out.update(status=item.status, code=item.code, params=item.message_params)
+    if item.errors:
+        out["errors"] = [{"field": e.field, "code": e.code, "params": e.params} for e in item.errors]
+    if item.current is not None:
+        out["current"] = item.current
+    return out
+
+
+__all__ = ["STORAGE_CRS", "feature_view", "get_layer", "load_features", "pull", "push"]

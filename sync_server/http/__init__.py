@@ -1,0 +1,1 @@
+"""The thin HTTP layer: parses requests, calls domain services, renders answers."""

@@ -1,0 +1,128 @@
+"""Atlas configuration (municipalities, spatial levels, categories) and user administration."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..domain import accounts, audit
+from ..domain import configuration as conf
+from ..storage.models import Category, Municipality, SpatialLevel, User
+from .common import actor, body, date_arg, db, int_arg, login_required, settings
+
+bp = Blueprint("admin", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/municipalities")
+def list_municipalities() -> Response:
+    """All municipalities; `?territory=false` leaves the territories out."""
+    with_territory = request.args.get("territory", "true").lower() != "false"
+    return jsonify([conf.municipality_dict(m, with_territory) for m in conf.list_municipalities(db())])
+
+
+@bp.get("/municipalities/<int:municipality_id>")
+def get_municipality(municipality_id: int) -> Response:
+    """One municipality with its territory (EPSG:25832)."""
+    m = conf._get(db(), Municipality, municipality_id, "municipality_not_found")
+    return jsonify(conf.municipality_dict(m))
+
+
+@bp.post("/municipalities")
+@login_required
+def create_municipality() -> Response:
+    """Create a municipality (admin)."""
+    m = conf.save_municipality(db(), settings().max_geometry_vertices, actor(), body())
+    db().commit()
+    return jsonify(conf.municipality_dict(m)), 201
+
+
+@bp.patch("/municipalities/<int:municipality_id>")
+@login_required
+def update_municipality(municipality_id: int) -> Response:
+    """Change a municipality: name, kind, parent, territory, sharing (admin)."""
+    m = conf.save_municipality(db(), settings().max_geometry_vertices, actor(), body(), municipality_id)
+    db().commit()
+    return jsonify(conf.municipality_dict(m))
+
+
+@bp.get("/spatial-levels")
+def list_levels() -> Response:
+    """The spatial levels, top down."""
+    return jsonify([conf.level_dict(lv) for lv in db().query(SpatialLevel).order_by(SpatialLevel.rank)])
+
+
+@bp.post("/spatial-levels")
+@login_required
+def create_level() -> Response:
+    """Create a spatial level (admin)."""
+    level = conf.save_level(db(), actor(), body())
+    db().commit()
+    return jsonify(conf.level_dict(level)), 201
+
+
+@bp.patch("/spatial-levels/<int:level_id>")
+@login_required
+def update_level(level_id: int) -> Response:
+    """Change a spatial level (admin)."""
+    level = conf.save_level(db(), actor(), body(), level_id)
+    db().commit()
+    return jsonify(conf.level_dict(level))
+
+
+@bp.get("/categories")
+def list_categories() -> Response:
+    """The two-level catalogue of institution categories."""
+    return jsonify([conf.category_dict(c) for c in db().query(Category).order_by(Category.id)])
+
+
+@bp.post("/categories")
+@login_required
+def create_category() -> Response:
+    """Create a category or subcategory (admin)."""
+    cat = conf.save_category(db(), actor(), body())
+    db().commit()
+    return jsonify(conf.category_dict(cat)), 201
+
+
+@bp.patch("/categories/<int:category_id>")
+@login_required
+def update_category(category_id: int) -> Response:
+    """Change a category (admin)."""
+    cat = conf.save_category(db(), actor(), body(), category_id)
+    db().commit()
+    return jsonify(conf.category_dict(cat))
+
+
+@bp.get("/admin/users")
+@login_required
+def list_users() -> Response:
+    """All accounts (admin)."""
+    return jsonify(accounts.list_users(db(), actor()))
+
+
+@bp.post("/admin/users")
+@login_required
+def create_user() -> Response:
+    """Create an account (admin)."""
+    user = accounts.create_user(db(), settings(), actor(), body())
+    db().commit()
+    return jsonify(accounts.user_dict(user)), 201
+
+
+@bp.patch("/admin/users/<int:user_id>")
+@login_required
+def update_user(user_id: int) -> Response:
+    """Change role, municipality, activity or password of an account (admin); revokes its tokens."""
+    user = accounts.update_user(db(), settings(), actor(), user_id, body())
+    db().commit()
+    return jsonify(accounts.user_dict(db().get(User, user.id)))
+
+
+@bp.get("/admin/audit")
+@login_required
+def audit_log() -> Response:
+    """The audit log, newest first; filters `actor`, `action`, `since`, `until`, `limit` (admin)."""
+    actor_id = request.args.get("actor")
+    entries = audit.query(db(), actor(), actor_id=int_arg("actor", 0) if actor_id else None,
+                          action=request.args.get("action"), since=date_arg("since"), until=date_arg("until"),
+                          limit=int_arg("limit", 500, 1, 5000))
+    return jsonify(entries)

@@ -1,0 +1,107 @@
+"""Login, token refresh, logout and password change; and the token check every request runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, Flask, Response, g, jsonify
+from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token, get_jwt, jwt_required
+
+from ..domain import accounts
+from ..domain.errors import Unauthorized
+from ..storage.models import User
+from .common import actor, body, db, login_required, settings
+from .errors import problem
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+
+
+def _tokens(user: User, sid: str | None = None, with_refresh: bool = True) -> dict:
+    claims = {"sid": sid or uuid.uuid4().hex, "ver": user.token_version, "role": user.role}
+    out = {"access_token": create_access_token(identity=str(user.id), additional_claims=claims),
+           "token_type": "Bearer", "expires_in": settings().access_token_minutes * 60}
+    if with_refresh:
+        out["refresh_token"] = create_refresh_token(identity=str(user.id), additional_claims=claims)
+    return out
+
+
+@bp.post("/login")
+def login() -> Response:
+    """Log in with user name and password; returns an access and a refresh token."""
+    data = body()
+    data = data if isinstance(data, dict) else {}
+    user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"))
+    answer = {**_tokens(user), "user": accounts.user_dict(user)}
+    db().commit()
+    return jsonify(answer)
+
+
+@bp.post("/refresh")
+@jwt_required(refresh=True)
+def refresh() -> Response:
+    """Get a new access token with the refresh token (same login session)."""
+    user = db().get(User, actor().user_id)
+    return jsonify(_tokens(user, sid=get_jwt()["sid"], with_refresh=False))
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    """End this login: its access and refresh tokens stop working at once."""
+    accounts.end_session(db(), actor(), get_jwt()["sid"])
+    db().commit()
+    return Response(status=204)
+
+
+@bp.get("/me")
+@login_required
+def me() -> Response:
+    """The logged-in user."""
+    return jsonify(accounts.user_dict(db().get(User, actor().user_id)))
+
+
+@bp.post("/password")
+@login_required
+def change_password() -> Response:
+    """Change one's own password; every token of the user is revoked."""
+    accounts.change_own_password(db(), settings(), actor(), body())
+    db().commit()
+    return Response(status=204)
+
+
+def init_jwt(app: Flask) -> None:
+    """Wire flask-jwt-extended to the atlas: short access tokens, revocation checked per request."""
+    s = app.extensions["familienatlas"].settings
+    app.config.update(
+        JWT_SECRET_KEY=s.jwt_secret,
+        JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=s.access_token_minutes),
+        JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=s.refresh_token_days),
+        JWT_TOKEN_LOCATION=["headers"],
+        JWT_ERROR_MESSAGE_KEY="detail",
+    )
+    jwt = JWTManager(app)
+
+    @jwt.token_in_blocklist_loader
+    def _revoked(_header: dict, payload: dict) -> bool:
+        try:
+            g.actor = accounts.actor_for_token(db(), int(payload["sub"]), payload["sid"], payload["ver"])
+        except (Unauthorized, KeyError, ValueError):
+            return True
+        return False
+
+    @jwt.revoked_token_loader
+    def _on_revoked(_header: dict, _payload: dict) -> Response:
+        return problem(401, "token_revoked", headers={"WWW-Authenticate": "Bearer"})
+
+    @jwt.expired_token_loader
+    def _on_expired(_header: dict, _payload: dict) -> Response:
+        return problem(401, "token_expired", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    @jwt.invalid_token_loader
+    def _on_invalid(_reason: str) -> Response:
+        return problem(401, "token_invalid", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    @jwt.unauthorized_loader
+    def _on_missing(_reason: str) -> Response:
+        return problem(401, "missing_token", headers={"WWW-Authenticate": "Bearer"})

@@ -1,0 +1,48 @@
+"""The public read side: published content only, no personal data of staff."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, current_app, jsonify
+
+from .. import API_VERSION, __version__
+from ..domain.geometry import WEB_CRS, to_geojson
+from ..domain.publish import public_rows
+from ..domain.sync import get_layer
+from .common import atlas
+
+bp = Blueprint("public", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Liveness and versions, for load balancers and for clients checking compatibility."""
+    return jsonify({"status": "ok", "api_version": API_VERSION, "version": __version__})
+
+
+@bp.get("/public/<layer>")
+def public_layer(layer: str) -> Response:
+    """The published state of a layer as a GeoJSON FeatureCollection in WGS84, streamed."""
+    spec = get_layer(layer)
+    ctx = atlas()
+    factory = current_app.extensions["familienatlas"].session_factory
+
+    def generate() -> Iterator[str]:
+        session = factory()  # its own session: the response outlives the request's
+        try:
+            yield '{"type":"FeatureCollection","features":['
+            first = True
+            for feature, rev in public_rows(session, spec.name):
+                doc = {"type": "Feature", "id": feature.id,
+                       "properties": {**rev.properties, "owner": ctx.key_of(rev.owner_id),
+                                      "published_revision": rev.seq},
+                       "geometry": to_geojson(rev.geometry, WEB_CRS)}
+                yield ("" if first else ",") + json.dumps(doc, ensure_ascii=False)
+                first = False
+            yield "]}"
+        finally:
+            session.close()
+
+    return Response(generate(), mimetype="application/geo+json")

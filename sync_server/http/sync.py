@@ -1,0 +1,102 @@
+"""Layers, pull, push, review, history and restore."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..domain import review, sync
+from ..domain.layers import LAYERS
+from .common import actor, atlas, body, date_arg, db, int_arg, login_required
+
+bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+
+
+def _describe(name: str) -> dict:
+    spec = sync.get_layer(name)
+    catalogue = atlas().catalogue
+    return {"name": spec.name, "title": spec.title, "title_en": spec.title_en,
+            "geometry_type": spec.geometry_type, "crs": "EPSG:25832", "schema_version": spec.schema_version,
+            "fields": [f.describe(catalogue) for f in spec.fields]}
+
+
+@bp.get("/layers")
+def list_layers() -> Response:
+    """The sync layers and their schemas (the server owns them)."""
+    return jsonify([_describe(name) for name in LAYERS])
+
+
+@bp.get("/layers/<layer>")
+def get_layer(layer: str) -> Response:
+    """One layer's schema."""
+    return jsonify(_describe(layer))
+
+
+@bp.get("/sync/<layer>/pull")
+@login_required
+def pull(layer: str) -> Response:
+    """What changed after `since` (0: full checkout), a page of at most `limit` features."""
+    page = sync.pull(db(), atlas(), actor(), layer, int_arg("since", 0), int_arg("limit", 1000, 1, 5000))
+    return jsonify(page)
+
+
+@bp.post("/sync/<layer>/push")
+@login_required
+def push(layer: str) -> Response:
+    """Apply a batch of inserts, updates and deletes, all or nothing, with an idempotency key."""
+    answer = sync.push(db(), atlas(), actor(), layer, body())
+    db().commit()
+    return jsonify(answer)
+
+
+@bp.get("/review/pending")
+@login_required
+def pending() -> Response:
+    """Pending changes with before/after (admin); filters layer, municipality, category, author, since, until."""
+    args = request.args
+    return jsonify(review.pending(db(), atlas(), actor(), layer=args.get("layer"),
+                                  municipality=args.get("municipality"), category=args.get("category"),
+                                  author=args.get("author"), since=date_arg("since"), until=date_arg("until"),
+                                  limit=int_arg("limit", 1000, 1, 20000)))
+
+
+@bp.post("/review/approve")
+@login_required
+def approve() -> Response:
+    """Publish revisions (a list, or all of one push) (admin)."""
+    answer = review.approve(db(), actor(), body())
+    db().commit()
+    return jsonify(answer)
+
+
+@bp.post("/review/reject")
+@login_required
+def reject() -> Response:
+    """Reject revisions with a reason (admin)."""
+    answer = review.reject(db(), actor(), body())
+    db().commit()
+    return jsonify(answer)
+
+
+@bp.post("/review/withdraw")
+@login_required
+def withdraw() -> Response:
+    """Take a published feature off the public side (admin)."""
+    answer = review.withdraw(db(), actor(), body())
+    db().commit()
+    return jsonify(answer)
+
+
+@bp.get("/layers/<layer>/features/<feature_id>/history")
+@login_required
+def history(layer: str, feature_id: str) -> Response:
+    """Every revision of a feature with author, time, changes and review decision."""
+    return jsonify(review.history(db(), atlas(), actor(), layer, feature_id))
+
+
+@bp.post("/layers/<layer>/features/<feature_id>/restore")
+@login_required
+def restore(layer: str, feature_id: str) -> Response:
+    """Make an older revision's content the new pending state."""
+    answer = review.restore(db(), atlas(), actor(), layer, feature_id, body())
+    db().commit()
+    return jsonify(answer)

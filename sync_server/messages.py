@@ -1,0 +1,217 @@
+"""Texts of every error the server answers, in German (default) and English.
+
+The domain raises codes with parameters; this module turns them into sentences for the reader's
+language (``Accept-Language``). One table per language keeps translations side by side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DE: dict[str, str] = {
+    # request level
+    "malformed_json": "Der Inhalt der Anfrage ist kein gültiges JSON: {reason}",
+    "json_required": "Die Anfrage muss JSON senden (Content-Type: application/json).",
+    "body_too_large": "Die Anfrage ist zu groß (höchstens {limit} Bytes). Bitte in kleineren Teilen senden.",
+    "too_many_changes": "Zu viele Änderungen in einer Übertragung ({count}, höchstens {limit}).",
+    "not_found": "Diese Adresse gibt es nicht.",
+    "method_not_allowed": "Diese Methode ist hier nicht erlaubt.",
+    "internal_error": "Interner Fehler des Servers. Die Daten sind unverändert.",
+    "invalid_body": "Die Angaben sind unvollständig oder fehlerhaft.",
+    "invalid_query": "Ein Parameter der Anfrage ist fehlerhaft.",
+    # accounts
+    "wrong_credentials": "Benutzername oder Passwort ist falsch.",
+    "account_inactive": "Dieses Konto ist deaktiviert.",
+    "login_locked": "Zu viele fehlgeschlagene Anmeldungen. Bitte in {seconds} Sekunden erneut versuchen.",
+    "missing_token": "Bitte zuerst anmelden.",
+    "token_expired": "Die Anmeldung ist abgelaufen. Bitte erneut anmelden.",
+    "token_invalid": "Die Anmeldung ist ungültig. Bitte erneut anmelden.",
+    "token_revoked": "Die Anmeldung wurde beendet (Abmeldung oder geänderte Rechte). Bitte erneut anmelden.",
+    "refresh_token_required": "Hier wird das Erneuerungs-Token (refresh token) erwartet.",
+    "weak_password": "Das Passwort ist zu kurz.",
+    "wrong_old_password": "Das bisherige Passwort stimmt nicht.",
+    "username_taken": "Der Benutzername {username} ist schon vergeben.",
+    "user_not_found": "Benutzer {id} gibt es nicht.",
+    "admin_only": "Nur die Kreisverwaltung (Administration) darf das ({action}); Ihre Rolle: {role}.",
+    # configuration
+    "municipality_not_found": "Kommune {id} gibt es nicht.",
+    "level_not_found": "Raumebene {id} gibt es nicht.",
+    "category_not_found": "Kategorie {id} gibt es nicht.",
+    "key_taken": "Der Schlüssel {key} ist schon vergeben.",
+    "invalid_crs": "Das Koordinatensystem ist nicht bekannt.",
+    "invalid_geometry": "Die Geometrie ist fehlerhaft.",
+    # sync
+    "layer_not_found": "Die Ebene {layer} gibt es nicht (bekannt: {known}).",
+    "schema_outdated": "Die Arbeitskopie nutzt Version {client} der Ebene {layer}, der Server Version {server}. "
+                       "Bitte die Daten neu auschecken.",
+    "idempotency_key_reused": "Der Übertragungsschlüssel {key} wurde schon für andere Änderungen benutzt.",
+    "push_forbidden": "Nichts wurde übernommen: {count} von {total} Änderungen sind nicht erlaubt.",
+    "push_invalid": "Nichts wurde übernommen: {count} von {total} Änderungen sind fehlerhaft.",
+    "push_conflict": "Nichts wurde übernommen: {count} von {total} Objekten wurden inzwischen auf dem Server "
+                     "geändert. Bitte synchronisieren.",
+    "invalid_change": "Die Änderung ist fehlerhaft.",
+    "stale_revision": "Das Objekt wurde inzwischen geändert (Ihr Stand: {base}, Server: {current}).",
+    "already_exists": "Ein Objekt mit dieser Kennung gibt es schon.",
+    "read_only_role": "Mit der Rolle {role} dürfen keine Daten geändert werden.",
+    "not_owner": "Das Objekt gehört der Kommune {owner}; Sie dürfen nur Daten der Kommune {municipality} ändern.",
+    "foreign_owner": "Neue Objekte dürfen nur für die eigene Kommune {municipality} angelegt werden "
+                     "(angegeben: {owner}).",
+    "owner_change": "Die zuständige Kommune eines Objekts darf nur die Kreisverwaltung ändern "
+                    "(von {municipality} nach {owner}).",
+    "outside_territory": "Die Lage liegt außerhalb des Gebiets der Kommune {municipality} "
+                         "(Toleranz {tolerance_m} m).",
+    # review
+    "not_reviewable": "Änderung {revision} kann nicht geprüft werden (Status {state}; neueste Änderung: {head}).",
+    "nothing_pending_in_push": "In der Übertragung {push_id} wartet nichts auf Prüfung.",
+    "revision_not_found": "Änderung {id} gibt es nicht.",
+    "feature_not_found": "Objekt {id} gibt es nicht.",
+    "not_published": "Objekt {id} ist nicht veröffentlicht.",
+}
+
+DE_FIELDS: dict[str, str] = {
+    "required": "Pflichtfeld fehlt.",
+    "unknown_field": "Unbekanntes Feld.",
+    "wrong_type": "Falscher Typ, erwartet: {expected}.",
+    "too_long": "Zu lang (höchstens {max} Zeichen).",
+    "out_of_range": "Wert außerhalb des erlaubten Bereichs ({min} bis {max}).",
+    "bad_date": "Kein gültiges Datum (JJJJ-MM-TT): {value}.",
+    "unknown_choice": "Unbekannter Wert: {value}.",
+    "subcategory_mismatch": "Unterkategorie {value} gehört nicht zur Kategorie {category}.",
+    "age_range": "Das Mindestalter ist größer als das Höchstalter.",
+    "bad_email": "Keine gültige E-Mail-Adresse: {value}.",
+    "bad_url": "Die Website muss mit http:// oder https:// beginnen: {value}.",
+    "bad_uuid": "Keine gültige UUID: {value}.",
+    "duplicate_in_push": "Dieses Objekt kommt mehrfach in der Übertragung vor.",
+    "unknown_feature": "Dieses Objekt gibt es auf dem Server nicht.",
+    "empty": "Die Liste ist leer.",
+    "unknown_crs": "Unbekanntes Koordinatensystem {crs} (erlaubt: {accepted}).",
+    "geometry_not_geojson": "Keine GeoJSON-Geometrie.",
+    "wrong_geometry_type": "Geometrietyp {got} passt nicht zur Ebene (erwartet: {expected}).",
+    "ring_not_closed": "Ring {ring} von Fläche {polygon} ist nicht geschlossen (erster und letzter Punkt "
+                       "verschieden).",
+    "ring_too_short": "Ring {ring} von Fläche {polygon} hat weniger als vier Punkte.",
+    "bad_coordinates": "Die Koordinaten sind unvollständig oder keine Zahlen.",
+    "too_many_vertices": "Zu viele Stützpunkte (höchstens {limit}).",
+    "geometry_not_valid": "Ungültige Geometrie: {reason}.",
+    "outside_county": "Die Lage ({x}, {y}) liegt außerhalb des Landkreises. Stimmt das Koordinatensystem "
+                      "({crs})?",
+    "password_too_short": "Das Passwort muss mindestens {min} Zeichen lang sein.",
+    "wrong_password": "Das Passwort stimmt nicht.",
+    "revisions_or_push": "Entweder Änderungsnummern oder eine Übertragung angeben.",
+    "category_depth": "Der Katalog hat nur zwei Ebenen: die Oberkategorie darf selbst keine Unterkategorie sein.",
+    "bad_color": "Keine Farbe im Format #rrggbb: {value}.",
+}
+
+EN: dict[str, str] = {
+    "malformed_json": "The request body is not valid JSON: {reason}",
+    "json_required": "The request must send JSON (Content-Type: application/json).",
+    "body_too_large": "The request is too large (at most {limit} bytes). Please send it in smaller parts.",
+    "too_many_changes": "Too many changes in one push ({count}, at most {limit}).",
+    "not_found": "There is nothing at this address.",
+    "method_not_allowed": "This method is not allowed here.",
+    "internal_error": "Internal server error. Nothing was changed.",
+    "invalid_body": "The request is incomplete or wrong.",
+    "invalid_query": "A query parameter is wrong.",
+    "wrong_credentials": "User name or password is wrong.",
+    "account_inactive": "This account is deactivated.",
+    "login_locked": "Too many failed logins. Please try again in {seconds} seconds.",
+    "missing_token": "Please log in first.",
+    "token_expired": "Your session has expired. Please log in again.",
+    "token_invalid": "Your session is invalid. Please log in again.",
+    "token_revoked": "Your session was ended (logout or changed rights). Please log in again.",
+    "refresh_token_required": "This needs the refresh token.",
+    "weak_password": "The password is too short.",
+    "wrong_old_password": "The current password is wrong.",
+    "username_taken": "The user name {username} is taken.",
+    "user_not_found": "There is no user {id}.",
+    "admin_only": "Only the county admin may do this ({action}); your role: {role}.",
+    "municipality_not_found": "There is no municipality {id}.",
+    "level_not_found": "There is no spatial level {id}.",
+    "category_not_found": "There is no category {id}.",
+    "key_taken": "The key {key} is taken.",
+    "invalid_crs": "The coordinate reference system is not known.",
+    "invalid_geometry": "The geometry is wrong.",
+    "layer_not_found": "There is no layer {layer} (known: {known}).",
+    "schema_outdated": "Your working copy uses version {client} of layer {layer}, the server version {server}. "
+                       "Please check out again.",
+    "idempotency_key_reused": "The push key {key} was already used for other changes.",
+    "push_forbidden": "Nothing was applied: {count} of {total} changes are not allowed.",
+    "push_invalid": "Nothing was applied: {count} of {total} changes are invalid.",
+    "push_conflict": "Nothing was applied: {count} of {total} features changed on the server meanwhile. "
+                     "Please synchronise.",
+    "invalid_change": "The change is invalid.",
+    "stale_revision": "The feature changed meanwhile (your base: {base}, server: {current}).",
+    "already_exists": "A feature with this id exists already.",
+    "read_only_role": "The role {role} may not change data.",
+    "not_owner": "The feature belongs to municipality {owner}; you may only change data of {municipality}.",
+    "foreign_owner": "New features may only be created for your own municipality {municipality} "
+                     "(given: {owner}).",
+    "owner_change": "Only the county admin may change a feature's municipality (from {municipality} to {owner}).",
+    "outside_territory": "The location lies outside the territory of municipality {municipality} "
+                         "(tolerance {tolerance_m} m).",
+    "not_reviewable": "Change {revision} cannot be reviewed (state {state}; newest change: {head}).",
+    "nothing_pending_in_push": "Nothing of push {push_id} is pending review.",
+    "revision_not_found": "There is no revision {id}.",
+    "feature_not_found": "There is no feature {id}.",
+    "not_published": "Feature {id} is not published.",
+}
+
+EN_FIELDS: dict[str, str] = {
+    "required": "Required field is missing.",
+    "unknown_field": "Unknown field.",
+    "wrong_type": "Wrong type, expected: {expected}.",
+    "too_long": "Too long (at most {max} characters).",
+    "out_of_range": "Value out of range ({min} to {max}).",
+    "bad_date": "Not a valid date (YYYY-MM-DD): {value}.",
+    "unknown_choice": "Unknown value: {value}.",
+    "subcategory_mismatch": "Subcategory {value} does not belong to category {category}.",
+    "age_range": "The minimum age is above the maximum age.",
+    "bad_email": "Not a valid e-mail address: {value}.",
+    "bad_url": "The website must start with http:// or https://: {value}.",
+    "bad_uuid": "Not a valid UUID: {value}.",
+    "duplicate_in_push": "This feature occurs more than once in the push.",
+    "unknown_feature": "The server has no such feature.",
+    "empty": "The list is empty.",
+    "unknown_crs": "Unknown coordinate reference system {crs} (accepted: {accepted}).",
+    "geometry_not_geojson": "Not a GeoJSON geometry.",
+    "wrong_geometry_type": "Geometry type {got} does not fit the layer (expected: {expected}).",
+    "ring_not_closed": "Ring {ring} of polygon {polygon} is not closed (first and last point differ).",
+    "ring_too_short": "Ring {ring} of polygon {polygon} has fewer than four positions.",
+    "bad_coordinates": "The coordinates are incomplete or not numbers.",
+    "too_many_vertices": "Too many vertices (at most {limit}).",
+    "geometry_not_valid": "Invalid geometry: {reason}.",
+    "outside_county": "The location ({x}, {y}) lies outside the county. Is the CRS ({crs}) right?",
+    "password_too_short": "The password must be at least {min} characters long.",
+    "wrong_password": "The password is wrong.",
+    "revisions_or_push": "Give either revision numbers or a push id.",
+    "category_depth": "The catalogue has two levels: the parent must be a top-level category.",
+    "bad_color": "Not a colour in the form #rrggbb: {value}.",
+}
+
+_TABLES = {"de": (DE, DE_FIELDS), "en": (EN, EN_FIELDS)}
+
+
+def pick_language(accept_language: str | None) -> str:
+    """German unless the client prefers English (first listed language wins)."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in _TABLES:
+            return tag
+    return "de"
+
+
+def _format(template: str | None, code: str, params: dict[str, Any]) -> str:
+    if template is None:
+        return code
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def text(code: str, params: dict[str, Any], language: str = "de") -> str:
+    return _format(_TABLES[language][0].get(code), code, params)
+
+
+def field_text(code: str, params: dict[str, Any], language: str = "de") -> str:
+    return _format(_TABLES[language][1].get(code), code, params)

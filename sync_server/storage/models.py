@@ -1,0 +1,218 @@
+"""The atlas's tables.
+
+Content (institutions, spatial units, later indicator values) lives in one generic store: a
+``Feature`` row per thing with pointers to its head and its published ``Revision``. That is what lets
+one revision/review/publish machinery serve every layer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import Geometry
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JsonType, BaseGeometry: Geometry()}
+
+
+class Municipality(Base):
+    """A municipality (or the county itself, which owns county-wide data)."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    territory: Mapped[BaseGeometry | None] = mapped_column(Geometry())
+    shares_unpublished: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Municipality | None] = relationship(remote_side=[id])
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on deactivation, role change and password change: tokens carry it, so older ones die.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    municipality: Mapped[Municipality] = relationship()
+
+
+class RevokedSession(Base):
+    """A login session (access + refresh token pair) ended by logout."""
+
+    __tablename__ = "revoked_sessions"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """Failed login counter per user name, in the database so every server instance shares it."""
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SpatialLevel(Base):
+    __tablename__ = "spatial_levels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("spatial_levels.id"))
+    maintained_by_municipalities: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Category(Base):
+    """Two-level catalogue of institution categories (e.g. Beratung > Erziehungsberatung)."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    color: Mapped[str | None] = mapped_column(String(7))
+
+
+class AtlasSequence(Base):
+    """The single server-wide change counter.
+
+    Every write transaction locks this row first. That gives one lock order (no deadlocks), makes
+    sequence numbers commit in order (so a pull cursor never skips a late commit) and makes the
+    stale-base check race-free on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "atlas_sequence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Feature(Base):
+    """One thing of a layer, pointing at its head and its published revision."""
+
+    __tablename__ = "features"
+
+    layer: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    head_seq: Mapped[int] = mapped_column(BigInteger)
+    published_seq: Mapped[int | None] = mapped_column(BigInteger)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_features_layer_change", "layer", "change_seq"),
+        Index("ix_features_layer_published", "layer", "published_seq"),
+    )
+
+
+class Revision(Base):
+    """An accepted change: the full new state of a feature, who made it, and its review."""
+
+    __tablename__ = "revisions"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    layer: Mapped[str] = mapped_column(String(40))
+    feature_id: Mapped[str] = mapped_column(String(36))
+    parent_seq: Mapped[int | None] = mapped_column(BigInteger)
+    op: Mapped[str] = mapped_column(String(10))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    properties: Mapped[dict] = mapped_column(JsonType)
+    geometry: Mapped[BaseGeometry | None] = mapped_column(Geometry())
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    push_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    __table_args__ = (
+        Index("ix_revisions_feature", "layer", "feature_id", "seq"),
+        Index("ix_revisions_state", "state"),
+    )
+
+
+class Push(Base):
+    """An applied push, kept by idempotency key so that a retry returns the first answer."""
+
+    __tablename__ = "pushes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict] = mapped_column(JsonType)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key", name="uq_pushes_user_key"),)
+
+
+class AuditEntry(Base):
+    """Append-only log of every write, review decision and account change."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JsonType)
+
+
+__all__ = [
+    "AtlasSequence",
+    "AuditEntry",
+    "Base",
+    "Category",
+    "Feature",
+    "LoginFailure",
+    "Municipality",
+    "Push",
+    "RevokedSession",
+    "Revision",
+    "SpatialLevel",
+    "User",
+]
