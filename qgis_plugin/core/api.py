@@ -260,7 +260,7 @@ class AtlasClient:
         body["reason"] = reason
         return self._request("POST", "/review/reject", json=body)
 
-    def history(self, layer: str, id: str) -> Any:  # noqa: A002 - the API calls it id
+    def history(self, layer: str, id: str) -> Any:
         """Every revision of one feature with author, time, changes and decision."""
         return self._request("GET", f"/layers/{layer}/features/{id}/history")
 

@@ -15,7 +15,6 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from .errors import FieldError, Invalid
 
@@ -56,7 +55,7 @@ def _transformer(source: str, target: str) -> Transformer:
 def reproject(geometry: BaseGeometry, source: str, target: str) -> BaseGeometry:
     if source == target:
         return geometry
-    return transform(_transformer(source, target).transform, geometry)
+    return shapely.transform(geometry, _transformer(source, target).transform, interleaved=False)
 
 
 def to_geojson(geometry: BaseGeometry | None, crs: str = STORAGE_CRS, precision: int = 3) -> dict | None:

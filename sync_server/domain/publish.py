@@ -27,7 +27,7 @@ def public_query(layer: str) -> Select:
 
 def public_rows(session: Session, layer: str, chunk: int = 2000) -> Iterator[tuple[Feature, Revision]]:
     """Stream the public rows of a layer without holding them all in memory."""
-    yield from session.execute(public_query(layer).execution_options(yield_per=chunk)).tuples()
+    yield from session.execute(public_query(layer).execution_options(yield_per=chunk))
 
 
 def is_public(feature: Feature, published: Revision | None) -> bool:

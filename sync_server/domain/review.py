@@ -65,7 +65,7 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
     if until:
         stmt = stmt.where(Revision.created_at <= until)
     out = []
-    for feature, head, user in session.execute(stmt).tuples():
+    for feature, head, user in session.execute(stmt):
         if category and (head.properties or {}).get("category") != category:
             continue
         published = session.get(Revision, feature.published_seq) if feature.published_seq else None
@@ -174,7 +174,7 @@ def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
     """Every revision of a feature: who, when, what changed, and the review decision."""
     feature = _readable_feature(session, ctx, actor, layer, fid)
     revs = session.execute(select(Revision, User).join(User, User.id == Revision.author_id).where(
-        Revision.layer == feature.layer, Revision.feature_id == fid).order_by(Revision.seq)).tuples().all()
+        Revision.layer == feature.layer, Revision.feature_id == fid).order_by(Revision.seq)).all()
     out, previous = [], None
     for rev, author in revs:
         reviewer = session.get(User, rev.reviewed_by_id) if rev.reviewed_by_id else None

@@ -42,7 +42,7 @@ def load_features(session: Session, layer: str, ids: list[str]) -> dict[str, tup
         rows = session.execute(
             select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
             .where(Feature.layer == layer, Feature.id.in_(part))
-        ).tuples()
+        )
         out.update({f.id: (f, r) for f, r in rows})
     return out
 
@@ -88,7 +88,7 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
         select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
         .where(Feature.layer == layer.name, Feature.change_seq > since)
         .order_by(Feature.change_seq).limit(limit + 1)
-    ).tuples().all()
+    ).all()
     more = len(rows) > limit
     rows = rows[:limit]
     wanted = [f.published_seq for f, h in rows if f.published_seq is not None and f.published_seq != h.seq]

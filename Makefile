@@ -1,0 +1,56 @@
+# Familienatlas: `make demo` starts the atlas with demo data, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+VAR := var
+DEMO_DB := $(VAR)/demo.sqlite
+
+.PHONY: demo test venv test-venv plugin lint bench clean
+
+$(VENV)/bin/activate:
+	/usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+venv: $(VENV)/bin/activate
+	bash scripts/system-deps.sh demo
+	$(PY) -m pip install -q -e .
+
+test-venv: $(VENV)/bin/activate
+	$(PY) -m pip install -q -e ".[test,bench]"
+
+plugin: venv
+	$(PY) scripts/build_plugin.py --out dist
+
+$(VAR)/jwt-secret:
+	mkdir -p $(VAR)
+	$(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+demo: venv plugin $(VAR)/jwt-secret
+	FAMILIENATLAS_MODE=demo $(PY) -m sync_server.cli --database sqlite:///$(abspath $(DEMO_DB)) load-demo
+	@echo
+	@echo "Familienatlas runs on http://$(HOST):$(PORT)/ (web map)"
+	@echo "  API:         http://$(HOST):$(PORT)/api/v1/  (OpenAPI: /api/v1/openapi.json)"
+	@echo "  Public data: http://$(HOST):$(PORT)/api/v1/public/institutions"
+	@echo "  QGIS plugin: $$(ls dist/*.zip)"
+	@echo "Stop with Ctrl+C."
+	FAMILIENATLAS_MODE=demo FAMILIENATLAS_JWT_SECRET=$$(cat $(VAR)/jwt-secret) \
+	  $(PY) -m sync_server.cli --database sqlite:///$(abspath $(DEMO_DB)) serve --host $(HOST) --port $(PORT)
+
+lint: test-venv
+	$(VENV)/bin/ruff check .
+
+test:
+	bash scripts/system-deps.sh test
+	$(MAKE) --no-print-directory test-venv
+	$(VENV)/bin/ruff check .
+	$(PY) scripts/build_plugin.py --out dist
+	FAMILIENATLAS_TEST_POSTGRES_URL=$$(bash scripts/test-postgres.sh) QT_QPA_PLATFORM=offscreen \
+	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: test-venv
+	FAMILIENATLAS_TEST_POSTGRES_URL=$$(bash scripts/test-postgres.sh) $(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(VAR) dist .qgis-settings

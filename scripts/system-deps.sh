@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages the atlas needs. Usage: scripts/system-deps.sh demo|test
+# Only missing packages are installed; apt-get update runs only when something is missing.
+set -euo pipefail
+
+packages=(python3 python3-venv python3-pip)
+if [ "${1:-demo}" = "test" ]; then
+  # QGIS Python bindings for the plugin tests, PostgreSQL/PostGIS for the server tests,
+  # Chromium for the web tests, Xvfb for desktop screenshots.
+  packages+=(python3-qgis qgis-providers qgis xvfb postgresql postgresql-15-postgis-3 chromium)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing system packages: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

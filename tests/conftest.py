@@ -1,0 +1,119 @@
+"""Fixtures: every server test runs on SQLite and on PostgreSQL/PostGIS, each test on a fresh copy
+of a database holding the Landkreis Osnabrück demo (loaded once per run through the real services)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from sync_server.app import create_app
+from sync_server.config import Settings
+from sync_server.demo.loader import load_demo
+from sync_server.storage import migrate
+from sync_server.storage.db import make_engine, make_session_factory, session_scope
+from tests.support import Api, LiveServer
+
+DEFAULT_PG = "postgresql+psycopg2://familienatlas:familienatlas@127.0.0.1:5432/postgres"
+TEMPLATE_DB = "familienatlas_template"
+
+
+def pg_admin_url() -> str:
+    return os.environ.get("FAMILIENATLAS_TEST_POSTGRES_URL", DEFAULT_PG)
+
+
+def test_settings(url: str, **overrides: object) -> Settings:
+    return Settings(database_url=url, mode="test", jwt_secret="test-secret-" + "x" * 40, **overrides).checked()
+
+
+def _load(url: str) -> None:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        load_demo(session, test_settings(url))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    _load(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def _pg_execute(sql: str) -> None:
+    engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> str:
+    """Build the template database once; fails loudly when PostgreSQL is not running."""
+    _pg_execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+    _pg_execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    url = make_url(pg_admin_url()).set(database=TEMPLATE_DB).render_as_string(hide_password=False)
+    _load(url)
+    return TEMPLATE_DB
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh demo database for one test, on each of the two supported databases."""
+    if request.param == "sqlite":
+        path = tmp_path / "atlas.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"familienatlas_t_{uuid.uuid4().hex[:12]}"
+    _pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, object]:
+    """Override in a test module to change settings (e.g. token lifetimes)."""
+    return {}
+
+
+@pytest.fixture
+def app(db_url: str, settings_overrides: dict[str, object]):  # noqa: ANN201
+    application = create_app(test_settings(db_url, **settings_overrides))
+    yield application
+    application.extensions["familienatlas"].engine.dispose()
+
+
+@pytest.fixture
+def api(app) -> Api:  # noqa: ANN001
+    return Api(app.test_client())
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "live.sqlite"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def live_server(sqlite_url: str) -> Iterator[LiveServer]:
+    """The real server on a loopback port (SQLite), for the plugin and web tests."""
+    application = create_app(test_settings(sqlite_url))
+    server = LiveServer(application)
+    server.start()
+    yield server
+    server.stop()
+    application.extensions["familienatlas"].engine.dispose()

@@ -1,0 +1,119 @@
+"""Test helpers shared by the server, plugin and web tests (not fixtures: plain functions)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+from sync_server.demo.loader import demo_password
+
+MELLE = "034590024024"
+BRAMSCHE = "034590014014"
+GMHUETTE = "034590019019"
+QUAKENBRUECK = "034595401030"
+COUNTY = "03459"
+
+
+
+class Api:
+    """The real app through Flask's test client, with one cached login per demo user."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self._tokens: dict[str, dict[str, Any]] = {}
+
+    def login(self, username: str, password: str | None = None) -> dict[str, Any]:
+        response = self.client.post("/api/v1/auth/login",
+                                    json={"username": username, "password": password or demo_password(username)})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def headers(self, user: str | None) -> dict[str, str]:
+        if user is None:
+            return {}
+        if user not in self._tokens:
+            self._tokens[user] = self.login(user)
+        return {"Authorization": f"Bearer {self._tokens[user]['access_token']}"}
+
+    def forget(self, user: str) -> None:
+        self._tokens.pop(user, None)
+
+    def get(self, path: str, user: str | None = None, **kw: Any):  # noqa: ANN201
+        return self.client.get(path, headers={**self.headers(user), **kw.pop("headers", {})}, **kw)
+
+    def post(self, path: str, json: Any = None, user: str | None = None, **kw: Any):  # noqa: ANN201
+        return self.client.post(path, json=json, headers={**self.headers(user), **kw.pop("headers", {})}, **kw)
+
+    def patch(self, path: str, json: Any = None, user: str | None = None, **kw: Any):  # noqa: ANN201
+        return self.client.patch(path, json=json, headers={**self.headers(user), **kw.pop("headers", {})}, **kw)
+
+    # --- atlas shortcuts -------------------------------------------------------------------------
+
+    def municipality(self, key: str) -> dict[str, Any]:
+        return next(m for m in self.get("/api/v1/municipalities").get_json() if m["key"] == key)
+
+    def pull_all(self, layer: str, user: str, since: int = 0) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        while True:
+            page = self.get(f"/api/v1/sync/{layer}/pull?since={since}&limit=5000", user).get_json()
+            out.update({f["id"]: f for f in page["features"]})
+            since = page["cursor"]
+            if not page["more"]:
+                return out
+
+    def push(self, layer: str, changes: list[dict], user: str, key: str | None = None, **extra: Any):  # noqa: ANN201
+        body = {"idempotency_key": key or str(uuid.uuid4()), "schema_version": 1, "changes": changes, **extra}
+        return self.post(f"/api/v1/sync/{layer}/push", body, user)
+
+    def public(self, layer: str = "institutions") -> dict[str, dict]:
+        doc = self.get(f"/api/v1/public/{layer}").get_json()
+        return {f["id"]: f for f in doc["features"]}
+
+
+def institution(owner: str | None, x: float, y: float, **props: Any) -> dict[str, Any]:
+    """Properties and geometry of a new institution (EPSG:25832)."""
+    base = {"category": "beratung", "subcategory": "erziehungsberatung", "name": "Testberatungsstelle"}
+    if owner is not None:
+        base["owner"] = owner
+    return {"properties": {**base, **props}, "geometry": {"type": "Point", "coordinates": [x, y]}}
+
+
+def insert(owner: str | None, x: float, y: float, fid: str | None = None, **props: Any) -> dict[str, Any]:
+    return {"op": "insert", "id": fid or str(uuid.uuid4()), **institution(owner, x, y, **props)}
+
+
+def update_of(feature: dict[str, Any], **props: Any) -> dict[str, Any]:
+    """An update of a pulled feature with some properties changed."""
+    return {"op": "update", "id": feature["id"], "base_revision": feature["revision"],
+            "properties": {**feature["properties"], **props}, "geometry": feature["geometry"]}
+
+
+class LiveServer:
+    """The real app on a real loopback port in a thread; can be stopped and started again."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
