@@ -61,9 +61,12 @@ def _never_cancelled() -> bool:
 class Synchronizer:
     """Moves changes between one :class:`WorkingCopy` and the server behind one :class:`AtlasClient`."""
 
-    #: Push rounds per layer and sync; each conflict round rebases, so more rounds only happen
-    #: when others keep editing the same features while we sync.
-    max_push_rounds = 5
+    #: Conflict rounds per layer and sync; each round rebases, so more rounds only happen when
+    #: others keep editing the same features while we sync.
+    max_conflict_rounds = 5
+    #: Changes per push (the server refuses pushes above its own limit, 10 000 by default).
+    push_batch_size = 1000
+    #: Features per pull page.
     page_size = 2000
 
     def __init__(self, client: AtlasClient, workcopy: WorkingCopy, progress: Progress | None = None,
@@ -136,27 +139,45 @@ class Synchronizer:
         """Push a layer's changes until nothing more can go; returns the uuids held back.
 
         A refused push ends the layer's pushing: the server applies all of a push or nothing, and
-        the person should see the refusal before anything else of theirs goes out.
+        the person should see the refusal before anything else of theirs goes out. Large change
+        sets go in batches of :attr:`push_batch_size` (the server limits the size of one push).
         """
         wc = self.workcopy
         held_back: set[str] = set()
+        done: set[str] = set()
         outbox = wc.outbox(layer)
         if outbox is not None:
             self._report_progress(span[0], tr("progress.retry_outbox", layer=layer))
-            if self._send(outbox, report, resolve, held_back) == REFUSED:
+            outcome = self._send(outbox, report, resolve, held_back)
+            if outcome == REFUSED:
                 return held_back
-        for round_number in range(self.max_push_rounds):
+            if outcome == ACCEPTED:
+                done.update(c.uuid for c in outbox.changes)
+        conflict_rounds = 0
+        first = True
+        while True:
             self._check_cancelled()
             local = wc.local_changes(layer)
-            if round_number == 0:
+            if first:
                 self._forget_stale_refusals(layer, local)
-            changes = [c for c in local if c.uuid not in held_back]
+                first = False
+            changes = [c for c in local if c.uuid not in held_back and c.uuid not in done]
             if not changes:
                 break
+            batch = changes[: self.push_batch_size]
             self._report_progress(span[0], tr("progress.push", layer=layer, count=len(changes)))
-            outbox = wc.write_outbox(layer, str(uuidlib.uuid4()), wc.schema_version(layer), changes)
-            if self._send(outbox, report, resolve, held_back) != CONFLICT:
+            outbox = wc.write_outbox(layer, str(uuidlib.uuid4()), wc.schema_version(layer), batch)
+            outcome = self._send(outbox, report, resolve, held_back)
+            if outcome == REFUSED:
                 break
+            if outcome == CONFLICT:
+                conflict_rounds += 1
+                if conflict_rounds >= self.max_conflict_rounds:
+                    break
+            else:
+                # Accepted rows now equal their base; ``done`` guards against a value that does not
+                # survive the round trip making us push the same feature forever.
+                done.update(c.uuid for c in batch)
         return held_back
 
     def _forget_stale_refusals(self, layer: str, changes: list[Change]) -> None:
@@ -189,6 +210,13 @@ class Synchronizer:
             # Refused as a whole without per-change results (e.g. a reader pushing).
             self._book_refusals(outbox, [], report, held_back, exc)
             return REFUSED
+        except errors.Conflict as exc:
+            if exc.code != "idempotency_key_reused":
+                raise
+            # The key is known with another body: a different push took it. Drop the outbox; the
+            # next round recomputes the changes against the base and merges whatever was applied.
+            self.workcopy.clear_outbox(layer)
+            return CONFLICT
         self._book_accepted(outbox, answer.get("results") or [], report)
         return ACCEPTED
 
@@ -224,8 +252,12 @@ class Synchronizer:
             if status not in ("forbidden", "invalid"):
                 continue
             message = result.get("message") or ""
-            if status == "invalid" and result.get("field"):
+            if result.get("field") and not result.get("errors"):
                 message = tr("refusal.invalid_field", field=result["field"], message=message)
+            # Field problems of an invalid change: "<message>; Feld „name“: <why>; ..."
+            details = [tr("refusal.invalid_field", field=e.get("field"), message=e.get("message") or e.get("code"))
+                       for e in result.get("errors") or [] if isinstance(e, dict)]
+            message = "; ".join(filter(None, [message, *details]))
             refusals.append((result.get("id"), result.get("code") or status, message))
         if not refusals:
             # No change was named: the refusal concerns the push as a whole, so it concerns each change.
