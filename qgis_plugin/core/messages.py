@@ -51,7 +51,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.invalid_geometry": "Ungültige Geometrie: {reason}",
         # sync progress
         "progress.layers": "Ebenenbeschreibung wird geladen …",
-        "progress.checkout_layer": "Ebene „{layer}“: {count} Objekte empfangen",
         "progress.push": "Ebene „{layer}“: {count} Änderungen werden gesendet …",
         "progress.retry_outbox": "Ebene „{layer}“: unterbrochene Übertragung wird wiederholt …",
         "progress.pull": "Ebene „{layer}“: {count} Änderungen vom Server empfangen",
@@ -128,7 +127,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error.invalid_geometry": "Invalid geometry: {reason}",
         "progress.layers": "Loading layer descriptions …",
-        "progress.checkout_layer": "Layer '{layer}': {count} features received",
         "progress.push": "Layer '{layer}': sending {count} changes …",
         "progress.retry_outbox": "Layer '{layer}': retrying an interrupted upload …",
         "progress.pull": "Layer '{layer}': {count} changes received from the server",

@@ -335,7 +335,10 @@ class WorkingCopy:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are explicit (see transaction()), so a page of a pull or
         # the bookkeeping of a push is either fully in the file or not at all.
-        self.connection = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+        # check_same_thread=False: the GUI may open the copy in its main thread and sync it in a
+        # background task. The object is still meant for one user at a time, not concurrent use.
+        self.connection = sqlite3.connect(str(self.path), isolation_level=None, timeout=30,
+                                          check_same_thread=False)
         self.connection.row_factory = sqlite3.Row
         register_sql_functions(self.connection)
         self._depth = 0

@@ -99,8 +99,11 @@ def init_jwt(app: Flask) -> None:
         return problem(401, "token_expired", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
     @jwt.invalid_token_loader
-    def _on_invalid(_reason: str) -> Response:
-        return problem(401, "token_invalid", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    def _on_invalid(reason: str) -> Response:
+        # flask-jwt-extended reports a token of the wrong kind (access vs refresh) through this loader too
+        code = {"Only refresh tokens are allowed": "refresh_token_required",
+                "Only non-refresh tokens are allowed": "access_token_required"}.get(reason, "token_invalid")
+        return problem(401, code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
     @jwt.unauthorized_loader
     def _on_missing(_reason: str) -> Response:

@@ -8,6 +8,8 @@ to the client.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -122,7 +124,8 @@ def lossy_session(rule: Callable[[requests.PreparedRequest], str | None]) -> req
     return session
 
 
-def once(kind: str, path_part: str, method: str = "POST", skip: int = 0) -> Callable[[requests.PreparedRequest], str | None]:
+def once(kind: str, path_part: str, method: str = "POST",
+         skip: int = 0) -> Callable[[requests.PreparedRequest], str | None]:
     """A rule that hits the (skip+1)-th request whose path contains ``path_part``, once."""
     seen = {"n": 0}
 
@@ -291,7 +294,7 @@ def test_changes_to_different_fields_merge(desk: Callable[..., Desk], live_serve
     b = desk(name="b")
     fid = own_features(a)[0]
     a.sql("UPDATE institutions SET phone = '05422 111' WHERE uuid = ?", fid)
-    b.sql("UPDATE institutions SET name = 'Neuer Name', age_min = 2 WHERE uuid = ?", fid)
+    b.sql("UPDATE institutions SET name = 'Neuer Name', target_groups = 'Alle' WHERE uuid = ?", fid)
     assert a.sync.sync().accepted == 1
     report = b.sync.sync()
     assert report.conflicts_merged == 1
@@ -300,7 +303,7 @@ def test_changes_to_different_fields_merge(desk: Callable[..., Desk], live_serve
     assert b.workcopy.local_changes("institutions") == []
     feature = server_features(live_server.url)[fid]
     assert (feature["properties"]["phone"], feature["properties"]["name"]) == ("05422 111", "Neuer Name")
-    assert feature["properties"]["age_min"] == 2
+    assert feature["properties"]["target_groups"] == "Alle"
     assert b.row(fid)["phone"] == "05422 111"
     a.sync.sync()
     assert a.row(fid)["name"] == "Neuer Name"
@@ -447,6 +450,50 @@ def test_lost_answer_is_retried_with_the_same_key(desk: Callable[..., Desk], liv
     assert d.workcopy.local_changes("institutions") == []
     assert len(_history_revisions(live_server.url, fid)) == revisions_before + 1  # applied once
     assert d.row(fid)["_revision"] == server_features(live_server.url)[fid]["revision"]
+
+
+KILLED_AFTER_PUSH = """
+import os, sys
+import requests
+from requests.adapters import HTTPAdapter
+from qgis_plugin.core.api import AtlasClient
+from qgis_plugin.core.sync import Synchronizer
+from qgis_plugin.core.workcopy import WorkingCopy
+
+class DieAfterPush(HTTPAdapter):
+    def send(self, request, *args, **kwargs):
+        response = super().send(request, *args, **kwargs)
+        if request.method == "POST" and request.path_url.endswith("/push"):
+            os._exit(137)  # killed: no cleanup, no exception handlers, no finally blocks
+        return response
+
+session = requests.Session()
+session.mount("http://", DieAfterPush())
+client = AtlasClient(sys.argv[1], session=session)
+client.login(sys.argv[2], sys.argv[3])
+Synchronizer(client, WorkingCopy(sys.argv[4])).sync()
+"""
+
+
+def test_process_killed_after_push_applies_it_once(desk: Callable[..., Desk], live_server: Any) -> None:
+    d = desk()
+    fid = own_features(d)[0]
+    revisions_before = len(_history_revisions(live_server.url, fid))
+    d.sql("UPDATE institutions SET opening_hours = 'Mo-Do 8-12' WHERE uuid = ?", fid)
+    d.workcopy.close()
+    run = subprocess.run([sys.executable, "-c", KILLED_AFTER_PUSH, live_server.url, "melle.editor",
+                          demo_password("melle.editor"), str(d.workcopy.path)], cwd=Path(__file__).parents[2],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 137, run.stderr
+    d.workcopy = WorkingCopy(d.workcopy.path)
+    d.reconnect()
+    assert server_features(live_server.url)[fid]["properties"]["opening_hours"] == "Mo-Do 8-12"
+    assert [c.uuid for c in d.workcopy.local_changes("institutions")] == [fid]
+    assert d.workcopy.outbox("institutions") is not None
+    report = d.sync.sync()
+    assert report.ok and report.accepted == 1
+    assert d.workcopy.local_changes("institutions") == []
+    assert len(_history_revisions(live_server.url, fid)) == revisions_before + 1
 
 
 def test_push_that_never_left_is_sent_on_the_next_run(desk: Callable[..., Desk], live_server: Any) -> None:

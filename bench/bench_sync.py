@@ -1,0 +1,686 @@
+"""Benchmark of the sync server on the demo county scaled up to many institutions.
+
+Per database (SQLite file, PostgreSQL/PostGIS), on a fresh database holding the Landkreis Osnabrück
+demo scaled up to ``--institutions`` institutions, it times through the domain layer (the code the
+HTTP routes call, one session and one commit per operation, as in a request):
+
+- a push of ``--changes`` mixed changes (60 % updates, half of them moving the point, 30 % inserts,
+  10 % deletes) as the county admin, in ONE push;
+- a full checkout pull of the institutions as an editor (pages of 5,000 until ``more`` is false),
+  through the domain and once more through HTTP (Flask's test client, JSON encoding and decoding
+  included);
+- approving the pending changes of that push (``review.approve`` with the revision list).
+
+Each time is set against a floor measured in the same run on the same database: the same rows
+written (and read) by plain SQL over the raw DBAPI connection in one transaction. The write floors
+go to shadow copies of ``features`` and ``revisions`` (same columns, types, indexes and foreign
+keys, same content before the push), so the atlas itself is not disturbed. Finally the same edits
+are made as a GeoPackage changeset with pygeodiff (what Mergin Maps does) and our push is set
+against that.
+
+Each timed step runs once (they take seconds; the numbers vary by some per cent between runs).
+
+    python bench/bench_sync.py [--institutions 20000] [--changes 5000] [--databases sqlite,postgresql]
+
+PostgreSQL: the admin URL comes from FAMILIENATLAS_TEST_POSTGRES_URL, else from the output of
+``bash scripts/test-postgres.sh``; a database ``familienatlas_bench_*`` is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import shapely
+from pyproj import CRS
+from shapely.geometry import mapping, shape
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync_server.config import Settings
+from sync_server.demo import geodata
+from sync_server.demo.loader import demo_password, load_demo
+from sync_server.domain import accounts, review, sync
+from sync_server.domain.context import AtlasContext
+from sync_server.domain.layers import INSTITUTIONS
+from sync_server.domain.rights import Actor
+from sync_server.storage import migrate
+from sync_server.storage.db import make_engine, make_session_factory, session_scope
+from sync_server.storage.models import Feature, Revision, User
+from sync_server.storage.types import SRID
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYER = "institutions"
+PAGE = 5_000  # the largest pull page the API allows
+SCALE_CHUNK = 5_000  # institutions per push while scaling up
+SCALE_SEED = 424242
+INSERT_SEED = 515151
+PLAN_SEED = 20250604
+EDITOR = "melle.editor"
+SHADOW = "bench_"  # prefix of the shadow tables the write floors go to
+
+
+@dataclass
+class Timing:
+    operation: str
+    database: str
+    seconds: float
+    floor: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.floor else self.seconds / self.floor
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+class StatementCounter:
+    """Counts the SQL statements an engine sends (an executemany counts once)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: Any) -> None:
+        self.count += 1
+
+    def since(self, start: int) -> str:
+        return f"{self.count - start} SQL statements"
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+# --- databases ----------------------------------------------------------------------------------------
+
+
+def postgres_admin_url() -> str | None:
+    """The admin URL of the local PostgreSQL: from the environment, else from the start script."""
+    url = os.environ.get("FAMILIENATLAS_TEST_POSTGRES_URL")
+    if url:
+        return url
+    try:
+        out = subprocess.run(["bash", str(ROOT / "scripts" / "test-postgres.sh")], check=True,
+                             capture_output=True, text=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        log(f"PostgreSQL not available ({exc}); skipping it.")
+        return None
+    lines = [line for line in out.splitlines() if line.startswith("postgresql")]
+    return lines[-1] if lines else None
+
+
+def _pg_admin(admin_url: str, sql: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def fresh_database(kind: str, workdir: Path) -> Iterator[str]:
+    """An empty database of ``kind``; a PostgreSQL database is dropped again at the end."""
+    if kind == "sqlite":
+        path = workdir / "bench.sqlite"
+        yield f"sqlite:///{path}"
+        return
+    admin_url = postgres_admin_url()
+    if admin_url is None:
+        raise RuntimeError("no PostgreSQL admin URL")
+    name = f"familienatlas_bench_{uuid.uuid4().hex[:10]}"
+    _pg_admin(admin_url, f"CREATE DATABASE {name}")
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _pg_admin(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def bench_settings(url: str) -> Settings:
+    return Settings(database_url=url, mode="test", jwt_secret="x" * 40).checked()
+
+
+def load_actor(factory: sessionmaker[Session], username: str) -> Actor:
+    with session_scope(factory) as session:
+        return accounts.actor_of(session.scalar(select(User).where(User.username == username)))
+
+
+def institution_count(factory: sessionmaker[Session]) -> int:
+    with session_scope(factory) as session:
+        return session.scalar(select(func.count()).select_from(Feature).where(
+            Feature.layer == LAYER, Feature.deleted.is_(False)))
+
+
+# --- building the scaled-up atlas ----------------------------------------------------------------------
+
+
+def build_demo(engine: Engine, factory: sessionmaker[Session], settings: Settings) -> None:
+    """Migrate and load the demo county through the real services (as ``make demo`` does)."""
+    migrate.upgrade(engine)
+    with session_scope(factory) as session:
+        load_demo(session, settings)
+
+
+def institution_change(seed: geodata.InstitutionSeed) -> dict[str, Any]:
+    """An insert in the push format, like the QGIS plugin sends it."""
+    props = {**seed.attributes(), "owner": seed.owner_key}
+    props.pop("owner_key", None)
+    return {"op": "insert", "id": seed.id, "properties": props, "geometry": mapping(seed.geometry)}
+
+
+def push_changes(factory: sessionmaker[Session], settings: Settings, actor: Actor,
+                 changes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One push in its own session and transaction, as the push route does it."""
+    with session_scope(factory) as session:
+        ctx = AtlasContext.load(session, settings)
+        return sync.push(session, ctx, actor, LAYER, {
+            "idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version,
+            "changes": changes})
+
+
+def approve(factory: sessionmaker[Session], actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+    with session_scope(factory) as session:
+        return review.approve(session, actor, body)
+
+
+def scale_up(factory: sessionmaker[Session], settings: Settings, admin: Actor, target: int) -> tuple[int, float, float]:
+    """Push generated institutions in chunks as admin and approve each push, up to ``target``.
+
+    Returns (institutions added, seconds pushing, seconds approving).
+    """
+    missing = target - institution_count(factory)
+    if missing <= 0:
+        return 0, 0.0, 0.0
+    seeds = geodata.build_institutions(geodata.build_territories(), count=missing, seed=SCALE_SEED)
+    push_s = approve_s = 0.0
+    for start in range(0, len(seeds), SCALE_CHUNK):
+        changes = [institution_change(s) for s in seeds[start:start + SCALE_CHUNK]]
+        seconds, answer = timed(lambda c=changes: push_changes(factory, settings, admin, c))
+        push_s += seconds
+        seconds, _ = timed(lambda a=answer: approve(factory, admin, {"push_id": a["push_id"]}))
+        approve_s += seconds
+        log(f"    scaled up {start + len(changes)}/{len(seeds)}")
+    return len(seeds), push_s, approve_s
+
+
+def analyze(engine: Engine) -> None:
+    """Fresh planner statistics on PostgreSQL (autovacuum does this in production)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+
+# --- the changes pushed --------------------------------------------------------------------------------
+
+
+def plan_changes(features: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """``count`` mixed changes: 60 % updates (changed properties; every second one moved a few
+    metres), 30 % inserts of new institutions, 10 % deletes, of distinct features."""
+    n_update = count * 6 // 10
+    n_insert = count * 3 // 10
+    n_delete = count - n_update - n_insert
+    if n_update + n_delete > len(features):
+        raise SystemExit(f"--changes {count} needs at least {n_update + n_delete} institutions")
+    rng = random.Random(PLAN_SEED)
+    picked = rng.sample(features, n_update + n_delete)
+    changes: list[dict[str, Any]] = []
+    for i, feature in enumerate(picked[:n_update]):
+        props = dict(feature["properties"])
+        props["opening_hours"] = "Mo-Fr 08:00-16:00, Sa 09:00-12:00"
+        props["phone"] = f"0541 {10000 + i}-0"
+        props["last_checked"] = "2025-06-30"
+        geometry = feature["geometry"]
+        if i % 2 == 0:
+            x, y = geometry["coordinates"]
+            geometry = {"type": "Point", "coordinates": [round(x + 7.5, 2), round(y - 4.0, 2)]}
+        changes.append({"op": "update", "id": feature["id"], "base_revision": feature["revision"],
+                        "properties": props, "geometry": geometry})
+    seeds = geodata.build_institutions(geodata.build_territories(), count=n_insert, seed=INSERT_SEED)
+    changes += [institution_change(s) for s in seeds]
+    changes += [{"op": "delete", "id": f["id"], "base_revision": f["revision"]} for f in picked[n_update:]]
+    return changes
+
+
+# --- our operations --------------------------------------------------------------------------------------
+
+
+def pull_all(factory: sessionmaker[Session], settings: Settings, actor: Actor) -> list[dict[str, Any]]:
+    """A full checkout through the domain: one session per page, as one request per page."""
+    features: list[dict[str, Any]] = []
+    cursor, more = 0, True
+    while more:
+        with session_scope(factory) as session:
+            page = sync.pull(session, AtlasContext.load(session, settings), actor, LAYER, cursor, PAGE)
+        features += page["features"]
+        cursor, more = page["cursor"], page["more"]
+    return features
+
+
+def pull_all_http(settings: Settings, username: str) -> tuple[float, int]:
+    """The same checkout through HTTP with Flask's test client (JSON encoded and decoded)."""
+    from sync_server.app import create_app
+
+    app = create_app(settings)
+    try:
+        client = app.test_client()
+        login = client.post("/api/v1/auth/login", json={"username": username, "password": demo_password(username)})
+        headers = {"Authorization": f"Bearer {login.get_json()['access_token']}"}
+
+        def run() -> int:
+            count, cursor, more = 0, 0, True
+            while more:
+                response = client.get(f"/api/v1/sync/{LAYER}/pull?since={cursor}&limit={PAGE}", headers=headers)
+                page = response.get_json()
+                count += len(page["features"])
+                cursor, more = page["cursor"], page["more"]
+            return count
+
+        return timed(run)
+    finally:
+        app.extensions["familienatlas"].engine.dispose()
+
+
+# --- the floors: plain SQL on the raw DBAPI connection ----------------------------------------------------
+
+
+def _shadow_metadata(engine: Engine) -> tuple[MetaData, list[Table]]:
+    """Shadow copies of features and revisions with the same columns, types, keys and indexes."""
+    metadata = MetaData()
+    for table in Feature.metadata.sorted_tables:
+        if table.name not in ("features", "revisions"):
+            table.to_metadata(metadata)  # referenced by foreign keys; never created
+    shadows = []
+    for table in (Feature.__table__, Revision.__table__):
+        shadow = table.to_metadata(metadata, name=SHADOW + table.name)
+        for index in shadow.indexes:
+            if not index.name.startswith("ix_" + SHADOW):
+                index.name = "ix_" + SHADOW + index.name.removeprefix("ix_")
+        shadows.append(shadow)
+    return metadata, shadows
+
+
+def create_shadow_tables(engine: Engine) -> None:
+    """Create the shadow tables and copy the atlas's current features and revisions into them."""
+    metadata, shadows = _shadow_metadata(engine)
+    metadata.create_all(engine, tables=shadows)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"CREATE INDEX ix_{SHADOW}revisions_geometry ON {SHADOW}revisions "
+                                 "USING GIST (geometry)")
+        for table in ("features", "revisions"):
+            columns = ", ".join(c.name for c in metadata.tables[SHADOW + table].columns)
+            conn.exec_driver_sql(f"INSERT INTO {SHADOW}{table} ({columns}) SELECT {columns} FROM {table}")
+    analyze(engine)
+
+
+def drop_shadow_tables(engine: Engine) -> None:
+    metadata, shadows = _shadow_metadata(engine)
+    metadata.drop_all(engine, tables=shadows)
+
+
+@contextmanager
+def raw_transaction(engine: Engine) -> Iterator[Any]:
+    """A DBAPI cursor in one transaction, committed at the end (the commit is part of the time)."""
+    proxy = engine.raw_connection()
+    try:
+        connection = proxy.driver_connection
+        cursor = connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("BEGIN")
+        yield cursor
+        connection.commit()
+        cursor.close()
+    finally:
+        proxy.close()
+
+
+def _hex_ewkb(geometry: dict[str, Any] | None) -> str | None:
+    if geometry is None:
+        return None
+    return shapely.to_wkb(shapely.set_srid(shape(geometry), SRID), hex=True, include_srid=True)
+
+
+@dataclass
+class FloorRows:
+    """The rows our push wrote, ready to bind: what a perfect implementation would have to write."""
+
+    read_ids: list[str]
+    revisions: list[tuple]
+    feature_updates: list[tuple]  # owner_id, head_seq, change_seq, deleted, id
+    feature_inserts: list[tuple]  # layer, id, owner_id, head_seq, published_seq, change_seq, deleted
+    seqs: list[int]
+
+
+def floor_rows(changes: list[dict[str, Any]], answer: dict[str, Any], before: dict[str, dict[str, Any]],
+               id_by_key: dict[str, int], author_id: int) -> FloorRows:
+    now = datetime.now(UTC)
+    push_id = str(uuid.uuid4())
+    rows = FloorRows([c["id"] for c in changes if c["op"] != "insert"], [], [], [], [])
+    for change, result in zip(changes, answer["results"], strict=True):
+        seq, old = result["revision"], before.get(change["id"])
+        props = change.get("properties") or old["properties"]
+        owner_id = id_by_key[props["owner"]]
+        stored = json.dumps({k: v for k, v in props.items() if k != "owner"})
+        rows.revisions.append((seq, LAYER, change["id"], change.get("base_revision"), change["op"], owner_id, stored,
+                               _hex_ewkb(change.get("geometry")), author_id, now, push_id, "pending"))
+        if change["op"] == "insert":
+            rows.feature_inserts.append((LAYER, change["id"], owner_id, seq, None, seq, False))
+        else:
+            rows.feature_updates.append((owner_id, seq, seq, change["op"] == "delete", change["id"]))
+        rows.seqs.append(seq)
+    return rows
+
+
+_REVISION_COLUMNS = ("seq, layer, feature_id, parent_seq, op, owner_id, properties, geometry, author_id, "
+                     "created_at, push_id, state")
+_FEATURE_COLUMNS = "layer, id, owner_id, head_seq, published_seq, change_seq, deleted"
+
+
+def floor_push(engine: Engine, rows: FloorRows) -> float:
+    """Read the stored heads of the changed features, write the revisions and the feature rows."""
+    pg = engine.dialect.name == "postgresql"
+    mark = "%s" if pg else "?"
+    read = (f"SELECT f.id, f.owner_id, f.head_seq, r.owner_id, r.geometry FROM {SHADOW}features f "
+            f"JOIN {SHADOW}revisions r ON r.seq = f.head_seq WHERE f.layer = '{LAYER}' AND f.id IN ")
+
+    def run() -> None:
+        with raw_transaction(engine) as cur:
+            for start in range(0, len(rows.read_ids), 500):
+                part = rows.read_ids[start:start + 500]
+                cur.execute(read + "(" + ", ".join([mark] * len(part)) + ")", part)
+                cur.fetchall()
+            if pg:
+                from psycopg2.extras import execute_values
+
+                execute_values(cur, f"INSERT INTO {SHADOW}revisions ({_REVISION_COLUMNS}) VALUES %s",
+                               rows.revisions, page_size=1000)
+                execute_values(cur, f"INSERT INTO {SHADOW}features ({_FEATURE_COLUMNS}) VALUES %s",
+                               rows.feature_inserts, page_size=1000)
+                execute_values(cur, f"UPDATE {SHADOW}features AS f SET owner_id = v.owner_id, "
+                               "head_seq = v.head_seq, change_seq = v.change_seq, deleted = v.deleted "
+                               "FROM (VALUES %s) AS v(owner_id, head_seq, change_seq, deleted, id) "
+                               f"WHERE f.layer = '{LAYER}' AND f.id = v.id", rows.feature_updates, page_size=1000)
+            else:
+                cur.executemany(f"INSERT INTO {SHADOW}revisions ({_REVISION_COLUMNS}) VALUES "
+                                f"({', '.join('?' * 12)})", rows.revisions)
+                cur.executemany(f"INSERT INTO {SHADOW}features ({_FEATURE_COLUMNS}) VALUES "
+                                f"({', '.join('?' * 7)})", rows.feature_inserts)
+                cur.executemany(f"UPDATE {SHADOW}features SET owner_id = ?, head_seq = ?, change_seq = ?, "
+                                f"deleted = ? WHERE layer = '{LAYER}' AND id = ?", rows.feature_updates)
+
+    return timed(run)[0]
+
+
+def floor_pull(engine: Engine) -> tuple[float, int]:
+    """One plain SELECT of every institution with its head revision, all rows fetched."""
+    sql = ("SELECT f.id, f.owner_id, f.head_seq, f.published_seq, f.change_seq, f.deleted, r.op, r.properties, "
+           "r.geometry, r.state, r.reason FROM features f JOIN revisions r ON r.seq = f.head_seq "
+           f"WHERE f.layer = '{LAYER}' ORDER BY f.change_seq")
+
+    def run() -> int:
+        with raw_transaction(engine) as cur:
+            cur.execute(sql)
+            return len(cur.fetchall())
+
+    return timed(run)
+
+
+def floor_approve(engine: Engine, seqs: list[int], reviewer_id: int) -> float:
+    """One UPDATE of the revisions by seq list, one of their features; one transaction."""
+    mark = "%s" if engine.dialect.name == "postgresql" else "?"
+    in_list = ", ".join(str(int(s)) for s in seqs)
+    offset = max(seqs)
+
+    def run() -> None:
+        with raw_transaction(engine) as cur:
+            cur.execute(f"UPDATE {SHADOW}revisions SET state = 'published', reviewed_by_id = {mark}, "
+                        f"reviewed_at = {mark} WHERE seq IN ({in_list})", (reviewer_id, datetime.now(UTC)))
+            cur.execute(f"UPDATE {SHADOW}features SET published_seq = head_seq, change_seq = head_seq + {offset} "
+                        f"WHERE layer = '{LAYER}' AND head_seq IN ({in_list})")
+
+    return timed(run)[0]
+
+
+# --- pygeodiff: the same edits as a GeoPackage changeset ---------------------------------------------------
+
+_GPKG_DDL = (
+    "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, "
+    "organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, "
+    "description TEXT)",
+    "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, "
+    "identifier TEXT UNIQUE, description TEXT DEFAULT '', "
+    "last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
+    "min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, "
+    "CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))",
+    "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
+    "geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, "
+    "CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), "
+    "CONSTRAINT uk_gc_table_name UNIQUE (table_name), "
+    "CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), "
+    "CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))",
+)
+_GPKG_TYPES = {"string": "TEXT", "text": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN",
+               "date": "DATE"}
+_GPKG_FIELDS = [f.name for f in INSTITUTIONS.fields]
+
+
+def gpkg_point(geometry: dict[str, Any]) -> bytes:
+    """A GeoPackage geometry blob: 'GP', version 0, little-endian, xy envelope, then WKB."""
+    point = shape(geometry)
+    flags = 0b0000_0011
+    return (b"GP" + struct.pack("<BBi4d", 0, flags, SRID, point.x, point.x, point.y, point.y)
+            + shapely.to_wkb(point, byte_order=1))
+
+
+def _gpkg_row(feature: dict[str, Any]) -> tuple:
+    props = feature["properties"]
+    return (feature["id"], gpkg_point(feature["geometry"]), *(props.get(name) for name in _GPKG_FIELDS),
+            feature.get("revision"))
+
+
+def write_geopackage(path: Path, features: list[dict[str, Any]]) -> None:
+    """A working copy as the QGIS plugin keeps it: fid, uuid, geom, the layer's fields, revision."""
+    columns = ", ".join(f'"{name}" {_GPKG_TYPES[f.type]}' for name, f in zip(_GPKG_FIELDS, INSTITUTIONS.fields,
+                                                                              strict=True))
+    srs = [("Undefined cartesian SRS", -1, "NONE", -1, "undefined", None),
+           ("Undefined geographic SRS", 0, "NONE", 0, "undefined", None),
+           ("WGS 84 geodetic", 4326, "EPSG", 4326, CRS.from_epsg(4326).to_wkt("WKT1_GDAL"), None),
+           ("ETRS89 / UTM zone 32N", SRID, "EPSG", SRID, CRS.from_epsg(SRID).to_wkt("WKT1_GDAL"), None)]
+    with sqlite3.connect(path) as con:
+        con.execute(f"PRAGMA application_id = {0x47504B47}")
+        con.execute("PRAGMA user_version = 10300")
+        for ddl in _GPKG_DDL:
+            con.execute(ddl)
+        con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", srs)
+        con.execute(f'CREATE TABLE {LAYER} ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "uuid" TEXT UNIQUE, '
+                    f'"geom" POINT, {columns}, "fa_revision" INTEGER)')
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                    "VALUES (?, 'features', ?, ?)", (LAYER, LAYER, SRID))
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', ?, 0, 0)", (LAYER, SRID))
+        con.executemany(f"INSERT INTO {LAYER} (uuid, geom, {', '.join(_GPKG_FIELDS)}, fa_revision) VALUES "
+                        f"({', '.join('?' * (len(_GPKG_FIELDS) + 3))})", [_gpkg_row(f) for f in features])
+    con.close()
+
+
+def edit_geopackage(path: Path, changes: list[dict[str, Any]]) -> None:
+    """Make the same edits in the working copy, as QGIS would (update, insert, delete by uuid)."""
+    assignments = ", ".join(f'"{name}" = ?' for name in ("geom", *_GPKG_FIELDS))
+    with sqlite3.connect(path) as con:
+        for change in changes:
+            if change["op"] == "delete":
+                con.execute(f"DELETE FROM {LAYER} WHERE uuid = ?", (change["id"],))
+                continue
+            row = _gpkg_row({**change, "revision": None})
+            if change["op"] == "update":
+                con.execute(f"UPDATE {LAYER} SET {assignments} WHERE uuid = ?", (*row[1:-1], change["id"]))
+            else:
+                con.execute(f"INSERT INTO {LAYER} (uuid, geom, {', '.join(_GPKG_FIELDS)}, fa_revision) VALUES "
+                            f"({', '.join('?' * (len(_GPKG_FIELDS) + 3))})", row)
+    con.close()
+
+
+def bench_geodiff(workdir: Path, features: list[dict[str, Any]], changes: list[dict[str, Any]]) -> dict[str, float]:
+    """Time pygeodiff's create_changeset(base, modified) and apply_changeset(copy of base)."""
+    import pygeodiff
+
+    folder = workdir / "geodiff"
+    folder.mkdir(exist_ok=True)
+    base, modified, target, changeset = (folder / n for n in ("base.gpkg", "modified.gpkg", "target.gpkg",
+                                                                "changes.diff"))
+    write_geopackage(base, features)
+    shutil.copy(base, modified)
+    edit_geopackage(modified, changes)
+    shutil.copy(base, target)
+    geodiff = pygeodiff.GeoDiff()
+    create_s, _ = timed(lambda: geodiff.create_changeset(str(base), str(modified), str(changeset)))
+    count = geodiff.changes_count(str(changeset))
+    apply_s, _ = timed(lambda: geodiff.apply_changeset(str(target), str(changeset)))
+    with sqlite3.connect(target) as con:
+        rows = con.execute(f"SELECT count(*) FROM {LAYER}").fetchone()[0]
+    con.close()
+    expected = len(features) + sum(1 if c["op"] == "insert" else -1 if c["op"] == "delete" else 0 for c in changes)
+    if count != len(changes) or rows != expected:
+        raise RuntimeError(f"pygeodiff: {count} changes, {rows} rows; expected {len(changes)}, {expected}")
+    return {"create": create_s, "apply": apply_s, "size_mb": changeset.stat().st_size / 1e6}
+
+
+# --- one database ----------------------------------------------------------------------------------------------
+
+
+def bench_database(kind: str, url: str, args: argparse.Namespace, workdir: Path,
+                   geodiff: dict[str, float] | None) -> tuple[list[Timing], dict[str, float] | None]:
+    settings = bench_settings(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    statements = StatementCounter(engine)
+    out: list[Timing] = []
+    try:
+        log(f"[{kind}] migrate + load demo ...")
+        seconds, _ = timed(lambda: build_demo(engine, factory, settings))
+        out.append(Timing("setup: migrate + load demo", kind, seconds))
+        admin, editor = load_actor(factory, "admin"), load_actor(factory, EDITOR)
+        log(f"[{kind}] scale up to {args.institutions} institutions ...")
+        added, push_s, approve_s = scale_up(factory, settings, admin, args.institutions)
+        out.append(Timing(f"setup: push {added} new ({SCALE_CHUNK}/push)", kind, push_s))
+        out.append(Timing(f"setup: approve {added} ({SCALE_CHUNK}/call)", kind, approve_s))
+        analyze(engine)
+
+        features = pull_all(factory, settings, admin)  # untimed warm-up; the base of the edits
+        log(f"[{kind}] {len(features)} institutions; planning {args.changes} changes ...")
+        changes = plan_changes(features, args.changes)
+        if geodiff is None:
+            log("pygeodiff: changeset of the same edits ...")
+            geodiff = bench_geodiff(workdir, features, changes)
+        create_shadow_tables(engine)
+        with session_scope(factory) as session:
+            id_by_key = AtlasContext.load(session, settings).id_by_key
+
+        log(f"[{kind}] push ...")
+        mark = statements.count
+        push_s, answer = timed(lambda: push_changes(factory, settings, admin, changes))
+        rows = floor_rows(changes, answer, {f["id"]: f for f in features}, id_by_key, admin.user_id)
+        push_floor = floor_push(engine, rows)
+        out.append(Timing(f"push {len(changes)} mixed changes", kind, push_s, push_floor, statements.since(mark)))
+
+        log(f"[{kind}] pull ...")
+        mark = statements.count
+        pull_s, pulled = timed(lambda: pull_all(factory, settings, editor))
+        pull_floor, floor_count = floor_pull(engine)
+        out.append(Timing(f"pull full checkout ({len(pulled)} features)", kind, pull_s, pull_floor,
+                          f"{statements.since(mark)}; floor: 1 SELECT, {floor_count} rows"))
+        http_s, http_count = pull_all_http(settings, EDITOR)
+        out.append(Timing(f"pull full checkout via HTTP ({http_count})", kind, http_s, pull_floor))
+
+        log(f"[{kind}] approve ...")
+        mark = statements.count
+        approve_s, decided = timed(lambda: approve(factory, admin, {"revisions": rows.seqs}))
+        approve_floor = floor_approve(engine, rows.seqs, admin.user_id)
+        out.append(Timing(f"approve {len(decided['revisions'])} pending", kind, approve_s, approve_floor,
+                          statements.since(mark)))
+
+        total = geodiff["create"] + geodiff["apply"]
+        out.append(Timing(f"push {len(changes)} vs pygeodiff create+apply", kind, push_s, total,
+                          "floor = pygeodiff"))
+        drop_shadow_tables(engine)
+    finally:
+        engine.dispose()
+    return out, geodiff
+
+
+# --- report ----------------------------------------------------------------------------------------------------
+
+
+def print_table(rows: list[Timing], geodiff: dict[str, float] | None, args: argparse.Namespace) -> None:
+    head = f"{'operation':<48} {'database':<10} {'seconds':>9} {'floor s':>9} {'ratio':>8}  note"
+    log("")
+    log(f"Familienatlas sync benchmark: {args.institutions} institutions, {args.changes} changes "
+        "(each step run once; floor = same rows by plain SQL in one transaction)")
+    log(head)
+    log("-" * len(head))
+    for r in rows:
+        floor = f"{r.floor:9.3f}" if r.floor is not None else f"{'':9}"
+        ratio = f"{r.ratio:7.1f}x" if r.ratio is not None else f"{'':8}"
+        log(f"{r.operation:<48} {r.database:<10} {r.seconds:9.3f} {floor} {ratio}  {r.note}".rstrip())
+    if geodiff:
+        log("-" * len(head))
+        log(f"{'pygeodiff create_changeset':<48} {'gpkg':<10} {geodiff['create']:9.3f}")
+        log(f"{'pygeodiff apply_changeset':<48} {'gpkg':<10} {geodiff['apply']:9.3f}")
+        log(f"(changeset {geodiff['size_mb']:.1f} MB)")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--institutions", type=int, default=20_000, help="institutions in the atlas (default 20000)")
+    parser.add_argument("--changes", type=int, default=5_000, help="changes in the timed push (default 5000)")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="comma list of sqlite, postgresql")
+    args = parser.parse_args(argv)
+    args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    unknown = set(args.databases) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    rows: list[Timing] = []
+    geodiff: dict[str, float] | None = None
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="familienatlas-bench-") as tmp:
+        for kind in args.databases:
+            try:
+                with fresh_database(kind, Path(tmp)) as url:
+                    timings, geodiff = bench_database(kind, url, args, Path(tmp), geodiff)
+                    rows += timings
+            except RuntimeError as exc:
+                log(f"[{kind}] skipped: {exc}")
+    print_table(rows, geodiff, args)
+    log(f"total run time {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
