@@ -570,60 +570,85 @@ def bench_geodiff(workdir: Path, features: list[dict[str, Any]], changes: list[d
 # --- one database ----------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Run:
+    """One database under test."""
+
+    kind: str
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    statements: StatementCounter
+    admin: Actor | None = None
+    editor: Actor | None = None
+
+
+def setup_atlas(run: Run, institutions: int) -> list[Timing]:
+    """Migrate, load the demo and scale it up; returns the setup times (not part of the comparison)."""
+    log(f"[{run.kind}] migrate + load demo ...")
+    seconds, _ = timed(lambda: build_demo(run.engine, run.factory, run.settings))
+    run.admin, run.editor = load_actor(run.factory, "admin"), load_actor(run.factory, EDITOR)
+    log(f"[{run.kind}] scale up to {institutions} institutions ...")
+    added, push_s, approve_s = scale_up(run.factory, run.settings, run.admin, institutions)
+    analyze(run.engine)
+    return [Timing("setup: migrate + load demo", run.kind, seconds),
+            Timing(f"setup: push {added} new ({SCALE_CHUNK}/push)", run.kind, push_s),
+            Timing(f"setup: approve {added} ({SCALE_CHUNK}/call)", run.kind, approve_s)]
+
+
+def bench_push(run: Run, features: list[dict[str, Any]], changes: list[dict[str, Any]]) -> tuple[Timing, FloorRows]:
+    with session_scope(run.factory) as session:
+        id_by_key = AtlasContext.load(session, run.settings).id_by_key
+    log(f"[{run.kind}] push ...")
+    mark = run.statements.count
+    seconds, answer = timed(lambda: push_changes(run.factory, run.settings, run.admin, changes))
+    note = run.statements.since(mark)
+    rows = floor_rows(changes, answer, {f["id"]: f for f in features}, id_by_key, run.admin.user_id)
+    floor = floor_push(run.engine, rows)
+    return Timing(f"push {len(changes)} mixed changes", run.kind, seconds, floor, note), rows
+
+
+def bench_pull(run: Run) -> list[Timing]:
+    log(f"[{run.kind}] pull ...")
+    mark = run.statements.count
+    seconds, pulled = timed(lambda: pull_all(run.factory, run.settings, run.editor))
+    note = run.statements.since(mark)
+    floor, floor_count = floor_pull(run.engine)
+    deleted = sum(1 for f in pulled if f["deleted"])
+    http_s, http_count = pull_all_http(run.settings, EDITOR)
+    return [Timing(f"pull full checkout ({len(pulled) - deleted} + {deleted} deleted)", run.kind, seconds, floor,
+                   f"{note}; floor: 1 SELECT, {floor_count} rows"),
+            Timing(f"pull full checkout via HTTP ({http_count} features)", run.kind, http_s, floor,
+                   "Flask test client, JSON encode + decode")]
+
+
+def bench_approve(run: Run, seqs: list[int]) -> Timing:
+    log(f"[{run.kind}] approve ...")
+    mark = run.statements.count
+    seconds, decided = timed(lambda: approve(run.factory, run.admin, {"revisions": seqs}))
+    note = run.statements.since(mark)
+    floor = floor_approve(run.engine, seqs, run.admin.user_id)
+    return Timing(f"approve {len(decided['revisions'])} pending", run.kind, seconds, floor, note)
+
+
 def bench_database(kind: str, url: str, args: argparse.Namespace, workdir: Path,
                    geodiff: dict[str, float] | None) -> tuple[list[Timing], dict[str, float] | None]:
-    settings = bench_settings(url)
+    """Everything on one database; pygeodiff runs once (with the first database's data)."""
     engine = make_engine(url)
-    factory = make_session_factory(engine)
-    statements = StatementCounter(engine)
-    out: list[Timing] = []
+    run = Run(kind, bench_settings(url), engine, make_session_factory(engine), StatementCounter(engine))
     try:
-        log(f"[{kind}] migrate + load demo ...")
-        seconds, _ = timed(lambda: build_demo(engine, factory, settings))
-        out.append(Timing("setup: migrate + load demo", kind, seconds))
-        admin, editor = load_actor(factory, "admin"), load_actor(factory, EDITOR)
-        log(f"[{kind}] scale up to {args.institutions} institutions ...")
-        added, push_s, approve_s = scale_up(factory, settings, admin, args.institutions)
-        out.append(Timing(f"setup: push {added} new ({SCALE_CHUNK}/push)", kind, push_s))
-        out.append(Timing(f"setup: approve {added} ({SCALE_CHUNK}/call)", kind, approve_s))
-        analyze(engine)
-
-        features = pull_all(factory, settings, admin)  # untimed warm-up; the base of the edits
+        out = setup_atlas(run, args.institutions)
+        features = pull_all(run.factory, run.settings, run.admin)  # untimed warm-up; the base of the edits
         log(f"[{kind}] {len(features)} institutions; planning {args.changes} changes ...")
         changes = plan_changes(features, args.changes)
         if geodiff is None:
             log("pygeodiff: changeset of the same edits ...")
             geodiff = bench_geodiff(workdir, features, changes)
         create_shadow_tables(engine)
-        with session_scope(factory) as session:
-            id_by_key = AtlasContext.load(session, settings).id_by_key
-
-        log(f"[{kind}] push ...")
-        mark = statements.count
-        push_s, answer = timed(lambda: push_changes(factory, settings, admin, changes))
-        rows = floor_rows(changes, answer, {f["id"]: f for f in features}, id_by_key, admin.user_id)
-        push_floor = floor_push(engine, rows)
-        out.append(Timing(f"push {len(changes)} mixed changes", kind, push_s, push_floor, statements.since(mark)))
-
-        log(f"[{kind}] pull ...")
-        mark = statements.count
-        pull_s, pulled = timed(lambda: pull_all(factory, settings, editor))
-        pull_floor, floor_count = floor_pull(engine)
-        out.append(Timing(f"pull full checkout ({len(pulled)} features)", kind, pull_s, pull_floor,
-                          f"{statements.since(mark)}; floor: 1 SELECT, {floor_count} rows"))
-        http_s, http_count = pull_all_http(settings, EDITOR)
-        out.append(Timing(f"pull full checkout via HTTP ({http_count})", kind, http_s, pull_floor))
-
-        log(f"[{kind}] approve ...")
-        mark = statements.count
-        approve_s, decided = timed(lambda: approve(factory, admin, {"revisions": rows.seqs}))
-        approve_floor = floor_approve(engine, rows.seqs, admin.user_id)
-        out.append(Timing(f"approve {len(decided['revisions'])} pending", kind, approve_s, approve_floor,
-                          statements.since(mark)))
-
-        total = geodiff["create"] + geodiff["apply"]
-        out.append(Timing(f"push {len(changes)} vs pygeodiff create+apply", kind, push_s, total,
-                          "floor = pygeodiff"))
+        push, rows = bench_push(run, features, changes)
+        out += [push, *bench_pull(run), bench_approve(run, rows.seqs)]
+        out.append(Timing(f"push {len(changes)} vs pygeodiff create+apply", kind, push.seconds,
+                          geodiff["create"] + geodiff["apply"], "floor = pygeodiff"))
         drop_shadow_tables(engine)
     finally:
         engine.dispose()

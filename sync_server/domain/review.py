@@ -7,11 +7,12 @@ earlier pending revisions of the same feature are folded into that decision.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ..storage.models import Feature, Revision, User
@@ -64,11 +65,14 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
         stmt = stmt.where(Revision.created_at >= since)
     if until:
         stmt = stmt.where(Revision.created_at <= until)
+    rows = [(f, h, u) for f, h, u in session.execute(stmt)
+            if not category or (h.properties or {}).get("category") == category][:limit]
+    wanted = sorted({f.published_seq for f, _h, _u in rows if f.published_seq is not None})
+    published_by_seq = {r.seq: r for part in _chunks(wanted)
+                        for r in session.scalars(select(Revision).where(Revision.seq.in_(part)))}
     out = []
-    for feature, head, user in session.execute(stmt):
-        if category and (head.properties or {}).get("category") != category:
-            continue
-        published = session.get(Revision, feature.published_seq) if feature.published_seq else None
+    for feature, head, user in rows:
+        published = published_by_seq.get(feature.published_seq)
         before, after = _state(ctx, published), _state(ctx, head)
         out.append({
             "revision": head.seq, "layer": feature.layer, "id": feature.id, "op": head.op,
@@ -79,36 +83,55 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
             "moved_m": moved_m(published.geometry if published and published.op != "delete" else None,
                                head.geometry),
         })
-        if len(out) >= limit:
-            break
     return out
 
 
+_CHUNK = 500  # values per IN (...) list; SQLite allows 999 parameters by default
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
 def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[tuple[Feature, Revision]], str | None]:
+    """The (feature, head revision) pairs a decision applies to, loaded in a few chunked queries."""
     spec = {"revisions": ("list", False), "push_id": ("string", False), "reason": ("string", need_reason)}
     data = read_fields(body, spec)
     if bool(data.get("revisions")) == bool(data.get("push_id")):
         raise Invalid("invalid_body", errors=[FieldError("revisions", "revisions_or_push")])
+    pairs = select(Feature, Revision).join(Feature, and_(Feature.layer == Revision.layer,
+                                                         Feature.id == Revision.feature_id))
     if data.get("push_id"):
-        revs = list(session.scalars(select(Revision).where(Revision.push_id == data["push_id"],
-                                                           Revision.state == "pending")))
-        if not revs:
+        targets = list(session.execute(pairs.where(Revision.push_id == data["push_id"],
+                                                   Revision.state == "pending")).all())
+        if not targets:
             raise NotFound("nothing_pending_in_push", push_id=data["push_id"])
     else:
         seqs = data["revisions"]
         if not all(isinstance(s, int) and not isinstance(s, bool) for s in seqs):
             raise Invalid("invalid_body", errors=[FieldError("revisions", "wrong_type", {"expected": "integer"})])
-        revs = list(session.scalars(select(Revision).where(Revision.seq.in_(seqs))))
-        missing = set(seqs) - {r.seq for r in revs}
+        targets = [row for part in _chunks(sorted(set(seqs))) for row in
+                   session.execute(pairs.where(Revision.seq.in_(part))).all()]
+        missing = set(seqs) - {r.seq for _f, r in targets}
         if missing:
             raise NotFound("revision_not_found", id=min(missing))
-    targets = []
-    for rev in revs:
-        feature = session.get(Feature, (rev.layer, rev.feature_id))
+    for feature, rev in targets:
         if rev.state != "pending" or feature.head_seq != rev.seq:
             raise Conflict("not_reviewable", revision=rev.seq, state=rev.state, head=feature.head_seq)
-        targets.append((feature, rev))
-    return targets, data.get("reason")
+    return [tuple(row) for row in targets], data.get("reason")
+
+
+def _earlier_pending(session: Session, targets: list[tuple[Feature, Revision]]) -> list[Revision]:
+    """Older pending revisions of the target features: they are folded into the decision."""
+    heads = {(f.layer, f.id): r.seq for f, r in targets}
+    found: list[Revision] = []
+    for layer in {f.layer for f, _r in targets}:
+        ids = [fid for lay, fid in heads if lay == layer]
+        for part in _chunks(ids):
+            found.extend(session.scalars(select(Revision).where(
+                Revision.layer == layer, Revision.feature_id.in_(part), Revision.state == "pending")))
+    return [r for r in found if r.seq < heads[(r.layer, r.feature_id)]]
 
 
 def _decide(session: Session, actor: Actor, body: Any, decision: str) -> dict:
@@ -116,17 +139,15 @@ def _decide(session: Session, actor: Actor, body: Any, decision: str) -> dict:
     current = sequence.lock(session)
     targets, reason = _targets(session, body, need_reason=decision == "rejected")
     now = audit.now()
-    for offset, (feature, head) in enumerate(targets, start=1):
-        folded = session.scalars(select(Revision).where(
-            Revision.layer == feature.layer, Revision.feature_id == feature.id, Revision.state == "pending",
-            Revision.seq < head.seq))
-        for rev in folded:
+    with session.no_autoflush:
+        for rev in _earlier_pending(session, targets):
             rev.state = "superseded" if decision == "published" else "rejected"
             rev.reviewed_by_id, rev.reviewed_at, rev.reason = actor.user_id, now, reason
-        head.state, head.reviewed_by_id, head.reviewed_at, head.reason = decision, actor.user_id, now, reason
-        if decision == "published":
-            feature.published_seq = head.seq
-        feature.change_seq = current + offset
+        for offset, (feature, head) in enumerate(targets, start=1):
+            head.state, head.reviewed_by_id, head.reviewed_at, head.reason = decision, actor.user_id, now, reason
+            if decision == "published":
+                feature.published_seq = head.seq
+            feature.change_seq = current + offset
     sequence.advance(session, current, len(targets))
     done = [r.seq for _f, r in targets]
     audit.record(session, actor, f"review_{decision}", "revisions", revisions=done, reason=reason)
