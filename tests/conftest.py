@@ -21,7 +21,8 @@ from sync_server.storage.db import make_engine, make_session_factory, session_sc
 from tests.support import Api, LiveServer
 
 DEFAULT_PG = "postgresql+psycopg2://familienatlas:familienatlas@127.0.0.1:5432/postgres"
-TEMPLATE_DB = "familienatlas_template"
+# One template per test process, so parallel runs on one machine never drop each other's template.
+TEMPLATE_DB = f"familienatlas_template_{os.getpid()}"
 
 
 def pg_admin_url() -> str:
@@ -59,13 +60,14 @@ def _pg_execute(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_template() -> str:
+def postgres_template() -> Iterator[str]:
     """Build the template database once; fails loudly when PostgreSQL is not running."""
     _pg_execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
     _pg_execute(f"CREATE DATABASE {TEMPLATE_DB}")
     url = make_url(pg_admin_url()).set(database=TEMPLATE_DB).render_as_string(hide_password=False)
     _load(url)
-    return TEMPLATE_DB
+    yield TEMPLATE_DB
+    _pg_execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
