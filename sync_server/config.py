@@ -28,6 +28,21 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+# Settings that must be at least 1 (a token lifetime of 0 would even make tokens that never expire).
+_POSITIVE = ("access_token_minutes", "refresh_token_days", "max_body_bytes", "max_changes_per_push",
+             "max_geometry_vertices", "login_max_failures", "login_lock_seconds", "min_password_length")
+
+
 @dataclass(frozen=True)
 class Settings:
     """The server's settings; build them with :meth:`from_env` or directly in tests."""
@@ -62,7 +77,7 @@ class Settings:
             max_body_bytes=_int(env, "FAMILIENATLAS_MAX_BODY_BYTES", cls.max_body_bytes),
             max_changes_per_push=_int(env, "FAMILIENATLAS_MAX_CHANGES_PER_PUSH", cls.max_changes_per_push),
             max_geometry_vertices=_int(env, "FAMILIENATLAS_MAX_GEOMETRY_VERTICES", cls.max_geometry_vertices),
-            border_tolerance_m=float(env.get("FAMILIENATLAS_BORDER_TOLERANCE_M", cls.border_tolerance_m)),
+            border_tolerance_m=_float(env, "FAMILIENATLAS_BORDER_TOLERANCE_M", cls.border_tolerance_m),
             login_max_failures=_int(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES", cls.login_max_failures),
             login_lock_seconds=_int(env, "FAMILIENATLAS_LOGIN_LOCK_SECONDS", cls.login_lock_seconds),
             min_password_length=_int(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
@@ -73,6 +88,12 @@ class Settings:
         """Refuse settings that cannot work, and give demo/test mode a throw-away JWT secret."""
         if self.mode not in MODES:
             raise ConfigError(f"FAMILIENATLAS_MODE must be one of {', '.join(MODES)}, got {self.mode!r}")
+        for name in _POSITIVE:
+            if getattr(self, name) < 1:
+                raise ConfigError(f"FAMILIENATLAS_{name.upper()} must be at least 1, got {getattr(self, name)}")
+        if not 0 <= self.border_tolerance_m < float("inf"):  # also refuses NaN
+            raise ConfigError(f"FAMILIENATLAS_BORDER_TOLERANCE_M must be 0 or more metres, "
+                              f"got {self.border_tolerance_m}")
         if not self.jwt_secret:
             if self.mode == "production":
                 raise ConfigError(

@@ -99,7 +99,13 @@ DE_FIELDS: dict[str, str] = {
     "password_too_short": "Das Passwort muss mindestens {min} Zeichen lang sein.",
     "wrong_password": "Das Passwort stimmt nicht.",
     "revisions_or_push": "Entweder Änderungsnummern oder eine Übertragung angeben.",
-    "category_depth": "Der Katalog hat nur zwei Ebenen: die Oberkategorie darf selbst keine Unterkategorie sein.",
+    "nul_character": "Der Text enthält ein NUL-Zeichen (\\u0000); das kann nicht gespeichert werden.",
+    "outside_parent": "Das Gebiet ({x}, {y}) liegt außerhalb von {parent}. Stimmt das Koordinatensystem ({crs})?",
+    "members_outside": "Die zugehörigen Kommunen liegen außerhalb dieses Gebiets ({x}, {y}). Stimmt das "
+                       "Koordinatensystem ({crs})?",
+    "parent_cycle": "{value} liegt selbst darunter; die Hierarchie darf keinen Kreis bilden.",
+    "category_depth": "Der Katalog hat nur zwei Ebenen: die Oberkategorie darf selbst keine Unterkategorie sein, "
+                      "und eine Kategorie mit Unterkategorien kann keine Unterkategorie werden.",
     "bad_color": "Keine Farbe im Format #rrggbb: {value}.",
 }
 
@@ -186,7 +192,12 @@ EN_FIELDS: dict[str, str] = {
     "password_too_short": "The password must be at least {min} characters long.",
     "wrong_password": "The password is wrong.",
     "revisions_or_push": "Give either revision numbers or a push id.",
-    "category_depth": "The catalogue has two levels: the parent must be a top-level category.",
+    "nul_character": "The text contains a NUL character (\\u0000), which cannot be stored.",
+    "outside_parent": "The territory ({x}, {y}) lies outside {parent}. Is the CRS ({crs}) right?",
+    "members_outside": "The member municipalities lie outside this territory ({x}, {y}). Is the CRS ({crs}) right?",
+    "parent_cycle": "{value} lies below this one; the hierarchy must not form a circle.",
+    "category_depth": "The catalogue has two levels: the parent must be a top-level category, and a category "
+                      "with subcategories cannot become a subcategory.",
     "bad_color": "Not a colour in the form #rrggbb: {value}.",
 }
 

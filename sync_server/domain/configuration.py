@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,7 @@ from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
 from .rights import Actor, require_admin
-from .validation import read_fields
+from .validation import fits_int64, read_fields
 
 MUNICIPALITY_KINDS = ("Landkreis", "Samtgemeinde", "Stadt", "Gemeinde")
 
@@ -46,7 +47,7 @@ def load_catalogue(session: Session) -> Catalogue:
 
 
 def _get(session: Session, model: type, ident: int, code: str) -> Any:
-    obj = session.get(model, ident)
+    obj = session.get(model, ident) if fits_int64(ident) else None
     if obj is None:
         raise NotFound(code, id=ident)
     return obj
@@ -59,10 +60,18 @@ def _unique(session: Session, model: type, key: str, own_id: int | None = None) 
 
 
 def _parent(session: Session, model: type, parent_id: int | None, own_id: int | None = None) -> None:
+    """The parent must exist and must not lie below the row itself (no circles in a hierarchy)."""
     if parent_id is None:
         return
     if parent_id == own_id or session.get(model, parent_id) is None:
         raise Invalid("invalid_body", errors=[FieldError("parent_id", "unknown_choice", {"value": parent_id})])
+    seen: set[int] = set()
+    ancestor = session.get(model, parent_id)
+    while own_id is not None and ancestor is not None and ancestor.id not in seen:
+        if ancestor.parent_id == own_id:
+            raise Invalid("invalid_body", errors=[FieldError("parent_id", "parent_cycle", {"value": parent_id})])
+        seen.add(ancestor.id)
+        ancestor = session.get(model, ancestor.parent_id) if ancestor.parent_id is not None else None
 
 
 # --- municipalities -------------------------------------------------------------------------------
@@ -90,6 +99,7 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
         crs = normalize_crs(data.get("crs"))
         data["territory"] = parse_geometry(data["territory"], "MultiPolygon", crs, None,
                                            settings_max_vertices, field="territory")
+        _check_nesting(session, m, data["territory"], data.get("parent_id", m.parent_id), crs)
     for name in ("key", "name", "kind", "parent_id", "shares_unpublished", "territory"):
         if name in data:
             setattr(m, name, data[name])
@@ -99,6 +109,31 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
     audit.record(session, actor, "municipality_saved", f"municipality:{m.id}",
                  fields=sorted(k for k in data if k != "crs"))
     return m
+
+
+def _check_nesting(session: Session, m: Municipality, territory: BaseGeometry, parent_id: int | None,
+                   crs: str) -> None:
+    """A territory lies in its parent's territory, and its member municipalities lie in it. Checked on the
+    bounding boxes with the county margin: what fails is far off, almost always a wrong CRS (lon/lat sent
+    as metres), which would otherwise silently break every ownership check of the municipality."""
+    from .context import COUNTY_MARGIN_M  # context imports this module
+
+    parent = session.get(Municipality, parent_id) if parent_id is not None else None
+    if parent is not None and parent.territory is not None:
+        outer, inner, code = parent.territory.bounds, territory.bounds, "outside_parent"
+    else:
+        members = [] if m.id is None else [c.territory for c in session.scalars(
+            select(Municipality).where(Municipality.parent_id == m.id)) if c.territory is not None]
+        if not members:
+            return
+        outer, code = territory.bounds, "members_outside"
+        inner = (min(b.bounds[0] for b in members), min(b.bounds[1] for b in members),
+                 max(b.bounds[2] for b in members), max(b.bounds[3] for b in members))
+    if (inner[0] < outer[0] - COUNTY_MARGIN_M or inner[1] < outer[1] - COUNTY_MARGIN_M
+            or inner[2] > outer[2] + COUNTY_MARGIN_M or inner[3] > outer[3] + COUNTY_MARGIN_M):
+        x, y = territory.centroid.coords[0]
+        raise Invalid("invalid_geometry", errors=[FieldError("territory", code, {
+            "x": round(x, 1), "y": round(y, 1), "crs": crs, "parent": parent.name if parent else m.name})])
 
 
 def list_municipalities(session: Session) -> list[Municipality]:
@@ -142,7 +177,9 @@ def save_category(session: Session, actor: Actor | None, body: Any, category_id:
         _unique(session, Category, data["key"], cat.id)
     if data.get("parent_id") is not None:
         _parent(session, Category, data["parent_id"], cat.id)
-        if session.get(Category, data["parent_id"]).parent_id is not None:
+        has_children = cat.id is not None and session.scalar(
+            select(Category.id).where(Category.parent_id == cat.id).limit(1)) is not None
+        if session.get(Category, data["parent_id"]).parent_id is not None or has_children:
             raise Invalid("invalid_body", errors=[FieldError("parent_id", "category_depth")])
     color = data.get("color")
     if color is not None and not (len(color) == 7 and color.startswith("#")):

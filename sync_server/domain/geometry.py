@@ -67,16 +67,41 @@ def to_geojson(geometry: BaseGeometry | None, crs: str = STORAGE_CRS, precision:
     return mapping(shapely.set_precision(out, 10 ** -digits) if digits < 9 else out)
 
 
-def _check_rings(obj: dict[str, Any]) -> str | None:
-    """GeoJSON demands closed rings of four or more positions; shapely would silently close them."""
-    kind = obj.get("type")
-    coords = obj.get("coordinates")
+def _is_position(value: Any) -> bool:
+    """A GeoJSON position: two or three numbers (not strings, not booleans)."""
+    return isinstance(value, (list, tuple)) and len(value) in (2, 3) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+
+
+# How deep the positions lie inside ``coordinates`` for each accepted type.
+_DEPTH = {"Point": 0, "Polygon": 2, "MultiPolygon": 3}
+
+
+def _positions(coords: Any, depth: int) -> list | None:
+    """All positions of a coordinate array of the given nesting depth, or None if malformed."""
+    if depth == 0:
+        return [coords] if _is_position(coords) else None
+    if not isinstance(coords, (list, tuple)):
+        return None
+    out: list = []
+    for part in coords:
+        found = _positions(part, depth - 1)
+        if found is None:
+            return None
+        out.extend(found)
+    return out
+
+
+def _check_coordinates(obj: dict[str, Any]) -> str | None:
+    """Refuse malformed coordinate arrays and unclosed rings before shapely sees them: shapely
+    would turn numeric strings into numbers and silently close open rings."""
+    kind, coords = obj["type"], obj.get("coordinates")
+    if _positions(coords, _DEPTH[kind]) is None:
+        return "bad_coordinates"
     polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
-    for p_index, rings in enumerate(polygons or []):
-        if not isinstance(rings, (list, tuple)):
-            return "bad_coordinates"
+    for p_index, rings in enumerate(polygons):
         for r_index, ring in enumerate(rings):
-            if not isinstance(ring, (list, tuple)) or len(ring) < 4:
+            if len(ring) < 4:
                 return f"ring_too_short:{p_index}:{r_index}"
             if list(ring[0]) != list(ring[-1]):
                 return f"ring_not_closed:{p_index}:{r_index}"
@@ -111,7 +136,7 @@ def parse_geometry(
     allowed = {"Point": ("Point",), "MultiPolygon": ("Polygon", "MultiPolygon")}[expected]
     if obj["type"] not in allowed:
         raise refuse("wrong_geometry_type", got=obj["type"], expected=expected)
-    ring_problem = _check_rings(obj)
+    ring_problem = _check_coordinates(obj)
     if ring_problem:
         code, *where = ring_problem.split(":")
         raise refuse(code, polygon=int(where[0]) + 1 if where else 1, ring=int(where[1]) + 1 if where else 1)

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from ..storage.models import Feature, Push, Revision
@@ -54,14 +54,16 @@ def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature, head:
     Callers who may read unpublished work see the head; others see the published state, or a
     tombstone when nothing of it is public.
     """
-    if may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id)):
-        shown = head
-    else:
-        shown = published if published is not None and published.op != "delete" else None
+    readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
+    public = published if published is not None and published.op != "delete" else None
+    shown = head if readable else public
     if shown is None or shown.op == "delete":
+        # Of unpublished work a caller who may not read it learns nothing, not even its review.
+        known = head if readable else published
         return {"id": feature.id, "revision": feature.head_seq, "deleted": True, "owner": ctx.key_of(
             feature.owner_id), "properties": None, "geometry": None,
-            "review": {"state": head.state, "reason": head.reason, "published_revision": feature.published_seq}}
+            "review": {"state": known.state if known else None, "reason": known.reason if known else None,
+                       "published_revision": feature.published_seq}}
     return {
         "id": feature.id,
         "revision": shown.seq,
@@ -84,11 +86,11 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     never skips a change that commits later.
     """
     layer = get_layer(layer_name)
-    rows = session.execute(
-        select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
-        .where(Feature.layer == layer.name, Feature.change_seq > since)
-        .order_by(Feature.change_seq).limit(limit + 1)
-    ).all()
+    query = (select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
+             .where(Feature.layer == layer.name, Feature.change_seq > since))
+    if since == 0:
+        query = query.where(Feature.deleted.is_(False))  # a fresh checkout needs no deleted features
+    rows = session.execute(query.order_by(Feature.change_seq).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     wanted = [f.published_seq for f, h in rows if f.published_seq is not None and f.published_seq != h.seq]
@@ -106,6 +108,22 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     cursor = rows[-1][0].change_seq if rows else since
     return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
             "features": features}
+
+
+def unpublished_visibility_changed(session: Session, owner_id: int) -> int:
+    """Who may read ``owner_id``'s unpublished work changed (its sharing setting): every feature of it
+    whose head is not its published state gets a new change number, so incremental pulls deliver it
+    again, as each caller may now see it. Call it in the transaction that changes the setting."""
+    current = sequence.lock(session)
+    rows = session.execute(select(Feature.layer, Feature.id).where(
+        Feature.owner_id == owner_id,
+        or_(Feature.published_seq.is_(None), Feature.published_seq != Feature.head_seq))
+        .order_by(Feature.change_seq)).all()
+    for offset, (layer, fid) in enumerate(rows, start=1):  # change numbers stay unique: pages cut between them
+        session.execute(update(Feature).where(Feature.layer == layer, Feature.id == fid)
+                        .values(change_seq=current + offset))
+    sequence.advance(session, current, len(rows))
+    return len(rows)
 
 
 # --- push ---------------------------------------------------------------------------------------------
@@ -326,4 +344,5 @@ def _result(item: _Checked, failed_push: bool = False) -> dict[str, Any]:
     return out
 
 
-__all__ = ["STORAGE_CRS", "feature_view", "get_layer", "load_features", "pull", "push"]
+__all__ = ["STORAGE_CRS", "feature_view", "get_layer", "load_features", "pull", "push",
+           "unpublished_visibility_changed"]

@@ -6,6 +6,8 @@ from typing import Any
 
 from .errors import FieldError, Invalid
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what both databases can store in an integer column
+
 _PY_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,), "integer": (int,), "boolean": (bool,), "object": (dict,), "list": (list,),
     "number": (int, float),
@@ -37,6 +39,8 @@ def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool =
         ok = isinstance(value, _PY_TYPES[kind]) and not (kind in ("integer", "number") and isinstance(value, bool))
         if not ok:
             errors.append(FieldError(name, "wrong_type", {"expected": kind}))
+        elif kind == "integer" and not fits_int64(value):
+            errors.append(FieldError(name, "out_of_range", {"min": INT64_MIN, "max": INT64_MAX}))
         elif kind == "string" and required and not value.strip():
             errors.append(FieldError(name, "required"))
         else:
@@ -44,3 +48,8 @@ def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool =
     if errors:
         raise Invalid("invalid_body", errors=errors)
     return out
+
+
+def fits_int64(value: int) -> bool:
+    """Ids and numbers beyond 64 bits cannot be stored or looked up (SQLite raises, PostgreSQL refuses)."""
+    return INT64_MIN <= value <= INT64_MAX

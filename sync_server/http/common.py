@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, g, request
@@ -14,6 +14,7 @@ from ..config import Settings
 from ..domain.context import AtlasContext
 from ..domain.errors import BadRequest, FieldError, Invalid
 from ..domain.rights import Actor
+from ..domain.validation import INT64_MAX
 
 
 def state() -> Any:
@@ -55,9 +56,38 @@ def body() -> Any:
         raise BadRequest("json_required")
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("malformed_json", reason=str(exc)) from None
+    except RecursionError:
+        raise BadRequest("malformed_json", reason="nested too deeply") from None
+    _refuse_nul(data)
+    return data
+
+
+def _refuse_nul(data: Any) -> None:
+    """PostgreSQL cannot store NUL characters in text or JSON; no atlas text needs them, so refuse them
+    here, for every endpoint at once, instead of failing later in the database."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise Invalid("invalid_body", errors=[FieldError(path or "body", "nul_character")])
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    raise Invalid("invalid_body", errors=[FieldError(path or "body", "nul_character")])
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+
+
+def refuse_nul_in_url() -> None:
+    """Runs before every request: NUL characters in query arguments or path parts are refused too."""
+    for name, value in [*request.args.items(multi=True), *(request.view_args or {}).items()]:
+        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+            raise Invalid("invalid_query", errors=[FieldError(name.replace("\x00", ""), "nul_character")])
 
 
 def int_arg(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
@@ -68,7 +98,8 @@ def int_arg(name: str, default: int, minimum: int = 0, maximum: int | None = Non
         value = int(raw)
     except ValueError:
         raise Invalid("invalid_query", errors=[FieldError(name, "wrong_type", {"expected": "integer"})]) from None
-    if value < minimum or (maximum is not None and value > maximum):
+    maximum = INT64_MAX if maximum is None else maximum  # the databases' integers have 64 bits
+    if value < minimum or value > maximum:
         raise Invalid("invalid_query", errors=[FieldError(name, "out_of_range", {"min": minimum, "max": maximum})])
     return value
 
@@ -78,6 +109,9 @@ def date_arg(name: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw)
     except ValueError:
         raise Invalid("invalid_query", errors=[FieldError(name, "bad_date", {"value": raw})]) from None
+    # Times are stored in UTC; SQLite compares them as text, so a time in another zone must be converted
+    # (and a time without zone is read as UTC, on both databases alike).
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

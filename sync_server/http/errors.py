@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import messages
 from ..domain.errors import DomainError, FieldError
+from .common import refuse_nul_in_url
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ def _rollback() -> None:
 
 
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul_in_url)
+
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Response:
         _rollback()
