@@ -59,6 +59,8 @@ DE: dict[str, str] = {
                      "(angegeben: {owner}).",
     "owner_change": "Die zuständige Kommune eines Objekts darf nur die Kreisverwaltung ändern "
                     "(von {municipality} nach {owner}).",
+    "county_level": "Raumeinheiten der Ebene {level} pflegt die Kreisverwaltung; Kommunen pflegen nur "
+                    "ihre eigenen Ebenen (z. B. Ortsteile).",
     "outside_territory": "Die Lage liegt außerhalb des Gebiets der Kommune {municipality} "
                          "(Toleranz {tolerance_m} m).",
     # review
@@ -155,6 +157,8 @@ EN: dict[str, str] = {
     "foreign_owner": "New features may only be created for your own municipality {municipality} "
                      "(given: {owner}).",
     "owner_change": "Only the county admin may change a feature's municipality (from {municipality} to {owner}).",
+    "county_level": "Spatial units of level {level} are maintained by the county; municipalities maintain "
+                    "only their own levels (e.g. Ortsteile).",
     "outside_territory": "The location lies outside the territory of municipality {municipality} "
                          "(tolerance {tolerance_m} m).",
     "not_reviewable": "Change {revision} cannot be reviewed (state {state}; newest change: {head}).",

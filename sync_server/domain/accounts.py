@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -60,8 +60,8 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
         raise Invalid("invalid_body", errors=[FieldError("username", "required")])
     now = audit.now()
     failure = session.get(LoginFailure, username)
-    if failure and failure.locked_until and _aware(failure.locked_until) > now:
-        wait = int((_aware(failure.locked_until) - now).total_seconds()) + 1
+    if failure and failure.locked_until and audit.as_utc(failure.locked_until) > now:
+        wait = int((audit.as_utc(failure.locked_until) - now).total_seconds()) + 1
         raise TooManyRequests("login_locked", headers={"Retry-After": str(wait)}, seconds=wait)
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -85,11 +85,6 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
         user.password_hash = hash_password(password)
     audit.record(session, actor_of(user), "login", f"user:{user.id}")
     return user
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def actor_for_token(session: Session, user_id: int, sid: str, version: int) -> Actor:

@@ -16,6 +16,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored time as ISO 8601 with its UTC offset, the same on SQLite and PostgreSQL."""
+    return None if moment is None else as_utc(moment).isoformat()
+
+
 def record(session: Session, actor: Actor | None, action: str, target: str, **details: Any) -> None:
     """Append one entry; it is committed (or rolled back) with the change it describes."""
     session.add(AuditEntry(at=now(), actor_id=actor.user_id if actor else None, action=action,
@@ -35,5 +45,5 @@ def query(session: Session, actor: Actor, *, actor_id: int | None = None, action
         stmt = stmt.where(AuditEntry.at >= since)
     if until:
         stmt = stmt.where(AuditEntry.at <= until)
-    return [{"id": e.id, "at": e.at.isoformat(), "actor_id": e.actor_id, "action": e.action,
+    return [{"id": e.id, "at": iso(e.at), "actor_id": e.actor_id, "action": e.action,
              "target": e.target, "details": e.details} for e in session.scalars(stmt)]

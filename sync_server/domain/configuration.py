@@ -38,11 +38,13 @@ def category_dict(c: Category) -> dict[str, Any]:
 
 def load_catalogue(session: Session) -> Catalogue:
     cats = list(session.scalars(select(Category)))
+    levels = list(session.scalars(select(SpatialLevel).order_by(SpatialLevel.rank)))
     by_id = {c.id: c for c in cats}
     return Catalogue(
         categories={c.key: c.name for c in cats if c.parent_id is None},
         subcategories={c.key: (by_id[c.parent_id].key, c.name) for c in cats if c.parent_id is not None},
-        levels={lv.key: lv.name for lv in session.scalars(select(SpatialLevel).order_by(SpatialLevel.rank))},
+        levels={lv.key: lv.name for lv in levels},
+        municipal_levels={lv.key for lv in levels if lv.maintained_by_municipalities},
     )
 
 
@@ -100,6 +102,10 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
         data["territory"] = parse_geometry(data["territory"], "MultiPolygon", crs, None,
                                            settings_max_vertices, field="territory")
         _check_nesting(session, m, data["territory"], data.get("parent_id", m.parent_id), crs)
+    if municipality_id is not None and data.get("shares_unpublished") not in (None, m.shares_unpublished):
+        from .sync import unpublished_visibility_changed  # sync builds on this module
+
+        unpublished_visibility_changed(session, m.id)
     for name in ("key", "name", "kind", "parent_id", "shares_unpublished", "territory"):
         if name in data:
             setattr(m, name, data[name])

@@ -40,6 +40,14 @@ class AtlasContext:
     def shares(self, municipality_id: int) -> bool:
         return self.municipalities[municipality_id].shares_unpublished
 
+    def county_level(self, layer: str, properties: dict | None) -> str | None:
+        """The level key when ``properties`` describe a spatial unit of a level that the county keeps
+        for itself (not maintained by municipalities); None otherwise."""
+        level = (properties or {}).get("level")
+        if layer != "spatial_units" or level not in self.catalogue.levels:
+            return None
+        return None if level in self.catalogue.municipal_levels else level
+
     def territory_of(self, municipality_id: int) -> BaseGeometry | None:
         m = self.municipalities.get(municipality_id)
         return None if m is None else m.territory

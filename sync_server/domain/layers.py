@@ -62,6 +62,7 @@ class Catalogue:
     categories: dict[str, str] = field(default_factory=dict)  # top-level key -> name
     subcategories: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (parent key, name)
     levels: dict[str, str] = field(default_factory=dict)  # key -> name
+    municipal_levels: set[str] = field(default_factory=set)  # levels municipalities maintain themselves
 
     def choices(self, name: str) -> list[dict[str, str]]:
         if name == "categories":

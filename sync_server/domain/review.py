@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -23,13 +23,6 @@ from .geometry import to_geojson
 from .rights import Actor, may_read_unpublished, require_admin
 from .sync import get_layer, push
 from .validation import read_fields
-
-
-def _iso(moment: datetime | None) -> str | None:
-    """A stored time as ISO 8601 with its UTC offset (SQLite hands times back without a zone)."""
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def changed_fields(before: dict | None, after: dict | None) -> dict[str, list[Any]]:
@@ -84,7 +77,7 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
         out.append({
             "revision": head.seq, "layer": feature.layer, "id": feature.id, "op": head.op,
             "owner": ctx.key_of(feature.owner_id), "author": user.username,
-            "author_name": user.display_name, "created_at": _iso(head.created_at),
+            "author_name": user.display_name, "created_at": audit.iso(head.created_at),
             "push_id": head.push_id, "before": before, "after": after,
             "changed_fields": changed_fields(before and before["properties"], after and after["properties"]),
             "moved_m": moved_m(published.geometry if published and published.op != "delete" else None,
@@ -110,8 +103,10 @@ def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[tuple
     pairs = select(Feature, Revision).join(Feature, and_(Feature.layer == Revision.layer,
                                                          Feature.id == Revision.feature_id))
     if data.get("push_id"):
+        # Features edited again since that push are decided with their newer change, not here.
         targets = list(session.execute(pairs.where(Revision.push_id == data["push_id"],
-                                                   Revision.state == "pending")).all())
+                                                   Revision.state == "pending",
+                                                   Feature.head_seq == Revision.seq)).all())
         if not targets:
             raise NotFound("nothing_pending_in_push", push_id=data["push_id"])
     else:
@@ -207,9 +202,9 @@ def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
     for rev, author in revs:
         reviewer = session.get(User, rev.reviewed_by_id) if rev.reviewed_by_id else None
         out.append({
-            "revision": rev.seq, "op": rev.op, "author": author.username, "created_at": _iso(rev.created_at),
+            "revision": rev.seq, "op": rev.op, "author": author.username, "created_at": audit.iso(rev.created_at),
             "state": rev.state, "reason": rev.reason, "reviewed_by": reviewer.username if reviewer else None,
-            "reviewed_at": _iso(rev.reviewed_at),
+            "reviewed_at": audit.iso(rev.reviewed_at),
             "owner": ctx.key_of(rev.owner_id),
             "changed_fields": changed_fields(previous.properties if previous else None,
                                              rev.properties if rev.op != "delete" else None),

@@ -39,6 +39,8 @@ class OwnedState:
     owner_id: int
     owner_key: str
     geometry: BaseGeometry | None
+    # Set (to the level's key) for spatial units of a level the county keeps for itself.
+    county_level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def write_refusal(
 
     ``stored`` is None for an insert, ``new`` is None for a delete. An editor may write only where
     the stored row is owned by its municipality, the new row is owned by it too (so the owner never
-    changes), and the new geometry lies inside its territory (within ``tolerance_m`` metres, for
+    changes), neither is a spatial unit of a level the county keeps for itself, and the new geometry
+    lies inside its territory (within ``tolerance_m`` metres, for
     points digitised on the border). The admin may do everything, including moving ownership.
     """
     if actor.is_admin:
@@ -73,6 +76,9 @@ def write_refusal(
         return Refusal("read_only_role", {"role": actor.role})
     if stored is not None and stored.owner_id != actor.municipality_id:
         return Refusal("not_owner", {"owner": stored.owner_key, "municipality": actor.municipality_key})
+    for state in (stored, new):
+        if state is not None and state.county_level is not None:
+            return Refusal("county_level", {"level": state.county_level})
     if new is None:
         return None
     if new.owner_id != actor.municipality_id:

@@ -35,13 +35,18 @@ def get_layer(name: str) -> LayerSpec:
 
 
 def load_features(session: Session, layer: str, ids: list[str]) -> dict[str, tuple[Feature, Revision]]:
-    """Features with their head revisions, fetched in chunks."""
+    """Features with their head revisions, fetched in chunks.
+
+    Always the database's state, also for features the session read before (restore does, before the
+    push inside it takes the lock): a write judges what is stored after the lock, not an older copy.
+    """
     out: dict[str, tuple[Feature, Revision]] = {}
     for start in range(0, len(ids), _CHUNK):
         part = ids[start:start + _CHUNK]
         rows = session.execute(
             select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
             .where(Feature.layer == layer, Feature.id.in_(part))
+            .execution_options(populate_existing=True)
         )
         out.update({f.id: (f, r) for f, r in rows})
     return out
@@ -57,21 +62,23 @@ def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature, head:
     readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
     public = published if published is not None and published.op != "delete" else None
     shown = head if readable else public
+    if readable and head.op == "delete" and head.state == "rejected" and public is not None:
+        shown = public  # the deletion was refused: the feature lives on in its published state
+    review_of = head if readable else published
+    review = {"state": review_of.state if review_of else None, "reason": review_of.reason if review_of else None,
+              "published_revision": feature.published_seq}
     if shown is None or shown.op == "delete":
         # Of unpublished work a caller who may not read it learns nothing, not even its review.
-        known = head if readable else published
-        return {"id": feature.id, "revision": feature.head_seq, "deleted": True, "owner": ctx.key_of(
-            feature.owner_id), "properties": None, "geometry": None,
-            "review": {"state": known.state if known else None, "reason": known.reason if known else None,
-                       "published_revision": feature.published_seq}}
+        return {"id": feature.id, "revision": feature.head_seq, "deleted": True,
+                "owner": ctx.key_of(feature.owner_id), "properties": None, "geometry": None, "review": review}
     return {
         "id": feature.id,
-        "revision": shown.seq,
+        "revision": feature.head_seq if readable else shown.seq,
         "deleted": False,
         "owner": ctx.key_of(shown.owner_id),
         "properties": {**shown.properties, "owner": ctx.key_of(shown.owner_id)},
         "geometry": to_geojson(shown.geometry),
-        "review": {"state": shown.state, "reason": shown.reason, "published_revision": feature.published_seq},
+        "review": review,
     }
 
 
@@ -89,7 +96,11 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     query = (select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
              .where(Feature.layer == layer.name, Feature.change_seq > since))
     if since == 0:
-        query = query.where(Feature.deleted.is_(False))  # a fresh checkout needs no deleted features
+        # A fresh checkout needs no features that are deleted for every caller: deleted in the head and
+        # either never published or with the deletion published. A pending deletion of a published
+        # feature is still the published feature for those who see only published work.
+        query = query.where(or_(Feature.deleted.is_(False), Feature.published_seq.is_not(None)
+                                & (Feature.published_seq != Feature.head_seq)))
     rows = session.execute(query.order_by(Feature.change_seq).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -249,11 +260,11 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
             errors.append(owner_error)
         checked.properties, checked.geometry, checked.owner_id = props, geometry, owner_id
         if owner_id is not None:
-            new_state = OwnedState(owner_id, ctx.key_of(owner_id), geometry)
+            new_state = OwnedState(owner_id, ctx.key_of(owner_id), geometry, ctx.county_level(layer.name, props))
     elif feature is not None:
         checked.owner_id = feature.owner_id
-    stored_state = None if feature is None else OwnedState(feature.owner_id, ctx.key_of(feature.owner_id),
-                                                            head.geometry)
+    stored_state = None if feature is None else OwnedState(
+        feature.owner_id, ctx.key_of(feature.owner_id), head.geometry, ctx.county_level(layer.name, head.properties))
     refusal = write_refusal(actor, stored_state, new_state, ctx.territory_of, ctx.settings.border_tolerance_m)
     if refusal is not None:
         checked.status, checked.code, checked.message_params = "forbidden", refusal.code, refusal.params

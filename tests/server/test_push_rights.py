@@ -9,6 +9,7 @@ must leave pull and public output exactly as they were.
 from __future__ import annotations
 
 import math
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ OPS = ("insert", "update", "delete", "change_owner", "move_outside", "move_band"
 LAYERS = ("institutions", "spatial_units")
 
 TARGET_OWNER = {"melle": MELLE, "bramsche": BRAMSCHE, "county": COUNTY}
-NEW_OWNER = {"melle": BRAMSCHE, "bramsche": MELLE, "county": MELLE}  # for change_owner
+NEW_OWNER = {MELLE: BRAMSCHE, BRAMSCHE: MELLE, COUNTY: MELLE}  # what change_owner hands a feature to
 OWN_TARGET = {"melle.editor": "melle", "bramsche.editor": "bramsche"}
 
 
@@ -54,6 +55,33 @@ def expected(actor: str, target: str, op: str) -> tuple[int, str | None]:
         "move_band": (200, None),
         "move_beyond": (403, "outside_territory"),
     }[op]
+
+
+_LOGINS: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+LOGIN_REUSE_S = 300.0  # well inside the access token's lifetime
+
+
+class ReusedLoginApi(Api):
+    """Logs in once per database kind and user for the whole module. Every test gets a fresh copy of the
+    same demo template (same users, nothing revoked), so a token stays valid across copies; the server
+    still checks it on every request. This spares two argon2 verifications in each of the many cells."""
+
+    def __init__(self, client, kind: str) -> None:  # noqa: ANN001
+        super().__init__(client)
+        self.kind = kind
+
+    def login(self, username: str, password: str | None = None) -> dict[str, Any]:
+        known = _LOGINS.get((self.kind, username))
+        if password is None and known and time.monotonic() - known[0] < LOGIN_REUSE_S:
+            return known[1]
+        tokens = super().login(username, password)
+        _LOGINS[(self.kind, username)] = (time.monotonic(), tokens)
+        return tokens
+
+
+@pytest.fixture
+def api(app, db_url: str) -> Api:  # noqa: ANN001
+    return ReusedLoginApi(app.test_client(), db_url.split(":", 1)[0])
 
 
 CELLS = [pytest.param(layer, actor, target, op, id=f"{layer}-{actor}-{target}-{op}")
@@ -182,7 +210,7 @@ def change_for(target: Target, op: str) -> dict[str, Any]:
     if op == "update":
         props["name"] = props["name"] + " (geändert)"
     elif op == "change_owner":
-        props["owner"] = NEW_OWNER_FOR[target.owner]
+        props["owner"] = NEW_OWNER[target.owner]
     else:
         distance = {"move_outside": OUTSIDE_M, "move_band": BAND_M, "move_beyond": BEYOND_M}[op]
         if layer == "institutions":
@@ -194,8 +222,6 @@ def change_for(target: Target, op: str) -> dict[str, Any]:
     return {"op": "update", "id": f["id"], "base_revision": f["revision"], "properties": props,
             "geometry": mapping(geometry)}
 
-
-NEW_OWNER_FOR = {TARGET_OWNER[k]: v for k, v in NEW_OWNER.items()}
 
 
 def check_applied(api: Api, target: Target, op: str, change: dict, public_before: dict) -> None:
