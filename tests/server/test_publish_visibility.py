@@ -462,3 +462,58 @@ def test_changing_the_sharing_reaches_working_copies_through_incremental_pulls(a
         else:
             copy[f["id"]] = f
     assert copy == api.pull_all("institutions", "melle.reader")
+
+
+def test_rejected_delete_returns_to_the_editors_working_copy(api: Api) -> None:
+    """The editor's pull after a refused deletion shows the published feature again, with the reason,
+    and its revision is the base for the next change."""
+    own = published_of(api, MELLE)[3]
+    answer = pushed(api, [{"op": "delete", "id": own["id"], "base_revision": own["revision"]}], "melle.editor")
+    cursor = cursor_of(api, "melle.editor")
+    r = api.post("/api/v1/review/reject", {"push_id": answer["push_id"], "reason": "Gibt es noch"}, "admin")
+    assert r.status_code == 200
+    seen = pull_one(api, "melle.editor", own["id"], since=cursor)
+    assert seen["deleted"] is False
+    assert seen["properties"] == own["properties"]
+    assert seen["review"]["state"] == "rejected" and seen["review"]["reason"] == "Gibt es noch"
+    assert seen["revision"] == answer["results"][0]["revision"]
+    edited = pushed(api, [update_of(seen, name="Weiter da")], "melle.editor")
+    assert edited["results"][0]["status"] == "accepted"
+
+
+def test_approving_a_push_leaves_features_edited_again_to_their_newer_change(api: Api) -> None:
+    own = published_of(api, MELLE)
+    first = pushed(api, [update_of(own[0], name="Erste Fassung"), update_of(own[1], name="Nur hier")],
+                   "melle.editor")
+    again = pull_one(api, "melle.editor", own[0]["id"])
+    second = pushed(api, [update_of(again, name="Zweite Fassung")], "melle.editor")
+    decided = approve(api, push_id=first["push_id"])
+    assert decided["revisions"] == [first["results"][1]["revision"]]
+    public = api.public()
+    assert public[own[1]["id"]]["properties"]["name"] == "Nur hier"
+    assert public[own[0]["id"]]["properties"]["name"] == own[0]["properties"]["name"]
+    pending = {e["revision"] for e in api.get("/api/v1/review/pending", "admin").get_json()}
+    assert second["results"][0]["revision"] in pending
+
+
+def test_units_of_levels_the_county_keeps_are_refused_to_editors(api: Api) -> None:
+    """Only levels marked maintained_by_municipalities (the demo's Ortsteile) are open to editors."""
+    p = shape(api.municipality(MELLE)["territory"]).representative_point()
+    square = mapping(p.buffer(200, cap_style="square"))
+    unit = {"op": "insert", "id": "7d1b8a52-0a55-4bde-9a1e-3f9c2b1e0c11", "geometry": square,
+            "properties": {"level": "gemeinde", "key": "X-1", "name": "Selbst gemacht"}}
+    r = api.push("spatial_units", [unit], "melle.editor")
+    assert r.status_code == 403
+    result = r.get_json()["results"][0]
+    assert result["status"] == "forbidden" and result["code"] == "county_level"
+    assert "gemeinde" in result["message"]
+    ortsteil = {**unit, "properties": {**unit["properties"], "level": "ortsteil"}}
+    assert api.push("spatial_units", [ortsteil], "melle.editor").status_code == 200
+    admin_unit = {**unit, "id": "7d1b8a52-0a55-4bde-9a1e-3f9c2b1e0c12",
+                  "properties": {**unit["properties"], "owner": MELLE, "key": "X-2"}}
+    assert api.push("spatial_units", [admin_unit], "admin").status_code == 200
+    stored = api.pull_all("spatial_units", "melle.editor")[admin_unit["id"]]
+    r = api.push("spatial_units", [{"op": "update", "id": stored["id"], "base_revision": stored["revision"],
+                                    "properties": {**stored["properties"], "name": "Umbenannt"},
+                                    "geometry": stored["geometry"]}], "melle.editor")
+    assert r.status_code == 403 and r.get_json()["results"][0]["code"] == "county_level"
