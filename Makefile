@@ -47,6 +47,7 @@ test:
 	$(VENV)/bin/ruff check .
 	$(PY) scripts/build_plugin.py --out dist
 	FAMILIENATLAS_TEST_POSTGRES_URL=$$(bash scripts/test-postgres.sh) QT_QPA_PLATFORM=offscreen \
+	  QGIS_AUTH_DB_DIR_PATH=$$(mktemp -d) \
 	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: test-venv

@@ -3,7 +3,8 @@
 # Only missing packages are installed; apt-get update runs only when something is missing.
 set -euo pipefail
 
-packages=(python3 python3-venv python3-pip)
+# qttools5-dev-tools: lrelease compiles the plugin's translations (.ts -> .qm) for the plugin zip.
+packages=(python3 python3-venv python3-pip qttools5-dev-tools)
 if [ "${1:-demo}" = "test" ]; then
   # QGIS Python bindings for the plugin tests, PostgreSQL/PostGIS for the server tests,
   # Chromium for the web tests, Xvfb for desktop screenshots.

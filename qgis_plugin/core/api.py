@@ -200,6 +200,19 @@ class AtlasClient:
     def layer(self, name: str) -> dict[str, Any]:
         return self._request("GET", f"/layers/{name}")
 
+    # ------------------------------------------------------------------ atlas configuration
+
+    def municipalities(self, territory: bool = True) -> list[dict[str, Any]]:
+        """All municipalities (``id, key, name, kind, parent_id``), with their territories as GeoJSON
+        MultiPolygons in EPSG:25832 unless ``territory`` is false."""
+        params = None if territory else {"territory": "false"}
+        return list(self._request("GET", "/municipalities", params=params) or [])
+
+    def categories(self) -> list[dict[str, Any]]:
+        """The two-level category catalogue (``id, key, name, parent_id, color``): the one palette
+        shared by the QGIS styles and the web map."""
+        return list(self._request("GET", "/categories") or [])
+
     # ------------------------------------------------------------------ sync
 
     def pull(self, layer: str, since: int = 0, limit: int | None = None) -> dict[str, Any]:

@@ -58,6 +58,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         # refusals recorded per feature
         "refusal.invalid_field": "Feld „{field}“: {message}",
         "refusal.deleted_on_server": "Das Objekt wurde auf dem Server gelöscht.",
+        # checks before a sync (validation.py)
+        "validation.required": "Pflichtfeld „{field}“ ist nicht ausgefüllt.",
+        "validation.unknown_choice": "„{value}“ ist kein gültiger Wert für „{field}“.",
+        "validation.subcategory_mismatch": (
+            "Die Unterkategorie „{value}“ gehört nicht zur Kategorie „{category}“."
+        ),
+        "validation.not_owner": (
+            "Das Objekt gehört einer anderen Kommune ({owner}); nur {own} darf es ändern oder löschen."
+        ),
+        "validation.foreign_owner": (
+            "Als Eigentümer ist {owner} eingetragen; eigene Objekte gehören {own}."
+        ),
+        "validation.outside_territory": (
+            "Der Punkt liegt {distance} außerhalb des Gemeindegebiets von {own} "
+            "(erlaubt sind {tolerance} an der Grenze)."
+        ),
+        "validation.shape_outside_territory": (
+            "Die Geometrie reicht {distance} über das Gemeindegebiet von {own} hinaus "
+            "(erlaubt sind {tolerance} an der Grenze)."
+        ),
+        "validation.read_only_role": "Mit der Rolle „{role}“ dürfen keine Änderungen gesendet werden.",
         # CLI
         "cli.description": "Familienatlas: Arbeitskopie auschecken und mit dem Server abgleichen.",
         "cli.help.checkout": "Neue Arbeitskopie vom Server holen",
@@ -133,6 +154,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "progress.done": "Done.",
         "refusal.invalid_field": "Field '{field}': {message}",
         "refusal.deleted_on_server": "The feature was deleted on the server.",
+        "validation.required": "Required field '{field}' is empty.",
+        "validation.unknown_choice": "'{value}' is not a valid value for '{field}'.",
+        "validation.subcategory_mismatch": "Subcategory '{value}' does not belong to category '{category}'.",
+        "validation.not_owner": (
+            "The feature belongs to another municipality ({owner}); only {own} may change or delete it."
+        ),
+        "validation.foreign_owner": "The owner is set to {owner}; own features belong to {own}.",
+        "validation.outside_territory": (
+            "The point lies {distance} outside the territory of {own} "
+            "({tolerance} at the border are allowed)."
+        ),
+        "validation.shape_outside_territory": (
+            "The geometry reaches {distance} beyond the territory of {own} "
+            "({tolerance} at the border are allowed)."
+        ),
+        "validation.read_only_role": "The role '{role}' may not send changes.",
         "cli.description": "Familienatlas: check out a working copy and synchronise it with the server.",
         "cli.help.checkout": "Fetch a new working copy from the server",
         "cli.help.status": "Show local changes",

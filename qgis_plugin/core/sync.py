@@ -14,7 +14,7 @@ The promise of DESIGN.md ("a sync never loses local work") is kept by three rule
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,12 +107,15 @@ class Synchronizer:
     # ------------------------------------------------------------------ sync
 
     def sync(self, layers: Sequence[str] | None = None, resolve: Resolver | None = None, *,
-             progress: Progress | None = None, is_cancelled: IsCancelled | None = None) -> SyncReport:
+             progress: Progress | None = None, is_cancelled: IsCancelled | None = None,
+             hold_back: Mapping[str, Iterable[str]] | None = None) -> SyncReport:
         """Send local changes (finishing an interrupted push first), then pull what changed.
 
         Same-field clashes go to ``resolve``; clashes it leaves open keep my values locally and the
         feature is not sent (listed in ``clashes_unresolved``). Refused changes stay in the working
-        copy and are listed in ``refused`` and in ``fa_rejected``.
+        copy and are listed in ``refused`` and in ``fa_rejected``. ``hold_back`` names, per layer,
+        features that must not be sent this time (e.g. what :mod:`.validation` found faulty): they
+        stay local and untouched by the pull, like unresolved clashes.
         """
         self._use(progress, is_cancelled)
         wc = self.workcopy
@@ -127,7 +130,8 @@ class Synchronizer:
         report = SyncReport()
         for index, name in enumerate(names):
             start, end = index / len(names), (index + 1) / len(names)
-            held_back = self._push_layer(name, report, resolve, (start, start + (end - start) / 2))
+            held = set((hold_back or {}).get(name, ()))
+            held_back = self._push_layer(name, report, resolve, (start, start + (end - start) / 2), held)
             self._pull(name, report, held_back, (start + (end - start) / 2, end))
         self.progress(100.0, tr("progress.done"))
         return report
@@ -135,7 +139,7 @@ class Synchronizer:
     # ------------------------------------------------------------------ push
 
     def _push_layer(self, layer: str, report: SyncReport, resolve: Resolver | None,
-                    span: tuple[float, float]) -> set[str]:
+                    span: tuple[float, float], hold_back: Iterable[str] = ()) -> set[str]:
         """Push a layer's changes until nothing more can go; returns the uuids held back.
 
         A refused push ends the layer's pushing: the server applies all of a push or nothing, and
@@ -143,7 +147,7 @@ class Synchronizer:
         sets go in batches of :attr:`push_batch_size` (the server limits the size of one push).
         """
         wc = self.workcopy
-        held_back: set[str] = set()
+        held_back: set[str] = set(hold_back)
         done: set[str] = set()
         outbox = wc.outbox(layer)
         if outbox is not None:

@@ -1,0 +1,162 @@
+"""Reference data in the working copy: municipality territories, the category catalogue, the user.
+
+None of it is synchronised feature by feature; it is fetched whole at checkout (and refreshed at
+every sync) because the GUI needs it offline: the territories as a read-only map layer and for the
+checks before a sync (:mod:`.validation`), the catalogue's colours for the map style (the one
+palette shared with the web map), and the user's role and municipality to tell own features from
+the others'.
+
+The territories go into ``municipalities``, an ordinary GeoPackage feature table (so QGIS and GDAL
+open it) that is *not* a sync layer: it is absent from the layer schemas in ``fa_meta`` and sync
+never touches it. The catalogue and the user go into ``fa_meta``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import wkb
+from .api import AtlasClient
+from .workcopy import GEOMETRY_COLUMN, WorkingCopy, quote
+
+MUNICIPALITIES_TABLE = "municipalities"
+MUNICIPALITIES_TITLE = "Gemeindegebiete"
+CATEGORIES_KEY = "categories"
+USER_KEY = "user"
+
+
+def refresh_reference_data(client: AtlasClient, workcopy: WorkingCopy) -> None:
+    """Fetch territories and catalogue from the server and store them with the logged-in user."""
+    store_municipalities(workcopy, client.municipalities(territory=True))
+    store_categories(workcopy, client.categories())
+    if client.user:
+        store_user(workcopy, client.user)
+
+
+# ---------------------------------------------------------------------- municipalities
+
+
+def _table_exists(workcopy: WorkingCopy, name: str) -> bool:
+    return workcopy.connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone() is not None
+
+
+def _create_municipalities_table(workcopy: WorkingCopy) -> None:
+    workcopy.connection.execute(
+        f"CREATE TABLE {quote(MUNICIPALITIES_TABLE)} ("
+        '"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "key" TEXT UNIQUE NOT NULL, "name" TEXT, '
+        f'"kind" TEXT, "parent_key" TEXT, "{GEOMETRY_COLUMN}" MULTIPOLYGON)'
+    )
+    workcopy.connection.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES (?, 'features', ?, ?, ?)",
+        (MUNICIPALITIES_TABLE, MUNICIPALITIES_TITLE, "Gemeindegebiete des Familienatlas (nur lesen)",
+         workcopy.srs_id),
+    )
+    workcopy.connection.execute(
+        "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
+        "VALUES (?, ?, 'MULTIPOLYGON', ?, 0, 0)",
+        (MUNICIPALITIES_TABLE, GEOMETRY_COLUMN, workcopy.srs_id),
+    )
+
+
+def _multipolygon(geometry: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not geometry:
+        return None
+    if geometry.get("type") == "Polygon":
+        return {"type": "MultiPolygon", "coordinates": [geometry["coordinates"]]}
+    if geometry.get("type") == "MultiPolygon":
+        return dict(geometry)
+    raise wkb.GeometryError(f"a territory must be a (Multi)Polygon, not {geometry.get('type')!r}")
+
+
+def store_municipalities(workcopy: WorkingCopy, municipalities: Iterable[Mapping[str, Any]]) -> int:
+    """Replace the stored municipalities (key, name, kind, parent key, territory); returns their count.
+
+    The table is emptied and refilled rather than dropped, so a QGIS layer open on it stays valid.
+    """
+    items = list(municipalities)
+    key_of = {m.get("id"): m.get("key") for m in items}
+    with workcopy.transaction():
+        if not _table_exists(workcopy, MUNICIPALITIES_TABLE):
+            _create_municipalities_table(workcopy)
+        workcopy.connection.execute(f"DELETE FROM {quote(MUNICIPALITIES_TABLE)}")
+        for m in items:
+            workcopy.connection.execute(
+                f"INSERT INTO {quote(MUNICIPALITIES_TABLE)} (key, name, kind, parent_key, {GEOMETRY_COLUMN}) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (m["key"], m.get("name"), m.get("kind"), key_of.get(m.get("parent_id")),
+                 wkb.geojson_to_gpkg(_multipolygon(m.get("territory")), workcopy.srs_id)),
+            )
+    workcopy.update_extent(MUNICIPALITIES_TABLE)
+    return len(items)
+
+
+def municipalities(workcopy: WorkingCopy) -> dict[str, dict[str, Any]]:
+    """The stored municipalities by key (without territories): ``{key: {name, kind, parent_key}}``."""
+    if not _table_exists(workcopy, MUNICIPALITIES_TABLE):
+        return {}
+    rows = workcopy.connection.execute(
+        f"SELECT key, name, kind, parent_key FROM {quote(MUNICIPALITIES_TABLE)} ORDER BY key"
+    ).fetchall()
+    return {row["key"]: {"name": row["name"], "kind": row["kind"], "parent_key": row["parent_key"]} for row in rows}
+
+
+def territory(workcopy: WorkingCopy, key: str) -> dict[str, Any] | None:
+    """The stored territory (GeoJSON MultiPolygon, EPSG:25832) of one municipality, None if unknown."""
+    if not key or not _table_exists(workcopy, MUNICIPALITIES_TABLE):
+        return None
+    row = workcopy.connection.execute(
+        f"SELECT {GEOMETRY_COLUMN} FROM {quote(MUNICIPALITIES_TABLE)} WHERE key = ?", (key,)
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return wkb.gpkg_to_geojson(bytes(row[0]))
+
+
+def municipality_label(workcopy: WorkingCopy, key: str | None) -> str:
+    """``Name (key)`` of a municipality for messages, or the bare key when it is not stored."""
+    if not key:
+        return "?"
+    name = municipalities(workcopy).get(key, {}).get("name")
+    return f"{name} ({key})" if name else key
+
+
+# ---------------------------------------------------------------------- catalogue and user
+
+
+def store_categories(workcopy: WorkingCopy, categories: Iterable[Mapping[str, Any]]) -> None:
+    """Keep the catalogue as the server sends it (``id, key, name, parent_id, color``)."""
+    workcopy.set_meta(CATEGORIES_KEY, [
+        {k: c.get(k) for k in ("id", "key", "name", "parent_id", "color")} for c in categories
+    ])
+
+
+def categories(workcopy: WorkingCopy) -> list[dict[str, Any]]:
+    return list(workcopy.get_meta(CATEGORIES_KEY, []) or [])
+
+
+def top_level_categories(workcopy: WorkingCopy) -> list[dict[str, Any]]:
+    """The categories an institution's ``category`` names, in catalogue order, with their colours."""
+    return [c for c in categories(workcopy) if c.get("parent_id") is None]
+
+
+def store_user(workcopy: WorkingCopy, user: Mapping[str, Any]) -> None:
+    """Remember who checked out: user name, role and municipality (``id, key, name``)."""
+    municipality = user.get("municipality") or {}
+    workcopy.set_meta(USER_KEY, {
+        "username": user.get("username"),
+        "role": user.get("role"),
+        "municipality": {k: municipality.get(k) for k in ("id", "key", "name")},
+    })
+
+
+def user(workcopy: WorkingCopy) -> dict[str, Any] | None:
+    return workcopy.get_meta(USER_KEY)
+
+
+def own_municipality_key(workcopy: WorkingCopy) -> str | None:
+    stored = user(workcopy) or {}
+    return (stored.get("municipality") or {}).get("key")

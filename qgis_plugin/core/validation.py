@@ -1,0 +1,266 @@
+"""Checks of the local changes before a sync, so that nothing the server would refuse is sent.
+
+The server stays the judge (it checks every write, and its rules live in
+``sync_server/domain/rights.py`` and ``layers.py``); these checks repeat the ones a person can act
+on before sending, with a clear message per feature and field, offline:
+
+- required fields are filled, choice fields hold a value of the catalogue, a subcategory belongs
+  to its category (from the layer schemas stored at checkout);
+- an editor changes or deletes only features its municipality owns, and never sets another owner;
+- an editor's geometry lies inside its territory, with the server's border tolerance (points
+  digitised on the border may lie up to ``tolerance_m`` outside).
+
+Geometry is checked in pure Python on the territory stored by :mod:`.reference` (point in polygon
+by ray casting, distance to the border segments), because the core cannot rely on shapely or GDAL
+inside QGIS. For lines and polygons every vertex is checked, which is what matters in practice; the
+server's exact test remains the final word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import reference
+from .messages import get_language, tr
+from .workcopy import Change, WorkingCopy
+
+#: The server's default border tolerance (``FAMILIENATLAS_BORDER_TOLERANCE_M``).
+DEFAULT_TOLERANCE_M = 25.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason not to send one feature: layer, uuid, field (None for the feature) and message."""
+
+    layer: str
+    uuid: str
+    field: str | None
+    code: str
+    message: str
+
+
+# ---------------------------------------------------------------------- geometry (pure Python)
+
+Point = tuple[float, float]
+
+
+def _polygons(geometry: Mapping[str, Any] | None) -> list[list[list[Sequence[float]]]]:
+    """The polygons (lists of rings) of a Polygon or MultiPolygon."""
+    if not geometry:
+        return []
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry.get("type") == "MultiPolygon":
+        return list(geometry["coordinates"])
+    return []
+
+
+def _in_ring(x: float, y: float, ring: Sequence[Sequence[float]]) -> bool:
+    """Ray casting (even-odd rule); points exactly on an edge may go either way."""
+    inside = False
+    n = len(ring)
+    if n < 3:
+        return False
+    x1, y1 = float(ring[-1][0]), float(ring[-1][1])
+    for vertex in ring:
+        x2, y2 = float(vertex[0]), float(vertex[1])
+        if (y2 > y) != (y1 > y) and x < (x1 - x2) * (y - y2) / (y1 - y2) + x2:
+            inside = not inside
+        x1, y1 = x2, y2
+    return inside
+
+
+def point_in_polygon(point: Point, geometry: Mapping[str, Any] | None) -> bool:
+    """Whether ``point`` lies in the (Multi)Polygon ``geometry`` (inside an outer ring, not in a hole)."""
+    x, y = point
+    for rings in _polygons(geometry):
+        if rings and _in_ring(x, y, rings[0]) and not any(_in_ring(x, y, hole) for hole in rings[1:]):
+            return True
+    return False
+
+
+def _segment_distance(x: float, y: float, a: Sequence[float], b: Sequence[float]) -> float:
+    ax, ay, bx, by = float(a[0]), float(a[1]), float(b[0]), float(b[1])
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length2))
+    return math.hypot(x - (ax + t * dx), y - (ay + t * dy))
+
+
+def distance_to_border(point: Point, geometry: Mapping[str, Any] | None) -> float:
+    """The distance from ``point`` to the nearest ring of ``geometry`` (inf without rings)."""
+    x, y = point
+    best = math.inf
+    for rings in _polygons(geometry):
+        for ring in rings:
+            for i in range(len(ring) - 1):
+                best = min(best, _segment_distance(x, y, ring[i], ring[i + 1]))
+            if len(ring) > 1 and list(ring[0]) != list(ring[-1]):
+                best = min(best, _segment_distance(x, y, ring[-1], ring[0]))
+    return best
+
+
+def distance_outside(point: Point, territory: Mapping[str, Any] | None) -> float:
+    """0 for a point inside the territory, else its distance to the territory's border."""
+    if point_in_polygon(point, territory):
+        return 0.0
+    return distance_to_border(point, territory)
+
+
+def _vertices(geometry: Mapping[str, Any]) -> list[Point]:
+    out: list[Point] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, (list, tuple)) and node:
+            if isinstance(node[0], (int, float)):
+                out.append((float(node[0]), float(node[1])))
+            else:
+                for child in node:
+                    walk(child)
+
+    walk(geometry.get("coordinates"))
+    return [p for p in out if not (math.isnan(p[0]) or math.isnan(p[1]))]
+
+
+def geometry_outside(geometry: Mapping[str, Any] | None, territory: Mapping[str, Any] | None) -> float:
+    """How far the geometry reaches outside the territory (largest vertex distance; 0 = inside)."""
+    if not geometry:
+        return 0.0
+    return max((distance_outside(p, territory) for p in _vertices(geometry)), default=0.0)
+
+
+# ---------------------------------------------------------------------- rules
+
+
+def _title(spec: Mapping[str, Any]) -> str:
+    if get_language() == "en":
+        return spec.get("title_en") or spec.get("title") or spec["name"]
+    return spec.get("title") or spec["name"]
+
+
+def choice_value(choice: Any) -> Any:
+    """The value of a schema choice: ``{"value", "label", "parent"?}`` or a bare value."""
+    return choice.get("value") if isinstance(choice, Mapping) else choice
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def check_values(layer: str, schema: Mapping[str, Any], change: Change) -> list[Problem]:
+    """Required fields, catalogue choices and the category of a subcategory of one insert or update."""
+    if change.op == "delete":
+        return []
+    values = change.properties or {}
+    problems: list[Problem] = []
+    fields = {spec["name"]: spec for spec in schema.get("fields", [])}
+    for name, spec in fields.items():
+        value = values.get(name)
+        if _empty(value):
+            if spec.get("required") and name != "owner":
+                problems.append(Problem(layer, change.uuid, name, "required", tr("validation.required",
+                                                                                  field=_title(spec))))
+            continue
+        choices = spec.get("choices")
+        if choices and value not in {choice_value(c) for c in choices}:
+            problems.append(Problem(layer, change.uuid, name, "unknown_choice",
+                                    tr("validation.unknown_choice", value=value, field=_title(spec))))
+    sub_spec, category = fields.get("subcategory"), values.get("category")
+    subcategory = values.get("subcategory")
+    if sub_spec and sub_spec.get("choices") and not _empty(subcategory) and not _empty(category):
+        parent = next((c.get("parent") for c in sub_spec["choices"]
+                       if isinstance(c, Mapping) and c.get("value") == subcategory), None)
+        if parent is not None and parent != category:
+            problems.append(Problem(layer, change.uuid, "subcategory", "subcategory_mismatch",
+                                    tr("validation.subcategory_mismatch", value=subcategory, category=category)))
+    return problems
+
+
+def check_rights(layer: str, change: Change, *, role: str | None, own_key: str | None, base_owner: str | None,
+                 territory: Mapping[str, Any] | None, tolerance_m: float = DEFAULT_TOLERANCE_M,
+                 label: Any = None) -> list[Problem]:
+    """The ownership rule of DESIGN.md for one change, as far as the client can know it.
+
+    ``base_owner`` is the owner the server last sent (None for an insert), ``territory`` the own
+    municipality's territory (None when unknown: then the server alone decides). The admin may do
+    everything; a reader nothing; an editor only its own features, inside its territory. ``label``
+    turns a municipality key into a readable name for the messages.
+    """
+    name_of = label or (lambda key: key or "?")
+    if role == "admin":
+        return []
+    if role not in (None, "editor"):
+        return [Problem(layer, change.uuid, None, "read_only_role", tr("validation.read_only_role", role=role))]
+    if own_key is None:
+        return []  # nothing known about the user yet: the server decides
+    own = name_of(own_key)
+    if change.op != "insert" and base_owner is not None and base_owner != own_key:
+        return [Problem(layer, change.uuid, None, "not_owner",
+                        tr("validation.not_owner", owner=name_of(base_owner), own=own))]
+    if change.op == "delete":
+        return []
+    problems: list[Problem] = []
+    owner = (change.properties or {}).get("owner")
+    if not _empty(owner) and owner != own_key:
+        problems.append(Problem(layer, change.uuid, "owner", "foreign_owner",
+                                tr("validation.foreign_owner", owner=name_of(owner), own=own)))
+    if change.geometry and territory is not None:
+        outside = geometry_outside(change.geometry, territory)
+        if outside > tolerance_m:
+            key = "validation.outside_territory" if change.geometry.get("type") == "Point" else \
+                "validation.shape_outside_territory"
+            problems.append(Problem(layer, change.uuid, "geometry", "outside_territory",
+                                    tr(key, distance=_metres(outside), own=own, tolerance=_metres(tolerance_m))))
+    return problems
+
+
+def _metres(value: float) -> str:
+    """A distance for people: ``130 m``, ``2,5 km`` (decimal point in English)."""
+    if value >= 1000:
+        text = f"{value / 1000:.1f} km"
+    elif value >= 100 or round(value, 1).is_integer():
+        text = f"{round(value):d} m"
+    else:
+        text = f"{value:.1f} m"
+    return text.replace(".", ",") if get_language() == "de" else text
+
+
+def validate(workcopy: WorkingCopy, layers: Iterable[str] | None = None, *,
+             tolerance_m: float = DEFAULT_TOLERANCE_M) -> list[Problem]:
+    """Every problem of the working copy's local changes, per feature and field.
+
+    The user's role and municipality and the territory come from :mod:`.reference` (stored at
+    checkout); without them only the schema checks run.
+    """
+    stored_user = reference.user(workcopy) or {}
+    role = stored_user.get("role")
+    own_key = (stored_user.get("municipality") or {}).get("key")
+    territory = reference.territory(workcopy, own_key) if own_key and role == "editor" else None
+    names = {key: value.get("name") for key, value in reference.municipalities(workcopy).items()}
+
+    def label(key: str | None) -> str:
+        return f"{names[key]} ({key})" if key in names and names[key] else (key or "?")
+
+    problems: list[Problem] = []
+    for layer in (list(layers) if layers is not None else workcopy.layer_names()):
+        schema = workcopy.schema(layer)
+        for change in workcopy.local_changes(layer):
+            base_owner = None
+            if change.op != "insert":
+                base = workcopy.read_base(layer, change.uuid)
+                base_owner = base.properties.get("owner") if base is not None else None
+            problems += check_rights(layer, change, role=role, own_key=own_key, base_owner=base_owner,
+                                     territory=territory, tolerance_m=tolerance_m, label=label)
+            problems += check_values(layer, schema, change)
+    return problems
+
+
+def held_back(problems: Iterable[Problem]) -> dict[str, set[str]]:
+    """The features not to send, per layer: the ``hold_back`` argument of ``Synchronizer.sync``."""
+    out: dict[str, set[str]] = {}
+    for problem in problems:
+        out.setdefault(problem.layer, set()).add(problem.uuid)
+    return out

@@ -1,0 +1,370 @@
+"""The working copy as layers of the QGIS project: group, styles, attribute forms.
+
+Everything here is presentation. Which features are "own" is the server's ownership rule, which
+the layers only mirror (own institutions editable, the other municipalities' read-only); the
+checks themselves are in :mod:`..core.validation` and on the server.
+
+Layer group "Familienatlas":
+
+- "Einrichtungen (eigene)": ``institutions`` with ``"owner" = '<own key>'``, editable
+- "Einrichtungen (andere Kommunen)": the same table with ``"owner" <> '<own key>'``, read-only
+- "Raumeinheiten": ``spatial_units``
+- "Gemeindegebiete": the municipalities' territories (:mod:`..core.reference`), read-only
+
+Institutions get a categorized renderer built from the server's catalogue colours (the palette the
+web map uses) with a coloured ring for features whose review state is not "published" (local
+change, pending review, rejected); territories and spatial units get the base styles in
+``styles/*.qml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
+    QgsDefaultValue,
+    QgsEditorWidgetSetup,
+    QgsFieldConstraints,
+    QgsLayerTreeGroup,
+    QgsMarkerSymbol,
+    QgsProject,
+    QgsProperty,
+    QgsProviderRegistry,
+    QgsRendererCategory,
+    QgsSimpleMarkerSymbolLayer,
+    QgsSymbolLayer,
+    QgsVectorLayer,
+)
+
+from ..core import reference
+from ..core.messages import get_language
+from ..core.workcopy import WorkingCopy
+from .i18n import tr
+
+GROUP_NAME = "Familienatlas"
+PROPERTY_ROLE = "familienatlas/role"
+PROPERTY_TABLE = "familienatlas/table"
+PROPERTY_OWN_KEY = "familienatlas/own_municipality"
+ROLE_OWN, ROLE_OTHERS, ROLE_UNITS, ROLE_TERRITORIES, ROLE_ALL = "own", "others", "units", "territories", "all"
+
+INSTITUTIONS, SPATIAL_UNITS = "institutions", "spatial_units"
+
+#: QGIS's value for "no value" in a ValueMap.
+VALUE_MAP_NULL = "{2839923C-8B7D-419E-B84B-CA2FE9B80EC7}"
+FALLBACK_COLOR = "#8c8c8c"
+
+#: Ring colours of the review states that need attention (the published state has no ring).
+STATE_COLORS = {"local": "#1f5fff", "pending": "#ff9f1a", "rejected": "#d7191c"}
+
+PLUGIN_DIR = Path(__file__).resolve().parents[1]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def styles_dir() -> Path:
+    """``styles/`` in the installed plugin (the zip puts it there) or at the top of the repository."""
+    for candidate in (PLUGIN_DIR / "styles", PLUGIN_DIR.parent / "styles"):
+        if candidate.is_dir():
+            return candidate
+    return PLUGIN_DIR / "styles"
+
+
+def sql_literal(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def layer_path(layer: Any) -> Path | None:
+    """The file behind an OGR layer (None for other providers)."""
+    if not isinstance(layer, QgsVectorLayer) or layer.providerType() != "ogr":
+        return None
+    path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path")
+    return Path(path).resolve() if path else None
+
+
+def working_copy_layers(path: Path | str, project: QgsProject | None = None) -> list[QgsVectorLayer]:
+    """The project's layers that show the working copy at ``path``."""
+    project = project or QgsProject.instance()
+    target = Path(path).resolve()
+    return [layer for layer in project.mapLayers().values() if layer_path(layer) == target]
+
+
+def _symbol_property(name: str) -> Any:
+    """A QgsSymbolLayer data-defined property key: ``Property.StrokeColor`` (QGIS >= 3.30) or
+    ``PropertyStrokeColor`` (older)."""
+    scoped = getattr(QgsSymbolLayer, "Property", None)
+    for candidate in (name, "Property" + name):
+        value = getattr(scoped, candidate, None) if scoped is not None else None
+        if value is not None:
+            return value
+    return getattr(QgsSymbolLayer, "Property" + name)
+
+
+def field_title(spec: Mapping[str, Any]) -> str:
+    if get_language() == "en":
+        return spec.get("title_en") or spec.get("title") or spec["name"]
+    return spec.get("title") or spec["name"]
+
+
+# ---------------------------------------------------------------------- renderer
+
+
+def state_labels() -> dict[str, str]:
+    return {
+        "published": tr("veröffentlicht"),
+        "pending": tr("wartet auf Prüfung"),
+        "rejected": tr("abgelehnt"),
+        "withdrawn": tr("zurückgezogen"),
+        "local": tr("lokal geändert"),
+    }
+
+
+def _ring_layer() -> QgsSimpleMarkerSymbolLayer:
+    """A ring around the dot whose colour tells the review state; shown only when it needs attention."""
+    # Transparent unless the state gives it a colour, so the legend shows the plain category dot.
+    ring = QgsSimpleMarkerSymbolLayer.create({"name": "circle", "size": "5.2", "color": "0,0,0,0",
+                                               "outline_color": "0,0,0,0", "outline_width": "0.9"})
+    cases = " ".join(f"WHEN \"fa_state\" = '{state}' THEN '{color}'" for state, color in STATE_COLORS.items())
+    ring.setDataDefinedProperty(_symbol_property("StrokeColor"),
+                                QgsProperty.fromExpression(f"CASE {cases} ELSE '0,0,0,0' END"))
+    states = ", ".join(f"'{state}'" for state in STATE_COLORS)
+    ring.setDataDefinedProperty(_symbol_property("LayerEnabled"),
+                                QgsProperty.fromExpression(f'"fa_state" IN ({states})'))
+    return ring
+
+
+def _marker(color: str, faded: bool) -> QgsMarkerSymbol:
+    symbol = QgsMarkerSymbol.createSimple({"name": "circle", "size": "2.6" if faded else "3.2", "color": color,
+                                           "outline_color": "#ffffff", "outline_width": "0.35"})
+    symbol.insertSymbolLayer(0, _ring_layer())
+    if faded:
+        symbol.setOpacity(0.6)
+    return symbol
+
+
+def institutions_renderer(categories: Iterable[Mapping[str, Any]], faded: bool = False) -> QgsCategorizedSymbolRenderer:
+    """Categories by ``category`` in the catalogue's colours; unknown values in grey.
+
+    ``faded`` draws the other municipalities' institutions smaller and lighter than the own ones.
+    """
+    items = []
+    for category in categories:
+        if category.get("parent_id") is not None:
+            continue
+        color = category.get("color") or FALLBACK_COLOR
+        label = category.get("name") or category["key"]
+        items.append(QgsRendererCategory(category["key"], _marker(color, faded), label))
+    items.append(QgsRendererCategory("", _marker(FALLBACK_COLOR, faded), tr("Sonstige")))
+    return QgsCategorizedSymbolRenderer("category", items)
+
+
+# ---------------------------------------------------------------------- forms
+
+
+def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_owner: str | None = None) -> None:
+    """Aliases, drop-downs, required fields, defaults and read-only columns of a sync layer."""
+    fields = layer.fields()
+    form = layer.editFormConfig()
+    notnull = QgsFieldConstraints.Constraint.ConstraintNotNull
+    soft = QgsFieldConstraints.ConstraintStrength.ConstraintStrengthSoft
+    # Labels of all choices, so a subcategory can name its category ("Krippe (Kindertagesbetreuung)").
+    labels = {c.get("value"): c.get("label") for spec in schema.get("fields", [])
+              for c in spec.get("choices") or [] if isinstance(c, Mapping)}
+    for spec in schema.get("fields", []):
+        index = fields.indexOf(spec["name"])
+        if index < 0:
+            continue
+        layer.setFieldAlias(index, field_title(spec))
+        choices = spec.get("choices")
+        if choices:
+            value_map = {"map": _value_map(choices, spec, labels)}
+            layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("ValueMap", value_map))
+        elif spec.get("type") == "text":
+            layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("TextEdit", {"IsMultiline": True,
+                                                                                "UseHtml": False}))
+        elif spec.get("type") == "date":
+            layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("DateTime", {
+                "field_format": "yyyy-MM-dd", "display_format": "dd.MM.yyyy", "calendar_popup": True,
+                "allow_null": True}))
+        elif spec.get("type") == "boolean":
+            layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("CheckBox", {}))
+        if spec.get("required") and spec["name"] != "owner":
+            # Soft: QGIS warns in the form but still saves; the check before the sync holds it back.
+            layer.setFieldConstraint(index, notnull, soft)
+    owner = fields.indexOf("owner")
+    if owner >= 0:
+        form.setReadOnly(owner, True)
+        if default_owner:
+            layer.setDefaultValueDefinition(owner, QgsDefaultValue(sql_literal(default_owner)))
+    uuid_index = fields.indexOf("uuid")
+    if uuid_index >= 0:
+        layer.setFieldAlias(uuid_index, "UUID")
+        layer.setDefaultValueDefinition(uuid_index, QgsDefaultValue("uuid(format:='WithoutBraces')"))
+        form.setReadOnly(uuid_index, True)
+    for name in ("fid", "fa_revision"):
+        index = fields.indexOf(name)
+        if index >= 0:
+            layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("Hidden", {}))
+            form.setReadOnly(index, True)
+    state = fields.indexOf("fa_state")
+    if state >= 0:
+        layer.setFieldAlias(state, tr("Prüfstatus"))
+        layer.setEditorWidgetSetup(state, QgsEditorWidgetSetup("ValueMap", {
+            "map": [{label: value} for value, label in state_labels().items()]}))
+        form.setReadOnly(state, True)
+    reason = fields.indexOf("fa_reason")
+    if reason >= 0:
+        layer.setFieldAlias(reason, tr("Hinweis der Prüfung"))
+        form.setReadOnly(reason, True)
+    layer.setEditFormConfig(form)
+
+
+def _value_map(choices: Sequence[Any], spec: Mapping[str, Any], labels: Mapping[Any, Any]) -> list[dict[str, str]]:
+    """ValueMap entries ``{label: value}`` in catalogue order; optional fields may stay empty."""
+    entries = []
+    if not spec.get("required"):
+        entries.append({tr("(keine Angabe)"): VALUE_MAP_NULL})
+    choices = [c if isinstance(c, Mapping) else {"value": c, "label": c} for c in choices]
+    for choice in choices:
+        label = choice.get("label") or choice.get("value")
+        parent = choice.get("parent")
+        if parent:
+            label = f"{label} ({labels.get(parent, parent)})"
+        entries.append({label: choice.get("value")})
+    return entries
+
+
+# ---------------------------------------------------------------------- layers
+
+
+def _layer(workcopy: WorkingCopy, table: str, name: str, role: str, subset: str | None = None) -> QgsVectorLayer:
+    # The filter goes into the URI: setSubsetString() on a second layer of the same GeoPackage
+    # table makes QGIS 3.22 / GDAL 3.6 reopen the file so that later layers on it fail to read.
+    uri = f"{workcopy.path}|layername={table}" + (f"|subset={subset}" if subset else "")
+    layer = QgsVectorLayer(uri, name, "ogr")
+    layer.setCustomProperty(PROPERTY_ROLE, role)
+    layer.setCustomProperty(PROPERTY_TABLE, table)
+    layer.setCustomProperty(PROPERTY_OWN_KEY, reference.own_municipality_key(workcopy) or "")
+    return layer
+
+
+def style_institutions(layer: QgsVectorLayer, workcopy: WorkingCopy) -> None:
+    faded = layer.customProperty(PROPERTY_ROLE) == ROLE_OTHERS
+    layer.setRenderer(institutions_renderer(reference.top_level_categories(workcopy), faded=faded))
+    layer.setDisplayExpression('"name"')
+    layer.setMapTipTemplate(
+        '<b>[% "name" %]</b><br>[% represent_value("category") %][% \' – \' || represent_value("subcategory") %]'
+        '<br>[% represent_value("fa_state") %][% \': \' || "fa_reason" %]'
+    )
+
+
+def _load_style(layer: QgsVectorLayer, file_name: str) -> bool:
+    path = styles_dir() / file_name
+    if not path.is_file():
+        return False
+    _message, ok = layer.loadNamedStyle(str(path))
+    return bool(ok)
+
+
+def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
+    """The working copy's layers, configured but not yet in a project (top to bottom)."""
+    user = reference.user(workcopy) or {}
+    role = user.get("role")
+    own_key = reference.own_municipality_key(workcopy)
+    may_edit = role in ("editor", "admin")
+    layers: list[QgsVectorLayer] = []
+    if workcopy.has_layer(INSTITUTIONS):
+        schema = workcopy.schema(INSTITUTIONS)
+        if own_key:
+            own = _layer(workcopy, INSTITUTIONS, tr("Einrichtungen (eigene)"), ROLE_OWN,
+                         f'"owner" = {sql_literal(own_key)}')
+            others = _layer(workcopy, INSTITUTIONS, tr("Einrichtungen (andere Kommunen)"), ROLE_OTHERS,
+                            f'"owner" <> {sql_literal(own_key)}')
+            configure_form(own, schema, default_owner=own_key)
+            configure_form(others, schema)
+            own.setReadOnly(not may_edit)
+            # The server lets only the county admin change other municipalities' features.
+            others.setReadOnly(role != "admin")
+            layers += [own, others]
+        else:
+            everything = _layer(workcopy, INSTITUTIONS, tr("Einrichtungen"), ROLE_ALL)
+            configure_form(everything, schema)
+            everything.setReadOnly(not may_edit)
+            layers.append(everything)
+        for layer in layers:
+            style_institutions(layer, workcopy)
+    if workcopy.has_layer(SPATIAL_UNITS):
+        units = _layer(workcopy, SPATIAL_UNITS, tr("Raumeinheiten"), ROLE_UNITS)
+        _load_style(units, "spatial_units.qml")
+        configure_form(units, workcopy.schema(SPATIAL_UNITS), default_owner=own_key if role == "editor" else None)
+        units.setReadOnly(not may_edit)
+        layers.append(units)
+    if reference.municipalities(workcopy):
+        territories = _layer(workcopy, reference.MUNICIPALITIES_TABLE, tr("Gemeindegebiete"), ROLE_TERRITORIES)
+        _load_style(territories, "territories.qml")
+        for index, title in ((territories.fields().indexOf("key"), tr("Gemeindeschlüssel")),
+                             (territories.fields().indexOf("name"), tr("Name")),
+                             (territories.fields().indexOf("kind"), tr("Art")),
+                             (territories.fields().indexOf("parent_key"), tr("Übergeordnet"))):
+            if index >= 0:
+                territories.setFieldAlias(index, title)
+        territories.setReadOnly(True)
+        layers.append(territories)
+    return layers
+
+
+def remove_working_copy_layers(path: Path | str, project: QgsProject | None = None) -> None:
+    """Take the working copy's layers (and an emptied "Familienatlas" group) out of the project."""
+    project = project or QgsProject.instance()
+    layers = working_copy_layers(path, project)
+    for layer in layers:
+        if layer.isEditable():
+            layer.rollBack()
+    project.removeMapLayers([layer.id() for layer in layers])
+    root = project.layerTreeRoot()
+    group = root.findGroup(GROUP_NAME)
+    if group is not None and not group.children():
+        root.removeChildNode(group)
+
+
+def add_working_copy_layers(workcopy: WorkingCopy, project: QgsProject | None = None) -> QgsLayerTreeGroup:
+    """Show the working copy in the project as the "Familienatlas" group (replacing an older one)."""
+    project = project or QgsProject.instance()
+    remove_working_copy_layers(workcopy.path, project)
+    if not project.crs().isValid() or not project.mapLayers():
+        project.setCrs(QgsCoordinateReferenceSystem("EPSG:25832"))
+    root = project.layerTreeRoot()
+    group = root.findGroup(GROUP_NAME) or root.insertGroup(0, GROUP_NAME)
+    for layer in build_layers(workcopy):
+        if not layer.isValid():
+            continue
+        project.addMapLayer(layer, False)
+        group.addLayer(layer)
+    return group
+
+
+def refresh_working_copy_layers(workcopy: WorkingCopy, project: QgsProject | None = None) -> None:
+    """Re-read the file after a sync (QGIS caches features) and re-apply the catalogue's colours."""
+    for layer in working_copy_layers(workcopy.path, project):
+        if layer.isEditable():
+            continue
+        layer.reload()
+        if layer.customProperty(PROPERTY_TABLE) == INSTITUTIONS:
+            style_institutions(layer, workcopy)
+        layer.triggerRepaint()
+
+
+def find_feature(workcopy: WorkingCopy, table: str, uuid: str,
+                 project: QgsProject | None = None) -> tuple[QgsVectorLayer, int] | None:
+    """The project layer and feature id that show feature ``uuid`` of ``table`` (for zooming)."""
+    for layer in working_copy_layers(workcopy.path, project):
+        if layer.customProperty(PROPERTY_TABLE) != table:
+            continue
+        request_expression = f'"uuid" = {sql_literal(uuid)}'
+        for feature in layer.getFeatures(request_expression):
+            return layer, feature.id()
+    return None

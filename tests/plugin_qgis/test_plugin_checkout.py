@@ -1,0 +1,194 @@
+"""Checkout through the plugin's SyncTask in QGIS's task manager: the layer group, which layers may
+be edited, the catalogue's colours, the attribute forms; and a picture of the result."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    Qgis,
+    QgsExpression,
+    QgsExpressionContext,
+    QgsExpressionContextUtils,
+    QgsFeature,
+    QgsFieldConstraints,
+    QgsProject,
+    QgsRectangle,
+)
+from qgis.PyQt.QtWidgets import QMessageBox
+
+from qgis_plugin.core.workcopy import WorkingCopy
+from qgis_plugin.gui import project, tasks
+
+from .plugin_support import ModalAnswer, checkout, layer_by_role, login, messages_of, save_map_with_legend, wait_until
+
+MELLE = "034590024024"
+
+
+def feature_context(layer: Any, **values: Any) -> QgsExpressionContext:
+    """An expression context for a feature of ``layer`` with the given attribute values."""
+    feature = QgsFeature(layer.fields())
+    for name, value in values.items():
+        feature[name] = value
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    context.setFeature(feature)
+    return context
+
+
+def count(layer: Any) -> int:
+    """Features the layer shows (featureCount() of a filtered OGR layer may report the whole table)."""
+    return sum(1 for _ in layer.getFeatures())
+
+
+def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, qgis_iface: Any,
+                                                 tmp_path: Path) -> None:
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    wc = plugin.workcopy
+    assert wc is not None and wc.path == tmp_path / "melle" / "familienatlas.gpkg"
+    assert any(m.startswith("Familienatlas:Arbeitskopie ausgecheckt: ") for m in
+               messages_of(qgis_iface, Qgis.MessageLevel.Success))
+
+    group = QgsProject.instance().layerTreeRoot().findGroup("Familienatlas")
+    assert group is not None
+    assert [child.name() for child in group.children()] == [
+        "Einrichtungen (eigene)", "Einrichtungen (andere Kommunen)", "Raumeinheiten", "Gemeindegebiete"]
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    others = layer_by_role(plugin, project.ROLE_OTHERS)
+    units = layer_by_role(plugin, project.ROLE_UNITS)
+    territories = layer_by_role(plugin, project.ROLE_TERRITORIES)
+    assert all(layer.isValid() for layer in (own, others, units, territories))
+
+    # Own institutions editable, the other municipalities' read-only, territories read-only.
+    assert own.subsetString() == "\"owner\" = '034590024024'"
+    assert others.subsetString() == "\"owner\" <> '034590024024'"
+    assert not own.readOnly() and own.startEditing()
+    own.rollBack()
+    assert others.readOnly() and not others.startEditing()
+    assert territories.readOnly() and not territories.startEditing()
+    rows = wc.rows("institutions")
+    assert count(own) == sum(1 for r in rows if r.properties["owner"] == MELLE) > 0
+    assert count(others) == sum(1 for r in rows if r.properties["owner"] != MELLE) > 0
+    admin = login(live_server.url, "admin")
+    assert count(territories) == len(admin.municipalities(territory=False)) == 39
+    assert count(units) == len(wc.rows("spatial_units")) > 0
+
+    # The renderer's categories carry the server's catalogue colours (the web map's palette).
+    palette = {c["key"]: c["color"].lower() for c in admin.categories() if c["parent_id"] is None}
+    for layer in (own, others):
+        renderer = layer.renderer()
+        assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "category"
+        colours = {c.value(): c.symbol().symbolLayer(1).color().name() for c in renderer.categories() if c.value()}
+        assert colours == palette
+        labels = {c.value(): c.label() for c in renderer.categories()}
+        assert labels["beratung"] == "Beratung & Unterstützung"
+        categories = renderer.categories()  # keep the copies alive while their symbols are used
+        ring = categories[0].symbol().symbolLayer(0)
+        enabled = ring.dataDefinedProperties().property(project._symbol_property("LayerEnabled"))
+        stroke = ring.dataDefinedProperties().property(project._symbol_property("StrokeColor"))
+        for state, shown, colour in (("pending", True, "#ff9f1a"), ("rejected", True, "#d7191c"),
+                                     ("local", True, "#1f5fff"), ("published", False, None)):
+            context = feature_context(layer, fa_state=state)
+            assert enabled.valueAsBool(context, False)[0] is shown, state
+            if colour:
+                assert stroke.valueAsColor(context)[0].name() == colour, state
+
+    # Forms: drop-downs from the schema choices, German aliases, required fields, uuid default, fa_* read-only.
+    fields = own.fields()
+    category = fields.indexOf("category")
+    setup = own.editorWidgetSetup(category)
+    assert setup.type() == "ValueMap"
+    entries = {label: value for entry in setup.config()["map"] for label, value in entry.items()}
+    assert entries["Beratung & Unterstützung"] == "beratung" and len(entries) == len(palette)
+    sub_setup = own.editorWidgetSetup(fields.indexOf("subcategory"))
+    sub_entries = {label: value for entry in sub_setup.config()["map"] for label, value in entry.items()}
+    assert sub_entries["Erziehungsberatung (Beratung & Unterstützung)"] == "erziehungsberatung"
+    assert sub_entries["(keine Angabe)"] == project.VALUE_MAP_NULL
+    assert own.attributeAlias(category) == "Kategorie"
+    assert own.attributeAlias(fields.indexOf("provider")) == "Träger"
+    notnull = QgsFieldConstraints.Constraint.ConstraintNotNull
+    assert fields.field("name").constraints().constraintStrength(notnull) == \
+        QgsFieldConstraints.ConstraintStrength.ConstraintStrengthSoft
+    assert fields.field("provider").constraints().constraintStrength(notnull) == \
+        QgsFieldConstraints.ConstraintStrength.ConstraintStrengthNotSet
+    uuid_default = own.defaultValueDefinition(fields.indexOf("uuid")).expression()
+    assert uuid_default == "uuid(format:='WithoutBraces')"
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(own))
+    assert str(uuid.UUID(QgsExpression(uuid_default).evaluate(context))).count("-") == 4
+    assert own.defaultValueDefinition(fields.indexOf("owner")).expression() == "'034590024024'"
+    form = own.editFormConfig()
+    for name in ("uuid", "owner", "fa_revision", "fa_state", "fa_reason"):
+        assert form.readOnly(fields.indexOf(name)), name
+    assert own.editorWidgetSetup(fields.indexOf("fa_revision")).type() == "Hidden"
+    assert own.editorWidgetSetup(fields.indexOf("fa_state")).type() == "ValueMap"
+    assert units.editorWidgetSetup(units.fields().indexOf("level")).type() == "ValueMap"
+    assert units.attributeAlias(units.fields().indexOf("level")) == "Raumebene"
+
+    # The map shows Melle; a picture of map and legend for a person to look at.
+    canvas = qgis_iface.mapCanvas()
+    melle = QgsRectangle(next(territories.getFeatures("\"key\" = '034590024024'")).geometry().boundingBox())
+    wait_until(lambda: melle.contains(canvas.center()), timeout=5, what="the zoom to Melle")
+    assert canvas.extent().contains(melle)
+    assert melle.contains(canvas.center())
+    assert canvas.mapSettings().destinationCrs().authid() == "EPSG:25832"
+    melle.scale(1.15)
+    picture = save_map_with_legend(qgis_iface, "plugin-checkout-melle.png", melle)
+    assert picture.stat().st_size > 20_000
+
+
+def test_checkout_replaces_a_working_copy_only_when_allowed(live_server: Any, plugin: Any, tmp_path: Path) -> None:
+    """A second checkout into a folder with unsent changes asks first (unsaved edits are saved
+    before, after asking); "no" keeps the edits, "yes" replaces the working copy."""
+    folder = tmp_path / "melle"
+    checkout(plugin, live_server.url, "melle.editor", folder)
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    own_count = count(own)
+    feature = next(own.getFeatures())
+    assert own.startEditing()
+    own.changeAttributeValue(feature.id(), own.fields().indexOf("phone"), "05422 000")  # not saved yet
+    questions: list[str] = []
+
+    def save(box: Any) -> None:
+        assert "Einrichtungen (eigene)" in box.text()
+        box.button(QMessageBox.StandardButton.Save).click()
+
+    answer = ModalAnswer(save)
+    run = plugin.checkout(folder)
+    answer.check()
+    run.confirm = lambda message: questions.append(message) or False
+    wait_until(lambda: not plugin.busy, what="the refused checkout")
+    assert questions and "noch nicht übertragene Änderungen" in questions[0]
+    with WorkingCopy.in_folder(folder) as wc:
+        assert [c.uuid for c in wc.local_changes("institutions")] == [feature["uuid"]]
+    # The layers are back in the project after the refusal.
+    assert count(layer_by_role(plugin, project.ROLE_OWN)) == own_count
+
+    run = plugin.checkout(folder)
+    run.confirm = lambda message: True
+    wait_until(lambda: not plugin.busy, what="the forced checkout")
+    assert run.outcome.ok
+    assert plugin.workcopy.local_changes("institutions") == []
+
+
+def test_the_task_can_be_cancelled(live_server: Any, plugin: Any, tmp_path: Path) -> None:
+    """A cancelled checkout task reports "Abgebrochen." in the main thread (QGIS's task manager ends it)."""
+    client = login(live_server.url, "melle.editor")
+    outcomes: list[tasks.TaskOutcome] = []
+    wc = WorkingCopy.in_folder(tmp_path / "cancelled")
+    task = tasks.start(tasks.SyncTask("test", tasks.CHECKOUT, client, wc, outcomes.append))
+    task.cancel()  # queued: run() never runs; running: the core stops at its next check
+    wait_until(lambda: bool(outcomes), what="the cancelled task")
+    assert outcomes[0].cancelled and str(outcomes[0].error) == "Abgebrochen."
+    wc.close()
+
+
+def test_a_new_folder_replaces_the_previous_working_copy_in_the_project(live_server: Any, plugin: Any,
+                                                                        tmp_path: Path) -> None:
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "first")
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "second")
+    assert plugin.workcopy.path == tmp_path / "second" / "familienatlas.gpkg"
+    group = QgsProject.instance().layerTreeRoot().findGroup("Familienatlas")
+    sources = {project.layer_path(child.layer()) for child in group.children()}
+    assert sources == {(tmp_path / "second" / "familienatlas.gpkg").resolve()}
+    assert len(group.children()) == 4

@@ -1,0 +1,261 @@
+"""Editing with QGIS's own editing API and synchronising through the plugin's SyncTask: the server
+gets the changes (checked as admin through the API); the checks before the sync hold back what the
+server would refuse; the server's refusals and clashes are reported and settled."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from qgis.core import Qgis, QgsGeometry, QgsPointXY, QgsVectorLayer, QgsVectorLayerUtils
+from qgis.PyQt.QtCore import Qt
+
+from qgis_plugin.core import messages
+from qgis_plugin.core.merge import Clash
+from qgis_plugin.gui import project
+from qgis_plugin.gui.synchronise import SyncRun
+
+from .plugin_support import ARTIFACTS, ModalAnswer, checkout, layer_by_role, login, messages_of, wait_until
+
+MELLE, BRAMSCHE = "034590024024", "034590014014"
+
+
+@pytest.fixture(autouse=True)
+def german() -> Iterator[None]:
+    messages.set_language("de")
+    yield
+    messages.set_language("de")
+
+
+def server_state(url: str, fid: str) -> dict[str, Any] | None:
+    """A feature's head state as the admin pulls it."""
+    admin = login(url, "admin")
+    found = None
+    for page in admin.pull_all("institutions"):
+        for feature in page["features"]:
+            if feature["id"] == fid:
+                found = feature
+    return found
+
+
+def synchronise(plugin: Any) -> SyncRun:
+    run = plugin.synchronise()
+    assert run is not None
+    wait_until(lambda: run.finished, what="the sync task")
+    return run
+
+
+def point_of(layer: QgsVectorLayer, fid: int) -> QgsPointXY:
+    return layer.getFeature(fid).geometry().asPoint()
+
+
+def test_editor_adds_and_moves_institutions_and_syncs(live_server: Any, plugin: Any, qgis_iface: Any,
+                                                       tmp_path: Path) -> None:
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    fields = own.fields()
+    existing = sorted(own.getFeatures(), key=lambda f: f["name"])[:2]
+    anchor = existing[0].geometry().asPoint()
+
+    assert own.startEditing()
+    # A new institution as QGIS's "add point" tool makes it: defaults (uuid, owner) from the layer.
+    new = QgsVectorLayerUtils.createFeature(
+        own, QgsGeometry.fromPointXY(QgsPointXY(anchor.x() + 30, anchor.y() + 25)),
+        {fields.indexOf("name"): "Familienbüro am Markt", fields.indexOf("category"): "familienzentrum",
+         fields.indexOf("subcategory"): "familienbuero", fields.indexOf("phone"): "05422 965-0"})
+    assert own.addFeature(new)
+    second = QgsVectorLayerUtils.createFeature(
+        own, QgsGeometry.fromPointXY(QgsPointXY(anchor.x() - 20, anchor.y() - 35)),
+        {fields.indexOf("name"): "Erziehungsberatung Melle-Mitte", fields.indexOf("category"): "beratung"})
+    assert own.addFeature(second)
+    moved, edited = existing
+    target = QgsPointXY(moved.geometry().asPoint().x() + 12.5, moved.geometry().asPoint().y() - 8.0)
+    assert own.changeGeometry(moved.id(), QgsGeometry.fromPointXY(target))
+    assert own.changeAttributeValue(edited.id(), fields.indexOf("opening_hours"), "Mo–Fr 8–16 Uhr")
+    assert own.commitChanges(), own.commitErrors()
+
+    added = {f["name"]: f for f in own.getFeatures() if f["name"] in ("Familienbüro am Markt",
+                                                                       "Erziehungsberatung Melle-Mitte")}
+    assert len(added) == 2
+    for feature in added.values():
+        assert str(uuid.UUID(feature["uuid"])) == feature["uuid"]  # QGIS's default, no braces
+        assert feature["owner"] == MELLE  # the own layer's default keeps it in the own layer
+
+    run = synchronise(plugin)
+    assert run.error is None and run.problems == []
+    report = run.reports[-1]
+    assert (report.sent, report.accepted, report.refused) == (4, 4, [])
+    assert any(m.startswith("Familienatlas:Abgleich fertig: 4 gesendet, 4 angenommen")
+               for m in messages_of(qgis_iface, Qgis.MessageLevel.Success))
+
+    # The server has all four as pending changes for the county to review.
+    admin = login(live_server.url, "admin")
+    pending = {p["id"]: p for p in admin.pending(layer="institutions")}
+    ids = {f["uuid"] for f in added.values()} | {moved["uuid"], edited["uuid"]}
+    assert ids <= set(pending)
+    assert {pending[i]["op"] for i in ids} == {"insert", "update"}
+    assert pending[moved["uuid"]]["moved_m"] == pytest.approx(14.9, abs=0.2)
+    assert pending[edited["uuid"]]["changed_fields"]["opening_hours"][1] == "Mo–Fr 8–16 Uhr"
+    assert pending[added["Familienbüro am Markt"]["uuid"]]["after"]["properties"]["subcategory"] == "familienbuero"
+    assert server_state(live_server.url, moved["uuid"])["geometry"]["coordinates"] == \
+        pytest.approx([target.x(), target.y()], abs=0.001)
+
+    # The layers were re-read: the features now wear the "pending" state, nothing is local any more.
+    states = {f["uuid"]: f["fa_state"] for f in own.getFeatures()}
+    assert {states[i] for i in ids} == {"pending"}
+    assert plugin.workcopy.local_changes("institutions") == []
+    assert not plugin.busy and plugin.actions["sync"].isEnabled()
+
+
+def test_checks_hold_back_foreign_edits_and_points_outside(live_server: Any, plugin: Any, qgis_iface: Any,
+                                                           tmp_path: Path) -> None:
+    """An edit of Bramsche's institution and a point moved out of Melle are not sent; the valid
+    edit is; the problems dock lists both with the reason, and a click zooms to the feature."""
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    others = layer_by_role(plugin, project.ROLE_OTHERS)
+    assert not others.startEditing()  # read-only in QGIS
+
+    # Someone loads the table a second time, without the filter, and edits Bramsche's data there.
+    raw = QgsVectorLayer(f"{plugin.workcopy.path}|layername=institutions", "Rohdaten", "ogr")
+    foreign = next(raw.getFeatures(f"\"owner\" = '{BRAMSCHE}'"))
+    assert raw.startEditing()
+    assert raw.changeAttributeValue(foreign.id(), raw.fields().indexOf("name"), "Von Melle umbenannt")
+    assert raw.commitChanges(), raw.commitErrors()
+    del raw
+
+    own_features = sorted(own.getFeatures(), key=lambda f: f["name"])
+    outside, valid = own_features[0], own_features[1]
+    bramsche_point = foreign.geometry().asPoint()  # far inside Bramsche, km away from Melle
+    assert own.startEditing()
+    assert own.changeGeometry(outside.id(), QgsGeometry.fromPointXY(bramsche_point))
+    assert own.changeAttributeValue(valid.id(), own.fields().indexOf("phone"), "05422 4711")
+    assert own.commitChanges(), own.commitErrors()
+    before = {fid: server_state(live_server.url, fid) for fid in (foreign["uuid"], outside["uuid"])}
+
+    run = synchronise(plugin)
+    assert {(p.uuid, p.code) for p in run.problems} == {(foreign["uuid"], "not_owner"),
+                                                        (outside["uuid"], "outside_territory")}
+    report = run.reports[-1]
+    assert (report.sent, report.accepted, report.refused) == (1, 1, [])
+    warnings = messages_of(qgis_iface, Qgis.MessageLevel.Warning)
+    assert any("2 Objekte wegen Fehlern nicht gesendet" in m for m in warnings)
+
+    # Nothing of the two reached the server; the valid edit did.
+    for fid, state in before.items():
+        assert server_state(live_server.url, fid)["revision"] == state["revision"]
+    assert server_state(live_server.url, valid["uuid"])["properties"]["phone"] == "05422 4711"
+    # Both stay as local edits in the working copy.
+    assert {c.uuid for c in plugin.workcopy.local_changes("institutions")} == {foreign["uuid"], outside["uuid"]}
+
+    dock = plugin.problems_dock
+    assert dock is not None and dock.tree.topLevelItemCount() == 2
+    texts = {dock.tree.topLevelItem(i).text(2) for i in range(2)}
+    assert any(t.startswith("Das Objekt gehört einer anderen Kommune (Bramsche (034590014014))") for t in texts)
+    assert any(t.startswith("Der Punkt liegt ") and "außerhalb des Gemeindegebiets von Melle" in t for t in texts)
+    row = next(i for i in range(2) if dock.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)[1] == outside["uuid"])
+    item = dock.tree.topLevelItem(row)
+    assert item.text(0) == f"Einrichtung: {outside['name']}" and item.text(1) == "Lage"
+    dock.resize(900, 220)
+    dock.show()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert dock.grab().save(str(ARTIFACTS / "plugin-problems-dock.png"))
+    dock.tree.itemClicked.emit(item, 0)
+    canvas = qgis_iface.mapCanvas()
+    assert canvas.extent().contains(bramsche_point)
+    assert canvas.extent().width() < 2000  # zoomed in on the feature, not on the county
+    assert own.selectedFeatureIds() == [outside.id()]
+
+
+def test_server_refusal_is_reported_with_the_servers_reason(live_server: Any, plugin: Any, qgis_iface: Any,
+                                                            tmp_path: Path) -> None:
+    """What the local checks cannot know (here: the server's e-mail rule) is refused by the server;
+    the message bar and the problems dock carry the server's reason for the feature."""
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    feature = next(own.getFeatures())
+    assert own.startEditing()
+    assert own.changeAttributeValue(feature.id(), own.fields().indexOf("email"), "keine-adresse")
+    assert own.commitChanges()
+
+    run = synchronise(plugin)
+    report = run.reports[-1]
+    assert [(uuid_, code) for uuid_, code, _message in report.refused] == [(feature["uuid"], "invalid_change")]
+    reason = report.refused[0][2]
+    assert "Keine gültige E-Mail-Adresse: keine-adresse." in reason
+    warnings = messages_of(qgis_iface, Qgis.MessageLevel.Warning)
+    assert any("Eine Änderung vom Server abgelehnt: " + feature["name"] in m and reason in m for m in warnings)
+    dock = plugin.problems_dock
+    assert dock.tree.topLevelItemCount() == 1
+    assert dock.tree.topLevelItem(0).text(2) == f"Vom Server abgelehnt: {reason}"
+    assert server_state(live_server.url, feature["uuid"])["properties"].get("email") != "keine-adresse"
+
+
+def test_clashes_are_asked_about_and_settled_by_a_second_sync(live_server: Any, plugin: Any, qgis_iface: Any,
+                                                              tmp_path: Path) -> None:
+    """The county changed a name that Melle changed too: the person is asked (here the answer
+    "mine" stands in for the conflict dialog) and a second sync sends the merged feature."""
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    feature = next(own.getFeatures())
+    current = server_state(live_server.url, feature["uuid"])
+    admin = login(live_server.url, "admin")
+    admin.push("institutions", [{"op": "update", "id": feature["uuid"], "base_revision": current["revision"],
+                                 "properties": {**current["properties"], "name": "Name vom Landkreis",
+                                                "phone": "0541 501-0"},
+                                 "geometry": current["geometry"]}], str(uuid.uuid4()), 1)
+    assert own.startEditing()
+    assert own.changeAttributeValue(feature.id(), own.fields().indexOf("name"), "Name aus Melle")
+    assert own.commitChanges()
+
+    asked: list[list[Clash]] = []
+
+    def answer(clashes: list[Clash]) -> dict[tuple[str, str], str]:
+        asked.append(clashes)
+        return {(c.uuid, c.field): "mine" for c in clashes}
+
+    run = SyncRun(qgis_iface, plugin.client, plugin.workcopy, plugin.problems_dock_widget, ask_clashes=answer)
+    assert run.start()
+    wait_until(lambda: run.finished, what="both sync rounds")
+    assert [[(c.uuid, c.field, c.mine, c.theirs) for c in clashes] for clashes in asked] == \
+        [[(feature["uuid"], "name", "Name aus Melle", "Name vom Landkreis")]]
+    assert len(run.reports) == 2 and run.reports[-1].ok
+    state = server_state(live_server.url, feature["uuid"])
+    assert (state["properties"]["name"], state["properties"]["phone"]) == ("Name aus Melle", "0541 501-0")
+    assert any(m.startswith("Familienatlas:Abgleich fertig: ") for m in
+               messages_of(qgis_iface, Qgis.MessageLevel.Success))
+
+
+def test_plugin_opens_the_conflict_dialog_and_syncs_with_its_choices(live_server: Any, plugin: Any,
+                                                                      qgis_iface: Any, tmp_path: Path) -> None:
+    """Through the plugin's own path: the real ConflictDialog opens after the first sync; the
+    person takes the server's version; the second sync leaves working copy and server equal."""
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    feature = next(own.getFeatures())
+    current = server_state(live_server.url, feature["uuid"])
+    login(live_server.url, "admin").push(
+        "institutions", [{"op": "update", "id": feature["uuid"], "base_revision": current["revision"],
+                          "properties": {**current["properties"], "name": "Name vom Landkreis"},
+                          "geometry": current["geometry"]}], str(uuid.uuid4()), 1)
+    assert own.startEditing()
+    assert own.changeAttributeValue(feature.id(), own.fields().indexOf("name"), "Name aus Melle")
+    assert own.commitChanges()
+
+    def take_theirs(dialog: Any) -> None:
+        assert type(dialog).__name__ == "ConflictDialog"
+        dialog.choose_all("theirs")
+        dialog.accept()
+
+    answer = ModalAnswer(take_theirs)
+    run = synchronise(plugin)
+    dialog = answer.check()
+    assert [(c.uuid, c.field) for c in dialog.clashes] == [(feature["uuid"], "name")]
+    assert len(run.reports) == 2 and run.reports[-1].ok
+    assert plugin.workcopy.read_row("institutions", feature["uuid"]).properties["name"] == "Name vom Landkreis"
+    assert plugin.workcopy.local_changes("institutions") == []
+    assert server_state(live_server.url, feature["uuid"])["properties"]["name"] == "Name vom Landkreis"
+    assert next(own.getFeatures(f"\"uuid\" = '{feature['uuid']}'"))["name"] == "Name vom Landkreis"
