@@ -25,6 +25,7 @@ from typing import Any
 
 from . import reference
 from .messages import get_language, tr
+from .wkb import iter_points
 from .workcopy import Change, WorkingCopy
 
 #: The server's default border tolerance (``FAMILIENATLAS_BORDER_TOLERANCE_M``).
@@ -110,26 +111,12 @@ def distance_outside(point: Point, territory: Mapping[str, Any] | None) -> float
     return distance_to_border(point, territory)
 
 
-def _vertices(geometry: Mapping[str, Any]) -> list[Point]:
-    out: list[Point] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, (list, tuple)) and node:
-            if isinstance(node[0], (int, float)):
-                out.append((float(node[0]), float(node[1])))
-            else:
-                for child in node:
-                    walk(child)
-
-    walk(geometry.get("coordinates"))
-    return [p for p in out if not (math.isnan(p[0]) or math.isnan(p[1]))]
-
-
 def geometry_outside(geometry: Mapping[str, Any] | None, territory: Mapping[str, Any] | None) -> float:
     """How far the geometry reaches outside the territory (largest vertex distance; 0 = inside)."""
     if not geometry:
         return 0.0
-    return max((distance_outside(p, territory) for p in _vertices(geometry)), default=0.0)
+    points = [p for p in iter_points(geometry) if not (math.isnan(p[0]) or math.isnan(p[1]))]
+    return max((distance_outside(p, territory) for p in points), default=0.0)
 
 
 # ---------------------------------------------------------------------- rules

@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QTimer
 from qgis.PyQt.QtWidgets import QApplication, QWidget
 
 from qgis_plugin.core.api import AtlasClient
@@ -23,18 +23,7 @@ from qgis_plugin.core.sync import Synchronizer
 from qgis_plugin.core.workcopy import WorkingCopy
 from tests.support import demo_password
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
-    """Run the event loop until ``condition()`` holds (background tasks report through it)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
-    QCoreApplication.processEvents()
+from .plugin_support import ARTIFACTS, wait_until  # noqa: F401 - shared with the review tests
 
 
 class DialogAnswer:
