@@ -182,6 +182,8 @@ class Synchronizer:
                 # Accepted rows now equal their base; ``done`` guards against a value that does not
                 # survive the round trip making us push the same feature forever.
                 done.update(c.uuid for c in batch)
+                if len(batch) == len(changes):
+                    break  # everything went out: no need to scan the working copy once more
         return held_back
 
     def _forget_stale_refusals(self, layer: str, changes: list[Change]) -> None:
