@@ -26,6 +26,7 @@ from .gui.connect_dialog import ConnectDialog
 from .gui.i18n import Translation, tr
 from .gui.problems_dock import ProblemsDock
 from .gui.synchronise import SyncRun, confirm_save, save_layer_edits
+from .processing import FamilienatlasProvider
 
 try:  # Qt6 moved QAction to QtGui
     from qgis.PyQt.QtGui import QAction
@@ -53,10 +54,18 @@ class FamilienatlasPlugin:
         self.toolbar: Any = None
         self.review_dock: Any = None
         self.problems_dock: ProblemsDock | None = None
+        self.provider: FamilienatlasProvider | None = None
 
     # ------------------------------------------------------------------ QGIS plugin interface
 
+    def initProcessing(self) -> None:  # noqa: N802 (QGIS's name)
+        """Register the Processing provider (checkout and sync for models and batch runs)."""
+        if self.provider is None:
+            self.provider = FamilienatlasProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
     def initGui(self) -> None:  # noqa: N802 (QGIS's name)
+        self.initProcessing()
         icon = QIcon(str(PLUGIN_DIR / "icon.svg"))
         window = self.iface.mainWindow()
         specs = [
@@ -129,6 +138,9 @@ class FamilienatlasPlugin:
         if self.workcopy is not None and not task_running:
             self.workcopy.close()
         self.workcopy = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
         self.translation.remove()
 
     # ------------------------------------------------------------------ state

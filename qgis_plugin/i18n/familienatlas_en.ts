@@ -432,178 +432,353 @@ Save them and synchronise?</translation>
             <source>Abgemeldet.</source>
             <translation>Logged out.</translation>
         </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Nicht angemeldet.</source>
+            <translation>Not logged in.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Zugangsdaten (QGIS-Authentifizierung)</source>
+            <translation>Credentials (QGIS authentication)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Keine Zugangsdaten: die Authentifizierungskonfiguration „{authcfg}“ fehlt in der QGIS-Authentifizierungsdatenbank, enthält keinen Benutzernamen oder ist gesperrt (Master-Passwort).</source>
+            <translation>No credentials: the authentication configuration '{authcfg}' is missing from QGIS's authentication database, holds no user name or is locked (master password).</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Bitte die Server-Adresse {server} und die Netzwerkverbindung prüfen.</source>
+            <translation>Please check the server address {server} and the network connection.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Bitte Benutzername und Passwort der Authentifizierungskonfiguration „{authcfg}“ prüfen.</source>
+            <translation>Please check the user name and password of the authentication configuration '{authcfg}'.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Anmeldung bei {server} nicht möglich: {error}</source>
+            <translation>Cannot log in to {server}: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Auschecken</source>
+            <translation>Check out</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Holt eine Arbeitskopie (GeoPackage familienatlas.gpkg) aller Ebenen vom Familienatlas-Server in den angegebenen Ordner. Die Anmeldung verwendet Benutzername und Passwort einer „Basic“-Konfiguration der QGIS-Authentifizierung. Eine Arbeitskopie mit nicht gesendeten Änderungen wird nur ersetzt, wenn „Nicht gesendete lokale Änderungen verwerfen“ gewählt ist.</source>
+            <translation>Fetches a working copy (GeoPackage familienatlas.gpkg) of all layers from the Familienatlas server into the given folder. The login uses the user name and password of a 'Basic' configuration of QGIS's authentication. A working copy with unsent changes is only replaced when 'Discard unsent local changes' is chosen.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Ordner der Arbeitskopie</source>
+            <translation>Folder of the working copy</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Nicht gesendete lokale Änderungen verwerfen</source>
+            <translation>Discard unsent local changes</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Ebenen in das Projekt laden</source>
+            <translation>Load the layers into the project</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>GeoPackage der Arbeitskopie</source>
+            <translation>GeoPackage of the working copy</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Objekte insgesamt</source>
+            <translation>Features in total</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Bitte die Server-Adresse angeben.</source>
+            <translation>Please enter the server address.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Bitte den Ordner der Arbeitskopie angeben.</source>
+            <translation>Please enter the folder of the working copy.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Zum Ersetzen „{option}“ wählen.</source>
+            <translation>To replace it, choose '{option}'.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Diese Ebenen haben ungespeicherte Bearbeitungen: {layers}.</source>
+            <translation>These layers have unsaved edits: {layers}.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Auschecken abgebrochen.</source>
+            <translation>Checkout cancelled.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Ebene „{layer}“: {count} Objekte</source>
+            <translation>Layer '{layer}': {count} features</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Prüft die lokalen Änderungen einer Arbeitskopie, sendet sie an den Familienatlas-Server und empfängt die Änderungen des Servers. Objekte mit Fehlern werden nicht gesendet; was der Server ablehnt, steht mit seiner Begründung im Protokoll. Wurde dasselbe Feld lokal und auf dem Server geändert, entscheidet „Konflikte“: offen lassen (der lokale Wert bleibt erhalten), die eigene Version oder die Server-Version übernehmen.</source>
+            <translation>Checks the local changes of a working copy, sends them to the Familienatlas server and receives the server's changes. Features with errors are not sent; what the server refuses is listed in the log with its reason. When the same field was changed locally and on the server, 'Conflicts' decides: leave it open (the local value is kept), take my version or take the server's version.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Konflikte (dasselbe Feld lokal und auf dem Server geändert)</source>
+            <translation>Conflicts (the same field changed locally and on the server)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Nicht auflösen</source>
+            <translation>Do not resolve</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Meine Version</source>
+            <translation>My version</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Server-Version</source>
+            <translation>Server version</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Gesendet</source>
+            <translation>Sent</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Angenommen</source>
+            <translation>Accepted</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Empfangen</source>
+            <translation>Received</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Abgelehnt</source>
+            <translation>Refused</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Konflikte zusammengeführt</source>
+            <translation>Conflicts merged</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Konflikte offen</source>
+            <translation>Conflicts open</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Wegen Fehlern nicht gesendet</source>
+            <translation>Not sent because of errors</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Ungespeicherte Bearbeitungen in {layers} werden nicht gesendet; bitte speichern und erneut synchronisieren.</source>
+            <translation>Unsaved edits in {layers} are not sent; please save them and synchronise again.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Nicht gesendet: {feature}: {message}</source>
+            <translation>Not sent: {feature}: {message}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Vom Server abgelehnt: {feature}: {reason}</source>
+            <translation>Refused by the server: {feature}: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Konflikt offen: {feature}, Feld „{field}“ (lokal: {mine}, Server: {theirs}). Der lokale Wert bleibt erhalten.</source>
+            <translation>Conflict open: {feature}, field '{field}' (local: {mine}, server: {theirs}). The local value is kept.</translation>
+        </message>
     </context>
     <context>
         <name>ChangesDialog</name>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Familienatlas: Lokale Änderungen</source>
-            <translation type="unfinished" />
+            <translation>Familienatlas: local changes</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Arbeitskopie {path}&lt;br&gt;Benutzer {user} · Server {server}</source>
-            <translation type="unfinished" />
+            <translation>Working copy {path}&lt;br&gt;User {user} · Server {server}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Anzeigen</source>
-            <translation type="unfinished" />
+            <translation>Show</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>alles Offene</source>
-            <translation type="unfinished" />
+            <translation>all open items</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>lokal geändert</source>
-            <translation type="unfinished" />
+            <translation>changed locally</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>vom Server zurückgewiesen</source>
-            <translation type="unfinished" />
+            <translation>refused by the server</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>wartet auf Prüfung</source>
-            <translation type="unfinished" />
+            <translation>awaiting review</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>abgelehnt</source>
-            <translation type="unfinished" />
+            <translation>rejected</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>veröffentlicht</source>
-            <translation type="unfinished" />
+            <translation>published</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>alle Objekte</source>
-            <translation type="unfinished" />
+            <translation>all features</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>nur {municipality}</source>
-            <translation type="unfinished" />
+            <translation>only {municipality}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Nur Objekte der eigenen Kommune; eigene Änderungen werden immer gezeigt</source>
-            <translation type="unfinished" />
+            <translation>Only features of your own municipality; your own changes are always shown</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Ebene</source>
-            <translation type="unfinished" />
+            <translation>Layer</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Name</source>
-            <translation type="unfinished" />
+            <translation>Name</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Kommune</source>
-            <translation type="unfinished" />
+            <translation>Municipality</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Änderung</source>
-            <translation type="unfinished" />
+            <translation>Change</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Geänderte Felder</source>
-            <translation type="unfinished" />
+            <translation>Changed fields</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Status</source>
-            <translation type="unfinished" />
+            <translation>Status</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Grund / Hinweis</source>
-            <translation type="unfinished" />
+            <translation>Reason / note</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Ein Klick auf eine Zeile zeigt das Objekt auf der Karte.</source>
-            <translation type="unfinished" />
+            <translation>Click a row to show the feature on the map.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Aktualisieren</source>
-            <translation type="unfinished" />
+            <translation>Refresh</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Schließen</source>
-            <translation type="unfinished" />
+            <translation>Close</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>{count} lokal geändert</source>
-            <translation type="unfinished" />
+            <translation>{count} changed locally</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>{count} vom Server zurückgewiesen</source>
-            <translation type="unfinished" />
+            <translation>{count} refused by the server</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>{count} warten auf Prüfung</source>
-            <translation type="unfinished" />
+            <translation>{count} awaiting review</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>{count} abgelehnt</source>
-            <translation type="unfinished" />
+            <translation>{count} rejected</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>zuvor abgelehnt: {reason}</source>
-            <translation type="unfinished" />
+            <translation>previously rejected: {reason}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Zeile auswählen, um Grund und Hinweise vollständig zu lesen.</source>
-            <translation type="unfinished" />
+            <translation>Select a row to read the reason and notes in full.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Geänderte Felder: {fields}</source>
-            <translation type="unfinished" />
+            <translation>Changed fields: {fields}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Grund</source>
-            <translation type="unfinished" />
+            <translation>Reason</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Antwort des Servers</source>
-            <translation type="unfinished" />
+            <translation>Server's response</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Die Ebene „{layer}“ der Arbeitskopie ist nicht im Projekt geladen.</source>
-            <translation type="unfinished" />
+            <translation>The working copy's layer '{layer}' is not loaded in the project.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>„{name}“ hat keine Geometrie.</source>
-            <translation type="unfinished" />
+            <translation>'{name}' has no geometry.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>„{name}“ wird auf der Karte gezeigt.</source>
-            <translation type="unfinished" />
+            <translation>'{name}' is shown on the map.</translation>
         </message>
     </context>
     <context>
@@ -611,137 +786,137 @@ Save them and synchronise?</translation>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Familienatlas: Konflikte lösen</source>
-            <translation type="unfinished" />
+            <translation>Familienatlas: resolve conflicts</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Diese Felder wurden hier und auf dem Server unterschiedlich geändert. Bitte für jedes Feld wählen, welche Fassung gelten soll. Änderungen an verschiedenen Feldern desselben Objekts wurden bereits automatisch zusammengeführt.</source>
-            <translation type="unfinished" />
+            <translation>These fields were changed differently here and on the server. Please choose for each field which version should apply. Changes to different fields of the same feature have already been merged automatically.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Alle meine</source>
-            <translation type="unfinished" />
+            <translation>All mine</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Für jedes Feld die eigene Fassung übernehmen</source>
-            <translation type="unfinished" />
+            <translation>Take your own version for every field</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Alle vom Server</source>
-            <translation type="unfinished" />
+            <translation>All from the server</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Für jedes Feld die Fassung des Servers übernehmen</source>
-            <translation type="unfinished" />
+            <translation>Take the server's version for every field</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Objekt {uuid}: der Stand auf dem Server ist unbekannt. Es bleibt lokal unverändert und wird beim nächsten Abgleich erneut versucht.</source>
-            <translation type="unfinished" />
+            <translation>Feature {uuid}: its state on the server is unknown. It stays unchanged locally and will be tried again at the next synchronisation.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Lage auf der Karte</source>
-            <translation type="unfinished" />
+            <translation>Location on the map</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Ausgangsstand</source>
-            <translation type="unfinished" />
+            <translation>Base version</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Meine Version</source>
-            <translation type="unfinished" />
+            <translation>My version</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Server-Version</source>
-            <translation type="unfinished" />
+            <translation>Server version</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Im QGIS-Kartenfenster zeigen</source>
-            <translation type="unfinished" />
+            <translation>Show in the QGIS map canvas</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Übernehmen</source>
-            <translation type="unfinished" />
+            <translation>Apply</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Später entscheiden</source>
-            <translation type="unfinished" />
+            <translation>Decide later</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>{name} ({layer})</source>
-            <translation type="unfinished" />
+            <translation>{name} ({layer})</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Feld</source>
-            <translation type="unfinished" />
+            <translation>Field</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Karte</source>
-            <translation type="unfinished" />
+            <translation>Map</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Beide Fassungen auf der Karte zeigen</source>
-            <translation type="unfinished" />
+            <translation>Show both versions on the map</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>({distance} auseinander)</source>
-            <translation type="unfinished" />
+            <translation>({distance} apart)</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>vorhanden</source>
-            <translation type="unfinished" />
+            <translation>exists</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>gelöscht</source>
-            <translation type="unfinished" />
+            <translation>deleted</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>unverändert behalten</source>
-            <translation type="unfinished" />
+            <translation>kept unchanged</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>behalten, geändert: {fields}</source>
-            <translation type="unfinished" />
+            <translation>kept, changed: {fields}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Nichts zu entscheiden.</source>
-            <translation type="unfinished" />
+            <translation>Nothing to decide.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Alle {count} Konflikte entschieden.</source>
-            <translation type="unfinished" />
+            <translation>All {count} conflicts decided.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Noch 1 Entscheidung offen.</source>
-            <translation type="unfinished" />
+            <translation>1 decision still open.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Noch {count} Entscheidungen offen.</source>
-            <translation type="unfinished" />
+            <translation>{count} decisions still open.</translation>
         </message>
     </context>
     <context>
@@ -749,97 +924,97 @@ Save them and synchronise?</translation>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>neu</source>
-            <translation type="unfinished" />
+            <translation>new</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>geändert</source>
-            <translation type="unfinished" />
+            <translation>changed</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>gelöscht</source>
-            <translation type="unfinished" />
+            <translation>deleted</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>wartet auf Prüfung</source>
-            <translation type="unfinished" />
+            <translation>awaiting review</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>veröffentlicht</source>
-            <translation type="unfinished" />
+            <translation>published</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>abgelehnt</source>
-            <translation type="unfinished" />
+            <translation>rejected</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>zurückgezogen</source>
-            <translation type="unfinished" />
+            <translation>withdrawn</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>lokal geändert</source>
-            <translation type="unfinished" />
+            <translation>changed locally</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>Lage / Geometrie</source>
-            <translation type="unfinished" />
+            <translation>Location / geometry</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>Objekt (gelöscht / geändert)</source>
-            <translation type="unfinished" />
+            <translation>Feature (deleted / changed)</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>ja</source>
-            <translation type="unfinished" />
+            <translation>yes</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>nein</source>
-            <translation type="unfinished" />
+            <translation>no</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>Punkt {x} | {y}</source>
-            <translation type="unfinished" />
+            <translation>Point {x} | {y}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>Fläche mit {n} Eckpunkten</source>
-            <translation type="unfinished" />
+            <translation>Polygon with {n} vertices</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>Linie mit {n} Punkten</source>
-            <translation type="unfinished" />
+            <translation>Line with {n} points</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>Geometrie ({kind})</source>
-            <translation type="unfinished" />
+            <translation>Geometry ({kind})</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>{km} km</source>
-            <translation type="unfinished" />
+            <translation>{km} km</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>{m} m</source>
-            <translation type="unfinished" />
+            <translation>{m} m</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
             <source>Unerwarteter Fehler: {error}</source>
-            <translation type="unfinished" />
+            <translation>Unexpected error: {error}</translation>
         </message>
     </context>
     <context>
@@ -847,32 +1022,32 @@ Save them and synchronise?</translation>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Änderungen ablehnen</source>
-            <translation type="unfinished" />
+            <translation>Reject changes</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Warum wird die ausgewählte Änderung abgelehnt?</source>
-            <translation type="unfinished" />
+            <translation>Why is the selected change being rejected?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Warum werden die {count} ausgewählten Änderungen abgelehnt?</source>
-            <translation type="unfinished" />
+            <translation>Why are the {count} selected changes being rejected?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Die Kommune sieht den Grund beim nächsten Abgleich.</source>
-            <translation type="unfinished" />
+            <translation>The municipality will see the reason at its next synchronisation.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Grund der Ablehnung (Pflichtangabe)</source>
-            <translation type="unfinished" />
+            <translation>Reason for the rejection (required)</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Ablehnen</source>
-            <translation type="unfinished" />
+            <translation>Reject</translation>
         </message>
     </context>
     <context>
@@ -880,247 +1055,247 @@ Save them and synchronise?</translation>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Prüfen und Veröffentlichen</source>
-            <translation type="unfinished" />
+            <translation>Review and publish</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Aktualisieren</source>
-            <translation type="unfinished" />
+            <translation>Refresh</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Noch nicht geladen.</source>
-            <translation type="unfinished" />
+            <translation>Not loaded yet.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Filter</source>
-            <translation type="unfinished" />
+            <translation>Filter</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>seit</source>
-            <translation type="unfinished" />
+            <translation>since</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>alle</source>
-            <translation type="unfinished" />
+            <translation>all</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Ebene</source>
-            <translation type="unfinished" />
+            <translation>Layer</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Kommune</source>
-            <translation type="unfinished" />
+            <translation>Municipality</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Kategorie</source>
-            <translation type="unfinished" />
+            <translation>Category</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Autor</source>
-            <translation type="unfinished" />
+            <translation>Author</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Art</source>
-            <translation type="unfinished" />
+            <translation>Type</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Name</source>
-            <translation type="unfinished" />
+            <translation>Name</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Zeit</source>
-            <translation type="unfinished" />
+            <translation>Time</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Vorher / Nachher</source>
-            <translation type="unfinished" />
+            <translation>Before / after</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Auch unveränderte Felder zeigen</source>
-            <translation type="unfinished" />
+            <translation>Also show unchanged fields</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Feld</source>
-            <translation type="unfinished" />
+            <translation>Field</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Vorher (veröffentlicht)</source>
-            <translation type="unfinished" />
+            <translation>Before (published)</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Nachher (zur Prüfung)</source>
-            <translation type="unfinished" />
+            <translation>After (for review)</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>alte Lage</source>
-            <translation type="unfinished" />
+            <translation>old location</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>neue Lage</source>
-            <translation type="unfinished" />
+            <translation>new location</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Auf Karte zeigen</source>
-            <translation type="unfinished" />
+            <translation>Show on map</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Freigeben</source>
-            <translation type="unfinished" />
+            <translation>Approve</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Die ausgewählten Änderungen veröffentlichen</source>
-            <translation type="unfinished" />
+            <translation>Publish the selected changes</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Ablehnen …</source>
-            <translation type="unfinished" />
+            <translation>Reject…</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Die ausgewählten Änderungen mit Begründung ablehnen</source>
-            <translation type="unfinished" />
+            <translation>Reject the selected changes, giving a reason</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Ganze Übertragung freigeben</source>
-            <translation type="unfinished" />
+            <translation>Approve whole upload</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Alle Änderungen veröffentlichen, die mit der ausgewählten zusammen übertragen wurden</source>
-            <translation type="unfinished" />
+            <translation>Publish all changes that were uploaded together with the selected one</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Änderungen werden geladen …</source>
-            <translation type="unfinished" />
+            <translation>Loading changes…</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>{count} Änderungen</source>
-            <translation type="unfinished" />
+            <translation>{count} changes</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>{shown} von {total} Änderungen</source>
-            <translation type="unfinished" />
+            <translation>{shown} of {total} changes</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>{count} Änderungen warten auf Prüfung.</source>
-            <translation type="unfinished" />
+            <translation>{count} changes awaiting review.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Bitte eine Änderung auswählen.</source>
-            <translation type="unfinished" />
+            <translation>Please select a change.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>als einzige offene Änderung ihrer Übertragung</source>
-            <translation type="unfinished" />
+            <translation>the only open change of its upload</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Übertragung mit {count} offenen Änderungen</source>
-            <translation type="unfinished" />
+            <translation>upload with {count} open changes</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>&lt;b&gt;{name}&lt;/b&gt; ({layer}, {municipality})&lt;br&gt;{op} von {author} am {time} · {push}</source>
-            <translation type="unfinished" />
+            <translation>&lt;b&gt;{name}&lt;/b&gt; ({layer}, {municipality})&lt;br&gt;{op}, by {author} on {time} · {push}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Neues Objekt: noch nicht öffentlich.</source>
-            <translation type="unfinished" />
+            <translation>New feature: not public yet.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Soll gelöscht werden: bleibt öffentlich, bis die Löschung freigegeben ist.</source>
-            <translation type="unfinished" />
+            <translation>To be deleted: stays public until the deletion is approved.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Noch nie veröffentlicht.</source>
-            <translation type="unfinished" />
+            <translation>Never published before.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Lage unverändert.</source>
-            <translation type="unfinished" />
+            <translation>Location unchanged.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>verschoben um {distance}</source>
-            <translation type="unfinished" />
+            <translation>moved by {distance}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Alle {count} offenen Änderungen der Übertragung von {author} am {time} freigeben?</source>
-            <translation type="unfinished" />
+            <translation>Approve all {count} open changes of the upload by {author} on {time}?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>1 Änderung freigegeben.</source>
-            <translation type="unfinished" />
+            <translation>1 change approved.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>{count} Änderungen freigegeben.</source>
-            <translation type="unfinished" />
+            <translation>{count} changes approved.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>1 Änderung abgelehnt.</source>
-            <translation type="unfinished" />
+            <translation>1 change rejected.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>{count} Änderungen abgelehnt.</source>
-            <translation type="unfinished" />
+            <translation>{count} changes rejected.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Freigabe wird gesendet …</source>
-            <translation type="unfinished" />
+            <translation>Sending approval…</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Ablehnung wird gesendet …</source>
-            <translation type="unfinished" />
+            <translation>Sending rejection…</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Familienatlas: {what}</source>
-            <translation type="unfinished" />
+            <translation>Familienatlas: {what}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Familienatlas</source>
-            <translation type="unfinished" />
+            <translation>Familienatlas</translation>
         </message>
     </context>
 </TS>

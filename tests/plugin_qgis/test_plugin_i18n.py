@@ -7,6 +7,7 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,20 @@ def test_every_plugin_string_has_an_english_translation() -> None:
     # Every string of the code (of any context) has an entry, so translators see all of them.
     entries = tool.read_ts()
     assert {(m.context, m.source) for m in found} <= set(entries)
+
+
+def test_no_entry_of_the_ts_is_unfinished_or_empty() -> None:
+    """Every message of every context has a finished, non-empty English translation (all plural forms)."""
+    gaps = []
+    for context in ET.parse(I18N / "familienatlas_en.ts").getroot().iter("context"):
+        name = context.findtext("name")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            forms = [] if translation is None else (translation.findall("numerusform") or [translation])
+            if translation is None or translation.get("type") is not None or not all(
+                    (form.text or "").strip() for form in forms):
+                gaps.append((name, message.findtext("source")))
+    assert gaps == []
 
 
 def test_the_committed_qm_is_compiled_from_the_ts(tmp_path: Path) -> None:
