@@ -46,6 +46,7 @@ from bench_sync import (
     EDITOR,
     LAYER,
     ROOT,
+    Timing,
     bench_settings,
     build_demo,
     fresh_database,
@@ -75,16 +76,9 @@ MOVE = (6.0, -5.5)  # metres; generated institutions lie at least 50 m inside th
 SERVER_START_TIMEOUT = 90.0
 
 
-@dataclass
-class Row:
-    operation: str
-    seconds: float
-    floor: float | None = None
-    note: str = ""
-
-    @property
-    def ratio(self) -> float | None:
-        return None if not self.floor else self.seconds / self.floor
+def row(operation: str, seconds: float, floor: float | None = None, note: str = "") -> Timing:
+    """A result line; this benchmark's server always runs on SQLite."""
+    return Timing(operation, "sqlite", seconds, floor, note)
 
 
 # --- the server ----------------------------------------------------------------------------------------------
@@ -267,7 +261,7 @@ def open_account(url: str, username: str, workdir: Path) -> Account:
     return Account(username, client, workcopy, Synchronizer(client, workcopy))
 
 
-def bench_checkout(server: Server, account: Account) -> Row:
+def bench_checkout(server: Server, account: Account) -> Timing:
     log(f"checkout as {account.username} ...")
     page_size = account.synchronizer.page_size
     floor, floor_count, pages = floor_checkout(server.url, account.username, page_size)
@@ -276,7 +270,7 @@ def bench_checkout(server: Server, account: Account) -> Row:
     if count != floor_count:
         raise RuntimeError(f"checkout wrote {count} rows, the plain GET saw {floor_count} features")
     size = account.workcopy.path.stat().st_size / 1e6
-    return Row(f"checkout {count} institutions as {account.username}", seconds, floor,
+    return row(f"checkout {count} institutions as {account.username}", seconds, floor,
                f"{count / seconds:,.0f} features/s, GeoPackage {size:.1f} MB; "
                f"floor: GET {pages} page(s) of {page_size} + JSON decode")
 
@@ -405,7 +399,7 @@ def base_revisions(workcopy: WorkingCopy) -> dict[str, int]:
 # --- main ----------------------------------------------------------------------------------------------------
 
 
-def print_table(rows: list[Row], args: argparse.Namespace, header: str) -> None:
+def print_table(rows: list[Timing], args: argparse.Namespace, header: str) -> None:
     head = f"{'operation':<52} {'seconds':>9} {'floor s':>9} {'ratio':>8}  notes"
     log("")
     log(header)
@@ -429,8 +423,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Row], str]:
-    rows: list[Row] = []
+def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Timing], str]:
+    rows: list[Timing] = []
     with fresh_database("sqlite", workdir) as url:
         engine = make_engine(url)
         settings = bench_settings(url)
@@ -438,10 +432,10 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Row], str]:
         try:
             log("migrate + load demo ...")
             seconds, _ = timed(lambda: build_demo(engine, factory, settings))
-            rows.append(Row("setup: migrate + load demo", seconds))
+            rows.append(row("setup: migrate + load demo", seconds))
             log(f"scale up to {args.institutions} institutions ...")
             added, push_s, approve_s = scale_up(factory, settings, load_actor(factory, ADMIN), args.institutions)
-            rows.append(Row(f"setup: scale up by {added} (push + approve)", push_s + approve_s))
+            rows.append(row(f"setup: scale up by {added} (push + approve)", push_s + approve_s))
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -452,7 +446,7 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Row], str]:
         if server is None:
             log("falling back to tests.support.LiveServer")
             seconds, server = timed(lambda: start_live_server(url))
-        rows.append(Row("setup: start server", seconds, note=server.kind))
+        rows.append(row("setup: start server", seconds, note=server.kind))
         try:
             rows += bench_plugin(server, args, workdir)
         finally:
@@ -460,8 +454,8 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Row], str]:
     return rows, server.kind
 
 
-def bench_plugin(server: Server, args: argparse.Namespace, workdir: Path) -> list[Row]:
-    rows: list[Row] = []
+def bench_plugin(server: Server, args: argparse.Namespace, workdir: Path) -> list[Timing]:
+    rows: list[Timing] = []
     log("warm-up: small pulls for both accounts, one untimed full GET as admin ...")
     warm_up(server.url)
     editor, admin = open_account(server.url, EDITOR, workdir), open_account(server.url, ADMIN, workdir)
@@ -480,7 +474,7 @@ def bench_plugin(server: Server, args: argparse.Namespace, workdir: Path) -> lis
         fields = [name for name, _ in account.workcopy.fields(LAYER)]
         log(f"{plan.total} local edits with sqlite3 as {account.username} ...")
         seconds, made = write_edits(account.workcopy.path, fields, candidates, plan)
-        rows.append(Row(f"setup: write {made} edits with sqlite3", seconds,
+        rows.append(row(f"setup: write {made} edits with sqlite3", seconds,
                         note=f"{plan.updates} attribute updates, {plan.moves} moves, {plan.inserts} inserts; {why}"))
 
         log("sync ...")
@@ -489,7 +483,7 @@ def bench_plugin(server: Server, args: argparse.Namespace, workdir: Path) -> lis
         check(report, made)
         pushed = list(account.client.pushed)
         detect = f", {until_push:.2f} s of it until the push is sent" if until_push is not None else ""
-        sync_row = Row(f"sync {made} local edits as {account.username}", seconds, None,
+        sync_row = row(f"sync {made} local edits as {account.username}", seconds, None,
                        f"{describe(report)}{detect}; floor: same {len(pushed)} changes as 1 push via requests")
 
         log("no-op sync ...")
@@ -498,7 +492,7 @@ def bench_plugin(server: Server, args: argparse.Namespace, workdir: Path) -> lis
             raise SystemExit(f"the second sync was not a no-op: {describe(report)}")
         cursor = account.workcopy.cursor(LAYER)
         floor = floor_empty_pull(server.url, account.username, cursor, account.synchronizer.page_size)
-        noop_row = Row("sync with nothing to do", seconds, floor,
+        noop_row = row("sync with nothing to do", seconds, floor,
                        f"{describe(report)}; floor: 1 GET of the empty page after the cursor")
 
         log("floor: the same changes as one push with requests ...")

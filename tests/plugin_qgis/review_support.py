@@ -8,56 +8,25 @@ The tests drive real widgets in a real (offscreen) QGIS against the real server 
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import requests
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication, QTimer
-from qgis.PyQt.QtWidgets import QApplication, QWidget
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QWidget
 
 from qgis_plugin.core.api import AtlasClient
 from qgis_plugin.core.sync import Synchronizer
 from qgis_plugin.core.workcopy import WorkingCopy
 from tests.support import demo_password
 
-from .plugin_support import ARTIFACTS, wait_until  # noqa: F401 - shared with the review tests
+from .plugin_support import ARTIFACTS, ModalAnswer, wait_until  # noqa: F401 - shared with the review tests
 
 
-class DialogAnswer:
-    """Answers the next modal dialog with ``handle(dialog)``; errors are kept for the test to raise."""
-
-    def __init__(self, handle: Callable[[QWidget], None], timeout: float = 20.0) -> None:
-        self.handle = handle
-        self.deadline = time.monotonic() + timeout
-        self.error: BaseException | None = None
-        self.seen: QWidget | None = None
-        QTimer.singleShot(0, self._poll)
-
-    def _poll(self) -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            if time.monotonic() < self.deadline:
-                QTimer.singleShot(20, self._poll)
-            return
-        self.seen = dialog
-        try:
-            self.handle(dialog)
-        except BaseException as exc:  # an exception escaping into Qt's event loop would abort the process
-            self.error = exc
-            dialog.close()
-
-    def check(self) -> QWidget:
-        if self.error is not None:
-            raise self.error
-        assert self.seen is not None, "no dialog was opened"
-        return self.seen
-
-
-def when_dialog_opens(handle: Callable[[QWidget], None]) -> DialogAnswer:
-    return DialogAnswer(handle)
+def when_dialog_opens(handle: Callable[[QWidget], None]) -> ModalAnswer:
+    return ModalAnswer(handle, timeout=20.0)
 
 
 def login(url: str, user: str, session: requests.Session | None = None) -> AtlasClient:
