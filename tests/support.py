@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import uuid
 from typing import Any
@@ -94,20 +95,26 @@ def update_of(feature: dict[str, Any], **props: Any) -> dict[str, Any]:
 
 
 class LiveServer:
-    """The real app on a real loopback port in a thread; can be stopped and started again."""
+    """The real app on a real loopback port in a thread; can be stopped and started again.
 
-    def __init__(self, app: Flask) -> None:
+    With ``ssl_context`` it speaks HTTPS (the TLS handshake runs in werkzeug's server).
+    """
+
+    def __init__(self, app: Flask, ssl_context: ssl.SSLContext | None = None) -> None:
         self.app = app
+        self.ssl_context = ssl_context
         self._server = None
         self._thread: threading.Thread | None = None
         self.port = 0
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "http" if self.ssl_context is None else "https"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self._server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self._server = make_server("127.0.0.1", self.port, self.app, threaded=True,
+                                   ssl_context=self.ssl_context)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

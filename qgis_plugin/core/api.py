@@ -7,10 +7,12 @@ credentials in its own authentication database and logs in again when it needs t
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import requests
+from urllib3.util.ssl_match_hostname import CertificateError as HostnameMismatch
 
 from . import errors
 from .messages import get_language, tr
@@ -73,6 +75,10 @@ class AtlasClient:
                 timeout=self.timeout, verify=self.verify, proxies=self.proxies,
             )
         except requests.exceptions.SSLError as exc:
+            refused = _certificate_refusal(exc)
+            if refused is not None:
+                reason = getattr(refused, "verify_message", None) or _short(refused)
+                raise errors.ConnectionFailed(tr("error.ssl_certificate", reason=reason), "ssl_certificate") from exc
             raise errors.ConnectionFailed(tr("error.ssl", reason=_short(exc)), "ssl_error") from exc
         except requests.exceptions.Timeout as exc:
             raise errors.ConnectionFailed(tr("error.timeout"), "timeout") from exc
@@ -348,3 +354,23 @@ def _short(exc: BaseException) -> str:
     """A one-line reason; requests nests urllib3 errors into very long reprs."""
     text = str(exc.args[0]) if exc.args else exc.__class__.__name__
     return text if len(text) <= 200 else text[:197] + "…"
+
+
+def _certificate_refusal(exc: BaseException) -> BaseException | None:
+    """The certificate check that failed inside a requests SSLError, if that is what failed.
+
+    requests wraps urllib3's MaxRetryError, which holds urllib3's SSLError, which holds the ssl
+    module's verification error (unknown CA, expired) or urllib3's own host name mismatch (it
+    checks IP addresses itself); the chain is walked through ``args``, ``reason`` and ``__cause__``.
+    """
+    pending: list[object] = [exc]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (ssl.SSLCertVerificationError, HostnameMismatch)):
+            return item
+        pending.extend((*item.args, getattr(item, "reason", None), item.__cause__, item.__context__))
+    return None

@@ -20,6 +20,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.connection_failed_plain": "Der Server ist nicht erreichbar.",
         "error.timeout": "Der Server hat nicht rechtzeitig geantwortet.",
         "error.ssl": "Die sichere Verbindung (HTTPS) zum Server ist fehlgeschlagen ({reason}).",
+        "error.ssl_certificate": (
+            "Das HTTPS-Zertifikat des Servers wurde nicht akzeptiert ({reason}). Es ist abgelaufen, gilt "
+            "für eine andere Adresse oder stammt von einer Zertifizierungsstelle (CA), der dieser Rechner "
+            "nicht vertraut. Bitte die Serveradresse prüfen oder die CA-Datei der Verwaltung angeben."
+        ),
         "error.server_unavailable": "Der Server ist vorübergehend nicht verfügbar (HTTP {status}).",
         "error.server_error": "Interner Fehler auf dem Server (HTTP {status}).",
         "error.unexpected_response": "Unerwartete Antwort vom Server (HTTP {status}).",
@@ -119,6 +124,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.connection_failed_plain": "The server cannot be reached.",
         "error.timeout": "The server did not answer in time.",
         "error.ssl": "The secure connection (HTTPS) to the server failed ({reason}).",
+        "error.ssl_certificate": (
+            "The server's HTTPS certificate was not accepted ({reason}). It has expired, is for another "
+            "address or comes from a certificate authority (CA) this computer does not trust. Please check "
+            "the server address or give the administration's CA file."
+        ),
         "error.server_unavailable": "The server is temporarily unavailable (HTTP {status}).",
         "error.server_error": "Internal server error (HTTP {status}).",
         "error.unexpected_response": "Unexpected answer from the server (HTTP {status}).",
