@@ -7,8 +7,8 @@ set -euo pipefail
 packages=(python3 python3-venv python3-pip qttools5-dev-tools)
 if [ "${1:-demo}" = "test" ]; then
   # QGIS Python bindings for the plugin tests, PostgreSQL/PostGIS for the server tests,
-  # Chromium for the web tests, Xvfb for desktop screenshots.
-  packages+=(python3-qgis qgis-providers qgis xvfb postgresql postgresql-15-postgis-3 chromium)
+  # Chromium for the web tests, Xvfb for desktop screenshots, openssl for the HTTPS test certificates.
+  packages+=(python3-qgis qgis-providers qgis xvfb postgresql postgresql-15-postgis-3 chromium openssl)
 fi
 
 missing=()
