@@ -18,24 +18,16 @@ class ConfigError(RuntimeError):
     """Raised at start-up when the configuration cannot work; the message says how to fix it."""
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _number(env: dict[str, str], name: str, default: float, kind: type = int) -> float:
+    """A numeric variable of ``kind`` (int or float), or ``default`` when unset or empty."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
-
-
-def _float(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name} must be {what}, got {raw!r}") from exc
 
 
 # Settings that must be at least 1 (a token lifetime of 0 would even make tokens that never expire).
@@ -72,15 +64,15 @@ class Settings:
             mode=env.get("FAMILIENATLAS_MODE", cls.mode),
             jwt_secret=env.get("FAMILIENATLAS_JWT_SECRET") or None,
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
-            access_token_minutes=_int(env, "FAMILIENATLAS_ACCESS_TOKEN_MINUTES", cls.access_token_minutes),
-            refresh_token_days=_int(env, "FAMILIENATLAS_REFRESH_TOKEN_DAYS", cls.refresh_token_days),
-            max_body_bytes=_int(env, "FAMILIENATLAS_MAX_BODY_BYTES", cls.max_body_bytes),
-            max_changes_per_push=_int(env, "FAMILIENATLAS_MAX_CHANGES_PER_PUSH", cls.max_changes_per_push),
-            max_geometry_vertices=_int(env, "FAMILIENATLAS_MAX_GEOMETRY_VERTICES", cls.max_geometry_vertices),
-            border_tolerance_m=_float(env, "FAMILIENATLAS_BORDER_TOLERANCE_M", cls.border_tolerance_m),
-            login_max_failures=_int(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES", cls.login_max_failures),
-            login_lock_seconds=_int(env, "FAMILIENATLAS_LOGIN_LOCK_SECONDS", cls.login_lock_seconds),
-            min_password_length=_int(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
+            access_token_minutes=_number(env, "FAMILIENATLAS_ACCESS_TOKEN_MINUTES", cls.access_token_minutes),
+            refresh_token_days=_number(env, "FAMILIENATLAS_REFRESH_TOKEN_DAYS", cls.refresh_token_days),
+            max_body_bytes=_number(env, "FAMILIENATLAS_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_changes_per_push=_number(env, "FAMILIENATLAS_MAX_CHANGES_PER_PUSH", cls.max_changes_per_push),
+            max_geometry_vertices=_number(env, "FAMILIENATLAS_MAX_GEOMETRY_VERTICES", cls.max_geometry_vertices),
+            border_tolerance_m=_number(env, "FAMILIENATLAS_BORDER_TOLERANCE_M", cls.border_tolerance_m, float),
+            login_max_failures=_number(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES", cls.login_max_failures),
+            login_lock_seconds=_number(env, "FAMILIENATLAS_LOGIN_LOCK_SECONDS", cls.login_lock_seconds),
+            min_password_length=_number(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
         )
         return replace(settings, **overrides).checked()  # type: ignore[arg-type]
 
