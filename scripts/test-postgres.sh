@@ -17,5 +17,5 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 "${AS_POSTGRES[@]}" psql -p "$port" -qtAc "SELECT 1 FROM pg_roles WHERE rolname='familienatlas'" | grep -q 1 \
-  || "${AS_POSTGRES[@]}" psql -p "$port" -qc "CREATE ROLE familienatlas LOGIN SUPERUSER PASSWORD 'familienatlas'"
+  || "${AS_POSTGRES[@]}" psql -p "$port" -qc "CREATE ROLE familienatlas LOGIN SUPERUSER PASSWORD 'familienatlas'" >&2
 echo "postgresql+psycopg2://familienatlas:familienatlas@127.0.0.1:${port}/postgres"
