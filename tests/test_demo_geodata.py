@@ -27,11 +27,6 @@ from sync_server.demo.geodata import (
     to_wgs84,
 )
 
-pytestmark = pytest.mark.skipif(
-    not (geodata.shared_data_dir() / geodata.GEMEINDEN_CSV).exists(),
-    reason=f"reference data not found; set {geodata.DATA_DIR_ENV}",
-)
-
 MELLE = "034590024024"
 BRAMSCHE = "034590014014"
 QUAKENBRUECK = "034595401030"
@@ -72,20 +67,18 @@ def test_facts_are_read_from_both_files(facts):
     assert facts.samtgemeinde_by_name("Artland").ars == ARTLAND
 
 
-def test_data_folder_can_be_overridden(tmp_path, monkeypatch):
+def test_facts_can_be_read_from_another_folder(tmp_path):
     for name in (geodata.GEMEINDEN_CSV, geodata.SAMTGEMEINDEN_CSV):
-        shutil.copy(geodata.shared_data_dir() / name, tmp_path / name)
-    monkeypatch.setenv(geodata.DATA_DIR_ENV, str(tmp_path))
-    assert geodata.shared_data_dir() == tmp_path
-    assert len(load_municipality_facts().gemeinden) == 34
+        shutil.copy(geodata.DATA_DIR / name, tmp_path / name)
+    (tmp_path / geodata.GEMEINDEN_CSV).write_text(
+        "\n".join((tmp_path / geodata.GEMEINDEN_CSV).read_text(encoding="utf-8").splitlines()[:18]) + "\n",
+        encoding="utf-8")
+    assert len(load_municipality_facts(tmp_path).gemeinden) == 17
 
 
-def test_default_data_folder_lies_beside_the_repository(monkeypatch):
-    monkeypatch.delenv(geodata.DATA_DIR_ENV, raising=False)
-    folder = geodata.shared_data_dir()
-    assert folder.parts[-2:] == ("shared", "data")
-    repo_root = geodata.Path(geodata.__file__).resolve().parents[2]
-    assert folder.parent.parent == repo_root.parent
+def test_reference_data_ships_inside_the_package():
+    assert geodata.DATA_DIR.parent == geodata.Path(geodata.__file__).resolve().parent
+    assert (geodata.DATA_DIR / geodata.GEMEINDEN_CSV).is_file()
 
 
 def test_39_territories_with_official_keys(territories, by_key):

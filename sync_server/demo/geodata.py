@@ -3,7 +3,7 @@
 Why this exists: the atlas needs municipalities with territories, spatial units, a category catalogue
 and a few hundred institutions to be tried out, tested and shown, but official boundaries and real
 address data are neither needed nor wanted for that. Everything here is derived from the small table
-of public town-centre facts in ``shared/data`` (see its README) and from a seeded random generator:
+of public town-centre facts in ``data/`` (see its README) and from a seeded random generator:
 
 * the county outline is a smoothed, buffered concave hull of the 34 town centres (about 2,100 km²,
   like the real county) with a hole where the kreisfreie Stadt Osnabrück lies;
@@ -25,7 +25,6 @@ from seeded numpy generators, the institution ids from uuid5.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import unicodedata
 import uuid
@@ -46,7 +45,6 @@ CRS = "EPSG:25832"
 
 WGS84 = "EPSG:4326"
 
-DATA_DIR_ENV = "FAMILIENATLAS_SHARED_DATA"
 """Environment variable that points to another folder with the two reference CSV files."""
 
 GEMEINDEN_CSV = "landkreis_osnabrueck_gemeinden.csv"
@@ -141,21 +139,13 @@ class MunicipalityFacts:
         return COUNTY_KEY + "0" + gemeinde.ggg + gemeinde.ggg
 
 
-def shared_data_dir() -> Path:
-    """The folder with the reference CSVs: ``$FAMILIENATLAS_SHARED_DATA`` or ``shared/data``.
-
-    By default that is the folder ``shared/data`` beside the repository root, so no machine path is
-    written into the code.
-    """
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+"""The reference CSVs ship with the package (see ``data/README.md``), so the demo builds anywhere."""
 
 
 def load_municipality_facts(data_dir: Path | None = None) -> MunicipalityFacts:
     """Read the two reference CSVs (UTF-8, comma-separated) and check that they fit together."""
-    folder = Path(data_dir) if data_dir is not None else shared_data_dir()
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
     with (folder / GEMEINDEN_CSV).open(encoding="utf-8", newline="") as handle:
         gemeinden = tuple(
             GemeindeFact(
