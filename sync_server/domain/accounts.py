@@ -15,7 +15,7 @@ from ..storage.models import LoginFailure, Municipality, RevokedSession, User
 from . import audit
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
 from .rights import ROLES, Actor, require_admin
-from .validation import fits_int64, read_fields
+from .validation import column_length, fits_int64, read_fields
 
 _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so a wrong name costs as much time as a wrong password.
@@ -58,6 +58,10 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
     request fails; after ``login_max_failures`` the name is locked for ``login_lock_seconds``."""
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         raise Invalid("invalid_body", errors=[FieldError("username", "required")])
+    if len(username) > column_length(User, "username"):
+        # No account can have such a name; counting it would only fill the throttle table.
+        _verify(_DUMMY_HASH, password)
+        raise Unauthorized("wrong_credentials")
     now = audit.now()
     failure = session.get(LoginFailure, username)
     if failure and failure.locked_until and audit.as_utc(failure.locked_until) > now:
@@ -136,7 +140,7 @@ def create_user(session: Session, settings: Settings, actor: Actor | None, body:
     """Create an account. ``actor`` None is the command line (the operator of the server)."""
     if actor is not None:
         require_admin(actor, "users")
-    data = read_fields(body, _USER_FIELDS)
+    data = read_fields(body, _USER_FIELDS, model=User)
     _check_role_and_municipality(session, data)
     check_password_policy(data["password"], settings)
     if session.scalar(select(User).where(User.username == data["username"])) is not None:
@@ -160,7 +164,7 @@ def update_user(session: Session, settings: Settings, actor: Actor, user_id: int
     if user is None:
         raise NotFound("user_not_found", id=user_id)
     spec = {k: (t, False) for k, (t, _r) in _USER_FIELDS.items() if k != "username"}
-    data = read_fields(body, spec, partial=True)
+    data = read_fields(body, spec, partial=True, model=User)
     _check_role_and_municipality(session, data)
     revoke = False
     changes: dict[str, Any] = {}

@@ -88,7 +88,7 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
     """Create (id None) or change a municipality. ``actor`` None is the server's command line."""
     if actor is not None:
         require_admin(actor, "municipalities")
-    data = read_fields(body, _MUNICIPALITY_FIELDS, partial=municipality_id is not None)
+    data = read_fields(body, _MUNICIPALITY_FIELDS, partial=municipality_id is not None, model=Municipality)
     m = Municipality(shares_unpublished=True) if municipality_id is None else _get(
         session, Municipality, municipality_id, "municipality_not_found")
     if "kind" in data and data["kind"] not in MUNICIPALITY_KINDS:
@@ -157,7 +157,7 @@ _CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_i
 def save_level(session: Session, actor: Actor | None, body: Any, level_id: int | None = None) -> SpatialLevel:
     if actor is not None:
         require_admin(actor, "spatial_levels")
-    data = read_fields(body, _LEVEL_FIELDS, partial=level_id is not None)
+    data = read_fields(body, _LEVEL_FIELDS, partial=level_id is not None, model=SpatialLevel)
     level = SpatialLevel(maintained_by_municipalities=False) if level_id is None else _get(
         session, SpatialLevel, level_id, "level_not_found")
     if "key" in data:
@@ -177,7 +177,7 @@ def save_category(session: Session, actor: Actor | None, body: Any, category_id:
     """The catalogue has two levels: a subcategory's parent must be a top-level category."""
     if actor is not None:
         require_admin(actor, "categories")
-    data = read_fields(body, _CATEGORY_FIELDS, partial=category_id is not None)
+    data = read_fields(body, _CATEGORY_FIELDS, partial=category_id is not None, model=Category)
     cat = Category() if category_id is None else _get(session, Category, category_id, "category_not_found")
     if "key" in data:
         _unique(session, Category, data["key"], cat.id)

@@ -14,11 +14,14 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool = False) -> dict[str, Any]:
+def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool = False,
+                model: type | None = None) -> dict[str, Any]:
     """Return the known fields of ``body``; refuse unknown fields, wrong types and missing ones.
 
     ``spec`` maps field name to (type, required). ``partial`` is for PATCH: nothing is required.
-    A ``None`` value is allowed for optional fields (it clears them).
+    A ``None`` value is allowed for optional fields (it clears them). With ``model`` (a storage
+    model), a string longer than its column is refused here: SQLite would store it, but PostgreSQL
+    refuses it on insert, which must be a 400 that names the field, not a failed transaction.
     """
     if not isinstance(body, dict):
         raise Invalid("invalid_body", errors=[FieldError("body", "wrong_type", {"expected": "object"})])
@@ -43,11 +46,20 @@ def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool =
             errors.append(FieldError(name, "out_of_range", {"min": INT64_MIN, "max": INT64_MAX}))
         elif kind == "string" and required and not value.strip():
             errors.append(FieldError(name, "required"))
+        elif kind == "string" and len(value) > (limit := column_length(model, name)):
+            errors.append(FieldError(name, "too_long", {"max": limit}))
         else:
             out[name] = value
     if errors:
         raise Invalid("invalid_body", errors=errors)
     return out
+
+
+def column_length(model: type | None, name: str) -> int | float:
+    """The length of ``model``'s string column ``name``; unbounded when there is no such column."""
+    column = model.__table__.columns.get(name) if model is not None else None
+    length = getattr(column.type, "length", None) if column is not None else None
+    return length if length is not None else float("inf")
 
 
 def fits_int64(value: int) -> bool:

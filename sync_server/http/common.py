@@ -110,8 +110,9 @@ def date_arg(name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(raw)
-    except ValueError:
+        # Times are stored in UTC; SQLite compares them as text, so a time in another zone must be
+        # converted (and a time without zone is read as UTC, on both databases alike). Converting
+        # can overflow at the ends of the calendar (0001-01-01T00:00+14:00).
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise Invalid("invalid_query", errors=[FieldError(name, "bad_date", {"value": raw})]) from None
-    # Times are stored in UTC; SQLite compares them as text, so a time in another zone must be converted
-    # (and a time without zone is read as UTC, on both databases alike).
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
