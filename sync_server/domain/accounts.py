@@ -123,12 +123,21 @@ _USER_FIELDS = {"username": ("string", True), "display_name": ("string", False),
                 "active": ("boolean", False)}
 
 
-def _check_role_and_municipality(session: Session, data: dict[str, Any]) -> None:
+def _check_role_and_municipality(session: Session, data: dict[str, Any], user: User | None = None) -> None:
+    """A known role and municipality; an admin belongs to the county (a municipality with no parent),
+    whose county-wide data it keeps. ``user`` is the account being changed (None when created)."""
     if "role" in data and data["role"] not in ROLES:
         raise Invalid("invalid_body", errors=[FieldError("role", "unknown_choice", {"value": data["role"]})])
-    if "municipality_id" in data and session.get(Municipality, data["municipality_id"]) is None:
+    municipality_id = data.get("municipality_id") or (user.municipality_id if user is not None else None)
+    municipality = session.get(Municipality, municipality_id) if municipality_id is not None else None
+    if "municipality_id" in data and municipality is None:
         raise Invalid("invalid_body", errors=[
             FieldError("municipality_id", "unknown_choice", {"value": data["municipality_id"]})])
+    role = data.get("role") or (user.role if user is not None else None)
+    if role == "admin" and municipality is not None and municipality.parent_id is not None:
+        field = "role" if "role" in data else "municipality_id"
+        raise Invalid("invalid_body", errors=[
+            FieldError(field, "admin_needs_county", {"municipality": municipality.name})])
 
 
 def list_users(session: Session, actor: Actor) -> list[dict[str, Any]]:
@@ -165,7 +174,7 @@ def update_user(session: Session, settings: Settings, actor: Actor, user_id: int
         raise NotFound("user_not_found", id=user_id)
     spec = {k: (t, False) for k, (t, _r) in _USER_FIELDS.items() if k != "username"}
     data = read_fields(body, spec, partial=True, model=User)
-    _check_role_and_municipality(session, data)
+    _check_role_and_municipality(session, data, user)
     revoke = False
     changes: dict[str, Any] = {}
     for name in ("role", "municipality_id", "active", "display_name", "email"):

@@ -76,7 +76,9 @@ ENDPOINTS = [
     ("GET", "/municipalities/{melle}", None, 200, "public"),
     ("POST", "/municipalities", {"key": "034599999999", "name": "Neustadt am Test", "kind": "Gemeinde",
                                  "parent_id": "{county}"}, 201, "admin"),
+    # the editor's and reader's own municipality (Melle), and another one (Bramsche)
     ("PATCH", "/municipalities/{melle}", {"shares_unpublished": False}, 200, "admin"),
+    ("PATCH", "/municipalities/{bramsche}", {"shares_unpublished": False}, 200, "admin"),
     ("GET", "/spatial-levels", None, 200, "public"),
     ("POST", "/spatial-levels", {"key": "stadtbezirk", "name": "Stadtbezirk", "rank": 5,
                                  "parent_id": "{gemeinde_level}"}, 201, "admin"),
@@ -88,6 +90,10 @@ ENDPOINTS = [
     ("POST", "/admin/users", {"username": "neu.editor", "password": "ein-sicheres-passwort", "role": "editor",
                               "municipality_id": "{melle}"}, 201, "admin"),
     ("PATCH", "/admin/users/{melle_reader}", {"display_name": "Lesende Person"}, 200, "admin"),
+    ("PATCH", "/admin/users/{bramsche_reader}", {"display_name": "Lesende Person"}, 200, "admin"),
+    ("PATCH", "/admin/users/{melle_editor}", {"role": "reader"}, 200, "admin"),
+    ("POST", "/admin/users", {"username": "neu.bramsche", "password": "ein-sicheres-passwort", "role": "editor",
+                              "municipality_id": "{bramsche}"}, 201, "admin"),
     ("GET", "/admin/audit", None, 200, "admin"),
 ]
 
@@ -95,7 +101,9 @@ ENDPOINTS = [
 def _ids(api) -> dict[str, int]:  # noqa: ANN001
     return {"melle": api.municipality(MELLE)["id"], "county": api.municipality(COUNTY)["id"],
             "gemeinde_level": level_id(api, "gemeinde"), "ortsteil_level": level_id(api, "ortsteil"),
-            "beratung": category(api, "beratung")["id"], "melle_reader": user_id(api, "melle.reader")}
+            "beratung": category(api, "beratung")["id"], "melle_reader": user_id(api, "melle.reader"),
+            "bramsche": api.municipality(BRAMSCHE)["id"], "bramsche_reader": user_id(api, "bramsche.reader"),
+            "melle_editor": user_id(api, "melle.editor")}
 
 
 def _fill(value: Any, ids: dict[str, int]) -> Any:

@@ -317,6 +317,12 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
                               "invalid_body", "key"),
     "level name too long": (j("POST", "/spatial-levels", {"key": "sb", "name": "N" * 201, "rank": 5}), "admin",
                             422, "invalid_body", "name"),
+    # an admin account belongs to the county
+    "admin of a municipality": (j("POST", "/admin/users", lambda ctx: {
+        "username": "melle.admin", "password": "lang-genug-123", "role": "admin", "municipality_id": ctx.melle_id}),
+        "admin", 422, "invalid_body", "role"),
+    "admin moved to a municipality": (j("PATCH", "/admin/users/1", lambda ctx: {"municipality_id": ctx.melle_id}),
+                                      "admin", 422, "invalid_body", "municipality_id"),
     # numbers and dates at the ends of what can be stored or converted
     "review revision beyond 64 bit": (j("POST", "/review/approve", {"revisions": [10 ** 30]}), "admin", 422,
                                       "invalid_body", "revisions"),
