@@ -413,3 +413,25 @@ def test_health(api) -> None:  # noqa: ANN001
     r = api.get("/api/v1/health")
     assert r.status_code == 200
     assert r.get_json() == {"status": "ok", "api_version": API_VERSION, "version": __version__}
+
+
+@pytest.mark.parametrize("settings_overrides", [{"cors_origins": ("https://geoportal.landkreis-osnabrueck.de",)}])
+def test_cors_allows_only_the_configured_origins(api) -> None:  # noqa: ANN001
+    allowed, other = "https://geoportal.landkreis-osnabrueck.de", "https://example.org"
+    preflight = api.client.options("/api/v1/auth/login", headers={
+        "Origin": allowed, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == allowed
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    r = api.client.get("/api/v1/public/institutions", headers={"Origin": allowed})
+    assert r.headers["Access-Control-Allow-Origin"] == allowed and r.headers["Vary"] == "Origin"
+    for response in (api.client.get("/api/v1/public/institutions", headers={"Origin": other}),
+                     api.client.options("/api/v1/auth/login", headers={"Origin": other})):
+        assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_cors_is_off_by_default(api) -> None:  # noqa: ANN001
+    r = api.client.get("/api/v1/public/institutions", headers={"Origin": "https://example.org"})
+    assert r.status_code == 200 and "Access-Control-Allow-Origin" not in r.headers
