@@ -84,6 +84,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(erlaubt sind {tolerance} an der Grenze)."
         ),
         "validation.read_only_role": "Mit der Rolle „{role}“ dürfen keine Änderungen gesendet werden.",
+        "validation.geometry_unreadable": "Die Geometrie ist nicht lesbar ({reason}). Bitte neu digitalisieren.",
+        "validation.geometry_missing": "Das Objekt hat keine Geometrie. Bitte die Lage digitalisieren.",
+        "validation.geometry_wrong_type": "Geometrietyp {got} passt nicht zur Ebene (erwartet: {expected}).",
+        "validation.geometry_not_finite": "Die Geometrie enthält ungültige Koordinaten (leer oder unendlich).",
+        "validation.ring_too_short": "Ein Ring der Fläche hat weniger als vier Punkte.",
+        "validation.ring_not_closed": "Ein Ring der Fläche ist nicht geschlossen.",
+        "validation.ring_crosses_itself": (
+            "Die Flächengrenze kreuzt sich selbst (bei {x}, {y}). Bitte die Stützpunkte korrigieren "
+            "(z. B. mit „Geometrie prüfen“)."),
         # CLI
         "cli.description": "Familienatlas: Arbeitskopie auschecken und mit dem Server abgleichen.",
         "cli.help.checkout": "Neue Arbeitskopie vom Server holen",
@@ -180,6 +189,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "({tolerance} at the border are allowed)."
         ),
         "validation.read_only_role": "The role '{role}' may not send changes.",
+        "validation.geometry_unreadable": "The geometry cannot be read ({reason}). Please digitise it again.",
+        "validation.geometry_missing": "The feature has no geometry. Please digitise its location.",
+        "validation.geometry_wrong_type": "Geometry type {got} does not fit the layer (expected: {expected}).",
+        "validation.geometry_not_finite": "The geometry holds invalid coordinates (empty or infinite).",
+        "validation.ring_too_short": "A ring of the polygon has fewer than four points.",
+        "validation.ring_not_closed": "A ring of the polygon is not closed.",
+        "validation.ring_crosses_itself": (
+            "The polygon's boundary crosses itself (at {x}, {y}). Please fix the vertices "
+            "(e.g. with 'Check Geometries')."),
         "cli.description": "Familienatlas: check out a working copy and synchronise it with the server.",
         "cli.help.checkout": "Fetch a new working copy from the server",
         "cli.help.status": "Show local changes",

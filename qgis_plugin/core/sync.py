@@ -164,6 +164,12 @@ class Synchronizer:
             local = wc.local_changes(layer)
             if first:
                 self._forget_stale_refusals(layer, local)
+                for change in local:
+                    if change.geometry_error and change.uuid not in held_back:
+                        # Never sent, never overwritten by the pull: the person must redraw it.
+                        held_back.add(change.uuid)
+                        report.refused.append((change.uuid, "invalid_geometry", tr(
+                            "error.invalid_geometry", reason=change.geometry_error)))
                 first = False
             changes = [c for c in local if c.uuid not in held_back and c.uuid not in done]
             if not changes:

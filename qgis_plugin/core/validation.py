@@ -8,7 +8,10 @@ on before sending, with a clear message per feature and field, offline:
   to its category (from the layer schemas stored at checkout);
 - an editor changes or deletes only features its municipality owns, and never sets another owner;
 - an editor's geometry lies inside its territory, with the server's border tolerance (points
-  digitised on the border may lie up to ``tolerance_m`` outside).
+  digitised on the border may lie up to ``tolerance_m`` outside);
+- the geometry is there, readable, of the layer's type, with finite coordinates, closed rings of
+  at least four points and no ring crossing itself (what QGIS's digitising tools let slip through
+  and the server refuses).
 
 Geometry is checked in pure Python on the territory stored by :mod:`.reference` (point in polygon
 by ray casting, distance to the border segments), because the core cannot rely on shapely or GDAL
@@ -117,6 +120,74 @@ def geometry_outside(geometry: Mapping[str, Any] | None, territory: Mapping[str,
         return 0.0
     points = [p for p in iter_points(geometry) if not (math.isnan(p[0]) or math.isnan(p[1]))]
     return max((distance_outside(p, territory) for p in points), default=0.0)
+
+
+def _segments_cross(a: Sequence[float], b: Sequence[float], c: Sequence[float], d: Sequence[float]) -> bool:
+    """Whether segments ab and cd properly cross or overlap (touching at shared ends does not count)."""
+    def orient(p: Sequence[float], q: Sequence[float], r: Sequence[float]) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    d1, d2, d3, d4 = orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
+    if ((d1 > 0 > d2) or (d1 < 0 < d2)) and ((d3 > 0 > d4) or (d3 < 0 < d4)):
+        return True
+    if d1 == d2 == d3 == d4 == 0:  # collinear: overlapping, not just touching end to end
+        lo1, hi1 = sorted((tuple(a), tuple(b)))
+        lo2, hi2 = sorted((tuple(c), tuple(d)))
+        return max(lo1, lo2) < min(hi1, hi2)
+    return False
+
+
+#: Rings with more vertices than this are left to the server's exact test (the pairwise check is
+#: quadratic and must not keep QGIS busy).
+SELF_CROSSING_MAX_VERTICES = 2000
+
+
+def ring_crossing(ring: Sequence[Sequence[float]]) -> tuple[float, float] | None:
+    """A point where a closed ring crosses itself (a "bow tie"), None when it does not."""
+    n = len(ring) - 1
+    if n < 3 or n > SELF_CROSSING_MAX_VERTICES:
+        return None
+    for i in range(n):
+        a, b = ring[i], ring[i + 1]
+        for j in range(i + 2, n):
+            if i == 0 and j == n - 1:
+                continue  # the first and last segments share the closing point
+            if _segments_cross(a, b, ring[j], ring[j + 1]):
+                return float(a[0]), float(a[1])
+    return None
+
+
+def check_geometry(layer: str, schema: Mapping[str, Any], change: Change) -> list[Problem]:
+    """The geometry of one insert or update: present, readable, of the layer's type, well formed."""
+    expected = schema.get("geometry_type")
+    if change.op == "delete" or not expected:
+        return []
+
+    def problem(code: str, **params: Any) -> list[Problem]:
+        return [Problem(layer, change.uuid, "geometry", code, tr(f"validation.{code}", **params))]
+
+    if change.geometry_error:
+        return problem("geometry_unreadable", reason=change.geometry_error)
+    geometry = change.geometry
+    if not geometry:
+        return problem("geometry_missing")
+    if geometry.get("type") != expected:
+        return problem("geometry_wrong_type", got=geometry.get("type"), expected=expected)
+    points = iter_points(geometry)
+    if not points:
+        return problem("geometry_missing")  # an empty geometry (e.g. POINT EMPTY) locates nothing
+    if not all(math.isfinite(x) and math.isfinite(y) for x, y in points):
+        return problem("geometry_not_finite")
+    for rings in _polygons(geometry):
+        for ring in rings:
+            if len(ring) < 4:
+                return problem("ring_too_short")
+            if list(ring[0])[:2] != list(ring[-1])[:2]:
+                return problem("ring_not_closed")
+            crossing = ring_crossing(ring)
+            if crossing is not None:
+                return problem("ring_crosses_itself", x=round(crossing[0]), y=round(crossing[1]))
+    return []
 
 
 # ---------------------------------------------------------------------- rules
@@ -242,6 +313,7 @@ def validate(workcopy: WorkingCopy, layers: Iterable[str] | None = None, *,
             problems += check_rights(layer, change, role=role, own_key=own_key, base_owner=base_owner,
                                      territory=territory, tolerance_m=tolerance_m, label=label)
             problems += check_values(layer, schema, change)
+            problems += check_geometry(layer, schema, change)
     return problems
 
 

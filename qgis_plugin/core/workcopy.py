@@ -98,6 +98,9 @@ class Change:
     properties: dict[str, Any] | None = None
     geometry: dict[str, Any] | None = None
     changed_fields: list[str] = field(default_factory=list)
+    #: Why the row's geometry could not be read (a broken blob written by another program): such a
+    #: change is listed, so the person sees it, but never sent.
+    geometry_error: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
         """The change as one element of a push's ``changes`` list."""
@@ -708,20 +711,20 @@ class WorkingCopy:
                     self._execute(f"UPDATE {quote(layer)} SET uuid = ? WHERE fid = ?", (uuid, row["fid"]))
                 seen.add(uuid)
                 properties = {name: normalise_value(ftype, row[name]) for name, ftype in fields}
-                geometry = self._decode_row_geometry(layer, uuid, row[GEOMETRY_COLUMN], geometry_type)
+                geometry, broken = _decode_row_geometry(row[GEOMETRY_COLUMN], geometry_type)
                 base = bases.pop(uuid, None)
                 if base is None:
                     changes.append(Change("insert", uuid, None, properties, geometry,
                                           [name for name, _ in fields if properties[name] is not None]
-                                          + (["geometry"] if geometry is not None else [])))
+                                          + (["geometry"] if geometry is not None or broken else []), broken))
                     self._mark(layer, row, LOCAL_STATE, row["fa_revision"], row["fa_reason"])
                     continue
                 changed = [name for name, _ in fields
                            if _canonical(properties[name]) != _canonical(base.properties.get(name))]
-                if wkb.rounded(geometry) != wkb.rounded(base.geometry):
+                if broken or wkb.rounded(geometry) != wkb.rounded(base.geometry):
                     changed.append("geometry")
                 if changed:
-                    changes.append(Change("update", uuid, base.revision, properties, geometry, changed))
+                    changes.append(Change("update", uuid, base.revision, properties, geometry, changed, broken))
                     self._mark(layer, row, LOCAL_STATE, base.revision, row["fa_reason"])
                 elif row["fa_state"] == LOCAL_STATE:
                     self._mark(layer, row, base.state, base.revision, base.reason)
@@ -736,15 +739,6 @@ class WorkingCopy:
                 f"UPDATE {quote(layer)} SET fa_state = ?, fa_revision = ?, fa_reason = ? WHERE fid = ?",
                 (state, revision, reason, row["fid"]),
             )
-
-    def _decode_row_geometry(self, layer: str, uuid: str, blob: Any, geometry_type: str) -> dict[str, Any] | None:
-        if blob is None:
-            return None
-        try:
-            return _promote(wkb.gpkg_to_geojson(bytes(blob)), geometry_type)
-        except wkb.GeometryError as exc:
-            raise AtlasError(tr("error.invalid_geometry", reason=f"{layer} {uuid}: {exc}"),
-                             "invalid_geometry") from exc
 
     # ------------------------------------------------------------------ outbox
 
@@ -799,6 +793,16 @@ def _geometry_type(name: str) -> str:
     if upper not in known:
         raise ValueError(f"unsupported geometry type {name!r}")
     return upper
+
+
+def _decode_row_geometry(blob: Any, geometry_type: str) -> tuple[dict[str, Any] | None, str | None]:
+    """A row's geometry as GeoJSON, or (None, why) when the blob cannot be read."""
+    if blob is None:
+        return None, None
+    try:
+        return _promote(wkb.gpkg_to_geojson(bytes(blob)), geometry_type), None
+    except wkb.GeometryError as exc:
+        return None, str(exc)
 
 
 def _promote(geometry: dict[str, Any] | None, layer_type: str) -> dict[str, Any] | None:

@@ -401,6 +401,20 @@ def test_refused_edits_stay_and_are_marked(desk: Callable[..., Desk], live_serve
     assert server_features(live_server.url)[mine]["properties"]["phone"] == "05422 7"
 
 
+def test_unreadable_geometry_stays_local_and_the_rest_goes(desk: Callable[..., Desk], live_server: Any) -> None:
+    d = desk()
+    broken, fine = own_features(d)[:2]
+    d.sql("UPDATE institutions SET geom = ? WHERE uuid = ?", b"GP\x00\x01garbage", broken)
+    d.sql("UPDATE institutions SET phone = '05422 8' WHERE uuid = ?", fine)
+    report = d.sync.sync()
+    assert report.accepted == 1 and not report.ok
+    [(uuid, code, message)] = report.refused
+    assert (uuid, code) == (broken, "invalid_geometry") and "Ungültige Geometrie" in message
+    assert server_features(live_server.url)[fine]["properties"]["phone"] == "05422 8"
+    assert {c.uuid for c in d.workcopy.local_changes("institutions")} == {broken}  # kept, not overwritten
+    assert d.workcopy.outbox("institutions") is None
+
+
 def test_reader_cannot_push(desk: Callable[..., Desk]) -> None:
     d = desk("melle.reader")
     fid = own_features(d)[0]

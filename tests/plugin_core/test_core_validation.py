@@ -11,6 +11,7 @@ import pytest
 
 from qgis_plugin.core import messages, reference
 from qgis_plugin.core.validation import (
+    check_geometry,
     check_rights,
     check_values,
     distance_outside,
@@ -22,7 +23,7 @@ from qgis_plugin.core.validation import (
 )
 from qgis_plugin.core.workcopy import Change, WorkingCopy
 
-from .conftest import INSTITUTIONS, institution
+from .conftest import INSTITUTIONS, SPATIAL_UNITS, institution
 
 OWN = "034590024024"
 OTHER = "034590014014"
@@ -179,6 +180,50 @@ def test_held_back_groups_by_layer() -> None:
     assert held_back(problems) == {"institutions": {"u-1"}}
 
 
+# ---------------------------------------------------------------------- geometry form
+
+BOWTIE = [[0.0, 0.0], [100.0, 100.0], [100.0, 0.0], [0.0, 100.0], [0.0, 0.0]]
+SPIKE_BACK = [[0.0, 0.0], [100.0, 0.0], [100.0, 100.0], [100.0, 50.0], [100.0, 150.0], [0.0, 0.0]]
+
+
+def unit_change(rings: list, **extra: Any) -> Change:
+    values = {"level": "ortsteil", "key": "MEL-1", "name": "Gesmold", "owner": OWN}
+    return Change("insert", "u-2", None, values, {"type": "MultiPolygon", "coordinates": [rings]}, list(values),
+                  **extra)
+
+
+@pytest.mark.parametrize(("geometry_change", "code"), [
+    (lambda: unit_change([SQUARE, HOLE]), None),
+    (lambda: unit_change([EAST]), None),  # a triangle
+    (lambda: unit_change([BOWTIE]), "ring_crosses_itself"),
+    (lambda: unit_change([SPIKE_BACK]), "ring_crosses_itself"),  # collinear overlap
+    (lambda: unit_change([SQUARE[:-1]]), "ring_not_closed"),
+    (lambda: unit_change([[SQUARE[0], SQUARE[1], SQUARE[0]]]), "ring_too_short"),
+    (lambda: unit_change([[[0.0, 0.0], [math.nan, 1.0], [1.0, 1.0], [0.0, 0.0]]]), "geometry_not_finite"),
+    (lambda: unit_change([]), "geometry_missing"),
+    (lambda: Change("insert", "u-2", None, {"name": "x"}, None), "geometry_missing"),
+    (lambda: Change("insert", "u-2", None, {"name": "x"}, point(1.0, 2.0)), "geometry_wrong_type"),
+    (lambda: Change("update", "u-2", 3, {"name": "x"}, None, ["geometry"], "truncated WKB"),
+     "geometry_unreadable"),
+    (lambda: Change("delete", "u-2", 3), None),
+])
+def test_polygon_geometry_is_checked_before_sending(geometry_change: Any, code: str | None) -> None:
+    problems = check_geometry("spatial_units", SPATIAL_UNITS, geometry_change())
+    assert [p.code for p in problems] == ([code] if code else [])
+    assert all(p.field == "geometry" and p.message for p in problems)
+
+
+def test_point_geometry_checks_and_messages() -> None:
+    assert check_geometry("institutions", INSTITUTIONS, change(x=1.0, y=2.0)) == []
+    [problem] = check_geometry("institutions", INSTITUTIONS, change(x=math.inf, y=2.0))
+    assert problem.code == "geometry_not_finite" and "Koordinaten" in problem.message
+    [problem] = check_geometry("spatial_units", SPATIAL_UNITS, unit_change([BOWTIE]))
+    assert "kreuzt sich selbst (bei 0, 0)" in problem.message
+    messages.set_language("en")
+    [problem] = check_geometry("spatial_units", SPATIAL_UNITS, unit_change([BOWTIE]))
+    assert "crosses itself" in problem.message
+
+
 # ---------------------------------------------------------------------- on a working copy
 
 
@@ -208,3 +253,16 @@ def test_validate_a_working_copy(workcopy: WorkingCopy) -> None:
                           (foreign["id"], None, "not_owner")}
     assert "Bramsche (034590014014)" in found[(foreign["id"], None, "not_owner")]
     assert "Melle (034590024024)" in found[(moved["id"], "geometry", "outside_territory")]
+
+
+def test_an_unreadable_geometry_is_a_problem_not_a_crash(workcopy: WorkingCopy) -> None:
+    """Another program wrote garbage into a geometry: the check lists it, the other edits still go."""
+    import sqlite3
+
+    target = institution(2)["id"]
+    con = sqlite3.connect(workcopy.path)
+    con.execute("UPDATE institutions SET geom = ? WHERE uuid = ?", (b"GP\x00\x01garbage", target))
+    con.commit()
+    con.close()
+    found = [(p.uuid, p.code) for p in validate(workcopy)]
+    assert found == [(target, "geometry_unreadable")]
