@@ -87,13 +87,22 @@ class InvalidData(AtlasError):
 
 
 class ServerVersionMismatch(AtlasError):
-    """The server speaks an API version this client does not support."""
+    """The server speaks an API version this client does not support.
+
+    The message says which side to update: a newer server needs a newer plugin, an older server
+    needs its administrator, and no version at all means the address is not an atlas server.
+    """
 
     default_key = "error.server_version_mismatch"
 
     def __init__(self, server_version: object, supported: tuple[int, ...], **kwargs: Any) -> None:
+        key = self.default_key
+        if isinstance(server_version, int) and not isinstance(server_version, bool) and supported:
+            key = "error.server_too_new" if server_version > max(supported) else "error.server_too_old"
+        elif server_version is None:
+            key = "error.not_an_atlas_server"
         super().__init__(
-            tr(self.default_key, server=server_version, supported=", ".join(map(str, supported))),
+            tr(key, server=server_version, supported=", ".join(map(str, supported))),
             "api_version_mismatch",
             **kwargs,
         )

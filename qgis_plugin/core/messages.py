@@ -21,9 +21,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.timeout": "Der Server hat nicht rechtzeitig geantwortet.",
         "error.ssl": "Die sichere Verbindung (HTTPS) zum Server ist fehlgeschlagen ({reason}).",
         "error.ssl_certificate": (
-            "Das HTTPS-Zertifikat des Servers wurde nicht akzeptiert ({reason}). Es ist abgelaufen, gilt "
-            "für eine andere Adresse oder stammt von einer Zertifizierungsstelle (CA), der dieser Rechner "
-            "nicht vertraut. Bitte die Serveradresse prüfen oder die CA-Datei der Verwaltung angeben."
+            "Das HTTPS-Zertifikat des Servers wurde nicht akzeptiert ({reason}): abgelaufen, für eine "
+            "andere Adresse oder von einer Zertifizierungsstelle (CA), der QGIS nicht vertraut. Bitte die "
+            "Adresse prüfen oder das CA-Zertifikat der Verwaltung in QGIS importieren (Einstellungen > "
+            "Optionen > Authentifizierung > Zertifikate verwalten > Autoritäten) und erneut verbinden."
         ),
         "error.server_unavailable": "Der Server ist vorübergehend nicht verfügbar (HTTP {status}).",
         "error.server_error": "Interner Fehler auf dem Server (HTTP {status}).",
@@ -39,6 +40,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.server_version_mismatch": (
             "Die Server-Version passt nicht zu diesem Plugin (Server-API-Version {server}, "
             "unterstützt: {supported}). Bitte Plugin oder Server aktualisieren."
+        ),
+        "error.server_too_new": (
+            "Der Server ist neuer als dieses Plugin (Server-API-Version {server}, unterstützt: {supported}). "
+            "Bitte das Plugin aktualisieren (Erweiterungen > Erweiterungen verwalten und installieren)."
+        ),
+        "error.server_too_old": (
+            "Der Server ist älter als dieses Plugin (Server-API-Version {server}, unterstützt: {supported}). "
+            "Bitte die Kreisverwaltung bitten, den Server zu aktualisieren."
+        ),
+        "error.not_an_atlas_server": (
+            "Unter dieser Adresse antwortet kein Familienatlas-Server. Bitte die Server-Adresse prüfen."
         ),
         "error.schema_outdated": (
             "Die Arbeitskopie ist veraltet: das Schema der Ebene „{layer}“ hat sich auf dem Server "
@@ -134,9 +146,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.timeout": "The server did not answer in time.",
         "error.ssl": "The secure connection (HTTPS) to the server failed ({reason}).",
         "error.ssl_certificate": (
-            "The server's HTTPS certificate was not accepted ({reason}). It has expired, is for another "
-            "address or comes from a certificate authority (CA) this computer does not trust. Please check "
-            "the server address or give the administration's CA file."
+            "The server's HTTPS certificate was not accepted ({reason}): expired, for another address or "
+            "from a certificate authority (CA) QGIS does not trust. Please check the address or import "
+            "the administration's CA certificate in QGIS (Settings > Options > Authentication > Manage "
+            "Certificates > Authorities) and connect again."
         ),
         "error.server_unavailable": "The server is temporarily unavailable (HTTP {status}).",
         "error.server_error": "Internal server error (HTTP {status}).",
@@ -152,6 +165,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.server_version_mismatch": (
             "The server version does not match this plugin (server API version {server}, "
             "supported: {supported}). Please update the plugin or the server."
+        ),
+        "error.server_too_new": (
+            "The server is newer than this plugin (server API version {server}, supported: {supported}). "
+            "Please update the plugin (Plugins > Manage and Install Plugins)."
+        ),
+        "error.server_too_old": (
+            "The server is older than this plugin (server API version {server}, supported: {supported}). "
+            "Please ask the county administration to update the server."
+        ),
+        "error.not_an_atlas_server": (
+            "No Familienatlas server answers at this address. Please check the server address."
         ),
         "error.schema_outdated": (
             "The working copy is outdated: the schema of layer '{layer}' has changed on the server. "

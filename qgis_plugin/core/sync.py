@@ -394,6 +394,9 @@ class Synchronizer:
     # ------------------------------------------------------------------ helpers
 
     def _server_layers(self, names: Sequence[str] | None) -> dict[str, dict[str, Any]]:
+        """The server's layers; first makes sure the server speaks our API version, so nothing is
+        sent to (or read from) a server that would misunderstand it."""
+        self.client.health()
         available = {layer["name"]: layer for layer in self.client.layers()}
         if names is None:
             return available

@@ -94,7 +94,10 @@ def test_messages_follow_the_language() -> None:
     messages.set_language("en")
     assert str(errors.SessionExpired()) == "The session has expired. Please log in again."
     assert "layer 'institutions'" in str(errors.SchemaOutdated(layer="institutions"))
-    assert str(errors.ServerVersionMismatch(2, (1,))).startswith("The server version does not match")
+    assert str(errors.ServerVersionMismatch(2, (1,))).startswith("The server is newer than this plugin")
+    assert str(errors.ServerVersionMismatch(0, (1,))).startswith("The server is older than this plugin")
+    assert str(errors.ServerVersionMismatch(None, (1,))).startswith("No Familienatlas server answers")
+    assert str(errors.ServerVersionMismatch("2.0", (1,))).startswith("The server version does not match")
     with pytest.raises(ValueError):
         messages.set_language("fr")
     assert messages.get_language() == "en"

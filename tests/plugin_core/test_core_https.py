@@ -8,8 +8,6 @@ core's own error and a German message a municipality's GIS staff can act on.
 
 from __future__ import annotations
 
-import ssl
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,50 +20,22 @@ from qgis_plugin.core.api import AtlasClient
 from qgis_plugin.core.errors import ConnectionFailed
 from sync_server.app import create_app
 from tests import conftest
-from tests.support import LiveServer, demo_password
+from tests.support import LiveServer, demo_password, https_context, make_test_pki
 
 EDITOR = "melle.editor"
 
 
-def _openssl(*args: str | Path, cwd: Path) -> None:
-    subprocess.run(["openssl", *map(str, args)], cwd=cwd, check=True, capture_output=True, timeout=60)
-
-
-def _server_certificate(folder: Path, name: str, san: str) -> None:
-    """``name``.pem/.key: a server certificate for ``san``, signed by the CA in ``folder``."""
-    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256",
-             "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=folder)
-    (folder / f"{name}.ext").write_text(
-        "basicConstraints=CA:FALSE\n"
-        "keyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=serverAuth\n"
-        f"subjectAltName={san}\n"
-    )
-    _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-days", "2", "-sha256", "-extfile", f"{name}.ext", "-out", f"{name}.pem", cwd=folder)
-
-
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A throw-away CA (ca.pem) and two server certificates it signed: ``server`` for 127.0.0.1 and
-    localhost, ``elsewhere`` for another host name only."""
-    folder = tmp_path_factory.mktemp("pki")
-    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256",
-             "-days", "2", "-subj", "/CN=Familienatlas Test-CA", "-keyout", "ca.key", "-out", "ca.pem",
-             "-addext", "basicConstraints=critical,CA:TRUE",
-             "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=folder)
-    _server_certificate(folder, "server", "IP:127.0.0.1,DNS:localhost")
-    _server_certificate(folder, "elsewhere", "DNS:atlas.example")
-    return folder
+    """A throw-away CA (ca.pem) and two server certificates it signed (see :func:`make_test_pki`)."""
+    return make_test_pki(tmp_path_factory.mktemp("pki"))
 
 
 @contextmanager
 def _serve(sqlite_url: str, pki: Path, name: str) -> Iterator[LiveServer]:
     """The real app over HTTPS on loopback with certificate ``name``."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki / f"{name}.pem", pki / f"{name}.key")
     application = create_app(conftest.test_settings(sqlite_url))
-    server = LiveServer(application, ssl_context=context)
+    server = LiveServer(application, ssl_context=https_context(pki, name))
     server.start()
     try:
         yield server
@@ -115,8 +85,8 @@ def test_an_unknown_ca_fails_with_a_german_certificate_message(https_server: Liv
     assert error.code == "ssl_certificate"
     message = str(error)
     assert "Zertifikat" in message and "HTTPS" in message, message
-    assert "CA" in message  # points to the remedy: a CA file in the connection settings
-    assert len(message) < 400, message
+    assert "CA" in message and "Autoritäten" in message  # the remedy: the CA into QGIS's Certificate Manager
+    assert len(message) < 450, message
     assert not client.logged_in
     # The same failure in English, for the county's external partners.
     messages.set_language("en")

@@ -26,6 +26,7 @@ from qgis_plugin.core.errors import (
     Cancelled,
     ConnectionFailed,
     SchemaOutdated,
+    ServerVersionMismatch,
     SessionExpired,
 )
 from qgis_plugin.core.merge import DELETED, Clash
@@ -413,6 +414,26 @@ def test_unreadable_geometry_stays_local_and_the_rest_goes(desk: Callable[..., D
     assert server_features(live_server.url)[fine]["properties"]["phone"] == "05422 8"
     assert {c.uuid for c in d.workcopy.local_changes("institutions")} == {broken}  # kept, not overwritten
     assert d.workcopy.outbox("institutions") is None
+
+
+@pytest.mark.parametrize(("server_version", "says"), [(2, "Plugin aktualisieren"), (0, "Server zu aktualisieren")])
+def test_a_server_of_another_api_version_gets_nothing(desk: Callable[..., Desk], live_server: Any,
+                                                      monkeypatch: pytest.MonkeyPatch, server_version: int,
+                                                      says: str) -> None:
+    """An upgraded (or old) server answers another API version: the sync stops before sending."""
+    from sync_server.http import public
+
+    d = desk()
+    fid = own_features(d)[0]
+    d.sql("UPDATE institutions SET phone = '05422 9' WHERE uuid = ?", fid)
+    monkeypatch.setattr(public, "API_VERSION", server_version)
+    with pytest.raises(ServerVersionMismatch) as refused:
+        d.sync.sync()
+    assert says in str(refused.value)
+    assert server_features(live_server.url)[fid]["properties"]["phone"] != "05422 9"
+    assert d.workcopy.outbox("institutions") is None and d.row(fid)["phone"] == "05422 9"
+    monkeypatch.undo()
+    assert d.sync.sync().accepted == 1
 
 
 def test_reader_cannot_push(desk: Callable[..., Desk]) -> None:
