@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ssl
+import subprocess
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -124,3 +126,44 @@ class LiveServer:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+# ---------------------------------------------------------------------- HTTPS with a private CA
+
+
+def _openssl(*args: str | Path, cwd: Path) -> None:
+    subprocess.run(["openssl", *map(str, args)], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def _server_certificate(folder: Path, name: str, san: str) -> None:
+    """``name``.pem/.key: a server certificate for ``san``, signed by the CA in ``folder``."""
+    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256",
+             "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=folder)
+    (folder / f"{name}.ext").write_text(
+        "basicConstraints=CA:FALSE\n"
+        "keyUsage=critical,digitalSignature\n"
+        "extendedKeyUsage=serverAuth\n"
+        f"subjectAltName={san}\n"
+    )
+    _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+             "-days", "2", "-sha256", "-extfile", f"{name}.ext", "-out", f"{name}.pem", cwd=folder)
+
+
+def make_test_pki(folder: Path) -> Path:
+    """A throw-away CA (``ca.pem``, made with the ``openssl`` command line, no network) in ``folder``
+    and two server certificates it signed: ``server`` for 127.0.0.1 and localhost, ``elsewhere`` for
+    another host name only."""
+    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-sha256",
+             "-days", "2", "-subj", "/CN=Familienatlas Test-CA", "-keyout", "ca.key", "-out", "ca.pem",
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=folder)
+    _server_certificate(folder, "server", "IP:127.0.0.1,DNS:localhost")
+    _server_certificate(folder, "elsewhere", "DNS:atlas.example")
+    return folder
+
+
+def https_context(pki: Path, name: str = "server") -> ssl.SSLContext:
+    """A server-side TLS context for :class:`LiveServer` with certificate ``name`` of :func:`make_test_pki`."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki / f"{name}.pem", pki / f"{name}.key")
+    return context

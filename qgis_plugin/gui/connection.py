@@ -1,17 +1,21 @@
-"""The plugin's connection settings in QGIS: server URL, credentials, proxy.
+"""The plugin's connection settings in QGIS: server URL, credentials, proxy, trusted CAs.
 
 Passwords never go into QgsSettings (a plain ini file): the user name and password live in QGIS's
 encrypted authentication database as a "Basic" configuration, and QgsSettings keeps only that
 configuration's id and the server URL. The proxy comes from QGIS's own network options, turned into
-requests' ``proxies`` by :func:`..core.network.proxies_from_qgis_settings`.
+requests' ``proxies`` by :func:`..core.network.proxies_from_qgis_settings`. The certificate
+authorities a person added to QGIS's Certificate Manager are trusted too (:func:`ca_bundle`).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+import certifi
+from qgis.core import Qgis, QgsApplication, QgsAuthMethodConfig, QgsMessageLog, QgsSettings
 
 from ..core.api import AtlasClient
 from ..core.network import proxies_from_qgis_settings
@@ -134,7 +138,54 @@ def qgis_proxy_settings() -> dict[str, Any]:
             if settings.contains(f"proxy/{key}")}
 
 
+def qgis_extra_ca_pems() -> list[bytes]:
+    """PEM of the CAs a person added to QGIS (Certificate Manager > Authorities, stored in the auth
+    database or read from a CA file) that QGIS trusts: its trust policies and validity apply."""
+    manager = QgsApplication.authManager()
+    if manager is None or manager.isDisabled():
+        return []
+    added = {bytes(cert.toPem()) for cert in [*manager.databaseCAs(), *manager.extraFileCAs()]}
+    trusted = [bytes(cert.toPem()) for cert in manager.trustedCaCerts()]
+    return sorted({pem for pem in trusted if pem in added})
+
+
+def ca_bundle_path() -> Path:
+    """Where :func:`ca_bundle` keeps its file: in the QGIS profile, next to the plugin's settings."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / SETTINGS_GROUP / "ca-bundle.pem"
+
+
+def ca_bundle() -> bool | str:
+    """``verify`` for requests: True (certifi's CAs) or the path of certifi's CAs plus QGIS's extra CAs.
+
+    requests never sees QGIS's certificate store, but a county's server (or its TLS-intercepting
+    proxy) often has a certificate from the administration's own CA. People add that CA in QGIS,
+    so the plugin trusts what QGIS trusts. The bundle lives in the QGIS profile and is rewritten
+    only when its content changes (atomically, so a client reading it never sees half a file).
+    """
+    extra = qgis_extra_ca_pems()
+    if not extra:
+        return True
+    content = Path(certifi.where()).read_bytes().rstrip() + b"\n" + b"".join(
+        pem.rstrip() + b"\n" for pem in extra)
+    path = ca_bundle_path()
+    try:
+        if not path.is_file() or path.read_bytes() != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ca-bundle-")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(content)
+                os.replace(temporary, path)
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+    except OSError as exc:
+        QgsMessageLog.logMessage(f"QGIS's CAs not usable, cannot write {path}: {exc}", "Familienatlas",
+                                 Qgis.MessageLevel.Warning)
+        return True
+    return str(path)
+
+
 def make_client(server_url: str) -> AtlasClient:
-    """An API client for ``server_url`` that goes through QGIS's proxy."""
+    """An API client for ``server_url`` that goes through QGIS's proxy and trusts QGIS's CAs."""
     proxies = proxies_from_qgis_settings(qgis_proxy_settings(), server_url)
-    return AtlasClient(server_url, timeout=TIMEOUT_S, proxies=proxies)
+    return AtlasClient(server_url, timeout=TIMEOUT_S, proxies=proxies, verify=ca_bundle())
