@@ -259,3 +259,56 @@ def test_plugin_opens_the_conflict_dialog_and_syncs_with_its_choices(live_server
     assert plugin.workcopy.local_changes("institutions") == []
     assert server_state(live_server.url, feature["uuid"])["properties"]["name"] == "Name vom Landkreis"
     assert next(own.getFeatures(f"\"uuid\" = '{feature['uuid']}'"))["name"] == "Name vom Landkreis"
+
+
+def test_a_running_sync_shows_progress_and_can_be_cancelled(live_server: Any, plugin: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancelled in the middle (after its second push of five), the sync stops between two pushes:
+    what went out is on the server, the rest is still local, and the next sync sends the rest."""
+    import sqlite3
+
+    from qgis_plugin.core.sync import Synchronizer
+    from qgis_plugin.gui.tasks import SYNC, SyncTask, start
+
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    wc = plugin.workcopy
+    own = [f.uuid for f in wc.rows("institutions") if f.properties.get("owner") == MELLE][:25]
+    con = sqlite3.connect(str(wc.path))
+    con.executemany("UPDATE institutions SET phone = ? WHERE uuid = ?", [(f"05422 {i:04d}", u) for i, u in
+                                                                         enumerate(own)])
+    con.commit()
+    con.close()
+    monkeypatch.setattr(Synchronizer, "push_batch_size", 5)
+
+    outcomes: list[Any] = []
+    progress: list[float] = []
+    task = SyncTask("Familienatlas: Synchronisieren", SYNC, plugin.client, wc, outcomes.append)
+    sent: list[str] = []
+
+    def on_message(message: str) -> None:
+        progress.append(task.progress())  # what QGIS's task manager shows beside the cancel button
+        if "werden gesendet" in message:
+            sent.append(message)
+            if len(sent) == 2:
+                task.cancel()
+    # Direct: the handler runs in the task's thread, so the cancel lands before the third push.
+    task.progressMessage.connect(on_message, Qt.ConnectionType.DirectConnection)
+    start(task)
+    wait_until(lambda: bool(outcomes), what="the cancelled sync")
+    outcome = outcomes[0]
+    assert outcome.cancelled and str(outcome.error) == "Abgebrochen."
+    assert progress == sorted(progress) and progress[0] >= 0.0 and progress[-1] < 100.0, progress
+    assert sent[0].startswith("Ebene „institutions“: 25 Änderungen")
+
+    on_server = {fid: server_state(live_server.url, fid)["properties"]["phone"] for fid in own}
+    went_out = [fid for fid in own if on_server[fid].startswith("05422 0")]
+    assert len(went_out) == 10, len(went_out)  # two pushes went out, then it stopped
+    still_local = {c.uuid for c in wc.local_changes("institutions")}
+    assert still_local == set(own) - set(went_out)
+    assert all(wc.read_row("institutions", fid).properties["phone"].startswith("05422 0") for fid in own)
+
+    run = synchronise(plugin)
+    assert run.error is None and run.reports[-1].accepted == len(still_local)
+    assert wc.local_changes("institutions") == []
+    assert all(server_state(live_server.url, fid)["properties"]["phone"] == f"05422 {i:04d}"
+               for i, fid in enumerate(own))
