@@ -9,7 +9,10 @@ HTTP routes call, one session and one commit per operation, as in a request):
 - a full checkout pull of the institutions as an editor (pages of 5,000 until ``more`` is false),
   through the domain and once more through HTTP (Flask's test client, JSON encoding and decoding
   included);
-- approving the pending changes of that push (``review.approve`` with the revision list).
+- approving the pending changes of that push (``review.approve`` with the revision list);
+- a push of up to ``--editor-changes`` updates of Melle's own institutions (half of them moved) as
+  ``melle.editor``, so the ownership rule runs in full (stored and new owner, point in territory),
+  which the admin's push skips.
 
 Each time is set against a floor measured in the same run on the same database: the same rows
 written (and read) by plain SQL over the raw DBAPI connection in one transaction. The write floors
@@ -236,6 +239,20 @@ def analyze(engine: Engine) -> None:
 # --- the changes pushed --------------------------------------------------------------------------------
 
 
+def update_change(feature: dict[str, Any], i: int) -> dict[str, Any]:
+    """An edit as GIS staff make it: opening hours, phone and check date; every second one moved a few metres."""
+    props = dict(feature["properties"])
+    props["opening_hours"] = "Mo-Fr 08:00-16:00, Sa 09:00-12:00"
+    props["phone"] = f"0541 {10000 + i}-0"
+    props["last_checked"] = "2025-06-30"
+    geometry = feature["geometry"]
+    if i % 2 == 0:
+        x, y = geometry["coordinates"]
+        geometry = {"type": "Point", "coordinates": [round(x + 7.5, 2), round(y - 4.0, 2)]}
+    return {"op": "update", "id": feature["id"], "base_revision": feature["revision"], "properties": props,
+            "geometry": geometry}
+
+
 def plan_changes(features: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
     """``count`` mixed changes: 60 % updates (changed properties; every second one moved a few
     metres), 30 % inserts of new institutions, 10 % deletes, of distinct features."""
@@ -246,18 +263,7 @@ def plan_changes(features: list[dict[str, Any]], count: int) -> list[dict[str, A
         raise SystemExit(f"--changes {count} needs at least {n_update + n_delete} institutions")
     rng = random.Random(PLAN_SEED)
     picked = rng.sample(features, n_update + n_delete)
-    changes: list[dict[str, Any]] = []
-    for i, feature in enumerate(picked[:n_update]):
-        props = dict(feature["properties"])
-        props["opening_hours"] = "Mo-Fr 08:00-16:00, Sa 09:00-12:00"
-        props["phone"] = f"0541 {10000 + i}-0"
-        props["last_checked"] = "2025-06-30"
-        geometry = feature["geometry"]
-        if i % 2 == 0:
-            x, y = geometry["coordinates"]
-            geometry = {"type": "Point", "coordinates": [round(x + 7.5, 2), round(y - 4.0, 2)]}
-        changes.append({"op": "update", "id": feature["id"], "base_revision": feature["revision"],
-                        "properties": props, "geometry": geometry})
+    changes = [update_change(feature, i) for i, feature in enumerate(picked[:n_update])]
     seeds = geodata.build_institutions(geodata.build_territories(), count=n_insert, seed=INSERT_SEED)
     changes += [institution_change(s) for s in seeds]
     changes += [{"op": "delete", "id": f["id"], "base_revision": f["revision"]} for f in picked[n_update:]]
@@ -631,6 +637,21 @@ def bench_approve(run: Run, seqs: list[int]) -> Timing:
     return Timing(f"approve {len(decided['revisions'])} pending", run.kind, seconds, floor, note)
 
 
+def bench_editor_push(run: Run, count: int) -> Timing:
+    """Updates of the editor's own institutions as the editor: the ownership rule's full cost."""
+    with session_scope(run.factory) as session:
+        id_by_key = AtlasContext.load(session, run.settings).id_by_key
+    own = [f for f in pull_all(run.factory, run.settings, run.admin)  # untimed: fresh base revisions
+           if not f["deleted"] and f["properties"]["owner"] == run.editor.municipality_key][:count]
+    changes = [update_change(feature, i) for i, feature in enumerate(own)]
+    log(f"[{run.kind}] push {len(changes)} updates as {EDITOR} ...")
+    mark = run.statements.count
+    seconds, answer = timed(lambda: push_changes(run.factory, run.settings, run.editor, changes))
+    note = run.statements.since(mark)
+    rows = floor_rows(changes, answer, {f["id"]: f for f in own}, id_by_key, run.editor.user_id)
+    return Timing(f"push {len(changes)} updates as {EDITOR}", run.kind, seconds, floor_push(run.engine, rows), note)
+
+
 def bench_database(kind: str, url: str, args: argparse.Namespace, workdir: Path,
                    geodiff: dict[str, float] | None) -> tuple[list[Timing], dict[str, float] | None]:
     """Everything on one database; pygeodiff runs once (with the first database's data)."""
@@ -646,7 +667,7 @@ def bench_database(kind: str, url: str, args: argparse.Namespace, workdir: Path,
             geodiff = bench_geodiff(workdir, features, changes)
         create_shadow_tables(engine)
         push, rows = bench_push(run, features, changes)
-        out += [push, *bench_pull(run), bench_approve(run, rows.seqs)]
+        out += [push, *bench_pull(run), bench_approve(run, rows.seqs), bench_editor_push(run, args.editor_changes)]
         out.append(Timing(f"push {len(changes)} vs pygeodiff create+apply", kind, push.seconds,
                           geodiff["create"] + geodiff["apply"], "floor = pygeodiff"))
         drop_shadow_tables(engine)
@@ -680,6 +701,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--institutions", type=int, default=20_000, help="institutions in the atlas (default 20000)")
     parser.add_argument("--changes", type=int, default=5_000, help="changes in the timed push (default 5000)")
+    parser.add_argument("--editor-changes", type=int, default=1_000,
+                        help="updates in the editor's push (default 1000, at most the editor's institutions)")
     parser.add_argument("--databases", default="sqlite,postgresql", help="comma list of sqlite, postgresql")
     args = parser.parse_args(argv)
     args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]

@@ -11,7 +11,7 @@ def main() -> int:
     failed = []
     for script in sorted(Path(__file__).parent.glob("bench_*.py")):
         print(f"=== {script.name}", flush=True)
-        if subprocess.run([sys.executable, str(script), *sys.argv[1:]], check=False).returncode != 0:
+        if subprocess.run([sys.executable, str(script)], check=False).returncode != 0:
             failed.append(script.name)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
