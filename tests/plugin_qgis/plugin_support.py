@@ -26,6 +26,7 @@ from qgis.PyQt.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from qgis_plugin.core.api import AtlasClient
 from qgis_plugin.gui import connection, project
+from qgis_plugin.gui.synchronise import SyncRun
 from qgis_plugin.plugin import FamilienatlasPlugin
 from tests.support import demo_password
 
@@ -57,6 +58,14 @@ def checkout(plugin: FamilienatlasPlugin, url: str, user: str, folder: Path) -> 
     assert run is not None
     wait_until(lambda: not plugin.busy, what="the checkout task")
     assert run.outcome is not None and run.outcome.ok, run.outcome and run.outcome.error
+
+
+def synchronise(plugin: FamilienatlasPlugin) -> SyncRun:
+    """Click "Synchronisieren" and wait until the run (checks, task, messages) is over."""
+    run = plugin.synchronise()
+    assert run is not None
+    wait_until(lambda: run.finished, what="the sync task")
+    return run
 
 
 def layer_by_role(plugin: FamilienatlasPlugin, role: str) -> QgsVectorLayer:

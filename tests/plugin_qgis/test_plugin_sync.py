@@ -18,7 +18,16 @@ from qgis_plugin.core.merge import Clash
 from qgis_plugin.gui import project
 from qgis_plugin.gui.synchronise import SyncRun
 
-from .plugin_support import ARTIFACTS, ModalAnswer, checkout, layer_by_role, login, messages_of, wait_until
+from .plugin_support import (
+    ARTIFACTS,
+    ModalAnswer,
+    checkout,
+    layer_by_role,
+    login,
+    messages_of,
+    synchronise,
+    wait_until,
+)
 
 MELLE, BRAMSCHE = "034590024024", "034590014014"
 
@@ -39,13 +48,6 @@ def server_state(url: str, fid: str) -> dict[str, Any] | None:
             if feature["id"] == fid:
                 found = feature
     return found
-
-
-def synchronise(plugin: Any) -> SyncRun:
-    run = plugin.synchronise()
-    assert run is not None
-    wait_until(lambda: run.finished, what="the sync task")
-    return run
 
 
 def point_of(layer: QgsVectorLayer, fid: int) -> QgsPointXY:

@@ -1,7 +1,8 @@
 """The whole story in real QGIS against the real server, and a server that goes away mid-sync.
 
-An editor of Melle checks out, adds, moves and edits institutions with QGIS's own editing API on the
-working copy, and syncs; the county admin reviews in the ReviewDock, approves one change and
+An editor of Melle logs in and checks out through the plugin, adds, moves and edits institutions with
+QGIS's own editing API on the plugin's layer, and syncs with the plugin's action (checks, QgsTask,
+message bar); the county admin reviews in the ReviewDock, approves one change and
 rejects one; the public side shows exactly what was approved; the editor's next sync brings the
 rejection and its reason. Nothing of ours is mocked.
 """
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
@@ -26,10 +28,11 @@ from qgis.PyQt.QtWidgets import QDialogButtonBox
 
 from qgis_plugin.core.errors import ConnectionFailed
 from qgis_plugin.core.messages import set_language
-from qgis_plugin.core.reference import refresh_reference_data
 from qgis_plugin.core.sync import Synchronizer
+from qgis_plugin.gui import project
 from qgis_plugin.gui.changes_dialog import ChangesDialog
 from qgis_plugin.gui.review_dock import ReviewDock
+from tests.plugin_qgis.plugin_support import checkout, layer_by_role, messages_of, synchronise
 from tests.plugin_qgis.review_support import (
     Desk,
     feature_by_uuid,
@@ -60,10 +63,9 @@ def to_wgs84(x: float, y: float) -> tuple[float, float]:
     return point.x(), point.y()
 
 
-def edit_in_qgis(editor: Desk) -> dict[str, Any]:
-    """Add, move and edit institutions in one QGIS edit session; returns what was done."""
-    layer = editor.layer()
-    own = [u for u in editor.own() if editor.workcopy.read_row("institutions", u).state == "published"]
+def edit_in_qgis(layer: Any, workcopy: Any, own: list[str]) -> dict[str, Any]:
+    """Add, move and edit institutions in one QGIS edit session on ``layer``; returns what was done."""
+    own = [u for u in own if workcopy.read_row("institutions", u).state == "published"]
     moved, edited = own[:2]
     x, y = feature_by_uuid(layer, moved).geometry().asPoint()
     assert layer.startEditing()
@@ -78,23 +80,27 @@ def edit_in_qgis(editor: Desk) -> dict[str, Any]:
     set_value(layer, edited, "opening_hours", "Mo-Fr 07:00-17:00")
     set_value(layer, edited, "phone", "05422 300-1")
     assert layer.commitChanges(), layer.commitErrors()
-    [inserted] = [c.uuid for c in editor.workcopy.local_changes("institutions") if c.op == "insert"]
+    [inserted] = [c.uuid for c in workcopy.local_changes("institutions") if c.op == "insert"]
     return {"inserted": inserted, "insert_at": (x + 150.0, y - 90.0), "moved": moved, "moved_to": target,
             "moved_from": (x, y), "edited": edited}
 
 
-def test_editor_admin_public_and_back(live_server: Any, tmp_path: Path, qgis_iface: Any,
-                                      qgis_new_project: Any) -> None:
-    # The editor logs in, checks out, edits in QGIS and syncs.
-    editor = Desk(live_server.url, "melle.editor", tmp_path / "melle")
-    refresh_reference_data(editor.client, editor.workcopy)
+def test_editor_admin_public_and_back(live_server: Any, tmp_path: Path, qgis_iface: Any, plugin: Any) -> None:
+    # The editor logs in, checks out, edits in QGIS and syncs, all through the plugin.
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    wc = plugin.workcopy
+    own_layer = layer_by_role(plugin, project.ROLE_OWN)
     public_before = public_features(live_server.url)
-    done = edit_in_qgis(editor)
+    own = sorted(s.uuid for s in wc.rows("institutions") if s.properties.get("owner") == MELLE)
+    done = edit_in_qgis(own_layer, wc, own)
     edited_before = public_before[done["edited"]]["properties"]
-    report = editor.sync.sync()
-    assert report.ok and report.accepted == 3
+    run = synchronise(plugin)
+    assert run.error is None and not run.problems
+    assert run.reports[-1].ok and run.reports[-1].accepted == 3
+    assert any(m.endswith("Abgleich fertig: 3 gesendet, 3 angenommen, 3 empfangen.")
+               for m in messages_of(qgis_iface, Qgis.MessageLevel.Success)), messages_of(qgis_iface, Qgis.MessageLevel.Success)
     for uuid in (done["inserted"], done["moved"], done["edited"]):
-        assert editor.workcopy.read_row("institutions", uuid).state == "pending"
+        assert wc.read_row("institutions", uuid).state == "pending"
     assert public_features(live_server.url) == public_before  # nothing public before a review
 
     # The admin reviews: the editor's three changes, among the demo's.
@@ -140,8 +146,7 @@ def test_editor_admin_public_and_back(live_server: Any, tmp_path: Path, qgis_ifa
             assert feature == public_before[uuid]
 
     # The editor's next sync shows the decisions, the rejection with its reason.
-    editor.sync.sync()
-    wc = editor.workcopy
+    assert synchronise(plugin).error is None
     rejected = wc.read_row("institutions", done["inserted"])
     assert (rejected.state, rejected.reason) == ("rejected", REASON)
     assert wc.read_row("institutions", done["moved"]).state == "published"
@@ -153,7 +158,6 @@ def test_editor_admin_public_and_back(live_server: Any, tmp_path: Path, qgis_ifa
     assert done["moved"] not in items  # published: nothing open about it
     dock.markers.clear()
     dock.deleteLater()
-    editor.close()
 
 
 def test_server_goes_away_during_a_sync(live_server: Any, tmp_path: Path, qgis_iface: Any,
@@ -164,7 +168,7 @@ def test_server_goes_away_during_a_sync(live_server: Any, tmp_path: Path, qgis_i
     push_id = next(e["push_id"] for e in admin.pending() if e["author"] == "admin")
     admin.approve(push_id=push_id)
 
-    done = edit_in_qgis(editor)
+    done = edit_in_qgis(editor.layer(), editor.workcopy, editor.own())
     wanted = {uuid: editor.workcopy.read_row("institutions", uuid).values()
               for uuid in (done["inserted"], done["moved"], done["edited"])}
     cursor_before = editor.workcopy.cursor("institutions")
