@@ -319,12 +319,16 @@ class FamilienatlasPlugin:
         self.review_dock.raise_()
 
     def logout(self) -> None:
+        """End the session on the server and forget the stored password, so that nobody else at
+        this computer acts in the user's name; the server address stays for the next login."""
         if self.client is not None:
             try:
                 self.client.logout()
             except AtlasError as exc:
                 self._message(str(exc), Qgis.MessageLevel.Warning)
         self.client = None
+        connection.remove_credentials(connection.saved_authcfg())
+        connection.save_connection(connection.saved_server_url(), None)
         if self.review_dock is not None:
             self.iface.removeDockWidget(self.review_dock)
             self.review_dock.deleteLater()

@@ -99,7 +99,7 @@ def test_wrong_password_and_no_server_show_the_core_messages(
 
 
 def test_plugin_logs_in_with_stored_credentials_and_enables_review_for_admins(
-        live_server: Any, plugin: Any, qgis_iface: Any) -> None:
+        live_server: Any, plugin: Any, qgis_iface: Any, authcfgs: Any) -> None:
     assert not plugin.actions["review"].isEnabled()
     assert not plugin.actions["logout"].isEnabled()
     authcfg = connection.store_credentials(live_server.url, "admin", "demo-admin")
@@ -110,8 +110,12 @@ def test_plugin_logs_in_with_stored_credentials_and_enables_review_for_admins(
     plugin.logout()
     assert plugin.client is None
     assert not plugin.actions["review"].isEnabled()
+    # logging out forgets the password (the next person at this computer must log in), not the server
+    assert authcfg not in authcfgs.configIds()
+    assert not QgsSettings().contains(connection.KEY_AUTHCFG)
+    assert connection.saved_server_url() == live_server.url
 
-    editor_cfg = connection.store_credentials(live_server.url, "melle.editor", PASSWORD, authcfg)
-    assert editor_cfg == authcfg
+    editor_cfg = connection.store_credentials(live_server.url, "melle.editor", PASSWORD)
+    connection.save_connection(live_server.url, editor_cfg)
     assert plugin.ensure_client().user["role"] == "editor"
     assert not plugin.actions["review"].isEnabled()
