@@ -16,6 +16,7 @@ Bookkeeping lives in tables prefixed ``fa_``, which are not registered in ``gpkg
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -422,8 +423,11 @@ class WorkingCopy:
             self._execute(
                 "CREATE TABLE IF NOT EXISTS fa_base (layer TEXT NOT NULL, uuid TEXT NOT NULL, "
                 "revision INTEGER, properties TEXT NOT NULL, geom BLOB, state TEXT, reason TEXT, "
-                "PRIMARY KEY (layer, uuid))"
+                "digest TEXT, PRIMARY KEY (layer, uuid))"
             )
+            if "digest" not in {c["name"] for c in self._execute("PRAGMA table_info(fa_base)")}:
+                # working copies made before the digest: filled in by the next full comparison
+                self._execute("ALTER TABLE fa_base ADD COLUMN digest TEXT")
             self._execute(
                 "CREATE TABLE IF NOT EXISTS fa_outbox (layer TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, "
                 "schema_version INTEGER NOT NULL, changes TEXT NOT NULL, "
@@ -605,9 +609,8 @@ class WorkingCopy:
         """Insert or overwrite the row of ``state.uuid`` with the given values and state columns."""
         fields = self.fields(layer)
         names = [GEOMETRY_COLUMN] + [name for name, _ in fields] + list(STATE_COLUMNS)
-        values = [wkb.geojson_to_gpkg(state.geometry, self.srs_id)]
-        values += [to_sqlite(ftype, normalise_value(ftype, state.properties.get(name))) for name, ftype in fields]
-        values += [state.revision, state.state, state.reason]
+        blob, stored = self._stored_form(fields, state)
+        values = [blob, *stored, state.revision, state.state, state.reason]
         with self.transaction():
             cursor = self._execute(
                 f"UPDATE {quote(layer)} SET {', '.join(quote(n) + ' = ?' for n in names)} WHERE uuid = ?",
@@ -644,15 +647,23 @@ class WorkingCopy:
                             wkb.gpkg_to_geojson(bytes(blob)) if blob is not None else None,
                             row["state"], row["reason"])
 
+    def _stored_form(self, fields: list[tuple[str, str]], state: FeatureState) -> tuple[bytes | None, list[Any]]:
+        """The geometry blob and field values exactly as :meth:`write_row` stores them."""
+        values = [to_sqlite(ftype, normalise_value(ftype, state.properties.get(name))) for name, ftype in fields]
+        return wkb.geojson_to_gpkg(state.geometry, self.srs_id), values
+
     def write_base(self, layer: str, state: FeatureState) -> None:
+        """Remember the server's state of a feature, with the digest of the row that state makes, so
+        that :meth:`local_changes` can pass over unchanged rows without decoding them."""
         fields = self.fields(layer)
         properties = {name: normalise_value(ftype, state.properties.get(name)) for name, ftype in fields}
+        blob, stored = self._stored_form(fields, state)
         with self.transaction():
             self._execute(
-                "INSERT OR REPLACE INTO fa_base (layer, uuid, revision, properties, geom, state, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (layer, state.uuid, state.revision, _dumps(properties),
-                 wkb.geojson_to_gpkg(state.geometry, self.srs_id), state.state, state.reason),
+                "INSERT OR REPLACE INTO fa_base (layer, uuid, revision, properties, geom, state, reason, digest) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (layer, state.uuid, state.revision, _dumps(properties), blob, state.state, state.reason,
+                 _row_digest(state.uuid, stored, blob)),
             )
 
     def delete_base(self, layer: str, uuid: str) -> None:
@@ -692,45 +703,69 @@ class WorkingCopy:
         rows whose normalised properties or mm-rounded geometry differ are updates. As a service
         to the GUI, ``fa_state`` is set to ``local`` on changed rows and restored on rows whose
         edits were undone.
+
+        A row whose stored bytes are still exactly those its base wrote (same digest) is unchanged
+        without further ado; only the others are decoded and compared value by value. A row that
+        turns out equal anyway (the same values rewritten in another spelling) gets its base's
+        digest updated, so the next scan passes over it too.
         """
         fields = self.fields(layer)
+        names = [name for name, _ in fields]
         geometry_type = self._geometry_type(layer)
         changes: list[Change] = []
         with self.transaction():
-            bases = {
-                row["uuid"]: self._base_state(row)
-                for row in self._execute("SELECT * FROM fa_base WHERE layer = ?", (layer,))
-            }
+            digests = dict(self._execute("SELECT uuid, digest FROM fa_base WHERE layer = ?", (layer,)).fetchall())
+            unbased = set(digests)  # bases whose row has not been seen: deletes
+            to_compare: list[tuple[sqlite3.Row, str, str]] = []
             seen: set[str] = set()
             for row in self._execute(f"SELECT * FROM {quote(layer)} ORDER BY fid").fetchall():
                 raw_uuid = row["uuid"]
-                uuid = canonical_uuid(raw_uuid)
+                uuid = raw_uuid if raw_uuid in digests else canonical_uuid(raw_uuid)  # bases' are canonical
                 if uuid is None or uuid in seen:
                     uuid = str(uuidlib.uuid4())
                 if uuid != raw_uuid:
                     self._execute(f"UPDATE {quote(layer)} SET uuid = ? WHERE fid = ?", (uuid, row["fid"]))
                 seen.add(uuid)
+                unbased.discard(uuid)
+                digest = _row_digest(uuid, [row[name] for name in names], row[GEOMETRY_COLUMN])
+                if digests.get(uuid) == digest and row["fa_state"] != LOCAL_STATE:
+                    continue
+                to_compare.append((row, uuid, digest))
+            bases = self._bases(layer, [uuid for _row, uuid, _d in to_compare if uuid in digests])
+            for row, uuid, digest in to_compare:
                 properties = {name: normalise_value(ftype, row[name]) for name, ftype in fields}
                 geometry, broken = _decode_row_geometry(row[GEOMETRY_COLUMN], geometry_type)
-                base = bases.pop(uuid, None)
+                base = bases.get(uuid)
                 if base is None:
                     changes.append(Change("insert", uuid, None, properties, geometry,
-                                          [name for name, _ in fields if properties[name] is not None]
+                                          [name for name in names if properties[name] is not None]
                                           + (["geometry"] if geometry is not None or broken else []), broken))
                     self._mark(layer, row, LOCAL_STATE, row["fa_revision"], row["fa_reason"])
                     continue
-                changed = [name for name, _ in fields
+                changed = [name for name in names
                            if _canonical(properties[name]) != _canonical(base.properties.get(name))]
                 if broken or wkb.rounded(geometry) != wkb.rounded(base.geometry):
                     changed.append("geometry")
                 if changed:
                     changes.append(Change("update", uuid, base.revision, properties, geometry, changed, broken))
                     self._mark(layer, row, LOCAL_STATE, base.revision, row["fa_reason"])
-                elif row["fa_state"] == LOCAL_STATE:
+                    continue
+                if row["fa_state"] == LOCAL_STATE:
                     self._mark(layer, row, base.state, base.revision, base.reason)
-            for uuid, base in bases.items():
+                if digests.get(uuid) != digest:
+                    self._execute("UPDATE fa_base SET digest = ? WHERE layer = ? AND uuid = ?", (digest, layer, uuid))
+            for uuid, base in self._bases(layer, [u for u in digests if u in unbased]).items():
                 changes.append(Change("delete", uuid, base.revision, None, None, []))
         return changes
+
+    def _bases(self, layer: str, uuids: list[str]) -> dict[str, FeatureState]:
+        """The base states of ``uuids``, in a few queries however many there are."""
+        found: dict[str, FeatureState] = {}
+        for start in range(0, len(uuids), 500):
+            part = uuids[start:start + 500]
+            query = f"SELECT * FROM fa_base WHERE layer = ? AND uuid IN ({', '.join('?' for _ in part)})"
+            found.update((row["uuid"], self._base_state(row)) for row in self._execute(query, (layer, *part)))
+        return found
 
     def _mark(self, layer: str, row: sqlite3.Row, state: str | None, revision: int | None,
               reason: str | None) -> None:
@@ -793,6 +828,13 @@ def _geometry_type(name: str) -> str:
     if upper not in known:
         raise ValueError(f"unsupported geometry type {name!r}")
     return upper
+
+
+def _row_digest(uuid: str, values: list[Any], blob: Any) -> str:
+    """A fingerprint of a row's stored bytes (uuid, field values in schema order, geometry blob)."""
+    digest = hashlib.blake2b(repr((uuid, values)).encode("utf-8", "surrogatepass"), digest_size=16)
+    digest.update(bytes(blob) if blob is not None else b"\x00")
+    return digest.hexdigest()
 
 
 def _decode_row_geometry(blob: Any, geometry_type: str) -> tuple[dict[str, Any] | None, str | None]:

@@ -202,6 +202,44 @@ def test_insert_without_uuid_gets_one_written_back(workcopy: WorkingCopy, gpkg_p
     assert {new.uuid, braces.uuid, broken.uuid} <= stored
 
 
+def test_rows_rewritten_in_another_spelling_are_compared_once(workcopy: WorkingCopy, gpkg_path: Path) -> None:
+    """Unchanged bytes are passed over by their digest; the same values in another spelling are
+    compared in full once, found equal, and then passed over too."""
+    con = other_connection(gpkg_path)
+    con.execute("UPDATE institutions SET website = '', last_checked = last_checked || 'T00:00:00' "
+                "WHERE uuid = ?", (UUID2,))  # NULL -> '' and a date as a date-time: the same values
+    con.close()
+    digest = "SELECT digest FROM fa_base WHERE uuid = ?"
+    before = workcopy.connection.execute(digest, (UUID2,)).fetchone()[0]
+    assert workcopy.local_changes("institutions") == []
+    healed = workcopy.connection.execute(digest, (UUID2,)).fetchone()[0]
+    assert healed != before
+    assert workcopy.local_changes("institutions") == []
+    con = other_connection(gpkg_path)
+    con.execute("UPDATE institutions SET age_max = 11 WHERE uuid = ?", (UUID2,))
+    con.close()
+    [change] = workcopy.local_changes("institutions")
+    assert (change.uuid, change.changed_fields, change.properties["age_max"]) == (UUID2, ["age_max"], 11)
+
+
+def test_a_working_copy_without_digests_is_upgraded(gpkg_path: Path) -> None:
+    wc = WorkingCopy(gpkg_path)
+    wc.create_layer(INSTITUTIONS)
+    wc.apply_server_feature("institutions", institution(1, revision=11))
+    wc.close()
+    con = other_connection(gpkg_path)
+    con.execute("ALTER TABLE fa_base DROP COLUMN digest")  # as made by an earlier plugin version
+    con.execute("UPDATE institutions SET phone = '05422 1'")
+    con.close()
+    with WorkingCopy(gpkg_path) as wc:
+        [change] = wc.local_changes("institutions")
+        assert change.changed_fields == ["phone"]
+        assert wc.connection.execute("SELECT digest FROM fa_base").fetchone()[0] is None
+        wc.apply_server_feature("institutions", institution(1, revision=12, phone="05422 1"))
+        assert wc.local_changes("institutions") == []
+        assert wc.connection.execute("SELECT digest FROM fa_base").fetchone()[0] is not None
+
+
 def test_delete_by_another_connection(workcopy: WorkingCopy, gpkg_path: Path) -> None:
     con = other_connection(gpkg_path)
     con.execute("DELETE FROM institutions WHERE uuid = ?", (UUID3,))
