@@ -20,7 +20,6 @@ from qgis.core import (
     QgsSingleSymbolRenderer,
     QgsSymbol,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.gui import QgsMapCanvas
 from qgis.PyQt.QtCore import Qt
@@ -47,6 +46,8 @@ from ..core.sync import UNKNOWN_SERVER_STATE
 from ..core.workcopy import FeatureState, WorkingCopy
 from .feature_display import (
     MINE_COLOR,
+    POINT_GEOMETRY,
+    POLYGON_GEOMETRY,
     THEIRS_COLOR,
     PositionMarkers,
     distance_m,
@@ -385,10 +386,10 @@ def _choice(text: str, parent: QWidget) -> tuple[QRadioButton, QLabel, QWidget]:
 
 def _context_symbol(layer: QgsVectorLayer) -> QgsSymbol:
     """Light grey: the neighbours are orientation, the markers are what matters."""
-    if layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry:
+    if layer.geometryType() == POINT_GEOMETRY:
         return QgsMarkerSymbol.createSimple({"name": "circle", "color": "215,215,215",
                                              "outline_color": "150,150,150", "size": "1.8"})
-    if layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry:
+    if layer.geometryType() == POLYGON_GEOMETRY:
         return QgsFillSymbol.createSimple({"color": "238,238,238", "outline_color": "170,170,170"})
     return QgsLineSymbol.createSimple({"color": "170,170,170"})
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsGeometry,
@@ -33,6 +34,14 @@ from ..core.messages import get_language
 
 #: The CRS of everything the server and the working copy hold.
 SOURCE_CRS_ID = "EPSG:25832"
+
+# Geometry kinds: ``Qgis.GeometryType`` since QGIS 3.30 (the only spelling QGIS 4 keeps), the older
+# ``QgsWkbTypes.GeometryType`` before.
+if hasattr(Qgis, "GeometryType"):
+    POINT_GEOMETRY, POLYGON_GEOMETRY = Qgis.GeometryType.Point, Qgis.GeometryType.Polygon
+else:  # QGIS 3.22 - 3.28
+    POINT_GEOMETRY = QgsWkbTypes.GeometryType.PointGeometry
+    POLYGON_GEOMETRY = QgsWkbTypes.GeometryType.PolygonGeometry
 
 #: Old position (before the change, published state) and new position (after the change).
 OLD_COLOR = QColor(215, 25, 28)
@@ -213,7 +222,7 @@ def distance_m(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> floa
     ga, gb = to_qgs_geometry(a), to_qgs_geometry(b)
     if ga is None or gb is None:
         return None
-    if ga.type() != QgsWkbTypes.GeometryType.PointGeometry:
+    if ga.type() != POINT_GEOMETRY:
         ga, gb = ga.centroid(), gb.centroid()
     return ga.distance(gb)
 
@@ -285,7 +294,7 @@ class PositionMarkers:
             band = QgsRubberBand(self.canvas, geometry.type())
             band.setToGeometry(geometry, source_crs() if crs != source_crs() else QgsCoordinateReferenceSystem())
             fill = QColor(color)
-            if geometry.type() == QgsWkbTypes.GeometryType.PointGeometry:
+            if geometry.type() == POINT_GEOMETRY:
                 band.setIcon(QgsRubberBand.IconType.ICON_CIRCLE)
                 band.setIconSize(size)
                 fill.setAlpha(90)
