@@ -37,8 +37,9 @@ SOURCE_CRS_ID = "EPSG:25832"
 
 # Geometry kinds: ``Qgis.GeometryType`` since QGIS 3.30 (the only spelling QGIS 4 keeps), the older
 # ``QgsWkbTypes.GeometryType`` before.
-if hasattr(Qgis, "GeometryType"):
-    POINT_GEOMETRY, POLYGON_GEOMETRY = Qgis.GeometryType.Point, Qgis.GeometryType.Polygon
+_GEOMETRY_TYPE = getattr(Qgis, "GeometryType", None)
+if _GEOMETRY_TYPE is not None:
+    POINT_GEOMETRY, POLYGON_GEOMETRY = _GEOMETRY_TYPE.Point, _GEOMETRY_TYPE.Polygon
 else:  # QGIS 3.22 - 3.28
     POINT_GEOMETRY = QgsWkbTypes.GeometryType.PointGeometry
     POLYGON_GEOMETRY = QgsWkbTypes.GeometryType.PolygonGeometry
