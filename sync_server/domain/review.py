@@ -21,7 +21,7 @@ from .context import AtlasContext
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import to_geojson
 from .rights import Actor, may_read_unpublished, require_admin
-from .sync import get_layer, push
+from .sync import earlier_push, get_layer, push
 from .validation import fits_int64, read_fields
 
 
@@ -217,8 +217,9 @@ def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
 
 def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str, body: Any) -> dict:
     """Bring back an older revision's content as a new pending change, through the normal push path
-    (so the ownership rule and every check apply exactly as for an edit in QGIS)."""
-    data = read_fields(body, {"revision": ("integer", True)})
+    (so the ownership rule and every check apply exactly as for an edit in QGIS). With an
+    ``idempotency_key``, a retried restore returns the first answer instead of restoring twice."""
+    data = read_fields(body, {"revision": ("integer", True), "idempotency_key": ("string", False)})
     feature = _readable_feature(session, ctx, actor, layer, fid)
     old = session.get(Revision, data["revision"])
     if old is None or old.layer != feature.layer or old.feature_id != fid:
@@ -229,5 +230,11 @@ def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
         change["properties"] = {**old.properties, "owner": ctx.key_of(old.owner_id)}
         change["geometry"] = to_geojson(old.geometry)
     spec = get_layer(layer)
-    return push(session, ctx, actor, spec.name, {"idempotency_key": f"restore-{uuid.uuid4()}",
+    key = data.get("idempotency_key") or f"restore-{uuid.uuid4()}"
+    earlier = earlier_push(session, actor, key)
+    if earlier is not None:  # a retry: the feature's head has moved on, so compare what was restored
+        if [r.get("id") for r in earlier.response.get("results", [])] != [fid]:
+            raise Conflict("idempotency_key_reused", key=key)
+        return {**earlier.response, "replayed": True}
+    return push(session, ctx, actor, spec.name, {"idempotency_key": key,
                                                  "schema_version": spec.schema_version, "changes": [change]})

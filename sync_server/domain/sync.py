@@ -292,7 +292,7 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
     key, crs, changes = _read_push(body, layer, ctx.settings.max_changes_per_push)
     current_seq = sequence.lock(session)
     digest = _request_hash(layer.name, body)
-    earlier = session.scalar(select(Push).where(Push.user_id == actor.user_id, Push.idempotency_key == key))
+    earlier = earlier_push(session, actor, key)
     if earlier is not None:
         if earlier.request_hash != digest:
             raise Conflict("idempotency_key_reused", key=key)
@@ -337,6 +337,11 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
     audit.record(session, actor, "push", f"layer:{layer.name}", push_id=push_id, changes=[
         [c.op, c.id, c.message_params["revision"]] for c in checked])
     return response
+
+
+def earlier_push(session: Session, actor: Actor, key: str) -> Push | None:
+    """The push ``actor`` already made with idempotency key ``key``, if any (its answer is kept)."""
+    return session.scalar(select(Push).where(Push.user_id == actor.user_id, Push.idempotency_key == key))
 
 
 def _result(item: _Checked, failed_push: bool = False) -> dict[str, Any]:

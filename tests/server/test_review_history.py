@@ -282,6 +282,24 @@ def test_restore_makes_a_new_pending_revision_with_the_old_content(api: Api) -> 
     assert api.public()[own["id"]]["properties"]["name"] == own["properties"]["name"]
 
 
+def test_a_retried_restore_with_its_key_restores_once(api: Api) -> None:
+    own, other = published_of(api, MELLE)[:2]
+    r1 = pushed(api, [update_of(own, name="Zwischenstand")], "melle.editor")["results"][0]["revision"]
+    url = f"/api/v1/layers/institutions/features/{own['id']}/restore"
+    body = {"revision": own["revision"], "idempotency_key": "restore-melle-1"}
+    first = api.post(url, body, "melle.editor")
+    assert first.status_code == 200, first.get_json()
+    again = api.post(url, body, "melle.editor")  # the answer was lost, QGIS asks again
+    assert again.status_code == 200 and again.get_json()["replayed"] is True
+    assert again.get_json()["results"] == first.get_json()["results"]
+    assert [h["revision"] for h in history(api, own["id"])] == [own["revision"], r1,
+                                                                first.get_json()["results"][0]["revision"]]
+    # the same key for another feature is a mistake, not a retry
+    r = api.post(f"/api/v1/layers/institutions/features/{other['id']}/restore",
+                 {"revision": other["revision"], "idempotency_key": "restore-melle-1"}, "melle.editor")
+    assert r.status_code == 409 and r.get_json()["code"] == "idempotency_key_reused"
+
+
 @pytest.mark.parametrize(("user", "status", "code"), [
     ("bramsche.editor", 403, "not_owner"), ("melle.reader", 403, "read_only_role"), (None, 401, "missing_token"),
 ])
