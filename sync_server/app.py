@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import Flask, Response, g, request, send_from_directory
+from flask import Flask, Response, g, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
-from .http import admin, auth, errors, openapi, public, sync
+from .http import admin, auth, errors, ogcapi, openapi, public, sync, web
 from .storage.db import make_engine, make_session_factory
-
-WEB_DIR = Path(__file__).parent / "web"
 
 
 @dataclass
@@ -33,7 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     auth.init_jwt(app)
     errors.register(app)
-    for blueprint in (auth.bp, admin.bp, sync.bp, public.bp, openapi.bp):
+    for blueprint in (auth.bp, admin.bp, sync.bp, public.bp, openapi.bp, ogcapi.bp, web.bp):
         app.register_blueprint(blueprint)
 
     @app.teardown_appcontext
@@ -51,10 +48,5 @@ def create_app(settings: Settings | None = None) -> Flask:
             response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept-Language"
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, OPTIONS"
         return response
-
-    @app.get("/")
-    def index() -> Response:
-        """The atlas web map."""
-        return send_from_directory(WEB_DIR, "index.html")
 
     return app
