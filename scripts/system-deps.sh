@@ -11,6 +11,12 @@ if [ "${1:-demo}" = "test" ]; then
   packages+=(python3-qgis qgis-providers qgis xvfb postgresql postgresql-15-postgis-3 chromium openssl)
 fi
 
+# npm installs the web map's JavaScript libraries (Leaflet). Debian's nodejs/npm only when no npm is
+# there at all: a Node.js from elsewhere (e.g. NodeSource, which bundles npm) must not be replaced.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
