@@ -1,17 +1,94 @@
-"""The atlas web map for visitors: static files, served by the same server as the API."""
+"""The atlas web map for visitors: static files, served by the same server as the API.
+
+Three kinds of files, each from a fixed list of places and nothing else (no directory listings):
+
+- ``/``: the page itself (``web/index.html``), with a Content Security Policy that allows only this
+  server and the OpenStreetMap tiles;
+- ``/assets/<folder>/<file>``: the map's own modules, styles, images and message catalogues from
+  ``web/js``, ``web/css``, ``web/img`` and ``web/i18n``;
+- ``/vendor/<library>/<file>``: the few distribution files the page needs from the npm packages in
+  ``web/node_modules`` (installed with ``npm ci --prefix sync_server/web``).
+
+Anything else is a 404 in the API's problem format.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, send_from_directory
+from flask import Blueprint, Response, abort, send_from_directory
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
+NODE_MODULES = WEB_DIR / "node_modules"
+
+TILE_ORIGIN = "https://tile.openstreetmap.org"
+
+# Folder under web/ -> the file name endings served from it.
+ASSET_FOLDERS: dict[str, tuple[str, ...]] = {
+    "js": (".js",),
+    "css": (".css",),
+    "img": (".svg", ".png"),
+    "i18n": (".json",),
+}
+
+# Library in the URL -> (its dist folder under node_modules, the files the page loads from it).
+VENDOR_FILES: dict[str, tuple[str, frozenset[str]]] = {
+    "leaflet": ("leaflet/dist", frozenset({"leaflet.js", "leaflet.css"})),
+    "leaflet.markercluster": ("leaflet.markercluster/dist", frozenset({"leaflet.markercluster.js",
+                                                                       "MarkerCluster.css"})),
+    "proj4": ("proj4/dist", frozenset({"proj4.js"})),
+}
+
+MIMETYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json",
+             ".svg": "image/svg+xml", ".png": "image/png"}
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    f"img-src 'self' data: {TILE_ORIGIN}",
+    "style-src 'self'",
+    "script-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'self'",
+    "form-action 'self'",
+))
 
 bp = Blueprint("web", __name__)
+
+
+def _send(folder: Path, name: str, max_age: int) -> Response:
+    suffix = Path(name).suffix
+    response = send_from_directory(folder, name, mimetype=MIMETYPES.get(suffix), max_age=max_age)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/")
 def index() -> Response:
     """The atlas web map."""
-    return send_from_directory(WEB_DIR, "index.html")
+    response = _send(WEB_DIR, "index.html", max_age=0)
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/assets/<folder>/<name>")
+def asset(folder: str, name: str) -> Response:
+    """The page's own files: one folder deep, known folders and file types only."""
+    suffixes = ASSET_FOLDERS.get(folder)
+    if suffixes is None or not name.endswith(suffixes) or name.startswith("."):
+        abort(404)
+    response = _send(WEB_DIR / folder, name, max_age=0)
+    response.headers["Cache-Control"] = "no-cache"  # revalidate (ETag), so a deployment shows at once
+    return response
+
+
+@bp.get("/vendor/<library>/<name>")
+def vendor(library: str, name: str) -> Response:
+    """One of the listed distribution files of the npm packages (Leaflet, markercluster, proj4)."""
+    entry = VENDOR_FILES.get(library)
+    if entry is None or name not in entry[1]:
+        abort(404)
+    return _send(NODE_MODULES / entry[0], name, max_age=24 * 3600)

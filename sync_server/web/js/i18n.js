@@ -1,0 +1,98 @@
+// The web map's translation mechanism: message catalogues in /assets/i18n/<lang>.json, chosen by
+// ?lang=, else the visitor's saved choice, else the browser's language; German by default.
+
+export const LANGUAGES = ["de", "en"];
+export const DEFAULT_LANGUAGE = "de";
+const STORAGE_KEY = "familienatlas.lang";
+
+let current = DEFAULT_LANGUAGE;
+let messages = {};
+let plurals = new Intl.PluralRules(DEFAULT_LANGUAGE);
+
+function supported(lang) {
+  const short = String(lang || "").toLowerCase().split("-")[0];
+  return LANGUAGES.includes(short) ? short : null;
+}
+
+function savedLanguage() {
+  try {
+    return window.localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage blocked (private mode, cookies off): no saved choice
+  }
+}
+
+export function saveLanguage(lang) {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // not saved: the URL still carries the choice
+  }
+}
+
+/** The language to start with: the URL's, the saved one, the browser's, German. */
+export function chooseLanguage(urlLang) {
+  const fromBrowser = (navigator.languages || [navigator.language]).map(supported).find(Boolean);
+  return supported(urlLang) || supported(savedLanguage()) || fromBrowser || DEFAULT_LANGUAGE;
+}
+
+export function language() {
+  return current;
+}
+
+/** Load a catalogue and make it current; sets <html lang>. */
+export async function useLanguage(lang) {
+  const chosen = supported(lang) || DEFAULT_LANGUAGE;
+  const response = await fetch(`/assets/i18n/${chosen}.json`, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`message catalogue ${chosen}: HTTP ${response.status}`);
+  messages = await response.json();
+  current = chosen;
+  plurals = new Intl.PluralRules(chosen);
+  document.documentElement.lang = chosen;
+  return chosen;
+}
+
+/**
+ * The message `key` with {placeholders} filled in. A message may be an object of plural forms
+ * ({"one": ..., "other": ...}), chosen by params.count.
+ */
+export function t(key, params = {}) {
+  let message = messages[key];
+  if (message && typeof message === "object") {
+    message = message[plurals.select(params.count ?? 0)] ?? message.other;
+  }
+  if (typeof message !== "string") return key;
+  return message.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? formatParam(params[name]) : whole));
+}
+
+function formatParam(value) {
+  return typeof value === "number" ? value.toLocaleString(current) : String(value);
+}
+
+/**
+ * Translate the static page: data-i18n="key" sets the text, data-i18n-attr="attr:key;attr:key"
+ * sets attributes.
+ */
+export function translatePage(root = document) {
+  for (const node of root.querySelectorAll("[data-i18n]")) {
+    node.textContent = t(node.dataset.i18n);
+  }
+  for (const node of root.querySelectorAll("[data-i18n-attr]")) {
+    for (const pair of node.dataset.i18nAttr.split(";")) {
+      const [attr, key] = pair.split(":").map((s) => s.trim());
+      if (attr && key) node.setAttribute(attr, t(key));
+    }
+  }
+}
+
+export function formatDate(isoDate) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(isoDate));
+  if (!match) return String(isoDate);
+  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Intl.DateTimeFormat(current, { dateStyle: "long" }).format(date);
+}
+
+/** Compare names the way the current language sorts them (ä next to a). */
+export function compareNames(a, b) {
+  return a.localeCompare(b, current, { sensitivity: "base", numeric: true });
+}

@@ -1,0 +1,287 @@
+// The atlas web map: wires the data, the filters, the map, the result list and the details.
+
+import { renderDetails } from "./details.js";
+import { loadAtlas, rootMunicipality, topCategories } from "./data.js";
+import { byId, debounce, isNarrow } from "./dom.js";
+import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
+import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
+import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
+import { CategoryList, fillMunicipalities } from "./panel.js";
+import { renderResults, sortOffers } from "./results.js";
+import { readUrl, writeUrl } from "./urlstate.js";
+
+const ui = {
+  form: byId("filter-form"),
+  search: byId("search"),
+  municipality: byId("municipality"),
+  themes: byId("themes"),
+  themesActive: byId("themes-active"),
+  categories: byId("categories"),
+  reset: byId("reset"),
+  tagline: document.querySelector(".tagline"),
+  mapNote: byId("map-note"),
+  results: byId("results"),
+  resultView: byId("result-view"),
+  count: byId("result-count"),
+  showAll: byId("show-all"),
+  status: byId("status"),
+  list: byId("result-list"),
+  details: byId("details"),
+};
+
+const app = {
+  ready: false,
+  data: null,
+  root: null,
+  byId: new Map(),
+  filters: emptyFilters(),
+  matched: [],
+  offerId: "",
+  map: null,
+  categoryList: null,
+  returnView: null,
+  returnFocus: "",
+};
+
+function showStatus(message) {
+  ui.status.textContent = message;
+  ui.status.hidden = !message;
+}
+
+function setTitles() {
+  const county = app.root ? app.root.name : "";
+  ui.tagline.textContent = t("app.tagline", { county });
+  const offer = app.byId.get(app.offerId);
+  const title = t("app.title", { county });
+  document.title = offer ? `${offer.name} – ${title}` : title;
+}
+
+function markLanguageButtons() {
+  for (const button of document.querySelectorAll(".lang-button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === language()));
+  }
+}
+
+function syncUrl() {
+  writeUrl({ filters: app.filters, offer: app.offerId, lang: language() });
+}
+
+// ------------------------------------------------------------------ rendering
+
+function renderList() {
+  if (!app.ready) return;
+  const visible = app.matched.filter((offer) => app.map.inView(offer));
+  renderResults(ui, visible, app.matched.length, (id) => openOffer(id, { from: "list" }));
+}
+
+function fitSelection({ animate = true } = {}) {
+  const selected = app.data.municipalities.get(app.filters.municipality);
+  const bounds = boundsOfMunicipality(selected || app.root);
+  if (bounds) app.map.fitBounds(bounds, { animate });
+  else app.map.fitOffers(app.data.offers);
+}
+
+function updateThemeBadge() {
+  const n = app.filters.categories.size;
+  ui.themesActive.hidden = n === 0;
+  ui.themesActive.textContent = n ? t("themes.selected", { count: n }) : "";
+}
+
+/** Apply the filters to map and list; with `fit`, zoom to the chosen municipality (or the county). */
+function refresh({ fit = false } = {}) {
+  const { offers } = app.data;
+  app.matched = sortOffers(applyFilters(offers, app.filters));
+  app.map.show(app.matched);
+  app.map.highlightMunicipality(app.filters.municipality);
+  app.categoryList.update(app.filters.categories, categoryCounts(offers, app.filters));
+  updateThemeBadge();
+  if (fit) fitSelection();
+  renderList();
+  syncUrl();
+}
+
+// ------------------------------------------------------------------ details
+
+function focusEntry(id) {
+  const button = [...ui.list.querySelectorAll("button.result")].find((b) => b.dataset.id === id);
+  if (button) button.focus();
+  else ui.results.focus();
+}
+
+function showDetails(offer) {
+  renderDetails(ui.details, offer, {
+    onBack: () => closeDetails(),
+    onShowOnMap: () => {
+      app.map.select(offer.id, { reveal: true });
+      if (isNarrow()) byId("map").scrollIntoView({ behavior: "smooth", block: "start" });
+    },
+  });
+}
+
+/** Open the details of an offer; `from` is "list", "map" or "url". */
+function openOffer(id, { from }) {
+  const offer = app.byId.get(id);
+  if (!offer) return;
+  if (!app.offerId) {
+    app.returnView = from === "map" ? null : app.map.view();
+    app.returnFocus = id;
+  }
+  app.offerId = id;
+  showDetails(offer);
+  ui.resultView.hidden = true;
+  ui.details.hidden = false;
+  app.map.select(id, { reveal: from !== "map" });
+  if (from !== "url") byId("details-name").focus({ preventScroll: true });
+  ui.details.scrollIntoView({ behavior: isNarrow() ? "smooth" : "auto", block: "start" });
+  setTitles();
+  syncUrl();
+}
+
+/** Back to the list; `restore` puts the map view and keyboard focus back where they were. */
+function closeDetails({ restore = true } = {}) {
+  if (!app.offerId) return;
+  app.map.select(null);
+  app.offerId = "";
+  ui.details.hidden = true;
+  ui.resultView.hidden = false;
+  if (restore && app.returnView) app.map.setView(app.returnView);
+  app.returnView = null;
+  renderList();
+  if (restore) focusEntry(app.returnFocus);
+  setTitles();
+  syncUrl();
+}
+
+// ------------------------------------------------------------------ language
+
+async function switchLanguage(lang) {
+  if (lang === language()) return;
+  await useLanguage(lang);
+  saveLanguage(lang);
+  translatePage();
+  markLanguageButtons();
+  setTitles();
+  if (!ui.mapNote.hidden) ui.mapNote.textContent = t("map.tilesOffline");
+  if (!app.ready) return;
+  app.map.setTranslator(t);
+  app.categoryList.translate();
+  updateThemeBadge();
+  renderList();
+  const offer = app.byId.get(app.offerId);
+  if (offer) showDetails(offer);
+  syncUrl();
+}
+
+// ------------------------------------------------------------------ start
+
+function wireControls() {
+  const onSearch = debounce(() => {
+    app.filters.query = ui.search.value;
+    closeDetails({ restore: false });
+    refresh();
+  }, 200);
+  ui.search.addEventListener("input", onSearch);
+  ui.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    app.filters.query = ui.search.value;
+    closeDetails({ restore: false });
+    refresh();
+    if (isNarrow()) ui.results.scrollIntoView({ behavior: "smooth", block: "start" });
+  });
+  ui.municipality.addEventListener("change", () => {
+    app.filters.municipality = ui.municipality.value;
+    closeDetails({ restore: false });
+    refresh({ fit: true });
+  });
+  ui.reset.addEventListener("click", () => {
+    app.filters = emptyFilters();
+    ui.search.value = "";
+    ui.municipality.value = "";
+    closeDetails({ restore: false });
+    refresh({ fit: true });
+  });
+  ui.showAll.addEventListener("click", () => app.map.fitOffers(app.matched));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && app.offerId) closeDetails();
+  });
+}
+
+function onCategoryToggle(category, checked) {
+  app.filters.categories = toggleCategory(app.filters.categories, category, checked);
+  closeDetails({ restore: false });
+  refresh();
+}
+
+async function start() {
+  const initial = readUrl();
+  for (const button of document.querySelectorAll(".lang-button")) {
+    button.addEventListener("click", () => switchLanguage(button.dataset.lang));
+  }
+  await useLanguage(chooseLanguage(initial.lang));
+  translatePage();
+  markLanguageButtons();
+  ui.count.textContent = t("results.loading");
+  if (!window.L || !window.L.markerClusterGroup || !window.proj4) {
+    showStatus(t("error.libraries"));
+    return;
+  }
+  try {
+    app.data = await loadAtlas();
+  } catch (error) {
+    console.warn("Familienatlas: loading the data failed", error);
+    ui.count.textContent = "";
+    showStatus(t("error.data"));
+    return;
+  }
+  const { offers, categories, municipalities } = app.data;
+  app.root = rootMunicipality(municipalities);
+  app.byId = new Map(offers.map((o) => [o.id, o]));
+  setTitles();
+
+  // Only the categories that have published offers get a checkbox.
+  const used = new Set(offers.flatMap((o) => [o.category, o.subcategory]));
+  const tops = topCategories(categories).filter((c) => used.has(c.key));
+  for (const top of tops) top.children = top.children.filter((c) => used.has(c.key));
+
+  const municipality = municipalities.get(initial.municipality);
+  app.filters = {
+    query: initial.query,
+    categories: knownCategories(initial.categories, categories),
+    municipality: municipality && municipality !== app.root ? municipality.key : "",
+  };
+  ui.search.value = app.filters.query;
+  fillMunicipalities(ui.municipality, app.root);
+  ui.municipality.value = app.filters.municipality;
+  if (isNarrow()) ui.themes.open = false;
+
+  app.map = new AtlasMap(byId("map"), {
+    t,
+    colorOrder: tops.map((c) => c.color),
+    onSelect: (id) => openOffer(id, { from: "map" }),
+    onViewChange: () => renderList(),
+    onTiles: (ok) => {
+      ui.mapNote.textContent = ok ? "" : t("map.tilesOffline");
+      ui.mapNote.hidden = ok;
+    },
+  });
+  app.map.setMunicipalities(municipalities);
+  app.map.setOffers(offers);
+  app.categoryList = new CategoryList(ui.categories, tops, onCategoryToggle);
+  wireControls();
+  fitSelection({ animate: false });
+  app.ready = true;
+  refresh();
+  if (initial.offer && app.byId.has(initial.offer)) openOffer(initial.offer, { from: "url" });
+  document.body.dataset.ready = "true";
+  // For the curious (and the tests): the Leaflet map and the current state, read-only.
+  window.familienatlas = Object.freeze({
+    map: app.map.map,
+    filters: () => ({ ...app.filters, categories: [...app.filters.categories] }),
+    matched: () => app.matched.map((o) => o.id),
+  });
+}
+
+start().catch((error) => {
+  console.warn("Familienatlas: start failed", error);
+  showStatus(t("error.data"));
+});
