@@ -50,7 +50,6 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "frame-ancestors 'self'",
     "form-action 'self'",
 ))
 
