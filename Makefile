@@ -6,8 +6,9 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 VAR := var
 DEMO_DB := $(VAR)/demo.sqlite
+WEB := sync_server/web
 
-.PHONY: demo test venv test-venv plugin lint bench clean
+.PHONY: demo test venv test-venv plugin web lint bench clean
 
 $(VENV)/bin/activate:
 	/usr/bin/python3 -m venv --system-site-packages $(VENV)
@@ -20,6 +21,12 @@ venv: $(VENV)/bin/activate
 test-venv: $(VENV)/bin/activate
 	$(PY) -m pip install -q -e ".[test,bench]"
 
+# The web map's libraries (Leaflet, markercluster, proj4) from the npm registry, as the lock file pins them.
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json
+	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
+
+web: $(WEB)/node_modules/.package-lock.json
+
 plugin: venv
 	$(PY) scripts/build_plugin.py --out dist
 
@@ -27,7 +34,7 @@ $(VAR)/jwt-secret:
 	mkdir -p $(VAR)
 	$(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
-demo: venv plugin $(VAR)/jwt-secret
+demo: venv plugin web $(VAR)/jwt-secret
 	FAMILIENATLAS_MODE=demo $(PY) -m sync_server.cli --database sqlite:///$(abspath $(DEMO_DB)) load-demo
 	@echo
 	@echo "Familienatlas runs on http://$(HOST):$(PORT)/ (web map)"
@@ -43,7 +50,7 @@ lint: test-venv
 
 test:
 	bash scripts/system-deps.sh test
-	$(MAKE) --no-print-directory test-venv
+	$(MAKE) --no-print-directory test-venv web
 	$(VENV)/bin/ruff check .
 	$(PY) scripts/build_plugin.py --out dist
 	FAMILIENATLAS_TEST_POSTGRES_URL=$$(bash scripts/test-postgres.sh) QT_QPA_PLATFORM=offscreen \
@@ -54,4 +61,4 @@ bench: test-venv
 	FAMILIENATLAS_TEST_POSTGRES_URL=$$(bash scripts/test-postgres.sh) $(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(VAR) dist .qgis-settings
+	rm -rf $(VENV) $(VAR) dist .qgis-settings $(WEB)/node_modules
