@@ -69,6 +69,11 @@ DE: dict[str, str] = {
     "revision_not_found": "Änderung {id} gibt es nicht.",
     "feature_not_found": "Objekt {id} gibt es nicht.",
     "not_published": "Objekt {id} ist nicht veröffentlicht.",
+    # OGC API
+    "unknown_parameters": "Unbekannte Parameter: {names} (erlaubt: {allowed}).",
+    "unsupported_format": "Das Format {format} wird nicht angeboten (möglich: {formats}).",
+    "collection_not_found": "Die Sammlung {collection} gibt es nicht (bekannt: {known}).",
+    "item_not_found": "In der Sammlung {collection} ist kein Objekt {id} veröffentlicht.",
 }
 
 DE_FIELDS: dict[str, str] = {
@@ -110,6 +115,16 @@ DE_FIELDS: dict[str, str] = {
     "category_depth": "Der Katalog hat nur zwei Ebenen: die Oberkategorie darf selbst keine Unterkategorie sein, "
                       "und eine Kategorie mit Unterkategorien kann keine Unterkategorie werden.",
     "bad_color": "Keine Farbe im Format #rrggbb: {value}.",
+    "unknown_parameter": "Unbekannter Parameter.",
+    "repeated_parameter": "Der Parameter darf nur einmal vorkommen.",
+    "unsupported_format_value": "Nicht angebotenes Format: {value}.",
+    "unsupported_crs": "Das Koordinatensystem {crs} wird nicht angeboten (angeboten: {accepted}).",
+    "bad_bbox": "Erwartet werden vier Zahlen (oder sechs, mit Höhen), durch Kommas getrennt: {value}.",
+    "bbox_order": "Die erste Ecke muss links unter der zweiten liegen: {value}.",
+    "bbox_range": "Längen liegen zwischen -180 und 180, Breiten zwischen -90 und 90: {value}.",
+    "bad_datetime": "Kein Datum, keine Zeit und kein Zeitraum nach RFC 3339 (z. B. 2025-01-31 oder "
+                    "2025-01-01/..): {value}.",
+    "bad_period": "Der Zeitraum endet vor seinem Beginn: {value}.",
 }
 
 EN: dict[str, str] = {
@@ -167,6 +182,10 @@ EN: dict[str, str] = {
     "revision_not_found": "There is no revision {id}.",
     "feature_not_found": "There is no feature {id}.",
     "not_published": "Feature {id} is not published.",
+    "unknown_parameters": "Unknown parameters: {names} (allowed: {allowed}).",
+    "unsupported_format": "The format {format} is not offered (possible: {formats}).",
+    "collection_not_found": "There is no collection {collection} (known: {known}).",
+    "item_not_found": "Collection {collection} has no published feature {id}.",
 }
 
 EN_FIELDS: dict[str, str] = {
@@ -205,6 +224,15 @@ EN_FIELDS: dict[str, str] = {
     "category_depth": "The catalogue has two levels: the parent must be a top-level category, and a category "
                       "with subcategories cannot become a subcategory.",
     "bad_color": "Not a colour in the form #rrggbb: {value}.",
+    "unknown_parameter": "Unknown parameter.",
+    "repeated_parameter": "The parameter may occur only once.",
+    "unsupported_format_value": "Format not offered: {value}.",
+    "unsupported_crs": "The coordinate reference system {crs} is not offered (offered: {accepted}).",
+    "bad_bbox": "Four numbers (or six, with heights) separated by commas are expected: {value}.",
+    "bbox_order": "The first corner must lie below and left of the second: {value}.",
+    "bbox_range": "Longitudes lie between -180 and 180, latitudes between -90 and 90: {value}.",
+    "bad_datetime": "Not an RFC 3339 date, time or interval (e.g. 2025-01-31 or 2025-01-01/..): {value}.",
+    "bad_period": "The interval ends before it starts: {value}.",
 }
 
 _TABLES = {"de": (DE, DE_FIELDS), "en": (EN, EN_FIELDS)}

@@ -1,7 +1,81 @@
-"""OGC API - Features for the published layers: a thin Flask adapter over :mod:`..ogcapi`."""
+"""OGC API - Features for the published layers: a thin Flask adapter over :mod:`..ogcapi`.
+
+Each view builds the service from the request's session and base URL, passes the query arguments
+on and turns the answer into a response with the media type the standard asks for. Errors are domain
+errors, so the application's one error handler answers them as RFC 9457 problem documents.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from collections.abc import Callable
+
+from flask import Blueprint, Response, request
+
+from ..ogcapi.query import check_format
+from ..ogcapi.service import Answer, FeaturesService
+from .common import db
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
+
+
+def _service() -> FeaturesService:
+    """The service for this request; links are absolute and built from the URL the client used."""
+    return FeaturesService(db(), request.url_root.rstrip("/") + (bp.url_prefix or ""))
+
+
+def _respond(answer: Answer) -> Response:
+    response = Response(json.dumps(answer.document, ensure_ascii=False), content_type=answer.media_type)
+    if answer.crs is not None:
+        response.headers["Content-Crs"] = f"<{answer.crs.uri}>"
+    return response
+
+
+def _metadata(build: Callable[[FeaturesService], Answer]) -> Response:
+    """Service metadata takes no parameters but ``f``; other arguments (a client's extra query
+    parameters, say) do not change it, so they are not refused."""
+    check_format(request.args.get("f"))
+    return _respond(build(_service()))
+
+
+@bp.get("")
+@bp.get("/")
+def landing_page() -> Response:
+    """OGC API landing page: links to the API description, the conformance classes and the collections."""
+    return _metadata(FeaturesService.landing)
+
+
+@bp.get("/conformance")
+def conformance() -> Response:
+    """The conformance classes the OGC API implements."""
+    return _metadata(FeaturesService.conformance)
+
+
+@bp.get("/api")
+def api_description() -> Response:
+    """The OpenAPI 3.0 document of the OGC API."""
+    return _metadata(FeaturesService.api)
+
+
+@bp.get("/collections")
+def collections() -> Response:
+    """Every public collection with its extent and CRS."""
+    return _metadata(FeaturesService.all_collections)
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str) -> Response:
+    """One collection."""
+    return _metadata(lambda service: service.one_collection(collection_id))
+
+
+@bp.get("/collections/<collection_id>/items")
+def items(collection_id: str) -> Response:
+    """The published features of a collection as GeoJSON, a page at a time."""
+    return _respond(_service().items(collection_id, list(request.args.lists())))
+
+
+@bp.get("/collections/<collection_id>/items/<feature_id>")
+def item(collection_id: str, feature_id: str) -> Response:
+    """One published feature as GeoJSON; 404 when it is not public."""
+    return _respond(_service().item(collection_id, feature_id, list(request.args.lists())))

@@ -1,0 +1,289 @@
+"""The collections of the OGC API: small providers behind one interface (the pygeoapi way).
+
+Each provider names a SQL statement of its public rows in a stable order (by id), the columns of id
+and geometry, and how an equality filter on one of its queryable properties reads in SQL; the query
+machinery in :func:`query_items` is shared. Paging is done by the database (a count and
+OFFSET/LIMIT), never by loading every row. A bbox is filtered by PostGIS in SQL; on SQLite, which
+stores hex EWKB text it cannot look into, the ids and geometries of the rows that pass the other
+filters are streamed in batches and tested with shapely, so ``numberMatched`` stays exact.
+
+The sync layers come from the layer registry and go through :mod:`sync_server.domain.publish`:
+the public sees exactly the published revision of each feature. The municipalities' territories
+are public atlas configuration and come from the municipality table.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import ColumnElement, Select, Text, and_, bindparam, func, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from ..domain.layers import LAYERS, LayerSpec
+from ..domain.publish import public_query
+from ..storage.models import Feature, Municipality, Revision
+from ..storage.types import SRID
+from .crs import lonlat_bounds, outward
+
+_BATCH = 2000  # rows per round trip when streaming geometries
+_IN_CHUNK = 500  # ids per IN (...): SQLite allows 999 parameters by default
+
+
+@dataclass(frozen=True)
+class Item:
+    """One feature as the public sees it: id, properties, geometry in the storage CRS."""
+
+    id: str
+    properties: dict[str, Any]
+    geometry: BaseGeometry | None
+
+
+@dataclass(frozen=True)
+class Page:
+    matched: int
+    items: list[Item]
+
+
+class Collection(ABC):
+    """One collection of the OGC API."""
+
+    id: str
+    title: str
+    title_en: str
+    description: str
+    geometry_type: str
+
+    @abstractmethod
+    def queryables(self) -> dict[str, str]:
+        """Properties a client may filter on by equality (name -> JSON schema type); Part 1 lets the
+        server choose them. Only text properties: their equality means the same on both databases."""
+
+    @abstractmethod
+    def properties(self) -> dict[str, str]:
+        """Every property of the features (name -> JSON schema type), for the API description."""
+
+    @abstractmethod
+    def statement(self) -> Select:
+        """The public rows, ordered by id."""
+
+    @property
+    @abstractmethod
+    def id_column(self) -> ColumnElement: ...
+
+    @property
+    @abstractmethod
+    def geometry_column(self) -> ColumnElement: ...
+
+    @abstractmethod
+    def condition(self, name: str, value: str) -> ColumnElement[bool]:
+        """SQL for ``name = value`` on a queryable property."""
+
+    @abstractmethod
+    def items(self, session: Session, rows: Iterable[Any]) -> list[Item]:
+        """Items of rows of :meth:`statement`."""
+
+    def temporal_property(self) -> str | None:
+        """The date property ``datetime`` filters on; None when there is none, and then ``datetime``
+        filters nothing (Part 1: only features with a temporal property are judged by it)."""
+        return None
+
+    def period_condition(self, period: Period) -> ColumnElement[bool]:
+        raise NotImplementedError  # only called when temporal_property() names one
+
+
+@dataclass(frozen=True)
+class Period:
+    """A ``datetime`` argument as a closed range of ISO dates; None is an open end."""
+
+    start: str | None
+    end: str | None
+
+
+class PublishedLayer(Collection):
+    """A sync layer: the published revision of each feature, through the publish rule."""
+
+    def __init__(self, spec: LayerSpec) -> None:
+        self.spec = spec
+        self.id = spec.name
+        self.title = spec.title
+        self.title_en = spec.title_en
+        self.description = (f"{spec.title} im Familienatlas: von jedem Objekt die veröffentlichte (von der "
+                            f"Kreisverwaltung freigegebene) Fassung. / {spec.title_en}: the published revision "
+                            "of each feature.")
+        self.geometry_type = spec.geometry_type
+
+    def queryables(self) -> dict[str, str]:
+        return {f.name: "string" for f in self.spec.fields if f.type == "string"}
+
+    def properties(self) -> dict[str, str]:
+        kinds = {"string": "string", "text": "string", "integer": "integer", "number": "number",
+                 "boolean": "boolean", "date": "string"}
+        return {**{f.name: kinds[f.type] for f in self.spec.fields}, "published_revision": "integer"}
+
+    def statement(self) -> Select:
+        return public_query(self.spec.name)
+
+    @property
+    def id_column(self) -> ColumnElement:
+        return Feature.id
+
+    @property
+    def geometry_column(self) -> ColumnElement:
+        return Revision.geometry
+
+    def condition(self, name: str, value: str) -> ColumnElement[bool]:
+        if name == "owner":  # stored as a reference, shown as the municipality's key
+            return Revision.owner_id.in_(select(Municipality.id).where(Municipality.key == value))
+        return Revision.properties[name].as_string() == value
+
+    def temporal_property(self) -> str | None:
+        return next((f.name for f in self.spec.fields if f.type == "date"), None)
+
+    def period_condition(self, period: Period) -> ColumnElement[bool]:
+        """ISO dates compare as text, on both databases; a feature without a date never matches."""
+        value = Revision.properties[self.temporal_property()].as_string()
+        return and_(value.is_not(None), value >= (period.start or "0000-01-01"), value <= (period.end or "9999-12-31"))
+
+    def items(self, session: Session, rows: Iterable[Any]) -> list[Item]:
+        keys = municipality_keys(session)
+        # The same properties as /api/v1/public/<layer>: no author, no reviewer, nothing of staff.
+        return [Item(feature.id, {**rev.properties, "owner": keys[rev.owner_id], "published_revision": rev.seq},
+                     rev.geometry) for feature, rev in rows]
+
+
+class Municipalities(Collection):
+    """The municipalities' territories (and the county's): public atlas configuration."""
+
+    id = "municipalities"
+    title = "Gemeindegebiete"
+    title_en = "Municipal territories"
+    description = ("Gebiete des Landkreises und seiner Kommunen mit amtlichem Schlüssel, Name, Art und "
+                   "übergeordneter Kommune. / Territories of the county and its municipalities.")
+    geometry_type = "MultiPolygon"
+
+    def queryables(self) -> dict[str, str]:
+        return {"key": "string", "name": "string", "kind": "string", "parent_key": "string"}
+
+    def properties(self) -> dict[str, str]:
+        return self.queryables()
+
+    def statement(self) -> Select:
+        return select(Municipality).order_by(Municipality.key)
+
+    @property
+    def id_column(self) -> ColumnElement:
+        return Municipality.key
+
+    @property
+    def geometry_column(self) -> ColumnElement:
+        return Municipality.territory
+
+    def condition(self, name: str, value: str) -> ColumnElement[bool]:
+        if name == "parent_key":
+            parent = aliased(Municipality)
+            return Municipality.parent_id.in_(select(parent.id).where(parent.key == value))
+        return getattr(Municipality, name) == value
+
+    def items(self, session: Session, rows: Iterable[Any]) -> list[Item]:
+        keys = municipality_keys(session)
+        return [Item(m.key, {"key": m.key, "name": m.name, "kind": m.kind,
+                             "parent_key": keys.get(m.parent_id) if m.parent_id is not None else None},
+                     m.territory) for (m,) in rows]
+
+
+def municipality_keys(session: Session) -> dict[int, str]:
+    return {mid: key for mid, key in session.execute(select(Municipality.id, Municipality.key))}
+
+
+def all_collections() -> list[Collection]:
+    """Every published sync layer of the registry, then the municipalities."""
+    return [*(PublishedLayer(spec) for spec in LAYERS.values()), Municipalities()]
+
+
+# --- the shared query machinery ----------------------------------------------------------------------
+
+
+def _spatial_sql(session: Session) -> bool:
+    """PostGIS can intersect in SQL; SQLite keeps hex EWKB text and needs shapely."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _filtered(collection: Collection, filters: dict[str, str], period: Period | None) -> Select:
+    stmt = collection.statement().where(*(collection.condition(n, v) for n, v in filters.items()))
+    if period is not None and collection.temporal_property() is not None:
+        stmt = stmt.where(collection.period_condition(period))
+    return stmt
+
+
+def _streamed_geometries(session: Session, stmt: Select,
+                         collection: Collection) -> Iterator[tuple[Sequence[str], np.ndarray]]:
+    """(ids, geometries) of the rows of ``stmt`` in batches; the raw hex is decoded by shapely at once."""
+    raw = stmt.with_only_columns(collection.id_column, type_coerce(collection.geometry_column, Text))
+    result = session.execute(raw.execution_options(yield_per=_BATCH))
+    for batch in result.partitions(_BATCH):
+        ids = [row[0] for row in batch]
+        yield ids, shapely.from_wkb([row[1] for row in batch])
+
+
+def query_items(session: Session, collection: Collection, filters: dict[str, str], period: Period | None,
+                area: BaseGeometry | None, offset: int, limit: int) -> Page:
+    """One page of the public features that pass the filters, lie in ``period`` and intersect ``area``
+    (storage CRS)."""
+    stmt = _filtered(collection, filters, period)
+    if area is not None and area.is_empty:
+        return Page(0, [])
+    if area is None or _spatial_sql(session):
+        if area is not None:
+            shape = func.ST_GeomFromText(bindparam("area", shapely.to_wkt(area, rounding_precision=-1)), SRID)
+            stmt = stmt.where(func.ST_Intersects(collection.geometry_column, shape))
+        matched = session.execute(select(func.count()).select_from(
+            stmt.order_by(None).with_only_columns(collection.id_column).subquery())).scalar_one()
+        rows = session.execute(stmt.offset(offset).limit(limit)).all() if offset < matched else []
+        return Page(matched, collection.items(session, rows))
+    shapely.prepare(area)
+    matched, wanted = 0, []
+    for ids, geometries in _streamed_geometries(session, stmt, collection):
+        hits = np.flatnonzero(shapely.intersects(area, geometries))  # None (no geometry) never intersects
+        for index in hits:
+            if offset <= matched < offset + limit:
+                wanted.append(ids[index])
+            matched += 1
+    rows: list[Any] = []
+    for start in range(0, len(wanted), _IN_CHUNK):
+        rows.extend(session.execute(stmt.where(collection.id_column.in_(wanted[start:start + _IN_CHUNK]))).all())
+    items = collection.items(session, rows)
+    order = {fid: i for i, fid in enumerate(wanted)}
+    return Page(matched, sorted(items, key=lambda item: order[item.id]))
+
+
+def get_item(session: Session, collection: Collection, item_id: str) -> Item | None:
+    row = session.execute(collection.statement().where(collection.id_column == item_id)).first()
+    return None if row is None else collection.items(session, [row])[0]
+
+
+def crs84_extent(session: Session, collection: Collection) -> list[float] | None:
+    """The CRS84 box of every public geometry of a collection (None when it has none).
+
+    Taken from the vertices in longitude and latitude, not from the box in metres: a UTM rectangle
+    reaches further in degrees than the data (the meridians converge), and clients zoom to this box.
+    """
+    stmt = collection.statement().order_by(None)
+    if _spatial_sql(session):
+        g = func.ST_Transform(collection.geometry_column, 4326)
+        x0, y0, x1, y1 = session.execute(stmt.with_only_columns(
+            func.min(func.ST_XMin(g)), func.min(func.ST_YMin(g)), func.max(func.ST_XMax(g)),
+            func.max(func.ST_YMax(g)))).one()
+        return None if x0 is None else outward((float(x0), float(y0), float(x1), float(y1)))
+    boxes = [lonlat_bounds(shapely.get_coordinates(geometries))
+             for _ids, geometries in _streamed_geometries(session, stmt, collection)]
+    boxes = [b for b in boxes if b is not None]
+    if not boxes:
+        return None
+    return outward((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                    max(b[3] for b in boxes)))

@@ -1,0 +1,178 @@
+"""The documents of the OGC API: landing page, conformance, collections, features.
+
+:class:`FeaturesService` knows no web framework: it gets a database session, the absolute base URL
+of the API (built from the request by the HTTP layer, so links work behind any host name) and the
+query arguments, and returns documents; errors are domain errors that the HTTP layer renders as
+RFC 9457 problems. Links carry the media types the clients look for (QGIS and GDAL follow the one
+``next`` link of type ``application/geo+json`` and read ``numberMatched``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.errors import NotFound
+from ..storage.models import Municipality
+from . import openapi
+from .collections import Collection, Item, all_collections, crs84_extent, get_item, query_items
+from .crs import CRS84, STORAGE, SUPPORTED, OgcCrs, geometry_in
+from .openapi import GEOJSON, JSON, OPENAPI
+from .query import ItemsQuery, item_crs, items_query
+
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+)
+
+Args = Iterable[tuple[str, list[str]]]  # query arguments in their order, each with all its values
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A document with its media type and the CRS its coordinates are in (for ``Content-Crs``)."""
+
+    document: dict[str, Any]
+    media_type: str = JSON
+    crs: OgcCrs | None = None
+
+
+def _link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
+    return {"href": href, "rel": rel, "type": media_type, "title": title}
+
+
+class FeaturesService:
+    """The OGC API over one database session, for one base URL (``https://host/ogcapi``)."""
+
+    def __init__(self, session: Session, base_url: str) -> None:
+        self.session = session
+        self.base = base_url.rstrip("/")
+        self.collections = {c.id: c for c in all_collections()}
+
+    def collection(self, collection_id: str) -> Collection:
+        found = self.collections.get(collection_id)
+        if found is None:
+            raise NotFound("collection_not_found", collection=collection_id, known=", ".join(self.collections))
+        return found
+
+    def _county(self) -> str | None:
+        return self.session.execute(select(Municipality.name).where(Municipality.parent_id.is_(None))
+                                    .order_by(Municipality.id).limit(1)).scalar_one_or_none()
+
+    def title(self) -> str:
+        county = self._county()
+        return f"Familienatlas {county}" if county else "Familienatlas"
+
+    # --- service metadata ----------------------------------------------------------------------------
+
+    def landing(self) -> Answer:
+        return Answer({
+            "title": self.title(),
+            "description": "Angebote für Familien und Raumeinheiten des Familienatlas als OGC API - Features: "
+                           "der veröffentlichte Stand, ohne Daten der Mitarbeitenden. / Family services and "
+                           "spatial units of the Familienatlas, as published.",
+            "links": [
+                _link(self.base, "self", JSON, "Diese Seite"),
+                _link(f"{self.base}/api", "service-desc", OPENAPI, "API-Beschreibung (OpenAPI 3.0)"),
+                _link(f"{self.base}/conformance", "conformance", JSON, "Erfüllte Konformitätsklassen"),
+                _link(f"{self.base}/collections", "data", JSON, "Sammlungen"),
+            ],
+        })
+
+    def conformance(self) -> Answer:
+        return Answer({"conformsTo": list(CONFORMANCE)})
+
+    def api(self) -> Answer:
+        return Answer(openapi.document(self.base, self.title(), list(self.collections.values())), OPENAPI)
+
+    # --- collections ---------------------------------------------------------------------------------
+
+    def _describe(self, collection: Collection) -> dict[str, Any]:
+        url = f"{self.base}/collections/{quote(collection.id)}"
+        doc: dict[str, Any] = {
+            "id": collection.id,
+            "title": collection.title,
+            "description": collection.description,
+            "itemType": "feature",
+            "links": [
+                _link(url, "self", JSON, collection.title),
+                _link(f"{url}/items", "items", GEOJSON, f"{collection.title} (GeoJSON)"),
+                _link(f"{self.base}/collections", "parent", JSON, "Sammlungen"),
+            ],
+            "crs": [c.uri for c in SUPPORTED],
+            "storageCrs": STORAGE.uri,
+        }
+        bbox = crs84_extent(self.session, collection)
+        if bbox is not None:
+            doc["extent"] = {"spatial": {"bbox": [bbox], "crs": CRS84.uri}}
+        return doc
+
+    def all_collections(self) -> Answer:
+        return Answer({
+            "links": [_link(f"{self.base}/collections", "self", JSON, "Sammlungen")],
+            "collections": [self._describe(c) for c in self.collections.values()],
+            "crs": [c.uri for c in SUPPORTED],
+        })
+
+    def one_collection(self, collection_id: str) -> Answer:
+        return Answer(self._describe(self.collection(collection_id)))
+
+    # --- features ------------------------------------------------------------------------------------
+
+    def _feature(self, collection: Collection, item: Item, crs: OgcCrs) -> dict[str, Any]:
+        return {"type": "Feature", "id": item.id, "geometry": geometry_in(item.geometry, crs),
+                "properties": item.properties}
+
+    def _page_url(self, collection: Collection, args: list[tuple[str, str]], offset: int | None,
+                  limit: int) -> str:
+        """The items URL with the same arguments, at another offset (``None``: the arguments as given)."""
+        kept = list(args) if offset is None else [
+            (k, v) for k, v in args if k not in ("offset", "limit")] + [("limit", str(limit)), ("offset", str(offset))]
+        url = f"{self.base}/collections/{quote(collection.id)}/items"
+        return f"{url}?{urlencode(kept)}" if kept else url
+
+    def items(self, collection_id: str, args: Args) -> Answer:
+        collection = self.collection(collection_id)
+        args = list(args)
+        query: ItemsQuery = items_query(args, collection)
+        pairs = [(name, value) for name, values in args for value in values]
+        page = query_items(self.session, collection, query.filters, query.period, query.area, query.offset,
+                           query.limit)
+        links = [
+            _link(self._page_url(collection, pairs, None, query.limit), "self", GEOJSON, "Diese Seite"),
+            _link(f"{self.base}/collections/{quote(collection.id)}", "collection", JSON, collection.title),
+        ]
+        if query.offset + len(page.items) < page.matched:
+            links.append(_link(self._page_url(collection, pairs, query.offset + query.limit, query.limit),
+                               "next", GEOJSON, "Nächste Seite"))
+        if query.offset > 0:
+            links.append(_link(self._page_url(collection, pairs, max(0, query.offset - query.limit), query.limit),
+                               "prev", GEOJSON, "Vorige Seite"))
+        return Answer({
+            "type": "FeatureCollection",
+            "numberMatched": page.matched,
+            "numberReturned": len(page.items),
+            "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "links": links,
+            "features": [self._feature(collection, item, query.crs) for item in page.items],
+        }, GEOJSON, query.crs)
+
+    def item(self, collection_id: str, item_id: str, args: Args) -> Answer:
+        collection = self.collection(collection_id)
+        crs = item_crs(args)
+        item = get_item(self.session, collection, item_id)
+        if item is None:
+            raise NotFound("item_not_found", collection=collection.id, id=item_id)
+        url = f"{self.base}/collections/{quote(collection.id)}"
+        doc = self._feature(collection, item, crs)
+        doc["links"] = [_link(f"{url}/items/{quote(item.id, safe='')}", "self", GEOJSON, "Dieses Objekt"),
+                        _link(url, "collection", JSON, collection.title)]
+        return Answer(doc, GEOJSON, crs)
