@@ -127,7 +127,8 @@ class FeaturesService:
 
     # --- features ------------------------------------------------------------------------------------
 
-    def _feature(self, collection: Collection, item: Item, crs: OgcCrs) -> dict[str, Any]:
+    @staticmethod
+    def _feature(item: Item, crs: OgcCrs) -> dict[str, Any]:
         return {"type": "Feature", "id": item.id, "geometry": geometry_in(item.geometry, crs),
                 "properties": item.properties}
 
@@ -162,7 +163,7 @@ class FeaturesService:
             "numberReturned": len(page.items),
             "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "links": links,
-            "features": [self._feature(collection, item, query.crs) for item in page.items],
+            "features": [self._feature(item, query.crs) for item in page.items],
         }, GEOJSON, query.crs)
 
     def item(self, collection_id: str, item_id: str, args: Args) -> Answer:
@@ -172,7 +173,7 @@ class FeaturesService:
         if item is None:
             raise NotFound("item_not_found", collection=collection.id, id=item_id)
         url = f"{self.base}/collections/{quote(collection.id)}"
-        doc = self._feature(collection, item, crs)
+        doc = self._feature(item, crs)
         doc["links"] = [_link(f"{url}/items/{quote(item.id, safe='')}", "self", GEOJSON, "Dieses Objekt"),
                         _link(url, "collection", JSON, collection.title)]
         return Answer(doc, GEOJSON, crs)
