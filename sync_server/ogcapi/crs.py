@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon, box
+from shapely.geometry import LineString, MultiPolygon, Point, box
 from shapely.geometry.base import BaseGeometry
 
 from ..domain.errors import BadRequest, FieldError
@@ -92,6 +92,15 @@ def _bbox_numbers(raw: str) -> list[float]:
     return numbers
 
 
+def _rectangle(x0: float, y0: float, x1: float, y1: float, step: float | None = None) -> BaseGeometry:
+    """The box as a polygon with edges no longer than ``step``; a box of no width or height (a point or
+    a line, which clients send to ask for what lies at a place) stays a point or a line."""
+    if x0 == x1 and y0 == y1:
+        return Point(x0, y0)
+    shape = LineString([(x0, y0), (x1, y1)]) if x0 == x1 or y0 == y1 else box(x0, y0, x1, y1)
+    return shape if step is None else shapely.segmentize(shape, step)
+
+
 def bbox_area(raw: str, crs: OgcCrs) -> BaseGeometry:
     """The area of a ``bbox`` argument in the storage CRS, to intersect stored geometries with.
 
@@ -103,7 +112,7 @@ def bbox_area(raw: str, crs: OgcCrs) -> BaseGeometry:
     if not crs.geographic:
         if a > c or b > d:
             raise BadRequest("invalid_query", errors=[FieldError("bbox", "bbox_order", {"value": raw})])
-        return box(a, b, c, d)
+        return _rectangle(a, b, c, d)
     west, south, east, north = (b, a, d, c) if crs.lat_first else (a, b, c, d)
     if not (-90 <= south <= 90 and -90 <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
         raise BadRequest("invalid_query", errors=[FieldError("bbox", "bbox_range", {"value": raw})])
@@ -119,7 +128,7 @@ def bbox_area(raw: str, crs: OgcCrs) -> BaseGeometry:
         if x0 > x1 or y0 > y1:
             continue
         step = max(0.01, max(x1 - x0, y1 - y0) / 500)
-        parts.append(reproject(shapely.segmentize(box(x0, y0, x1, y1), step), WEB_CRS, STORAGE_CRS))
+        parts.append(reproject(_rectangle(x0, y0, x1, y1, step), WEB_CRS, STORAGE_CRS))
     if not parts:
         return MultiPolygon()  # nothing stored can lie there
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
 
@@ -89,8 +89,8 @@ def _day(text: str, raw: str) -> str | None:
         if match is None:
             raise ValueError(text)
         day = match.group(1)
-        if day != "0000-01-01":  # QGIS asks for 0000-01-01T00:00:00Z as the open start
-            date.fromisoformat(day)
+        # Python's calendar starts in year 1; QGIS asks for 0000-01-01T00:00:00Z as the open start.
+        datetime.fromisoformat(("0001" + text[4:] if day.startswith("0000-") else text).upper())
     except ValueError:
         raise BadRequest("invalid_query", errors=[FieldError("datetime", "bad_datetime", {"value": raw})]) from None
     return day

@@ -322,6 +322,17 @@ def test_bbox_in_crs84_epsg4326_and_utm(api: Api, layer: str) -> None:
     assert get(api, f"{OGC}/collections/{layer}/items?bbox=5,-90,4.9,90")["numberMatched"] == len(public)
 
 
+def test_a_box_without_area_asks_what_lies_at_a_place(api: Api) -> None:
+    """Clients ask "what is here?" with a box of no width and height: the territories around the point."""
+    p = inside(api, MELLE)
+    lon, lat = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True).transform(p.x, p.y)
+    municipalities = f"{OGC}/collections/municipalities/items"
+    for query in (f"bbox={lon},{lat},{lon},{lat}", f"bbox={p.x},{p.y},{p.x},{p.y}&bbox-crs={EPSG25832}",
+                  f"bbox={lon},{lat},{lon},{lat + 0.0001}"):
+        doc = get(api, f"{municipalities}?{query}")
+        assert {f["id"] for f in doc["features"]} == {MELLE, "03459"}, query  # Melle and the county
+
+
 def test_crs_gives_metres_or_latitude_first(api: Api) -> None:
     wgs = get(api, f"{OGC}/collections/institutions/items?limit=50")["features"]
     r = api.get(f"{OGC}/collections/institutions/items?limit=50&crs={EPSG25832}")
@@ -460,6 +471,7 @@ BAD = [
     (f"{ITEMS}?age_min=3", "unknown_parameters", "age_min"),  # a number, not a queryable text
     (f"{ITEMS}?datetime=gestern", "invalid_query", "datetime"),
     (f"{ITEMS}?datetime=2025-02-30", "invalid_query", "datetime"),
+    (f"{ITEMS}?datetime=2025-01-01T25:00:00Z", "invalid_query", "datetime"),
     (f"{ITEMS}?datetime=2025-03-01/2025-01-01", "invalid_query", "datetime"),
     (f"{ITEMS}?datetime=../..", "invalid_query", "datetime"),
     (f"{ITEMS}?datetime=2025-01-01/2025-02-01/2025-03-01", "invalid_query", "datetime"),
