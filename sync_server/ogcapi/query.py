@@ -24,8 +24,10 @@ MAX_LIMIT = 10_000
 FORMATS = ("json",)
 
 ITEMS_PARAMETERS = ("limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "f")
-_INSTANT = re.compile(r"(\d{4}-\d\d-\d\d)(T\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?)?", re.IGNORECASE)
 ITEM_PARAMETERS = ("crs", "f")
+
+_INTEGER = re.compile(r"[+-]?\d{1,30}")  # int() would also take "1_000" and thousands of digits
+_INSTANT = re.compile(r"(\d{4}-\d\d-\d\d)(T\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,9 @@ def _integer(values: dict[str, str], name: str, default: int, minimum: int, maxi
     raw = values.get(name, "").strip()
     if raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest("invalid_query", errors=[FieldError(name, "wrong_type", {"expected": "integer"})]) from None
+    if not _INTEGER.fullmatch(raw):
+        raise BadRequest("invalid_query", errors=[FieldError(name, "wrong_type", {"expected": "integer"})])
+    value = int(raw)
     if not minimum <= value <= maximum:
         raise BadRequest("invalid_query", errors=[FieldError(name, "out_of_range", {"min": minimum, "max": maximum})])
     return value

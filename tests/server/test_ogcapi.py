@@ -449,6 +449,7 @@ BAD = [
     (f"{ITEMS}?limit=-3", "invalid_query", "limit"),
     (f"{ITEMS}?limit=zehn", "invalid_query", "limit"),
     (f"{ITEMS}?limit=1.5", "invalid_query", "limit"),
+    (f"{ITEMS}?limit=1_0", "invalid_query", "limit"),
     (f"{ITEMS}?limit=99999999999999999999999", "invalid_query", "limit"),
     (f"{ITEMS}?offset=-1", "invalid_query", "offset"),
     (f"{ITEMS}?offset=1e3", "invalid_query", "offset"),
