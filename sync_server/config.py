@@ -52,6 +52,9 @@ class Settings:
     login_max_failures: int = 5
     login_lock_seconds: int = 300
     min_password_length: int = 10
+    # Reverse proxies in front of the server whose X-Forwarded-* headers are believed, so that links
+    # the server writes (OGC API, OpenAPI) carry the public https:// address. 0: headers ignored.
+    trusted_proxies: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +76,7 @@ class Settings:
             login_max_failures=_number(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES", cls.login_max_failures),
             login_lock_seconds=_number(env, "FAMILIENATLAS_LOGIN_LOCK_SECONDS", cls.login_lock_seconds),
             min_password_length=_number(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
+            trusted_proxies=_number(env, "FAMILIENATLAS_TRUSTED_PROXIES", cls.trusted_proxies),
         )
         return replace(settings, **overrides).checked()  # type: ignore[arg-type]
 
@@ -83,6 +87,8 @@ class Settings:
         for name in _POSITIVE:
             if getattr(self, name) < 1:
                 raise ConfigError(f"FAMILIENATLAS_{name.upper()} must be at least 1, got {getattr(self, name)}")
+        if self.trusted_proxies < 0:
+            raise ConfigError(f"FAMILIENATLAS_TRUSTED_PROXIES must be 0 or more, got {self.trusted_proxies}")
         if not 0 <= self.border_tolerance_m < float("inf"):  # also refuses NaN
             raise ConfigError(f"FAMILIENATLAS_BORDER_TOLERANCE_M must be 0 or more metres, "
                               f"got {self.border_tolerance_m}")

@@ -207,13 +207,14 @@ def test_every_variable_is_read() -> None:
            "FAMILIENATLAS_MAX_BODY_BYTES": "1000", "FAMILIENATLAS_MAX_CHANGES_PER_PUSH": "7",
            "FAMILIENATLAS_MAX_GEOMETRY_VERTICES": "99", "FAMILIENATLAS_BORDER_TOLERANCE_M": "12.5",
            "FAMILIENATLAS_LOGIN_MAX_FAILURES": "3", "FAMILIENATLAS_LOGIN_LOCK_SECONDS": "60",
-           "FAMILIENATLAS_MIN_PASSWORD_LENGTH": "12"}
+           "FAMILIENATLAS_MIN_PASSWORD_LENGTH": "12", "FAMILIENATLAS_TRUSTED_PROXIES": "1"}
     s = Settings.from_env(env)
     assert (s.mode, s.database_url, s.cors_origins) == ("demo", "sqlite:////tmp/x.sqlite",
                                                         ("https://a.example", "https://b.example"))
     assert (s.access_token_minutes, s.refresh_token_days, s.max_body_bytes, s.max_changes_per_push,
             s.max_geometry_vertices, s.border_tolerance_m, s.login_max_failures, s.login_lock_seconds,
             s.min_password_length) == (5, 2, 1000, 7, 99, 12.5, 3, 60, 12)
+    assert s.trusted_proxies == 1
     assert Settings.from_env(env, max_body_bytes=5).max_body_bytes == 5  # overrides win (CLI, tests)
     assert not s.is_sqlite or s.database_url.startswith("sqlite")
 
@@ -226,6 +227,7 @@ def test_every_variable_is_read() -> None:
     ("FAMILIENATLAS_MAX_BODY_BYTES", "0"), ("FAMILIENATLAS_MAX_CHANGES_PER_PUSH", "0"),
     ("FAMILIENATLAS_LOGIN_MAX_FAILURES", "0"), ("FAMILIENATLAS_MIN_PASSWORD_LENGTH", "-5"),
     ("FAMILIENATLAS_BORDER_TOLERANCE_M", "-1"), ("FAMILIENATLAS_BORDER_TOLERANCE_M", "nan"),
+    ("FAMILIENATLAS_TRUSTED_PROXIES", "-1"), ("FAMILIENATLAS_TRUSTED_PROXIES", "ja"),
 ])
 def test_bad_numbers_are_a_config_error_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError) as err:
@@ -435,3 +437,17 @@ def test_cors_allows_only_the_configured_origins(api) -> None:  # noqa: ANN001
 def test_cors_is_off_by_default(api) -> None:  # noqa: ANN001
     r = api.client.get("/api/v1/public/institutions", headers={"Origin": "https://example.org"})
     assert r.status_code == 200 and "Access-Control-Allow-Origin" not in r.headers
+
+
+PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "atlas.landkreis-osnabrueck.de"}
+
+
+@pytest.mark.parametrize("settings_overrides", [{"trusted_proxies": 1}])
+def test_links_carry_the_public_address_behind_a_trusted_proxy(api) -> None:  # noqa: ANN001
+    links = api.client.get("/ogcapi", headers=PROXIED).get_json()["links"]
+    assert links and all(link["href"].startswith("https://atlas.landkreis-osnabrueck.de/ogcapi") for link in links)
+
+
+def test_forwarded_headers_are_ignored_without_a_trusted_proxy(api) -> None:  # noqa: ANN001
+    links = api.client.get("/ogcapi", headers=PROXIED).get_json()["links"]
+    assert all(link["href"].startswith("http://localhost/ogcapi") for link in links), links
