@@ -167,3 +167,12 @@ def https_context(pki: Path, name: str = "server") -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(pki / f"{name}.pem", pki / f"{name}.key")
     return context
+
+
+def json_keys(doc: Any) -> set[str]:
+    """Every object key anywhere in a JSON document: to prove a field name appears nowhere."""
+    if isinstance(doc, dict):
+        return set(doc) | {k for v in doc.values() for k in json_keys(v)}
+    if isinstance(doc, list):
+        return {k for v in doc for k in json_keys(v)}
+    return set()

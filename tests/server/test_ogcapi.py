@@ -20,7 +20,7 @@ from shapely.geometry import Point, box, shape
 
 from sync_server.domain.layers import LAYERS
 from tests.server.test_bad_input import assert_problem, db_digest
-from tests.support import MELLE, Api, LiveServer, insert, update_of
+from tests.support import MELLE, Api, LiveServer, insert, json_keys, update_of
 
 OGC = "/ogcapi"
 BASE = "http://localhost" + OGC
@@ -404,14 +404,6 @@ def test_one_feature_and_the_publish_rule(api: Api) -> None:
     assert_problem(api.get(f"{OGC}/collections/municipalities/items/99999"), 404, "item_not_found")
 
 
-def _keys(doc: Any) -> set[str]:
-    if isinstance(doc, dict):
-        return set(doc) | {k for v in doc.values() for k in _keys(v)}
-    if isinstance(doc, list):
-        return {k for v in doc for k in _keys(v)}
-    return set()
-
-
 def test_no_staff_data_in_any_ogc_answer(api: Api) -> None:
     melle = api.municipality(MELLE)
     r = api.post("/api/v1/admin/users", {"username": "k.koordinatorin", "password": "demo-k.koordinatorin",
@@ -435,7 +427,7 @@ def test_no_staff_data_in_any_ogc_answer(api: Api) -> None:
         text = r.get_data(as_text=True)
         for secret in secrets:
             assert not re.search(rf"(?<![\w.-]){re.escape(secret)}(?![\w-])", text), (path, secret)
-        assert not _keys(json.loads(text)) & {"author", "author_id", "reviewed_by", "reviewer", "email_of_author",
+        assert not json_keys(json.loads(text)) & {"author", "author_id", "reviewed_by", "reviewer", "email_of_author",
                                                "push_id", "password_hash", "username", "display_name"}, path
 
 

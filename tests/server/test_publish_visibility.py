@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from shapely.geometry import Point, mapping, shape
 
-from tests.support import BRAMSCHE, MELLE, Api, insert, update_of
+from tests.support import BRAMSCHE, MELLE, Api, insert, json_keys, update_of
 
 
 def inside(api: Api, key: str, dx: float = 0.0) -> Point:
@@ -251,14 +251,6 @@ def test_withdraw_takes_a_feature_off_the_public_side(api: Api) -> None:
 # --- no personal data on the public side -----------------------------------------------------------------
 
 
-def _keys(doc: Any) -> set[str]:
-    if isinstance(doc, dict):
-        return set(doc) | {k for v in doc.values() for k in _keys(v)}
-    if isinstance(doc, list):
-        return {k for v in doc for k in _keys(v)}
-    return set()
-
-
 def test_public_output_names_no_staff(api: Api) -> None:
     melle = api.municipality(MELLE)
     r = api.post("/api/v1/admin/users", {"username": "m.mustermann", "password": "demo-m.mustermann",
@@ -285,7 +277,7 @@ def test_public_output_names_no_staff(api: Api) -> None:
         assert doc["features"]
         for name in names | emails:
             assert not re.search(rf"(?<![\w.@-]){re.escape(name)}(?![\w@-])", text), name
-        assert not {"author", "author_name", "author_id", "reviewed_by", "created_by", "user"} & _keys(doc)
+        assert not {"author", "author_name", "author_id", "reviewed_by", "created_by", "user"} & json_keys(doc)
     public = api.public()
     assert public[new["id"]]["properties"]["name"] == "Treffpunkt Familie"
     assert set(public[new["id"]]["properties"]) >= {"owner", "published_revision", "email"}  # the offer's own e-mail
