@@ -109,7 +109,7 @@ def end_session(session: Session, actor: Actor, sid: str) -> None:
 
 
 def change_own_password(session: Session, settings: Settings, actor: Actor, body: Any) -> None:
-    data = read_fields(body, {"old_password": ("string", True), "new_password": ("string", True)})
+    data = read_fields(body, PASSWORD_CHANGE_FIELDS)
     user = session.get(User, actor.user_id)
     if not _verify(user.password_hash, data["old_password"]):
         raise Invalid("wrong_old_password", errors=[FieldError("old_password", "wrong_password")])
@@ -118,9 +118,14 @@ def change_own_password(session: Session, settings: Settings, actor: Actor, body
     audit.record(session, actor, "password_changed", f"user:{user.id}")
 
 
-_USER_FIELDS = {"username": ("string", True), "display_name": ("string", False), "email": ("string", False),
+PASSWORD_CHANGE_FIELDS = {"old_password": ("string", True), "new_password": ("string", True)}
+#: What an admin may send to create a user; a change (PATCH) takes the same fields but ``username``.
+USER_FIELDS = {"username": ("string", True), "display_name": ("string", False), "email": ("string", False),
                 "password": ("string", True), "role": ("string", True), "municipality_id": ("integer", True),
                 "active": ("boolean", False)}
+
+
+USER_CHANGE_FIELDS = {k: (t, False) for k, (t, _r) in USER_FIELDS.items() if k != "username"}
 
 
 def _check_role_and_municipality(session: Session, data: dict[str, Any], user: User | None = None) -> None:
@@ -149,7 +154,7 @@ def create_user(session: Session, settings: Settings, actor: Actor | None, body:
     """Create an account. ``actor`` None is the command line (the operator of the server)."""
     if actor is not None:
         require_admin(actor, "users")
-    data = read_fields(body, _USER_FIELDS, model=User)
+    data = read_fields(body, USER_FIELDS, model=User)
     _check_role_and_municipality(session, data)
     check_password_policy(data["password"], settings)
     if session.scalar(select(User).where(User.username == data["username"])) is not None:
@@ -172,7 +177,7 @@ def update_user(session: Session, settings: Settings, actor: Actor, user_id: int
     user = session.get(User, user_id) if fits_int64(user_id) else None
     if user is None:
         raise NotFound("user_not_found", id=user_id)
-    spec = {k: (t, False) for k, (t, _r) in _USER_FIELDS.items() if k != "username"}
+    spec = USER_CHANGE_FIELDS
     data = read_fields(body, spec, partial=True, model=User)
     _check_role_and_municipality(session, data, user)
     revoke = False

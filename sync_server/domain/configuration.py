@@ -78,7 +78,7 @@ def _parent(session: Session, model: type, parent_id: int | None, own_id: int | 
 
 # --- municipalities -------------------------------------------------------------------------------
 
-_MUNICIPALITY_FIELDS = {"key": ("string", True), "name": ("string", True), "kind": ("string", True),
+MUNICIPALITY_FIELDS = {"key": ("string", True), "name": ("string", True), "kind": ("string", True),
                         "parent_id": ("integer", False), "shares_unpublished": ("boolean", False),
                         "territory": ("object", False), "crs": ("string", False)}
 
@@ -88,7 +88,7 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
     """Create (id None) or change a municipality. ``actor`` None is the server's command line."""
     if actor is not None:
         require_admin(actor, "municipalities")
-    data = read_fields(body, _MUNICIPALITY_FIELDS, partial=municipality_id is not None, model=Municipality)
+    data = read_fields(body, MUNICIPALITY_FIELDS, partial=municipality_id is not None, model=Municipality)
     m = Municipality(shares_unpublished=True) if municipality_id is None else _get(
         session, Municipality, municipality_id, "municipality_not_found")
     if "kind" in data and data["kind"] not in MUNICIPALITY_KINDS:
@@ -148,16 +148,16 @@ def list_municipalities(session: Session) -> list[Municipality]:
 
 # --- spatial levels and categories ----------------------------------------------------------------
 
-_LEVEL_FIELDS = {"key": ("string", True), "name": ("string", True), "rank": ("integer", True),
+LEVEL_FIELDS = {"key": ("string", True), "name": ("string", True), "rank": ("integer", True),
                  "parent_id": ("integer", False), "maintained_by_municipalities": ("boolean", False)}
-_CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id": ("integer", False),
+CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id": ("integer", False),
                     "color": ("string", False)}
 
 
 def save_level(session: Session, actor: Actor | None, body: Any, level_id: int | None = None) -> SpatialLevel:
     if actor is not None:
         require_admin(actor, "spatial_levels")
-    data = read_fields(body, _LEVEL_FIELDS, partial=level_id is not None, model=SpatialLevel)
+    data = read_fields(body, LEVEL_FIELDS, partial=level_id is not None, model=SpatialLevel)
     level = SpatialLevel(maintained_by_municipalities=False) if level_id is None else _get(
         session, SpatialLevel, level_id, "level_not_found")
     if "key" in data:
@@ -177,7 +177,7 @@ def save_category(session: Session, actor: Actor | None, body: Any, category_id:
     """The catalogue has two levels: a subcategory's parent must be a top-level category."""
     if actor is not None:
         require_admin(actor, "categories")
-    data = read_fields(body, _CATEGORY_FIELDS, partial=category_id is not None, model=Category)
+    data = read_fields(body, CATEGORY_FIELDS, partial=category_id is not None, model=Category)
     cat = Category() if category_id is None else _get(session, Category, category_id, "category_not_found")
     if "key" in data:
         _unique(session, Category, data["key"], cat.id)

@@ -89,6 +89,13 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
 _CHUNK = 500  # values per IN (...) list; SQLite allows 999 parameters by default
 
 
+# Request bodies (read with :func:`.validation.read_fields`; the OpenAPI document shows the same specs).
+APPROVE_FIELDS = {"revisions": ("list", False), "push_id": ("string", False), "reason": ("string", False)}
+REJECT_FIELDS = {**APPROVE_FIELDS, "reason": ("string", True)}
+WITHDRAW_FIELDS = {"layer": ("string", True), "id": ("string", True), "reason": ("string", True)}
+RESTORE_FIELDS = {"revision": ("integer", True), "idempotency_key": ("string", False)}
+
+
 def _chunks(values: list) -> Iterator[list]:
     for start in range(0, len(values), _CHUNK):
         yield values[start:start + _CHUNK]
@@ -96,8 +103,7 @@ def _chunks(values: list) -> Iterator[list]:
 
 def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[tuple[Feature, Revision]], str | None]:
     """The (feature, head revision) pairs a decision applies to, loaded in a few chunked queries."""
-    spec = {"revisions": ("list", False), "push_id": ("string", False), "reason": ("string", need_reason)}
-    data = read_fields(body, spec)
+    data = read_fields(body, REJECT_FIELDS if need_reason else APPROVE_FIELDS)
     if bool(data.get("revisions")) == bool(data.get("push_id")):
         raise Invalid("invalid_body", errors=[FieldError("revisions", "revisions_or_push")])
     pairs = select(Feature, Revision).join(Feature, and_(Feature.layer == Revision.layer,
@@ -169,7 +175,7 @@ def reject(session: Session, actor: Actor, body: Any) -> dict:
 def withdraw(session: Session, actor: Actor, body: Any) -> dict:
     """Take a published feature off the public side (its data stays for the municipalities)."""
     require_admin(actor, "review")
-    data = read_fields(body, {"layer": ("string", True), "id": ("string", True), "reason": ("string", True)})
+    data = read_fields(body, WITHDRAW_FIELDS)
     current = sequence.lock(session)
     feature = session.get(Feature, (get_layer(data["layer"]).name, data["id"]))
     if feature is None:
@@ -219,7 +225,7 @@ def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
     """Bring back an older revision's content as a new pending change, through the normal push path
     (so the ownership rule and every check apply exactly as for an edit in QGIS). With an
     ``idempotency_key``, a retried restore returns the first answer instead of restoring twice."""
-    data = read_fields(body, {"revision": ("integer", True), "idempotency_key": ("string", False)})
+    data = read_fields(body, RESTORE_FIELDS)
     feature = _readable_feature(session, ctx, actor, layer, fid)
     old = session.get(Revision, data["revision"])
     if old is None or old.layer != feature.layer or old.feature_id != fid:

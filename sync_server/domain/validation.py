@@ -55,6 +55,33 @@ def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool =
     return out
 
 
+_JSON_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean", "object": "object",
+               "list": "array", "number": "number"}
+
+
+def json_schema(spec: dict[str, tuple[str, bool]], *, partial: bool = False,
+                model: type | None = None) -> dict[str, Any]:
+    """The JSON Schema (OpenAPI 3.0 dialect) of what :func:`read_fields` accepts for ``spec``, so the
+    API document states exactly the rules the server applies."""
+    properties: dict[str, Any] = {}
+    for name, (kind, required) in spec.items():
+        prop: dict[str, Any] = {"type": _JSON_TYPES[kind]}
+        if kind == "list":
+            prop["items"] = {}
+        if kind == "string" and (limit := column_length(model, name)) != float("inf"):
+            prop["maxLength"] = limit
+        if kind == "integer":
+            prop.update(minimum=INT64_MIN, maximum=INT64_MAX)
+        if not required or partial:
+            prop["nullable"] = True
+        properties[name] = prop
+    out: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    required_names = [name for name, (_kind, required) in spec.items() if required and not partial]
+    if required_names:
+        out["required"] = required_names
+    return out
+
+
 def column_length(model: type | None, name: str) -> int | float:
     """The length of ``model``'s string column ``name``; unbounded when there is no such column."""
     column = model.__table__.columns.get(name) if model is not None else None

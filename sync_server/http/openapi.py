@@ -12,6 +12,12 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from .. import __version__
+from ..domain import accounts, review
+from ..domain import configuration as conf
+from ..domain.layers import LAYERS
+from ..domain.sync import OPS
+from ..domain.validation import INT64_MAX, json_schema
+from ..storage.models import Category, Municipality, SpatialLevel, User
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -20,15 +26,65 @@ _PROBLEM = {"description": "Problem details (RFC 9457)",
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
+def _push_schema() -> dict[str, Any]:
+    change = {"type": "object", "required": ["op", "id"], "additionalProperties": False, "properties": {
+        "op": {"type": "string", "enum": list(OPS)},
+        "id": {"type": "string", "format": "uuid", "description": "made by the client"},
+        "base_revision": {"type": "integer", "minimum": 0, "maximum": INT64_MAX,
+                          "description": "the revision the change was made on (update, delete)"},
+        "properties": {"type": "object", "description": "all fields of the layer (GET /layers/{layer})"},
+        "geometry": {"type": "object", "description": "GeoJSON geometry in the layer's CRS or in crs"}}}
+    return {"type": "object", "required": ["idempotency_key", "schema_version", "changes"],
+            "additionalProperties": False, "properties": {
+                "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 100},
+                "schema_version": {"type": "integer"},
+                "crs": {"type": "string", "example": "EPSG:25832"},
+                "changes": {"type": "array", "minItems": 1, "items": change}}}
+
+
+def request_schemas() -> dict[str, dict[str, Any] | None]:
+    """The request body of each writing endpoint, from the same specs the domain reads bodies with;
+    None: the endpoint takes no body."""
+    login = {"type": "object", "required": ["username", "password"], "properties": {
+        "username": {"type": "string"}, "password": {"type": "string", "format": "password"}}}
+    return {
+        "auth.login": login,
+        "auth.refresh": None,
+        "auth.logout": None,
+        "auth.change_password": json_schema(accounts.PASSWORD_CHANGE_FIELDS),
+        "admin.create_user": json_schema(accounts.USER_FIELDS, model=User),
+        "admin.update_user": json_schema(accounts.USER_CHANGE_FIELDS, model=User),
+        "admin.create_municipality": json_schema(conf.MUNICIPALITY_FIELDS, model=Municipality),
+        "admin.update_municipality": json_schema(conf.MUNICIPALITY_FIELDS, partial=True, model=Municipality),
+        "admin.create_level": json_schema(conf.LEVEL_FIELDS, model=SpatialLevel),
+        "admin.update_level": json_schema(conf.LEVEL_FIELDS, partial=True, model=SpatialLevel),
+        "admin.create_category": json_schema(conf.CATEGORY_FIELDS, model=Category),
+        "admin.update_category": json_schema(conf.CATEGORY_FIELDS, partial=True, model=Category),
+        "sync.push": _push_schema(),
+        "sync.approve": json_schema(review.APPROVE_FIELDS),
+        "sync.reject": json_schema(review.REJECT_FIELDS),
+        "sync.withdraw": json_schema(review.WITHDRAW_FIELDS),
+        "sync.restore": json_schema(review.RESTORE_FIELDS),
+    }
+
+
+def _path_schema(rule: str, name: str) -> dict[str, Any]:
+    if f"int:{name}" in rule:
+        return {"type": "integer", "minimum": 1, "maximum": INT64_MAX}
+    if name == "layer":
+        return {"type": "string", "enum": list(LAYERS)}
+    return {"type": "string"}
+
+
 def build(app: Flask) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    bodies = request_schemas()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1") or rule.endpoint == "static":
             continue
         view = app.view_functions[rule.endpoint]
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
-        params = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer" if f"int:{name}" in rule.rule else "string"}}
+        params = [{"name": name, "in": "path", "required": True, "schema": _path_schema(rule.rule, name)}
                   for name in re.findall(r"{([^}]+)}", path)]
         doc = (view.__doc__ or "").strip()
         needs_login = _needs_login(view)
@@ -41,9 +97,9 @@ def build(app: Flask) -> dict[str, Any]:
                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
                               "4XX": _PROBLEM},
             }
-            if method in ("POST", "PATCH", "PUT"):
-                op["requestBody"] = {"required": True,
-                                     "content": {"application/json": {"schema": {"type": "object"}}}}
+            if method in ("POST", "PATCH", "PUT") and bodies.get(rule.endpoint, {}) is not None:
+                schema = bodies.get(rule.endpoint) or {"type": "object"}
+                op["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
             if needs_login:
                 op["security"] = [{"bearer": []}]
             paths.setdefault(path, {})[method.lower()] = op

@@ -451,3 +451,27 @@ def test_links_carry_the_public_address_behind_a_trusted_proxy(api) -> None:  # 
 def test_forwarded_headers_are_ignored_without_a_trusted_proxy(api) -> None:  # noqa: ANN001
     links = api.client.get("/ogcapi", headers=PROXIED).get_json()["links"]
     assert all(link["href"].startswith("http://localhost/ogcapi") for link in links), links
+
+
+def test_openapi_states_the_request_bodies_the_server_checks(api, app) -> None:  # noqa: ANN001
+    from sync_server.http.openapi import request_schemas
+
+    writing = {rule.endpoint for rule in app.url_map.iter_rules()
+               if rule.rule.startswith("/api/v1") and rule.methods & {"POST", "PATCH", "PUT"}}
+    assert set(request_schemas()) == writing  # a new writing route must say what it takes
+    paths = api.get("/api/v1/openapi.json").get_json()["paths"]
+    user = paths["/api/v1/admin/users"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert set(user["required"]) == {"username", "password", "role", "municipality_id"}
+    assert user["properties"]["username"]["maxLength"] == 80 and user["additionalProperties"] is False
+    change = paths["/api/v1/admin/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "required" not in change and "username" not in change["properties"]
+    push = paths["/api/v1/sync/{layer}/push"]["post"]
+    assert push["parameters"][0]["schema"]["enum"] == ["institutions", "spatial_units"]
+    assert push["requestBody"]["content"]["application/json"]["schema"]["properties"]["changes"]["minItems"] == 1
+    assert "requestBody" not in paths["/api/v1/auth/logout"]["post"]
+    assert "requestBody" not in paths["/api/v1/auth/refresh"]["post"]
+    reject = paths["/api/v1/review/reject"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert reject["required"] == ["reason"]
+    # what the document says is required is what the server refuses without
+    r = api.post("/api/v1/admin/users", {k: "x" for k in user["required"] if k != "municipality_id"}, "admin")
+    assert r.status_code == 422 and {e["field"] for e in r.get_json()["errors"]} >= {"municipality_id"}
