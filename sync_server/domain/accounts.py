@@ -15,7 +15,7 @@ from ..storage.models import LoginFailure, Municipality, RevokedSession, User
 from . import audit
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
 from .rights import ROLES, Actor, require_admin
-from .validation import column_length, fits_int64, read_fields
+from .validation import column_length, fits_column, read_fields
 
 _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so a wrong name costs as much time as a wrong password.
@@ -174,7 +174,7 @@ def update_user(session: Session, settings: Settings, actor: Actor, user_id: int
     """Change role, municipality, activity, name or password. Anything that changes what the user
     may do revokes all of the user's tokens at once."""
     require_admin(actor, "users")
-    user = session.get(User, user_id) if fits_int64(user_id) else None
+    user = session.get(User, user_id) if fits_column(User, "id", user_id) else None
     if user is None:
         raise NotFound("user_not_found", id=user_id)
     spec = USER_CHANGE_FIELDS

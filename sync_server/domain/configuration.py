@@ -14,7 +14,7 @@ from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
 from .rights import Actor, require_admin
-from .validation import fits_int64, read_fields
+from .validation import fits_column, read_fields
 
 MUNICIPALITY_KINDS = ("Landkreis", "Samtgemeinde", "Stadt", "Gemeinde")
 
@@ -49,7 +49,7 @@ def load_catalogue(session: Session) -> Catalogue:
 
 
 def _get(session: Session, model: type, ident: int, code: str) -> Any:
-    obj = session.get(model, ident) if fits_int64(ident) else None
+    obj = session.get(model, ident) if fits_column(model, "id", ident) else None
     if obj is None:
         raise NotFound(code, id=ident)
     return obj

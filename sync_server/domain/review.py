@@ -22,7 +22,7 @@ from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import to_geojson
 from .rights import Actor, may_read_unpublished, require_admin
 from .sync import earlier_push, get_layer, push
-from .validation import fits_int64, read_fields
+from .validation import fits_column, read_fields
 
 
 def changed_fields(before: dict | None, after: dict | None) -> dict[str, list[Any]]:
@@ -117,7 +117,7 @@ def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[tuple
             raise NotFound("nothing_pending_in_push", push_id=data["push_id"])
     else:
         seqs = data["revisions"]
-        if not all(isinstance(s, int) and not isinstance(s, bool) and fits_int64(s) for s in seqs):
+        if not all(isinstance(s, int) and not isinstance(s, bool) and fits_column(Revision, "seq", s) for s in seqs):
             raise Invalid("invalid_body", errors=[FieldError("revisions", "wrong_type", {"expected": "integer"})])
         targets = [row for part in _chunks(sorted(set(seqs))) for row in
                    session.execute(pairs.where(Revision.seq.in_(part))).all()]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import BigInteger, Integer, SmallInteger
+
 from .errors import FieldError, Invalid
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what both databases can store in an integer column
@@ -42,8 +44,8 @@ def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool =
         ok = isinstance(value, _PY_TYPES[kind]) and not (kind in ("integer", "number") and isinstance(value, bool))
         if not ok:
             errors.append(FieldError(name, "wrong_type", {"expected": kind}))
-        elif kind == "integer" and not fits_int64(value):
-            errors.append(FieldError(name, "out_of_range", {"min": INT64_MIN, "max": INT64_MAX}))
+        elif kind == "integer" and not (bounds := integer_range(model, name))[0] <= value <= bounds[1]:
+            errors.append(FieldError(name, "out_of_range", {"min": bounds[0], "max": bounds[1]}))
         elif kind == "string" and required and not value.strip():
             errors.append(FieldError(name, "required"))
         elif kind == "string" and len(value) > (limit := column_length(model, name)):
@@ -71,7 +73,7 @@ def json_schema(spec: dict[str, tuple[str, bool]], *, partial: bool = False,
         if kind == "string" and (limit := column_length(model, name)) != float("inf"):
             prop["maxLength"] = limit
         if kind == "integer":
-            prop.update(minimum=INT64_MIN, maximum=INT64_MAX)
+            prop["minimum"], prop["maximum"] = integer_range(model, name)
         if not required or partial:
             prop["nullable"] = True
         properties[name] = prop
@@ -89,6 +91,19 @@ def column_length(model: type | None, name: str) -> int | float:
     return length if length is not None else float("inf")
 
 
-def fits_int64(value: int) -> bool:
-    """Ids and numbers beyond 64 bits cannot be stored or looked up (SQLite raises, PostgreSQL refuses)."""
-    return INT64_MIN <= value <= INT64_MAX
+def integer_range(model: type | None, name: str) -> tuple[int, int]:
+    """What ``model``'s integer column ``name`` can hold: 32 bits for a plain Integer on PostgreSQL
+    (SQLite would take more, so the tighter bound holds on both), 64 bits otherwise."""
+    column = model.__table__.columns.get(name) if model is not None else None
+    if column is not None and isinstance(column.type, Integer) and not isinstance(column.type, BigInteger):
+        return (-(2**15), 2**15 - 1) if isinstance(column.type, SmallInteger) else (-(2**31), 2**31 - 1)
+    return INT64_MIN, INT64_MAX
+
+
+def fits_column(model: type, name: str, value: int) -> bool:
+    """Whether ``value`` can be stored in (or looked up by) ``model``'s integer column ``name``;
+    PostgreSQL refuses a lookup of an id beyond its column's range with an error, not a miss."""
+    low, high = integer_range(model, name)
+    return low <= value <= high
+
+

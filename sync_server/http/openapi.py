@@ -69,8 +69,8 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
 
 
 def _path_schema(rule: str, name: str) -> dict[str, Any]:
-    if f"int:{name}" in rule:
-        return {"type": "integer", "minimum": 1, "maximum": INT64_MAX}
+    if f"int:{name}" in rule:  # the ids of users, municipalities, levels, categories: 32-bit columns
+        return {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     if name == "layer":
         return {"type": "string", "enum": list(LAYERS)}
     return {"type": "string"}

@@ -286,6 +286,13 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
                              "municipality_not_found", None),
     "municipality id beyond 64 bit": (j("PATCH", "/municipalities/" + "9" * 30, {"name": "X"}), "admin", 404,
                                       None, None),
+    "rank beyond 32 bit": (j("POST", "/spatial-levels", {"key": "sb", "name": "Stadtbezirk", "rank": 2 ** 40}),
+                           "admin", 422, "invalid_body", "rank"),
+    "user id beyond 32 bit": (j("PATCH", "/admin/users/" + str(2 ** 40), {"active": False}), "admin", 404,
+                              "user_not_found", None),
+    "municipality id in body beyond 32 bit": (j("POST", "/admin/users", {
+        "username": "neu", "password": "lang-genug-123", "role": "reader", "municipality_id": 2 ** 40}),
+        "admin", 422, "invalid_body", "municipality_id"),
     "user id beyond 64 bit": (j("PATCH", "/admin/users/" + "9" * 30, {"active": False}), "admin", 404, None, None),
     "parent id beyond 64 bit": (j("POST", "/categories", {"key": "mobil", "name": "Mobil", "parent_id": 10 ** 30}),
                                 "admin", 422, "invalid_body", "parent_id"),
