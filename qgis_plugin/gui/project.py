@@ -93,6 +93,25 @@ def working_copy_layers(path: Path | str, project: QgsProject | None = None) -> 
     return [layer for layer in project.mapLayers().values() if layer_path(layer) == target]
 
 
+def freeze_working_copy_layers(path: Path | str) -> dict[str, bool]:
+    """Make the working copy's layers read-only while a sync writes the file underneath them, so no
+    edit saved in QGIS meanwhile can be overwritten by what the sync receives. Returns what to give
+    :func:`thaw_working_copy_layers` (each layer's earlier read-only flag)."""
+    frozen: dict[str, bool] = {}
+    for layer in working_copy_layers(path):
+        frozen[layer.id()] = layer.readOnly()
+        layer.setReadOnly(True)
+    return frozen
+
+
+def thaw_working_copy_layers(frozen: dict[str, bool]) -> None:
+    """Give the layers back the read-only flags they had before the sync."""
+    for layer_id, was_read_only in frozen.items():
+        layer = QgsProject.instance().mapLayer(layer_id)
+        if layer is not None:
+            layer.setReadOnly(was_read_only)
+
+
 def _symbol_property(name: str) -> Any:
     """A QgsSymbolLayer data-defined property key: ``Property.StrokeColor`` (QGIS >= 3.30) or
     ``PropertyStrokeColor`` (older)."""

@@ -108,6 +108,7 @@ class SyncRun:
         self.asked_about_clashes = False
         self.task: tasks.SyncTask | None = None
         self.finished = False
+        self._frozen: dict[str, bool] = {}
 
     @property
     def running(self) -> bool:
@@ -127,6 +128,7 @@ class SyncRun:
             dock.show_problems(self.workcopy, self.problems, include_refusals=False)
             dock.show()
             dock.raise_()
+        self._frozen = project.freeze_working_copy_layers(self.workcopy.path)
         self._run(None)
         return True
 
@@ -167,6 +169,8 @@ class SyncRun:
         self._finish()
 
     def _finish(self) -> None:
+        project.thaw_working_copy_layers(self._frozen)
+        self._frozen = {}
         self.finished = True
         if self.on_finished is not None:
             self.on_finished(self)

@@ -309,7 +309,12 @@ def test_a_running_sync_shows_progress_and_can_be_cancelled(live_server: Any, pl
     assert still_local == set(own) - set(went_out)
     assert all(wc.read_row("institutions", fid).properties["phone"].startswith("05422 0") for fid in own)
 
-    run = synchronise(plugin)
+    run = plugin.synchronise()
+    own_layer = layer_by_role(plugin, project.ROLE_OWN)
+    # while the sync writes the file, QGIS cannot edit the layers it writes
+    assert not run.finished and own_layer.readOnly() and not own_layer.startEditing()
+    wait_until(lambda: run.finished, what="the second sync")
+    assert not own_layer.readOnly() and layer_by_role(plugin, project.ROLE_OTHERS).readOnly()
     assert run.error is None and run.reports[-1].accepted == len(still_local)
     assert wc.local_changes("institutions") == []
     assert all(server_state(live_server.url, fid)["properties"]["phone"] == f"05422 {i:04d}"
