@@ -12,7 +12,9 @@ unlock it with a fixed test master password and remove the configurations they c
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis_plugin.core import messages
 from qgis_plugin.plugin import FamilienatlasPlugin
 
-from .plugin_support import wait_until
+from .plugin_support import ForwardingProxy, wait_until
 
 MASTER_PASSWORD = "familienatlas-test-master-password"
 #: Settings the plugin tests change; restored after each test.
@@ -94,3 +96,16 @@ def plugin(qgis_iface: Any, clean_settings: QgsSettings, authcfgs: Any) -> Itera
     QgsProject.instance().clear()
     QCoreApplication.processEvents()
     messages.set_language("de")
+
+
+@pytest.fixture
+def proxy() -> Iterator[ThreadingHTTPServer]:
+    """A forwarding HTTP proxy (and CONNECT tunnel) on a loopback port; ``ForwardingProxy.seen``
+    lists what went through it."""
+    ForwardingProxy.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ForwardingProxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

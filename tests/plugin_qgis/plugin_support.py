@@ -7,16 +7,22 @@ the real server on loopback (``live_server``).
 
 from __future__ import annotations
 
+import http.client
+import select
+import socket
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from qgis.core import (
     QgsLayerTreeModel,
     QgsMapRendererParallelJob,
     QgsProject,
     QgsRectangle,
+    QgsSettings,
     QgsVectorLayer,
 )
 from qgis.gui import QgsLayerTreeView
@@ -150,3 +156,69 @@ class ModalAnswer:
             raise self.error
         assert self.seen, "no modal dialog was opened"
         return self.seen[-1]
+
+
+# ---------------------------------------------------------------------- a proxy on loopback
+
+
+class ForwardingProxy(BaseHTTPRequestHandler):
+    """A plain HTTP proxy: forwards absolute-URI requests and remembers what it forwarded."""
+
+    seen: list[str] = []
+
+    def _forward(self) -> None:
+        target = urlsplit(self.path)
+        if not target.scheme:  # not a proxy request
+            self.send_error(400)
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")}
+        upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        upstream.request(self.command, target.path + (f"?{target.query}" if target.query else ""), body, headers)
+        answer = upstream.getresponse()
+        data = answer.read()
+        ForwardingProxy.seen.append(f"{self.command} {target.path}")
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        upstream.close()
+
+    do_GET = do_POST = do_PATCH = _forward  # noqa: N815
+
+    def do_CONNECT(self) -> None:  # noqa: N802 (http.server naming)
+        """HTTPS through the proxy: a tunnel to host:port, bytes passed both ways untouched."""
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=30)
+        except OSError:
+            self.send_error(502)
+            return
+        ForwardingProxy.seen.append(f"CONNECT {self.path}")
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        sockets = [self.connection, upstream]
+        try:
+            while True:
+                readable, _, broken = select.select(sockets, [], sockets, 30)
+                if broken or not readable:
+                    return
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (upstream if source is self.connection else self.connection).sendall(data)
+        finally:
+            upstream.close()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def set_proxy(settings: QgsSettings, **values: Any) -> None:
+    for key, value in values.items():
+        settings.setValue(f"proxy/{key}", value)

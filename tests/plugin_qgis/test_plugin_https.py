@@ -20,6 +20,8 @@ from sync_server.app import create_app
 from tests import conftest
 from tests.support import LiveServer, demo_password, https_context, make_test_pki
 
+from .plugin_support import ForwardingProxy, set_proxy
+
 EDITOR = "melle.editor"
 
 
@@ -110,3 +112,20 @@ def test_the_plugin_follows_qgis_trust_policy(https_server: LiveServer, test_ca:
     assert auth_db.removeCertTrustPolicy(test_ca)
     refresh_caches(auth_db)
     assert connection.make_client(https_server.url).health()["api_version"] == 1
+
+
+def test_https_goes_through_the_qgis_proxy_as_a_tunnel(https_server: LiveServer, test_ca: QSslCertificate,
+                                                       auth_db: Any, proxy: Any, clean_settings: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """County networks: HTTPS to the atlas through the proxy of QGIS's network settings (CONNECT),
+    the certificate still checked end to end against the authority QGIS trusts."""
+    for variable in ("NO_PROXY", "no_proxy"):  # requests would skip the proxy for loopback
+        monkeypatch.delenv(variable, raising=False)
+    set_proxy(clean_settings, proxyEnabled=True, proxyType="HttpProxy", proxyHost="127.0.0.1",
+              proxyPort=str(proxy.server_address[1]))
+    assert auth_db.storeCertAuthority(test_ca)
+    refresh_caches(auth_db)
+    client = connection.make_client(https_server.url)
+    assert client.login(EDITOR, demo_password(EDITOR))["username"] == EDITOR
+    assert len(client.pull("institutions", since=0, limit=10)["features"]) == 10
+    assert ForwardingProxy.seen and set(ForwardingProxy.seen) == {f"CONNECT 127.0.0.1:{https_server.port}"}

@@ -3,12 +3,8 @@ and a login through the connect dialog really goes through an HTTP proxy on loop
 
 from __future__ import annotations
 
-import http.client
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from qgis.core import QgsSettings
@@ -16,54 +12,7 @@ from qgis.core import QgsSettings
 from qgis_plugin.gui import connection
 from qgis_plugin.gui.connect_dialog import ConnectDialog
 
-
-class ForwardingProxy(BaseHTTPRequestHandler):
-    """A plain HTTP proxy: forwards absolute-URI requests and remembers what it forwarded."""
-
-    seen: list[str] = []
-
-    def _forward(self) -> None:
-        target = urlsplit(self.path)
-        if not target.scheme:  # not a proxy request
-            self.send_error(400)
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")}
-        upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-        upstream.request(self.command, target.path + (f"?{target.query}" if target.query else ""), body, headers)
-        answer = upstream.getresponse()
-        data = answer.read()
-        ForwardingProxy.seen.append(f"{self.command} {target.path}")
-        self.send_response(answer.status)
-        for key, value in answer.getheaders():
-            if key.lower() not in ("transfer-encoding", "connection", "content-length"):
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        upstream.close()
-
-    do_GET = do_POST = do_PATCH = _forward  # noqa: N815
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def proxy() -> Iterator[ThreadingHTTPServer]:
-    ForwardingProxy.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ForwardingProxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def set_proxy(settings: QgsSettings, **values: Any) -> None:
-    for key, value in values.items():
-        settings.setValue(f"proxy/{key}", value)
+from .plugin_support import ForwardingProxy, set_proxy
 
 
 def test_qgis_proxy_settings_become_the_clients_proxies(clean_settings: QgsSettings) -> None:
