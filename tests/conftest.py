@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from qgis_plugin.core import messages
 from sync_server.app import create_app
 from sync_server.config import Settings
 from sync_server.demo.loader import load_demo
@@ -23,6 +24,14 @@ from tests.support import Api, LiveServer
 DEFAULT_PG = "postgresql+psycopg2://familienatlas:familienatlas@127.0.0.1:5432/postgres"
 # One template per test process, so parallel runs on one machine never drop each other's template.
 TEMPLATE_DB = f"familienatlas_template_{os.getpid()}"
+
+
+@pytest.fixture(autouse=True)
+def german() -> Iterator[None]:
+    """The plugin's texts start German in every test (a test may switch to English; it is undone)."""
+    messages.set_language("de")
+    yield
+    messages.set_language("de")
 
 
 def pg_admin_url() -> str:

@@ -5,20 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 import requests
 
 from qgis_plugin.core import errors, messages
 from qgis_plugin.core.api import AtlasClient, error_from_response, normalise_base_url
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    messages.set_language("de")
-    yield
-    messages.set_language("de")
 
 
 def response(status: int, body: object, content_type: str = "application/problem+json",

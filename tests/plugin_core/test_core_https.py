@@ -50,13 +50,6 @@ def https_server(sqlite_url: str, pki: Path) -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    messages.set_language("de")
-    yield
-    messages.set_language("de")
-
-
 def test_login_me_and_pull_with_the_ca_file(https_server: LiveServer, pki: Path) -> None:
     assert https_server.url.startswith("https://127.0.0.1:")
     client = AtlasClient(https_server.url, verify=str(pki / "ca.pem"), timeout=10)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +37,6 @@ from tests.support import BRAMSCHE, MELLE, demo_password
 INSTITUTION_FIELDS = ["owner", "category", "subcategory", "name", "provider", "street", "postcode", "city",
                       "phone", "email", "website", "opening_hours", "target_groups", "age_min", "age_max",
                       "languages", "accessibility", "description", "last_checked"]
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    messages.set_language("de")
-    yield
-    messages.set_language("de")
 
 
 def login(url: str, user: str, session: requests.Session | None = None) -> AtlasClient:

@@ -4,7 +4,6 @@ the ownership rule as the client sees it, and the whole check on a real working 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,13 +32,6 @@ SQUARE = [[0.0, 0.0], [1000.0, 0.0], [1000.0, 1000.0], [0.0, 1000.0], [0.0, 0.0]
 HOLE = [[400.0, 400.0], [600.0, 400.0], [600.0, 600.0], [400.0, 600.0], [400.0, 400.0]]
 EAST = [[2000.0, 0.0], [2500.0, 0.0], [2500.0, 500.0], [2000.0, 0.0]]
 TERRITORY = {"type": "MultiPolygon", "coordinates": [[SQUARE, HOLE], [EAST]]}
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    messages.set_language("de")
-    yield
-    messages.set_language("de")
 
 
 def point(x: float, y: float) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject
 
-from qgis_plugin.core.messages import set_language
 from qgis_plugin.core.reference import refresh_reference_data
 from qgis_plugin.gui.changes_dialog import ChangesDialog
 from tests.plugin_qgis.review_support import Desk, feature_by_uuid, save_screenshot, set_value
@@ -23,13 +22,6 @@ from tests.support import BRAMSCHE
 MELLE_PENDING = "fc06c63f-06af-5711-b9f0-cce5a69b7af6"
 MELLE_REJECTED = "73db689b-f911-5b47-bcab-8c740dd2ee8a"
 REJECTION = "Öffnungszeiten bitte mit der Einrichtung abstimmen (laut Website Fr bis 14 Uhr)."
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    set_language("de")
-    yield
-    set_language("de")
 
 
 @pytest.fixture

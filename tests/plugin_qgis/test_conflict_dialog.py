@@ -15,7 +15,6 @@ from qgis.core import QgsPointXY
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from qgis_plugin.core.merge import DELETED, GEOMETRY, Clash
-from qgis_plugin.core.messages import set_language
 from qgis_plugin.gui.conflict_dialog import ConflictDialog
 from tests.plugin_qgis.review_support import (
     Desk,
@@ -26,13 +25,6 @@ from tests.plugin_qgis.review_support import (
     set_value,
     when_dialog_opens,
 )
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    set_language("de")
-    yield
-    set_language("de")
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ never into QgsSettings; failures show the core's German messages inside the dial
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from qgis.core import QgsAuthMethodConfig, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -19,13 +17,6 @@ from qgis_plugin.gui.connect_dialog import ConnectDialog
 from .plugin_support import ARTIFACTS
 
 PASSWORD = "demo-melle.editor"
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    messages.set_language("de")
-    yield
-    messages.set_language("de")
 
 
 def fill(dialog: ConnectDialog, url: str, user: str, password: str) -> None:

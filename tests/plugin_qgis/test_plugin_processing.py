@@ -8,14 +8,12 @@ import socket
 import sqlite3
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback, QgsProject
 
-from qgis_plugin.core import messages
 from qgis_plugin.gui import connection, project
 from qgis_plugin.processing import FamilienatlasProvider
 from tests.support import MELLE, demo_password
@@ -36,13 +34,6 @@ def processing(qgis_app: QgsApplication) -> Any:
     import processing
 
     return processing
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    messages.set_language("de")
-    yield
-    messages.set_language("de")
 
 
 class Recorder(QgsProcessingFeedback):

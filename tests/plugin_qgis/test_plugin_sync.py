@@ -5,7 +5,6 @@ server would refuse; the server's refusals and clashes are reported and settled.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from qgis.core import Qgis, QgsGeometry, QgsPointXY, QgsVectorLayer, QgsVectorLayerUtils
 from qgis.PyQt.QtCore import Qt
 
-from qgis_plugin.core import messages
 from qgis_plugin.core.merge import Clash
 from qgis_plugin.gui import project
 from qgis_plugin.gui.synchronise import SyncRun
@@ -30,13 +28,6 @@ from .plugin_support import (
 )
 
 MELLE, BRAMSCHE = "034590024024", "034590014014"
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    messages.set_language("de")
-    yield
-    messages.set_language("de")
 
 
 def server_state(url: str, fid: str) -> dict[str, Any] | None:

@@ -18,7 +18,6 @@ from qgis.PyQt.QtCore import QDate
 from qgis.PyQt.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 
 from qgis_plugin.core.api import AtlasClient
-from qgis_plugin.core.messages import set_language
 from qgis_plugin.gui.feature_display import parse_time
 from qgis_plugin.gui.review_dock import COL_AUTHOR, COL_MUNICIPALITY, COL_NAME, ReasonDialog, ReviewDock
 from tests.plugin_qgis.review_support import (
@@ -33,13 +32,6 @@ from tests.support import BRAMSCHE, MELLE, QUAKENBRUECK
 
 DEMO_PENDING = 33
 MELLE_EDIT = "fc06c63f-06af-5711-b9f0-cce5a69b7af6"  # melle.editor's pending change of opening hours
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    set_language("de")
-    yield
-    set_language("de")
 
 
 @pytest.fixture

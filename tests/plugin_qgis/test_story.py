@@ -9,7 +9,6 @@ rejection and its reason. Nothing of ours is mocked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from qgis.core import (
 from qgis.PyQt.QtWidgets import QDialogButtonBox
 
 from qgis_plugin.core.errors import ConnectionFailed
-from qgis_plugin.core.messages import set_language
 from qgis_plugin.core.sync import Synchronizer
 from qgis_plugin.gui import project
 from qgis_plugin.gui.changes_dialog import ChangesDialog
@@ -47,13 +45,6 @@ from tests.plugin_qgis.review_support import (
 from tests.support import MELLE
 
 REASON = "Einrichtung existiert bereits unter anderem Namen (Familienzentrum Gesmold)."
-
-
-@pytest.fixture(autouse=True)
-def german() -> Iterator[None]:
-    set_language("de")
-    yield
-    set_language("de")
 
 
 def to_wgs84(x: float, y: float) -> tuple[float, float]:
