@@ -21,6 +21,7 @@ from .core.api import AtlasClient
 from .core.errors import AtlasError
 from .core.workcopy import FILE_NAME, WorkingCopy
 from .gui import connection, project
+from .gui.call_task import wait_for
 from .gui.checkout import CheckoutRun, choose_folder
 from .gui.connect_dialog import ConnectDialog
 from .gui.i18n import Translation, tr
@@ -49,6 +50,7 @@ class FamilienatlasPlugin:
         self.workcopy: WorkingCopy | None = None
         self.run: CheckoutRun | SyncRun | None = None
         self.last_run: CheckoutRun | SyncRun | None = None
+        self._logging_in = False
         self.actions: dict[str, QAction] = {}
         self.menu: QMenu | None = None
         self.toolbar: Any = None
@@ -147,7 +149,8 @@ class FamilienatlasPlugin:
 
     @property
     def busy(self) -> bool:
-        return self.run is not None
+        """A checkout or sync runs, or a login it waits for."""
+        return self.run is not None or self._logging_in
 
     def _update_actions(self) -> None:
         if not self.actions:
@@ -167,7 +170,7 @@ class FamilienatlasPlugin:
         """Use a logged-in client from now on (the previous one is logged out)."""
         if self.client is not None and self.client is not client:
             with contextlib.suppress(AtlasError):
-                self.client.logout()
+                wait_for(tr("Familienatlas: abmelden"), self.client.logout)
         self.client = client
         if self.review_dock is not None:  # it works with the client it was made with
             self.iface.removeDockWidget(self.review_dock)
@@ -183,13 +186,18 @@ class FamilienatlasPlugin:
         credentials = connection.load_credentials(authcfg) if url and authcfg else None
         if credentials:
             client = connection.make_client(url)
+            self._logging_in = True  # the actions wait meanwhile (see busy)
+            self._update_actions()
             try:
-                client.login(*credentials)
+                wait_for(tr("Familienatlas: anmelden"), lambda: client.login(*credentials))
             except AtlasError:
                 pass
             else:
                 self.set_client(client)
                 return client
+            finally:
+                self._logging_in = False
+                self._update_actions()
         return self.client if self.connect() else None
 
     def ensure_workcopy(self) -> WorkingCopy | None:
@@ -323,7 +331,7 @@ class FamilienatlasPlugin:
         this computer acts in the user's name; the server address stays for the next login."""
         if self.client is not None:
             try:
-                self.client.logout()
+                wait_for(tr("Familienatlas: abmelden"), self.client.logout)
             except AtlasError as exc:
                 self._message(str(exc), Qgis.MessageLevel.Warning)
         self.client = None

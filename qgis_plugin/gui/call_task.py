@@ -12,7 +12,7 @@ from typing import Any
 
 from qgis.core import QgsApplication, QgsTask
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QObject
+from qgis.PyQt.QtCore import QEventLoop, QObject
 
 from ..core.errors import Cancelled
 
@@ -61,3 +61,26 @@ def run_in_background(owner: QObject, description: str, function: Callable[[], A
     tasks.add(task)
     QgsApplication.taskManager().addTask(task)
     return task
+
+
+def wait_for(description: str, function: Callable[[], Any]) -> Any:
+    """Run ``function`` (a login, a logout) as a task and wait for it without freezing QGIS.
+
+    For the few calls whose caller needs the answer before it can go on: a local event loop keeps
+    QGIS painting, the task manager shows the call with its cancel button, and other tasks run.
+    Returns the result or raises what ``function`` raised (:class:`Cancelled` when cancelled).
+    """
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any, error: BaseException | None) -> None:
+        outcome.update(result=result, error=error)
+        loop.quit()
+
+    task = CallTask(description, function, done)
+    QgsApplication.taskManager().addTask(task)
+    if not outcome:  # finished() arrives through the event loop, so this is the usual case
+        loop.exec()
+    if outcome["error"] is not None:
+        raise outcome["error"]
+    return outcome["result"]

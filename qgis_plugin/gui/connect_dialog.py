@@ -26,6 +26,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.api import AtlasClient
 from ..core.errors import AtlasError
 from . import connection
+from .call_task import wait_for
 from .i18n import tr
 
 
@@ -120,15 +121,22 @@ class ConnectDialog(QDialog):
             url = "https://" + url
             self.url_edit.setText(url)
         client = connection.make_client(url)
+
+        def log_in() -> dict[str, Any]:
+            client.health()
+            return client.login(username, password)
+
+        self.show_status(tr("Verbindung wird aufgebaut …"), error=False)
+        self.setEnabled(False)  # one login at a time; QGIS itself stays responsive meanwhile
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            client.health()
-            user = client.login(username, password)
+            user = wait_for(tr("Familienatlas: anmelden"), log_in)
         except AtlasError as exc:
             self.show_status(str(exc))
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
+            self.setEnabled(True)
         self.client = client
         self.user = user
         authcfg = None

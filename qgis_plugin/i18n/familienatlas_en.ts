@@ -90,6 +90,16 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/connect_dialog.py" />
+            <source>Verbindung wird aufgebaut …</source>
+            <translation>Connecting …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/connect_dialog.py" />
+            <source>Familienatlas: anmelden</source>
+            <translation>Familienatlas: log in</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/connect_dialog.py" />
             <source>Angemeldet als {user} ({municipality}).</source>
             <translation>Logged in as {user} ({municipality}).</translation>
         </message>
@@ -406,6 +416,11 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/plugin.py" />
             <source>Vom Server abmelden</source>
             <translation>Log out from the server</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Familienatlas: abmelden</source>
+            <translation>Familienatlas: log out</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/plugin.py" />

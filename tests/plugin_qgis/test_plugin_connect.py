@@ -110,3 +110,30 @@ def test_plugin_logs_in_with_stored_credentials_and_enables_review_for_admins(
     connection.save_connection(live_server.url, editor_cfg)
     assert plugin.ensure_client().user["role"] == "editor"
     assert not plugin.actions["review"].isEnabled()
+
+
+def test_a_server_that_never_answers_does_not_freeze_qgis(qgis_iface: Any, clean_settings: QgsSettings,
+                                                          authcfgs: Any, monkeypatch: Any) -> None:
+    """The login runs as a task: while it waits for a server that accepts but never answers (a
+    stand-in for a dead address behind a firewall), QGIS keeps handling its events."""
+    from qgis.PyQt.QtCore import QTimer
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    monkeypatch.setattr(connection, "TIMEOUT_S", 1.5)
+    ticks: list[bool] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(dialog.isEnabled()))
+    dialog = ConnectDialog(qgis_iface.mainWindow())
+    fill(dialog, f"http://127.0.0.1:{listener.getsockname()[1]}", "melle.editor", PASSWORD)
+    timer.start(100)
+    try:
+        assert not dialog.connect_to_server()
+    finally:
+        timer.stop()
+        listener.close()
+    assert len(ticks) >= 5, ticks  # the main thread ran its timer all through the 1.5 s wait
+    assert not any(ticks)  # and the dialog took no second login meanwhile
+    assert dialog.isEnabled()
+    assert dialog.status_label.text() == "Der Server hat nicht rechtzeitig geantwortet."
