@@ -40,6 +40,7 @@ demo: venv plugin web $(VAR)/jwt-secret
 	@echo "Familienatlas runs on http://$(HOST):$(PORT)/ (web map)"
 	@echo "  API:         http://$(HOST):$(PORT)/api/v1/  (OpenAPI: /api/v1/openapi.json)"
 	@echo "  Public data: http://$(HOST):$(PORT)/api/v1/public/institutions"
+	@echo "  OGC API:     http://$(HOST):$(PORT)/ogcapi  (QGIS: Add WFS / OGC API - Features Layer)"
 	@echo "  QGIS plugin: $$(ls dist/*.zip)"
 	@echo "Stop with Ctrl+C."
 	FAMILIENATLAS_MODE=demo FAMILIENATLAS_JWT_SECRET=$$(cat $(VAR)/jwt-secret) \
