@@ -176,3 +176,19 @@ def json_keys(doc: Any) -> set[str]:
     if isinstance(doc, list):
         return {k for v in doc for k in json_keys(v)}
     return set()
+
+
+def add_staff_editor(api: Api, username: str, display_name: str, email: str, municipality: str) -> None:
+    """An editor account with a real-looking name and e-mail, whose traces the public must never show."""
+    m = api.municipality(municipality)
+    r = api.post("/api/v1/admin/users", {"username": username, "password": f"demo-{username}", "role": "editor",
+                                         "municipality_id": m["id"], "display_name": display_name,
+                                         "email": email}, "admin")
+    assert r.status_code == 201, r.get_json()
+
+
+def staff_texts(api: Api) -> tuple[set[str], set[str]]:
+    """(user names and display names, e-mail addresses) of every account."""
+    users = api.get("/api/v1/admin/users", "admin").get_json()
+    names = {u["username"] for u in users} | {u["display_name"] for u in users if u["display_name"]}
+    return names, {u["email"] for u in users if u["email"]}

@@ -177,8 +177,7 @@ def update_user(session: Session, settings: Settings, actor: Actor, user_id: int
     user = session.get(User, user_id) if fits_column(User, "id", user_id) else None
     if user is None:
         raise NotFound("user_not_found", id=user_id)
-    spec = USER_CHANGE_FIELDS
-    data = read_fields(body, spec, partial=True, model=User)
+    data = read_fields(body, USER_CHANGE_FIELDS, partial=True, model=User)
     _check_role_and_municipality(session, data, user)
     revoke = False
     changes: dict[str, Any] = {}

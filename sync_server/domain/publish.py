@@ -8,6 +8,7 @@ approves it. Every public reader (GeoJSON endpoint, OGC API) goes through :func:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,13 @@ def public_query(layer: str) -> Select:
 def public_rows(session: Session, layer: str, chunk: int = 2000) -> Iterator[tuple[Feature, Revision]]:
     """Stream the public rows of a layer without holding them all in memory."""
     yield from session.execute(public_query(layer).execution_options(yield_per=chunk))
+
+
+def public_properties(published: Revision, owner_key: str) -> dict[str, Any]:
+    """What the public reads of a published revision: its properties, the owning municipality's key
+    and the revision number; nothing of the staff who made or reviewed it (no author, no reviewer).
+    Every public reader (GeoJSON endpoint, OGC API) shows exactly this."""
+    return {**published.properties, "owner": owner_key, "published_revision": published.seq}
 
 
 def is_public(feature: Feature, published: Revision | None) -> bool:

@@ -22,8 +22,9 @@ def read_fields(body: Any, spec: dict[str, tuple[str, bool]], *, partial: bool =
 
     ``spec`` maps field name to (type, required). ``partial`` is for PATCH: nothing is required.
     A ``None`` value is allowed for optional fields (it clears them). With ``model`` (a storage
-    model), a string longer than its column is refused here: SQLite would store it, but PostgreSQL
-    refuses it on insert, which must be a 400 that names the field, not a failed transaction.
+    model), a string longer than its column or a number beyond its column's range is refused here:
+    SQLite would store it, but PostgreSQL refuses it on insert, which must be a 4xx that names the
+    field, not a failed transaction.
     """
     if not isinstance(body, dict):
         raise Invalid("invalid_body", errors=[FieldError("body", "wrong_type", {"expected": "object"})])
@@ -84,9 +85,14 @@ def json_schema(spec: dict[str, tuple[str, bool]], *, partial: bool = False,
     return out
 
 
+def _column(model: type | None, name: str) -> Any:
+    """``model``'s column ``name`` (None without a model or such a column)."""
+    return model.__table__.columns.get(name) if model is not None else None
+
+
 def column_length(model: type | None, name: str) -> int | float:
     """The length of ``model``'s string column ``name``; unbounded when there is no such column."""
-    column = model.__table__.columns.get(name) if model is not None else None
+    column = _column(model, name)
     length = getattr(column.type, "length", None) if column is not None else None
     return length if length is not None else float("inf")
 
@@ -94,7 +100,7 @@ def column_length(model: type | None, name: str) -> int | float:
 def integer_range(model: type | None, name: str) -> tuple[int, int]:
     """What ``model``'s integer column ``name`` can hold: 32 bits for a plain Integer on PostgreSQL
     (SQLite would take more, so the tighter bound holds on both), 64 bits otherwise."""
-    column = model.__table__.columns.get(name) if model is not None else None
+    column = _column(model, name)
     if column is not None and isinstance(column.type, Integer) and not isinstance(column.type, BigInteger):
         return (-(2**15), 2**15 - 1) if isinstance(column.type, SmallInteger) else (-(2**31), 2**31 - 1)
     return INT64_MIN, INT64_MAX

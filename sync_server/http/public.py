@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from .. import API_VERSION, __version__
 from ..domain.geometry import WEB_CRS, to_geojson
-from ..domain.publish import public_rows
+from ..domain.publish import public_properties, public_rows
 from ..domain.sync import get_layer
 from .common import atlas
 
@@ -36,8 +36,7 @@ def public_layer(layer: str) -> Response:
             first = True
             for feature, rev in public_rows(session, spec.name):
                 doc = {"type": "Feature", "id": feature.id,
-                       "properties": {**rev.properties, "owner": ctx.key_of(rev.owner_id),
-                                      "published_revision": rev.seq},
+                       "properties": public_properties(rev, ctx.key_of(rev.owner_id)),
                        "geometry": to_geojson(rev.geometry, WEB_CRS)}
                 yield ("" if first else ",") + json.dumps(doc, ensure_ascii=False)
                 first = False

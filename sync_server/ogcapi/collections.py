@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, Select, Text, and_, bindparam, func, selec
 from sqlalchemy.orm import Session, aliased
 
 from ..domain.layers import LAYERS, LayerSpec
-from ..domain.publish import public_query
+from ..domain.publish import public_properties, public_query
 from ..storage.models import Feature, Municipality, Revision
 from ..storage.types import SRID
 from .crs import lonlat_bounds, outward
@@ -152,9 +152,7 @@ class PublishedLayer(Collection):
 
     def items(self, session: Session, rows: Iterable[Any]) -> list[Item]:
         keys = municipality_keys(session)
-        # The same properties as /api/v1/public/<layer>: no author, no reviewer, nothing of staff.
-        return [Item(feature.id, {**rev.properties, "owner": keys[rev.owner_id], "published_revision": rev.seq},
-                     rev.geometry) for feature, rev in rows]
+        return [Item(feature.id, public_properties(rev, keys[rev.owner_id]), rev.geometry) for feature, rev in rows]
 
 
 class Municipalities(Collection):

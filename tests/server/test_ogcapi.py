@@ -20,7 +20,7 @@ from shapely.geometry import Point, box, shape
 
 from sync_server.domain.layers import LAYERS
 from tests.server.test_bad_input import assert_problem, db_digest
-from tests.support import MELLE, Api, LiveServer, insert, json_keys, update_of
+from tests.support import MELLE, Api, LiveServer, add_staff_editor, insert, json_keys, staff_texts, update_of
 
 OGC = "/ogcapi"
 BASE = "http://localhost" + OGC
@@ -405,18 +405,13 @@ def test_one_feature_and_the_publish_rule(api: Api) -> None:
 
 
 def test_no_staff_data_in_any_ogc_answer(api: Api) -> None:
-    melle = api.municipality(MELLE)
-    r = api.post("/api/v1/admin/users", {"username": "k.koordinatorin", "password": "demo-k.koordinatorin",
-                                         "role": "editor", "municipality_id": melle["id"],
-                                         "display_name": "Karla Koordinatorin-Quast",
-                                         "email": "karla.koordinatorin@melle.example"}, "admin")
-    assert r.status_code == 201, r.get_json()
+    add_staff_editor(api, "k.koordinatorin", "Karla Koordinatorin-Quast", "karla.koordinatorin@melle.example",
+                     MELLE)
     p = inside(api, MELLE)
     new = insert(None, p.x, p.y, name="Familienzentrum am Markt")
     approve(api, pushed(api, [new], "k.koordinatorin")["push_id"])
-    users = api.get("/api/v1/admin/users", "admin").get_json()
-    secrets = {u["username"] for u in users} | {u["display_name"] for u in users if u["display_name"]} | {
-        u["email"] for u in users if u["email"]}
+    names, emails = staff_texts(api)
+    secrets = names | emails
     assert "Karla Koordinatorin-Quast" in secrets
     paths = [OGC, OGC + "/api", OGC + "/collections", *(f"{OGC}/collections/{c}" for c in COLLECTIONS),
              *(f"{OGC}/collections/{c}/items?limit=10000" for c in COLLECTIONS),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from shapely.geometry import Point, mapping, shape
 
-from tests.support import BRAMSCHE, MELLE, Api, insert, json_keys, update_of
+from tests.support import BRAMSCHE, MELLE, Api, add_staff_editor, insert, json_keys, staff_texts, update_of
 
 
 def inside(api: Api, key: str, dx: float = 0.0) -> Point:
@@ -252,12 +252,7 @@ def test_withdraw_takes_a_feature_off_the_public_side(api: Api) -> None:
 
 
 def test_public_output_names_no_staff(api: Api) -> None:
-    melle = api.municipality(MELLE)
-    r = api.post("/api/v1/admin/users", {"username": "m.mustermann", "password": "demo-m.mustermann",
-                                         "role": "editor", "municipality_id": melle["id"],
-                                         "display_name": "Martina Mustermann-Quell",
-                                         "email": "martina.mustermann@melle.example"}, "admin")
-    assert r.status_code == 201, r.get_json()
+    add_staff_editor(api, "m.mustermann", "Martina Mustermann-Quell", "martina.mustermann@melle.example", MELLE)
     p = inside(api, MELLE)
     new = insert(None, p.x, p.y, name="Treffpunkt Familie")
     own = published_of(api, MELLE)
@@ -265,9 +260,7 @@ def test_public_output_names_no_staff(api: Api) -> None:
     approve(api, push_id=answer["push_id"])
     api.post("/api/v1/review/withdraw", {"layer": "institutions", "id": own[1]["id"], "reason": "geprüft"}, "admin")
 
-    users = api.get("/api/v1/admin/users", "admin").get_json()
-    names = {u["username"] for u in users} | {u["display_name"] for u in users if u["display_name"]}
-    emails = {u["email"] for u in users if u["email"]}
+    names, emails = staff_texts(api)
     assert "Martina Mustermann-Quell" in names and "martina.mustermann@melle.example" in emails
     for layer in ("institutions", "spatial_units"):
         response = api.get(f"/api/v1/public/{layer}")
