@@ -40,6 +40,8 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from ..domain.indicators.standard import CATEGORIES, CategoryDef
+
 CRS = "EPSG:25832"
 """The storage CRS of the atlas: ETRS89 / UTM zone 32N."""
 
@@ -475,72 +477,10 @@ def build_ortsteile(
 
 
 # --------------------------------------------------------------------------------------------------
-# Category catalogue
+# Category catalogue: the standard one (one source, shared with ``load-standard-catalogue``)
 
-
-@dataclass(frozen=True)
-class CategorySeed:
-    """A category (``parent_key`` None, with a colour) or a subcategory (colour None: inherits)."""
-
-    key: str
-    name: str
-    parent_key: str | None
-    color: str | None
-
-
-# Okabe-Ito palette: distinguishable with the common forms of colour-vision deficiency.
-_TOP_CATEGORIES: tuple[tuple[str, str, str], ...] = (
-    ("beratung", "Beratung & Unterstützung", "#0072B2"),
-    ("kinderbetreuung", "Kindertagesbetreuung", "#E69F00"),
-    ("schule", "Schule & Bildung", "#009E73"),
-    ("familienzentrum", "Familienzentren & Treffpunkte", "#CC79A7"),
-    ("gesundheit", "Gesundheit", "#D55E00"),
-    ("pflege", "Pflege & Senioren", "#56B4E9"),
-    ("freizeit", "Freizeit & Jugend", "#F0E442"),
-)
-
-_SUBCATEGORIES: tuple[tuple[str, str, str], ...] = (
-    ("beratung", "erziehungsberatung", "Erziehungsberatung"),
-    ("beratung", "schwangerschaftsberatung", "Schwangerschaftsberatung"),
-    ("beratung", "schuldnerberatung", "Schuldnerberatung"),
-    ("beratung", "suchtberatung", "Suchtberatung"),
-    ("beratung", "fruehe_hilfen", "Frühe Hilfen"),
-    ("kinderbetreuung", "krippe", "Krippe"),
-    ("kinderbetreuung", "kindergarten", "Kindergarten"),
-    ("kinderbetreuung", "kindertagespflege", "Kindertagespflege"),
-    ("kinderbetreuung", "hort", "Hort"),
-    ("schule", "grundschule", "Grundschule"),
-    ("schule", "oberschule", "Oberschule"),
-    ("schule", "gymnasium", "Gymnasium"),
-    ("schule", "foerderschule", "Förderschule"),
-    ("schule", "volkshochschule", "Volkshochschule"),
-    ("familienzentrum", "kinder_familienzentrum", "Kinder- und Familienzentrum"),
-    ("familienzentrum", "mehrgenerationenhaus", "Mehrgenerationenhaus"),
-    ("familienzentrum", "familienbildung", "Familienbildung"),
-    ("familienzentrum", "eltern_kind_gruppe", "Eltern-Kind-Gruppe"),
-    ("familienzentrum", "familienbuero", "Familienbüro"),
-    ("gesundheit", "kinderarztpraxis", "Kinder- und Jugendarztpraxis"),
-    ("gesundheit", "hebammenpraxis", "Hebammenpraxis"),
-    ("gesundheit", "fruehfoerderung", "Frühförderung"),
-    ("gesundheit", "kinder_jugendgesundheitsdienst", "Kinder- und Jugendgesundheitsdienst"),
-    ("gesundheit", "therapiepraxis", "Logopädie & Ergotherapie"),
-    ("pflege", "pflegestuetzpunkt", "Pflegestützpunkt"),
-    ("pflege", "ambulante_pflege", "Ambulante Pflege"),
-    ("pflege", "tagespflege", "Tagespflege"),
-    ("pflege", "pflegeheim", "Pflegeheim"),
-    ("pflege", "seniorenberatung", "Seniorenberatung"),
-    ("freizeit", "jugendzentrum", "Jugendzentrum"),
-    ("freizeit", "buecherei", "Bücherei"),
-    ("freizeit", "sport", "Sport & Bewegung"),
-    ("freizeit", "musikschule", "Musikschule"),
-    ("freizeit", "ferienbetreuung", "Ferienbetreuung"),
-)
-
-CATEGORIES: tuple[CategorySeed, ...] = (
-    *(CategorySeed(key, name, None, color) for key, name, color in _TOP_CATEGORIES),
-    *(CategorySeed(key, name, parent, None) for parent, key, name in _SUBCATEGORIES),
-)
-"""The two-level catalogue, top-level categories first (so parents exist before their children)."""
+CategorySeed = CategoryDef
+"""A category (``parent_key`` None, with a colour) or a subcategory (colour None: inherits)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -892,7 +832,7 @@ def _points_near(
 
 def _subcategory_plan(rng: np.random.Generator, count: int) -> list[str]:
     """Subcategories for ``count`` institutions: each one at least once, the rest by weight."""
-    keys = [key for _, key, _ in _SUBCATEGORIES]
+    keys = [c.key for c in CATEGORIES if c.parent_key is not None]
     weights = np.array([_PROFILES[k].weight for k in keys])
     extra = rng.choice(len(keys), size=max(0, count - len(keys)), p=weights / weights.sum())
     plan = keys[:count] + [keys[int(i)] for i in extra]
@@ -918,7 +858,7 @@ def build_institutions(
     rng = np.random.default_rng(seed)
     allocation = _allocate(count, [t.population or 1 for t in owners], min(3, count // len(owners)))
     plan = _subcategory_plan(rng, count)
-    parent_of = {key: parent for parent, key, _ in _SUBCATEGORIES}
+    parent_of = {c.key: c.parent_key for c in CATEGORIES if c.parent_key is not None}
     samtgemeinde_names = {t.key: t.name for t in territories if t.kind == KIND_SAMTGEMEINDE}
     first_day = date(2025, 1, 1)
     used_names: set[str] = set()
