@@ -51,17 +51,25 @@ DE: dict[str, str] = {
     "push_conflict": "Nichts wurde übernommen: {count} von {total} Objekten wurden inzwischen auf dem Server "
                      "geändert. Bitte synchronisieren.",
     "invalid_change": "Die Änderung ist fehlerhaft.",
+    "checkout_required.cursor_ahead": "Die Arbeitskopie ist auf Stand {cursor}, der Server erst auf Stand "
+                                      "{server_cursor}: sie stammt von einem anderen Server oder einer älteren "
+                                      "Sicherung. Bitte die Daten neu auschecken.",
+    "checkout_required.sharing_ended": "Eine Kommune gibt ihre unveröffentlichten Daten nicht mehr frei; "
+                                       "die Arbeitskopie kann solche Daten noch enthalten. "
+                                       "Bitte die Daten neu auschecken.",
+    "checkout_required": "Die Arbeitskopie passt nicht mehr zum Server. Bitte die Daten neu auschecken.",
     "stale_revision": "Das Objekt wurde inzwischen geändert (Ihr Stand: {base}, Server: {current}).",
     "already_exists": "Ein Objekt mit dieser Kennung gibt es schon.",
     "read_only_role": "Mit der Rolle {role} dürfen keine Daten geändert werden.",
-    "not_owner": "Das Objekt gehört der Kommune {owner}; Sie dürfen nur Daten der Kommune {municipality} ändern.",
-    "foreign_owner": "Neue Objekte dürfen nur für die eigene Kommune {municipality} angelegt werden "
-                     "(angegeben: {owner}).",
+    "not_owner": "Das Objekt gehört {owner_name} ({owner}); nur {owner_name} darf es ändern oder löschen. "
+                 "Sie bearbeiten die Daten von {municipality_name} ({municipality}).",
+    "foreign_owner": "Neue Objekte dürfen nur für die eigene Kommune {municipality_name} ({municipality}) "
+                     "angelegt werden, nicht für {owner_name} ({owner}).",
     "owner_change": "Die zuständige Kommune eines Objekts darf nur die Kreisverwaltung ändern "
-                    "(von {municipality} nach {owner}).",
+                    "(von {municipality_name} ({municipality}) zu {owner_name} ({owner})).",
     "county_level": "Raumeinheiten der Ebene {level} pflegt die Kreisverwaltung; Kommunen pflegen nur "
                     "ihre eigenen Ebenen (z. B. Ortsteile).",
-    "outside_territory": "Die Lage liegt außerhalb des Gebiets der Kommune {municipality} "
+    "outside_territory": "Die Lage liegt außerhalb des Gebiets von {municipality_name} ({municipality}) "
                          "(Toleranz {tolerance_m} m).",
     # review
     "not_reviewable": "Änderung {revision} kann nicht geprüft werden (Status {state}; neueste Änderung: {head}).",
@@ -111,7 +119,7 @@ DE_FIELDS: dict[str, str] = {
     "outside_parent": "Das Gebiet ({x}, {y}) liegt außerhalb von {parent}. Stimmt das Koordinatensystem ({crs})?",
     "members_outside": "Die zugehörigen Kommunen liegen außerhalb dieses Gebiets ({x}, {y}). Stimmt das "
                        "Koordinatensystem ({crs})?",
-    "parent_cycle": "{value} liegt selbst darunter; die Hierarchie darf keinen Kreis bilden.",
+    "parent_cycle": "{name} ({value}) liegt selbst darunter; die Hierarchie darf keinen Kreis bilden.",
     "category_depth": "Der Katalog hat nur zwei Ebenen: die Oberkategorie darf selbst keine Unterkategorie sein, "
                       "und eine Kategorie mit Unterkategorien kann keine Unterkategorie werden.",
     "bad_color": "Keine Farbe im Format #rrggbb: {value}.",
@@ -166,16 +174,24 @@ EN: dict[str, str] = {
     "push_conflict": "Nothing was applied: {count} of {total} features changed on the server meanwhile. "
                      "Please synchronise.",
     "invalid_change": "The change is invalid.",
+    "checkout_required.cursor_ahead": "Your working copy is at change {cursor}, the server only at "
+                                      "{server_cursor}: it comes from another server or an older backup. "
+                                      "Please check out again.",
+    "checkout_required.sharing_ended": "A municipality no longer shares its unpublished data; your working "
+                                       "copy may still hold such data. Please check out again.",
+    "checkout_required": "Your working copy no longer matches the server. Please check out again.",
     "stale_revision": "The feature changed meanwhile (your base: {base}, server: {current}).",
     "already_exists": "A feature with this id exists already.",
     "read_only_role": "The role {role} may not change data.",
-    "not_owner": "The feature belongs to municipality {owner}; you may only change data of {municipality}.",
-    "foreign_owner": "New features may only be created for your own municipality {municipality} "
-                     "(given: {owner}).",
-    "owner_change": "Only the county admin may change a feature's municipality (from {municipality} to {owner}).",
+    "not_owner": "The feature belongs to {owner_name} ({owner}); only {owner_name} may change or delete it. "
+                 "You edit the data of {municipality_name} ({municipality}).",
+    "foreign_owner": "New features may only be created for your own municipality {municipality_name} "
+                     "({municipality}), not for {owner_name} ({owner}).",
+    "owner_change": "Only the county admin may change a feature's municipality (from {municipality_name} "
+                    "({municipality}) to {owner_name} ({owner})).",
     "county_level": "Spatial units of level {level} are maintained by the county; municipalities maintain "
                     "only their own levels (e.g. Ortsteile).",
-    "outside_territory": "The location lies outside the territory of municipality {municipality} "
+    "outside_territory": "The location lies outside the territory of {municipality_name} ({municipality}) "
                          "(tolerance {tolerance_m} m).",
     "not_reviewable": "Change {revision} cannot be reviewed (state {state}; newest change: {head}).",
     "nothing_pending_in_push": "Nothing of push {push_id} is pending review.",
@@ -220,7 +236,7 @@ EN_FIELDS: dict[str, str] = {
     "nul_character": "The text contains a NUL character (\\u0000), which cannot be stored.",
     "outside_parent": "The territory ({x}, {y}) lies outside {parent}. Is the CRS ({crs}) right?",
     "members_outside": "The member municipalities lie outside this territory ({x}, {y}). Is the CRS ({crs}) right?",
-    "parent_cycle": "{value} lies below this one; the hierarchy must not form a circle.",
+    "parent_cycle": "{name} ({value}) lies below this one; the hierarchy must not form a circle.",
     "category_depth": "The catalogue has two levels: the parent must be a top-level category, and a category "
                       "with subcategories cannot become a subcategory.",
     "bad_color": "Not a colour in the form #rrggbb: {value}.",
@@ -257,7 +273,11 @@ def _format(template: str | None, code: str, params: dict[str, Any]) -> str:
 
 
 def text(code: str, params: dict[str, Any], language: str = "de") -> str:
-    return _format(_TABLES[language][0].get(code), code, params)
+    """The sentence for ``code``; a ``reason`` parameter picks a more specific text ``code.reason``
+    when there is one (one code for the client to react to, a precise sentence for the person)."""
+    table = _TABLES[language][0]
+    template = table.get(f"{code}.{params.get('reason')}") or table.get(code)
+    return _format(template, code, params)
 
 
 def field_text(code: str, params: dict[str, Any], language: str = "de") -> str:

@@ -71,7 +71,8 @@ def _parent(session: Session, model: type, parent_id: int | None, own_id: int | 
     ancestor = session.get(model, parent_id)
     while own_id is not None and ancestor is not None and ancestor.id not in seen:
         if ancestor.parent_id == own_id:
-            raise Invalid("invalid_body", errors=[FieldError("parent_id", "parent_cycle", {"value": parent_id})])
+            raise Invalid("invalid_body", errors=[FieldError("parent_id", "parent_cycle", {
+                "value": parent_id, "name": session.get(model, parent_id).name})])
         seen.add(ancestor.id)
         ancestor = session.get(model, ancestor.parent_id) if ancestor.parent_id is not None else None
 

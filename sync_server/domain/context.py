@@ -37,6 +37,19 @@ class AtlasContext:
     def key_of(self, municipality_id: int) -> str:
         return self.municipalities[municipality_id].key
 
+    def name_of(self, municipality_id: int) -> str:
+        return self.municipalities[municipality_id].name
+
+    def with_names(self, params: dict) -> dict:
+        """``params`` plus ``<name>_name`` for every ``owner``/``municipality`` key in it: messages name
+        municipalities by name (the key only in brackets), so a person recognises them."""
+        out = dict(params)
+        for name in ("owner", "municipality"):
+            key = params.get(name)
+            if isinstance(key, str) and key in self.id_by_key:
+                out[f"{name}_name"] = self.name_of(self.id_by_key[key])
+        return out
+
     def shares(self, municipality_id: int) -> bool:
         return self.municipalities[municipality_id].shares_unpublished
 

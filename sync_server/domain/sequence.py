@@ -19,6 +19,11 @@ def lock(session: Session) -> int:
     return session.scalar(select(AtlasSequence.value).where(AtlasSequence.id == 1))
 
 
+def current(session: Session) -> int:
+    """The last change number handed out, read without taking the write lock (pull cursors end here)."""
+    return session.scalar(select(AtlasSequence.value).where(AtlasSequence.id == 1)) or 0
+
+
 def advance(session: Session, current: int, count: int) -> None:
     """Record that ``count`` numbers after ``current`` were used in this transaction."""
     session.execute(update(AtlasSequence).where(AtlasSequence.id == 1).values(value=current + count))

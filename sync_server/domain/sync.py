@@ -93,6 +93,11 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     never skips a change that commits later.
     """
     layer = get_layer(layer_name)
+    newest = sequence.current(session)
+    if since > newest:
+        # A cursor from another server or an old backup: answering "nothing new" would make the client
+        # miss every change forever, so it is told to check out again.
+        raise checkout_required("cursor_ahead", cursor=since, server_cursor=newest)
     query = (select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
              .where(Feature.layer == layer.name, Feature.change_seq > since))
     if since == 0:
@@ -119,6 +124,12 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     cursor = rows[-1][0].change_seq if rows else since
     return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
             "features": features}
+
+
+def checkout_required(reason: str, **params: Any) -> Conflict:
+    """The problem that tells a client its working copy must be checked out again (``reason`` says why;
+    the plugin reacts to the code ``checkout_required`` by pulling from 0 and keeping its local edits)."""
+    return Conflict("checkout_required", reason=reason, body={"params": {"reason": reason, **params}}, **params)
 
 
 def unpublished_visibility_changed(session: Session, owner_id: int) -> int:
@@ -267,7 +278,8 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
         feature.owner_id, ctx.key_of(feature.owner_id), head.geometry, ctx.county_level(layer.name, head.properties))
     refusal = write_refusal(actor, stored_state, new_state, ctx.territory_of, ctx.settings.border_tolerance_m)
     if refusal is not None:
-        checked.status, checked.code, checked.message_params = "forbidden", refusal.code, refusal.params
+        checked.status, checked.code = "forbidden", refusal.code
+        checked.message_params = ctx.with_names(refusal.params)
         return
     if errors:
         checked.status, checked.code, checked.errors = "invalid", "invalid_change", errors

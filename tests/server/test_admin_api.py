@@ -390,6 +390,8 @@ def test_municipality_parents_must_not_form_a_cycle(api, app) -> None:  # noqa: 
     r = api.patch(f"{API}/municipalities/{county['id']}", {"parent_id": member["id"]}, "admin")
     doc = assert_problem(r, 422, "invalid_body")
     assert field_names(doc) == ["parent_id"]
+    # the message names the municipality, not only its database id
+    assert doc["errors"][0]["message"].startswith(f"{member['name']} ({member['id']}) liegt selbst darunter")
     assert snapshot(app) == before
 
 

@@ -360,6 +360,24 @@ def test_checkout_has_no_tombstones_but_incremental_pull_has(api: Api) -> None:
     assert len(checkout["features"]) == 319
 
 
+def test_a_cursor_beyond_the_server_asks_for_a_new_checkout(api: Api) -> None:
+    """A cursor from another server or an old backup would silently miss every change: refused with the
+    problem the plugin reacts to (checkout_required), saying why, in German and English."""
+    newest = api.get("/api/v1/sync/institutions/pull?since=0&limit=5000", "melle.editor").get_json()["cursor"]
+    assert api.get(f"/api/v1/sync/institutions/pull?since={newest}", "melle.editor").status_code == 200
+    for layer in ("institutions", "spatial_units"):
+        r = api.get(f"/api/v1/sync/{layer}/pull?since={newest + 1}", "melle.editor")
+        assert r.status_code == 409, r.get_json()
+        assert r.mimetype == "application/problem+json"
+        doc = r.get_json()
+        assert doc["code"] == "checkout_required"
+        assert doc["params"] == {"reason": "cursor_ahead", "cursor": newest + 1, "server_cursor": newest}
+        assert "neu auschecken" in doc["detail"] and str(newest) in doc["detail"]
+    r = api.get(f"/api/v1/sync/institutions/pull?since={2**62}", "admin", headers={"Accept-Language": "en"})
+    assert r.status_code == 409
+    assert "check out again" in r.get_json()["detail"]
+
+
 def test_pull_needs_a_login_and_a_known_layer(api: Api) -> None:
     assert api.get("/api/v1/sync/institutions/pull").status_code == 401
     assert api.get("/api/v1/sync/nicht_da/pull", "admin").status_code == 404

@@ -356,3 +356,38 @@ def test_editor_cannot_touch_a_feature_the_admin_handed_to_another_municipality(
     ok = {**again, "properties": {**head["properties"], "name": "Bramscher Angebot"}, "geometry": mapping(inside)}
     r = api.push("institutions", [ok], "bramsche.editor")
     assert r.status_code == 200, r.get_json()
+
+
+def test_refusals_name_the_municipalities_and_say_who_may_do_what(api: Api) -> None:
+    """The refusal texts name municipalities by name (key in brackets) and say the right thing: the
+    owner may change its feature, the person may change only their own municipality's."""
+    foreign = next(f for f in api.pull_all("institutions", "melle.editor").values()
+                   if f["owner"] == BRAMSCHE and f["review"]["state"] == "published")
+    terr = territories(api)
+    far = point_outside(terr[MELLE], OUTSIDE_M)
+    changes = [
+        {"op": "update", "id": foreign["id"], "base_revision": foreign["revision"],
+         "properties": foreign["properties"], "geometry": foreign["geometry"]},
+        {"op": "insert", "id": str(uuid.uuid4()), "properties": _new_properties("institutions", BRAMSCHE, "Neu"),
+         "geometry": mapping(terr[BRAMSCHE].representative_point())},
+        {"op": "insert", "id": str(uuid.uuid4()), "properties": _new_properties("institutions", MELLE, "Weit"),
+         "geometry": mapping(far)},
+    ]
+    texts = {}
+    for language in ("de", "en"):
+        body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes}
+        r = api.post("/api/v1/sync/institutions/push", body, "melle.editor", headers={"Accept-Language": language})
+        assert r.status_code == 403
+        texts[language] = {x["code"]: x["message"] for x in r.get_json()["results"]}
+    melle, bramsche = f"Melle ({MELLE})", f"Bramsche ({BRAMSCHE})"
+    de, en = texts["de"], texts["en"]
+    assert de["not_owner"] == (f"Das Objekt gehört {bramsche}; nur Bramsche darf es ändern oder löschen. "
+                               f"Sie bearbeiten die Daten von {melle}.")
+    assert en["not_owner"] == (f"The feature belongs to {bramsche}; only Bramsche may change or delete it. "
+                               f"You edit the data of {melle}.")
+    assert de["foreign_owner"].startswith(f"Neue Objekte dürfen nur für die eigene Kommune {melle} angelegt")
+    assert f"nicht für {bramsche}" in de["foreign_owner"] and f"not for {bramsche}" in en["foreign_owner"]
+    assert f"außerhalb des Gebiets von {melle}" in de["outside_territory"]
+    assert f"outside the territory of {melle}" in en["outside_territory"]
+    for text in [*de.values(), *en.values()]:
+        assert "{" not in text
