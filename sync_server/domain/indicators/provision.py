@@ -1,0 +1,237 @@
+"""Derived provision indicators (Infrastrukturausstattung): offers per category and spatial unit, and
+offers per 1,000 people of the target group, computed from the PUBLISHED institutions.
+
+Why computed and not uploaded: the county already maintains every offer with its position; counting
+them per unit is arithmetic, and a number that is computed cannot go stale or contradict the map.
+This is what reveals gaps in provision ("Versorgungslücken"): a unit with no offer of a category has
+the value 0, visible as a gap, never a missing value.
+
+Definitions (documented in docs/indicators.md, "Derived provision indicators"):
+
+* **Where an offer counts**: in every unit whose area contains its point (spatial join of the
+  published institutions with the municipalities' territories and the published spatial units'
+  polygons; one STRtree per level). A point on a border between two units of a level counts once,
+  in the unit with the lower key, so the units of a level still add up to their parent.
+* **Which offers**: those whose ``category`` or ``subcategory`` is the indicator's category.
+* **The year**: the offers as published now count for the current calendar year (the atlas keeps
+  no history of what was published when, and planners read provision as "Stand heute"). The rate's
+  denominator is the target population of that year if published, else of the latest published
+  year before it; the value's note names that year.
+* **Computed on read** from the published state, so it is recomputed whenever an institution or a
+  population value is published, and is always consistent with both (about 10 ms for the demo's
+  320 offers and 60 units; see tests/server/test_provision.py).
+
+The core (:func:`offer_counts`, :func:`provision_values`) is pure: points and polygons in, numbers
+out. :func:`published_provision` reads the published state from the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...storage.models import Municipality, Revision
+from ..publish import public_query, public_rows
+from .confidentiality import Cell
+
+
+@dataclass(frozen=True)
+class ProvisionSpec:
+    """What the catalogue says of one provision indicator (its ``provision`` field and levels)."""
+
+    indicator: str
+    category: str
+    levels: tuple[str, ...]
+    population: str | None = None
+    per: float = 1000.0
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A published institution as the join needs it: position (storage CRS) and its categories."""
+
+    x: float
+    y: float
+    category: str | None
+    subcategory: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitArea:
+    key: str
+    level: str
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class ProvisionValue:
+    """One computed value; ``population_year`` is the year of the denominator (rates only)."""
+
+    cell: Cell
+    level: str
+    population_year: int | None = None
+
+    @property
+    def note(self) -> str | None:
+        if self.population_year is None:
+            return None
+        return f"Bevölkerung Stand 31.12.{self.population_year}"
+
+
+def offer_counts(offers: Sequence[Offer], units: Sequence[UnitArea],
+                 categories: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Offers per unit and category: ``{unit key: {category: count}}``, with 0 where there is none.
+
+    Vectorised: one STRtree of the unit polygons per level, queried with all points at once.
+    """
+    cats = sorted(set(categories))
+    counts = {u.key: dict.fromkeys(cats, 0) for u in units}
+    if not offers or not units or not cats:
+        return counts
+    column = {c: i for i, c in enumerate(cats)}
+    member = np.zeros((len(offers), len(cats)), dtype=np.int64)  # offer x category: 1 when it belongs
+    for row, offer in enumerate(offers):
+        for value in {offer.category, offer.subcategory}:
+            if value in column:
+                member[row, column[value]] = 1
+    points = shapely.points(np.array([(o.x, o.y) for o in offers], dtype=float))
+    by_level: dict[str, list[UnitArea]] = {}
+    for unit in units:
+        by_level.setdefault(unit.level, []).append(unit)
+    for level_units in by_level.values():
+        level_units.sort(key=lambda u: u.key)
+        tree = shapely.STRtree([u.geometry for u in level_units])
+        point_idx, unit_idx = tree.query(points, predicate="intersects")
+        if not len(point_idx):
+            continue
+        order = np.lexsort((unit_idx, point_idx))  # per point, the unit with the lowest key first
+        point_idx, unit_idx = point_idx[order], unit_idx[order]
+        _, first = np.unique(point_idx, return_index=True)
+        totals = np.zeros((len(level_units), len(cats)), dtype=np.int64)
+        np.add.at(totals, unit_idx[first], member[point_idx[first]])
+        for unit, row in zip(level_units, totals, strict=True):
+            counts[unit.key] = dict(zip(cats, (int(v) for v in row), strict=True))
+    return counts
+
+
+def provision_values(specs: Sequence[ProvisionSpec], offers: Sequence[Offer], units: Sequence[UnitArea],
+                     population: Mapping[tuple[str, str], Mapping[int, float]], year: int) -> list[ProvisionValue]:
+    """Every provision indicator for every unit of its levels in ``year``.
+
+    ``population`` maps (population indicator, unit) to its published values by year. A rate whose
+    target population is unknown or 0 has no value (None); the count is still given as numerator.
+    """
+    counts = offer_counts(offers, units, (s.category for s in specs))
+    out: list[ProvisionValue] = []
+    for spec in specs:
+        levels = set(spec.levels)
+        for unit in units:
+            if unit.level not in levels:
+                continue
+            count = counts[unit.key][spec.category]
+            if spec.population is None:
+                out.append(ProvisionValue(Cell(spec.indicator, unit.key, year, float(count)), unit.level))
+                continue
+            series = population.get((spec.population, unit.key), {})
+            known = [y for y, v in series.items() if y <= year and v is not None]
+            if not known:
+                out.append(ProvisionValue(Cell(spec.indicator, unit.key, year, None, float(count), None),
+                                          unit.level))
+                continue
+            ref = max(known)
+            people = float(series[ref])
+            value = count / people * spec.per if people > 0 else None
+            out.append(ProvisionValue(Cell(spec.indicator, unit.key, year, value, float(count), people),
+                                      unit.level, ref))
+    return out
+
+
+def current_year() -> int:
+    """The year the offers as published now count for."""
+    return datetime.now(UTC).year
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading the published state
+
+
+def specs_from_catalogue(indicators: Iterable[Any]) -> list[ProvisionSpec]:
+    """The provision indicators of a catalogue (objects with ``key``, ``levels`` and ``provision``)."""
+    specs = []
+    for ind in indicators:
+        prov = getattr(ind, "provision", None)
+        if not prov:
+            continue
+        prov = prov if isinstance(prov, Mapping) else prov.body()
+        population = prov.get("population")
+        specs.append(ProvisionSpec(ind.key, prov["category"], tuple(ind.levels), population,
+                                   float(prov.get("per") or 1000) if population else 1000.0))
+    return specs
+
+
+def municipality_level(m: Municipality, by_id: Mapping[int, Municipality]) -> str:
+    """The level of a municipality row (docs/indicators.md, "Spatial units"): the root is the county,
+    its children are Gemeinden/Samtgemeinden, their children are member municipalities."""
+    if m.parent_id is None:
+        return "landkreis"
+    parent = by_id.get(m.parent_id)
+    return "gemeinde" if parent is None or parent.parent_id is None else "mitgliedsgemeinde"
+
+
+def unit_areas(session: Session) -> list[UnitArea]:
+    """Every unit with an area: the municipalities' territories and the published spatial units."""
+    rows = list(session.scalars(select(Municipality)))
+    by_id = {m.id: m for m in rows}
+    areas = [UnitArea(m.key, municipality_level(m, by_id), m.territory) for m in rows if m.territory is not None]
+    for _feature, rev in public_rows(session, "spatial_units"):
+        props = rev.properties or {}
+        if rev.geometry is not None and props.get("key") and props.get("level"):
+            areas.append(UnitArea(str(props["key"]), str(props["level"]), rev.geometry))
+    return areas
+
+
+def published_offers(session: Session) -> list[Offer]:
+    offers = []
+    for _feature, rev in public_rows(session, "institutions"):
+        geom = rev.geometry
+        if geom is None or geom.is_empty:
+            continue
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        props = rev.properties or {}
+        offers.append(Offer(point.x, point.y, props.get("category"), props.get("subcategory")))
+    return offers
+
+
+def published_population(session: Session, keys: Iterable[str],
+                         layer: str = "indicator_values") -> dict[tuple[str, str], dict[int, float]]:
+    """Published values of the population indicators: {(indicator, unit): {year: value}}."""
+    wanted = sorted(set(keys))
+    out: dict[tuple[str, str], dict[int, float]] = {}
+    if not wanted:
+        return out
+    query = public_query(layer).where(Revision.properties["indicator"].as_string().in_(wanted))
+    for _feature, rev in session.execute(query):
+        props = rev.properties or {}
+        if props.get("value") is None or props.get("year") is None:
+            continue
+        out.setdefault((props["indicator"], props["unit"]), {})[int(props["year"])] = float(props["value"])
+    return out
+
+
+def published_provision(session: Session, indicators: Iterable[Any], year: int | None = None) -> list[ProvisionValue]:
+    """The provision indicators of the catalogue computed from the published state, for ``year``
+    (default: the current year, see the module's definitions)."""
+    specs = specs_from_catalogue(indicators)
+    if not specs:
+        return []
+    population = published_population(session, [s.population for s in specs if s.population])
+    return provision_values(specs, published_offers(session), unit_areas(session), population,
+                            current_year() if year is None else year)
