@@ -1,6 +1,6 @@
 """Three-way merge of one feature: the common base, my local state and the server's state.
 
-The atlas's rule (DESIGN.md, Sync) is that a stale base is a conflict, not "last wins": edits to
+The atlas's rule (docs/architecture.md, sync protocol) is that a stale base is a conflict, not "last wins": edits to
 different fields of the same feature merge by themselves, and only the same field changed on both
 sides to different values needs a person. Geometry counts as one field, ``"geometry"``.
 A feature that one side deleted while the other changed it is a clash on the whole feature,

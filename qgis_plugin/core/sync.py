@@ -1,6 +1,6 @@
 """Checkout and synchronisation between a working copy and the atlas server.
 
-The promise of DESIGN.md ("a sync never loses local work") is kept by three rules:
+The promise of docs/architecture.md ("a sync never loses local work") is kept by three rules:
 
 1. A row with a local change is never overwritten by the server; only a merge may change it,
    and a merge keeps my side of every clash nobody decided.

@@ -240,7 +240,7 @@ def check_values(layer: str, schema: Mapping[str, Any], change: Change) -> list[
 def check_rights(layer: str, change: Change, *, role: str | None, own_key: str | None, base_owner: str | None,
                  territory: Mapping[str, Any] | None, tolerance_m: float = DEFAULT_TOLERANCE_M,
                  label: Any = None) -> list[Problem]:
-    """The ownership rule of DESIGN.md for one change, as far as the client can know it.
+    """The ownership rule (docs/architecture.md, rights) for one change, as far as the client can know it.
 
     ``base_owner`` is the owner the server last sent (None for an insert), ``territory`` the own
     municipality's territory (None when unknown: then the server alone decides). The admin may do

@@ -1,4 +1,4 @@
-"""Who may do what: the rights table of DESIGN.md, each rule in exactly one function.
+"""Who may do what: the rights table of docs/architecture.md, each rule in exactly one function.
 
 Every write path (push, restore, import, admin API) calls :func:`write_refusal`; every read path
 calls :func:`may_read_unpublished`. Routes never re-implement these checks.

@@ -1,4 +1,5 @@
-"""Three-way merge of one feature (DESIGN.md, Sync: merge different fields, ask about the same field)."""
+"""Three-way merge of one feature (docs/architecture.md, sync protocol: merge different fields, ask about
+the same field)."""
 
 from __future__ import annotations
 

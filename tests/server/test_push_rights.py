@@ -1,4 +1,4 @@
-"""The rights table of DESIGN.md, cell by cell, through the push endpoint.
+"""The rights table of docs/architecture.md, cell by cell, through the push endpoint.
 
 Each test id names one cell: layer, actor, target feature and operation. The targets are a Melle
 feature and a Bramsche feature from the demo, and a county-owned feature the admin creates inside
