@@ -10,6 +10,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from urllib3.util.ssl_match_hostname import CertificateError as HostnameMismatch
@@ -62,7 +63,8 @@ class AtlasClient:
     # ------------------------------------------------------------------ plumbing
 
     def _send(self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
-              token: str | None = None) -> requests.Response:
+              token: str | None = None, data: Mapping[str, str] | None = None,
+              files: Mapping[str, tuple[str, bytes, str]] | None = None) -> requests.Response:
         """One HTTP exchange; network-level failures become :class:`ConnectionFailed`."""
         headers = {"Accept": "application/json, application/problem+json",
                    "Accept-Language": get_language(), "User-Agent": USER_AGENT}
@@ -72,6 +74,7 @@ class AtlasClient:
         try:
             return self.session.request(
                 method, self.base_url + path, json=json, params=clean_params or None, headers=headers,
+                data=data, files=files,
                 timeout=self.timeout, verify=self.verify, proxies=self.proxies,
             )
         except requests.exceptions.SSLError as exc:
@@ -88,7 +91,9 @@ class AtlasClient:
             ) from exc
 
     def _request(self, method: str, path: str, *, json: Any = None,
-                 params: Mapping[str, Any] | None = None, authenticated: bool = True) -> Any:
+                 params: Mapping[str, Any] | None = None, authenticated: bool = True,
+                 data: Mapping[str, str] | None = None, files: Mapping[str, tuple[str, bytes, str]] | None = None,
+                 raw: bool = False) -> Any:
         """Send a request, refreshing the access token once on a 401, and decode the answer.
 
         The refresh is transparent because access tokens are short-lived by design: a sync that
@@ -97,15 +102,18 @@ class AtlasClient:
         if authenticated and not self.access_token:
             raise errors.AuthenticationFailed(tr("error.not_logged_in"), "not_logged_in")
         token = self.access_token if authenticated else None
-        response = self._send(method, path, json=json, params=params, token=token)
+        response = self._send(method, path, json=json, params=params, token=token, data=data, files=files)
         if response.status_code == 401 and authenticated:
             self._refresh()
-            response = self._send(method, path, json=json, params=params, token=self.access_token)
+            response = self._send(method, path, json=json, params=params, token=self.access_token, data=data,
+                                  files=files)
             if response.status_code == 401:
                 self._forget_tokens()
                 problem = _problem(response)
                 raise errors.SessionExpired(code=problem.get("code") or "session_expired", status=401,
                                             detail=problem.get("detail"))
+        if raw and 200 <= response.status_code < 300:
+            return response.content
         return self._decode(response)
 
     def _refresh(self) -> None:
@@ -283,6 +291,40 @@ class AtlasClient:
         """Every revision of one feature with author, time, changes and decision."""
         return self._request("GET", f"/layers/{layer}/features/{id}/history")
 
+    # ------------------------------------------------------------------ indicators (docs/indicators.md)
+
+    def public_layer(self, layer: str) -> Any:
+        """``GET /public/<layer>``: the published features of a layer (GeoJSON, WGS84)."""
+        return self._request("GET", f"/public/{quote(layer, safe='')}", authenticated=False)
+
+    def indicator_catalogue(self) -> Any:
+        """``GET /indicators``: themes and indicators with the catalogue version (public)."""
+        return self._request("GET", "/indicators", authenticated=self.logged_in)
+
+    def indicator_values(self, indicator: str, level: str, year: int | None = None) -> Any:
+        """``GET /indicators/<key>/values``: the values of one indicator on one level (all years
+        without ``year``). Logged in, the server answers what the user may read (staff: true values
+        marked ``confidential``, the own and shared unpublished state); anonymous, the published
+        values after confidentiality."""
+        return self._request("GET", f"/indicators/{quote(indicator, safe='')}/values",
+                             params={"level": level, "year": year}, authenticated=self.logged_in)
+
+    def unit_values(self, unit: str) -> Any:
+        """``GET /units/<key>/values``: every indicator's values of one unit, all years."""
+        return self._request("GET", f"/units/{quote(unit, safe='')}/values", authenticated=self.logged_in)
+
+    def upload_indicator_values(self, prepared: Any, *, dry_run: bool) -> Any:
+        """``POST /indicators/uploads`` (multipart) of a :class:`~.indicators.PreparedUpload`: the
+        report of a dry run, or of the change set written. A refusal with per-row results raises
+        :class:`~.errors.UploadRefused`; :func:`~.indicators.upload` makes a report of it."""
+        files = {"file": (prepared.filename, prepared.data, prepared.content_type)}
+        return self._request("POST", "/indicators/uploads", data=prepared.form(dry_run), files=files)
+
+    def indicator_template(self, indicator: str, municipality: str | None = None) -> bytes:
+        """The xlsx template of one indicator (the municipality's units, the last years pre-filled)."""
+        return self._request("GET", f"/indicators/{quote(indicator, safe='')}/template",
+                             params={"municipality": municipality}, raw=True)
+
 
 # ---------------------------------------------------------------------- helpers
 
@@ -309,6 +351,9 @@ def error_from_response(response: requests.Response) -> errors.AtlasError:
     results = problem.get("results")
     if code == "schema_outdated":
         return errors.SchemaOutdated(detail, code, layer=problem.get("layer"), status=status, detail=detail)
+    if status in (400, 403, 409, 422) and isinstance(problem.get("rows"), list):
+        return errors.UploadRefused(problem, detail or tr("error.upload_refused"), code, status=status,
+                                    detail=detail, errors=field_errors)
     if status in (403, 409, 422) and isinstance(results, list):
         return errors.PushRejected(results, code=code, status=status, detail=detail, errors=field_errors)
     if status in (502, 503, 504):

@@ -144,3 +144,15 @@ class Cancelled(AtlasError):
     """The person cancelled a long-running checkout or sync (between two pages or batches)."""
 
     default_key = "error.cancelled"
+
+
+class UploadRefused(AtlasError):
+    """An indicator upload the server refused as a whole, with its per-row report in ``body``
+    (``rows``: what is refused or invalid and why), so the person can fix the file."""
+
+    default_key = "error.upload_refused"
+
+    def __init__(self, body: dict[str, Any], message: str | None = None, code: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(message, code, **kwargs)
+        self.body = body

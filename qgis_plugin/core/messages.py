@@ -138,6 +138,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "op.insert": "neu",
         "op.update": "geändert",
         "op.delete": "gelöscht",
+        # indicators
+        "error.upload_file_type": "„{name}“ ist keine CSV- oder Excel-Datei (.csv, .xlsx).",
+        "error.upload_file_unreadable": "Die Datei „{name}“ kann nicht gelesen werden ({reason}).",
+        "error.upload_refused": "Der Server hat die Indikatorwerte nicht übernommen.",
+        "upload.row": "Zeile {number}",
+        "unit.percent": "%",
+        "unit.per_1000": "je 1.000",
+        "unit.euro": "€",
+        "unit.years": "Jahre",
     },
     "en": {
         "error.generic": "Error while talking to the Familienatlas server.",
@@ -254,6 +263,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "op.insert": "new",
         "op.update": "changed",
         "op.delete": "deleted",
+        # indicators
+        "error.upload_file_type": "'{name}' is not a CSV or Excel file (.csv, .xlsx).",
+        "error.upload_file_unreadable": "The file '{name}' cannot be read ({reason}).",
+        "error.upload_refused": "The server did not accept the indicator values.",
+        "upload.row": "Row {number}",
+        "unit.percent": "%",
+        "unit.per_1000": "per 1,000",
+        "unit.euro": "€",
+        "unit.years": "years",
     },
 }
 

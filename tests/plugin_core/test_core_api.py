@@ -115,6 +115,7 @@ def test_core_needs_only_the_standard_library_and_requests() -> None:
         "import sys\n"
         "import qgis_plugin.core.api, qgis_plugin.core.cli, qgis_plugin.core.sync, qgis_plugin.core.workcopy\n"
         "import qgis_plugin.core.merge, qgis_plugin.core.wkb, qgis_plugin.core.errors, qgis_plugin.core.messages\n"
+        "import qgis_plugin.core.indicators\n"
         "banned = {'qgis', 'PyQt5', 'PyQt6', 'shapely', 'pyproj', 'numpy', 'pyogrio', 'geopandas', 'osgeo',"
         " 'pandas', 'sync_server', 'flask', 'sqlalchemy'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & banned))\n"

@@ -1,0 +1,158 @@
+"""The plugin core's indicator parts without a server: values joined to units, levels of the
+municipalities, numbers and legend labels, upload reports and the retry with one idempotency key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qgis_plugin.core import errors, messages
+from qgis_plugin.core.indicators import (
+    IndicatorCatalogue,
+    PreparedUpload,
+    UploadReport,
+    format_number,
+    municipality_units,
+    range_label,
+    upload,
+    values_table,
+    years_of,
+)
+
+ANSWER = {"indicator": "sgb2_quote_u15", "level": "gemeinde", "version": 7, "years": [2015, 2016],
+          "values": [
+              {"unit": "A", "name": "Melle", "year": 2015, "value": 12.4, "numerator": 310, "denominator": 2500,
+               "provisional": False, "estimated": False, "series_break": False, "note": None,
+               "computed": False, "incomplete": False, "suppressed": False},
+              {"unit": "A", "name": "Melle", "year": 2016, "value": 13.0, "suppressed": False, "provisional": True},
+              {"unit": "B", "name": "Bissendorf", "year": 2016, "value": None, "numerator": None,
+               "denominator": None, "suppressed": True},
+              {"unit": "C", "name": "Bohmte", "year": 2016, "value": None, "incomplete": True, "suppressed": False},
+          ]}
+
+
+def test_values_table_one_row_per_unit_with_a_status() -> None:
+    table = values_table(ANSWER, 2016, {"A": "Melle", "B": "Bissendorf", "C": "Bohmte", "D": "Ostercappeln"})
+    assert {key: row["status"] for key, row in table.items()} == {
+        "A": "value", "B": "suppressed", "C": "missing", "D": "missing"}
+    assert table["A"]["value"] == 13.0 and table["A"]["provisional"] is True
+    assert table["B"]["value"] is None and table["B"]["suppressed"] is True
+    assert table["C"]["incomplete"] is True
+    assert table["D"]["name"] == "Ostercappeln" and table["D"]["suppressed"] is False
+    assert values_table(ANSWER, 2015)["A"]["numerator"] == 310
+    assert years_of(ANSWER) == [2015, 2016]
+    assert years_of({"values": ANSWER["values"]}) == [2015, 2016]
+
+
+def test_a_suppressed_value_never_carries_a_number() -> None:
+    """Even if a server sent one by mistake, the table the map is drawn from drops it."""
+    leaky = {"values": [{"unit": "B", "year": 2016, "value": 2, "numerator": 2, "denominator": 9,
+                         "suppressed": True}]}
+    row = values_table(leaky, 2016)["B"]
+    assert (row["value"], row["numerator"], row["denominator"], row["status"]) == (None, None, None, "suppressed")
+
+
+def test_municipality_levels() -> None:
+    rows = [{"id": 1, "key": "03459", "kind": "Landkreis", "parent_id": None},
+            {"id": 2, "key": "melle", "kind": "Stadt", "parent_id": 1},
+            {"id": 3, "key": "sg", "kind": "Samtgemeinde", "parent_id": 1},
+            {"id": 4, "key": "member", "kind": "Gemeinde", "parent_id": 3}]
+    assert [m["key"] for m in municipality_units(rows, "landkreis")] == ["03459"]
+    assert [m["key"] for m in municipality_units(rows, "gemeinde")] == ["melle", "sg"]
+    assert [m["key"] for m in municipality_units(rows, "mitgliedsgemeinde")] == ["member"]
+
+
+@pytest.mark.parametrize(("value", "decimals", "de", "en"), [
+    (12.5, 1, "12,5", "12.5"),
+    (1234.5, 0, "1.235", "1,235"),
+    (0.05, 1, "0,1", "0.1"),
+    (-2.25, 1, "-2,3", "-2.3"),
+    (1234567.891, 2, "1.234.567,89", "1,234,567.89"),
+])
+def test_numbers_as_people_write_them(value: float, decimals: int, de: str, en: str) -> None:
+    assert format_number(value, decimals, "de") == de
+    assert format_number(value, decimals, "en") == en
+
+
+def test_legend_labels_in_the_unit() -> None:
+    assert range_label(12.5, 18, 1, "percent", "de") == "12,5 - 18,0 %"
+    assert range_label(3, 7.25, 1, "per_1000", "de") == "3,0 - 7,3 je 1.000"
+    messages.set_language("en")
+    assert range_label(1200, 1500, 0, "euro") == "1,200 - 1,500 €"
+    assert range_label(1, 2, 0, "count") == "1 - 2"
+
+
+def test_catalogue_orders_indicators_by_theme() -> None:
+    catalogue = IndicatorCatalogue.from_answer({"version": 3, "themes": [
+        {"key": "armut", "name_de": "Armutslagen", "name_en": "Poverty", "position": 7},
+        {"key": "bevoelkerung", "name_de": "Bevölkerung", "name_en": "Population", "position": 1}],
+        "indicators": [{"key": "b", "theme": "armut", "name_de": "Quote", "name_en": "Rate"},
+                       {"key": "a", "theme": "bevoelkerung", "name_de": "Einwohner", "name_en": "Residents"}]})
+    assert catalogue.version == 3
+    assert [i["key"] for i in catalogue.ordered()] == ["a", "b"]
+    assert catalogue.theme_name("armut") == "Armutslagen"
+    with pytest.raises(errors.AtlasError):
+        IndicatorCatalogue.from_answer({"themes": []})
+
+
+def test_prepared_upload_refuses_other_files(tmp_path: Path) -> None:
+    path = tmp_path / "werte.pdf"
+    path.write_bytes(b"%PDF")
+    with pytest.raises(errors.InvalidData, match="werte.pdf"):
+        PreparedUpload.from_path(path)
+    csv = tmp_path / "werte.csv"
+    csv.write_bytes(b"Schluessel;Jahr;Wert\n")
+    prepared = PreparedUpload.from_path(csv, "bev_u6", 2024)
+    assert prepared.form(True) == {"dry_run": "true", "indicator": "bev_u6", "year": "2024"}
+    assert prepared.form(False)["idempotency_key"] == prepared.idempotency_key
+    assert prepared.content_type == "text/csv"
+
+
+class FlakyClient:
+    """A stand-in for the network (not for our server): the first answers are lost on the way."""
+
+    def __init__(self, failures: int, answer: dict[str, Any] | None = None,
+                 refusal: dict[str, Any] | None = None) -> None:
+        self.failures = failures
+        self.answer = answer or {"dry_run": False, "applied": True, "rows": []}
+        self.refusal = refusal
+        self.keys: list[str] = []
+
+    def upload_indicator_values(self, prepared: PreparedUpload, *, dry_run: bool) -> dict[str, Any]:
+        self.keys.append(prepared.form(dry_run).get("idempotency_key", ""))
+        if self.failures:
+            self.failures -= 1
+            raise errors.ConnectionFailed(code="timeout")
+        if self.refusal is not None:
+            raise errors.UploadRefused(self.refusal, code="upload_invalid", status=422)
+        return self.answer
+
+
+def test_a_lost_answer_is_retried_with_the_same_key() -> None:
+    prepared = PreparedUpload("werte.csv", b"x")
+    client = FlakyClient(failures=2)
+    report = upload(client, prepared, dry_run=False)
+    assert report.applied and len(client.keys) == 3 and set(client.keys) == {prepared.idempotency_key}
+    with pytest.raises(errors.ConnectionFailed):
+        upload(FlakyClient(failures=5), prepared, dry_run=False)
+
+
+def test_a_refused_upload_is_a_report() -> None:
+    refusal = {"code": "upload_invalid", "detail": "2 Zeilen sind ungültig.", "rows": [
+        {"source": "Zeile 3", "unit": "X", "year": 2020, "status": "invalid", "code": "unknown_unit",
+         "reason": "Unbekannte Raumeinheit „X“."},
+        {"source": "Zeile 4", "unit": "034590024024", "year": 2020, "status": "new", "new": 5}]}
+    report = upload(FlakyClient(failures=0, refusal=refusal), PreparedUpload("w.csv", b"x"), dry_run=False)
+    assert not report.applied and not report.sendable
+    assert report.counts() == {"new": 1, "changed": 0, "unchanged": 0, "refused": 0, "invalid": 1}
+    assert report.rows[0].reason == "Unbekannte Raumeinheit „X“." and report.rows[1].new == 5
+
+
+def test_report_rows() -> None:
+    report = UploadReport.from_answer({"dry_run": True, "rows": [
+        {"source": "Zeile 2", "status": "changed", "old": 1.5, "new": 2.5},
+        {"source": "Zeile 3", "status": "unchanged", "old": 3, "new": 3}]}, dry_run=True)
+    assert report.dry_run and not report.applied and report.sendable
+    assert (report.rows[0].old, report.rows[0].new) == (1.5, 2.5)
