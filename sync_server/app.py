@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings
-from .http import admin, auth, errors, ogcapi, openapi, public, sync, web
+from .http import admin, auth, errors, indicators, ogcapi, openapi, public, sync, web
 from .storage.db import make_engine, make_session_factory
 
 
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     auth.init_jwt(app)
     errors.register(app)
-    for blueprint in (auth.bp, admin.bp, sync.bp, public.bp, openapi.bp, ogcapi.bp, web.bp):
+    for blueprint in (auth.bp, admin.bp, sync.bp, indicators.bp, public.bp, openapi.bp, ogcapi.bp, web.bp):
         app.register_blueprint(blueprint)
 
     @app.teardown_appcontext
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Vary"] = "Origin"
             response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept-Language"
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, OPTIONS"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE, OPTIONS"
         return response
 
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from pathlib import Path
@@ -109,6 +110,42 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    """List, export or import the indicator catalogue (the JSON of GET /api/v1/indicators)."""
+    from .domain.indicators import catalogue
+
+    settings = _settings(args)
+    with _session(settings) as session:
+        if args.action == "import":
+            text = sys.stdin.read() if args.file in (None, "-") else Path(args.file).read_text(encoding="utf-8")
+            try:
+                doc = json.loads(text)
+            except ValueError as exc:
+                print(f"Not a JSON document: {exc}", file=sys.stderr)
+                return 2
+            counts = catalogue.import_catalogue(session, None, doc)
+            print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
+            return 0
+        view = catalogue.catalogue_view(session)
+    if args.action == "export":
+        text = json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+        if args.file in (None, "-"):
+            sys.stdout.write(text)
+        else:
+            Path(args.file).write_text(text, encoding="utf-8")
+            print(f"Exported {len(view['themes'])} themes and {len(view['indicators'])} indicators "
+                  f"(catalogue version {view['version']}) to {args.file}")
+        return 0
+    themes = {t["key"]: t for t in view["themes"]}
+    print(f"Indicator catalogue, version {view['version']}: {len(themes)} themes, "
+          f"{len(view['indicators'])} indicators")
+    for theme in view["themes"]:
+        print(f"{theme['key']}: {theme['name_de']}")
+        for ind in (i for i in view["indicators"] if i["theme"] == theme["key"]):
+            print(f"  {ind['key']:<40} {ind['kind']:<6} {ind['unit']:<9} {','.join(ind['levels'])}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run under gunicorn (several workers share nothing but the database)."""
     _settings(args)  # fail early with a clear message
@@ -154,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--as-user", help="admin account the import is recorded under")
     imp.add_argument("--publish", action="store_true", help="publish imported units at once")
     imp.set_defaults(func=cmd_import)
+
+    cat = sub.add_parser("catalogue", help="list, export or import the indicator catalogue (JSON)")
+    cat.add_argument("action", choices=["list", "export", "import"])
+    cat.add_argument("file", nargs="?", help="JSON file to export to or import from ('-': stdout/stdin)")
+    cat.set_defaults(func=cmd_catalogue)
 
     serve = sub.add_parser("serve", help="serve the API and web map with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")

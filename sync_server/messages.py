@@ -77,6 +77,20 @@ DE: dict[str, str] = {
     "revision_not_found": "Änderung {id} gibt es nicht.",
     "feature_not_found": "Objekt {id} gibt es nicht.",
     "not_published": "Objekt {id} ist nicht veröffentlicht.",
+    # indicators
+    "indicator_not_found": "Den Indikator {key} gibt es nicht.",
+    "theme_not_found": "Das Thema {key} gibt es nicht.",
+    "theme_in_use": "Das Thema {key} hat noch Indikatoren ({indicators}); bitte diese zuerst einem anderen "
+                    "Thema zuordnen oder löschen.",
+    "indicator_has_values": "Der Indikator {key} hat Werte; er kann nicht gelöscht werden.",
+    "indicator_key_has_values": "Der Indikator {key} hat Werte; sein Schlüssel kann nicht mehr geändert werden.",
+    "indicator_referenced": "Andere Indikatoren bauen auf {key} auf ({indicators}); bitte diese zuerst ändern.",
+    "county_indicator": "Den Indikator {indicator} pflegt die Kreisverwaltung; Kommunen liefern nur Werte "
+                        "der Indikatoren, die sie selbst pflegen.",
+    "unit_not_found": "Die Raumeinheit {key} gibt es nicht.",
+    "level_not_collected": "Der Indikator {indicator} wird auf der Ebene {level} nicht erhoben (Ebenen: {levels}).",
+    "view_not_allowed": "Die Ansicht mit vertraulichen Werten (view=staff) gibt es nur für angemeldete "
+                        "Mitarbeitende.",
     # OGC API
     "unknown_parameters": "Unbekannte Parameter: {names} (erlaubt: {allowed}).",
     "unsupported_format": "Das Format {format} wird nicht angeboten (möglich: {formats}).",
@@ -133,6 +147,32 @@ DE_FIELDS: dict[str, str] = {
     "bad_datetime": "Kein Datum, keine Zeit und kein Zeitraum nach RFC 3339 (z. B. 2025-01-31 oder "
                     "2025-01-01/..): {value}.",
     "bad_period": "Der Zeitraum endet vor seinem Beginn: {value}.",
+    "bad_key": "Schlüssel aus 2 bis {max} Kleinbuchstaben, Ziffern und _ erwartet: {value}.",
+    "unknown_indicator": "Unbekannter Indikator: {value}.",
+    "reference_not_count": "{value} ist kein Anzahl-Indikator (Art: {kind}); Zähler und Nenner müssen Anzahlen sein.",
+    "only_for_ratios": "Zähler und Nenner gibt es nur für Quoten und Anteile (Art hier: {kind}).",
+    "sum_needs_count": "Summiert werden können nur Anzahlen (Art hier: {kind}).",
+    "ratio_needs_parts": "Neu berechnen aus Zähler und Nenner geht nur für Quoten und Anteile mit Zähler und "
+                         "Nenner.",
+    "duplicate_level": "Eine Ebene ist doppelt genannt.",
+    "bad_keywords": "Höchstens {max} Suchwörter mit je 1 bis {length} Zeichen.",
+    "unknown_category": "Unbekannte Angebotskategorie: {value}.",
+    "bad_per": "Der Bezug (per) muss eine positive Zahl sein: {value}.",
+    "reference_cycle": "Die Indikatoren bauen im Kreis aufeinander auf ({value}).",
+    "unknown_unit": "Unbekannte Raumeinheit: {value}.",
+    "level_mismatch": "Die Raumeinheit {unit} liegt auf der Ebene {expected}, nicht {value}.",
+    "level_not_collected": "Der Indikator {indicator} wird auf der Ebene {level} nicht erhoben.",
+    "value_id_mismatch": "Die Kennung eines Indikatorwerts folgt aus Indikator, Raumeinheit und Jahr; "
+                         "erwartet: {expected}.",
+    "bad_year": "Das Jahr muss zwischen {min} und {max} liegen: {value}.",
+    "negative": "Der Wert darf nicht negativ sein: {value}.",
+    "not_a_count": "Eine Anzahl ist eine ganze Zahl ab 0: {value}.",
+    "share_above_100": "Ein Anteil kann nicht über {max} liegen: {value}.",
+    "numerator_above_denominator": "Der Zähler ({numerator}) ist größer als der Nenner ({denominator}).",
+    "zero_denominator": "Der Nenner muss größer als 0 sein.",
+    "value_inconsistent": "Der Wert {value} passt nicht zu Zähler und Nenner (daraus: {expected}).",
+    "value_owner": "Ein Indikatorwert gehört der Kommune seiner Raumeinheit ({expected}), nicht {value}.",
+    "no_geometry": "Indikatorwerte haben keine Geometrie.",
 }
 
 EN: dict[str, str] = {
@@ -198,6 +238,17 @@ EN: dict[str, str] = {
     "revision_not_found": "There is no revision {id}.",
     "feature_not_found": "There is no feature {id}.",
     "not_published": "Feature {id} is not published.",
+    "indicator_not_found": "There is no indicator {key}.",
+    "theme_not_found": "There is no theme {key}.",
+    "theme_in_use": "Theme {key} still has indicators ({indicators}); move or delete them first.",
+    "indicator_has_values": "Indicator {key} has values; it cannot be deleted.",
+    "indicator_key_has_values": "Indicator {key} has values; its key can no longer change.",
+    "indicator_referenced": "Other indicators build on {key} ({indicators}); change them first.",
+    "county_indicator": "Indicator {indicator} is maintained by the county; municipalities deliver values only "
+                        "of the indicators they maintain themselves.",
+    "unit_not_found": "There is no spatial unit {key}.",
+    "level_not_collected": "Indicator {indicator} is not collected on level {level} (levels: {levels}).",
+    "view_not_allowed": "The view with confidential values (view=staff) is for logged-in staff only.",
     "unknown_parameters": "Unknown parameters: {names} (allowed: {allowed}).",
     "unsupported_format": "The format {format} is not offered (possible: {formats}).",
     "collection_not_found": "There is no collection {collection} (known: {known}).",
@@ -249,6 +300,32 @@ EN_FIELDS: dict[str, str] = {
     "bbox_range": "Longitudes lie between -180 and 180, latitudes between -90 and 90: {value}.",
     "bad_datetime": "Not an RFC 3339 date, time or interval (e.g. 2025-01-31 or 2025-01-01/..): {value}.",
     "bad_period": "The interval ends before it starts: {value}.",
+    "bad_key": "A key of 2 to {max} lower-case letters, digits and _ is expected: {value}.",
+    "unknown_indicator": "Unknown indicator: {value}.",
+    "reference_not_count": "{value} is not a count indicator (kind: {kind}); numerator and denominator must be "
+                           "counts.",
+    "only_for_ratios": "Numerator and denominator exist only for rates and shares (kind here: {kind}).",
+    "sum_needs_count": "Only counts can be summed (kind here: {kind}).",
+    "ratio_needs_parts": "Recomputing from numerator and denominator needs a rate or share with both.",
+    "duplicate_level": "A level is named twice.",
+    "bad_keywords": "At most {max} keywords of 1 to {length} characters each.",
+    "unknown_category": "Unknown offer category: {value}.",
+    "bad_per": "The base (per) must be a positive number: {value}.",
+    "reference_cycle": "The indicators build on each other in a circle ({value}).",
+    "unknown_unit": "Unknown spatial unit: {value}.",
+    "level_mismatch": "Spatial unit {unit} lies on level {expected}, not {value}.",
+    "level_not_collected": "Indicator {indicator} is not collected on level {level}.",
+    "value_id_mismatch": "The id of an indicator value follows from indicator, unit and year; expected: "
+                         "{expected}.",
+    "bad_year": "The year must lie between {min} and {max}: {value}.",
+    "negative": "The value must not be negative: {value}.",
+    "not_a_count": "A count is a whole number from 0: {value}.",
+    "share_above_100": "A share cannot exceed {max}: {value}.",
+    "numerator_above_denominator": "The numerator ({numerator}) is larger than the denominator ({denominator}).",
+    "zero_denominator": "The denominator must be larger than 0.",
+    "value_inconsistent": "The value {value} does not fit numerator and denominator (they give {expected}).",
+    "value_owner": "An indicator value belongs to the municipality of its unit ({expected}), not {value}.",
+    "no_geometry": "Indicator values have no geometry.",
 }
 
 _TABLES = {"de": (DE, DE_FIELDS), "en": (EN, EN_FIELDS)}

@@ -14,10 +14,11 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 from .. import __version__
 from ..domain import accounts, review
 from ..domain import configuration as conf
+from ..domain.indicators import catalogue
 from ..domain.layers import LAYERS
 from ..domain.sync import OPS
 from ..domain.validation import INT64_MAX, json_schema
-from ..storage.models import Category, Municipality, SpatialLevel, User
+from ..storage.models import Category, Indicator, IndicatorTheme, Municipality, SpatialLevel, User
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -60,6 +61,11 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "admin.update_level": json_schema(conf.LEVEL_FIELDS, partial=True, model=SpatialLevel),
         "admin.create_category": json_schema(conf.CATEGORY_FIELDS, model=Category),
         "admin.update_category": json_schema(conf.CATEGORY_FIELDS, partial=True, model=Category),
+        "indicators.create_indicator": json_schema(catalogue.INDICATOR_FIELDS, model=Indicator),
+        "indicators.update_indicator": json_schema(catalogue.INDICATOR_FIELDS, partial=True, model=Indicator),
+        "indicators.create_theme": json_schema(catalogue.THEME_FIELDS, model=IndicatorTheme),
+        "indicators.update_theme": json_schema(catalogue.THEME_FIELDS, partial=True, model=IndicatorTheme),
+        "indicators.import_catalogue": json_schema(catalogue.IMPORT_FIELDS),
         "sync.push": _push_schema(),
         "sync.approve": json_schema(review.APPROVE_FIELDS),
         "sync.reject": json_schema(review.REJECT_FIELDS),

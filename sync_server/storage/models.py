@@ -1,6 +1,6 @@
 """The atlas's tables.
 
-Content (institutions, spatial units, later indicator values) lives in one generic store: a
+Content (institutions, spatial units, indicator values) lives in one generic store: a
 ``Feature`` row per thing with pointers to its head and its published ``Revision``. That is what lets
 one revision/review/publish machinery serve every layer.
 """
@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -109,6 +110,64 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     color: Mapped[str | None] = mapped_column(String(7))
+
+
+class IndicatorTheme(Base):
+    """A theme of the indicator catalogue (the family report's "Zahlen und Daten" chapters)."""
+
+    __tablename__ = "indicator_themes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_de: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    color: Mapped[str | None] = mapped_column(String(7))
+
+
+class Indicator(Base):
+    """The definition of one indicator; its values live in the generic store (layer ``indicator_values``).
+
+    Numerator, denominator and theme are references by id, so renaming a key never breaks them; the
+    levels are level keys (see docs/indicators.md)."""
+
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name_de: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    definition_de: Mapped[str | None] = mapped_column(String(2000))
+    definition_en: Mapped[str | None] = mapped_column(String(2000))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("indicator_themes.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    unit: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    numerator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
+    denominator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
+    decimals: Mapped[int] = mapped_column(Integer, default=0)
+    polarity: Mapped[str] = mapped_column(String(20), default="neutral")
+    source: Mapped[str | None] = mapped_column(String(500))
+    copyright: Mapped[str | None] = mapped_column(String(500))
+    levels: Mapped[list] = mapped_column(JsonType)
+    aggregation: Mapped[str] = mapped_column(String(10), default="none")
+    min_count: Mapped[int] = mapped_column(Integer, default=3)
+    min_denominator: Mapped[float] = mapped_column(Float, default=10.0)
+    maintained_by: Mapped[str] = mapped_column(String(20), default="county")
+    keywords: Mapped[list] = mapped_column(JsonType)
+    provision: Mapped[dict | None] = mapped_column(JsonType)
+
+    theme: Mapped[IndicatorTheme] = relationship()
+
+
+class CatalogueVersion(Base):
+    """The indicator catalogue's version: one row, bumped by every change, so clients notice one."""
+
+    __tablename__ = "indicator_catalogue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AtlasSequence(Base):
@@ -206,8 +265,11 @@ __all__ = [
     "AtlasSequence",
     "AuditEntry",
     "Base",
+    "CatalogueVersion",
     "Category",
     "Feature",
+    "Indicator",
+    "IndicatorTheme",
     "LoginFailure",
     "Municipality",
     "Push",
