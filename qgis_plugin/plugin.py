@@ -15,10 +15,11 @@ from typing import Any
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QMenu
+from qgis.PyQt.QtWidgets import QMenu, QMessageBox
 
 from .core.api import AtlasClient
-from .core.errors import AtlasError
+from .core.errors import AtlasError, WrongAccount
+from .core.sync import check_account
 from .core.workcopy import FILE_NAME, WorkingCopy
 from .gui import connection, project
 from .gui.call_task import wait_for
@@ -285,11 +286,43 @@ class FamilienatlasPlugin:
                              "Bitte mit dem richtigen Server verbinden oder neu auschecken.").format(
                 workcopy=workcopy.server_url, client=client.server_url), Qgis.MessageLevel.Critical, 0)
             return None
+        try:
+            check_account(client, workcopy)
+        except WrongAccount as refusal:
+            client = self._switch_to_owner(workcopy, refusal)
+            if client is None:
+                return None
         run = SyncRun(self.iface, client, workcopy, self.problems_dock_widget, self._sync_finished)
         self._begin(run)
         if not run.start():
             self._end()
         return run
+
+    def _switch_to_owner(self, workcopy: WorkingCopy, refusal: WrongAccount) -> AtlasClient | None:
+        """A working copy of another account: say so, and offer to log in as that account.
+
+        Returns the client logged in as the copy's account when the person switched, else None
+        (nothing was synchronised and nothing changed in the working copy).
+        """
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Arbeitskopie eines anderen Kontos"), str(refusal),
+                          QMessageBox.StandardButton.NoButton, self.iface.mainWindow())
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        switch = box.addButton(tr("Als „{user}“ anmelden…").format(user=refusal.owner),
+                               QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("Nichts tun"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not switch:
+            return None
+        dialog = ConnectDialog(self.iface.mainWindow(), server_url=workcopy.server_url, username=refusal.owner)
+        if not dialog.exec():
+            return None
+        self.set_client(dialog.client)
+        try:
+            check_account(dialog.client, workcopy)
+        except WrongAccount as again:
+            self._message(str(again), Qgis.MessageLevel.Critical, 0)
+            return None
+        return dialog.client
 
     def _sync_finished(self, _run: SyncRun) -> None:
         self._end()

@@ -140,6 +140,24 @@ class PushRejected(AtlasError):
         self.results = results
 
 
+class WrongAccount(AtlasError):
+    """The working copy was checked out by another account than the one logged in.
+
+    A working copy belongs to the account that checked it out: its own/other layers, its checks
+    and its stored role are that account's. Syncing it under another login would rebind it, so the
+    core refuses; ``owner`` is the account it belongs to, ``user`` the one logged in.
+    """
+
+    default_key = "error.wrong_account"
+
+    def __init__(self, owner: str, user: str, municipality: str | None = None) -> None:
+        key = "error.wrong_account" if municipality else "error.wrong_account_plain"
+        super().__init__(tr(key, owner=owner, user=user, municipality=municipality), "wrong_account")
+        self.owner = owner
+        self.user = user
+        self.municipality = municipality
+
+
 class Cancelled(AtlasError):
     """The person cancelled a long-running checkout or sync (between two pages or batches)."""
 

@@ -66,6 +66,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "eine neue Arbeitskopie würde sie überschreiben."
         ),
         "error.invalid_geometry": "Ungültige Geometrie: {reason}",
+        "error.wrong_account": (
+            "Diese Arbeitskopie gehört dem Konto „{owner}“ ({municipality}), angemeldet ist aber „{user}“: "
+            "sie wird nur mit dem Konto synchronisiert, das sie ausgecheckt hat. Bitte als „{owner}“ anmelden "
+            "oder für „{user}“ eine eigene Arbeitskopie in einem anderen Ordner auschecken."
+        ),
+        "error.wrong_account_plain": (
+            "Diese Arbeitskopie gehört dem Konto „{owner}“, angemeldet ist aber „{user}“: sie wird nur mit dem "
+            "Konto synchronisiert, das sie ausgecheckt hat. Bitte als „{owner}“ anmelden oder für „{user}“ "
+            "eine eigene Arbeitskopie in einem anderen Ordner auschecken."
+        ),
         # sync progress
         "progress.layers": "Ebenenbeschreibung wird geladen …",
         "progress.push": "Ebene „{layer}“: {count} Änderungen werden gesendet …",
@@ -82,7 +92,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Die Unterkategorie „{value}“ gehört nicht zur Kategorie „{category}“."
         ),
         "validation.not_owner": (
-            "Das Objekt gehört einer anderen Kommune ({owner}); nur {own} darf es ändern oder löschen."
+            "Das Objekt gehört {owner}: nur {owner} oder die Kreisverwaltung darf es ändern oder löschen, "
+            "nicht {own}."
         ),
         "validation.foreign_owner": (
             "Als Eigentümer ist {owner} eingetragen; eigene Objekte gehören {own}."
@@ -199,6 +210,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Layer '{layer}' holds changes not yet sent; a new working copy would overwrite them."
         ),
         "error.invalid_geometry": "Invalid geometry: {reason}",
+        "error.wrong_account": (
+            "This working copy belongs to the account '{owner}' ({municipality}), but '{user}' is logged in: "
+            "it is only synchronised with the account that checked it out. Please log in as '{owner}' or "
+            "check out a separate working copy for '{user}' in another folder."
+        ),
+        "error.wrong_account_plain": (
+            "This working copy belongs to the account '{owner}', but '{user}' is logged in: it is only "
+            "synchronised with the account that checked it out. Please log in as '{owner}' or check out a "
+            "separate working copy for '{user}' in another folder."
+        ),
         "progress.layers": "Loading layer descriptions …",
         "progress.push": "Layer '{layer}': sending {count} changes …",
         "progress.retry_outbox": "Layer '{layer}': retrying an interrupted upload …",
@@ -210,7 +231,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "validation.unknown_choice": "'{value}' is not a valid value for '{field}'.",
         "validation.subcategory_mismatch": "Subcategory '{value}' does not belong to category '{category}'.",
         "validation.not_owner": (
-            "The feature belongs to another municipality ({owner}); only {own} may change or delete it."
+            "The feature belongs to {owner}: only {owner} or the county may change or delete it, not {own}."
         ),
         "validation.foreign_owner": "The owner is set to {owner}; own features belong to {own}.",
         "validation.outside_territory": (

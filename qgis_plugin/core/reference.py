@@ -116,13 +116,17 @@ def territory(workcopy: WorkingCopy, key: str) -> dict[str, Any] | None:
     return wkb.gpkg_to_geojson(bytes(row[0]))
 
 
-def municipality_label(workcopy: WorkingCopy, key: str | None) -> str:
-    """``Name (key)`` of a municipality for messages, or the bare key when it is not stored."""
+def municipality_label(workcopy: WorkingCopy, key: str | None,
+                       names: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """A municipality's name for messages ("Bramsche"), the bare key when it is not stored.
+
+    People know their neighbours by name, not by the eight- or twelve-digit official key. ``names``
+    is what :func:`municipalities` returned, for callers that label many features.
+    """
     if not key:
         return "?"
-    name = municipalities(workcopy).get(key, {}).get("name")
-    return f"{name} ({key})" if name else key
-
+    stored = names if names is not None else municipalities(workcopy)
+    return (stored.get(key) or {}).get("name") or key
 
 # ---------------------------------------------------------------------- catalogue and user
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import errors
+from . import errors, reference
 from .api import AtlasClient
 from .merge import DELETED, GEOMETRY, Clash, MergeResult, Side, merge
 from .messages import tr
@@ -118,6 +118,7 @@ class Synchronizer:
         stay local and untouched by the pull, like unresolved clashes.
         """
         self._use(progress, is_cancelled)
+        check_account(self.client, self.workcopy)
         wc = self.workcopy
         names = list(layers) if layers is not None else wc.layer_names()
         for name in names:
@@ -419,6 +420,22 @@ class Synchronizer:
             raise errors.Cancelled(code="cancelled")
 
 
+def check_account(client: AtlasClient, workcopy: WorkingCopy) -> None:
+    """Raise :class:`.errors.WrongAccount` when ``client`` is logged in as another account than the
+    one that checked ``workcopy`` out.
+
+    Which features are "own", which layer is editable, which checks run before a sync and which
+    municipality a new feature gets: all follow the account stored at checkout. Syncing under
+    another login (the county admin in the same QGIS profile) would rebind the copy to that account
+    and mix both up, so a copy is synced only by its own account.
+    """
+    owner = workcopy.username
+    user = (client.user or {}).get("username")
+    if owner and user and owner != user:
+        stored = reference.user(workcopy) or {}
+        raise errors.WrongAccount(owner, user, (stored.get("municipality") or {}).get("name"))
+
+
 def prefer(side: Side) -> Resolver:
     """A resolver that decides every clash for one side (the CLI's ``--prefer``)."""
 
@@ -428,4 +445,4 @@ def prefer(side: Side) -> Resolver:
     return resolver
 
 
-__all__ = ["DELETED", "Synchronizer", "SyncReport", "prefer"]
+__all__ = ["DELETED", "Synchronizer", "SyncReport", "check_account", "prefer"]

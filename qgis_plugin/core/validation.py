@@ -297,10 +297,10 @@ def validate(workcopy: WorkingCopy, layers: Iterable[str] | None = None, *,
     role = stored_user.get("role")
     own_key = (stored_user.get("municipality") or {}).get("key")
     territory = reference.territory(workcopy, own_key) if own_key and role == "editor" else None
-    names = {key: value.get("name") for key, value in reference.municipalities(workcopy).items()}
+    names = reference.municipalities(workcopy)
 
     def label(key: str | None) -> str:
-        return f"{names[key]} ({key})" if key in names and names[key] else (key or "?")
+        return reference.municipality_label(workcopy, key, names)
 
     problems: list[Problem] = []
     for layer in (list(layers) if layers is not None else workcopy.layer_names()):

@@ -419,6 +419,13 @@ class WorkingCopy:
                 "CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), "
                 "CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))"
             )
+            # GDAL's feature count table (the "ogr" extension). Without it QGIS (3.22) counts a
+            # GeoPackage layer with SELECT COUNT(*) over the whole table, ignoring the subset string,
+            # so "Einrichtungen (eigene)" showed every institution's count. With it, QGIS asks GDAL,
+            # which applies the filter. Rows stay absent or NULL: GDAL then counts, never trusting
+            # a stored number that sqlite3 writes here would leave stale.
+            self._execute("CREATE TABLE IF NOT EXISTS gpkg_ogr_contents (table_name TEXT NOT NULL PRIMARY KEY, "
+                          "feature_count INTEGER DEFAULT NULL)")
             self._execute("CREATE TABLE IF NOT EXISTS fa_meta (key TEXT PRIMARY KEY, value TEXT)")
             self._execute(
                 "CREATE TABLE IF NOT EXISTS fa_base (layer TEXT NOT NULL, uuid TEXT NOT NULL, "

@@ -33,7 +33,8 @@ from .i18n import tr
 class ConnectDialog(QDialog):
     """Asks for server, user and password and logs in; ``client`` holds the logged-in client."""
 
-    def __init__(self, parent: QWidget | None = None, server_url: str | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, server_url: str | None = None,
+                 username: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Mit dem Familienatlas verbinden"))
         self.setMinimumWidth(520)
@@ -79,19 +80,26 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
 
-        self._prefill(server_url)
+        self._prefill(server_url, username)
 
     # ------------------------------------------------------------------ state
 
-    def _prefill(self, server_url: str | None) -> None:
-        """Fill in what QGIS remembers: the URL, and user/password if the auth database holds them."""
+    def _prefill(self, server_url: str | None, username: str | None = None) -> None:
+        """Fill in what QGIS remembers: the URL, and user/password if the auth database holds them.
+
+        ``username`` asks for a given account (the one a working copy belongs to): the stored
+        password is filled in only when it is that account's.
+        """
         self.url_edit.setText(server_url or connection.saved_server_url())
         authcfg = connection.saved_authcfg()
         credentials = connection.load_credentials(authcfg) if authcfg else None
         if credentials:
-            self.user_edit.setText(credentials[0])
-            self.password_edit.setText(credentials[1])
             self.authcfg = authcfg
+            if username is None or credentials[0] == username:
+                self.user_edit.setText(credentials[0])
+                self.password_edit.setText(credentials[1])
+        if username:
+            self.user_edit.setText(username)
         (self.password_edit if self.user_edit.text() else self.user_edit if self.url_edit.text()
          else self.url_edit).setFocus()
 

@@ -439,6 +439,21 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/plugin.py" />
+            <source>Arbeitskopie eines anderen Kontos</source>
+            <translation>Working copy of another account</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Als „{user}“ anmelden…</source>
+            <translation>Log in as '{user}'…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Nichts tun</source>
+            <translation>Do nothing</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
             <source>Prüfen ist der Kreisverwaltung vorbehalten: bitte als Administrator anmelden.</source>
             <translation>Reviewing is reserved for the county administration: please log in as administrator.</translation>
         </message>

@@ -28,6 +28,7 @@ from qgis_plugin.core.errors import (
     SchemaOutdated,
     ServerVersionMismatch,
     SessionExpired,
+    WrongAccount,
 )
 from qgis_plugin.core.merge import DELETED, Clash
 from qgis_plugin.core.sync import Synchronizer, prefer
@@ -447,6 +448,22 @@ def test_invalid_edit_is_refused_with_the_field(desk: Callable[..., Desk]) -> No
     assert uuid == fid
     assert "name" in message
     assert d.row(fid)["name"] is None
+
+
+def test_a_working_copy_is_synced_only_by_its_own_account(desk: Callable[..., Desk], live_server: Any) -> None:
+    """The admin syncing Melle's copy (same QGIS profile) is refused: nothing sent, nothing rebound."""
+    d = desk()
+    fid = own_features(d)[0]
+    d.sql("UPDATE institutions SET phone = '05422 1' WHERE uuid = ?", fid)
+    cursor = d.workcopy.cursor("institutions")
+    with pytest.raises(WrongAccount) as refused:
+        Synchronizer(login(live_server.url, "admin"), d.workcopy).sync()
+    assert refused.value.code == "wrong_account"
+    assert str(refused.value).startswith("Diese Arbeitskopie gehört dem Konto „melle.editor“, angemeldet ist "
+                                         "aber „admin“")
+    assert d.workcopy.username == "melle.editor" and d.workcopy.cursor("institutions") == cursor
+    assert server_features(live_server.url)[fid]["properties"].get("phone") != "05422 1"
+    assert d.sync.sync().accepted == 1
 
 
 # ---------------------------------------------------------------------- interruptions

@@ -243,8 +243,9 @@ def test_validate_a_working_copy(workcopy: WorkingCopy) -> None:
     found = {(p.uuid, p.field, p.code): p.message for p in validate(workcopy)}
     assert set(found) == {(moved["id"], "geometry", "outside_territory"), (emptied["id"], "name", "required"),
                           (foreign["id"], None, "not_owner")}
-    assert "Bramsche (034590014014)" in found[(foreign["id"], None, "not_owner")]
-    assert "Melle (034590024024)" in found[(moved["id"], "geometry", "outside_territory")]
+    assert found[(foreign["id"], None, "not_owner")] == (
+        "Das Objekt gehört Bramsche: nur Bramsche oder die Kreisverwaltung darf es ändern oder löschen, nicht Melle.")
+    assert "außerhalb des Gemeindegebiets von Melle (erlaubt" in found[(moved["id"], "geometry", "outside_territory")]
 
 
 def test_an_unreadable_geometry_is_a_problem_not_a_crash(workcopy: WorkingCopy) -> None:

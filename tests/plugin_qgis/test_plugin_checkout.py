@@ -38,7 +38,7 @@ def feature_context(layer: Any, **values: Any) -> QgsExpressionContext:
 
 
 def count(layer: Any) -> int:
-    """Features the layer shows (featureCount() of a filtered OGR layer may report the whole table)."""
+    """Features the layer shows, by reading them."""
     return sum(1 for _ in layer.getFeatures())
 
 
@@ -63,6 +63,8 @@ def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, 
     # Own institutions editable, the other municipalities' read-only, territories read-only.
     assert own.subsetString() == "\"owner\" = '034590024024'"
     assert others.subsetString() == "\"owner\" <> '034590024024'"
+    # What QGIS's "show feature count" writes beside each layer in the legend: the layer's own count.
+    assert (own.featureCount(), others.featureCount()) == (count(own), count(others))
     assert not own.readOnly() and own.startEditing()
     own.rollBack()
     assert others.readOnly() and not others.startEditing()

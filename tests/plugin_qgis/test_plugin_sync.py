@@ -12,9 +12,11 @@ import pytest
 from qgis.core import Qgis, QgsGeometry, QgsPointXY, QgsVectorLayer, QgsVectorLayerUtils
 from qgis.PyQt.QtCore import Qt
 
+from qgis_plugin.core import reference
 from qgis_plugin.core.merge import Clash
 from qgis_plugin.gui import project
 from qgis_plugin.gui.synchronise import SyncRun
+from tests.support import demo_password
 
 from .plugin_support import (
     ARTIFACTS,
@@ -147,7 +149,8 @@ def test_checks_hold_back_foreign_edits_and_points_outside(live_server: Any, plu
     dock = plugin.problems_dock
     assert dock is not None and dock.tree.topLevelItemCount() == 2
     texts = {dock.tree.topLevelItem(i).text(2) for i in range(2)}
-    assert any(t.startswith("Das Objekt gehört einer anderen Kommune (Bramsche (034590014014))") for t in texts)
+    assert "Das Objekt gehört Bramsche: nur Bramsche oder die Kreisverwaltung darf es ändern oder löschen, " \
+        "nicht Melle." in texts
     assert any(t.startswith("Der Punkt liegt ") and "außerhalb des Gemeindegebiets von Melle" in t for t in texts)
     row = next(i for i in range(2) if dock.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)[1] == outside["uuid"])
     item = dock.tree.topLevelItem(row)
@@ -310,3 +313,56 @@ def test_a_running_sync_shows_progress_and_can_be_cancelled(live_server: Any, pl
     assert wc.local_changes("institutions") == []
     assert all(server_state(live_server.url, fid)["properties"]["phone"] == f"05422 {i:04d}"
                for i, fid in enumerate(own))
+
+
+def _click(dialog: Any, text: str) -> None:
+    [button] = [b for b in dialog.buttons() if b.text() == text]
+    button.click()
+
+
+def test_a_working_copy_of_another_account_is_not_synced(live_server: Any, plugin: Any, qgis_iface: Any,
+                                                          tmp_path: Path) -> None:
+    """The admin presses "Synchronisieren" on Melle's working copy in the same QGIS profile: refused
+    with the reason (nothing sent, nothing rebound); "Als „melle.editor“ anmelden…" logs Melle in
+    again (user name filled in) and then syncs."""
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    own_count = own.featureCount()
+    feature = next(own.getFeatures())
+    assert own.startEditing()
+    assert own.changeAttributeValue(feature.id(), own.fields().indexOf("phone"), "05422 77")
+    assert own.commitChanges()
+    plugin.set_client(login(live_server.url, "admin"))
+
+    seen: list[str] = []
+    answer = ModalAnswer(lambda box: (seen.append(box.text()), _click(box, "Nichts tun")))
+    assert plugin.synchronise() is None
+    answer.check()
+    assert seen == ["Diese Arbeitskopie gehört dem Konto „melle.editor“ (Melle), angemeldet ist aber „admin“: sie "
+                    "wird nur mit dem Konto synchronisiert, das sie ausgecheckt hat. Bitte als „melle.editor“ "
+                    "anmelden oder für „admin“ eine eigene Arbeitskopie in einem anderen Ordner auschecken."]
+    assert plugin.workcopy.username == "melle.editor"
+    assert reference.user(plugin.workcopy)["role"] == "editor"
+    own, others = layer_by_role(plugin, project.ROLE_OWN), layer_by_role(plugin, project.ROLE_OTHERS)
+    assert own.featureCount() == own_count and others.readOnly()
+    assert server_state(live_server.url, feature["uuid"])["properties"].get("phone") != "05422 77"
+
+    answers: list[ModalAnswer] = []
+
+    def log_in(dialog: Any) -> None:
+        assert (dialog.url_edit.text(), dialog.user_edit.text()) == (live_server.url, "melle.editor")
+        dialog.password_edit.setText(demo_password("melle.editor"))
+        dialog.accept()
+
+    def switch(box: Any) -> None:
+        _click(box, "Als „melle.editor“ anmelden…")
+        answers.append(ModalAnswer(log_in))
+
+    answer = ModalAnswer(switch)
+    run = plugin.synchronise()
+    answer.check()
+    answers[0].check()
+    assert run is not None and plugin.client.user["username"] == "melle.editor"
+    wait_until(lambda: run.finished, what="the sync task")
+    assert run.error is None and run.reports[-1].accepted == 1
+    assert server_state(live_server.url, feature["uuid"])["properties"]["phone"] == "05422 77"
