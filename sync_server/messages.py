@@ -19,6 +19,26 @@ DE: dict[str, str] = {
     "internal_error": "Interner Fehler des Servers. Die Daten sind unverändert.",
     "invalid_body": "Die Angaben sind unvollständig oder fehlerhaft.",
     "invalid_query": "Ein Parameter der Anfrage ist fehlerhaft.",
+    # indicator spreadsheets (domain/indicators/spreadsheet.py): the file as a whole
+    "empty": "Die Datei ist leer: sie enthält keine Tabelle.",
+    "unknown_format": "Dieses Dateiformat ({found}) wird nicht gelesen. Bitte als CSV oder als Excel-Arbeitsmappe "
+                      "(.xlsx) speichern; alte .xls-Dateien und Dateien mit Kennwort in Excel als .xlsx ohne "
+                      "Kennwort speichern.",
+    "unreadable": "Die Datei lässt sich nicht lesen ({reason}). Ist sie beschädigt oder unvollständig übertragen?",
+    "no_header": "In {sheets} steht keine erkennbare Kopfzeile. Erwartet wird eine Spalte für das Gebiet "
+                 "(z. B. Schlüssel, AGS, Gemeinde, Ortsteil) und entweder die Spalten Jahr und Wert oder "
+                 "Jahreszahlen als Spaltenüberschriften (2022, 2023, ...).",
+    "sheet_not_found": "Das Tabellenblatt {sheet} gibt es in der Datei nicht (vorhanden: {sheets}).",
+    "too_many_rows": "Die Datei hat zu viele Zeilen oder Werte ({count}, höchstens {limit}). Bitte in mehrere "
+                     "Dateien teilen.",
+    "too_large": "Die Datei ist zu groß ({size} Bytes; Grenze {limit} Bytes, bei Excel-Dateien auch für den "
+                 "entpackten Inhalt). Bitte in mehrere Dateien teilen.",
+    "formulas_without_values": "Das Blatt {sheet} enthält Formeln ohne gespeichertes Ergebnis ({count} Zellen, "
+                               "z. B. {cells}): das Programm, das die Datei erzeugt hat, rechnet nicht. Bitte in "
+                               "Excel oder LibreOffice öffnen und speichern, oder Werte statt Formeln einfügen.",
+    "merged_cells": "Das Blatt {sheet} hat verbundene Zellen in der Tabelle ({cells}); dann ist nicht klar, zu "
+                    "welcher Zeile ein Wert gehört. Bitte den Zellverbund aufheben und die Angabe in jede Zeile "
+                    "schreiben.",
     # accounts
     "wrong_credentials": "Benutzername oder Passwort ist falsch.",
     "account_inactive": "Dieses Konto ist deaktiviert.",
@@ -99,6 +119,21 @@ DE: dict[str, str] = {
 }
 
 DE_FIELDS: dict[str, str] = {
+    # a row of an indicator spreadsheet: its problem, or why it was skipped
+    "not_a_number": "Keine Zahl.",
+    "date_not_number": "Ein Datum statt einer Zahl: Excel hat die Eingabe als Datum gelesen (z. B. 12.5 als "
+                       "12. Mai). Bitte die Spalte als Zahl formatieren und den Wert neu eingeben.",
+    "formula_error": "Eine Formel mit Fehler (z. B. #DIV/0!).",
+    "bad_year": "Keine Jahreszahl (erwartet z. B. 2023).",
+    "no_year": "Das Jahr fehlt.",
+    "no_unit": "Das Gebiet (Schlüssel oder Name) fehlt.",
+    "bad_flag": "Erwartet wird ja oder nein (ja, x, 1 oder leer).",
+    "title_row": "Titelzeile über der Tabelle: übersprungen.",
+    "blank_row": "Leere Zeile: übersprungen.",
+    "totals_row": "Summenzeile (Insgesamt, Summe): übersprungen; Summen bildet der Atlas selbst.",
+    "text_row": "Textzeile (z. B. Quelle oder Fußnote): übersprungen.",
+    "header_row": "Wiederholte Kopfzeile: übersprungen.",
+    "no_value": "Kein Wert (leer oder ein Zeichen wie . x /): dafür wird nichts geschrieben.",
     "required": "Pflichtfeld fehlt.",
     "unknown_field": "Unbekanntes Feld.",
     "wrong_type": "Falscher Typ, erwartet: {expected}.",
@@ -185,6 +220,22 @@ EN: dict[str, str] = {
     "internal_error": "Internal server error. Nothing was changed.",
     "invalid_body": "The request is incomplete or wrong.",
     "invalid_query": "A query parameter is wrong.",
+    "empty": "The file is empty: it holds no table.",
+    "unknown_format": "This file format ({found}) is not read. Please save as CSV or as an Excel workbook (.xlsx); "
+                      "save old .xls files and password-protected files in Excel as .xlsx without a password.",
+    "unreadable": "The file cannot be read ({reason}). Is it damaged or incompletely transferred?",
+    "no_header": "No recognisable header row in {sheets}. Expected: a column for the area (e.g. key, AGS, "
+                 "municipality, Ortsteil) and either the columns year and value or years as column headers "
+                 "(2022, 2023, ...).",
+    "sheet_not_found": "The file has no sheet {sheet} (sheets: {sheets}).",
+    "too_many_rows": "The file has too many rows or values ({count}, at most {limit}). Please split it.",
+    "too_large": "The file is too large ({size} bytes; limit {limit} bytes, for Excel files also unpacked). "
+                 "Please split it.",
+    "formulas_without_values": "Sheet {sheet} holds formulas without a saved result ({count} cells, e.g. {cells}): "
+                               "the program that wrote the file does not calculate. Please open and save it in "
+                               "Excel or LibreOffice, or paste values instead of formulas.",
+    "merged_cells": "Sheet {sheet} has merged cells in the table ({cells}), so it is unclear which row a value "
+                    "belongs to. Please unmerge them and write the entry into every row.",
     "wrong_credentials": "User name or password is wrong.",
     "account_inactive": "This account is deactivated.",
     "login_locked": "Too many failed logins. Please try again in {seconds} seconds.",
@@ -256,6 +307,20 @@ EN: dict[str, str] = {
 }
 
 EN_FIELDS: dict[str, str] = {
+    "not_a_number": "Not a number.",
+    "date_not_number": "A date instead of a number: Excel read the entry as a date (e.g. 12.5 as 12 May). Please "
+                       "format the column as numbers and enter the value again.",
+    "formula_error": "A formula with an error (e.g. #DIV/0!).",
+    "bad_year": "Not a year (e.g. 2023 expected).",
+    "no_year": "The year is missing.",
+    "no_unit": "The area (key or name) is missing.",
+    "bad_flag": "Yes or no expected (yes, x, 1 or empty).",
+    "title_row": "Title row above the table: skipped.",
+    "blank_row": "Blank row: skipped.",
+    "totals_row": "Totals row (Insgesamt, Summe): skipped; the atlas computes totals itself.",
+    "text_row": "Text row (e.g. source or footnote): skipped.",
+    "header_row": "Repeated header row: skipped.",
+    "no_value": "No value (empty or a symbol like . x /): nothing is written for it.",
     "required": "Required field is missing.",
     "unknown_field": "Unknown field.",
     "wrong_type": "Wrong type, expected: {expected}.",
