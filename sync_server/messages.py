@@ -124,7 +124,7 @@ DE_FIELDS: dict[str, str] = {
     "date_not_number": "Ein Datum statt einer Zahl: Excel hat die Eingabe als Datum gelesen (z. B. 12.5 als "
                        "12. Mai). Bitte die Spalte als Zahl formatieren und den Wert neu eingeben.",
     "formula_error": "Eine Formel mit Fehler (z. B. #DIV/0!).",
-    "bad_year": "Keine Jahreszahl (erwartet z. B. 2023).",
+    "not_a_year": "Keine Jahreszahl (erwartet z. B. 2023).",
     "no_year": "Das Jahr fehlt.",
     "no_unit": "Das Gebiet (Schlüssel oder Name) fehlt.",
     "bad_flag": "Erwartet wird ja oder nein (ja, x, 1 oder leer).",
@@ -311,7 +311,7 @@ EN_FIELDS: dict[str, str] = {
     "date_not_number": "A date instead of a number: Excel read the entry as a date (e.g. 12.5 as 12 May). Please "
                        "format the column as numbers and enter the value again.",
     "formula_error": "A formula with an error (e.g. #DIV/0!).",
-    "bad_year": "Not a year (e.g. 2023 expected).",
+    "not_a_year": "Not a year (e.g. 2023 expected).",
     "no_year": "The year is missing.",
     "no_unit": "The area (key or name) is missing.",
     "bad_flag": "Yes or no expected (yes, x, 1 or empty).",

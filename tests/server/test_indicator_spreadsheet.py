@@ -204,7 +204,7 @@ def test_text_in_number_columns_and_bad_cells_of_a_workbook() -> None:
         ("Tabelle1!D4", "34590002", 2023, 17.0, None, None),
         ("Tabelle1!D5", "034590005", 2023, None, "date_not_number", "Wert"),
         ("Tabelle1!D6", "034590008", 2023, 3.5, None, None),
-        ("Tabelle1!C7", "034590011", None, 4.0, "bad_year", "Jahr"),
+        ("Tabelle1!C7", "034590011", None, 4.0, "not_a_year", "Jahr"),
         ("Tabelle1!D8", "034590014", 2023, None, "not_a_number", "Wert"),
         ("Tabelle1!D9", "034590017", 2023, None, "formula_error", "Wert"),
         ("Tabelle1!A10", "", 2023, 5.0, "no_unit", "AGS"),
@@ -316,6 +316,6 @@ def test_every_code_has_a_message_in_both_languages() -> None:
     for code in ("empty", "unknown_format", "unreadable", "no_header", "sheet_not_found", "too_many_rows",
                  "too_large", "formulas_without_values", "merged_cells"):
         assert messages.DE.get(code) and messages.EN.get(code), code
-    for code in ("not_a_number", "date_not_number", "formula_error", "bad_year", "no_year", "no_unit", "bad_flag",
+    for code in ("not_a_number", "date_not_number", "formula_error", "not_a_year", "no_year", "no_unit", "bad_flag",
                  "title_row", "blank_row", "totals_row", "text_row", "header_row", "no_value"):
         assert messages.DE_FIELDS.get(code) and messages.EN_FIELDS.get(code), code

@@ -57,7 +57,7 @@ class RawRow:
     denominator: float | None = None
     flags: frozenset[str] = frozenset()    # provisional, estimated, series_break
     note: str | None = None
-    problem: str | None = None             # a row-level code: not_a_number, bad_year, ...
+    problem: str | None = None             # a row-level code: not_a_number, not_a_year, ...
     line: int = 0                          # row number in the file or sheet (1-based), for any language
     unit_name: str | None = None           # the name column, when the file has a key column too
     symbol: str | None = None              # the statistics symbol the value was read from ("-" -> 0)
@@ -271,7 +271,7 @@ def _year(cell: Any) -> tuple[int | None, str | None]:
                  or re.fullmatch(r"(\d{4})-\d{2}-\d{2}(?:[T ].*)?", text))
         year = int(match.group(1)) if match else None
     if year is None or not _YEARS[0] <= year <= _YEARS[1]:
-        return None, "bad_year"
+        return None, "not_a_year"
     return year, None
 
 
