@@ -79,6 +79,13 @@ class FamilienatlasPlugin:
              tr("Lokale Änderungen prüfen und senden, neue Daten vom Server empfangen"), self.synchronise),
             ("changes", tr("Lokale Änderungen…"), QgsApplication.getThemeIcon("/mActionOpenTable.svg"),
              tr("Noch nicht gesendete Änderungen der Arbeitskopie anzeigen"), self.show_changes),
+            ("indicator_upload", tr("Indikatorwerte hochladen…"),
+             QgsApplication.getThemeIcon("/mActionFileOpen.svg"),
+             tr("Indikatorwerte aus einer CSV- oder Excel-Datei prüfen und an den Server senden"),
+             self.upload_indicator_values),
+            ("indicator_map", tr("Indikator als Karte…"), QgsApplication.getThemeIcon("/mIconPolygonLayer.svg"),
+             tr("Die Werte eines Indikators für eine Raumebene und ein Jahr als klassifizierte Karte zeigen"),
+             self.indicator_map),
             ("review", tr("Prüfen"), QgsApplication.getThemeIcon("/mActionToggleEditing.svg"),
              tr("Eingereichte Änderungen der Kommunen prüfen und veröffentlichen (nur Kreisverwaltung)"),
              self.review),
@@ -98,7 +105,7 @@ class FamilienatlasPlugin:
             self.actions[key] = action
             self.menu.addAction(action)
             self.toolbar.addAction(action)
-            if key == "changes":
+            if key in ("changes", "indicator_map"):
                 self.menu.addSeparator()
         self._insert_menu(window)
         self._update_actions()
@@ -344,6 +351,16 @@ class FamilienatlasPlugin:
 
         ChangesDialog(workcopy, self.iface, parent=self.iface.mainWindow()).exec()
         project.refresh_working_copy_layers(workcopy)
+
+    def upload_indicator_values(self) -> Any:
+        from .gui.indicator_actions import open_upload
+
+        return open_upload(self)
+
+    def indicator_map(self) -> Any:
+        from .gui.indicator_actions import open_map
+
+        return open_map(self)
 
     def review(self) -> None:
         client = self.client

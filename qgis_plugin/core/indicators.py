@@ -305,6 +305,16 @@ def format_number(value: float | None, decimals: int = 0, language: str | None =
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def format_value(value: float | None, decimals: int | None = None, language: str | None = None) -> str:
+    """A value for a table: in ``decimals`` when known, else with the decimals it has (at most 6)."""
+    if value is None:
+        return ""
+    if decimals is None:
+        text = f"{value:.6f}".rstrip("0")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+    return format_number(value, decimals, language)
+
+
 def with_unit(text: str, unit: str | None) -> str:
     suffix = unit_suffix(unit)
     return f"{text} {suffix}" if suffix and text else text

@@ -23,8 +23,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsField,
-    QgsFields,
     QgsFillSymbol,
     QgsGeometry,
     QgsGradientColorRamp,
@@ -37,7 +35,6 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -85,8 +82,8 @@ RAMP_NEUTRAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 MISSING_COLOR = "#d9d9d9"
 OUTLINE_COLOR = "#636363"
 
-_FIELD_TYPES = {"string": QVariant.String, "integer": QVariant.Int, "number": QVariant.Double,
-                "boolean": QVariant.Bool}
+#: Field types of the memory provider's URI (no QVariant types: they are gone in Qt6).
+_FIELD_TYPES = {"string": "string", "integer": "integer", "number": "double", "boolean": "boolean"}
 
 
 # ---------------------------------------------------------------------- renderer
@@ -190,16 +187,10 @@ def build_indicator_layer(units: Sequence[MapUnit], answer: Mapping[str, Any], i
     """The units of ``level`` joined with the values of ``year``, styled; a memory layer, or a
     GeoPackage at ``path`` (replaced) when given. Values of units not in ``units`` are left out."""
     table = values_table(answer, year, {u.key: u.name for u in units})
-    fields = QgsFields()
-    fields.append(QgsField("key", QVariant.String))
-    fields.append(QgsField("level", QVariant.String))
-    for column, kind in VALUE_COLUMNS:
-        if column != "unit":
-            fields.append(QgsField(column, _FIELD_TYPES[kind]))
-    layer = QgsVectorLayer(f"MultiPolygon?crs={LAYER_CRS}", name or indicator.get("key", ""), "memory")
+    columns = [("key", "string"), ("level", "string")] + [(c, k) for c, k in VALUE_COLUMNS if c != "unit"]
+    uri = f"MultiPolygon?crs={LAYER_CRS}" + "".join(f"&field={c}:{_FIELD_TYPES[k]}" for c, k in columns)
+    layer = QgsVectorLayer(uri, name or indicator.get("key", ""), "memory")
     provider = layer.dataProvider()
-    provider.addAttributes(fields.toList())
-    layer.updateFields()
     transforms: dict[str, QgsCoordinateTransform] = {}
     features = []
     for unit in units:

@@ -109,6 +109,346 @@
             <translation>The credentials were not stored: QGIS's authentication database is not available (no master password).</translation>
         </message>
         <message>
+            <location filename="../../qgis_plugin/gui/indicator_actions.py" />
+            <source>Keine Karte erstellt.</source>
+            <translation>No map created.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>nicht ausgewiesen (Geheimhaltung)</source>
+            <translation>not shown (confidentiality)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>kein Wert</source>
+            <translation>no value</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Die GeoPackage-Datei {path} kann nicht geschrieben werden: {error}</source>
+            <translation>The GeoPackage file {path} cannot be written: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Die GeoPackage-Datei {path} kann nicht gelesen werden.</source>
+            <translation>The GeoPackage file {path} cannot be read.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Landkreis</source>
+            <translation>County</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Gemeinde / Samtgemeinde</source>
+            <translation>Municipality / joint municipality</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Mitgliedsgemeinde</source>
+            <translation>Member municipality</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Ortsteil</source>
+            <translation>District</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Indikator als Karte</source>
+            <translation>Indicator as a map</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Quantile (gleich viele Einheiten je Klasse)</source>
+            <translation>Quantiles (as many units in each class)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Natürliche Unterbrechungen (Jenks)</source>
+            <translation>Natural breaks (Jenks)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Leer lassen für eine temporäre Ebene</source>
+            <translation>Leave empty for a temporary layer</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Indikator</source>
+            <translation>Indicator</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Raumebene</source>
+            <translation>Spatial level</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Jahr</source>
+            <translation>Year</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Klassifizierung</source>
+            <translation>Classification</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Anzahl Klassen</source>
+            <translation>Number of classes</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Speichern als (optional)</source>
+            <translation>Save as (optional)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Karte erstellen</source>
+            <translation>Create map</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Indikatorenkatalog wird geladen …</source>
+            <translation>Loading the indicator catalogue …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Familienatlas: Indikatorenkatalog laden</source>
+            <translation>Familienatlas: load the indicator catalogue</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Der Indikatorenkatalog kann nicht geladen werden: {error}</source>
+            <translation>The indicator catalogue cannot be loaded: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Der Katalog enthält noch keine Indikatoren.</source>
+            <translation>The catalogue has no indicators yet.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Werte werden geladen …</source>
+            <translation>Loading values …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Familienatlas: Indikatorwerte laden</source>
+            <translation>Familienatlas: load indicator values</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Die Werte können nicht geladen werden: {error}</source>
+            <translation>The values cannot be loaded: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Für diese Raumebene sind keine Gebiete bekannt.</source>
+            <translation>No areas are known for this spatial level.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Für diesen Indikator gibt es auf dieser Ebene noch keine Werte, die Sie sehen dürfen.</source>
+            <translation>This indicator has no values on this level that you may see yet.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>{units} Gebiete, Werte aus {years} Jahren.</source>
+            <translation>{units} areas, values from {years} years.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Karte „{name}“ hinzugefügt.</source>
+            <translation>Map '{name}' added.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>neu</source>
+            <translation>new</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>geändert</source>
+            <translation>changed</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>unverändert</source>
+            <translation>unchanged</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>abgelehnt</source>
+            <translation>rejected</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>ungültig</source>
+            <translation>invalid</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>{new} neu, {changed} geändert, {unchanged} unverändert, {refused} abgelehnt, {invalid} ungültig</source>
+            <translation>{new} new, {changed} changed, {unchanged} unchanged, {refused} refused, {invalid} invalid</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Probelauf: {parts}. Es wurde nichts gespeichert; „Senden“ überträgt die Werte.</source>
+            <translation>Dry run: {parts}. Nothing was saved; 'Send' transfers the values.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Probelauf: {parts}. Es wurde nichts gespeichert. Bitte die abgelehnten und ungültigen Zeilen in der Datei korrigieren und erneut prüfen.</source>
+            <translation>Dry run: {parts}. Nothing was saved. Please correct the refused and invalid rows in the file and check again.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Probelauf: {parts}. Es wurde nichts gespeichert; es gibt nichts zu senden.</source>
+            <translation>Dry run: {parts}. Nothing was saved; there is nothing to send.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Gesendet: {count} Werte ({parts}). Sie warten jetzt auf die Prüfung durch den Landkreis.</source>
+            <translation>Sent: {count} values ({parts}). They now wait for the county's review.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Nicht übernommen: {parts}. Es wurde nichts gespeichert.</source>
+            <translation>Not accepted: {parts}. Nothing was saved.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Indikatorwerte hochladen</source>
+            <translation>Upload indicator values</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Tabellen (*.csv *.xlsx);;CSV (*.csv);;Excel (*.xlsx)</source>
+            <translation>Spreadsheets (*.csv *.xlsx);;CSV (*.csv);;Excel (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>(aus der Datei)</source>
+            <translation>(from the file)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Alle Zeilen</source>
+            <translation>All rows</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Filtern nach Einheit, Grund …</source>
+            <translation>Filter by unit, reason …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Fundstelle</source>
+            <translation>Location</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Einheit</source>
+            <translation>Unit</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Ergebnis</source>
+            <translation>Outcome</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Alt</source>
+            <translation>Old</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Neu</source>
+            <translation>New</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Grund</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Datei wählen und „Prüfen (Probelauf)“ klicken: der Server prüft jede Zeile, ohne etwas zu speichern.</source>
+            <translation>Choose a file and click 'Check (dry run)': the server checks every row without saving anything.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Prüfen (Probelauf)</source>
+            <translation>Check (dry run)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Senden</source>
+            <translation>Send</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Datei (CSV oder Excel)</source>
+            <translation>File (CSV or Excel)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Anzeigen:</source>
+            <translation>Show:</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Bitte eine CSV- oder Excel-Datei wählen.</source>
+            <translation>Please choose a CSV or Excel file.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Familienatlas: Indikatorwerte prüfen</source>
+            <translation>Familienatlas: check indicator values</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Die Datei wird geprüft …</source>
+            <translation>Checking the file …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Familienatlas: Indikatorwerte senden</source>
+            <translation>Familienatlas: send indicator values</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Die Werte werden gesendet …</source>
+            <translation>Sending the values …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Fehler: {error}</source>
+            <translation>Error: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>„Senden“ kann gefahrlos wiederholt werden: der Server übernimmt die Werte nur einmal.</source>
+            <translation>'Send' can safely be repeated: the server takes the values only once.</translation>
+        </message>
+        <message>
             <location filename="../../qgis_plugin/gui/problems_dock.py" />
             <source>Einrichtung</source>
             <translation>Institution</translation>
@@ -190,11 +530,6 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
-            <source>abgelehnt</source>
-            <translation>rejected</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/project.py" />
             <source>zurückgezogen</source>
             <translation>withdrawn</translation>
         </message>
@@ -252,11 +587,6 @@
             <location filename="../../qgis_plugin/gui/project.py" />
             <source>Gemeindeschlüssel</source>
             <translation>Municipality key</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/project.py" />
-            <source>Name</source>
-            <translation>Name</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
@@ -396,6 +726,26 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/plugin.py" />
             <source>Noch nicht gesendete Änderungen der Arbeitskopie anzeigen</source>
             <translation>Show the changes of the working copy not yet sent</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Indikatorwerte hochladen…</source>
+            <translation>Upload indicator values…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Indikatorwerte aus einer CSV- oder Excel-Datei prüfen und an den Server senden</source>
+            <translation>Check indicator values from a CSV or Excel file and send them to the server</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Indikator als Karte…</source>
+            <translation>Indicator as a map…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Die Werte eines Indikators für eine Raumebene und ein Jahr als klassifizierte Karte zeigen</source>
+            <translation>Show one indicator's values for a spatial level and a year as a classified map</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/plugin.py" />
@@ -636,6 +986,66 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/processing/algorithms.py" />
             <source>Konflikt offen: {feature}, Feld „{field}“ (lokal: {mine}, Server: {theirs}). Der lokale Wert bleibt erhalten.</source>
             <translation>Conflict open: {feature}, field '{field}' (local: {mine}, server: {theirs}). The local value is kept.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Sendet eine CSV- oder Excel-Datei mit Indikatorwerten an den Familienatlas-Server. Im Probelauf (Voreinstellung) prüft der Server jede Zeile und meldet, was neu, geändert, unverändert, abgelehnt oder ungültig wäre, ohne etwas zu speichern. Ohne Probelauf werden die Werte als eine Änderung übernommen (alle oder keiner) und warten auf die Prüfung durch den Landkreis. Der Indikator ist nur nötig, wenn die Datei keine Indikator-Spalte hat, das Jahr nur, wenn sie keine Jahres-Spalte hat.</source>
+            <translation>Sends a CSV or Excel file of indicator values to the Familienatlas server. In a dry run (the default) the server checks every row and reports what would be new, changed, unchanged, refused or invalid, without saving anything. Without a dry run the values are taken as one change (all or none) and wait for the county's review. The indicator is needed only when the file has no indicator column, the year only when it has no year column.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Tabellen (*.csv *.xlsx)</source>
+            <translation>Spreadsheets (*.csv *.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Indikator (Schlüssel)</source>
+            <translation>Indicator (key)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Nur prüfen (Probelauf)</source>
+            <translation>Check only (dry run)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Übernommen</source>
+            <translation>Accepted</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Zeilen: {status}</source>
+            <translation>Rows: {status}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Die Datei „{path}“ gibt es nicht.</source>
+            <translation>The file '{path}' does not exist.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Probelauf: nichts wird gespeichert.</source>
+            <translation>Dry run: nothing is saved.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Die Werte werden gesendet.</source>
+            <translation>Sending the values.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Hochladen fehlgeschlagen: {error}</source>
+            <translation>Upload failed: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>{source}: {unit} {year}: {status}</source>
+            <translation>{source}: {unit} {year}: {status}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Übersprungen: {source}: {reason}</source>
+            <translation>Skipped: {source}: {reason}</translation>
         </message>
     </context>
     <context>

@@ -8,16 +8,18 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms import CheckoutAlgorithm, SyncAlgorithm
+from .indicator_algorithms import UploadIndicatorValuesAlgorithm
 
 PLUGIN_DIR = Path(__file__).resolve().parents[1]
 PROVIDER_ID = "familienatlas"
 
 
 class FamilienatlasProvider(QgsProcessingProvider):
-    """Algorithms ``familienatlas:checkout`` ("Auschecken") and ``familienatlas:sync`` ("Synchronisieren")."""
+    """Algorithms ``familienatlas:checkout`` ("Auschecken"), ``familienatlas:sync`` ("Synchronisieren") and
+    ``familienatlas:upload_indicator_values`` ("Indikatorwerte hochladen")."""
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS's name)
-        for algorithm in (CheckoutAlgorithm(), SyncAlgorithm()):
+        for algorithm in (CheckoutAlgorithm(), SyncAlgorithm(), UploadIndicatorValuesAlgorithm()):
             self.addAlgorithm(algorithm)
 
     def id(self) -> str:

@@ -103,7 +103,8 @@ def test_the_plugin_registers_and_removes_the_provider(plugin: Any, processing: 
     assert isinstance(provider, FamilienatlasProvider) and provider is plugin.provider
     assert provider.name() == "Familienatlas" and not provider.icon().isNull()
     names = {alg.id(): alg.displayName() for alg in provider.algorithms()}
-    assert names == {"familienatlas:checkout": "Auschecken", "familienatlas:sync": "Synchronisieren"}
+    assert names == {"familienatlas:checkout": "Auschecken", "familienatlas:sync": "Synchronisieren",
+                     "familienatlas:upload_indicator_values": "Indikatorwerte hochladen"}
     sync_alg = registry.algorithmById("familienatlas:sync")
     assert sync_alg.parameterDefinition("CONFLICTS").options() == ["Nicht auflösen", "Meine Version",
                                                                    "Server-Version"]
