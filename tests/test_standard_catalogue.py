@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from pathlib import Path
 
 from sync_server.demo import geodata
 from sync_server.domain.indicators import standard
@@ -124,3 +125,9 @@ def test_the_demo_uses_the_standard_categories():
     keys = [c.key for c in CATEGORIES]
     assert len(keys) == len(set(keys))
     assert all(c.name_en for c in CATEGORIES)
+
+
+def test_the_documentation_lists_every_standard_indicator():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "indicators.md").read_text(encoding="utf-8")
+    missing = [i.key for i in INDICATORS if f"| `{i.key}` |" not in text]
+    assert missing == []
