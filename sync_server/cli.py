@@ -110,6 +110,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load_standard_catalogue(args: argparse.Namespace) -> int:
+    """Give a county the standard German catalogue; keys that exist stay as the admin adapted them."""
+    from .domain.indicators.standard import load_standard_catalogue
+
+    settings = _settings(args)
+    with _session(settings) as session:
+        report = load_standard_catalogue(session, None)
+    added = ", ".join(f"{report[k]} {k}" for k in ("levels", "categories", "themes", "indicators"))
+    print(f"Standard catalogue: added {added}; indicator catalogue version {report['version']}.")
+    for reason in report["skipped"]:
+        print(f"  not added: {reason}")
+    return 0
+
+
 def cmd_catalogue(args: argparse.Namespace) -> int:
     """List, export or import the indicator catalogue (the JSON of GET /api/v1/indicators)."""
     from .domain.indicators import catalogue
@@ -191,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--as-user", help="admin account the import is recorded under")
     imp.add_argument("--publish", action="store_true", help="publish imported units at once")
     imp.set_defaults(func=cmd_import)
+
+    sub.add_parser("load-standard-catalogue", help="add the standard German catalogue (categories, themes, "
+                   "indicators); what exists is kept").set_defaults(func=cmd_load_standard_catalogue)
 
     cat = sub.add_parser("catalogue", help="list, export or import the indicator catalogue (JSON)")
     cat.add_argument("action", choices=["list", "export", "import"])

@@ -693,3 +693,83 @@ def consistency_problems(catalogue: StandardCatalogue = STANDARD) -> list[str]:
             if ind.maintained_by != "county":
                 problems.append(f"{where}: computed provision indicators cannot be maintained by municipalities")
     return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing the standard catalogue into an atlas
+
+STANDARD_LEVELS: tuple[tuple[str, str, int, bool], ...] = (
+    ("landkreis", "Landkreis", 1, False),
+    ("gemeinde", "Gemeinde / Samtgemeinde", 2, False),
+    ("mitgliedsgemeinde", "Mitgliedsgemeinde", 3, False),
+    ("ortsteil", "Ortsteil", 4, True),
+)
+"""(key, name, rank, maintained by municipalities) of the spatial levels of the contract."""
+
+
+def _loadable(missing: list[IndicatorDef], existing: set[str], categories: set[str],
+              levels: tuple[str, ...]) -> tuple[list[IndicatorDef], list[str]]:
+    """The missing indicators that can be created, and why the others cannot (a reference the admin
+    removed, no level of the atlas); dropping one may strand another, so repeat until stable."""
+    skipped: list[str] = []
+    chosen = [i for i in missing if any(lv in levels for lv in i.levels)]
+    skipped += [f"{i.key}: none of its levels {', '.join(i.levels)} exists" for i in missing if i not in chosen]
+    while True:
+        known = existing | {i.key for i in chosen}
+        bad = [i for i in chosen if any(ref is not None and ref not in known for ref in (
+            i.numerator, i.denominator, i.provision.population if i.provision else None))
+            or (i.provision is not None and i.provision.category not in categories)]
+        if not bad:
+            return chosen, skipped
+        skipped += [f"{i.key}: refers to an indicator or category that is not in the atlas" for i in bad]
+        chosen = [i for i in chosen if i not in bad]
+
+
+def load_standard_catalogue(session: Any, actor: Any | None = None,
+                            catalogue: StandardCatalogue = STANDARD) -> dict[str, Any]:
+    """Write what the atlas lacks of the standard catalogue: spatial levels (only into an atlas that has
+    none), offer categories, themes and indicators, through the admin services (checked and audited).
+
+    Idempotent: whatever key exists already is left exactly as the admin adapted it, so running the
+    command again changes nothing, and the catalogue version only moves when something was added.
+    """
+    from sqlalchemy import select
+
+    from ...storage.models import Category, Indicator, IndicatorTheme, SpatialLevel
+    from .. import configuration
+    from . import catalogue as service
+
+    report: dict[str, Any] = {"levels": 0, "categories": 0, "themes": 0, "indicators": 0, "skipped": []}
+    if session.scalar(select(SpatialLevel.id).limit(1)) is None:
+        parent = None
+        for key, name, rank, maintained in STANDARD_LEVELS:
+            parent = configuration.save_level(session, actor, {
+                "key": key, "name": name, "rank": rank, "parent_id": parent,
+                "maintained_by_municipalities": maintained}).id
+            report["levels"] += 1
+    cat_ids = dict(session.execute(select(Category.key, Category.id)).tuples().all())
+    for cat in catalogue.categories:  # top-level categories come first
+        if cat.key in cat_ids:
+            continue
+        if cat.parent_key is not None and cat.parent_key not in cat_ids:
+            report["skipped"].append(f"category {cat.key}: its parent {cat.parent_key} is not in the atlas")
+            continue
+        cat_ids[cat.key] = configuration.save_category(session, actor, {
+            "key": cat.key, "name": cat.name, "color": cat.color,
+            "parent_id": cat_ids[cat.parent_key] if cat.parent_key else None}).id
+        report["categories"] += 1
+    themes = set(session.scalars(select(IndicatorTheme.key)))
+    existing = set(session.scalars(select(Indicator.key)))
+    levels = tuple(session.scalars(select(SpatialLevel.key)))
+    new_themes = [t for t in catalogue.themes if t.key not in themes]
+    missing = [i for i in catalogue.indicators if i.key not in existing]
+    indicators, skipped = _loadable(missing, existing, set(cat_ids), levels)
+    report["skipped"] += skipped
+    if new_themes or indicators:
+        position = {key: n for n, key in enumerate(i.key for i in catalogue.indicators)}
+        service.import_catalogue(session, actor, {
+            "themes": [t.body() for t in new_themes],
+            "indicators": [{**i.body(levels), "position": position[i.key]} for i in indicators]})
+    report["themes"], report["indicators"] = len(new_themes), len(indicators)
+    report["version"] = service.version(session)
+    return report
