@@ -16,17 +16,11 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..domain import accounts, configuration, review, sync
 from ..domain.context import AtlasContext
+from ..domain.indicators.standard import load_standard_catalogue
 from ..domain.rights import Actor
 from ..importer import unit_id
 from ..storage.models import Feature, Municipality, Revision, User
 from . import geodata
-
-LEVELS = (
-    ("landkreis", "Landkreis", 1, False),
-    ("gemeinde", "Gemeinde / Samtgemeinde", 2, False),
-    ("mitgliedsgemeinde", "Mitgliedsgemeinde", 3, False),
-    ("ortsteil", "Ortsteil", 4, True),
-)
 
 # (user name, role, municipality key); the password of each demo account is "demo-" + user name.
 DEMO_USERS = (
@@ -88,16 +82,8 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
             "parent_id": ids.get(territory.parent_key) if territory.parent_key else None,
             "territory": mapping(territory.geometry)})
         ids[territory.key] = m.id
-    parent_level = None
-    for key, name, rank, maintained in LEVELS:
-        parent_level = configuration.save_level(session, None, {
-            "key": key, "name": name, "rank": rank, "parent_id": parent_level,
-            "maintained_by_municipalities": maintained}).id
-    category_ids: dict[str, int] = {}
-    for cat in sorted(geodata.CATEGORIES, key=lambda c: c.parent_key is not None):
-        category_ids[cat.key] = configuration.save_category(session, None, {
-            "key": cat.key, "name": cat.name, "color": cat.color,
-            "parent_id": category_ids.get(cat.parent_key) if cat.parent_key else None}).id
+    # The demo builds on the standard catalogue: levels, offer categories, themes and indicators.
+    load_standard_catalogue(session, None)
     users = {}
     for username, role, key in DEMO_USERS:
         users[username] = accounts.create_user(session, settings, None, {

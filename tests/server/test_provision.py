@@ -90,3 +90,12 @@ def test_offers_per_unit_on_the_demo_match_the_published_institutions(session) -
     assert sum(got["angebote_beratung", k].cell.value for k in ortsteile) == got["angebote_beratung", MELLE].cell.value
     gaps = [k for k in ortsteile if got["angebote_pflege", k].cell.value == 0]
     assert gaps, "some Ortsteile of Melle have no care offer: a visible gap, value 0"
+
+
+def test_the_confidentiality_rule_judges_a_rate_in_the_year_of_its_population():
+    units = [UnitArea("a", "gemeinde", box(0, 0, 10, 10))]
+    specs = [ProvisionSpec("kita_rate", "kinderbetreuung", ("gemeinde",), "bev_u6", 1000)]
+    [value] = provision_values(specs, [Offer(5, 5, "kinderbetreuung")], units, {("bev_u6", "a"): {2024: 8.0}}, 2026)
+    assert value.cell.key == ("kita_rate", "a", 2026)
+    assert value.check_cell.key == ("kita_rate", "a", 2024)
+    assert (value.check_cell.numerator, value.check_cell.denominator) == (1.0, 8.0)

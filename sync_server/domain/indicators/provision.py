@@ -80,6 +80,16 @@ class ProvisionValue:
     population_year: int | None = None
 
     @property
+    def check_cell(self) -> Cell:
+        """The cell the confidentiality rule judges: a rate is keyed by the year of its population, so
+        ``Rule.based_on`` links it to the population value it was divided by (same unit, same year)
+        and a hidden population value hides the rate built on it."""
+        if self.population_year is None or self.population_year == self.cell.year:
+            return self.cell
+        c = self.cell
+        return Cell(c.indicator, c.unit, self.population_year, c.value, c.numerator, c.denominator)
+
+    @property
     def note(self) -> str | None:
         if self.population_year is None:
             return None

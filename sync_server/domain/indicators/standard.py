@@ -747,7 +747,7 @@ def load_standard_catalogue(session: Any, actor: Any | None = None,
                 "key": key, "name": name, "rank": rank, "parent_id": parent,
                 "maintained_by_municipalities": maintained}).id
             report["levels"] += 1
-    cat_ids = dict(session.execute(select(Category.key, Category.id)).tuples().all())
+    cat_ids: dict[str, int] = {key: ident for key, ident in session.execute(select(Category.key, Category.id))}
     for cat in catalogue.categories:  # top-level categories come first
         if cat.key in cat_ids:
             continue
