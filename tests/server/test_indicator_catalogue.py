@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, update
 
 from sync_server import cli
+from sync_server.storage.db import make_engine, make_session_factory, session_scope
+from sync_server.storage.models import CatalogueVersion, Indicator, IndicatorTheme
 from tests.support import Api
 
 THEME = {"key": "bevoelkerung", "name_de": "Bevölkerung/Demographie", "name_en": "Population", "position": 1,
@@ -26,6 +29,19 @@ SHARE = {"key": "anteil_u6", "name_de": "Anteil Kinder unter 6", "name_en": "Sha
          "theme": "bevoelkerung", "unit": "percent", "kind": "share", "numerator": "bev_u6",
          "denominator": "bev_gesamt", "decimals": 1, "polarity": "neutral", "levels": ["gemeinde"],
          "min_denominator": 20}
+
+
+@pytest.fixture(autouse=True)
+def empty_catalogue(db_url: str) -> None:
+    """These tests build a catalogue from nothing, as a county without the standard one would; the demo
+    database holds the standard catalogue, so it is emptied first (catalogue version 0 again)."""
+    engine = make_engine(db_url)
+    with session_scope(make_session_factory(engine)) as session:
+        session.execute(update(Indicator).values(numerator_id=None, denominator_id=None))
+        session.execute(delete(Indicator))
+        session.execute(delete(IndicatorTheme))
+        session.execute(update(CatalogueVersion).values(version=0))
+    engine.dispose()
 
 
 def catalogue(api: Api) -> dict[str, Any]:

@@ -14,14 +14,19 @@ school entry examination of the county's health service, the care statistics, an
 housing benefit figures for poverty. Provision indicators (theme ``infrastruktur``) are not uploaded:
 ``domain/indicators/provision.py`` computes them from the published institutions.
 
-The module is pure data (no database): field names are those of the catalogue contract in
-docs/indicators.md, and :func:`IndicatorDef.body` gives the body the catalogue service takes.
+The data is pure (no database; only the loader at the end imports one): field names are those of
+the catalogue contract in docs/indicators.md, and :func:`IndicatorDef.body` gives the body the catalogue service takes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..rights import Actor
 
 # --------------------------------------------------------------------------------------------------
 # Vocabulary of the contract (docs/indicators.md)
@@ -725,7 +730,7 @@ def _loadable(missing: list[IndicatorDef], existing: set[str], categories: set[s
         chosen = [i for i in chosen if i not in bad]
 
 
-def load_standard_catalogue(session: Any, actor: Any | None = None,
+def load_standard_catalogue(session: Session, actor: Actor | None = None,
                             catalogue: StandardCatalogue = STANDARD) -> dict[str, Any]:
     """Write what the atlas lacks of the standard catalogue: spatial levels (only into an atlas that has
     none), offer categories, themes and indicators, through the admin services (checked and audited).
@@ -733,6 +738,7 @@ def load_standard_catalogue(session: Any, actor: Any | None = None,
     Idempotent: whatever key exists already is left exactly as the admin adapted it, so running the
     command again changes nothing, and the catalogue version only moves when something was added.
     """
+    # Imported here: the data above stays importable without a database (the pure demo geodata uses it).
     from sqlalchemy import select
 
     from ...storage.models import Category, Indicator, IndicatorTheme, SpatialLevel
