@@ -29,7 +29,7 @@ from typing import Any
 from . import reference
 from .messages import get_language, tr
 from .wkb import iter_points
-from .workcopy import Change, WorkingCopy
+from .workcopy import Change, WorkingCopy, has_geometry
 
 #: The server's default border tolerance (``FAMILIENATLAS_BORDER_TOLERANCE_M``).
 DEFAULT_TOLERANCE_M = 25.0
@@ -160,7 +160,7 @@ def ring_crossing(ring: Sequence[Sequence[float]]) -> tuple[float, float] | None
 def check_geometry(layer: str, schema: Mapping[str, Any], change: Change) -> list[Problem]:
     """The geometry of one insert or update: present, readable, of the layer's type, well formed."""
     expected = schema.get("geometry_type")
-    if change.op == "delete" or not expected:
+    if change.op == "delete" or not has_geometry(schema):
         return []
 
     def problem(code: str, **params: Any) -> list[Problem]:

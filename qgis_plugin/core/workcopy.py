@@ -510,12 +510,14 @@ class WorkingCopy:
     def create_layer(self, schema: Mapping[str, Any], replace: bool = False) -> None:
         """Create the table of a server layer and register it as a GeoPackage feature table."""
         name = schema["name"]
-        geometry_type = _geometry_type(schema.get("geometry_type", "Geometry"))
+        spatial = has_geometry(schema)
+        geometry_type = _geometry_type(schema.get("geometry_type", "Geometry")) if spatial else None
         columns = [
             '"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL',
             '"uuid" TEXT UNIQUE',
-            f'"{GEOMETRY_COLUMN}" {geometry_type}',
         ]
+        if spatial:
+            columns.append(f'"{GEOMETRY_COLUMN}" {geometry_type}')
         for spec in schema.get("fields", []):
             if spec["name"] in RESERVED_COLUMNS or spec["name"].startswith("fa_"):
                 raise ValueError(f"layer {name}: field name {spec['name']!r} collides with a reserved column")
@@ -525,16 +527,19 @@ class WorkingCopy:
             if replace:
                 self.drop_layer(name)
             self._execute(f"CREATE TABLE {quote(name)} ({', '.join(columns)})")
+            # A layer without geometry (the indicator values) is a GeoPackage attributes table.
             self._execute(
                 "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-                "VALUES (?, 'features', ?, ?, ?)",
-                (name, schema.get("title") or name, schema.get("description") or "", self.srs_id),
+                "VALUES (?, ?, ?, ?, ?)",
+                (name, "features" if spatial else "attributes", schema.get("title") or name,
+                 schema.get("description") or "", self.srs_id if spatial else None),
             )
-            self._execute(
-                "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
-                "VALUES (?, ?, ?, ?, 0, 0)",
-                (name, GEOMETRY_COLUMN, geometry_type, self.srs_id),
-            )
+            if spatial:
+                self._execute(
+                    "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
+                    "VALUES (?, ?, ?, ?, 0, 0)",
+                    (name, GEOMETRY_COLUMN, geometry_type, self.srs_id),
+                )
             schemas = self.schemas()
             schemas[name] = dict(schema)
             self._save_schemas(schemas)
@@ -571,6 +576,8 @@ class WorkingCopy:
 
     def update_extent(self, layer: str) -> None:
         """Store the layer's bounding box in gpkg_contents (GDAL reports it as the layer extent)."""
+        if layer in self.schemas() and not self.has_geometry(layer):
+            return
         boxes = []
         for row in self._execute(f"SELECT {GEOMETRY_COLUMN} FROM {quote(layer)} WHERE {GEOMETRY_COLUMN} IS NOT NULL"):
             try:
@@ -596,11 +603,15 @@ class WorkingCopy:
     # ------------------------------------------------------------------ rows and base
 
     def _geometry_type(self, layer: str) -> str:
-        return _geometry_type(self.schema(layer).get("geometry_type", "Geometry"))
+        schema = self.schema(layer)
+        return _geometry_type(schema.get("geometry_type", "Geometry")) if has_geometry(schema) else "GEOMETRY"
+
+    def has_geometry(self, layer: str) -> bool:
+        return has_geometry(self.schema(layer))
 
     def _row_state(self, layer: str, row: sqlite3.Row) -> FeatureState:
         properties = {name: normalise_value(ftype, row[name]) for name, ftype in self.fields(layer)}
-        blob = row[GEOMETRY_COLUMN]
+        blob = _blob(row)
         geometry = _promote(wkb.gpkg_to_geojson(bytes(blob)), self._geometry_type(layer)) if blob else None
         return FeatureState(row["uuid"], row["fa_revision"], properties, geometry, row["fa_state"], row["fa_reason"])
 
@@ -618,6 +629,8 @@ class WorkingCopy:
         names = [GEOMETRY_COLUMN] + [name for name, _ in fields] + list(STATE_COLUMNS)
         blob, stored = self._stored_form(fields, state)
         values = [blob, *stored, state.revision, state.state, state.reason]
+        if not self.has_geometry(layer):
+            names, values = names[1:], values[1:]
         with self.transaction():
             cursor = self._execute(
                 f"UPDATE {quote(layer)} SET {', '.join(quote(n) + ' = ?' for n in names)} WHERE uuid = ?",
@@ -734,14 +747,14 @@ class WorkingCopy:
                     self._execute(f"UPDATE {quote(layer)} SET uuid = ? WHERE fid = ?", (uuid, row["fid"]))
                 seen.add(uuid)
                 unbased.discard(uuid)
-                digest = _row_digest(uuid, [row[name] for name in names], row[GEOMETRY_COLUMN])
+                digest = _row_digest(uuid, [row[name] for name in names], _blob(row))
                 if digests.get(uuid) == digest and row["fa_state"] != LOCAL_STATE:
                     continue
                 to_compare.append((row, uuid, digest))
             bases = self._bases(layer, [uuid for _row, uuid, _d in to_compare if uuid in digests])
             for row, uuid, digest in to_compare:
                 properties = {name: normalise_value(ftype, row[name]) for name, ftype in fields}
-                geometry, broken = _decode_row_geometry(row[GEOMETRY_COLUMN], geometry_type)
+                geometry, broken = _decode_row_geometry(_blob(row), geometry_type)
                 base = bases.get(uuid)
                 if base is None:
                     changes.append(Change("insert", uuid, None, properties, geometry,
@@ -826,6 +839,19 @@ class WorkingCopy:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def has_geometry(schema: Mapping[str, Any]) -> bool:
+    """Whether a layer schema has geometries (``geometry_type`` null or ``"None"``: a table of values)."""
+    return str(schema.get("geometry_type", "Geometry") or "").upper() not in ("", "NONE", "NOGEOMETRY")
+
+
+def _blob(row: sqlite3.Row) -> Any:
+    """A row's geometry blob; None in a table without geometry."""
+    try:
+        return row[GEOMETRY_COLUMN]
+    except IndexError:  # sqlite3.Row has no such column
+        return None
 
 
 def _geometry_type(name: str) -> str:

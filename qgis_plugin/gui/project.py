@@ -50,8 +50,9 @@ PROPERTY_ROLE = "familienatlas/role"
 PROPERTY_TABLE = "familienatlas/table"
 PROPERTY_OWN_KEY = "familienatlas/own_municipality"
 ROLE_OWN, ROLE_OTHERS, ROLE_UNITS, ROLE_TERRITORIES, ROLE_ALL = "own", "others", "units", "territories", "all"
+ROLE_VALUES = "values"
 
-INSTITUTIONS, SPATIAL_UNITS = "institutions", "spatial_units"
+INSTITUTIONS, SPATIAL_UNITS, INDICATOR_VALUES = "institutions", "spatial_units", "indicator_values"
 
 #: QGIS's value for "no value" in a ValueMap.
 VALUE_MAP_NULL = "{2839923C-8B7D-419E-B84B-CA2FE9B80EC7}"
@@ -322,6 +323,13 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
         configure_form(units, workcopy.schema(SPATIAL_UNITS), default_owner=own_key if role == "editor" else None)
         units.setReadOnly(not may_edit)
         layers.append(units)
+    if workcopy.has_layer(INDICATOR_VALUES):
+        # A table (no geometry): the values of the own units (and what others share), usable offline.
+        values = _layer(workcopy, INDICATOR_VALUES, tr("Indikatorwerte"), ROLE_VALUES)
+        configure_form(values, workcopy.schema(INDICATOR_VALUES),
+                       default_owner=own_key if role == "editor" else None)
+        values.setReadOnly(not may_edit)
+        layers.append(values)
     if reference.municipalities(workcopy):
         territories = _layer(workcopy, reference.MUNICIPALITIES_TABLE, tr("Gemeindegebiete"), ROLE_TERRITORIES)
         _load_style(territories, "territories.qml")

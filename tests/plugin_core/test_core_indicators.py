@@ -156,3 +156,40 @@ def test_report_rows() -> None:
         {"source": "Zeile 3", "status": "unchanged", "old": 3, "new": 3}]}, dry_run=True)
     assert report.dry_run and not report.applied and report.sendable
     assert (report.rows[0].old, report.rows[0].new) == (1.5, 2.5)
+
+
+VALUES_SCHEMA = {"name": "indicator_values", "title": "Indikatorwerte", "geometry_type": None, "crs": "EPSG:25832",
+                 "schema_version": 1, "fields": [
+                     {"name": "owner", "type": "string"}, {"name": "indicator", "type": "string", "required": True},
+                     {"name": "unit", "type": "string", "required": True}, {"name": "level", "type": "string"},
+                     {"name": "year", "type": "integer", "required": True}, {"name": "value", "type": "number"},
+                     {"name": "provisional", "type": "boolean"}]}
+
+
+def test_a_layer_without_geometry_is_a_table_of_the_working_copy(tmp_path: Path) -> None:
+    """The indicator values travel with the working copy as a GeoPackage attributes table: pulled,
+    changed offline, found as a local change, checked without a geometry, read by GDAL."""
+    import pyogrio
+
+    from qgis_plugin.core.validation import validate
+    from qgis_plugin.core.workcopy import WorkingCopy
+
+    path = tmp_path / "familienatlas.gpkg"
+    fid = "6f1c0a5e-0000-5000-8000-000000000001"
+    with WorkingCopy(path) as wc:
+        wc.create_layer(VALUES_SCHEMA)
+        wc.apply_server_feature("indicator_values", {
+            "id": fid, "revision": 4, "owner": "034590024024", "deleted": False, "geometry": None,
+            "properties": {"indicator": "bev_u6", "unit": "034590024024", "level": "gemeinde", "year": 2023,
+                           "value": 2481.0, "provisional": False},
+            "review": {"state": "published", "reason": None, "published_revision": 4}})
+        wc.update_extent("indicator_values")
+        assert wc.local_changes("indicator_values") == []
+        wc.connection.execute('UPDATE "indicator_values" SET value = 2500 WHERE uuid = ?', (fid,))
+        [change] = wc.local_changes("indicator_values")
+        assert (change.op, change.changed_fields, change.geometry) == ("update", ["value"], None)
+        assert change.to_wire()["properties"]["value"] == 2500
+        assert [p for p in validate(wc) if p.field == "geometry"] == []
+    assert dict(pyogrio.list_layers(path))["indicator_values"] is None
+    frame = pyogrio.read_dataframe(path, layer="indicator_values", read_geometry=False)
+    assert frame.iloc[0]["value"] == 2500 and frame.iloc[0]["indicator"] == "bev_u6"

@@ -84,3 +84,29 @@ def test_known_values_make_the_right_classes(qgis_app: Any, tmp_path: Path) -> N
     assert [r.label() for r in ranges[:2]] == ["1 - 2 je 1.000", "2 - 22 je 1.000"]
     assert ranges[0].symbol().color().name() == RAMP_JUDGED[-1]
     assert symbol_of(layer, "U5").color().name() == RAMP_JUDGED[0]
+
+
+def test_the_working_copy_values_table_is_a_layer_of_the_group(qgis_app: Any, tmp_path: Path) -> None:
+    from qgis.core import QgsProject, QgsWkbTypes
+
+    from qgis_plugin.core.reference import store_user
+    from qgis_plugin.core.workcopy import WorkingCopy
+    from qgis_plugin.gui import project
+    from tests.plugin_core.test_core_indicators import VALUES_SCHEMA
+
+    with WorkingCopy(tmp_path / "familienatlas.gpkg") as wc:
+        wc.create_layer(VALUES_SCHEMA)
+        store_user(wc, {"username": "melle.editor", "role": "editor", "municipality": {"key": "034590024024"}})
+        wc.apply_server_feature("indicator_values", {
+            "id": "6f1c0a5e-0000-5000-8000-000000000001", "revision": 4, "owner": "034590024024",
+            "properties": {"indicator": "bev_u6", "unit": "034590024024", "year": 2023, "value": 2481.0},
+            "review": {"state": "pending"}})
+        try:
+            project.add_working_copy_layers(wc)
+            [layer] = project.working_copy_layers(wc.path)
+            assert layer.name() == "Indikatorwerte" and layer.isValid() and not layer.readOnly()
+            assert layer.geometryType() == QgsWkbTypes.GeometryType.NullGeometry
+            assert [f["value"] for f in layer.getFeatures()] == [2481.0]
+        finally:
+            project.remove_working_copy_layers(wc.path)
+            QgsProject.instance().clear()
