@@ -79,6 +79,24 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return cmd_add_user(args)
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    """Lift every login block of a user name at once (e.g. after someone guessed at the admin's name)."""
+    settings = _settings(args)
+    with _session(settings) as session:
+        removed = accounts.unlock(session, None, args.username)
+    print(f"Unlocked {args.username}: {removed} login throttle entries removed")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    """Delete expired login throttle entries and logouts whose tokens have expired (also done on login)."""
+    settings = _settings(args)
+    with _session(settings) as session:
+        counts = accounts.prune(session, settings)
+    print("Pruned " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    return 0
+
+
 def cmd_load_demo(args: argparse.Namespace) -> int:
     from .demo.loader import load_demo
 
@@ -194,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--password")
     user.add_argument("--display-name")
     user.set_defaults(func=cmd_add_user)
+
+    unlock = sub.add_parser("unlock", help="lift the login blocks of a user name (all addresses)")
+    unlock.add_argument("username")
+    unlock.set_defaults(func=cmd_unlock)
+    sub.add_parser("prune", help="delete expired login throttle entries and logouts").set_defaults(
+        func=cmd_prune)
 
     sub.add_parser("load-demo", help="load the Landkreis Osnabrück demo data").set_defaults(func=cmd_load_demo)
 

@@ -32,7 +32,8 @@ def _number(env: dict[str, str], name: str, default: float, kind: type = int) ->
 
 # Settings that must be at least 1 (a token lifetime of 0 would even make tokens that never expire).
 _POSITIVE = ("access_token_minutes", "refresh_token_days", "max_body_bytes", "max_changes_per_push",
-             "max_geometry_vertices", "login_max_failures", "login_lock_seconds", "min_password_length")
+             "max_geometry_vertices", "login_max_failures", "login_lock_seconds", "min_password_length",
+             "login_max_lock_seconds", "login_max_failures_per_name")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class Settings:
     border_tolerance_m: float = 25.0
     login_max_failures: int = 5
     login_lock_seconds: int = 300
+    # Each further failure doubles the wait, up to this; per name from all addresses a higher limit.
+    login_max_lock_seconds: int = 3600
+    login_max_failures_per_name: int = 100
     min_password_length: int = 10
     # Reverse proxies in front of the server whose X-Forwarded-* headers are believed, so that links
     # the server writes (OGC API, OpenAPI) carry the public https:// address. 0: headers ignored.
@@ -75,6 +79,9 @@ class Settings:
             border_tolerance_m=_number(env, "FAMILIENATLAS_BORDER_TOLERANCE_M", cls.border_tolerance_m, float),
             login_max_failures=_number(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES", cls.login_max_failures),
             login_lock_seconds=_number(env, "FAMILIENATLAS_LOGIN_LOCK_SECONDS", cls.login_lock_seconds),
+            login_max_lock_seconds=_number(env, "FAMILIENATLAS_LOGIN_MAX_LOCK_SECONDS", cls.login_max_lock_seconds),
+            login_max_failures_per_name=_number(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES_PER_NAME",
+                                                cls.login_max_failures_per_name),
             min_password_length=_number(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
             trusted_proxies=_number(env, "FAMILIENATLAS_TRUSTED_PROXIES", cls.trusted_proxies),
         )

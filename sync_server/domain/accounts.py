@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..config import Settings
-from ..storage.models import LoginFailure, Municipality, RevokedSession, User
+from ..storage.models import LoginThrottle, Municipality, RevokedSession, User
 from . import audit
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
 from .rights import ROLES, Actor, require_admin
@@ -53,42 +55,129 @@ def user_dict(user: User) -> dict[str, Any]:
             "municipality": {"id": m.id, "key": m.key, "name": m.name}}
 
 
-def authenticate(session: Session, settings: Settings, username: Any, password: Any) -> User:
-    """Check a login. Failed attempts are counted per user name and committed even though the
-    request fails; after ``login_max_failures`` the name is locked for ``login_lock_seconds``."""
+#: The throttle row that counts a user name's failures from every address together.
+ALL_ADDRESSES = "*"
+#: A throttle row whose block has ended and whose last failure is this old is forgotten (and pruned).
+FORGET_AFTER = timedelta(days=1)
+
+
+def _insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: concurrent first attempts for one name
+    both succeed (one inserts, the other finds the row) instead of one failing on the primary key."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(rows).on_conflict_do_nothing())
+
+
+def _lock_seconds(settings: Settings, failures: int, limit: int) -> int:
+    """The wait after the ``failures``-th failure: none before ``limit``, then ``login_lock_seconds``,
+    doubled with each further failure, at most ``login_max_lock_seconds``."""
+    if failures < limit:
+        return 0
+    return min(settings.login_lock_seconds * 2 ** min(failures - limit, 30), settings.login_max_lock_seconds)
+
+
+def _count_attempt(session: Session, settings: Settings, username: str, address: str) -> int:
+    """Count a login attempt for (name, address) and for the name from anywhere, before the password is
+    checked, in a transaction of its own that holds the rows' locks (PostgreSQL: row locks; SQLite: the
+    write lock) only for the counting, not during the slow password check. Raises ``login_locked``
+    (and counts nothing) while either is blocked. Parallel attempts are counted one after the other, so
+    no more passwords are checked than the limits allow. Returns the seconds of the block this attempt
+    started (0: none)."""
+    now = audit.now()
+    rows = [(ALL_ADDRESSES, settings.login_max_failures_per_name), (address, settings.login_max_failures)]
+    _insert_ignoring_duplicates(session, LoginThrottle, [
+        {"username": username, "address": a, "failures": 0, "last_failure_at": now} for a, _limit in rows])
+    started = 0
+    for addr, limit in rows:  # always the same order: no deadlock between two attempts
+        row = session.scalars(select(LoginThrottle).where(LoginThrottle.username == username,
+                                                          LoginThrottle.address == addr)
+                              .with_for_update().execution_options(populate_existing=True)).one()
+        blocked = row.blocked_until and audit.as_utc(row.blocked_until)
+        if blocked and blocked > now:
+            session.rollback()
+            wait = math.ceil((blocked - now).total_seconds())
+            raise TooManyRequests("login_locked", headers={"Retry-After": str(wait)}, seconds=wait)
+        if audit.as_utc(row.last_failure_at) < now - FORGET_AFTER:
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        seconds = _lock_seconds(settings, row.failures, limit)
+        row.blocked_until = now + timedelta(seconds=seconds) if seconds else None
+        started = max(started, seconds)
+    session.commit()
+    return started
+
+
+def _take_back_attempt(session: Session, username: str, address: str) -> None:
+    """A successful login: the address starts afresh, and the name's count from anywhere loses the
+    attempt just counted (the person's own logins never add up to a block of the name)."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.username == username,
+                                                LoginThrottle.address == address))
+    session.execute(update(LoginThrottle).where(
+        LoginThrottle.username == username, LoginThrottle.address == ALL_ADDRESSES, LoginThrottle.failures > 0)
+        .values(failures=LoginThrottle.failures - 1))
+
+
+def authenticate(session: Session, settings: Settings, username: Any, password: Any,
+                 address: str | None = None) -> User:
+    """Check a login from client ``address`` (as seen through the trusted proxies).
+
+    Failures are throttled per (name, address) with growing waits, so that someone elsewhere cannot
+    lock the real user out, and per name from all addresses with a much higher limit. Every failure is
+    in the audit log (never the password). Unknown names, wrong passwords and deactivated accounts
+    (even with the right password) answer alike, ``wrong_credentials``, after the same work: the
+    answer confirms neither the name nor the password. Whoever deactivated an account sees in the
+    audit log that its password was tried (``reason: inactive``).
+    """
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         raise Invalid("invalid_body", errors=[FieldError("username", "required")])
     if len(username) > column_length(User, "username"):
         # No account can have such a name; counting it would only fill the throttle table.
         _verify(_DUMMY_HASH, password)
         raise Unauthorized("wrong_credentials")
-    now = audit.now()
-    failure = session.get(LoginFailure, username)
-    if failure and failure.locked_until and audit.as_utc(failure.locked_until) > now:
-        wait = int((audit.as_utc(failure.locked_until) - now).total_seconds()) + 1
-        raise TooManyRequests("login_locked", headers={"Retry-After": str(wait)}, seconds=wait)
+    address = (address or "unknown")[:column_length(LoginThrottle, "address")]
+    locked_for = _count_attempt(session, settings, username, address)
     user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        _verify(_DUMMY_HASH, password)
-    if user is None or not _verify(user.password_hash, password) or not user.active:
-        if failure is None:
-            failure = LoginFailure(username=username, failures=0, last_failure_at=now)
-            session.add(failure)
-        failure.failures += 1
-        failure.last_failure_at = now
-        if failure.failures >= settings.login_max_failures:
-            failure.locked_until = now + timedelta(seconds=settings.login_lock_seconds)
-            failure.failures = 0
+    verified = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+    if user is None or not verified or not user.active:
+        reason = "unknown_user" if user is None else "wrong_password" if not verified else "inactive"
+        details: dict[str, Any] = {"username": username, "address": address, "reason": reason}
+        if locked_for:
+            details["locked_seconds"] = locked_for
+        audit.record(session, None, "login_failed", f"user:{user.id}" if user else f"username:{username}",
+                     **details)
         session.commit()
-        if user is not None and not user.active and _verify(user.password_hash, password):
-            raise Unauthorized("account_inactive")
         raise Unauthorized("wrong_credentials")
-    if failure is not None:
-        session.delete(failure)
+    _take_back_attempt(session, username, address)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(session, actor_of(user), "login", f"user:{user.id}")
+    audit.record(session, actor_of(user), "login", f"user:{user.id}", address=address)
+    prune(session, settings)
     return user
+
+
+def unlock(session: Session, actor: Actor | None, username: str) -> int:
+    """End every login block of ``username`` (all addresses); ``actor`` None is the command line.
+    Returns how many throttle entries were removed."""
+    if actor is not None:
+        require_admin(actor, "users")
+    removed = session.execute(delete(LoginThrottle).where(LoginThrottle.username == username)).rowcount
+    audit.record(session, actor, "login_unlocked", f"username:{username}", entries=removed)
+    return removed
+
+
+def prune(session: Session, settings: Settings) -> dict[str, int]:
+    """Delete what no longer matters: throttle entries whose block has ended and whose last failure is
+    older than :data:`FORGET_AFTER`, and logouts whose refresh tokens have expired anyway. Runs with
+    every successful login and as ``familienatlas-server prune``."""
+    now = audit.now()
+    throttle = session.execute(delete(LoginThrottle).where(
+        LoginThrottle.last_failure_at < now - FORGET_AFTER,
+        or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now))).rowcount
+    revoked = session.execute(delete(RevokedSession).where(
+        RevokedSession.revoked_at < now - timedelta(days=settings.refresh_token_days))).rowcount
+    return {"login_throttle": throttle, "revoked_sessions": revoked}
 
 
 def actor_for_token(session: Session, user_id: int, sid: str, version: int) -> Actor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, Flask, Response, g, jsonify
+from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token, get_jwt, jwt_required
 
 from ..domain import accounts
@@ -31,7 +31,8 @@ def login() -> Response:
     """Log in with user name and password; returns an access and a refresh token."""
     data = body()
     data = data if isinstance(data, dict) else {}
-    user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"))
+    user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
+                                 request.remote_addr)  # behind trusted proxies: ProxyFix's client address
     answer = {**_tokens(user), "user": accounts.user_dict(user)}
     db().commit()
     return jsonify(answer)

@@ -70,23 +70,27 @@ class User(Base):
 
 
 class RevokedSession(Base):
-    """A login session (access + refresh token pair) ended by logout."""
+    """A login session (access + refresh token pair) ended by logout. Kept until its refresh token
+    has expired anyway; then it is pruned."""
 
     __tablename__ = "revoked_sessions"
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    revoked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class LoginFailure(Base):
-    """Failed login counter per user name, in the database so every server instance shares it."""
+class LoginThrottle(Base):
+    """Failed login attempts per user name and client address (``address`` "*": from anywhere), in the
+    database so every server instance shares them. An attempt is counted before its password is
+    checked; a successful login takes its own count back."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "login_throttle"
 
     username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SpatialLevel(Base):
@@ -270,7 +274,7 @@ __all__ = [
     "Feature",
     "Indicator",
     "IndicatorTheme",
-    "LoginFailure",
+    "LoginThrottle",
     "Municipality",
     "Push",
     "RevokedSession",

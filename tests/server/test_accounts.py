@@ -12,10 +12,13 @@ from typing import Any
 import jwt
 import pytest
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 
-from sync_server import messages
+from sync_server import cli, messages
 from sync_server.demo.loader import DEMO_USERS, demo_password
+from sync_server.domain import accounts, audit
+from sync_server.storage.models import LoginThrottle, RevokedSession, User
+from tests.server.test_concurrency import run_all
 
 LOGIN = "/api/v1/auth/login"
 REFRESH = "/api/v1/auth/refresh"
@@ -325,6 +328,177 @@ def test_the_lock_ends_after_login_lock_seconds(api) -> None:  # noqa: ANN001
     assert int(r.headers["Retry-After"]) <= 2
     time.sleep(1.2)
     assert login(api, "melle.editor").status_code == 200
+
+
+def failed_logins(app, username: str) -> list[dict]:  # noqa: ANN001
+    """The audit log's failed logins of ``username``, oldest first."""
+    with app.extensions["familienatlas"].session_factory() as session:
+        actor = accounts.actor_of(session.scalar(select(User).where(User.username == "admin")))
+        entries = audit.query(session, actor, action="login_failed", limit=5000)
+    return [e for e in reversed(entries) if e["details"]["username"] == username]
+
+
+def throttle_rows(app, username: str) -> dict[str, tuple[int, bool]]:  # noqa: ANN001
+    """address -> (failures, blocked now) of the login throttle."""
+    with app.extensions["familienatlas"].session_factory() as session:
+        rows = session.scalars(select(LoginThrottle).where(LoginThrottle.username == username)).all()
+        now = audit.now()
+        return {r.address: (r.failures, bool(r.blocked_until and audit.as_utc(r.blocked_until) > now))
+                for r in rows}
+
+
+def test_parallel_wrong_logins_check_no_more_passwords_than_the_limit(app) -> None:  # noqa: ANN001
+    """20 wrong logins at once get exactly 5 passwords checked (the attempt is counted before the check),
+    the others 429, none a 5xx; then the right password among more parallel attempts does not slip
+    through the block."""
+    clients = [app.test_client() for _ in range(20)]
+
+    def attempt(client, password: str) -> int:  # noqa: ANN001
+        return client.post(LOGIN, json={"username": "melle.editor", "password": password}).status_code
+
+    statuses = run_all([lambda c=c: attempt(c, "falsch-falsch") for c in clients])
+    assert sorted(statuses) == [401] * 5 + [429] * 15
+    assert len(failed_logins(app, "melle.editor")) == 5
+    assert throttle_rows(app, "melle.editor") == {"127.0.0.1": (5, True), "*": (5, False)}
+    right = demo_password("melle.editor")
+    statuses = run_all([lambda c=c, i=i: attempt(c, right if i == 3 else "falsch-falsch")
+                        for i, c in enumerate(clients[:10])])
+    assert statuses == [429] * 10
+    assert len(failed_logins(app, "melle.editor")) == 5
+
+
+def test_a_throttled_address_does_not_keep_the_user_out_elsewhere(api, app) -> None:  # noqa: ANN001
+    attacker = {"REMOTE_ADDR": "198.51.100.7"}
+    for _ in range(5):
+        r = api.client.post(LOGIN, json={"username": "admin", "password": "geraten-123"}, environ_base=attacker)
+        assert_problem(r, 401, "wrong_credentials")
+    r = api.client.post(LOGIN, json={"username": "admin", "password": demo_password("admin")}, environ_base=attacker)
+    assert_problem(r, 429, "login_locked")
+    # the admin at the county's office is not locked out
+    office = {"REMOTE_ADDR": "192.0.2.10"}
+    r = api.client.post(LOGIN, json={"username": "admin", "password": demo_password("admin")}, environ_base=office)
+    assert r.status_code == 200, r.get_json()
+    # the attacker's address stays blocked; the admin's success took back only its own attempt
+    assert throttle_rows(app, "admin") == {"198.51.100.7": (5, True), "*": (5, False)}
+    entries = failed_logins(app, "admin")
+    assert [e["details"]["address"] for e in entries] == ["198.51.100.7"] * 5
+    assert entries[-1]["details"]["locked_seconds"] == 300
+
+
+@pytest.mark.parametrize("settings_overrides", [{"trusted_proxies": 1}])
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_throttled(api, app) -> None:  # noqa: ANN001
+    def from_(client_address: str, password: str):  # noqa: ANN202
+        return api.client.post(LOGIN, json={"username": "melle.editor", "password": password},
+                               headers={"X-Forwarded-For": client_address}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+
+    for _ in range(5):
+        assert from_("203.0.113.5", "falsch-falsch").status_code == 401
+    assert from_("203.0.113.5", demo_password("melle.editor")).status_code == 429
+    assert from_("203.0.113.99", demo_password("melle.editor")).status_code == 200
+    assert set(throttle_rows(app, "melle.editor")) == {"203.0.113.5", "*"}
+
+
+@pytest.mark.parametrize("settings_overrides", [{"login_max_failures": 2, "login_lock_seconds": 60,
+                                                 "login_max_lock_seconds": 200}])
+def test_the_waits_grow_with_each_further_failure_up_to_the_cap(api, app) -> None:  # noqa: ANN001
+    waits = []
+    for _ in range(2):
+        assert login(api, "melle.editor", "falsch-falsch").status_code == 401
+    for _ in range(4):
+        r = login(api, "melle.editor", "falsch-falsch")
+        assert r.status_code == 429
+        waits.append(int(r.headers["Retry-After"]))
+        with app.extensions["familienatlas"].engine.begin() as conn:  # the wait is over
+            conn.execute(update(LoginThrottle).values(blocked_until=audit.now() - timedelta(seconds=1)))
+        assert login(api, "melle.editor", "falsch-falsch").status_code == 401
+    assert all(expected - 15 < wait <= expected for wait, expected in zip(waits, [60, 120, 200, 200], strict=True))
+    assert [e["details"].get("locked_seconds") for e in failed_logins(app, "melle.editor")] == \
+        [None, 60, 120, 200, 200, 200]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"login_max_failures_per_name": 3}])
+def test_a_name_has_a_ceiling_from_all_addresses_together(api) -> None:  # noqa: ANN001
+    for i in range(3):
+        r = api.client.post(LOGIN, json={"username": "melle.editor", "password": "falsch-falsch"},
+                            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"})
+        assert r.status_code == 401
+    r = api.client.post(LOGIN, json={"username": "melle.editor", "password": demo_password("melle.editor")},
+                        environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert_problem(r, 429, "login_locked")
+
+
+def test_unlock_command_lifts_every_block_of_a_name(api, app, db_url, capsys) -> None:  # noqa: ANN001
+    for address in ("198.51.100.1", "198.51.100.2"):
+        for _ in range(5):
+            api.client.post(LOGIN, json={"username": "admin", "password": "geraten-123"},
+                            environ_base={"REMOTE_ADDR": address})
+    right = {"username": "admin", "password": demo_password("admin")}
+    assert api.client.post(LOGIN, json=right, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 429
+    for _ in range(5):
+        login(api, "melle.editor", "falsch-falsch")
+    assert cli.main(["--database", db_url, "--mode", "test", "unlock", "admin"]) == 0
+    assert "Unlocked admin: 3 login throttle entries removed" in capsys.readouterr().out
+    assert api.client.post(LOGIN, json=right, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 200
+    assert login(api, "melle.editor").status_code == 429  # another name stays blocked
+    entries = api.get("/api/v1/admin/audit?action=login_unlocked", "admin").get_json()
+    assert [(e["target"], e["actor_id"], e["details"]) for e in entries] == [("username:admin", None, {"entries": 3})]
+
+
+def test_failed_logins_are_in_the_audit_log_without_the_password(api, app) -> None:  # noqa: ANN001
+    uid = user_id(api, "gmhuette.editor")
+    assert api.patch(f"{USERS}/{uid}", {"active": False}, "admin").status_code == 200
+    login(api, "melle.editor", "geheim-falsch-1")
+    login(api, "niemand.hier", "geheim-falsch-2")
+    login(api, "gmhuette.editor")
+    entries = api.get("/api/v1/admin/audit?action=login_failed", "admin").get_json()
+    melle = user_id(api, "melle.editor")
+    assert [(e["target"], e["actor_id"], e["details"]) for e in reversed(entries)] == [
+        (f"user:{melle}", None, {"username": "melle.editor", "address": "127.0.0.1", "reason": "wrong_password"}),
+        ("username:niemand.hier", None, {"username": "niemand.hier", "address": "127.0.0.1",
+                                         "reason": "unknown_user"}),
+        (f"user:{uid}", None, {"username": "gmhuette.editor", "address": "127.0.0.1", "reason": "inactive"}),
+    ]
+    text_ = str(entries)
+    assert "geheim-falsch" not in text_ and demo_password("gmhuette.editor") not in text_
+    ok = api.get("/api/v1/admin/audit?action=login", "admin").get_json()[0]
+    assert ok["details"] == {"address": "127.0.0.1"}
+
+
+def test_a_deactivated_account_does_not_confirm_its_password(api) -> None:  # noqa: ANN001
+    uid = user_id(api, "gmhuette.editor")
+    assert api.patch(f"{USERS}/{uid}", {"active": False}, "admin").status_code == 200
+    right = assert_problem(login(api, "gmhuette.editor"), 401, "wrong_credentials")
+    wrong = assert_problem(login(api, "gmhuette.editor", "falsch-falsch"), 401, "wrong_credentials")
+    assert right == wrong
+    assert login(api, "gmhuette.editor", **{"Accept-Language": "en"}).get_json()["detail"] == \
+        "User name or password is wrong."
+
+
+def test_expired_throttle_entries_and_logouts_are_pruned(api, app, db_url, capsys) -> None:  # noqa: ANN001
+    now = audit.now()
+    old, recent = now - timedelta(days=2), now - timedelta(hours=1)
+    factory = app.extensions["familienatlas"].session_factory
+    with factory() as session:
+        session.add_all([
+            LoginThrottle(username="alt", address="1.2.3.4", failures=7, last_failure_at=old),
+            LoginThrottle(username="alt", address="*", failures=7, last_failure_at=old,
+                          blocked_until=now + timedelta(hours=1)),  # still blocked: kept
+            LoginThrottle(username="neu", address="1.2.3.4", failures=2, last_failure_at=recent),
+            RevokedSession(sid="alt", revoked_at=now - timedelta(days=15)),
+            RevokedSession(sid="neu", revoked_at=now - timedelta(days=13)),
+        ])
+        session.commit()
+    assert cli.main(["--database", db_url, "--mode", "test", "prune"]) == 0
+    assert "Pruned 1 login_throttle, 1 revoked_sessions" in capsys.readouterr().out
+    with factory() as session:
+        assert {(r.username, r.address) for r in session.scalars(select(LoginThrottle))} == \
+            {("alt", "*"), ("neu", "1.2.3.4")}
+        assert set(session.scalars(select(RevokedSession.sid))) == {"neu"}
+        session.add(LoginThrottle(username="alt", address="5.6.7.8", failures=1, last_failure_at=old))
+        session.commit()
+    assert login(api, "melle.reader").status_code == 200  # a login prunes too
+    with factory() as session:
+        assert ("alt", "5.6.7.8") not in {(r.username, r.address) for r in session.scalars(select(LoginThrottle))}
 
 
 # --- passwords ------------------------------------------------------------------------------------

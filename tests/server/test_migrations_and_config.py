@@ -207,7 +207,8 @@ def test_every_variable_is_read() -> None:
            "FAMILIENATLAS_MAX_BODY_BYTES": "1000", "FAMILIENATLAS_MAX_CHANGES_PER_PUSH": "7",
            "FAMILIENATLAS_MAX_GEOMETRY_VERTICES": "99", "FAMILIENATLAS_BORDER_TOLERANCE_M": "12.5",
            "FAMILIENATLAS_LOGIN_MAX_FAILURES": "3", "FAMILIENATLAS_LOGIN_LOCK_SECONDS": "60",
-           "FAMILIENATLAS_MIN_PASSWORD_LENGTH": "12", "FAMILIENATLAS_TRUSTED_PROXIES": "1"}
+           "FAMILIENATLAS_MIN_PASSWORD_LENGTH": "12", "FAMILIENATLAS_TRUSTED_PROXIES": "1",
+           "FAMILIENATLAS_LOGIN_MAX_LOCK_SECONDS": "900", "FAMILIENATLAS_LOGIN_MAX_FAILURES_PER_NAME": "40"}
     s = Settings.from_env(env)
     assert (s.mode, s.database_url, s.cors_origins) == ("demo", "sqlite:////tmp/x.sqlite",
                                                         ("https://a.example", "https://b.example"))
@@ -215,6 +216,7 @@ def test_every_variable_is_read() -> None:
             s.max_geometry_vertices, s.border_tolerance_m, s.login_max_failures, s.login_lock_seconds,
             s.min_password_length) == (5, 2, 1000, 7, 99, 12.5, 3, 60, 12)
     assert s.trusted_proxies == 1
+    assert (s.login_max_lock_seconds, s.login_max_failures_per_name) == (900, 40)
     assert Settings.from_env(env, max_body_bytes=5).max_body_bytes == 5  # overrides win (CLI, tests)
     assert not s.is_sqlite or s.database_url.startswith("sqlite")
 
