@@ -77,18 +77,18 @@ def _lock_seconds(settings: Settings, failures: int, limit: int) -> int:
     return min(settings.login_lock_seconds * 2 ** min(failures - limit, 30), settings.login_max_lock_seconds)
 
 
-def _count_attempt(session: Session, settings: Settings, username: str, address: str) -> int:
+def _count_attempt(session: Session, settings: Settings, username: str, address: str) -> dict[str, int]:
     """Count a login attempt for (name, address) and for the name from anywhere, before the password is
     checked, in a transaction of its own that holds the rows' locks (PostgreSQL: row locks; SQLite: the
     write lock) only for the counting, not during the slow password check. Raises ``login_locked``
     (and counts nothing) while either is blocked. Parallel attempts are counted one after the other, so
-    no more passwords are checked than the limits allow. Returns the seconds of the block this attempt
-    started (0: none)."""
+    no more passwords are checked than the limits allow. Returns the blocks this attempt started:
+    throttle address -> seconds."""
     now = audit.now()
     rows = [(ALL_ADDRESSES, settings.login_max_failures_per_name), (address, settings.login_max_failures)]
     _insert_ignoring_duplicates(session, LoginThrottle, [
         {"username": username, "address": a, "failures": 0, "last_failure_at": now} for a, _limit in rows])
-    started = 0
+    started: dict[str, int] = {}
     for addr, limit in rows:  # always the same order: no deadlock between two attempts
         row = session.scalars(select(LoginThrottle).where(LoginThrottle.username == username,
                                                           LoginThrottle.address == addr)
@@ -104,7 +104,8 @@ def _count_attempt(session: Session, settings: Settings, username: str, address:
         row.last_failure_at = now
         seconds = _lock_seconds(settings, row.failures, limit)
         row.blocked_until = now + timedelta(seconds=seconds) if seconds else None
-        started = max(started, seconds)
+        if seconds:
+            started[addr] = seconds
     session.commit()
     return started
 
@@ -137,14 +138,19 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
         _verify(_DUMMY_HASH, password)
         raise Unauthorized("wrong_credentials")
     address = (address or "unknown")[:column_length(LoginThrottle, "address")]
-    locked_for = _count_attempt(session, settings, username, address)
+    started = _count_attempt(session, settings, username, address)
     user = session.scalar(select(User).where(User.username == username))
     verified = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
     if user is None or not verified or not user.active:
         reason = "unknown_user" if user is None else "wrong_password" if not verified else "inactive"
         details: dict[str, Any] = {"username": username, "address": address, "reason": reason}
-        if locked_for:
-            details["locked_seconds"] = locked_for
+        if started:
+            details["locked_seconds"] = max(started.values())
+            # The wait runs from the failure, not from the count: a slow password check does not eat it.
+            for addr, seconds in started.items():
+                session.execute(update(LoginThrottle).where(
+                    LoginThrottle.username == username, LoginThrottle.address == addr)
+                    .values(blocked_until=audit.now() + timedelta(seconds=seconds)))
         audit.record(session, None, "login_failed", f"user:{user.id}" if user else f"username:{username}",
                      **details)
         session.commit()
