@@ -191,18 +191,51 @@ def fetch_map_data(client: Any, indicator: str, level: str,
                    workcopy: Any = None) -> tuple[list[MapUnit], dict[str, Any]]:
     """The units of ``level`` and the values of ``indicator`` on it (all years), as the user may
     read them. Units come from the working copy when there is one (it holds the own unpublished
-    Ortsteile too), else from the server's public data."""
+    Ortsteile too), else from the server's public data. Without a connection the working copy's
+    values serve (``offline`` is then true in the answer)."""
     units = units_from_workcopy(workcopy, level) if workcopy is not None else []
-    if not units:
-        if level in MUNICIPALITY_LEVELS:
-            units = units_from_municipalities(client.municipalities(territory=True), level)
-        else:
-            collection = client.public_layer("spatial_units")
-            units = units_from_features(collection.get("features") or [], level, "EPSG:4326")
-    answer = client.indicator_values(indicator, level)
+    try:
+        if not units:
+            if level in MUNICIPALITY_LEVELS:
+                units = units_from_municipalities(client.municipalities(territory=True), level)
+            else:
+                collection = client.public_layer("spatial_units")
+                units = units_from_features(collection.get("features") or [], level, "EPSG:4326")
+        answer = client.indicator_values(indicator, level)
+    except errors.ConnectionFailed:
+        if not units or workcopy is None or not workcopy.has_layer(VALUES_LAYER):
+            raise
+        return units, workcopy_values(workcopy, indicator, level)
     if not isinstance(answer, Mapping):
         raise errors.AtlasError(tr("error.unexpected_response", status=200), "unexpected_response")
     return units, dict(answer)
+
+
+def workcopy_values(workcopy: Any, indicator: str, level: str) -> dict[str, Any]:
+    """A values answer made from the working copy's ``indicator_values`` table (offline): what was
+    pulled at the last sync, with the own local edits; the server's aggregation and
+    confidentiality are not applied (the working copy holds only what its user may read)."""
+    rows = workcopy.connection.execute(
+        f'SELECT * FROM "{VALUES_LAYER}" WHERE indicator = ? AND (level = ? OR level IS NULL) ORDER BY unit, year',
+        (indicator, level)).fetchall()
+    present = set(rows[0].keys()) if rows else set()
+    values = [{column: row[column] for column in ("unit", "year", "value", "numerator", "denominator",
+                                                  "provisional", "estimated", "series_break", "note")
+               if column in present} | {"suppressed": False, "state": row["fa_state"]} for row in rows]
+    return {"indicator": indicator, "level": level, "offline": True, "values": values,
+            "years": sorted({v["year"] for v in values if isinstance(v.get("year"), int)})}
+
+
+def load_catalogue(client: Any, workcopy: Any = None) -> IndicatorCatalogue:
+    """The indicator catalogue from the server, or, without a connection, as the working copy
+    stored it at the last sync."""
+    try:
+        return IndicatorCatalogue.from_answer(client.indicator_catalogue())
+    except errors.ConnectionFailed:
+        stored = workcopy.get_meta("indicator_catalogue") if workcopy is not None else None
+        if not stored:
+            raise
+        return IndicatorCatalogue.from_answer(stored)
 
 
 # ---------------------------------------------------------------------- values

@@ -1,28 +1,32 @@
-"""Reference data in the working copy: municipality territories, the category catalogue, the user.
+"""Reference data in the working copy: municipality territories, the category and indicator
+catalogues, the user.
 
 None of it is synchronised feature by feature; it is fetched whole at checkout (and refreshed at
 every sync) because the GUI needs it offline: the territories as a read-only map layer and for the
 checks before a sync (:mod:`.validation`), the catalogue's colours for the map style (the one
-palette shared with the web map), and the user's role and municipality to tell own features from
-the others'.
+palette shared with the web map), the indicator catalogue for "Indikator als Karte" offline, and the
+user's role and municipality to tell own features from the others'.
 
 The territories go into ``municipalities``, an ordinary GeoPackage feature table (so QGIS and GDAL
 open it) that is *not* a sync layer: it is absent from the layer schemas in ``fa_meta`` and sync
-never touches it. The catalogue and the user go into ``fa_meta``.
+never touches it. The catalogues and the user go into ``fa_meta``.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import wkb
+from . import errors, wkb
 from .api import AtlasClient
 from .workcopy import GEOMETRY_COLUMN, WorkingCopy, quote
 
 MUNICIPALITIES_TABLE = "municipalities"
 MUNICIPALITIES_TITLE = "Gemeindegebiete"
 CATEGORIES_KEY = "categories"
+#: The indicator catalogue as ``GET /indicators`` answers it, for "Indikator als Karte" offline.
+INDICATOR_CATALOGUE_KEY = "indicator_catalogue"
 USER_KEY = "user"
 
 
@@ -30,6 +34,8 @@ def refresh_reference_data(client: AtlasClient, workcopy: WorkingCopy) -> None:
     """Fetch territories and catalogue from the server and store them with the logged-in user."""
     store_municipalities(workcopy, client.municipalities(territory=True))
     store_categories(workcopy, client.categories())
+    with contextlib.suppress(errors.NotFound):  # a server without indicators
+        workcopy.set_meta(INDICATOR_CATALOGUE_KEY, client.indicator_catalogue())
     if client.user:
         store_user(workcopy, client.user)
 

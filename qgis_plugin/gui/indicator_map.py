@@ -58,6 +58,7 @@ from ..core.indicators import (
     fetch_map_data,
     indicator_definition,
     indicator_name,
+    load_catalogue,
     ramp_reversed,
     range_label,
     values_table,
@@ -309,7 +310,7 @@ class IndicatorMapDialog(QDialog):
         """Fetch the catalogue in a task (called once the dialog is set up)."""
         self._set_loading(tr("Indikatorenkatalog wird geladen …"))
         run_in_background(self, tr("Familienatlas: Indikatorenkatalog laden"),
-                          lambda: IndicatorCatalogue.from_answer(self.client.indicator_catalogue()),
+                          lambda: load_catalogue(self.client, self.workcopy),
                           self._catalogue_loaded)
 
     def _catalogue_loaded(self, catalogue: IndicatorCatalogue | None, error: BaseException | None) -> None:
@@ -390,6 +391,10 @@ class IndicatorMapDialog(QDialog):
         else:
             self.status.setText(tr("{units} Gebiete, Werte aus {years} Jahren.").format(units=len(units),
                                                                                       years=len(years)))
+        if answer.get("offline"):
+            self.status.setText(self.status.text() + " " + tr(
+                "Der Server ist nicht erreichbar: die Werte stammen aus der Arbeitskopie (Stand der letzten "
+                "Synchronisierung)."))
         self._update_ok()
 
     def _set_loading(self, text: str) -> None:

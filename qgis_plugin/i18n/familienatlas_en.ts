@@ -275,6 +275,11 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Der Server ist nicht erreichbar: die Werte stammen aus der Arbeitskopie (Stand der letzten Synchronisierung).</source>
+            <translation>The server cannot be reached: the values come from the working copy (as of the last sync).</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
             <source>Karte „{name}“ hinzugefügt.</source>
             <translation>Map '{name}' added.</translation>
         </message>
@@ -577,6 +582,11 @@
             <location filename="../../qgis_plugin/gui/project.py" />
             <source>Raumeinheiten</source>
             <translation>Spatial units</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Indikatorwerte</source>
+            <translation>Indicator values</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />

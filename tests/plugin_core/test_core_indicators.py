@@ -193,3 +193,30 @@ def test_a_layer_without_geometry_is_a_table_of_the_working_copy(tmp_path: Path)
     assert dict(pyogrio.list_layers(path))["indicator_values"] is None
     frame = pyogrio.read_dataframe(path, layer="indicator_values", read_geometry=False)
     assert frame.iloc[0]["value"] == 2500 and frame.iloc[0]["indicator"] == "bev_u6"
+
+
+def test_offline_the_map_reads_catalogue_units_and_values_from_the_working_copy(tmp_path: Path) -> None:
+    from qgis_plugin.core.api import AtlasClient
+    from qgis_plugin.core.indicators import fetch_map_data, load_catalogue
+    from qgis_plugin.core.reference import INDICATOR_CATALOGUE_KEY, store_municipalities
+    from qgis_plugin.core.workcopy import WorkingCopy
+
+    square = {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]}
+    offline = AtlasClient("http://127.0.0.1:9", timeout=2)  # nothing listens there
+    with WorkingCopy(tmp_path / "familienatlas.gpkg") as wc:
+        with pytest.raises(errors.ConnectionFailed):
+            load_catalogue(offline, wc)  # nothing stored yet
+        wc.set_meta(INDICATOR_CATALOGUE_KEY, {"version": 2, "themes": [], "indicators": [{"key": "bev_u6"}]})
+        store_municipalities(wc, [{"id": 1, "key": "03459", "name": "Landkreis", "kind": "Landkreis"},
+                                  {"id": 2, "key": "M", "name": "Melle", "kind": "Stadt", "parent_id": 1,
+                                   "territory": square}])
+        wc.create_layer(VALUES_SCHEMA)
+        wc.apply_server_feature("indicator_values", {
+            "id": "6f1c0a5e-0000-5000-8000-000000000001", "revision": 4, "owner": "M",
+            "properties": {"indicator": "bev_u6", "unit": "M", "level": "gemeinde", "year": 2023, "value": 7.0},
+            "review": {"state": "pending"}})
+        assert load_catalogue(offline, wc).version == 2
+        units, answer = fetch_map_data(offline, "bev_u6", "gemeinde", wc)
+    assert [(u.key, u.name) for u in units] == [("M", "Melle")]
+    assert answer["offline"] and years_of(answer) == [2023]
+    assert values_table(answer, 2023)["M"]["value"] == 7.0
