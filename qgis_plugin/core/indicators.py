@@ -382,6 +382,8 @@ class PreparedUpload:
     indicator: str | None = None
     year: int | None = None
     idempotency_key: str = field(default_factory=lambda: str(uuidlib.uuid4()))
+    #: The spatial level the file's units are on (names are matched there); the server finds it otherwise.
+    level: str | None = None
 
     @classmethod
     def from_path(cls, path: str | Path, indicator: str | None = None, year: int | None = None) -> PreparedUpload:
@@ -409,6 +411,8 @@ class PreparedUpload:
             fields["indicator"] = self.indicator
         if self.year is not None:
             fields["year"] = str(self.year)
+        if self.level:
+            fields["level"] = self.level
         return fields
 
 
@@ -460,7 +464,7 @@ class UploadReport:
             raise errors.AtlasError(tr("error.unexpected_response", status=200), "unexpected_response")
         rows = [_report_row(index, entry) for index, entry in enumerate(body.get("rows") or [], start=1)
                 if isinstance(entry, Mapping)]
-        skipped = [(str(s.get("source", "")), str(s.get("reason", ""))) if isinstance(s, Mapping)
+        skipped = [(str(s.get("source", "")), str(s.get("message") or s.get("reason") or "")) if isinstance(s, Mapping)
                    else (str(s[0]), str(s[1])) for s in body.get("skipped") or []
                    if isinstance(s, Mapping) or (isinstance(s, Sequence) and len(s) == 2)]
         problems = [str(p.get("detail") or p.get("message") or p.get("code")) if isinstance(p, Mapping) else str(p)

@@ -10,6 +10,7 @@ again after a network failure cannot write twice. The checks are the server's: t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from qgis.gui import QgsFileWidget
@@ -20,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -126,7 +128,11 @@ class IndicatorUploadDialog(QDialog):
 
         self.check_button = QPushButton(tr("Prüfen (Probelauf)"))
         self.send_button = QPushButton(tr("Senden"))
+        self.template_button = QPushButton(tr("Vorlage speichern…"))
+        self.template_button.setToolTip(tr("Eine Excel-Vorlage des gewählten Indikators mit den eigenen Gebieten "
+                                           "und den Werten der letzten Jahre speichern"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.template_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -150,6 +156,7 @@ class IndicatorUploadDialog(QDialog):
 
         self.check_button.clicked.connect(self.check)
         self.send_button.clicked.connect(self.send)
+        self.template_button.clicked.connect(lambda: self.save_template())
         self.file_widget.fileChanged.connect(self._selection_changed)
         self.indicator_combo.currentIndexChanged.connect(self._selection_changed)
         self.year_spin.valueChanged.connect(self._selection_changed)
@@ -258,6 +265,43 @@ class IndicatorUploadDialog(QDialog):
         self.show_report(report)
         self._update_buttons()
 
+    # ------------------------------------------------------------------ template
+
+    def save_template(self, path: str | None = None) -> None:
+        """Fetch the chosen indicator's xlsx template (in a task) and save it at ``path`` (asked for)."""
+        indicator = self.indicator_combo.currentData()
+        if not indicator:
+            self.summary.setText(tr("Für eine Vorlage bitte einen Indikator wählen."))
+            return
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, tr("Vorlage speichern"), f"vorlage_{indicator}.xlsx",
+                                                        tr("Excel (*.xlsx)"))
+            if not path:
+                return
+        target = Path(path)
+
+        def done(data: bytes | None, error: BaseException | None) -> None:
+            self.busy = False
+            self.progress.setVisible(False)
+            if error is None and data:
+                try:
+                    target.write_bytes(data)
+                except OSError as exc:
+                    error = exc
+            if error is not None:
+                self.summary.setText(tr("Die Vorlage kann nicht gespeichert werden: {error}").format(error=error))
+            else:
+                self.summary.setText(tr("Vorlage gespeichert: {path}. Ausfüllen und hier hochladen.").format(
+                    path=target))
+                self.set_file(str(target))
+            self._update_buttons()
+
+        self.busy = True
+        self.progress.setVisible(True)
+        self._update_buttons()
+        run_in_background(self, tr("Familienatlas: Vorlage laden"),
+                          lambda: self.client.indicator_template(indicator), done)
+
     # ------------------------------------------------------------------ report
 
     def show_report(self, report: UploadReport) -> None:
@@ -301,6 +345,7 @@ class IndicatorUploadDialog(QDialog):
 
     def _update_buttons(self) -> None:
         self.check_button.setEnabled(not self.busy)
+        self.template_button.setEnabled(not self.busy)
         self.send_button.setEnabled(not self.busy and self.report is not None and self.report.dry_run
                                     and self.report.sendable)
 

@@ -410,6 +410,16 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Vorlage speichern…</source>
+            <translation>Save template…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Eine Excel-Vorlage des gewählten Indikators mit den eigenen Gebieten und den Werten der letzten Jahre speichern</source>
+            <translation>Save an Excel template of the chosen indicator with the own areas and the values of the last years</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
             <source>Datei (CSV oder Excel)</source>
             <translation>File (CSV or Excel)</translation>
         </message>
@@ -452,6 +462,36 @@
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
             <source>„Senden“ kann gefahrlos wiederholt werden: der Server übernimmt die Werte nur einmal.</source>
             <translation>'Send' can safely be repeated: the server takes the values only once.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Für eine Vorlage bitte einen Indikator wählen.</source>
+            <translation>Please choose an indicator for a template.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Vorlage speichern</source>
+            <translation>Save template</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Excel (*.xlsx)</source>
+            <translation>Excel (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Die Vorlage kann nicht gespeichert werden: {error}</source>
+            <translation>The template cannot be saved: {error}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Vorlage gespeichert: {path}. Ausfüllen und hier hochladen.</source>
+            <translation>Template saved: {path}. Fill it in and upload it here.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Familienatlas: Vorlage laden</source>
+            <translation>Familienatlas: load template</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/problems_dock.py" />
@@ -1011,6 +1051,11 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
             <source>Indikator (Schlüssel)</source>
             <translation>Indicator (key)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />
+            <source>Raumebene (Schlüssel, für Namen statt Schlüsseln)</source>
+            <translation>Spatial level (key, for names instead of keys)</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/processing/indicator_algorithms.py" />

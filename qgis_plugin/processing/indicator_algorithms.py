@@ -39,6 +39,7 @@ class UploadIndicatorValuesAlgorithm(_AtlasAlgorithm):
     INPUT = "INPUT"
     INDICATOR = "INDICATOR"
     YEAR = "YEAR"
+    LEVEL = "LEVEL"
     DRY_RUN = "DRY_RUN"
     APPLIED = "APPLIED"
     COUNTS = {status: status.upper() for status in ROW_STATUSES}
@@ -71,6 +72,8 @@ class UploadIndicatorValuesAlgorithm(_AtlasAlgorithm):
         self.addParameter(QgsProcessingParameterString(self.INDICATOR, tr("Indikator (Schlüssel)"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.YEAR, tr("Jahr"), optional=True,
                                                        minValue=1900, maxValue=2100))
+        self.addParameter(QgsProcessingParameterString(self.LEVEL, tr("Raumebene (Schlüssel, für Namen statt "
+                                                                      "Schlüsseln)"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(self.DRY_RUN, tr("Nur prüfen (Probelauf)"),
                                                         defaultValue=True))
         self.addOutput(QgsProcessingOutputBoolean(self.APPLIED, tr("Übernommen")))
@@ -94,6 +97,7 @@ class UploadIndicatorValuesAlgorithm(_AtlasAlgorithm):
         indicator = (self.parameterAsString(parameters, self.INDICATOR, context) or "").strip() or None
         try:
             self._prepared = PreparedUpload.from_path(path, indicator, year)
+            self._prepared.level = (self.parameterAsString(parameters, self.LEVEL, context) or "").strip() or None
         except AtlasError as exc:
             raise QgsProcessingException(str(exc)) from exc
         self._dry_run = self.parameterAsBoolean(parameters, self.DRY_RUN, context)
