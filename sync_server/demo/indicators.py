@@ -50,11 +50,17 @@ BREAK_INDICATORS = ("pflegebeduerftige", "pflegequote")
 BREAK_NOTE = ("Ab 2017 neuer Pflegebedürftigkeitsbegriff (Pflegegrade statt Pflegestufen, PSG II): mit den "
               "Vorjahren nur eingeschränkt vergleichbar.")
 
+# The counts the demo stores for the municipalities: the ones people look up directly and the target
+# populations of the provision indicators. The other counts of the catalogue stay empty (every rate
+# carries its own numerator and denominator), which keeps the demo quick to load.
+MUNICIPAL_COUNTS = (
+    "bev_gesamt", "bev_u3", "bev_u6", "bev_u18", "bev_65plus", "geburten", "arbeitslose", "kita_u3",
+    "tagespflege_u3", "kita_plaetze", "sgb2_u15",
+)
 # Indicators the demo fills for the Ortsteile of Melle and Bramsche (besides the municipalities).
 ORTSTEIL_INDICATORS = (
-    "bev_gesamt", "bev_u3", "bev_3_6", "bev_u6", "bev_6_10", "bev_u15", "bev_u18", "bev_15_65", "bev_65plus",
-    "bev_80plus", "anteil_u18", "anteil_65plus", "kita_u3", "tagespflege_u3", "betreuungsquote_u3", "kita_3_6",
-    "betreuungsquote_3_6", "sgb2_u15", "sgb2_quote_u15",
+    "bev_gesamt", "bev_u3", "bev_u6", "bev_u18", "bev_65plus", "anteil_65plus", "kita_u3", "betreuungsquote_u3",
+    "sgb2_u15", "sgb2_quote_u15",
 )
 
 # Age components: shares of the population in the base year, and their yearly drift (demographic change).
@@ -125,7 +131,9 @@ class _Builder:
     def ratio(self, key: str, unit: str, level: str, year: int, num: float, den: float, **extra: Any) -> None:
         ind = BY_KEY[key]
         scale = {"percent": 100.0, "per_1000": 1000.0}.get(ind.unit, 1.0)
-        value = round(num / den * scale, ind.decimals) if den else None
+        if not den:
+            return  # no base, no rate: a real upload leaves such a cell empty
+        value = round(num / den * scale, ind.decimals)
         self.add(key, unit, level, year, value, numerator=float(num), denominator=float(den), **extra)
 
 
@@ -199,16 +207,6 @@ def _municipality_series(rng: np.random.Generator, fact: geodata.GemeindeFact, t
     return series
 
 
-_MUNICIPAL_COUNTS = (
-    "bev_gesamt", "bev_u3", "bev_3_6", "bev_u6", "bev_6_10", "bev_u15", "bev_u18", "bev_15_65", "frauen_15_45",
-    "frauen_15_65", "bev_65plus", "bev_80plus", "bev_nichtdeutsch", "geburten", "svb_wohnort", "svb_frauen_wohnort",
-    "arbeitslose", "arbeitslose_langzeit", "kita_u3", "tagespflege_u3", "kita_3_6", "kita_ganztag_3_6", "kita_plaetze",
-    "schueler_jg5", "schueler_jg5_gym", "schulabgaenger", "abgaenger_ohne_abschluss", "seu_untersucht",
-    "seu_sprachfoerderung", "seu_uebergewicht", "seu_masern2", "sgb2_u15", "sgb2_bg", "sgb2_bg_alleinerziehend",
-    "wohngeld_haushalte", "grusi_alter",
-)
-
-
 def _ratios(b: _Builder, unit: str, level: str, year: int, v: dict[str, int], keys: Iterable[str]) -> None:
     for key in keys:
         ind = BY_KEY[key]
@@ -242,8 +240,9 @@ def _ortsteil_split(rng: np.random.Generator, town: dict[int, dict[str, int]],
         sgb2 = _split(v["sgb2_u15"], u15 * deprivation)
         for i in range(count):
             groups = _age_groups({k: int(parts[k][i]) for k in _COMPONENTS})
-            groups.update(kita_u3=int(kita_u3[i]), kita_3_6=int(kita_3_6[i]), tagespflege_u3=int(tagespflege[i]),
-                          sgb2_u15=int(sgb2[i]))
+            kita = (min(int(kita_u3[i]), groups["bev_u3"]), min(int(kita_3_6[i]), groups["bev_3_6"]))
+            groups.update(kita_u3=kita[0], kita_3_6=kita[1], tagespflege_u3=min(int(tagespflege[i]), kita[0]),
+                          sgb2_u15=min(int(sgb2[i]), groups["bev_u15"]))
             out[i][year] = groups
     return out
 
@@ -258,7 +257,7 @@ def build_demo_values(territories: Sequence[geodata.Territory] | None = None,
     rng = np.random.default_rng(seed)
     county = _Builder()
     series: dict[str, dict[int, dict[str, int]]] = {}
-    municipal_counts = list(_MUNICIPAL_COUNTS)
+    municipal_counts = list(MUNICIPAL_COUNTS)
     municipal_ratios = [i.key for i in BY_KEY.values()
                         if i.provision is None and i.aggregation == "ratio" and "gemeinde" in i.levels]
     for t in sorted(geodata.gemeinden(territories), key=lambda t: t.key):
