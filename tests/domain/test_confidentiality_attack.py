@@ -213,7 +213,8 @@ class Attacker:
         return high - low, rule.min_count
 
 
-@pytest.mark.parametrize(("seed", "missing"), [(1, 0), (2, 0), (3, 6)])
+# (20, 8): a derived count once gave an absent (un-uploaded) count away, which a partner relied on
+@pytest.mark.parametrize(("seed", "missing"), [(1, 0), (2, 0), (20, 8)])
 def test_no_hidden_cell_can_be_narrowed_below_the_protection_width(seed: int, missing: int) -> None:
     tree = county_tree()
     truth, cells = generate(seed, tree, missing)

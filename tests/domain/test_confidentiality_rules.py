@@ -100,3 +100,14 @@ def test_secondary_suppression_climbs_the_levels() -> None:
 def test_cells_without_value_are_ignored_and_the_answer_is_sorted() -> None:
     data = cells("births", {"c": 1, "a": None, "b": 2})
     assert list(hidden_cells(data, RULES, FLAT)) == [("births", "b", 2024), ("births", "c", 2024)]
+
+
+def test_absent_cells_are_no_protection_and_no_relation_without_its_cell() -> None:
+    # the Samtgemeinde total is absent (not uploaded, an incomplete aggregate): one hidden member
+    # still gets a partner, since another relation could reveal the total
+    data = cells("births", {"m1": 1, "m2": 9, "m3": 30, "m4": 12})
+    hidden = hidden_cells(data, RULES, SG)
+    assert hidden == {("births", "m1", 2024): "primary", ("births", "m2", 2024): "secondary"}
+    # a hidden count without a share cell for its unit hides no denominator
+    data = cells("kita", {"a": 2}) + cells("pop_u6", {"a": 40})
+    assert hidden_cells(data, RULES, FLAT) == {("kita", "a", 2024): "primary"}

@@ -28,8 +28,9 @@ The method (docs/indicators.md, section "Confidentiality", has the full text):
   else its parent. Links between indicators: a relation with exactly one unknown cell hides another
   one. Everything is iterated to a fixed point with a work list, deepest groups first.
 
-Cells with ``value`` None are treated as absent (not published, unknown to the attacker, no protection
-credited). The answer only depends on the cells, not on their order.
+Cells with ``value`` None are absent: not published, but no protection is credited to them either,
+since other relations (a derived indicator, a rate's numerator) may give them away. The answer only
+depends on the cells, not on their order.
 """
 
 from __future__ import annotations
@@ -321,12 +322,11 @@ class _Model:
         p = (quantity, parent, year)
         p_known = p in value and p not in hidden
         hid = [kid for kid in present if kid in hidden]
-        if not hid and p_known:
+        if not hid and p not in hidden:
             return
-        unknown = len(hid) + len(kids) - len(present) + (0 if p_known else 1)
-        if not hid and p not in value:
-            return  # only an absent parent is unknown: it is no cell of ours
-        single = unknown == 1
+        # absent cells do not count as unknown: another relation (a derived indicator, a rate's
+        # fields) may give them away, so only hidden cells are relied on
+        single = len(hid) + (1 if p in hidden else 0) == 1
         if not single and (not hid or sum(self._capacity(kid) for kid in hid) >= self.additive[quantity]):
             return
         open_kids = [kid for kid in present if kid not in hidden]
@@ -350,8 +350,9 @@ class _Model:
             members = prefer = [head, *parts]  # type: ignore[list-item]
         value = self.value
         hidden = self.hidden
-        unknown = [key for key in members if key not in value or key in hidden]
-        if len(unknown) != 1 or unknown[0] not in value:
+        if members[0] not in value:
+            return  # no rate, rest or derived cell here: no relation
+        if sum(key in hidden for key in members) != 1:  # absent members count as known (see groups)
             return
         for key in prefer:
             if key in value and key not in hidden:
