@@ -3,12 +3,13 @@ published number and every relation between them (method of sdcTable's ``attack(
 
 For generated data sets (county -> Samtgemeinden -> members, Einheitsgemeinden, Ortsteile; counts, a
 share with numerator and denominator indicators, a rate with its own numerator and denominator, a
-derived count) everything not hidden is published, and for every hidden cell two linear programs over
-all published numbers find the smallest and the largest value the cell can have. The feasible interval
-must be at least the protection width wide: ``min_count`` of the indicator (for a rate, of its
-numerator, measured in numerator units). The relations the attacker uses: parent = sum of children of
-every additive quantity at every level, rate x denominator / scale = numerator where the denominator is
-published, numerator <= denominator for shares, the derived count = the sum of its bases, all >= 0.
+derived count, public offers with a provision rate on them) everything not hidden is published, and
+for every hidden cell two linear programs over all published numbers find the smallest and the
+largest value the cell can have. The feasible interval must be at least the protection width wide:
+``min_count`` of the indicator; a rate protects its numerator (in numerator units), or, when the
+numerator is public, its denominator. The relations the attacker uses: parent = sum of children of
+every additive quantity at every level, rate x denominator / scale = numerator where the denominator
+is published, numerator <= denominator for shares, the derived count = the sum of its bases, all >= 0.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ RULES: dict[str, Rule] = {
     "sgb2_rate": Rule(kind="rate", unit="per_1000", aggregation="ratio", min_count=3, min_denominator=20),
     "u18": Rule(kind="count", aggregation="sum", based_on=("pop_u6", "pop_6_18")),
     "births": Rule(kind="count", aggregation="sum", min_count=5),
+    # offers are public with their addresses (min_count 0): a provision rate must hide its population
+    "offers": Rule(kind="count", aggregation="sum", min_count=0),
+    "offers_rate": Rule(kind="rate", unit="per_1000", aggregation="ratio", numerator="offers", denominator="pop_u6"),
 }
 
 
@@ -76,6 +80,11 @@ def generate(seed: int, tree: UnitTree, missing: int = 0) -> tuple[list[Cell], l
                 Cell("sgb2_rate", unit, year, sgb2_n / sgb2_d * 1000, numerator=sgb2_n, denominator=sgb2_d),
                 Cell("u18", unit, year, pop + older),
                 Cell("births", unit, year, small(rng)),
+            ]
+            offers = rng.choice([0, 1, 2, 4])
+            cells += [
+                Cell("offers", unit, year, offers),
+                Cell("offers_rate", unit, year, offers / pop * 1000, numerator=offers, denominator=pop),
             ]
     districts = [c.value for c in cells if c.indicator == "births" and c.unit.startswith("E1-") and c.year == 2024]
     cells.append(Cell("births", "E1", 2024, sum(districts)))

@@ -15,6 +15,10 @@ RULES = {
     "own_rate": Rule(kind="rate", unit="per_1000", aggregation="ratio"),
     "mean_age": Rule(kind="mean", unit="years"),
     "kita_per_pop": Rule(kind="rate", unit="per_1000", based_on=("pop_u6",)),
+    "offers": Rule(kind="count", aggregation="sum", min_count=0),
+    "offers_per_1000": Rule(
+        kind="rate", unit="per_1000", aggregation="ratio", numerator="offers", denominator="pop_u6"
+    ),
 }
 FLAT = UnitTree.from_parents({"a": None, "b": None, "c": None})
 SG = UnitTree.from_parents({"m1": "SG", "m2": "SG", "m3": "SG", "m4": "SG"})
@@ -111,3 +115,11 @@ def test_absent_cells_are_no_protection_and_no_relation_without_its_cell() -> No
     # a hidden count without a share cell for its unit hides no denominator
     data = cells("kita", {"a": 2}) + cells("pop_u6", {"a": 40})
     assert hidden_cells(data, RULES, FLAT) == {("kita", "a", 2024): "primary"}
+
+
+def test_public_counts_are_never_hidden_so_a_provision_rate_hides_its_population() -> None:
+    data = cells("offers", {"a": 1, "b": 2, "c": 0}) + cells("pop_u6", {"a": 8, "b": 400, "c": 300})
+    data += [Cell("offers_per_1000", "a", 2024, 125.0), Cell("offers_per_1000", "b", 2024, 5.0)]
+    hidden = hidden_cells(data, RULES, FLAT)
+    # a: 8 children is below min_denominator; the offer is on the map anyway, so the 8 must go
+    assert hidden == {("offers_per_1000", "a", 2024): "primary", ("pop_u6", "a", 2024): "secondary"}

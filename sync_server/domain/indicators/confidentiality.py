@@ -18,6 +18,9 @@ The method (docs/indicators.md, section "Confidentiality", has the full text):
   * a derived indicator (``Rule.based_on``) is hidden when a cell it is built on is hidden, and one of
     its bases is hidden when the derived cell is hidden and all bases are public.
 
+  A count with ``min_count`` 0 (offers, which are public with their addresses) is public knowledge:
+  it is never hidden, so a hidden rate on it is protected through its denominator.
+
   The heuristic is the classic one of hierarchical tables (as in sdcTable's and tau-Argus's
   heuristics): in every additivity group (a parent with its children) with a hidden cell, (1) never
   leave exactly one unknown cell and (2) require the hidden children's *downward capacity* (how far
@@ -153,6 +156,9 @@ class _Model:
             if rest is not None and n_quantity in self.additive and d_quantity in self.additive:
                 self.additive[rest] = self._numerator_min(key)
         self.derived = {key for key, rule in rules.items() if rule.based_on}
+        # counts that are public knowledge anyway (min_count 0, e.g. offers, published with their
+        # addresses): never hidden, so never relied on as a partner either
+        self.public = {k for k, r in rules.items() if r.kind == "count" and r.min_count <= 0 and not r.based_on}
         self._dcap: dict[CellKey, float] = {}
         depth = max(map(tree.depth, tree.units), default=0)
         self._buckets: list[list[tuple[str, int, str]]] = [[] for _ in range(depth + 1)]
@@ -238,7 +244,7 @@ class _Model:
             depth = len(buckets) - 1  # a check may have queued deeper groups
 
     def _hide(self, key: CellKey) -> None:
-        if key in self.hidden or key not in self.value:
+        if key in self.hidden or key not in self.value or key[0] in self.public:
             return
         self.hidden[key] = "secondary"
         self._touch(key)
@@ -329,6 +335,8 @@ class _Model:
         single = len(hid) + (1 if p in hidden else 0) == 1
         if not single and (not hid or sum(self._capacity(kid) for kid in hid) >= self.additive[quantity]):
             return
+        if quantity in self.public:
+            return
         open_kids = [kid for kid in present if kid not in hidden]
         candidates = [kid for kid in open_kids if value[kid] > 0] or (open_kids if single else [])
         if candidates:
@@ -354,8 +362,9 @@ class _Model:
             return  # no rate, rest or derived cell here: no relation
         if sum(key in hidden for key in members) != 1:  # absent members count as known (see groups)
             return
+        public = self.public
         for key in prefer:
-            if key in value and key not in hidden:
+            if key in value and key not in hidden and key[0] not in public:
                 self._hide(key)
                 return
 
