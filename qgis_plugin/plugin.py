@@ -28,6 +28,7 @@ from .gui.connect_dialog import ConnectDialog
 from .gui.i18n import Translation, tr
 from .gui.problems_dock import ProblemsDock
 from .gui.synchronise import SyncRun, confirm_save, save_layer_edits
+from .gui.text import push_message
 from .processing import FamilienatlasProvider
 
 try:  # Qt6 moved QAction to QtGui
@@ -37,7 +38,6 @@ except ImportError:  # Qt5
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 MENU_TITLE = "Familienatlas"
-MESSAGE_TITLE = "Familienatlas"
 
 
 class FamilienatlasPlugin:
@@ -172,7 +172,7 @@ class FamilienatlasPlugin:
         self.actions["logout"].setEnabled(bool(logged_in))
 
     def _message(self, text: str, level: Any = Qgis.MessageLevel.Info, duration: int = 8) -> None:
-        self.iface.messageBar().pushMessage(MESSAGE_TITLE, text, level, duration)
+        push_message(self.iface, text, level, duration)
 
     def set_client(self, client: AtlasClient | None) -> None:
         """Use a logged-in client from now on (the previous one is logged out)."""

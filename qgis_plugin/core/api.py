@@ -354,6 +354,10 @@ def error_from_response(response: requests.Response) -> errors.AtlasError:
     if status in (400, 403, 409, 422) and isinstance(problem.get("rows"), list):
         return errors.UploadRefused(problem, detail or tr("error.upload_refused"), code, status=status,
                                     detail=detail, errors=field_errors)
+    if code == "checkout_required":
+        params = problem.get("params") if isinstance(problem.get("params"), dict) else {}
+        return errors.CheckoutRequired(detail, code, reason=params.get("reason") or problem.get("reason"),
+                                       status=status, detail=detail)
     if status in (403, 409, 422) and isinstance(results, list):
         return errors.PushRejected(results, code=code, status=status, detail=detail, errors=field_errors)
     if status in (502, 503, 504):

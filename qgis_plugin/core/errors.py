@@ -123,6 +123,23 @@ class SchemaOutdated(Conflict):
         self.layer = layer
 
 
+class CheckoutRequired(Conflict):
+    """The server cannot continue the working copy's pull cursor (HTTP 409 ``checkout_required``).
+
+    ``reason`` says why: ``cursor_ahead`` (the cursor lies beyond the server's newest change: a copy
+    from another server or an old backup) or ``visibility_changed`` / ``sharing_ended`` (what the
+    account may read changed). The synchroniser reacts by pulling the layer again from the start,
+    keeping every local edit.
+    """
+
+    default_key = "error.checkout_required"
+
+    def __init__(self, message: str | None = None, code: str | None = "checkout_required", *,
+                 reason: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, code, **kwargs)
+        self.reason = reason
+
+
 class PushRejected(AtlasError):
     """A push that was not applied; ``results`` holds the server's answer per change.
 

@@ -66,6 +66,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "eine neue Arbeitskopie würde sie überschreiben."
         ),
         "error.invalid_geometry": "Ungültige Geometrie: {reason}",
+        "error.checkout_required": "Die Arbeitskopie passt nicht mehr zum Server. Bitte neu auschecken.",
         "error.wrong_account": (
             "Diese Arbeitskopie gehört dem Konto „{owner}“ ({municipality}), angemeldet ist aber „{user}“: "
             "sie wird nur mit dem Konto synchronisiert, das sie ausgecheckt hat. Bitte als „{owner}“ anmelden "
@@ -81,6 +82,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "progress.push": "Ebene „{layer}“: {count} Änderungen werden gesendet …",
         "progress.retry_outbox": "Ebene „{layer}“: unterbrochene Übertragung wird wiederholt …",
         "progress.pull": "Ebene „{layer}“: {count} Änderungen vom Server empfangen",
+        "progress.pull_again": "Ebene „{layer}“ wird vollständig neu vom Server geladen …",
         "progress.done": "Fertig.",
         # refusals recorded per feature
         "refusal.invalid_field": "Feld „{field}“: {message}",
@@ -210,6 +212,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Layer '{layer}' holds changes not yet sent; a new working copy would overwrite them."
         ),
         "error.invalid_geometry": "Invalid geometry: {reason}",
+        "error.checkout_required": "The working copy no longer matches the server. Please check out again.",
         "error.wrong_account": (
             "This working copy belongs to the account '{owner}' ({municipality}), but '{user}' is logged in: "
             "it is only synchronised with the account that checked it out. Please log in as '{owner}' or "
@@ -224,6 +227,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "progress.push": "Layer '{layer}': sending {count} changes …",
         "progress.retry_outbox": "Layer '{layer}': retrying an interrupted upload …",
         "progress.pull": "Layer '{layer}': {count} changes received from the server",
+        "progress.pull_again": "Layer '{layer}' is loaded again from the server …",
         "progress.done": "Done.",
         "refusal.invalid_field": "Field '{field}': {message}",
         "refusal.deleted_on_server": "The feature was deleted on the server.",

@@ -43,6 +43,14 @@ class SyncReport:
     conflicts_merged: int = 0
     clashes_unresolved: list[Clash] = field(default_factory=list)
     refused: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Layers pulled again from the start because the server could not continue their cursor:
+    #: ``(layer, reason)``, e.g. ``("institutions", "cursor_ahead")``.
+    pulled_again: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(layer, uuid)`` of locally edited features the server no longer shows after such a pull:
+    #: kept in the working copy (nothing local is thrown away), for the person to look at.
+    gone_from_server: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(layer, uuid, reason)`` of changes the county rejected, learnt in this sync.
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -364,33 +372,124 @@ class Synchronizer:
         """
         wc = self.workcopy
         keep = {c.uuid for c in wc.local_changes(layer)} | held_back
-        schema_version = wc.schema_version(layer)
         kept: dict[str, dict[str, Any]] = {}
         received = 0
         pages = 0
-        for page in self.client.pull_all(layer, since=wc.cursor(layer), page_size=self.page_size):
-            page_version = page.get("schema_version")
-            if page_version is not None and int(page_version) != schema_version:
-                raise errors.SchemaOutdated(layer=layer)
-            with wc.transaction():
-                for feature in page.get("features") or []:
-                    if feature["id"] in keep:
-                        kept[feature["id"]] = feature
-                        continue
-                    wc.apply_server_feature(layer, feature)
-                    received += 1
-                if page.get("cursor") is not None:
-                    wc.set_cursor(layer, page["cursor"])
-            pages += 1
-            if span is not None:
-                # The API gives no total, so progress within a layer approaches its end page by page.
-                fraction = span[0] + (span[1] - span[0]) * (1 - 0.5**pages)
-                self._report_progress(fraction, tr("progress.pull", layer=layer, count=received))
-            if page.get("more"):
-                self._check_cancelled()
+        since = wc.cursor(layer)
+        try:
+            for page in self.client.pull_all(layer, since=since, page_size=self.page_size):
+                self._check_schema(layer, page)
+                with wc.transaction():
+                    for feature in page.get("features") or []:
+                        if feature["id"] in keep:
+                            kept[feature["id"]] = feature
+                            continue
+                        received += self._is_news(layer, feature, report)
+                        wc.apply_server_feature(layer, feature)
+                    if page.get("cursor") is not None:
+                        wc.set_cursor(layer, page["cursor"])
+                pages += 1
+                if span is not None:
+                    # The API gives no total, so progress within a layer approaches its end page by page.
+                    fraction = span[0] + (span[1] - span[0]) * (1 - 0.5**pages)
+                    self._report_progress(fraction, tr("progress.pull", layer=layer, count=received))
+                if page.get("more"):
+                    self._check_cancelled()
+        except errors.CheckoutRequired as exc:
+            if since == 0:
+                raise  # already pulling from the start: nothing more to try
+            report.pulled_again.append((layer, exc.reason or "checkout_required"))
+            kept, received = self._pull_again(layer, keep, report)
         wc.update_extent(layer)
         report.received += received
         return kept
+
+    def _pull_again(self, layer: str, keep: set[str], report: SyncReport) -> tuple[dict[str, dict[str, Any]], int]:
+        """Pull ``layer`` from the start into the working copy, keeping every local edit.
+
+        The server could not continue the cursor (a copy restored from another server or an old
+        backup, or what the account may read changed), so incremental pulls would miss changes.
+        All pages are read first and applied in one transaction, so a cut-off leaves the working
+        copy as it was. Rows in ``keep`` (local edits, held-back features) keep their values and
+        get the server's state as their new base, so they stay changed against it; unedited rows
+        become the server's state; rows the server no longer shows disappear unless edited
+        locally: those stay and are listed in ``report.gone_from_server``. Returns the server's
+        state of the kept rows and how many features changed.
+        """
+        wc = self.workcopy
+        self._report_progress(0.0, tr("progress.pull_again", layer=layer))
+        features: dict[str, dict[str, Any]] = {}
+        cursor: int | None = None
+        for page in self.client.pull_all(layer, since=0, page_size=self.page_size):
+            self._check_schema(layer, page)
+            features.update((f["id"], f) for f in page.get("features") or [])
+            cursor = page.get("cursor") if page.get("cursor") is not None else cursor
+            if page.get("more"):
+                self._check_cancelled()
+        kept: dict[str, dict[str, Any]] = {}
+        changed = 0
+        with wc.transaction():
+            known = {state.uuid for state in wc.rows(layer)} | wc.base_uuids(layer)
+            for uuid, feature in features.items():
+                theirs = wc.server_state(layer, feature)
+                base = wc.read_base(layer, uuid)
+                changed += self._is_news(layer, feature, report)
+                if uuid in keep:
+                    kept[uuid] = feature
+                    self._rebase_kept(layer, uuid, base, theirs)
+                    continue
+                wc.apply_server_feature(layer, feature)
+            for uuid in sorted(known - set(features)):
+                if uuid in keep:
+                    report.gone_from_server.append((layer, uuid))
+                    continue
+                wc.delete_row(layer, uuid)
+                wc.delete_base(layer, uuid)
+                changed += 1
+            if cursor is not None:
+                wc.set_cursor(layer, cursor)
+        return kept, changed
+
+    def _is_news(self, layer: str, feature: Mapping[str, Any], report: SyncReport) -> bool:
+        """Whether a pulled feature tells something new, i.e. differs from what the working copy last
+        had from the server; notes a fresh rejection in ``report.rejected``.
+
+        The user's own accepted changes come back in the next pull with the revision and state the
+        push left in the base: they are no news and are not counted as received.
+        """
+        base = self.workcopy.read_base(layer, feature["id"])
+        theirs = self.workcopy.server_state(layer, feature)
+        if theirs is None:
+            return base is not None
+        if theirs.state == "rejected" and (base is None or base.state != "rejected"):
+            report.rejected.append((layer, theirs.uuid, theirs.reason or ""))
+        # The same revision is the same change (the server may have filled in the owner or rounded
+        # coordinates of what was sent): news are a new revision or a new review state.
+        return base is None or (base.revision, base.state, base.reason) != (theirs.revision, theirs.state,
+                                                                           theirs.reason)
+
+    def _rebase_kept(self, layer: str, uuid: str, base: FeatureState | None, theirs: FeatureState | None) -> None:
+        """A locally edited row meets the server's state in a full pull: merge three-way and rebase.
+
+        Without clashes the server's state becomes the base and the merge the row (my edits stay
+        changes against it, the server's other changes are taken over). With clashes, or for a
+        local insert, nothing changes here: the next push meets the server's revision as a
+        conflict and the person decides, as in any sync.
+        """
+        mine = self.workcopy.read_row(layer, uuid)
+        if base is None:
+            return
+        mine_values = mine.values() if mine is not None else None
+        theirs_values = theirs.values() if theirs is not None else None
+        result = merge(base.values(), mine_values, theirs_values, uuid=uuid)
+        if result.clashes:
+            return
+        self._rebase(layer, uuid, theirs, result.resolve({}, mine_values, theirs_values))
+
+    def _check_schema(self, layer: str, page: Mapping[str, Any]) -> None:
+        page_version = page.get("schema_version")
+        if page_version is not None and int(page_version) != self.workcopy.schema_version(layer):
+            raise errors.SchemaOutdated(layer=layer)
 
     # ------------------------------------------------------------------ helpers
 

@@ -686,6 +686,10 @@ class WorkingCopy:
                  _row_digest(state.uuid, stored, blob)),
             )
 
+    def base_uuids(self, layer: str) -> set[str]:
+        """The uuids of the features the server last sent for ``layer``."""
+        return {row[0] for row in self._execute("SELECT uuid FROM fa_base WHERE layer = ?", (layer,))}
+
     def delete_base(self, layer: str, uuid: str) -> None:
         with self.transaction():
             self._execute("DELETE FROM fa_base WHERE layer = ? AND uuid = ?", (layer, uuid))

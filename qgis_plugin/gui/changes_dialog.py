@@ -47,6 +47,7 @@ from .feature_display import (
     uuid_expression,
     zoom_canvas,
 )
+from .text import escape_html, plain_tooltip
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -110,8 +111,8 @@ class ChangesDialog(QDialog):
         layout = QVBoxLayout(self)
         user = self.workcopy.username or "?"
         self.header_label = QLabel(self.tr("Arbeitskopie {path}<br>Benutzer {user} · Server {server}").format(
-            path=_escape(str(self.workcopy.path)), user=_escape(user),
-            server=_escape(self.workcopy.server_url or "?")), self)
+            path=escape_html(str(self.workcopy.path)), user=escape_html(user),
+            server=escape_html(self.workcopy.server_url or "?")), self)
         self.header_label.setTextFormat(Qt.TextFormat.RichText)
         self.header_label.setWordWrap(True)
         self.header_label.setStyleSheet("color: #555555")
@@ -176,6 +177,7 @@ class ChangesDialog(QDialog):
 
         bottom = QHBoxLayout()
         self.map_label = QLabel(self.tr("Ein Klick auf eine Zeile zeigt das Objekt auf der Karte."), self)
+        self.map_label.setTextFormat(Qt.TextFormat.PlainText)
         self.map_label.setWordWrap(True)
         bottom.addWidget(self.map_label, 1)
         self.refresh_button = QPushButton(self.tr("Aktualisieren"), self)
@@ -196,7 +198,7 @@ class ChangesDialog(QDialog):
             self.items = self._collect()
         except AtlasError as exc:  # e.g. a geometry the core cannot read
             self.items = []
-            self.summary_label.setText(f'<span style="color:#be1414">{_escape(error_text(exc))}</span>')
+            self.summary_label.setText(f'<span style="color:#be1414">{escape_html(error_text(exc))}</span>')
             self._fill_table()
             return
         own = [i for i in self.items if self._is_own(i)]
@@ -292,7 +294,7 @@ class ChangesDialog(QDialog):
                 cell.setData(ITEM_ROLE, item)
                 if column == COL_STATUS:
                     cell.setData(SORT_ROLE, f"{STATUS_ORDER.get(item.status or '', 9)}{item.name.lower()}")
-                cell.setToolTip(text)
+                cell.setToolTip(plain_tooltip(text))
                 if column == COL_STATUS:
                     color = STATE_COLORS.get(item.status or "") or (OLD_COLOR if item.status == REFUSED else None)
                     if color is not None:
@@ -310,14 +312,15 @@ class ChangesDialog(QDialog):
             self.detail_label.setText(self.tr("Zeile auswählen, um Grund und Hinweise vollständig zu lesen."))
             return
         item = self.row_item(rows[0].row())
-        lines = [f"<b>{_escape(item.name)}</b> · {_escape(self._status_text(item.status))}"]
+        lines = [f"<b>{escape_html(item.name)}</b> · {escape_html(self._status_text(item.status))}"]
         if item.changed_fields:
-            lines.append(self.tr("Geänderte Felder: {fields}").format(fields=_escape(", ".join(item.changed_fields))))
+            fields = escape_html(", ".join(item.changed_fields))
+            lines.append(self.tr("Geänderte Felder: {fields}").format(fields=fields))
         if item.reason:
             label = self.tr("Grund") if item.status != REFUSED else self.tr("Antwort des Servers")
-            lines.append(f"{_escape(label)}: {_escape(item.reason)}")
+            lines.append(f"{escape_html(label)}: {escape_html(item.reason)}")
         if item.hint:
-            lines.append(_escape(item.hint))
+            lines.append(escape_html(item.hint))
         self.detail_label.setText("<br>".join(lines))
 
     def _municipality(self, key: str | None) -> str:
@@ -361,8 +364,4 @@ class ChangesDialog(QDialog):
 
 
 def _colored(text: str, color: QColor | None) -> str:
-    return f'<span style="color:{color.name()}">{_escape(text)}</span>' if color is not None else _escape(text)
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<span style="color:{color.name()}">{escape_html(text)}</span>' if color is not None else escape_html(text)

@@ -19,8 +19,7 @@ from ..core.api import AtlasClient
 from ..core.workcopy import WorkingCopy
 from . import connection, project, tasks
 from .i18n import tr
-
-MESSAGE_TITLE = "Familienatlas"
+from .text import push_message
 
 
 def choose_folder(parent: QWidget | None, start: Path | None = None) -> Path | None:
@@ -86,18 +85,14 @@ class CheckoutRun:
         if outcome.ok:
             project.add_working_copy_layers(workcopy)
             connection.save_workcopy_folder(self.folder)
-            self.iface.messageBar().pushMessage(
-                MESSAGE_TITLE,
-                tr("Arbeitskopie ausgecheckt: {count} Objekte in {path}.").format(
-                    count=outcome.report.received, path=workcopy.path),
-                Qgis.MessageLevel.Success, 8)
+            push_message(self.iface, tr("Arbeitskopie ausgecheckt: {count} Objekte in {path}.").format(
+                count=outcome.report.received, path=workcopy.path), Qgis.MessageLevel.Success, 8)
             # After QGIS's own "zoom to the first layers of an empty project", which is queued.
             QTimer.singleShot(50, lambda path=workcopy.path: self._zoom_to_own_territory(path))
             result: WorkingCopy | None = workcopy
         else:
             level = Qgis.MessageLevel.Info if outcome.cancelled else Qgis.MessageLevel.Critical
-            self.iface.messageBar().pushMessage(MESSAGE_TITLE, tr("Auschecken fehlgeschlagen: {error}").format(
-                error=error), level, 0)
+            push_message(self.iface, tr("Auschecken fehlgeschlagen: {error}").format(error=error), level, 0)
             if workcopy.layer_names():
                 # Whatever was there before (or the part that arrived) stays usable.
                 project.add_working_copy_layers(workcopy)

@@ -59,13 +59,13 @@ from .feature_display import (
     to_qgs_geometry,
     uuid_expression,
 )
+from .text import escape_html, plain_label, plain_tooltip
 
 BASE_COLOR = QColor(120, 120, 120)
 #: The dialog's map shows at least this many metres: enough to tell positions a few metres apart.
 CONFLICT_MAP_EXTENT_M = 80.0
 FIELD_COLUMN_WIDTH = 150
 MAP_BOX_HEIGHT = 250
-MAX_VALUE_CHARS = 70
 MINE, THEIRS = "mine", "theirs"
 
 
@@ -192,21 +192,20 @@ class ConflictDialog(QDialog):
         grid = QGridLayout(box)
         headers = [self.tr("Feld"), self.tr("Ausgangsstand"), self.tr("Meine Version"), self.tr("Server-Version")]
         for column, text in enumerate(headers):
-            header = QLabel(f"<b>{_escape(text)}</b>", box)
+            header = QLabel(f"<b>{escape_html(text)}</b>", box)
             if column == 0:
                 header.setFixedWidth(FIELD_COLUMN_WIDTH)
             grid.addWidget(header, 0, column)
         for row, clash in enumerate(clashes, start=1):
             spec = specs.get(clash.field)
-            title = QLabel(field_title(schema, clash.field), box)
-            title.setWordWrap(True)
+            title = plain_label(field_title(schema, clash.field), box)
             title.setFixedWidth(FIELD_COLUMN_WIDTH)
             grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignTop)
             base_text, mine_text, theirs_text = self._texts(clash, schema, spec)
-            base_label = QLabel(_elide(base_text), box)
-            base_label.setToolTip(base_text)
+            # Values in full (wrapped), as plain text: they are other people's input.
+            base_label = plain_label(base_text, box)
+            base_label.setToolTip(plain_tooltip(base_text))
             base_label.setStyleSheet("color: #666666")
-            base_label.setWordWrap(True)
             grid.addWidget(base_label, row, 1, Qt.AlignmentFlag.AlignTop)
             mine, mine_label, mine_cell = _choice(mine_text, box)
             theirs, theirs_label, theirs_cell = _choice(theirs_text, box)
@@ -359,8 +358,10 @@ class _ValueLabel(QLabel):
     """The value next to a radio button; clicking it chooses that radio button."""
 
     def __init__(self, text: str, radio: QRadioButton, parent: QWidget) -> None:
-        super().__init__(text, parent)
+        super().__init__(parent)
         self.radio = radio
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
         self.setWordWrap(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -375,9 +376,9 @@ def _choice(text: str, parent: QWidget) -> tuple[QRadioButton, QLabel, QWidget]:
     row = QHBoxLayout(cell)
     row.setContentsMargins(0, 0, 0, 0)
     radio = QRadioButton(cell)
-    radio.setToolTip(text)
-    label = _ValueLabel(_elide(text, MAX_VALUE_CHARS * 3), radio, cell)
-    label.setToolTip(text)
+    radio.setToolTip(plain_tooltip(text))
+    label = _ValueLabel(text, radio, cell)
+    label.setToolTip(plain_tooltip(text))
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     row.addWidget(radio, 0, Qt.AlignmentFlag.AlignTop)
     row.addWidget(label, 1)
@@ -393,11 +394,3 @@ def _context_symbol(layer: QgsVectorLayer) -> QgsSymbol:
         return QgsFillSymbol.createSimple({"color": "238,238,238", "outline_color": "170,170,170"})
     return QgsLineSymbol.createSimple({"color": "170,170,170"})
 
-
-def _elide(text: str, limit: int = MAX_VALUE_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -64,6 +64,7 @@ class ConnectDialog(QDialog):
         form.addRow(self.store_check)
 
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # the server's words, never HTML
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setVisible(False)

@@ -14,12 +14,13 @@ from typing import Any
 from qgis.core import QgsCoordinateTransform, QgsProject, QgsRectangle
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QAbstractItemView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from ..core.validation import Problem
 from ..core.workcopy import WorkingCopy
 from . import project
 from .i18n import plural, tr
+from .text import plain_label, plain_tooltip
 
 #: Half the side of the map extent shown around a point (metres in EPSG:25832).
 POINT_MARGIN_M = 250.0
@@ -50,8 +51,7 @@ class ProblemsDock(QgsDockWidget):
         self.workcopy: WorkingCopy | None = None
         self.entries: list[Entry] = []
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = plain_label()
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels([tr("Objekt"), tr("Feld"), tr("Problem")])
@@ -64,8 +64,7 @@ class ProblemsDock(QgsDockWidget):
         self.tree.itemActivated.connect(self._on_item_clicked)
         self.tree.currentItemChanged.connect(self._show_details)
         # The full message of the selected line (the list cuts long ones).
-        self.details = QLabel()
-        self.details.setWordWrap(True)
+        self.details = plain_label()
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         body = QWidget()
@@ -93,7 +92,7 @@ class ProblemsDock(QgsDockWidget):
         self.tree.clear()
         for entry in entries:
             item = QTreeWidgetItem([self._feature_label(entry), self._field_label(entry), self._message(entry)])
-            item.setToolTip(2, self._message(entry))
+            item.setToolTip(2, plain_tooltip(self._message(entry)))
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.layer, entry.uuid))
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(0)

@@ -276,10 +276,26 @@ def style_institutions(layer: QgsVectorLayer, workcopy: WorkingCopy) -> None:
     faded = layer.customProperty(PROPERTY_ROLE) == ROLE_OTHERS
     layer.setRenderer(institutions_renderer(reference.top_level_categories(workcopy), faded=faded))
     layer.setDisplayExpression('"name"')
-    layer.setMapTipTemplate(
-        '<b>[% "name" %]</b><br>[% represent_value("category") %][% \' – \' || represent_value("subcategory") %]'
-        '<br>[% represent_value("fa_state") %][% \': \' || "fa_reason" %]'
-    )
+    layer.setMapTipTemplate(map_tip_template())
+
+
+def html_escaped(expression: str) -> str:
+    """A QGIS expression for the value of ``expression`` with ``&``, ``<`` and ``>`` as HTML entities.
+
+    A map tip is HTML (shown in a web view): names, categories and review reasons are other
+    people's input and must be shown as text, never interpreted.
+    """
+    return f"replace({expression}, array('&', '<', '>'), array('&amp;', '&lt;', '&gt;'))"
+
+
+def map_tip_template() -> str:
+    """Name, category, subcategory, review state and reason of an institution; every value escaped."""
+    name = html_escaped('"name"')
+    category = html_escaped('represent_value("category")')
+    subcategory = html_escaped("' – ' || represent_value(\"subcategory\")")
+    state = html_escaped('represent_value("fa_state")')
+    reason = html_escaped("': ' || \"fa_reason\"")
+    return f"<b>[% {name} %]</b><br>[% {category} %][% {subcategory} %]<br>[% {state} %][% {reason} %]"
 
 
 def _load_style(layer: QgsVectorLayer, file_name: str) -> bool:

@@ -56,6 +56,7 @@ from .feature_display import (
     parse_time,
     to_qgs_geometry,
 )
+from .text import escape_html, plain_tooltip, push_message
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -216,6 +217,7 @@ class ReviewDock(QgsDockWidget):
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
         detail_layout.addWidget(self.title_label)
         self.move_label = QLabel(details)
+        self.move_label.setTextFormat(Qt.TextFormat.PlainText)
         self.move_label.setWordWrap(True)
         detail_layout.addWidget(self.move_label)
         self.all_fields_check = QCheckBox(self.tr("Auch unveränderte Felder zeigen"), details)
@@ -492,9 +494,9 @@ class ReviewDock(QgsDockWidget):
             push_text = self.tr("Übertragung mit {count} offenen Änderungen").format(count=same_push)
         self.title_label.setText(self.tr(
             "<b>{name}</b> ({layer}, {municipality})<br>{op} von {author} am {time} · {push}").format(
-            name=_escape(_name(entry) or "—"), layer=_escape(layer_title(schema, entry.get("layer", ""))),
-            municipality=_escape(self._municipality_name(entry.get("owner"))), op=op_label(entry.get("op")),
-            author=_escape(entry.get("author_name") or entry.get("author") or "—"),
+            name=escape_html(_name(entry) or "—"), layer=escape_html(layer_title(schema, entry.get("layer", ""))),
+            municipality=escape_html(self._municipality_name(entry.get("owner"))), op=op_label(entry.get("op")),
+            author=escape_html(entry.get("author_name") or entry.get("author") or "—"),
             time=format_time(entry.get("created_at")), push=push_text))
         self.move_label.setText(self._movement_text(entry))
         before = (entry.get("before") or {}).get("properties") or {}
@@ -519,7 +521,7 @@ class ReviewDock(QgsDockWidget):
         for row, (title, old_text, new_text, is_changed) in enumerate(rows):
             items = [QTableWidgetItem(title), QTableWidgetItem(old_text), QTableWidgetItem(new_text)]
             for column, item in enumerate(items):
-                item.setToolTip(item.text())
+                item.setToolTip(plain_tooltip(item.text()))
                 if is_changed:
                     item.setFont(bold)
                     if column == 1 and entry.get("op") != "insert":
@@ -636,13 +638,12 @@ class ReviewDock(QgsDockWidget):
 
     def _show_error(self, error: BaseException) -> None:
         self.last_error = error_text(error)
-        self.status_label.setText(f'<span style="color:#be1414">{_escape(self.last_error)}</span>')
+        self.status_label.setText(f'<span style="color:#be1414">{escape_html(self.last_error)}</span>')
         self._message(self.last_error, Qgis.MessageLevel.Critical)
 
     def _message(self, text: str, level: Qgis.MessageLevel) -> None:
-        bar = self.iface.messageBar() if self.iface is not None else None
-        if bar is not None:
-            bar.pushMessage(self.tr("Familienatlas"), text, level, MESSAGE_SECONDS)
+        if self.iface is not None and self.iface.messageBar() is not None:
+            push_message(self.iface, text, level, MESSAGE_SECONDS)
 
     def _update_buttons(self) -> None:
         selected = bool(self.selected_entries()) if hasattr(self, "table") else False
@@ -683,7 +684,3 @@ def _op_color(op: str | None) -> QColor:
     if op == "delete":
         return OLD_COLOR
     return QColor(33, 90, 160)
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

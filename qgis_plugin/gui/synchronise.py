@@ -26,10 +26,11 @@ from ..core.sync import UNKNOWN_SERVER_STATE, SyncReport
 from ..core.validation import Problem, held_back, validate
 from ..core.workcopy import WorkingCopy
 from . import project, tasks
+from .feature_display import layer_title
 from .i18n import plural, tr
 from .problems_dock import ProblemsDock
+from .text import push_message
 
-MESSAGE_TITLE = "Familienatlas"
 #: Refusal reasons written into the message bar itself (all of them are in the problems dock).
 MAX_REASONS_IN_MESSAGE = 3
 
@@ -69,9 +70,9 @@ def save_layer_edits(iface: Any, path: Path, confirm: Callable[[Sequence[str]], 
         return False
     for layer in editing:
         if not layer.commitChanges():
-            iface.messageBar().pushMessage(
-                MESSAGE_TITLE, tr("Die Bearbeitungen von „{layer}“ konnten nicht gespeichert werden: {errors}")
-                .format(layer=layer.name(), errors="; ".join(layer.commitErrors())), Qgis.MessageLevel.Critical, 0)
+            push_message(iface, tr("Die Bearbeitungen von „{layer}“ konnten nicht gespeichert werden: {errors}")
+                         .format(layer=layer.name(), errors="; ".join(layer.commitErrors())),
+                         Qgis.MessageLevel.Critical, 0)
             return False
     return True
 
@@ -181,12 +182,12 @@ class SyncRun:
         error = outcome.error
         if outcome.cancelled:
             text = tr("Synchronisierung abgebrochen. Die Arbeitskopie ist unverändert nutzbar.")
-            self.iface.messageBar().pushMessage(MESSAGE_TITLE, text, Qgis.MessageLevel.Info, 8)
+            push_message(self.iface, text, Qgis.MessageLevel.Info, 8)
             return
         text = tr("Synchronisierung fehlgeschlagen: {error}").format(error=error)
         if isinstance(error, SessionExpired):
             text += " " + tr("Bitte über „Verbinden…“ erneut anmelden.")
-        self.iface.messageBar().pushMessage(MESSAGE_TITLE, text, Qgis.MessageLevel.Critical, 0)
+        push_message(self.iface, text, Qgis.MessageLevel.Critical, 0)
 
     def summary(self) -> tuple[str, Any]:
         """The message bar text and level for the reports of this run."""
@@ -197,6 +198,28 @@ class SyncRun:
         merged = sum(r.conflicts_merged for r in self.reports)
         parts = [tr("Abgleich fertig: {sent} gesendet, {accepted} angenommen, {received} empfangen.")
                  .format(sent=sent, accepted=accepted, received=received)]
+        pulled_again = sorted({layer for report in self.reports for layer, _reason in report.pulled_again})
+        if pulled_again:
+            reasons = {reason for report in self.reports for _layer, reason in report.pulled_again}
+            why = (tr("sie stammt von einem anderen Server oder aus einer älteren Sicherung")
+                   if reasons == {"cursor_ahead"} else tr("was Sie sehen dürfen, hat sich geändert"))
+            parts.append(tr("Die Arbeitskopie passte nicht mehr zum Server ({why}): {layers} wurde vollständig neu "
+                            "geladen, alle lokalen Änderungen sind erhalten.").format(
+                why=why, layers=", ".join(f"„{self._layer_title(name)}“" for name in pulled_again)))
+        gone = [uuid for report in self.reports for _layer, uuid in report.gone_from_server]
+        if gone:
+            parts.append(plural(len(gone), tr("Ein lokal geändertes Objekt gibt es auf dem Server nicht mehr "
+                                              "({names}); es bleibt in der Arbeitskopie."),
+                                tr("{count} lokal geänderte Objekte gibt es auf dem Server nicht mehr ({names}); sie "
+                                   "bleiben in der Arbeitskopie."),
+                                names=", ".join(feature_name(self.workcopy, uuid) for uuid in gone)))
+        rejected = [(uuid, reason) for report in self.reports for _layer, uuid, reason in report.rejected]
+        if rejected:
+            reasons = "; ".join(f"{feature_name(self.workcopy, uuid)}: {reason}" if reason
+                                else feature_name(self.workcopy, uuid) for uuid, reason in rejected)
+            parts.append(plural(len(rejected), tr("Die Kreisverwaltung hat eine Änderung abgelehnt: {reasons}"),
+                                tr("Die Kreisverwaltung hat {count} Änderungen abgelehnt: {reasons}"),
+                                reasons=reasons))
         if merged:
             parts.append(plural(merged, tr("Ein Konflikt zusammengeführt."), tr("{count} Konflikte zusammengeführt.")))
         if last.refused:
@@ -219,13 +242,17 @@ class SyncRun:
         if self.reference_error is not None:
             parts.append(tr("Gemeindegebiete und Kategorien konnten nicht aktualisiert werden: {error}")
                          .format(error=self.reference_error))
-        level = Qgis.MessageLevel.Success if last.ok and not held else Qgis.MessageLevel.Warning
+        attention = held or rejected or gone
+        level = Qgis.MessageLevel.Success if last.ok and not attention else Qgis.MessageLevel.Warning
         return " ".join(parts), level
+
+    def _layer_title(self, name: str) -> str:
+        return layer_title(self.workcopy.schema(name) if self.workcopy.has_layer(name) else None, name)
 
     def _show_report(self) -> None:
         text, level = self.summary()
         duration = 10 if level == Qgis.MessageLevel.Success else 0
-        self.iface.messageBar().pushMessage(MESSAGE_TITLE, text, level, duration)
+        push_message(self.iface, text, level, duration)
         has_refusals = any(self.workcopy.refusals(layer) for layer in self.workcopy.layer_names())
         if self.problems or has_refusals:
             dock = self.problems_dock()

@@ -694,6 +694,41 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>sie stammt von einem anderen Server oder aus einer älteren Sicherung</source>
+            <translation>it comes from another server or an older backup</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>was Sie sehen dürfen, hat sich geändert</source>
+            <translation>what you may see has changed</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>Die Arbeitskopie passte nicht mehr zum Server ({why}): {layers} wurde vollständig neu geladen, alle lokalen Änderungen sind erhalten.</source>
+            <translation>The working copy no longer matched the server ({why}): {layers} was loaded again completely, all local changes are kept.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>Ein lokal geändertes Objekt gibt es auf dem Server nicht mehr ({names}); es bleibt in der Arbeitskopie.</source>
+            <translation>A locally changed feature no longer exists on the server ({names}); it stays in the working copy.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>{count} lokal geänderte Objekte gibt es auf dem Server nicht mehr ({names}); sie bleiben in der Arbeitskopie.</source>
+            <translation>{count} locally changed features no longer exist on the server ({names}); they stay in the working copy.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>Die Kreisverwaltung hat eine Änderung abgelehnt: {reasons}</source>
+            <translation>The county rejected a change: {reasons}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>Die Kreisverwaltung hat {count} Änderungen abgelehnt: {reasons}</source>
+            <translation>The county rejected {count} changes: {reasons}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
             <source>Ein Konflikt zusammengeführt.</source>
             <translation>1 conflict merged.</translation>
         </message>
@@ -1786,11 +1821,6 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Familienatlas: {what}</source>
             <translation>Familienatlas: {what}</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Familienatlas</source>
-            <translation>Familienatlas</translation>
         </message>
     </context>
 </TS>

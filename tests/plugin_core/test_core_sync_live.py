@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -464,6 +465,42 @@ def test_a_working_copy_is_synced_only_by_its_own_account(desk: Callable[..., De
     assert d.workcopy.username == "melle.editor" and d.workcopy.cursor("institutions") == cursor
     assert server_features(live_server.url)[fid]["properties"].get("phone") != "05422 1"
     assert d.sync.sync().accepted == 1
+
+
+def test_cursor_the_server_cannot_continue_pulls_again_and_keeps_local_edits(
+        desk: Callable[..., Desk], live_server: Any) -> None:
+    """A cursor beyond the server's sequence (a copy restored from another server) is answered with
+    checkout_required: the layer is pulled again from 0, every local edit stays."""
+    d = desk()
+    edited, unedited = own_features(d)[:2]
+    d.sql("UPDATE institutions SET phone = '05422 1' WHERE uuid = ?", edited)
+    d.sql("UPDATE institutions SET name = 'Alt' WHERE uuid = ?", unedited)
+    d.workcopy.write_base("institutions", d.workcopy.read_row("institutions", unedited))  # an old server state
+    # Two features only the other server had: one unedited, one edited here.
+    gone, gone_edited = str(uuid.uuid4()), str(uuid.uuid4())
+    for fid in (gone, gone_edited):
+        template = d.workcopy.read_row("institutions", unedited)
+        d.workcopy.apply_server_feature("institutions", {
+            "id": fid, "revision": 999_999, "owner": MELLE, "properties": template.properties,
+            "geometry": template.geometry, "review": {"state": "published"}})
+    d.sql("UPDATE institutions SET phone = '05422 2' WHERE uuid = ?", gone_edited)
+    d.workcopy.set_cursor("institutions", 10**9)
+
+    report = d.sync.sync(["institutions"], hold_back={"institutions": {edited, gone_edited}})
+    assert report.pulled_again == [("institutions", "cursor_ahead")]
+    assert report.gone_from_server == [("institutions", gone_edited)]
+    server = server_features(live_server.url, "melle.editor")
+    rows = {state.uuid: state for state in d.workcopy.rows("institutions")}
+    assert set(rows) == set(server) | {gone_edited}
+    assert rows[unedited].properties["name"] == server[unedited]["properties"]["name"] != "Alt"
+    changes = {c.uuid: c for c in d.workcopy.local_changes("institutions")}
+    assert set(changes) == {edited, gone_edited}
+    assert changes[edited].changed_fields == ["phone"]
+    assert changes[edited].base_revision == server[edited]["revision"]
+    assert d.workcopy.cursor("institutions") < 10**9
+    again = d.sync.sync(["institutions"], hold_back={"institutions": {gone_edited}})
+    assert (again.accepted, again.pulled_again) == (1, [])
+    assert server_features(live_server.url)[edited]["properties"]["phone"] == "05422 1"
 
 
 # ---------------------------------------------------------------------- interruptions

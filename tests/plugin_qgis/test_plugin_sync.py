@@ -16,6 +16,7 @@ from qgis_plugin.core import reference
 from qgis_plugin.core.merge import Clash
 from qgis_plugin.gui import project
 from qgis_plugin.gui.synchronise import SyncRun
+from qgis_plugin.gui.text import escape_html, short_text
 from tests.support import demo_password
 
 from .plugin_support import (
@@ -182,8 +183,10 @@ def test_server_refusal_is_reported_with_the_servers_reason(live_server: Any, pl
     assert [(uuid_, code) for uuid_, code, _message in report.refused] == [(feature["uuid"], "invalid_change")]
     reason = report.refused[0][2]
     assert "Keine gültige E-Mail-Adresse: keine-adresse." in reason
-    warnings = messages_of(qgis_iface, Qgis.MessageLevel.Warning)
-    assert any("Eine Änderung vom Server abgelehnt: " + feature["name"] in m and reason in m for m in warnings)
+    text, _level = run.summary()
+    assert "Eine Änderung vom Server abgelehnt: " + feature["name"] in text and reason in text
+    # The bar shows the sentences that fit; the whole text is behind its "Mehr anzeigen".
+    assert messages_of(qgis_iface, Qgis.MessageLevel.Warning)[-1] == "Familienatlas:" + escape_html(short_text(text))
     dock = plugin.problems_dock
     assert dock.tree.topLevelItemCount() == 1
     assert dock.tree.topLevelItem(0).text(2) == f"Vom Server abgelehnt: {reason}"
@@ -366,3 +369,20 @@ def test_a_working_copy_of_another_account_is_not_synced(live_server: Any, plugi
     wait_until(lambda: run.finished, what="the sync task")
     assert run.error is None and run.reports[-1].accepted == 1
     assert server_state(live_server.url, feature["uuid"])["properties"]["phone"] == "05422 77"
+
+    # The county rejects the change; the working copy comes back from an old backup (cursor ahead).
+    admin = login(live_server.url, "admin")
+    [entry] = [e for e in admin.pending() if e["id"] == feature["uuid"]]
+    admin.reject([entry["revision"]], reason="Nummer bitte prüfen.")
+    plugin.workcopy.set_cursor("institutions", 10**9)
+    qgis_iface.messageBar().clear_messages()
+    run = synchronise(plugin)
+    assert run.reports[-1].pulled_again == [("institutions", "cursor_ahead")]
+    # The whole text behind "Mehr anzeigen" and in the log; the bar shows the sentences that fit.
+    assert messages_of(qgis_iface, Qgis.MessageLevel.Warning) == [
+        "Familienatlas:Abgleich fertig: 0 gesendet, 0 angenommen, 1 empfangen. …"]
+    assert run.summary()[0] == (
+        "Abgleich fertig: 0 gesendet, 0 angenommen, 1 empfangen. Die Arbeitskopie passte nicht mehr "
+        "zum Server (sie stammt von einem anderen Server oder aus einer älteren Sicherung): „Einrichtungen und "
+        f"Angebote“ wurde vollständig neu geladen, alle lokalen Änderungen sind erhalten. Die Kreisverwaltung hat "
+        f"eine Änderung abgelehnt: {feature['name']}: Nummer bitte prüfen.")
