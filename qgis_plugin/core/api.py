@@ -7,6 +7,7 @@ credentials in its own authentication database and logs in again when it needs t
 
 from __future__ import annotations
 
+import socket
 import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -82,12 +83,20 @@ class AtlasClient:
             if refused is not None:
                 reason = getattr(refused, "verify_message", None) or _short(refused)
                 raise errors.ConnectionFailed(tr("error.ssl_certificate", reason=reason), "ssl_certificate") from exc
-            raise errors.ConnectionFailed(tr("error.ssl", reason=_short(exc)), "ssl_error") from exc
+            if _mentions(exc, "wrong version number", "unknown protocol", "record layer failure",
+                         "packet length too long"):
+                # The address answers, but not with TLS: typed without "http://" and made https://.
+                raise errors.ConnectionFailed(tr("error.not_https", server=self.server_url), "not_https",
+                                              detail=str(exc)) from exc
+            raise errors.ConnectionFailed(tr("error.ssl", server=self.server_url), "ssl_error",
+                                          detail=str(exc)) from exc
         except requests.exceptions.Timeout as exc:
             raise errors.ConnectionFailed(tr("error.timeout"), "timeout") from exc
         except requests.exceptions.RequestException as exc:
+            # A sentence a GIS person can act on; urllib3's text stays in ``detail`` for the log.
             raise errors.ConnectionFailed(
-                tr("error.connection_failed", reason=_short(exc)), "connection_failed"
+                tr("error.connection_failed", server=self.server_url, why=_why_unreachable(exc)),
+                "connection_failed", detail=str(exc),
             ) from exc
 
     def _request(self, method: str, path: str, *, json: Any = None,
@@ -403,6 +412,36 @@ def _short(exc: BaseException) -> str:
     """A one-line reason; requests nests urllib3 errors into very long reprs."""
     text = str(exc.args[0]) if exc.args else exc.__class__.__name__
     return text if len(text) <= 200 else text[:197] + "…"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything nested in it (requests wraps urllib3 wraps the socket's error)."""
+    found: list[BaseException] = []
+    pending: list[object] = [exc]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        pending.extend((*item.args, getattr(item, "reason", None), item.__cause__, item.__context__))
+    return found
+
+
+def _mentions(exc: BaseException, *texts: str) -> bool:
+    """Whether any error in the chain of ``exc`` says one of ``texts`` (case-insensitive)."""
+    messages = " ".join(str(item) for item in _causes(exc)).lower()
+    return any(text.lower() in messages for text in texts)
+
+
+def _why_unreachable(exc: BaseException) -> str:
+    """Why a connection failed, in words: unknown host name, refused, or no connection at all."""
+    causes = _causes(exc)
+    if any(isinstance(item, socket.gaierror) for item in causes) or _mentions(
+            exc, "name or service not known", "nodename nor servname", "failed to resolve", "getaddrinfo failed"):
+        return tr("why.unknown_name")
+    if any(isinstance(item, ConnectionRefusedError) for item in causes) or _mentions(exc, "connection refused"):
+        return tr("why.refused")
+    return tr("why.no_connection")
 
 
 def _certificate_refusal(exc: BaseException) -> BaseException | None:

@@ -16,10 +16,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         # errors
         "error.generic": "Fehler bei der Kommunikation mit dem Familienatlas-Server.",
-        "error.connection_failed": "Der Server ist nicht erreichbar ({reason}).",
+        "error.connection_failed": (
+            "Der Server {server} ist nicht erreichbar: {why}. Bitte die Adresse und die Netzwerkverbindung prüfen."
+        ),
+        "why.unknown_name": "der Rechnername ist unbekannt (Tippfehler in der Adresse?)",
+        "why.refused": "dort nimmt kein Dienst Verbindungen an (läuft der Server, stimmt der Port?)",
+        "why.no_connection": "keine Verbindung (Netzwerk, Proxy oder Firewall)",
+        "error.not_https": (
+            "Unter {server} antwortet kein HTTPS-Server. Läuft der Familienatlas dort nur über HTTP, "
+            "bitte die Adresse mit „http://“ eingeben."
+        ),
         "error.connection_failed_plain": "Der Server ist nicht erreichbar.",
         "error.timeout": "Der Server hat nicht rechtzeitig geantwortet.",
-        "error.ssl": "Die sichere Verbindung (HTTPS) zum Server ist fehlgeschlagen ({reason}).",
+        "error.ssl": (
+            "Die sichere Verbindung (HTTPS) zu {server} ist fehlgeschlagen. Bitte die Adresse prüfen oder die "
+            "Kreisverwaltung fragen."
+        ),
         "error.ssl_certificate": (
             "Das HTTPS-Zertifikat des Servers wurde nicht akzeptiert ({reason}): abgelaufen, für eine "
             "andere Adresse oder von einer Zertifizierungsstelle (CA), der QGIS nicht vertraut. Bitte die "
@@ -163,10 +175,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         "error.generic": "Error while talking to the Familienatlas server.",
-        "error.connection_failed": "The server cannot be reached ({reason}).",
+        "error.connection_failed": (
+            "The server {server} cannot be reached: {why}. Please check the address and the network connection."
+        ),
+        "why.unknown_name": "the host name is unknown (a typo in the address?)",
+        "why.refused": "no service accepts connections there (is the server running, is the port right?)",
+        "why.no_connection": "no connection (network, proxy or firewall)",
+        "error.not_https": (
+            "No HTTPS server answers at {server}. If the Familienatlas runs there over plain HTTP only, "
+            "please type the address with 'http://'."
+        ),
         "error.connection_failed_plain": "The server cannot be reached.",
         "error.timeout": "The server did not answer in time.",
-        "error.ssl": "The secure connection (HTTPS) to the server failed ({reason}).",
+        "error.ssl": (
+            "The secure connection (HTTPS) to {server} failed. Please check the address or ask the county "
+            "administration."
+        ),
         "error.ssl_certificate": (
             "The server's HTTPS certificate was not accepted ({reason}): expired, for another address or "
             "from a certificate authority (CA) QGIS does not trust. Please check the address or import "

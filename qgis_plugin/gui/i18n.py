@@ -35,9 +35,14 @@ def qgis_locale() -> str:
 
 
 def plugin_language(locale: str | None = None) -> str:
-    """``en`` when QGIS speaks English, else ``de`` (the source language)."""
-    locale = qgis_locale() if locale is None else locale
-    return "en" if locale.lower().startswith("en") else "de"
+    """``en`` when QGIS speaks English, else ``de`` (the source language).
+
+    QGIS stores the language it runs in as ``locale/userLocale``; with the system locale ``C`` (or
+    ``POSIX``, e.g. ``C.UTF-8``) that is ``C`` and QGIS's interface is English, so the plugin's is too.
+    """
+    locale = (qgis_locale() if locale is None else locale).lower()
+    english = locale.startswith("en") or locale in ("c", "posix") or locale.startswith(("c.", "posix."))
+    return "en" if english else "de"
 
 
 class Translation:

@@ -180,7 +180,11 @@ def test_refresh_is_transparent_and_logout_revokes(live_server: Any) -> None:
 def test_unreachable_server_is_a_connection_failure() -> None:
     with socket_closed_port() as port, pytest.raises(ConnectionFailed) as failure:
         AtlasClient(f"http://127.0.0.1:{port}", timeout=5).health()
-    assert "nicht erreichbar" in str(failure.value)
+    # A sentence a person can act on, without urllib3's text (which stays in ``detail``).
+    assert str(failure.value) == (
+        f"Der Server http://127.0.0.1:{port} ist nicht erreichbar: dort nimmt kein Dienst Verbindungen an (läuft "
+        "der Server, stimmt der Port?). Bitte die Adresse und die Netzwerkverbindung prüfen.")
+    assert "Connection refused" in failure.value.detail
 
 
 class socket_closed_port:  # noqa: N801 - used like a function

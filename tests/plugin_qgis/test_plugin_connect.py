@@ -79,7 +79,15 @@ def test_wrong_password_and_no_server_show_the_core_messages(
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     fill(dialog, dead, "melle.editor", PASSWORD)
     assert not dialog.connect_to_server()
-    assert dialog.status_label.text().startswith("Der Server ist nicht erreichbar (")
+    assert dialog.status_label.text().startswith(f"Der Server {dead} ist nicht erreichbar: dort nimmt kein Dienst")
+
+    # Typed without a scheme: https:// is tried, and the plain HTTP server behind it is named as such.
+    address = live_server.url.removeprefix("http://")
+    fill(dialog, address, "melle.editor", PASSWORD)
+    assert not dialog.connect_to_server()
+    assert dialog.status_label.text() == (
+        f"Unter https://{address} antwortet kein HTTPS-Server. Läuft der Familienatlas dort nur über HTTP, "
+        "bitte die Adresse mit „http://“ eingeben.")
 
     fill(dialog, "", "melle.editor", PASSWORD)
     assert not dialog.connect_to_server()

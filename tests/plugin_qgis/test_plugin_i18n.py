@@ -31,7 +31,8 @@ def translations_tool() -> Any:
 
 
 @pytest.mark.parametrize(("locale", "language"), [("en_US", "en"), ("en", "en"), ("de_DE", "de"), ("", "de"),
-                                                  ("fr_FR", "de")])
+                                                  ("fr_FR", "de"), ("C", "en"), ("C.UTF-8", "en"),
+                                                  ("POSIX", "en")])
 def test_plugin_language(locale: str, language: str) -> None:
     assert plugin_language(locale) == language
 
