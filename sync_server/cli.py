@@ -17,10 +17,12 @@ from sqlalchemy import select
 
 from .config import ConfigError, Settings
 from .domain import accounts
-from .domain.errors import DomainError
+from .domain.errors import DomainError, FieldError, Invalid
+from .domain.text import text_fault
 from .storage import migrate
 from .storage.db import make_engine, make_session_factory, session_scope
 from .storage.models import Municipality, User
+from .storage.text_repair import check_text
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -47,8 +49,26 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_text(args: argparse.Namespace) -> int:
+    """Find (and with --repair fix) stored text that cannot be encoded as UTF-8; exit status 1 when
+    such text remains, so a monitoring job can run it."""
+    settings = _settings(args)
+    engine = make_engine(settings.database_url)
+    with engine.begin() as connection:
+        findings = check_text(connection, repair=args.repair)
+    for finding in findings:
+        print(finding.describe())
+    verb = "repaired (bad characters replaced by U+FFFD)" if args.repair else "found; repair with --repair"
+    print(f"{len(findings)} values with text that cannot be encoded as UTF-8 {verb}" if findings
+          else "All stored text can be encoded as UTF-8.")
+    return 1 if findings and not args.repair else 0
+
+
 def _password(args: argparse.Namespace) -> str:
-    return args.password or os.environ.get("FAMILIENATLAS_PASSWORD") or getpass.getpass("Password: ")
+    password = args.password or os.environ.get("FAMILIENATLAS_PASSWORD") or getpass.getpass("Password: ")
+    if code := text_fault(password):
+        raise Invalid("invalid_body", errors=[FieldError("password", code)])
+    return password
 
 
 def cmd_add_user(args: argparse.Namespace) -> int:
@@ -219,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("prune", help="delete expired login throttle entries and logouts").set_defaults(
         func=cmd_prune)
 
+    check = sub.add_parser("check-text", help="find (and repair) stored text that cannot be encoded as UTF-8")
+    check.add_argument("--repair", action="store_true", help="replace the bad characters with U+FFFD")
+    check.set_defaults(func=cmd_check_text)
+
     sub.add_parser("load-demo", help="load the Landkreis Osnabrück demo data").set_defaults(func=cmd_load_demo)
 
     imp = sub.add_parser("import", help="import municipalities or spatial units from a GeoPackage/Shapefile")
@@ -248,6 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for name, value in vars(args).items():
+        # an argument in a broken encoding arrives with lone surrogates (Python's surrogateescape)
+        if isinstance(value, str) and (code := text_fault(value)):
+            from . import messages
+
+            print(f"Refused: --{name.replace('_', '-')}: {messages.field_text(code, {}, 'en')}", file=sys.stderr)
+            return 2
     try:
         return args.func(args)
     except ConfigError as exc:

@@ -31,9 +31,9 @@ def _number(env: dict[str, str], name: str, default: float, kind: type = int) ->
 
 
 # Settings that must be at least 1 (a token lifetime of 0 would even make tokens that never expire).
-_POSITIVE = ("access_token_minutes", "refresh_token_days", "max_body_bytes", "max_changes_per_push",
-             "max_geometry_vertices", "login_max_failures", "login_lock_seconds", "min_password_length",
-             "login_max_lock_seconds", "login_max_failures_per_name")
+_POSITIVE = ("access_token_minutes", "refresh_token_days", "max_body_bytes", "max_anonymous_body_bytes",
+             "max_json_values", "max_changes_per_push", "max_geometry_vertices", "login_max_failures",
+             "login_lock_seconds", "min_password_length", "login_max_lock_seconds", "login_max_failures_per_name")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ class Settings:
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     max_body_bytes: int = 20 * 1024 * 1024
+    # Requests without a verified token (the login) may send only this much: nobody unknown can make
+    # a worker read and parse megabytes.
+    max_anonymous_body_bytes: int = 64 * 1024
+    # Most values (array elements, object members) in one JSON body, counted before parsing.
+    max_json_values: int = 1_000_000
     max_changes_per_push: int = 10_000
     max_geometry_vertices: int = 100_000
     border_tolerance_m: float = 25.0
@@ -74,6 +79,9 @@ class Settings:
             access_token_minutes=_number(env, "FAMILIENATLAS_ACCESS_TOKEN_MINUTES", cls.access_token_minutes),
             refresh_token_days=_number(env, "FAMILIENATLAS_REFRESH_TOKEN_DAYS", cls.refresh_token_days),
             max_body_bytes=_number(env, "FAMILIENATLAS_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_anonymous_body_bytes=_number(env, "FAMILIENATLAS_MAX_ANONYMOUS_BODY_BYTES",
+                                             cls.max_anonymous_body_bytes),
+            max_json_values=_number(env, "FAMILIENATLAS_MAX_JSON_VALUES", cls.max_json_values),
             max_changes_per_push=_number(env, "FAMILIENATLAS_MAX_CHANGES_PER_PUSH", cls.max_changes_per_push),
             max_geometry_vertices=_number(env, "FAMILIENATLAS_MAX_GEOMETRY_VERTICES", cls.max_geometry_vertices),
             border_tolerance_m=_number(env, "FAMILIENATLAS_BORDER_TOLERANCE_M", cls.border_tolerance_m, float),

@@ -21,6 +21,7 @@ from .domain.accounts import actor_of
 from .domain.context import AtlasContext
 from .domain.errors import FieldError, Invalid
 from .domain.geometry import STORAGE_CRS
+from .domain.text import text_fault
 from .storage.models import Feature, Municipality, User
 
 UNIT_NAMESPACE = uuid.UUID("5b6f1d2e-8f1a-4c55-9a57-0c1f3d4b2a10")
@@ -35,8 +36,15 @@ def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
 
 
 def _text(row: Any, name: str) -> str | None:
+    """A column's value as text; a text that cannot be stored (a file in the wrong encoding can
+    decode to lone surrogates) is refused like in a request body."""
     value = row.get(name)
-    return None if value is None or (isinstance(value, float) and value != value) else str(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value)
+    if code := text_fault(text):
+        raise Invalid("invalid_body", errors=[FieldError(name, code)])
+    return text
 
 
 def import_municipalities(session: Session, settings: Settings, path: Path, layer: str | None = None) -> int:

@@ -14,6 +14,8 @@ DE: dict[str, str] = {
     "json_required": "Die Anfrage muss JSON senden (Content-Type: application/json).",
     "body_too_large": "Die Anfrage ist zu groß (höchstens {limit} Bytes). Bitte in kleineren Teilen senden.",
     "too_many_changes": "Zu viele Änderungen in einer Übertragung ({count}, höchstens {limit}).",
+    "too_many_values": "Die Anfrage enthält zu viele JSON-Werte (höchstens {limit}). Bitte in kleineren Teilen "
+                       "senden.",
     "not_found": "Diese Adresse gibt es nicht.",
     "method_not_allowed": "Diese Methode ist hier nicht erlaubt.",
     "internal_error": "Interner Fehler des Servers. Die Daten sind unverändert.",
@@ -165,6 +167,8 @@ DE_FIELDS: dict[str, str] = {
     "wrong_password": "Das Passwort stimmt nicht.",
     "revisions_or_push": "Entweder Änderungsnummern oder eine Übertragung angeben.",
     "nul_character": "Der Text enthält ein NUL-Zeichen (\\u0000); das kann nicht gespeichert werden.",
+    "bad_text": "Der Text enthält ein ungültiges Zeichen (ein einzelnes UTF-16-Surrogat wie \\ud800) und kann "
+                "nicht gespeichert werden. Bitte das Zeichen entfernen.",
     "outside_parent": "Das Gebiet ({x}, {y}) liegt außerhalb von {parent}. Stimmt das Koordinatensystem ({crs})?",
     "members_outside": "Die zugehörigen Kommunen liegen außerhalb dieses Gebiets ({x}, {y}). Stimmt das "
                        "Koordinatensystem ({crs})?",
@@ -215,6 +219,7 @@ EN: dict[str, str] = {
     "json_required": "The request must send JSON (Content-Type: application/json).",
     "body_too_large": "The request is too large (at most {limit} bytes). Please send it in smaller parts.",
     "too_many_changes": "Too many changes in one push ({count}, at most {limit}).",
+    "too_many_values": "The request holds too many JSON values (at most {limit}). Please send it in smaller parts.",
     "not_found": "There is nothing at this address.",
     "method_not_allowed": "This method is not allowed here.",
     "internal_error": "Internal server error. Nothing was changed.",
@@ -350,6 +355,8 @@ EN_FIELDS: dict[str, str] = {
     "wrong_password": "The password is wrong.",
     "revisions_or_push": "Give either revision numbers or a push id.",
     "nul_character": "The text contains a NUL character (\\u0000), which cannot be stored.",
+    "bad_text": "The text contains an invalid character (a lone UTF-16 surrogate such as \\ud800) and cannot be "
+                "stored. Please remove the character.",
     "outside_parent": "The territory ({x}, {y}) lies outside {parent}. Is the CRS ({crs}) right?",
     "members_outside": "The member municipalities lie outside this territory ({x}, {y}). Is the CRS ({crs}) right?",
     "parent_cycle": "{name} ({value}) lies below this one; the hierarchy must not form a circle.",

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..domain.context import AtlasContext
-from ..domain.errors import BadRequest, FieldError, Invalid
+from ..domain.errors import BadRequest, FieldError, Invalid, PayloadTooLarge
 from ..domain.rights import Actor
+from ..domain.text import find_bad_text, json_values_bound, printable, text_fault
 from ..domain.validation import INT64_MAX
 
 
@@ -51,43 +52,39 @@ login_required = jwt_required()
 
 
 def body() -> Any:
-    """The JSON body, or a 400 that says what is wrong with it."""
+    """The JSON body, or a 4xx that says what is wrong with it.
+
+    Anonymous requests (no verified token: the login) may send only a small body; the limit is
+    checked from Content-Length and while reading, before anything is parsed. The number of JSON
+    values is capped from the bytes before parsing too, so no body makes a worker build millions of
+    objects. Text the atlas cannot store (NUL, lone surrogates) is refused here, for every endpoint.
+    """
     if not request.is_json:
         raise BadRequest("json_required")
-    raw = request.get_data(cache=True)
+    limits = settings()
+    if optional_actor() is None:
+        request.max_content_length = min(limits.max_anonymous_body_bytes, limits.max_body_bytes)
+    raw = request.get_data(cache=True)  # 413 from werkzeug above request.max_content_length
+    if json_values_bound(raw) > limits.max_json_values:
+        raise PayloadTooLarge("too_many_values", limit=limits.max_json_values)
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("malformed_json", reason=str(exc)) from None
     except RecursionError:
         raise BadRequest("malformed_json", reason="nested too deeply") from None
-    _refuse_nul(data)
+    if (error := find_bad_text(data)) is not None:
+        raise Invalid("invalid_body", errors=[error])
     return data
 
 
-def _refuse_nul(data: Any) -> None:
-    """PostgreSQL cannot store NUL characters in text or JSON; no atlas text needs them, so refuse them
-    here, for every endpoint at once, instead of failing later in the database."""
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise Invalid("invalid_body", errors=[FieldError(path or "body", "nul_character")])
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if "\x00" in key:
-                    raise Invalid("invalid_body", errors=[FieldError(path or "body", "nul_character")])
-                stack.append((f"{path}.{key}" if path else key, item))
-        elif isinstance(value, list):
-            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
-
-
-def refuse_nul_in_url() -> None:
-    """Runs before every request: NUL characters in query arguments or path parts are refused too."""
+def refuse_bad_text_in_url() -> None:
+    """Runs before every request: query arguments and path parts with text the atlas cannot store
+    (NUL, lone surrogates) are refused like such text in a body."""
     for name, value in [*request.args.items(multi=True), *(request.view_args or {}).items()]:
-        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
-            raise Invalid("invalid_query", errors=[FieldError(name.replace("\x00", ""), "nul_character")])
+        code = text_fault(name) or (text_fault(value) if isinstance(value, str) else None)
+        if code:
+            raise Invalid("invalid_query", errors=[FieldError(printable(name), code)])
 
 
 def int_arg(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:

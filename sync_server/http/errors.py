@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import messages
 from ..domain.errors import DomainError, FieldError
-from .common import refuse_nul_in_url
+from .common import refuse_bad_text_in_url
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def _rollback() -> None:
 
 
 def register(app: Flask) -> None:
-    app.before_request(refuse_nul_in_url)
+    app.before_request(refuse_bad_text_in_url)
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Response:
@@ -85,7 +85,7 @@ def register(app: Flask) -> None:
     def _http(exc: HTTPException) -> Response:
         _rollback()
         status = exc.code or 500
-        params = {"limit": app.config.get("MAX_CONTENT_LENGTH")} if status == 413 else {}
+        params = {"limit": request.max_content_length} if status == 413 else {}
         return problem(status, _HTTP_CODES.get(status, "invalid_body"), params)
 
     @app.errorhandler(Exception)

@@ -121,6 +121,12 @@ def raw(method: str, path: str, data: bytes | str, content_type: str = "applicat
     return lambda ctx: (method, path.format(melle=ctx.melle_id), {"data": data, "content_type": content_type})
 
 
+def escaped(method: str, path: str, body: Any) -> Build:
+    """``body`` sent as JSON with non-ASCII text as escapes, the way a lone surrogate travels (\\ud800)."""
+    return lambda ctx: (method, path.format(melle=ctx.melle_id), {
+        "data": json.dumps(body(ctx) if callable(body) else body), "content_type": "application/json"})
+
+
 def get(path: str) -> Build:
     return lambda ctx: ("GET", path.format(melle=ctx.melle_id), {})
 
@@ -310,6 +316,28 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
     "NUL in a property": (lambda ctx: ("POST", PUSH_I, {"json": push_body([_institution(ctx, name="A\u0000B")])}),
                           "melle.editor", 422, "invalid_body", None),
     "NUL in a query": (get("/admin/audit?action=lo%00gin"), "admin", 422, "invalid_query", "action"),
+    # lone UTF-16 surrogates: no characters, cannot be encoded as UTF-8 (SQLite would store them and
+    # every later answer holding them would fail; PostgreSQL refuses them on insert)
+    "surrogate in login name": (escaped("POST", "/auth/login", {"username": "ad\ud800min", "password": "x"}),
+                                None, 422, "invalid_body", "username"),
+    "surrogate in login password": (escaped("POST", "/auth/login", {"username": "admin", "password": "\udfff"}),
+                                    None, 422, "invalid_body", "password"),
+    "surrogate in a property": (escaped("POST", PUSH_I, lambda ctx: push_body([_institution(ctx, name="x\ud800y")])),
+                                "melle.editor", 422, "invalid_body", "changes[0].properties.name"),
+    "surrogate in a property name": (escaped("POST", PUSH_I, lambda ctx: push_body([
+        _institution(ctx, **{"n\udc00me": "x"})])), "melle.editor", 422, "invalid_body",
+        "changes[0].properties.n\ufffdme"),
+    "surrogate in idempotency key": (escaped("POST", PUSH_I, lambda ctx: {
+        **push_body([_institution(ctx)]), "idempotency_key": "k\ud800"}), "melle.editor", 422, "invalid_body",
+        "idempotency_key"),
+    "surrogate in reject reason": (escaped("POST", "/review/reject", {"revisions": [1], "reason": "nein\ud83d"}),
+                                   "admin", 422, "invalid_body", "reason"),
+    "surrogate in a user name": (escaped("PATCH", "/admin/users/2", {"display_name": "\ud800"}), "admin", 422,
+                                 "invalid_body", "display_name"),
+    "surrogate in a territory name": (escaped("PATCH", MELLE_URL, {"name": "Melle\udbff"}), "admin", 422,
+                                      "invalid_body", "name"),
+    "surrogate as the whole body": (escaped("POST", "/categories", "\ud800"), "admin", 422, "invalid_body",
+                                    "body"),
     # text longer than its column: SQLite would keep it, PostgreSQL refuses it on insert
     "login name longer than any account": (j("POST", "/auth/login", {"username": "a" * 81, "password": "x"}), None,
                                            401, "wrong_credentials", None),
