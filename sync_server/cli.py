@@ -18,7 +18,7 @@ from sqlalchemy import select
 from .config import ConfigError, Settings
 from .domain import accounts
 from .domain.errors import DomainError, FieldError, Invalid
-from .domain.text import text_fault
+from .domain.text import find_bad_text, text_fault
 from .storage import migrate
 from .storage.db import make_engine, make_session_factory, session_scope
 from .storage.models import Municipality, User
@@ -175,6 +175,8 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 print(f"Not a JSON document: {exc}", file=sys.stderr)
                 return 2
+            if (error := find_bad_text(doc)) is not None:  # as in a request body (\ud800 escapes, say)
+                raise Invalid("invalid_body", errors=[error])
             counts = catalogue.import_catalogue(session, None, doc)
             print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
             return 0

@@ -8,6 +8,7 @@ PostgreSQL refuses such text on write; there the test shows that, and that the c
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -132,3 +133,20 @@ def test_the_migration_repairs_a_poisoned_sqlite_database(sqlite_url: str) -> No
     assert _answers(api, ids) == dict.fromkeys(_answers(api, ids), 200)
     assert api.public("institutions")[ids["feature"]]["properties"]["name"] == "x\ufffdy"
     app.extensions["familienatlas"].engine.dispose()
+
+
+def test_the_command_line_refuses_text_that_cannot_be_stored(sqlite_url: str, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--database", sqlite_url, "--mode", "test"]
+    # an argument in a broken encoding reaches Python with lone surrogates (surrogateescape)
+    code = cli.main([*db, "add-user", "le\udcfcser", "--role", "reader", "--municipality", "03459",
+                     "--password", "lang-genug-123"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--username" in err and "surrogate" in err, err
+    catalogue = tmp_path / "katalog.json"
+    catalogue.write_text('{"themes": [{"key": "t", "name": "Thema \\ud800"}]}', encoding="utf-8")
+    code = cli.main([*db, "catalogue", "import", str(catalogue)])
+    err = capsys.readouterr().err
+    assert code == 1 and "themes[0].name" in err and "surrogate" in err, err
+    code, out = _check(capsys, sqlite_url)
+    assert code == 0, out
