@@ -272,6 +272,27 @@ def _layer(workcopy: WorkingCopy, table: str, name: str, role: str, subset: str 
     return layer
 
 
+def set_abstract(layer: QgsVectorLayer, text: str) -> None:
+    """The layer's abstract (shown in its tooltip in the layer tree): where QGIS keeps it since 3.28
+    (server properties), else on the layer."""
+    server = layer.serverProperties() if hasattr(layer, "serverProperties") else None
+    if server is not None and hasattr(server, "setAbstract"):
+        server.setAbstract(text)
+    else:
+        layer.setAbstract(text)
+
+
+def abstract(layer: QgsVectorLayer) -> str:
+    server = layer.serverProperties() if hasattr(layer, "serverProperties") else None
+    return server.abstract() if server is not None and hasattr(server, "abstract") else layer.abstract()
+
+
+def read_only_reason(role: str | None) -> str:
+    """Why a layer of the working copy cannot be edited (QGIS shows it in the layer's tooltip)."""
+    return tr("Nur lesen: Ihr Konto hat die Rolle „{role}“ und darf keine Änderungen senden.").format(
+        role=role or "?")
+
+
 def style_institutions(layer: QgsVectorLayer, workcopy: WorkingCopy) -> None:
     faded = layer.customProperty(PROPERTY_ROLE) == ROLE_OTHERS
     layer.setRenderer(institutions_renderer(reference.top_level_categories(workcopy), faded=faded))
@@ -325,11 +346,18 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
             own.setReadOnly(not may_edit)
             # The server lets only the county admin change other municipalities' features.
             others.setReadOnly(role != "admin")
+            set_abstract(own, tr("Die Einrichtungen Ihrer Kommune: hier bearbeiten, dann „Synchronisieren“.")
+                            if may_edit else read_only_reason(role))
+            if role != "admin":
+                set_abstract(others, tr("Nur lesen: diese Einrichtungen gehören anderen Kommunen. Ändern dürfen "
+                                      "sie nur die jeweilige Kommune und die Kreisverwaltung."))
             layers += [own, others]
         else:
             everything = _layer(workcopy, INSTITUTIONS, tr("Einrichtungen"), ROLE_ALL)
             configure_form(everything, schema)
             everything.setReadOnly(not may_edit)
+            if not may_edit:
+                set_abstract(everything, read_only_reason(role))
             layers.append(everything)
         for layer in layers:
             style_institutions(layer, workcopy)
@@ -338,6 +366,8 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
         _load_style(units, "spatial_units.qml")
         configure_form(units, workcopy.schema(SPATIAL_UNITS), default_owner=own_key if role == "editor" else None)
         units.setReadOnly(not may_edit)
+        if not may_edit:
+            set_abstract(units, read_only_reason(role))
         layers.append(units)
     if workcopy.has_layer(INDICATOR_VALUES):
         # A table (no geometry): the values of the own units (and what others share), usable offline.
@@ -356,6 +386,8 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
             if index >= 0:
                 territories.setFieldAlias(index, title)
         territories.setReadOnly(True)
+        set_abstract(territories, tr("Nur lesen: die Gemeindegebiete pflegt die Kreisverwaltung auf dem Server; "
+                                   "sie werden bei jedem Synchronisieren aktualisiert."))
         layers.append(territories)
     return layers
 

@@ -64,6 +64,8 @@ COL_OP, COL_NAME, COL_MUNICIPALITY, COL_AUTHOR, COL_TIME = range(5)
 #: The most pending changes one load asks for (the server's upper limit).
 PENDING_LIMIT = 20000
 MESSAGE_SECONDS = 6
+#: Column widths of the pending list in pixels (see ReviewDock._fit_columns).
+NAME_MIN_WIDTH, NAME_MAX_WIDTH, OTHER_MAX_WIDTH = 220, 380, 170
 
 
 class _SortItem(QTableWidgetItem):
@@ -203,9 +205,10 @@ class ReviewDock(QgsDockWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (COL_OP, COL_MUNICIPALITY, COL_AUTHOR, COL_TIME):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are set after each fill (_fit_columns): the name keeps a readable width even in a
+        # narrow dock (a scroll bar appears instead), the last column takes what is left.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_TIME, Qt.SortOrder.AscendingOrder)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -419,9 +422,12 @@ class ReviewDock(QgsDockWidget):
                     item.setData(SORT_ROLE, sort_key)
                 if column == COL_OP:
                     item.setForeground(QBrush(_op_color(entry.get("op"))))
+                if column == COL_NAME:
+                    item.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
         self.table.blockSignals(False)
+        self._fit_columns()
         total = len(self.entries)
         if len(entries) == total:
             self.count_label.setText(self.tr("{count} Änderungen").format(count=total))
@@ -531,6 +537,15 @@ class ReviewDock(QgsDockWidget):
                 self.compare_table.setItem(row, column, item)
         self.compare_table.resizeRowsToContents()
         QTimer.singleShot(0, self._fit_rows)  # again once the columns have their final widths
+
+    def _fit_columns(self) -> None:
+        """The name readable (at least NAME_MIN_WIDTH), the other columns as wide as their content
+        up to OTHER_MAX_WIDTH."""
+        self.table.resizeColumnsToContents()
+        for column in (COL_OP, COL_MUNICIPALITY, COL_AUTHOR, COL_TIME):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), OTHER_MAX_WIDTH))
+        self.table.setColumnWidth(COL_NAME, min(max(self.table.columnWidth(COL_NAME), NAME_MIN_WIDTH),
+                                                NAME_MAX_WIDTH))
 
     def _fit_rows(self) -> None:
         if not sip.isdeleted(self):

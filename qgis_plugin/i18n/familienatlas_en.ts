@@ -605,6 +605,11 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Nur lesen: Ihr Konto hat die Rolle „{role}“ und darf keine Änderungen senden.</source>
+            <translation>Read-only: your account has the role '{role}' and may not send changes.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
             <source>Einrichtungen (eigene)</source>
             <translation>Institutions (own)</translation>
         </message>
@@ -612,6 +617,16 @@
             <location filename="../../qgis_plugin/gui/project.py" />
             <source>Einrichtungen (andere Kommunen)</source>
             <translation>Institutions (other municipalities)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Die Einrichtungen Ihrer Kommune: hier bearbeiten, dann „Synchronisieren“.</source>
+            <translation>Your municipality's institutions: edit them here, then 'Synchronise'.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Nur lesen: diese Einrichtungen gehören anderen Kommunen. Ändern dürfen sie nur die jeweilige Kommune und die Kreisverwaltung.</source>
+            <translation>Read-only: these institutions belong to other municipalities. Only their municipality and the county may change them.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
@@ -647,6 +662,11 @@
             <location filename="../../qgis_plugin/gui/project.py" />
             <source>Übergeordnet</source>
             <translation>Parent</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Nur lesen: die Gemeindegebiete pflegt die Kreisverwaltung auf dem Server; sie werden bei jedem Synchronisieren aktualisiert.</source>
+            <translation>Read-only: the county maintains the municipal territories on the server; they are updated with every synchronisation.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/synchronise.py" />

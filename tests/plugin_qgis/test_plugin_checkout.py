@@ -69,6 +69,9 @@ def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, 
     own.rollBack()
     assert others.readOnly() and not others.startEditing()
     assert territories.readOnly() and not territories.startEditing()
+    # A read-only layer says why (QGIS shows the abstract in the layer's tooltip).
+    assert project.abstract(others).startswith("Nur lesen: diese Einrichtungen gehören anderen Kommunen.")
+    assert project.abstract(territories).startswith("Nur lesen: die Gemeindegebiete pflegt die Kreisverwaltung")
     rows = wc.rows("institutions")
     assert count(own) == sum(1 for r in rows if r.properties["owner"] == MELLE) > 0
     assert count(others) == sum(1 for r in rows if r.properties["owner"] != MELLE) > 0

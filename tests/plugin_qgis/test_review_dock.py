@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from qgis.core import Qgis, QgsPointXY
-from qgis.PyQt.QtCore import QDate
+from qgis.PyQt.QtCore import QCoreApplication, QDate
 from qgis.PyQt.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 
 from qgis_plugin.core.api import AtlasClient
@@ -105,6 +105,10 @@ def test_lists_the_pending_changes_and_filters_them(make_dock: Any, admin: Atlas
     assert dock.table.rowCount() == len(expected) == DEMO_PENDING
     assert {e["id"] for e in rows(dock)} == {e["id"] for e in expected}
     assert "33 Änderungen warten auf Prüfung" in dock.status_label.text()
+    # The name stays readable in a narrow dock (the list scrolls sideways instead).
+    dock.resize(420, 860)
+    QCoreApplication.processEvents()
+    assert dock.table.columnWidth(COL_NAME) >= 220
     by_id = {e["id"]: r for r, e in enumerate(rows(dock))}
     edit_row = by_id[MELLE_EDIT]
     assert dock.table.item(edit_row, 0).text() == "geändert"
