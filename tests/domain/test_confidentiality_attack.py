@@ -3,7 +3,8 @@ published number and every relation between them (method of sdcTable's ``attack(
 
 For generated data sets (county -> Samtgemeinden -> members, Einheitsgemeinden, Ortsteile; counts, a
 share with numerator and denominator indicators, a rate with its own numerator and denominator, a
-derived count, public offers with a provision rate on them) everything not hidden is published, and
+derived count, public offers with a provision rate on them, two shares whose counts have no cells of
+their own and share a denominator) everything not hidden is published, and
 for every hidden cell two linear programs over all published numbers find the smallest and the
 largest value the cell can have. The feasible interval must be at least the protection width wide:
 ``min_count`` of the indicator; a rate protects its numerator (in numerator units), or, when the
@@ -38,6 +39,14 @@ RULES: dict[str, Rule] = {
     # offers are public with their addresses (min_count 0): a provision rate must hide its population
     "offers": Rule(kind="count", aggregation="sum", min_count=0),
     "offers_rate": Rule(kind="rate", unit="per_1000", aggregation="ratio", numerator="offers", denominator="pop_u6"),
+    # school entry examination: counts that only ever appear as the parts of two shares on one denominator
+    "exam": Rule(kind="count", aggregation="sum"),
+    "vaccinated": Rule(kind="count", aggregation="sum"),
+    "speech": Rule(kind="count", aggregation="sum"),
+    "vaccinated_share": Rule(
+        kind="share", unit="percent", aggregation="ratio", numerator="vaccinated", denominator="exam"
+    ),
+    "speech_share": Rule(kind="share", unit="percent", aggregation="ratio", numerator="speech", denominator="exam"),
 }
 
 
@@ -82,6 +91,12 @@ def generate(seed: int, tree: UnitTree, missing: int = 0) -> tuple[list[Cell], l
                 Cell("births", unit, year, small(rng)),
             ]
             offers = rng.choice([0, 1, 2, 4])
+            exam = rng.choice([6, 12, 30, 80])
+            vaccinated, speech = max(0, exam - small(rng)), min(exam, small(rng))
+            cells += [
+                Cell("vaccinated_share", unit, year, vaccinated / exam * 100, numerator=vaccinated, denominator=exam),
+                Cell("speech_share", unit, year, speech / exam * 100, numerator=speech, denominator=exam),
+            ]
             cells += [
                 Cell("offers", unit, year, offers),
                 Cell("offers_rate", unit, year, offers / pop * 1000, numerator=offers, denominator=pop),

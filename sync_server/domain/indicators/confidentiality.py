@@ -201,6 +201,9 @@ class _Model:
                 if own is not None and isfinite(own) and key not in value:
                     value[key] = own
                     virtual.add(key)
+                    limit = counts.get(quantity)  # a count indicator seen only through rates: same rule
+                    if limit is not None and 0 < own < limit:
+                        primary.append(key)
         for cell in rate_cells:
             indicator, unit, year = cell.indicator, cell.unit, cell.year
             rule = rules[indicator]
@@ -285,13 +288,15 @@ class _Model:
 
     def _follow(self, key: CellKey) -> None:
         """What hiding ``key`` hides at once: a rate shows its numerator and denominator, so a hidden
-        numerator or denominator hides the rate (and the rest of a share); a hidden rate hides its
-        own numerator and denominator; a derived cell built on a hidden cell is hidden."""
+        numerator or denominator hides every rate on it (and the rest of a share); a hidden rate
+        hides its private numerator and denominator (those of the catalogue's numerator and
+        denominator indicators stay: other rates or their own cells may show them); a derived cell
+        built on a hidden cell is hidden."""
         quantity, unit, year = key
         if quantity in self.rates:
             n_quantity, d_quantity, _rest = self.rates[quantity]
             for part in (n_quantity, d_quantity):
-                if (part, unit, year) in self.virtual:
+                if _SEP in part:
                     self._hide((part, unit, year))
         for kind, indicator in self.users.get(quantity, ()):
             if kind == _RATE:
