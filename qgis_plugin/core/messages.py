@@ -79,6 +79,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error.invalid_geometry": "Ungültige Geometrie: {reason}",
         "error.checkout_required": "Die Arbeitskopie passt nicht mehr zum Server. Bitte neu auschecken.",
+        "error.discard_in_outbox": (
+            "Diese Änderung gehört zu einer unterbrochenen Übertragung und kann erst nach dem nächsten "
+            "Synchronisieren verworfen werden."
+        ),
         "error.wrong_account": (
             "Diese Arbeitskopie gehört dem Konto „{owner}“ ({municipality}), angemeldet ist aber „{user}“: "
             "sie wird nur mit dem Konto synchronisiert, das sie ausgecheckt hat. Bitte als „{owner}“ anmelden "
@@ -237,6 +241,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error.invalid_geometry": "Invalid geometry: {reason}",
         "error.checkout_required": "The working copy no longer matches the server. Please check out again.",
+        "error.discard_in_outbox": (
+            "This change belongs to an interrupted upload and can only be discarded after the next "
+            "synchronisation."
+        ),
         "error.wrong_account": (
             "This working copy belongs to the account '{owner}' ({municipality}), but '{user}' is logged in: "
             "it is only synchronised with the account that checked it out. Please log in as '{owner}' or "

@@ -799,6 +799,24 @@ class WorkingCopy:
                 (state, revision, reason, row["fid"]),
             )
 
+    def discard_change(self, layer: str, uuid: str) -> None:
+        """Undo the local change of one feature: its row becomes the state last received from the
+        server again (a deleted feature comes back, a new one is removed), its refusal is forgotten.
+
+        Refused while the change is part of an interrupted push (``fa_outbox``): that push is
+        re-sent as it was, so discarding it here would not stop it.
+        """
+        outbox = self.outbox(layer)
+        if outbox is not None and any(change.uuid == uuid for change in outbox.changes):
+            raise AtlasError(tr("error.discard_in_outbox"), "discard_in_outbox")
+        with self.transaction():
+            base = self.read_base(layer, uuid)
+            if base is None:
+                self.delete_row(layer, uuid)
+            else:
+                self.write_row(layer, base)
+            self.clear_refusal(layer, uuid)
+
     # ------------------------------------------------------------------ outbox
 
     def outbox(self, layer: str) -> Outbox | None:

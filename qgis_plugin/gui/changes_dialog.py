@@ -33,6 +33,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import reference
 from ..core.errors import AtlasError
 from ..core.workcopy import LOCAL_STATE, FeatureState, WorkingCopy
+from . import project
 from .feature_display import (
     OLD_COLOR,
     STATE_COLORS,
@@ -47,7 +48,7 @@ from .feature_display import (
     uuid_expression,
     zoom_canvas,
 )
-from .text import escape_html, plain_tooltip
+from .text import ask, escape_html, plain_tooltip
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -180,6 +181,11 @@ class ChangesDialog(QDialog):
         self.map_label.setTextFormat(Qt.TextFormat.PlainText)
         self.map_label.setWordWrap(True)
         bottom.addWidget(self.map_label, 1)
+        self.discard_button = QPushButton(self.tr("Änderung verwerfen…"), self)
+        self.discard_button.setToolTip(self.tr("Die ausgewählte lokale Änderung zurücknehmen: das Objekt bekommt "
+                                               "wieder den Stand vom Server, ein neues Objekt wird entfernt."))
+        self.discard_button.clicked.connect(lambda _checked=False: self.discard_selected())
+        bottom.addWidget(self.discard_button)
         self.refresh_button = QPushButton(self.tr("Aktualisieren"), self)
         self.refresh_button.clicked.connect(self.refresh)
         bottom.addWidget(self.refresh_button)
@@ -305,9 +311,42 @@ class ChangesDialog(QDialog):
         self.table.setColumnHidden(COL_LAYER, len({i.layer for i in items}) <= 1)
         self._show_selected()
 
+    def selected_item(self) -> ChangeItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.row_item(rows[0].row()) if rows else None
+
+    def discard_selected(self) -> bool:
+        """Undo the selected row's local change after asking; True when it was undone.
+
+        Only the file is changed, so layers in edit mode must be saved or closed first (their edit
+        buffer would otherwise write the change back).
+        """
+        item = self.selected_item()
+        if item is None or item.op is None:
+            return False
+        if any(layer.isEditable() for layer in project.working_copy_layers(self.workcopy.path)):
+            self.map_label.setText(self.tr("Bitte zuerst die Bearbeitung der Familienatlas-Ebenen speichern "
+                                           "oder beenden."))
+            return False
+        if not ask(self, self.tr("Änderung verwerfen?"),
+                   self.tr("Die lokale Änderung an „{name}“ verwerfen? Das Objekt bekommt wieder den Stand vom "
+                           "Server; ein neues Objekt wird entfernt. Das lässt sich nicht rückgängig machen.")
+                   .format(name=item.name), self.tr("Verwerfen")):
+            return False
+        try:
+            self.workcopy.discard_change(item.layer, item.uuid)
+        except AtlasError as exc:
+            self.map_label.setText(str(exc))
+            return False
+        project.refresh_working_copy_layers(self.workcopy)
+        self.refresh()
+        self.map_label.setText(self.tr("Die Änderung an „{name}“ wurde verworfen.").format(name=item.name))
+        return True
+
     def _show_selected(self) -> None:
         """The full text of the selected row below the table (cells are cut to one line)."""
         rows = self.table.selectionModel().selectedRows()
+        self.discard_button.setEnabled(bool(rows) and self.row_item(rows[0].row()).op is not None)
         if not rows:
             self.detail_label.setText(self.tr("Zeile auswählen, um Grund und Hinweise vollständig zu lesen."))
             return

@@ -15,7 +15,7 @@ from typing import Any
 
 from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QLabel, QWidget
+from qgis.PyQt.QtWidgets import QLabel, QMessageBox, QWidget
 
 MESSAGE_TITLE = "Familienatlas"
 #: Longer message bar texts show their first sentence and the whole text behind "Mehr anzeigen":
@@ -46,6 +46,17 @@ def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = T
     return label
 
 
+def ask(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
+    """A yes/cancel question whose text (with names from the server in it) is shown as plain text;
+    ``yes`` labels the button that agrees."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    agree = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is agree
+
+
 def short_text(text: str, limit: int = SHORT_MESSAGE_CHARS) -> str:
     """The whole sentences of a long text that fit into ``limit`` characters, followed by " …" (the
     first sentence cut at ``limit`` when even that is longer); the text itself if short."""
@@ -72,4 +83,4 @@ def push_message(iface: Any, text: str, level: Any = Qgis.MessageLevel.Info, dur
         bar.pushMessage(MESSAGE_TITLE, escape_html(short), text, level, duration)
 
 
-__all__ = ["escape_html", "plain_label", "plain_tooltip", "push_message", "short_text"]
+__all__ = ["ask", "escape_html", "plain_label", "plain_tooltip", "push_message", "short_text"]

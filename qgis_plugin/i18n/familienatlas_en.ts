@@ -1262,6 +1262,16 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Änderung verwerfen…</source>
+            <translation>Discard change…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Die ausgewählte lokale Änderung zurücknehmen: das Objekt bekommt wieder den Stand vom Server, ein neues Objekt wird entfernt.</source>
+            <translation>Undo the selected local change: the feature gets the server's state again, a new feature is removed.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Aktualisieren</source>
             <translation>Refresh</translation>
         </message>
@@ -1294,6 +1304,31 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>zuvor abgelehnt: {reason}</source>
             <translation>previously rejected: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Bitte zuerst die Bearbeitung der Familienatlas-Ebenen speichern oder beenden.</source>
+            <translation>Please save or stop editing the Familienatlas layers first.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Änderung verwerfen?</source>
+            <translation>Discard the change?</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Die lokale Änderung an „{name}“ verwerfen? Das Objekt bekommt wieder den Stand vom Server; ein neues Objekt wird entfernt. Das lässt sich nicht rückgängig machen.</source>
+            <translation>Discard the local change of '{name}'? The feature gets the server's state again; a new feature is removed. This cannot be undone.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Verwerfen</source>
+            <translation>Discard</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Die Änderung an „{name}“ wurde verworfen.</source>
+            <translation>The change of '{name}' was discarded.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />

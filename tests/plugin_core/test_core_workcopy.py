@@ -13,6 +13,7 @@ import pytest
 import shapely
 
 from qgis_plugin.core import wkb
+from qgis_plugin.core.errors import AtlasError
 from qgis_plugin.core.workcopy import (
     GPKG_APPLICATION_ID,
     GPKG_USER_VERSION,
@@ -135,6 +136,27 @@ def test_update_by_another_connection(workcopy: WorkingCopy, gpkg_path: Path) ->
     assert set(change.properties) == {f["name"] for f in INSTITUTIONS["fields"]}
     assert change.geometry == {"type": "Point", "coordinates": [434512.25, 5792301.75]}
     assert workcopy.read_row("institutions", UUID2).state == "local"
+
+
+def test_one_local_change_is_discarded_and_the_others_stay(workcopy: WorkingCopy, gpkg_path: Path) -> None:
+    con = other_connection(gpkg_path)
+    con.execute("UPDATE institutions SET name = 'Kita Regenbogen' WHERE uuid = ?", (UUID1,))
+    con.execute("UPDATE institutions SET phone = '1' WHERE uuid = ?", (UUID2,))
+    con.execute("DELETE FROM institutions WHERE uuid = ?", (UUID3,))
+    con.execute(f"INSERT INTO institutions (uuid, category, name) VALUES ('{uuid.UUID(int=99)}', 'kita', 'Neu')")
+    con.close()
+    assert len(workcopy.local_changes("institutions")) == 4
+    workcopy.record_refusal("institutions", UUID1, "invalid_change", "Name zu kurz")
+    for fid in (UUID1, UUID3, str(uuid.UUID(int=99))):
+        workcopy.discard_change("institutions", fid)
+    assert [(c.op, c.uuid) for c in workcopy.local_changes("institutions")] == [("update", UUID2)]
+    assert workcopy.read_row("institutions", UUID1) == workcopy.read_base("institutions", UUID1)
+    assert workcopy.read_row("institutions", UUID3).properties["name"] == "Kita Nr. 3"  # the deleted one is back
+    assert workcopy.refusals("institutions") == []
+    # A change in an interrupted push is re-sent as it was: discarding it is refused.
+    workcopy.write_outbox("institutions", "key", 1, workcopy.local_changes("institutions"))
+    with pytest.raises(AtlasError, match="unterbrochenen Übertragung"):
+        workcopy.discard_change("institutions", UUID2)
 
 
 def test_geometry_move_is_detected_beyond_a_millimetre(workcopy: WorkingCopy, gpkg_path: Path) -> None:

@@ -16,6 +16,7 @@ from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject
 
 from qgis_plugin.core.reference import refresh_reference_data
 from qgis_plugin.gui.changes_dialog import ChangesDialog
+from tests.plugin_qgis.plugin_support import ModalAnswer
 from tests.plugin_qgis.review_support import Desk, feature_by_uuid, save_screenshot, set_value
 from tests.support import BRAMSCHE
 
@@ -115,6 +116,26 @@ def test_shows_local_pending_rejected_and_refused(editor: Desk, qgis_iface: Any,
     extent = qgis_iface.mapCanvas().extent()
     assert extent.contains(QgsPointXY(x, y)) and extent.width() < 2000
     assert edited_name in dialog.map_label.text()
+    QgsProject.instance().removeMapLayer(project_layer.id())
+
+    # One local change is discarded (after the question); the others stay.
+    dialog.table.selectRow(row_of(dialog, edited))
+    assert dialog.discard_button.isEnabled()
+    questions: list[str] = []
+
+    def agree(box: Any) -> None:
+        questions.append(box.text())
+        [button] = [b for b in box.buttons() if b.text() == "Verwerfen"]
+        button.click()
+
+    answer = ModalAnswer(agree)
+    dialog.discard_button.click()
+    answer.check()
+    assert questions[0].startswith(f"Die lokale Änderung an „{edited_name}“ verwerfen?")
+    assert {c.uuid for c in editor.workcopy.local_changes("institutions")} >= {foreign}
+    assert edited not in {c.uuid for c in editor.workcopy.local_changes("institutions")}
+    assert editor.workcopy.read_row("institutions", edited).properties["phone"] != "05422 4711"
+    assert "3 lokal geändert" not in dialog.summary_label.text()
 
 
 def test_refresh_follows_the_sync(editor: Desk, live_server: Any, qgis_iface: Any, qgis_new_project: Any) -> None:
