@@ -37,6 +37,8 @@ except ImportError:  # Qt5
     from qgis.PyQt.QtWidgets import QAction
 
 PLUGIN_DIR = Path(__file__).resolve().parent
+#: Toolbar buttons that show their text beside the icon: the two used most.
+LABELLED_BUTTONS = ("sync", "review")
 MENU_TITLE = "Familienatlas"
 
 
@@ -97,7 +99,10 @@ class FamilienatlasPlugin:
         self.toolbar = self.iface.addToolBar(MENU_TITLE)
         self.toolbar.setObjectName("FamilienatlasToolbar")
         for key, text, action_icon, tip, slot in specs:
-            action = QAction(action_icon, text, window)
+            # The plugin's own icons (icons/<key>.svg, each with the atlas's pin), so no button looks
+            # like one of QGIS's own (sync is not QGIS's refresh, review not the editing pencil).
+            own_icon = PLUGIN_DIR / "icons" / f"{key}.svg"
+            action = QAction(QIcon(str(own_icon)) if own_icon.is_file() else action_icon, text, window)
             action.setObjectName(f"familienatlas_{key}")
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -105,6 +110,10 @@ class FamilienatlasPlugin:
             self.actions[key] = action
             self.menu.addAction(action)
             self.toolbar.addAction(action)
+            if key in LABELLED_BUTTONS:  # the words beside the icon: found without hovering
+                button = self.toolbar.widgetForAction(action)
+                if button is not None:
+                    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             if key in ("changes", "indicator_map"):
                 self.menu.addSeparator()
         self._insert_menu(window)

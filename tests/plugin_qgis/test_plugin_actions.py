@@ -9,7 +9,9 @@ from typing import Any
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import Qt
 
-from .plugin_support import ModalAnswer, checkout, messages_of
+import qgis_plugin.plugin as plugin_module
+
+from .plugin_support import ARTIFACTS, ModalAnswer, checkout, messages_of
 
 
 def test_local_changes_opens_the_changes_dialog(live_server: Any, plugin: Any, qgis_iface: Any,
@@ -57,3 +59,19 @@ def test_review_is_for_admins(live_server: Any, plugin: Any, qgis_iface: Any) ->
     plugin.actions["logout"].trigger()
     assert plugin.review_dock is None and plugin.client is None
     assert not plugin.actions["review"].isEnabled()
+
+
+def test_own_icons_and_labelled_buttons(plugin: Any) -> None:
+    """Each action of the atlas has its own icon from the plugin (none of QGIS's theme icons), and
+    the toolbar names "Synchronisieren" and "Prüfen" beside their icons; a picture for a person."""
+    icons = Path(plugin_module.__file__).resolve().parent / "icons"
+    for key in ("connect", "checkout", "sync", "changes", "review", "logout"):
+        action = plugin.actions[key]
+        assert (icons / f"{key}.svg").is_file() and not action.icon().isNull()
+        assert not action.icon().pixmap(32, 32).toImage().isNull()
+    for key, style in (("sync", Qt.ToolButtonStyle.ToolButtonTextBesideIcon),
+                       ("review", Qt.ToolButtonStyle.ToolButtonTextBesideIcon)):
+        assert plugin.toolbar.widgetForAction(plugin.actions[key]).toolButtonStyle() == style
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    plugin.toolbar.adjustSize()
+    assert plugin.toolbar.grab().save(str(ARTIFACTS / "plugin-toolbar.png"))
