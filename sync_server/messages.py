@@ -89,8 +89,8 @@ DE: dict[str, str] = {
                      "angelegt werden, nicht für {owner_name} ({owner}).",
     "owner_change": "Die zuständige Kommune eines Objekts darf nur die Kreisverwaltung ändern "
                     "(von {municipality_name} ({municipality}) zu {owner_name} ({owner})).",
-    "county_level": "Raumeinheiten der Ebene {level} pflegt die Kreisverwaltung; Kommunen pflegen nur "
-                    "ihre eigenen Ebenen (z. B. Ortsteile).",
+    "county_level": "Raumeinheiten der Ebene {level} und ihre Indikatorwerte pflegt die Kreisverwaltung; "
+                    "Kommunen pflegen nur ihre eigenen Ebenen (z. B. Ortsteile).",
     "outside_territory": "Die Lage liegt außerhalb des Gebiets von {municipality_name} ({municipality}) "
                          "(Toleranz {tolerance_m} m).",
     # review
@@ -285,8 +285,8 @@ EN: dict[str, str] = {
                      "({municipality}), not for {owner_name} ({owner}).",
     "owner_change": "Only the county admin may change a feature's municipality (from {municipality_name} "
                     "({municipality}) to {owner_name} ({owner})).",
-    "county_level": "Spatial units of level {level} are maintained by the county; municipalities maintain "
-                    "only their own levels (e.g. Ortsteile).",
+    "county_level": "Spatial units of level {level} and their indicator values are maintained by the county; "
+                    "municipalities maintain only their own levels (e.g. Ortsteile).",
     "outside_territory": "The location lies outside the territory of {municipality_name} ({municipality}) "
                          "(tolerance {tolerance_m} m).",
     "not_reviewable": "Change {revision} cannot be reviewed (state {state}; newest change: {head}).",

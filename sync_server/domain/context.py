@@ -14,7 +14,10 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..storage.models import Municipality
 from .configuration import load_catalogue
+from .indicators import catalogue as indicator_catalogue
+from .indicators.units import UnitIndex, load_units
 from .layers import Catalogue
+from .rights import OwnedState
 
 COUNTY_MARGIN_M = 5_000.0
 
@@ -25,10 +28,25 @@ class AtlasContext:
     catalogue: Catalogue
     municipalities: dict[int, Municipality]
     _buffered: dict[int, BaseGeometry] = field(default_factory=dict)
+    session: Session | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, session: Session, settings: Settings) -> AtlasContext:
-        return cls(settings, load_catalogue(session), {m.id: m for m in session.scalars(select(Municipality))})
+        return cls(settings, load_catalogue(session), {m.id: m for m in session.scalars(select(Municipality))},
+                   session=session)
+
+    @cached_property
+    def indicators(self) -> indicator_catalogue.IndicatorCatalogue:
+        """The indicator catalogue, loaded on first use (only indicator work needs it)."""
+        return indicator_catalogue.load(self.session) if self.session is not None else (
+            indicator_catalogue.IndicatorCatalogue())
+
+    @cached_property
+    def units(self) -> UnitIndex:
+        """The spatial units of indicator values (head state), loaded on first use."""
+        if self.session is None:
+            return UnitIndex()
+        return load_units(self.session, municipalities=list(self.municipalities.values()))
 
     @cached_property
     def id_by_key(self) -> dict[str, int]:
@@ -54,12 +72,29 @@ class AtlasContext:
         return self.municipalities[municipality_id].shares_unpublished
 
     def county_level(self, layer: str, properties: dict | None) -> str | None:
-        """The level key when ``properties`` describe a spatial unit of a level that the county keeps
-        for itself (not maintained by municipalities); None otherwise."""
+        """The level key when ``properties`` describe a spatial unit, or a value of a unit, of a level
+        that the county keeps for itself (not maintained by municipalities); None otherwise. A value's
+        level is always its unit's (values.check sets it); the municipalities' own rows (landkreis,
+        gemeinde, mitgliedsgemeinde) are county levels unless the admin says otherwise."""
         level = (properties or {}).get("level")
+        if layer == "indicator_values" and isinstance(level, str):
+            return None if level in self.catalogue.municipal_levels else level
         if layer != "spatial_units" or level not in self.catalogue.levels:
             return None
         return None if level in self.catalogue.municipal_levels else level
+
+    def county_indicator(self, layer: str, properties: dict | None) -> str | None:
+        """The indicator key when ``properties`` describe a value of an indicator the county maintains."""
+        if layer != "indicator_values":
+            return None
+        ind = self.indicators.indicators.get((properties or {}).get("indicator"))
+        return ind.key if ind is not None and ind.county_maintained else None
+
+    def owned_state(self, layer: str, owner_id: int, geometry: BaseGeometry | None,
+                    properties: dict | None) -> OwnedState:
+        """The facts the ownership rule (rights.write_refusal) decides on, for a stored or a new row."""
+        return OwnedState(owner_id, self.key_of(owner_id), geometry, self.county_level(layer, properties),
+                          self.county_indicator(layer, properties))
 
     def territory_of(self, municipality_id: int) -> BaseGeometry | None:
         m = self.municipalities.get(municipality_id)

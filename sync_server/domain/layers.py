@@ -6,6 +6,7 @@ misread. Bump a layer's ``schema_version`` whenever its fields change.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,9 +48,12 @@ class LayerSpec:
     name: str
     title: str
     title_en: str
-    geometry_type: str
+    geometry_type: str | None  # None: features without geometry (indicator values)
     schema_version: int
     fields: tuple[FieldSpec, ...]
+    # Whether the public reads the published features as they are (GeoJSON endpoint, OGC API). Indicator
+    # values are not: the public sees them only through confidentiality (domain/indicators/public.py).
+    raw_public: bool = True
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -118,7 +122,32 @@ SPATIAL_UNITS = LayerSpec(
     ),
 )
 
-LAYERS: dict[str, LayerSpec] = {spec.name: spec for spec in (INSTITUTIONS, SPATIAL_UNITS)}
+VALUE_LIMIT = 1e15  # far beyond any real figure; keeps arithmetic on values finite
+
+INDICATOR_VALUES = LayerSpec(
+    name="indicator_values",
+    title="Indikatorwerte",
+    title_en="Indicator values",
+    geometry_type=None,
+    schema_version=1,
+    fields=(
+        OWNER,
+        FieldSpec("indicator", "string", "Indikator", "Indicator", required=True, max_length=60),
+        FieldSpec("unit", "string", "Raumeinheit (Schlüssel)", "Spatial unit (key)", required=True, max_length=40),
+        FieldSpec("level", "string", "Raumebene", "Spatial level", max_length=40),
+        FieldSpec("year", "integer", "Jahr", "Year", required=True, minimum=1990, maximum=9999),
+        FieldSpec("value", "number", "Wert", "Value", required=True, minimum=-VALUE_LIMIT, maximum=VALUE_LIMIT),
+        FieldSpec("numerator", "number", "Zähler", "Numerator", minimum=-VALUE_LIMIT, maximum=VALUE_LIMIT),
+        FieldSpec("denominator", "number", "Nenner", "Denominator", minimum=-VALUE_LIMIT, maximum=VALUE_LIMIT),
+        FieldSpec("provisional", "boolean", "Vorläufig", "Provisional"),
+        FieldSpec("estimated", "boolean", "Geschätzt", "Estimated"),
+        FieldSpec("series_break", "boolean", "Bruch in der Zeitreihe", "Break in the series"),
+        FieldSpec("note", "text", "Anmerkung", "Note", max_length=1000),
+    ),
+    raw_public=False,
+)
+
+LAYERS: dict[str, LayerSpec] = {spec.name: spec for spec in (INSTITUTIONS, SPATIAL_UNITS, INDICATOR_VALUES)}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -143,6 +172,8 @@ def _check_value(spec: FieldSpec, value: Any) -> tuple[Any, FieldError | None]:
                 value = int(value)
             else:
                 return None, FieldError(spec.name, "wrong_type", {"expected": spec.type})
+        if isinstance(value, float) and not math.isfinite(value):  # JSON readers accept NaN and Infinity
+            return None, FieldError(spec.name, "wrong_type", {"expected": spec.type})
         if (spec.minimum is not None and value < spec.minimum) or (
             spec.maximum is not None and value > spec.maximum
         ):

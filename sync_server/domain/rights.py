@@ -39,8 +39,10 @@ class OwnedState:
     owner_id: int
     owner_key: str
     geometry: BaseGeometry | None
-    # Set (to the level's key) for spatial units of a level the county keeps for itself.
+    # Set (to the level's key) for spatial units, and values of units, of a level the county keeps for itself.
     county_level: str | None = None
+    # Set (to the indicator's key) for values of an indicator the county maintains.
+    county_indicator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def write_refusal(
 
     ``stored`` is None for an insert, ``new`` is None for a delete. An editor may write only where
     the stored row is owned by its municipality, the new row is owned by it too (so the owner never
-    changes), neither is a spatial unit of a level the county keeps for itself, and the new geometry
+    changes), neither is a spatial unit (or a value of a unit) of a level the county keeps for itself
+    nor a value of an indicator the county maintains, and the new geometry
     lies inside its territory (within ``tolerance_m`` metres, for
     points digitised on the border). The admin may do everything, including moving ownership.
     """
@@ -79,6 +82,8 @@ def write_refusal(
     for state in (stored, new):
         if state is not None and state.county_level is not None:
             return Refusal("county_level", {"level": state.county_level})
+        if state is not None and state.county_indicator is not None:
+            return Refusal("county_indicator", {"indicator": state.county_indicator})
     if new is None:
         return None
     if new.owner_id != actor.municipality_id:

@@ -20,6 +20,7 @@ from . import audit, sequence
 from .context import AtlasContext
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson
+from .indicators import values
 from .layers import LAYERS, LayerSpec, clean_properties
 from .rights import Actor, OwnedState, may_read_unpublished, write_refusal
 
@@ -260,22 +261,30 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
         props, prop_errors = clean_properties(layer, change.get("properties"), ctx.catalogue)
         errors.extend(prop_errors)
         geometry = None
-        try:
-            geometry = parse_geometry(change.get("geometry"), layer.geometry_type, crs, ctx.area_of_interest,
-                                      ctx.settings.max_geometry_vertices)
-        except Invalid as exc:
-            errors.extend(exc.errors)
+        if layer.geometry_type is None:
+            if change.get("geometry") is not None:
+                errors.append(FieldError("geometry", "no_geometry"))
+        else:
+            try:
+                geometry = parse_geometry(change.get("geometry"), layer.geometry_type, crs, ctx.area_of_interest,
+                                          ctx.settings.max_geometry_vertices)
+            except Invalid as exc:
+                errors.extend(exc.errors)
         raw = change.get("properties") if isinstance(change.get("properties"), dict) else {}
-        owner_id, owner_error = _owner_of_new(ctx, actor, raw, feature, geometry)
-        if owner_error:
-            errors.append(owner_error)
+        if layer.name == values.LAYER:  # a value belongs to its unit's owner
+            owner_id, value_errors = values.check(ctx, checked.id, props, raw)
+            errors.extend(value_errors)
+        else:
+            owner_id, owner_error = _owner_of_new(ctx, actor, raw, feature, geometry)
+            if owner_error:
+                errors.append(owner_error)
         checked.properties, checked.geometry, checked.owner_id = props, geometry, owner_id
         if owner_id is not None:
-            new_state = OwnedState(owner_id, ctx.key_of(owner_id), geometry, ctx.county_level(layer.name, props))
+            new_state = ctx.owned_state(layer.name, owner_id, geometry, props)
     elif feature is not None:
         checked.owner_id = feature.owner_id
-    stored_state = None if feature is None else OwnedState(
-        feature.owner_id, ctx.key_of(feature.owner_id), head.geometry, ctx.county_level(layer.name, head.properties))
+    stored_state = None if feature is None else ctx.owned_state(layer.name, feature.owner_id, head.geometry,
+                                                                head.properties)
     refusal = write_refusal(actor, stored_state, new_state, ctx.territory_of, ctx.settings.border_tolerance_m)
     if refusal is not None:
         checked.status, checked.code = "forbidden", refusal.code

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, current_app, jsonify
 
 from .. import API_VERSION, __version__
+from ..domain.errors import NotFound
 from ..domain.geometry import WEB_CRS, to_geojson
+from ..domain.layers import LAYERS
 from ..domain.publish import public_properties, public_rows
 from ..domain.sync import get_layer
 from .common import atlas
@@ -26,6 +28,8 @@ def health() -> Response:
 def public_layer(layer: str) -> Response:
     """The published state of a layer as a GeoJSON FeatureCollection in WGS84, streamed."""
     spec = get_layer(layer)
+    if not spec.raw_public:  # indicator values reach the public only through confidentiality
+        raise NotFound("layer_not_found", layer=layer, known=", ".join(n for n, s in LAYERS.items() if s.raw_public))
     ctx = atlas()
     factory = current_app.extensions["familienatlas"].session_factory
 

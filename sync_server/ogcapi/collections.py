@@ -200,8 +200,9 @@ def municipality_keys(session: Session) -> dict[int, str]:
 
 
 def all_collections() -> list[Collection]:
-    """Every published sync layer of the registry, then the municipalities."""
-    return [*(PublishedLayer(spec) for spec in LAYERS.values()), Municipalities()]
+    """Every sync layer the public reads as it is (not the indicator values, which reach the public
+    only through confidentiality), then the municipalities."""
+    return [*(PublishedLayer(spec) for spec in LAYERS.values() if spec.raw_public), Municipalities()]
 
 
 # --- the shared query machinery ----------------------------------------------------------------------

@@ -1,0 +1,252 @@
+"""Indicator values through the generic push, pull, review and publish, on both databases.
+
+The rights grid for values, cell by cell: who may write a value depends on the unit's owner, the
+unit's level (municipalities maintain only their own levels, here the Ortsteile) and on whether the
+municipalities or only the county maintain the indicator. A refused push changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import pytest
+
+from sync_server.domain.indicators.values import value_id
+from tests.support import BRAMSCHE, COUNTY, MELLE, Api
+
+LAYER = "indicator_values"
+THEME = {"key": "bevoelkerung", "name_de": "Bevölkerung", "name_en": "Population"}
+INDICATORS = (
+    {"key": "kinder_u6", "name_de": "Kinder unter 6", "name_en": "Children under 6", "theme": "bevoelkerung",
+     "unit": "count", "kind": "count", "levels": ["landkreis", "gemeinde", "ortsteil"],
+     "maintained_by": "municipalities"},
+    {"key": "einwohner", "name_de": "Einwohner", "name_en": "Population", "theme": "bevoelkerung",
+     "unit": "count", "kind": "count", "levels": ["landkreis", "gemeinde", "ortsteil"],
+     "maintained_by": "municipalities"},
+    {"key": "anteil_u6", "name_de": "Anteil unter 6", "name_en": "Share under 6", "theme": "bevoelkerung",
+     "unit": "percent", "kind": "share", "numerator": "kinder_u6", "denominator": "einwohner", "decimals": 1,
+     "levels": ["gemeinde", "ortsteil"], "maintained_by": "municipalities"},
+    {"key": "sgb2_u15", "name_de": "Kinder in SGB II", "name_en": "Children on benefits", "theme": "bevoelkerung",
+     "unit": "count", "kind": "count", "levels": ["gemeinde", "ortsteil"], "maintained_by": "county"},
+)
+
+
+def build_catalogue(api: Api) -> None:
+    assert api.post("/api/v1/indicator-themes", THEME, "admin").status_code == 201
+    for doc in INDICATORS:
+        r = api.post("/api/v1/indicators", doc, "admin")
+        assert r.status_code == 201, r.get_json()
+
+
+def ortsteil(api: Api, owner: str) -> str:
+    """The key of one published Ortsteil of ``owner``."""
+    units = api.pull_all("spatial_units", "admin")
+    return min(u["properties"]["key"] for u in units.values()
+               if u["owner"] == owner and u["properties"]["level"] == "ortsteil" and not u["deleted"])
+
+
+def props(indicator: str, unit: str, year: int, value: float, **more: Any) -> dict[str, Any]:
+    return {"indicator": indicator, "unit": unit, "year": year, "value": value, **more}
+
+
+def insert(indicator: str, unit: str, year: int, value: float, **more: Any) -> dict[str, Any]:
+    return {"op": "insert", "id": value_id(indicator, unit, year), "properties": props(indicator, unit, year, value,
+                                                                                        **more)}
+
+
+def pulled(api: Api, user: str = "admin") -> dict[str, dict]:
+    return api.pull_all(LAYER, user)
+
+
+def publish(api: Api, answer: Any) -> None:
+    assert answer.status_code == 200, answer.get_json()
+    r = api.post("/api/v1/review/approve", {"push_id": answer.get_json()["push_id"]}, "admin")
+    assert r.status_code == 200, r.get_json()
+
+
+# --- the rights grid ---------------------------------------------------------------------------------
+
+TARGETS = ("own_ortsteil", "other_ortsteil", "own_gemeinde", "county", "county_indicator")
+ACTORS = ("admin", "melle.editor", "melle.reader", "anonymous")
+
+
+def expected(actor: str, target: str, op: str) -> tuple[int, str | None]:
+    if actor == "anonymous":
+        return 401, "missing_token"
+    if actor == "admin":
+        return 200, None
+    if actor == "melle.reader":
+        return 403, "read_only_role"
+    return {
+        "own_ortsteil": (200, None),
+        "other_ortsteil": (403, "foreign_owner" if op == "insert" else "not_owner"),
+        "own_gemeinde": (403, "county_level"),  # Melle's own Gemeinde-level value: the county's
+        "county": (403, "county_level" if op == "insert" else "not_owner"),
+        "county_indicator": (403, "county_indicator"),
+    }[target]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_value_rights_grid(api: Api, actor: str) -> None:
+    build_catalogue(api)
+    melle_ot, bramsche_ot = ortsteil(api, MELLE), ortsteil(api, BRAMSCHE)
+    where = {"own_ortsteil": ("kinder_u6", melle_ot), "other_ortsteil": ("kinder_u6", bramsche_ot),
+             "own_gemeinde": ("kinder_u6", MELLE), "county": ("kinder_u6", COUNTY),
+             "county_indicator": ("sgb2_u15", melle_ot)}
+    # The admin publishes one value per target (2020); the cells insert 2021 and change/delete 2020.
+    publish(api, api.push(LAYER, [insert(ind, unit, 2020, 40) for ind, unit in where.values()], "admin"))
+    user = None if actor == "anonymous" else actor
+    for target, (ind, unit) in where.items():
+        for op in ("insert", "update", "delete"):
+            before = pulled(api)
+            if op == "insert":
+                change = insert(ind, unit, 2021, 12)
+            else:
+                head = before[value_id(ind, unit, 2020)]
+                change = {"op": op, "id": head["id"], "base_revision": head["revision"]}
+                if op == "update":
+                    change["properties"] = {**head["properties"], "value": 41, "provisional": True}
+            status, code = expected(actor, target, op)
+            r = api.push(LAYER, [change], user)
+            doc = r.get_json()
+            cell = f"{actor} {op} {target}"
+            assert r.status_code == status, (cell, doc)
+            if status == 200:
+                after = pulled(api)
+                if op == "delete":
+                    assert change["id"] not in after, cell
+                else:
+                    assert after[change["id"]]["review"]["state"] == "pending", cell
+                    owner = {MELLE: MELLE, COUNTY: COUNTY, bramsche_ot: BRAMSCHE}.get(unit, MELLE)
+                    assert after[change["id"]]["owner"] == owner, cell
+                continue
+            if status == 401:
+                assert doc["code"] == code, cell
+            else:
+                assert doc["code"] == "push_forbidden", cell
+                assert doc["results"][0]["code"] == code, (cell, doc["results"])
+                assert doc["results"][0]["message"], cell
+            assert pulled(api) == before, cell
+
+
+# --- the checks of a value -----------------------------------------------------------------------------
+
+
+def test_bad_values_are_refused_with_the_rule(api: Api) -> None:
+    build_catalogue(api)
+    ot = ortsteil(api, MELLE)
+    next_year = date.today().year + 1
+    cases = [
+        (insert("gibtsnicht", ot, 2020, 1), "indicator", "unknown_indicator"),
+        (insert("kinder_u6", "0345999", 2020, 1), "unit", "unknown_unit"),
+        (insert("anteil_u6", COUNTY, 2020, 1), "unit", "level_not_collected"),
+        ({**insert("kinder_u6", ot, 2020, 1), "id": value_id("kinder_u6", ot, 2019)}, "id", "value_id_mismatch"),
+        (insert("kinder_u6", ot, 1989, 1), "year", "out_of_range"),
+        (insert("kinder_u6", ot, next_year + 1, 1), "year", "bad_year"),
+        (insert("kinder_u6", ot, 2020, -1), "value", "negative"),
+        (insert("kinder_u6", ot, 2020, 2.5), "value", "not_a_count"),
+        (insert("kinder_u6", ot, 2020, "12"), "value", "wrong_type"),
+        (insert("anteil_u6", ot, 2020, 100.5), "value", "share_above_100"),
+        (insert("anteil_u6", ot, 2020, 50.0, numerator=30, denominator=20), "numerator",
+         "numerator_above_denominator"),
+        (insert("anteil_u6", ot, 2020, 12.0, numerator=10, denominator=40), "value", "value_inconsistent"),
+        (insert("anteil_u6", ot, 2020, 25.0, numerator=10, denominator=0), "denominator", "zero_denominator"),
+        (insert("kinder_u6", ot, 2020, 1, level="gemeinde"), "level", "level_mismatch"),
+        (insert("kinder_u6", ot, 2020, 1, owner=BRAMSCHE), "owner", "value_owner"),
+        ({**insert("kinder_u6", ot, 2020, 1), "geometry": {"type": "Point", "coordinates": [0, 0]}}, "geometry",
+         "no_geometry"),
+    ]
+    before = pulled(api)
+    for change, field, code in cases:
+        body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": [change]}
+        r = api.post(f"/api/v1/sync/{LAYER}/push", body, "admin", headers={"Accept-Language": "en"})
+        doc = r.get_json()
+        assert r.status_code == 422, (field, code, doc)
+        errors = doc["results"][0]["errors"]
+        assert any(e["field"] == field and e["code"] == code for e in errors), (field, code, errors)
+        assert all(e["message"] != e["code"] for e in errors)
+    assert pulled(api) == before
+    # Within the rounding of the indicator's decimals, value and its parts agree; flags default to False.
+    ok = insert("anteil_u6", ot, 2020, 33.3, numerator=10, denominator=30)
+    r = api.push(LAYER, [ok], "melle.editor")
+    assert r.status_code == 200, r.get_json()
+    stored = pulled(api, "melle.editor")[ok["id"]]["properties"]
+    assert stored["level"] == "ortsteil" and stored["owner"] == MELLE
+    assert (stored["provisional"], stored["estimated"], stored["series_break"]) == (False, False, False)
+
+
+# --- review, publish, sharing, history --------------------------------------------------------------
+
+
+def test_values_are_reviewed_published_and_shared_like_features(api: Api) -> None:
+    build_catalogue(api)
+    ot = ortsteil(api, MELLE)
+    changes = [insert("kinder_u6", ot, year, 30 + year - 2020, note="Melderegister") for year in (2020, 2021)]
+    r = api.push(LAYER, changes, "melle.editor")
+    assert r.status_code == 200, r.get_json()
+    push_id = r.get_json()["push_id"]
+
+    pending = api.get(f"/api/v1/review/pending?layer={LAYER}", "admin").get_json()
+    assert {p["id"] for p in pending} == {c["id"] for c in changes}
+    assert all(p["after"]["properties"]["unit"] == ot and p["after"]["geometry"] is None for p in pending)
+
+    # Unpublished values: the own municipality and (while Melle shares) the others see them; nobody public.
+    assert set(pulled(api, "bramsche.editor")) == {c["id"] for c in changes}
+    melle = api.municipality(MELLE)
+    assert api.patch(f"/api/v1/municipalities/{melle['id']}", {"shares_unpublished": False},
+                     "admin").status_code == 200
+    assert pulled(api, "bramsche.editor") == {}
+    assert set(pulled(api, "melle.reader")) == {c["id"] for c in changes}
+    assert api.get(f"/api/v1/public/{LAYER}").status_code == 404
+    collections = api.get("/ogcapi/collections?f=json").get_json()["collections"]
+    assert LAYER not in {c["id"] for c in collections}
+
+    # The admin rejects one with a reason and publishes the other; the editor sees both decisions.
+    first, second = (r.get_json()["results"][i]["revision"] for i in (0, 1))
+    assert api.post("/api/v1/review/reject", {"revisions": [first], "reason": "Zahl bitte prüfen"},
+                    "admin").status_code == 200
+    assert api.post("/api/v1/review/approve", {"revisions": [second]}, "admin").status_code == 200
+    mine = pulled(api, "melle.editor")
+    assert mine[changes[0]["id"]]["review"] == {"state": "rejected", "reason": "Zahl bitte prüfen",
+                                                "published_revision": None}
+    assert mine[changes[1]["id"]]["review"]["state"] == "published"
+    # Others now see the published value only.
+    assert set(pulled(api, "bramsche.editor")) == {changes[1]["id"]}
+    assert api.get(f"/api/v1/review/pending?layer={LAYER}", "admin").get_json() == []
+
+    # A correction, then a restore of the published revision: history lists all three, through push.
+    head = mine[changes[1]["id"]]
+    fix = {"op": "update", "id": head["id"], "base_revision": head["revision"],
+           "properties": {**head["properties"], "value": 35, "series_break": True, "note": "neue Abgrenzung"}}
+    assert api.push(LAYER, [fix], "melle.editor").status_code == 200
+    r = api.post(f"/api/v1/layers/{LAYER}/features/{head['id']}/restore", {"revision": head["revision"]},
+                 "melle.editor")
+    assert r.status_code == 200, r.get_json()
+    history = api.get(f"/api/v1/layers/{LAYER}/features/{head['id']}/history", "melle.editor").get_json()
+    assert [h["state"] for h in history] == ["published", "pending", "pending"]
+    assert history[1]["changed_fields"]["value"] == [31, 35]
+    assert pulled(api, "melle.editor")[head["id"]]["properties"]["value"] == 31
+    assert push_id
+
+
+def test_an_indicator_with_values_keeps_its_key_and_cannot_go(api: Api) -> None:
+    build_catalogue(api)
+    r = api.push(LAYER, [insert("kinder_u6", MELLE, 2020, 100)], "admin")
+    assert r.status_code == 200, r.get_json()
+    r = api.client.delete("/api/v1/indicators/sgb2_u15", headers=api.headers("admin"))
+    assert r.status_code == 200
+    r = api.patch("/api/v1/indicators/kinder_u6", {"key": "kinder_unter_6"}, "admin")
+    assert r.status_code == 409 and r.get_json()["code"] == "indicator_key_has_values"
+    assert api.patch("/api/v1/indicators/anteil_u6", {"numerator": None, "aggregation": "none"},
+                     "admin").status_code == 200
+    r = api.client.delete("/api/v1/indicators/kinder_u6", headers=api.headers("admin"))
+    assert r.status_code == 409 and r.get_json()["code"] == "indicator_has_values"
+
+
+def test_the_values_layer_is_described_without_geometry(api: Api) -> None:
+    layer = api.get(f"/api/v1/layers/{LAYER}").get_json()
+    assert layer["geometry_type"] is None
+    assert {"indicator", "unit", "level", "year", "value", "numerator", "denominator", "provisional", "estimated",
+            "series_break", "note"} <= {f["name"] for f in layer["fields"]}
