@@ -498,8 +498,8 @@ class Synchronizer:
         sent to (or read from) a server that would misunderstand it."""
         self.client.health()
         available = {layer["name"]: layer for layer in self.client.layers()}
-        if names is None:  # the map layers; layers without geometry (indicator values) only when named
-            return {name: layer for name, layer in available.items() if layer.get("geometry_type")}
+        if names is None:
+            return available
         for name in names:
             if name not in available:
                 raise errors.AtlasError(tr("error.unknown_layer", layer=name), "unknown_layer")

@@ -17,18 +17,18 @@ from sync_server.domain.indicators.values import value_id
 from tests.support import BRAMSCHE, COUNTY, MELLE, Api
 
 LAYER = "indicator_values"
-THEME = {"key": "bevoelkerung", "name_de": "Bevölkerung", "name_en": "Population"}
+THEME = {"key": "testthema", "name_de": "Testthema", "name_en": "Test theme"}
 INDICATORS = (
-    {"key": "kinder_u6", "name_de": "Kinder unter 6", "name_en": "Children under 6", "theme": "bevoelkerung",
+    {"key": "t_kinder_u6", "name_de": "Kinder unter 6", "name_en": "Children under 6", "theme": "testthema",
      "unit": "count", "kind": "count", "levels": ["landkreis", "gemeinde", "ortsteil"],
      "maintained_by": "municipalities"},
-    {"key": "einwohner", "name_de": "Einwohner", "name_en": "Population", "theme": "bevoelkerung",
+    {"key": "t_einwohner", "name_de": "Einwohner", "name_en": "Population", "theme": "testthema",
      "unit": "count", "kind": "count", "levels": ["landkreis", "gemeinde", "ortsteil"],
      "maintained_by": "municipalities"},
-    {"key": "anteil_u6", "name_de": "Anteil unter 6", "name_en": "Share under 6", "theme": "bevoelkerung",
-     "unit": "percent", "kind": "share", "numerator": "kinder_u6", "denominator": "einwohner", "decimals": 1,
+    {"key": "t_anteil_u6", "name_de": "Anteil unter 6", "name_en": "Share under 6", "theme": "testthema",
+     "unit": "percent", "kind": "share", "numerator": "t_kinder_u6", "denominator": "t_einwohner", "decimals": 1,
      "levels": ["gemeinde", "ortsteil"], "maintained_by": "municipalities"},
-    {"key": "sgb2_u15", "name_de": "Kinder in SGB II", "name_en": "Children on benefits", "theme": "bevoelkerung",
+    {"key": "t_sgb2_u15", "name_de": "Kinder in SGB II", "name_en": "Children on benefits", "theme": "testthema",
      "unit": "count", "kind": "count", "levels": ["gemeinde", "ortsteil"], "maintained_by": "county"},
 )
 
@@ -92,9 +92,9 @@ def expected(actor: str, target: str, op: str) -> tuple[int, str | None]:
 def test_value_rights_grid(api: Api, actor: str) -> None:
     build_catalogue(api)
     melle_ot, bramsche_ot = ortsteil(api, MELLE), ortsteil(api, BRAMSCHE)
-    where = {"own_ortsteil": ("kinder_u6", melle_ot), "other_ortsteil": ("kinder_u6", bramsche_ot),
-             "own_gemeinde": ("kinder_u6", MELLE), "county": ("kinder_u6", COUNTY),
-             "county_indicator": ("sgb2_u15", melle_ot)}
+    where = {"own_ortsteil": ("t_kinder_u6", melle_ot), "other_ortsteil": ("t_kinder_u6", bramsche_ot),
+             "own_gemeinde": ("t_kinder_u6", MELLE), "county": ("t_kinder_u6", COUNTY),
+             "county_indicator": ("t_sgb2_u15", melle_ot)}
     # The admin publishes one value per target (2020); the cells insert 2021 and change/delete 2020.
     publish(api, api.push(LAYER, [insert(ind, unit, 2020, 40) for ind, unit in where.values()], "admin"))
     user = None if actor == "anonymous" else actor
@@ -140,22 +140,22 @@ def test_bad_values_are_refused_with_the_rule(api: Api) -> None:
     next_year = date.today().year + 1
     cases = [
         (insert("gibtsnicht", ot, 2020, 1), "indicator", "unknown_indicator"),
-        (insert("kinder_u6", "0345999", 2020, 1), "unit", "unknown_unit"),
-        (insert("anteil_u6", COUNTY, 2020, 1), "unit", "level_not_collected"),
-        ({**insert("kinder_u6", ot, 2020, 1), "id": value_id("kinder_u6", ot, 2019)}, "id", "value_id_mismatch"),
-        (insert("kinder_u6", ot, 1989, 1), "year", "out_of_range"),
-        (insert("kinder_u6", ot, next_year + 1, 1), "year", "bad_year"),
-        (insert("kinder_u6", ot, 2020, -1), "value", "negative"),
-        (insert("kinder_u6", ot, 2020, 2.5), "value", "not_a_count"),
-        (insert("kinder_u6", ot, 2020, "12"), "value", "wrong_type"),
-        (insert("anteil_u6", ot, 2020, 100.5), "value", "share_above_100"),
-        (insert("anteil_u6", ot, 2020, 50.0, numerator=30, denominator=20), "numerator",
+        (insert("t_kinder_u6", "0345999", 2020, 1), "unit", "unknown_unit"),
+        (insert("t_anteil_u6", COUNTY, 2020, 1), "unit", "level_not_collected"),
+        ({**insert("t_kinder_u6", ot, 2020, 1), "id": value_id("t_kinder_u6", ot, 2019)}, "id", "value_id_mismatch"),
+        (insert("t_kinder_u6", ot, 1989, 1), "year", "out_of_range"),
+        (insert("t_kinder_u6", ot, next_year + 1, 1), "year", "bad_year"),
+        (insert("t_kinder_u6", ot, 2020, -1), "value", "negative"),
+        (insert("t_kinder_u6", ot, 2020, 2.5), "value", "not_a_count"),
+        (insert("t_kinder_u6", ot, 2020, "12"), "value", "wrong_type"),
+        (insert("t_anteil_u6", ot, 2020, 100.5), "value", "share_above_100"),
+        (insert("t_anteil_u6", ot, 2020, 50.0, numerator=30, denominator=20), "numerator",
          "numerator_above_denominator"),
-        (insert("anteil_u6", ot, 2020, 12.0, numerator=10, denominator=40), "value", "value_inconsistent"),
-        (insert("anteil_u6", ot, 2020, 25.0, numerator=10, denominator=0), "denominator", "zero_denominator"),
-        (insert("kinder_u6", ot, 2020, 1, level="gemeinde"), "level", "level_mismatch"),
-        (insert("kinder_u6", ot, 2020, 1, owner=BRAMSCHE), "owner", "value_owner"),
-        ({**insert("kinder_u6", ot, 2020, 1), "geometry": {"type": "Point", "coordinates": [0, 0]}}, "geometry",
+        (insert("t_anteil_u6", ot, 2020, 12.0, numerator=10, denominator=40), "value", "value_inconsistent"),
+        (insert("t_anteil_u6", ot, 2020, 25.0, numerator=10, denominator=0), "denominator", "zero_denominator"),
+        (insert("t_kinder_u6", ot, 2020, 1, level="gemeinde"), "level", "level_mismatch"),
+        (insert("t_kinder_u6", ot, 2020, 1, owner=BRAMSCHE), "owner", "value_owner"),
+        ({**insert("t_kinder_u6", ot, 2020, 1), "geometry": {"type": "Point", "coordinates": [0, 0]}}, "geometry",
          "no_geometry"),
     ]
     before = pulled(api)
@@ -169,7 +169,7 @@ def test_bad_values_are_refused_with_the_rule(api: Api) -> None:
         assert all(e["message"] != e["code"] for e in errors)
     assert pulled(api) == before
     # Within the rounding of the indicator's decimals, value and its parts agree; flags default to False.
-    ok = insert("anteil_u6", ot, 2020, 33.3, numerator=10, denominator=30)
+    ok = insert("t_anteil_u6", ot, 2020, 33.3, numerator=10, denominator=30)
     r = api.push(LAYER, [ok], "melle.editor")
     assert r.status_code == 200, r.get_json()
     stored = pulled(api, "melle.editor")[ok["id"]]["properties"]
@@ -183,7 +183,7 @@ def test_bad_values_are_refused_with_the_rule(api: Api) -> None:
 def test_values_are_reviewed_published_and_shared_like_features(api: Api) -> None:
     build_catalogue(api)
     ot = ortsteil(api, MELLE)
-    changes = [insert("kinder_u6", ot, year, 30 + year - 2020, note="Melderegister") for year in (2020, 2021)]
+    changes = [insert("t_kinder_u6", ot, year, 30 + year - 2020, note="Melderegister") for year in (2020, 2021)]
     r = api.push(LAYER, changes, "melle.editor")
     assert r.status_code == 200, r.get_json()
     push_id = r.get_json()["push_id"]
@@ -233,15 +233,15 @@ def test_values_are_reviewed_published_and_shared_like_features(api: Api) -> Non
 
 def test_an_indicator_with_values_keeps_its_key_and_cannot_go(api: Api) -> None:
     build_catalogue(api)
-    r = api.push(LAYER, [insert("kinder_u6", MELLE, 2020, 100)], "admin")
+    r = api.push(LAYER, [insert("t_kinder_u6", MELLE, 2020, 100)], "admin")
     assert r.status_code == 200, r.get_json()
-    r = api.client.delete("/api/v1/indicators/sgb2_u15", headers=api.headers("admin"))
+    r = api.client.delete("/api/v1/indicators/t_sgb2_u15", headers=api.headers("admin"))
     assert r.status_code == 200
-    r = api.patch("/api/v1/indicators/kinder_u6", {"key": "kinder_unter_6"}, "admin")
+    r = api.patch("/api/v1/indicators/t_kinder_u6", {"key": "kinder_unter_6"}, "admin")
     assert r.status_code == 409 and r.get_json()["code"] == "indicator_key_has_values"
-    assert api.patch("/api/v1/indicators/anteil_u6", {"numerator": None, "aggregation": "none"},
+    assert api.patch("/api/v1/indicators/t_anteil_u6", {"numerator": None, "aggregation": "none"},
                      "admin").status_code == 200
-    r = api.client.delete("/api/v1/indicators/kinder_u6", headers=api.headers("admin"))
+    r = api.client.delete("/api/v1/indicators/t_kinder_u6", headers=api.headers("admin"))
     assert r.status_code == 409 and r.get_json()["code"] == "indicator_has_values"
 
 
