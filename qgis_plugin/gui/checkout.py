@@ -19,7 +19,7 @@ from ..core.api import AtlasClient
 from ..core.workcopy import WorkingCopy
 from . import connection, project, tasks
 from .i18n import tr
-from .text import push_message
+from .text import log_detail, push_message
 
 
 def choose_folder(parent: QWidget | None, start: Path | None = None) -> Path | None:
@@ -92,6 +92,7 @@ class CheckoutRun:
             result: WorkingCopy | None = workcopy
         else:
             level = Qgis.MessageLevel.Info if outcome.cancelled else Qgis.MessageLevel.Critical
+            log_detail(error)
             push_message(self.iface, tr("Auschecken fehlgeschlagen: {error}").format(error=error), level, 0)
             if workcopy.layer_names():
                 # Whatever was there before (or the part that arrived) stays usable.

@@ -28,6 +28,7 @@ from ..core.errors import AtlasError
 from . import connection
 from .call_task import wait_for
 from .i18n import tr
+from .text import log_detail
 
 
 class ConnectDialog(QDialog):
@@ -142,6 +143,7 @@ class ConnectDialog(QDialog):
             user = wait_for(tr("Familienatlas: anmelden"), log_in)
         except AtlasError as exc:
             self.show_status(str(exc))
+            log_detail(exc)
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()

@@ -29,7 +29,7 @@ from . import project, tasks
 from .feature_display import layer_title
 from .i18n import plural, tr
 from .problems_dock import ProblemsDock
-from .text import push_message
+from .text import log_detail, push_message
 
 #: Refusal reasons written into the message bar itself (all of them are in the problems dock).
 MAX_REASONS_IN_MESSAGE = 3
@@ -184,6 +184,7 @@ class SyncRun:
             text = tr("Synchronisierung abgebrochen. Die Arbeitskopie ist unverändert nutzbar.")
             push_message(self.iface, text, Qgis.MessageLevel.Info, 8)
             return
+        log_detail(error)
         text = tr("Synchronisierung fehlgeschlagen: {error}").format(error=error)
         if isinstance(error, SessionExpired):
             text += " " + tr("Bitte über „Verbinden…“ erneut anmelden.")

@@ -68,6 +68,14 @@ def short_text(text: str, limit: int = SHORT_MESSAGE_CHARS) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+def log_detail(error: BaseException | None) -> None:
+    """Write an error's technical detail (the server's or the network library's own words) to the
+    message log panel "Familienatlas", where support finds it; people read the German sentence."""
+    detail = getattr(error, "detail", None)
+    if detail:
+        QgsMessageLog.logMessage(f"{error}\n{detail}", MESSAGE_TITLE, Qgis.MessageLevel.Warning, notifyUser=False)
+
+
 def push_message(iface: Any, text: str, level: Any = Qgis.MessageLevel.Info, duration: int = 8) -> None:
     """Show ``text`` in QGIS's message bar (escaped) and write it to the log panel "Familienatlas".
 
@@ -83,4 +91,4 @@ def push_message(iface: Any, text: str, level: Any = Qgis.MessageLevel.Info, dur
         bar.pushMessage(MESSAGE_TITLE, escape_html(short), text, level, duration)
 
 
-__all__ = ["ask", "escape_html", "plain_label", "plain_tooltip", "push_message", "short_text"]
+__all__ = ["ask", "escape_html", "log_detail", "plain_label", "plain_tooltip", "push_message", "short_text"]

@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsAuthMethodConfig, QgsSettings
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication
 
 from qgis_plugin.core import messages
@@ -78,7 +78,12 @@ def test_wrong_password_and_no_server_show_the_core_messages(
         probe.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     fill(dialog, dead, "melle.editor", PASSWORD)
+    logged: list[tuple[str, str]] = []
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(lambda message, tag, _level: logged.append((tag, message)))
     assert not dialog.connect_to_server()
+    # The network library's own words go to the log panel, not into the sentence people read.
+    assert any(tag == "Familienatlas" and "Connection refused" in message for tag, message in logged), logged
     assert dialog.status_label.text().startswith(f"Der Server {dead} ist nicht erreichbar: dort nimmt kein Dienst")
 
     # Typed without a scheme: https:// is tried, and the plain HTTP server behind it is named as such.
