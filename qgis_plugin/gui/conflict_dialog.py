@@ -41,6 +41,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.errors import AtlasError
 from ..core.merge import DELETED, GEOMETRY, Clash
 from ..core.sync import UNKNOWN_SERVER_STATE
 from ..core.workcopy import FeatureState, WorkingCopy
@@ -54,6 +55,7 @@ from .feature_display import (
     field_specs,
     field_title,
     format_distance,
+    format_time,
     format_value,
     layer_title,
     to_qgs_geometry,
@@ -73,8 +75,10 @@ class ConflictDialog(QDialog):
     """One row per clash with "Meine Version" / "Server-Version"; OK once every clash is decided."""
 
     def __init__(self, clashes: Iterable[Clash], workcopy: WorkingCopy, iface: Any,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, server_changes: Mapping[str, tuple[str, str]] | None = None) -> None:
         super().__init__(parent)
+        #: uuid -> (who, when) of the server's latest version, for the "Server-Version" column.
+        self.server_changes = dict(server_changes or {})
         self.setWindowTitle(self.tr("Familienatlas: Konflikte lösen"))
         self.setObjectName("FamilienatlasConflictDialog")
         self.workcopy = workcopy
@@ -191,8 +195,14 @@ class ConflictDialog(QDialog):
         box.setToolTip(uuid)
         grid = QGridLayout(box)
         headers = [self.tr("Feld"), self.tr("Ausgangsstand"), self.tr("Meine Version"), self.tr("Server-Version")]
+        changed = self.server_changes.get(uuid)
         for column, text in enumerate(headers):
-            header = QLabel(f"<b>{escape_html(text)}</b>", box)
+            html = f"<b>{escape_html(text)}</b>"
+            if column == 3 and changed:
+                html += "<br>" + escape_html(self.tr("geändert von {who} am {when}").format(
+                    who=changed[0], when=format_time(changed[1])))
+            header = QLabel(html, box)
+            header.setWordWrap(True)
             if column == 0:
                 header.setFixedWidth(FIELD_COLUMN_WIDTH)
             grid.addWidget(header, 0, column)
@@ -383,6 +393,27 @@ def _choice(text: str, parent: QWidget) -> tuple[QRadioButton, QLabel, QWidget]:
     row.addWidget(radio, 0, Qt.AlignmentFlag.AlignTop)
     row.addWidget(label, 1)
     return radio, label, cell
+
+
+def server_changes(client: Any, clashes: Iterable[Clash], workcopy: WorkingCopy) -> dict[str, tuple[str, str]]:
+    """Who changed each clashing feature on the server last, and when (from its history).
+
+    Shown in the dialog so the person knows whose value they are deciding against. A feature
+    whose history cannot be read is left out: the dialog works without it.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for uuid in {c.uuid for c in clashes if c.uuid and c.field != UNKNOWN_SERVER_STATE}:
+        layer = next((name for name in workcopy.layer_names() if workcopy.read_base(name, uuid) is not None), None)
+        if layer is None:
+            continue
+        try:
+            history = client.history(layer, uuid)
+        except AtlasError:
+            continue
+        revisions = history if isinstance(history, list) else (history or {}).get("revisions") or []
+        if revisions and revisions[-1].get("author"):
+            found[uuid] = (str(revisions[-1]["author"]), str(revisions[-1].get("created_at") or ""))
+    return found
 
 
 def _context_symbol(layer: QgsVectorLayer) -> QgsSymbol:

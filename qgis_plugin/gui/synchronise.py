@@ -20,12 +20,13 @@ from qgis.core import Qgis
 from qgis.PyQt.QtWidgets import QMessageBox
 
 from ..core.api import AtlasClient
-from ..core.errors import SessionExpired
+from ..core.errors import AtlasError, SessionExpired
 from ..core.merge import Clash, Side
 from ..core.sync import UNKNOWN_SERVER_STATE, SyncReport
 from ..core.validation import Problem, held_back, validate
 from ..core.workcopy import WorkingCopy
 from . import project, tasks
+from .call_task import wait_for
 from .feature_display import layer_title
 from .i18n import plural, tr
 from .problems_dock import ProblemsDock
@@ -37,11 +38,20 @@ MAX_REASONS_IN_MESSAGE = 3
 Choices = dict[tuple[str, str], Side]
 
 
-def ask_about_clashes(clashes: list[Clash], workcopy: WorkingCopy, iface: Any) -> Choices | None:
-    """Open the conflict dialog; the person's choices, or None when cancelled."""
-    from .conflict_dialog import ConflictDialog  # imported late: written alongside this module
+def ask_about_clashes(clashes: list[Clash], workcopy: WorkingCopy, iface: Any,
+                      client: AtlasClient | None = None) -> Choices | None:
+    """Open the conflict dialog (saying who changed each feature on the server, when ``client`` can
+    read its history); the person's choices, or None when cancelled."""
+    from .conflict_dialog import ConflictDialog, server_changes  # imported late: written alongside this module
 
-    dialog = ConflictDialog(clashes, workcopy, iface, iface.mainWindow())
+    changes = {}
+    if client is not None:
+        try:
+            changes = wait_for(tr("Familienatlas: Bearbeitungsstand laden"),
+                               lambda: server_changes(client, clashes, workcopy))
+        except AtlasError:
+            changes = {}
+    dialog = ConflictDialog(clashes, workcopy, iface, iface.mainWindow(), server_changes=changes)
     if dialog.exec():
         return dict(dialog.choices())
     return None
@@ -99,7 +109,7 @@ class SyncRun:
         self.workcopy = workcopy
         self.problems_dock = problems_dock
         self.on_finished = on_finished
-        self.ask_clashes = ask_clashes or (lambda clashes: ask_about_clashes(clashes, workcopy, iface))
+        self.ask_clashes = ask_clashes or (lambda clashes: ask_about_clashes(clashes, workcopy, iface, client))
         self.confirm_save_edits = confirm_save_edits or (lambda names: confirm_save(iface, names))
         self.problems: list[Problem] = []
         self.hold_back: dict[str, set[str]] = {}

@@ -670,6 +670,11 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/synchronise.py" />
+            <source>Familienatlas: Bearbeitungsstand laden</source>
+            <translation>Familienatlas: load who changed what</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/synchronise.py" />
             <source>Bearbeitungen speichern?</source>
             <translation>Save edits?</translation>
         </message>
@@ -1447,6 +1452,11 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Feld</source>
             <translation>Field</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
+            <source>geändert von {who} am {when}</source>
+            <translation>changed by {who} on {when}</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />

@@ -15,7 +15,7 @@ from qgis.core import QgsPointXY
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from qgis_plugin.core.merge import DELETED, GEOMETRY, Clash
-from qgis_plugin.gui.conflict_dialog import ConflictDialog
+from qgis_plugin.gui.conflict_dialog import ConflictDialog, server_changes
 from tests.plugin_qgis.review_support import (
     Desk,
     feature_by_uuid,
@@ -70,7 +70,11 @@ def test_choices_decide_the_clashes_and_nothing_is_lost(desks: tuple[Desk, Desk]
     assert {(c.uuid, c.field) for c in clashes} == {(first, "name"), (first, GEOMETRY), (second, "website")}
     assert Clash("name", base_name, "Familienbüro Melle (B)", "Familienbüro Melle (A)", first) in clashes
 
-    dialog = ConflictDialog(clashes, b.workcopy, qgis_iface)
+    changes = server_changes(b.client, clashes, b.workcopy)
+    assert set(changes) == {first, second} and {who for who, _when in changes.values()} == {"melle.editor"}
+    dialog = ConflictDialog(clashes, b.workcopy, qgis_iface, server_changes=changes)
+    headers = [label.text() for label in dialog.findChildren(type(dialog.status_label))]
+    assert sum("Server-Version</b><br>geändert von melle.editor am " in text for text in headers) == 2
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
     assert dialog.status_label.text() == "Noch 3 Entscheidungen offen."
