@@ -111,8 +111,6 @@ DE: dict[str, str] = {
                         "der Indikatoren, die sie selbst pflegen.",
     "unit_not_found": "Die Raumeinheit {key} gibt es nicht.",
     "level_not_collected": "Der Indikator {indicator} wird auf der Ebene {level} nicht erhoben (Ebenen: {levels}).",
-    "view_not_allowed": "Die Ansicht mit vertraulichen Werten (view=staff) gibt es nur für angemeldete "
-                        "Mitarbeitende.",
     # OGC API
     "unknown_parameters": "Unbekannte Parameter: {names} (erlaubt: {allowed}).",
     "unsupported_format": "Das Format {format} wird nicht angeboten (möglich: {formats}).",
@@ -304,7 +302,6 @@ EN: dict[str, str] = {
                         "of the indicators they maintain themselves.",
     "unit_not_found": "There is no spatial unit {key}.",
     "level_not_collected": "Indicator {indicator} is not collected on level {level} (levels: {levels}).",
-    "view_not_allowed": "The view with confidential values (view=staff) is for logged-in staff only.",
     "unknown_parameters": "Unknown parameters: {names} (allowed: {allowed}).",
     "unsupported_format": "The format {format} is not offered (possible: {formats}).",
     "collection_not_found": "There is no collection {collection} (known: {known}).",

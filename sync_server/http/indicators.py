@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
+from flask_jwt_extended import verify_jwt_in_request
 
-from ..domain.indicators import catalogue
-from .common import actor, body, db, login_required
+from ..domain.errors import FieldError, Invalid
+from ..domain.indicators import catalogue, public
+from ..domain.rights import Actor
+from .common import actor, atlas, body, db, int_arg, login_required
 
 bp = Blueprint("indicators", __name__, url_prefix="/api/v1")
 
@@ -83,3 +86,32 @@ def import_catalogue() -> Response:
     answer = catalogue.import_catalogue(db(), actor(), body())
     db().commit()
     return jsonify(answer)
+
+
+def _reader() -> tuple[Actor | None, dict[int, bool]]:
+    """``?view=staff``: the logged-in caller and who shares (a 401 without a valid login); else the public."""
+    view = request.args.get("view", "public")
+    if view not in ("public", "staff"):
+        raise Invalid("invalid_query", errors=[FieldError("view", "unknown_choice", {"value": view})])
+    if view == "public":
+        return None, {}
+    verify_jwt_in_request()
+    ctx = atlas()
+    return actor(), {mid: m.shares_unpublished for mid, m in ctx.municipalities.items()}
+
+
+@bp.get("/indicators/<key>/values")
+def indicator_values(key: str) -> Response:
+    """Values of one indicator: `level`, `year` (all years when left out); published, aggregated and
+    confidentiality-protected; `view=staff` (login) shows the true values marked as confidential."""
+    reader, shares = _reader()
+    year = int_arg("year", 0, 1990, 9999) or None
+    return jsonify(public.indicator_values(db(), atlas().indicators, key, level=request.args.get("level") or None,
+                                           year=year, actor=reader, shares=shares))
+
+
+@bp.get("/units/<key>/values")
+def unit_values(key: str) -> Response:
+    """Values of one spatial unit: all indicators, all years (as /indicators/<key>/values)."""
+    reader, shares = _reader()
+    return jsonify(public.unit_values(db(), atlas().indicators, key, actor=reader, shares=shares))

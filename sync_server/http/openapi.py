@@ -74,6 +74,22 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
     }
 
 
+_VIEW = {"name": "view", "in": "query", "required": False,
+         "description": "staff (login): the true values, marked confidential where the public sees none",
+         "schema": {"type": "string", "enum": ["public", "staff"], "default": "public"}}
+QUERY_PARAMETERS: dict[str, list[dict[str, Any]]] = {
+    "indicators.indicator_values": [
+        {"name": "level", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "spatial level key (all levels when left out)"},
+        {"name": "year", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1990,
+                                                                        "maximum": 9999},
+         "description": "one year (all years when left out)"},
+        _VIEW],
+    "indicators.unit_values": [_VIEW],
+}
+"""Query parameters of the endpoints that take some (the others are described in docs/api.md)."""
+
+
 def _path_schema(rule: str, name: str) -> dict[str, Any]:
     if f"int:{name}" in rule:  # the ids of users, municipalities, levels, categories: 32-bit columns
         return {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
@@ -99,7 +115,7 @@ def build(app: Flask) -> dict[str, Any]:
                 "operationId": f"{rule.endpoint}_{method.lower()}".replace(".", "_"),
                 "summary": doc.splitlines()[0] if doc else rule.endpoint,
                 "tags": [rule.endpoint.split(".")[0]],
-                "parameters": params,
+                "parameters": [*params, *QUERY_PARAMETERS.get(rule.endpoint, [])],
                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
                               "4XX": _PROBLEM},
             }

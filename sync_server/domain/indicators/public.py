@@ -1,0 +1,238 @@
+"""Indicator values as a reader may see them: the one path every public reader of values goes through.
+
+The public sees the **published** values, completed by aggregation (sums and recomputed rates for the
+parents without a value of their own, marked ``computed``; ``incomplete`` where a member is missing)
+and by the derived provision indicators, and then cut by the confidentiality rule: every cell that
+:func:`.confidentiality.hidden_cells` names is answered as ``"value": null, "suppressed": true``,
+without numerator and denominator. Staff (any logged-in account) may ask for the staff view: the
+values they may read (their own and shared unpublished work as the head, the rest as published),
+with the true numbers and ``"confidential": true`` where the public would see nothing.
+
+Confidentiality links indicators (a rate with its numerator and denominator, a derived indicator with
+what it is built on), so the rule is applied to the whole group of linked indicators, all units and
+all years, and the answer is then cut to what was asked. The public answer of a group is cached by
+the atlas's change number and the catalogue version, so a time slider costs one computation.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from ...storage.models import AtlasSequence, Feature, Revision
+from ..errors import FieldError, Invalid, NotFound
+from ..publish import public_query
+from ..rights import Actor, may_read_unpublished
+from .aggregation import aggregate
+from .catalogue import VALUES_LAYER, IndicatorCatalogue, IndicatorDef
+from .confidentiality import Cell, CellKey, Rule, hidden_cells
+from .provision import published_provision
+from .units import UnitIndex, load_units
+
+FLAGS = ("provisional", "estimated", "series_break")
+
+
+def rules_of(catalogue: IndicatorCatalogue) -> dict[str, Rule]:
+    """The catalogue as aggregation and confidentiality read it."""
+    return {key: rule_of(ind) for key, ind in catalogue.indicators.items()}
+
+
+def rule_of(ind: IndicatorDef) -> Rule:
+    population = (ind.provision or {}).get("population") if isinstance(ind.provision, dict) else None
+    return Rule(kind=ind.kind, unit=ind.unit, aggregation=ind.aggregation, min_count=ind.min_count,
+                min_denominator=ind.min_denominator, numerator=ind.numerator, denominator=ind.denominator,
+                based_on=(population,) if population else ())
+
+
+def linked(catalogue: IndicatorCatalogue, keys: Iterable[str]) -> frozenset[str]:
+    """``keys`` with every indicator linked to them through numerator, denominator or provision
+    population, in both directions and transitively: the group the confidentiality rule must see."""
+    edges: dict[str, set[str]] = {k: set() for k in catalogue.indicators}
+    for key, rule in rules_of(catalogue).items():
+        for other in (rule.numerator, rule.denominator, *rule.based_on):
+            if other in edges:
+                edges[key].add(other)
+                edges[other].add(key)
+    group: set[str] = set()
+    todo = [k for k in keys if k in edges]
+    while todo:
+        key = todo.pop()
+        if key not in group:
+            group.add(key)
+            todo.extend(edges[key] - group)
+    return frozenset(group)
+
+
+@dataclass
+class _Row:
+    """One value before it is shown: stored (with its flags) or computed."""
+
+    cell: Cell
+    level: str
+    flags: dict[str, Any]
+    computed: bool = False
+    incomplete: bool = False
+    missing: tuple[str, ...] = ()
+    state: str | None = None  # pending | published | computed
+    check_key: CellKey | None = None  # the key the confidentiality rule judged it under, if not cell.key
+    hidden: str | None = None  # "primary" | "secondary": what the public may not see
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, actor: Actor | None,
+                 shares: dict[int, bool]) -> list[_Row]:
+    """The stored values of ``group``: the published ones, or for staff what they may read."""
+    indicator = Revision.properties["indicator"].as_string()
+    if actor is None:
+        query = public_query(VALUES_LAYER).where(indicator.in_(sorted(group)))
+        pairs = [(rev, "published") for _f, rev in session.execute(query)]
+    else:
+        pairs = []
+        query = (select(Feature, Revision).join(Revision, and_(Revision.seq == Feature.head_seq))
+                 .where(Feature.layer == VALUES_LAYER, indicator.in_(sorted(group))))
+        later: list[int] = []
+        for feature, head in session.execute(query):
+            readable = may_read_unpublished(actor, feature.owner_id, shares.get(feature.owner_id, False))
+            if readable and head.op != "delete" and head.state != "rejected":
+                pairs.append((head, head.state))
+            elif feature.published_seq is not None:
+                later.append(feature.published_seq)
+        for start in range(0, len(later), 500):
+            for rev in session.scalars(select(Revision).where(Revision.seq.in_(later[start:start + 500]))):
+                if rev.op != "delete":
+                    pairs.append((rev, "published"))
+    rows = []
+    for rev, state in pairs:
+        props = rev.properties or {}
+        unit = units.get(props.get("unit"))
+        if unit is None or not isinstance(props.get("year"), int):
+            continue  # a unit the reader cannot see (withdrawn, deleted) takes its values with it
+        cell = Cell(props["indicator"], unit.key, props["year"], _number(props.get("value")),
+                    _number(props.get("numerator")), _number(props.get("denominator")))
+        rows.append(_Row(cell, unit.level, {**{f: bool(props.get(f)) for f in FLAGS}, "note": props.get("note")},
+                         state=state))
+    return rows
+
+
+def _rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset[str], units: UnitIndex,
+          actor: Actor | None, shares: dict[int, bool]) -> list[_Row]:
+    """Stored, derived (provision) and aggregated rows of ``group``, each with its confidentiality mark."""
+    rules = {k: r for k, r in rules_of(catalogue).items() if k in group}
+    rows = _stored_rows(session, group, units, actor, shares)
+    provision = [catalogue.indicators[k] for k in sorted(group) if catalogue.indicators[k].provision]
+    if provision:
+        no_flags = {**{f: False for f in FLAGS}, "note": None}
+        for pv in published_provision(session, provision):
+            if pv.cell.unit in units.units:
+                rows.append(_Row(pv.cell, pv.level, {**no_flags, "note": pv.note}, computed=True,
+                                 state="published", check_key=pv.check_cell.key))
+    tree = units.tree
+    stored_keys = {r.cell.key for r in rows}
+    for agg in aggregate([r.cell for r in rows if not r.computed], rules, tree):
+        if agg.cell.key in stored_keys:
+            continue
+        unit = units.units[agg.cell.unit]
+        rows.append(_Row(agg.cell, unit.level, {**{f: False for f in FLAGS}, "note": None}, computed=True,
+                         incomplete=agg.incomplete, missing=agg.missing, state="computed"))
+    judged = [Cell(*(r.check_key or r.cell.key), r.cell.value, r.cell.numerator, r.cell.denominator) for r in rows]
+    hidden = hidden_cells(judged, rules, tree)
+    for row in rows:
+        row.hidden = hidden.get(row.check_key or row.cell.key)
+    return rows
+
+
+def _entry(row: _Row, units: UnitIndex, staff: bool, with_indicator: bool) -> dict[str, Any]:
+    hidden = row.hidden is not None
+    c = row.cell
+    out: dict[str, Any] = {"indicator": c.indicator} if with_indicator else {}
+    out.update({"unit": c.unit, "name": units.units[c.unit].name, "level": row.level, "year": c.year,
+                "value": c.value, "numerator": c.numerator, "denominator": c.denominator, **row.flags,
+                "computed": row.computed, "incomplete": row.incomplete, "suppressed": False})
+    if row.incomplete:
+        out["missing"] = list(row.missing)
+    if hidden and not staff:
+        out.update(value=None, numerator=None, denominator=None, suppressed=True)
+    if staff:
+        out["confidential"], out["state"] = hidden, row.state
+    return out
+
+
+# --- the cache of public answers -------------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple, tuple[list[_Row], UnitIndex]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 16
+
+
+def _stamp(session: Session, catalogue: IndicatorCatalogue) -> tuple:
+    """Changes with every push, review decision and catalogue change (and with the year, for provision)."""
+    from .provision import current_year
+
+    return (str(session.get_bind().url), session.scalar(select(AtlasSequence.value).where(AtlasSequence.id == 1)),
+            catalogue.version, current_year())
+
+
+def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset[str], *,
+               actor: Actor | None = None, shares: dict[int, bool] | None = None) -> tuple[list[_Row], UnitIndex]:
+    """The rows of a group of linked indicators as the public (``actor`` None) or a staff member sees
+    them, with the unit index they refer to."""
+    if actor is not None:
+        units = load_units(session, published=False)
+        return _rows(session, catalogue, group, units, actor, shares or {}), units
+    key = (*_stamp(session, catalogue), group)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    units = load_units(session, published=True)
+    answer = (_rows(session, catalogue, group, units, None, {}), units)
+    with _CACHE_LOCK:
+        _CACHE[key] = answer
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return answer
+
+
+def indicator_values(session: Session, catalogue: IndicatorCatalogue, key: str, *, level: str | None = None,
+                     year: int | None = None, actor: Actor | None = None,
+                     shares: dict[int, bool] | None = None) -> dict[str, Any]:
+    """All values of one indicator (one level, one year or all), as the caller may see them."""
+    if key not in catalogue.indicators:
+        raise NotFound("indicator_not_found", key=key)
+    rows, units = group_rows(session, catalogue, linked(catalogue, [key]), actor=actor, shares=shares)
+    if level is not None and level not in catalogue.indicators[key].levels and level not in {
+            u.level for u in units.units.values()}:
+        raise Invalid("invalid_query", errors=[FieldError("level", "unknown_choice", {"value": level})])
+    mine = [r for r in rows if r.cell.indicator == key and (level is None or r.level == level)]
+    years = sorted({r.cell.year for r in mine})
+    shown = sorted((r for r in mine if year is None or r.cell.year == year),
+                   key=lambda r: (r.cell.year, r.cell.unit))
+    out = {"indicator": key, "level": level, "version": catalogue.version, "years": years,
+           "values": [_entry(r, units, actor is not None, False) for r in shown]}
+    if actor is not None:
+        out["view"] = "staff"
+    return out
+
+
+def unit_values(session: Session, catalogue: IndicatorCatalogue, unit: str, *, actor: Actor | None = None,
+                shares: dict[int, bool] | None = None) -> dict[str, Any]:
+    """All indicators and years of one unit, as the caller may see them."""
+    rows, units = group_rows(session, catalogue, frozenset(catalogue.indicators), actor=actor, shares=shares)
+    if units.get(unit) is None:
+        raise NotFound("unit_not_found", key=unit)
+    shown = sorted((r for r in rows if r.cell.unit == unit), key=lambda r: (r.cell.indicator, r.cell.year))
+    info = units.units[unit]
+    out = {"unit": unit, "name": info.name, "level": info.level, "version": catalogue.version,
+           "values": [_entry(r, units, actor is not None, True) for r in shown]}
+    if actor is not None:
+        out["view"] = "staff"
+    return out
