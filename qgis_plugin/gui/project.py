@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsDefaultValue,
     QgsEditorWidgetSetup,
@@ -32,11 +31,9 @@ from qgis.core import (
     QgsLayerTreeGroup,
     QgsMarkerSymbol,
     QgsProject,
-    QgsProperty,
     QgsProviderRegistry,
-    QgsRendererCategory,
+    QgsRuleBasedRenderer,
     QgsSimpleMarkerSymbolLayer,
-    QgsSymbolLayer,
     QgsVectorLayer,
 )
 
@@ -113,17 +110,6 @@ def thaw_working_copy_layers(frozen: dict[str, bool]) -> None:
             layer.setReadOnly(was_read_only)
 
 
-def _symbol_property(name: str) -> Any:
-    """A QgsSymbolLayer data-defined property key: ``Property.StrokeColor`` (QGIS >= 3.30) or
-    ``PropertyStrokeColor`` (older)."""
-    scoped = getattr(QgsSymbolLayer, "Property", None)
-    for candidate in (name, "Property" + name):
-        value = getattr(scoped, candidate, None) if scoped is not None else None
-        if value is not None:
-            return value
-    return getattr(QgsSymbolLayer, "Property" + name)
-
-
 def field_title(spec: Mapping[str, Any]) -> str:
     if get_language() == "en":
         return spec.get("title_en") or spec.get("title") or spec["name"]
@@ -143,43 +129,57 @@ def state_labels() -> dict[str, str]:
     }
 
 
-def _ring_layer() -> QgsSimpleMarkerSymbolLayer:
-    """A ring around the dot whose colour tells the review state; shown only when it needs attention."""
-    # Transparent unless the state gives it a colour, so the legend shows the plain category dot.
-    ring = QgsSimpleMarkerSymbolLayer.create({"name": "circle", "size": "5.2", "color": "0,0,0,0",
-                                               "outline_color": "0,0,0,0", "outline_width": "0.9"})
-    cases = " ".join(f"WHEN \"fa_state\" = '{state}' THEN '{color}'" for state, color in STATE_COLORS.items())
-    ring.setDataDefinedProperty(_symbol_property("StrokeColor"),
-                                QgsProperty.fromExpression(f"CASE {cases} ELSE '0,0,0,0' END"))
-    states = ", ".join(f"'{state}'" for state in STATE_COLORS)
-    ring.setDataDefinedProperty(_symbol_property("LayerEnabled"),
-                                QgsProperty.fromExpression(f'"fa_state" IN ({states})'))
-    return ring
+def ring_labels() -> dict[str, str]:
+    """What each ring colour means, as the legend says it."""
+    return {
+        "local": tr("Ring blau: lokal geändert, nicht gesendet"),
+        "pending": tr("Ring orange: wartet auf Prüfung"),
+        "rejected": tr("Ring rot: abgelehnt (Grund: „Lokale Änderungen“)"),
+    }
 
 
-def _marker(color: str, faded: bool) -> QgsMarkerSymbol:
-    symbol = QgsMarkerSymbol.createSimple({"name": "circle", "size": "2.6" if faded else "3.2", "color": color,
-                                           "outline_color": "#ffffff", "outline_width": "0.35"})
-    symbol.insertSymbolLayer(0, _ring_layer())
+def _ring(color: str, faded: bool) -> QgsMarkerSymbol:
+    """A ring around the dot whose colour tells a review state that needs attention."""
+    symbol = QgsMarkerSymbol()
+    symbol.changeSymbolLayer(0, QgsSimpleMarkerSymbolLayer.create({
+        "name": "circle", "size": "5.2", "color": "0,0,0,0", "outline_color": color, "outline_width": "0.9"}))
     if faded:
         symbol.setOpacity(0.6)
     return symbol
 
 
-def institutions_renderer(categories: Iterable[Mapping[str, Any]], faded: bool = False) -> QgsCategorizedSymbolRenderer:
-    """Categories by ``category`` in the catalogue's colours; unknown values in grey.
+def _marker(color: str, faded: bool) -> QgsMarkerSymbol:
+    symbol = QgsMarkerSymbol.createSimple({"name": "circle", "size": "2.6" if faded else "3.2", "color": color,
+                                           "outline_color": "#ffffff", "outline_width": "0.35"})
+    if faded:
+        symbol.setOpacity(0.6)
+    return symbol
 
-    ``faded`` draws the other municipalities' institutions smaller and lighter than the own ones.
+
+def institutions_renderer(categories: Iterable[Mapping[str, Any]], faded: bool = False) -> QgsRuleBasedRenderer:
+    """A dot per ``category`` in the catalogue's colours (unknown values grey), then a coloured ring
+    for each review state that needs attention (local change, pending, rejected).
+
+    Rules rather than categories, so that the legend explains the rings too (each with its count
+    when QGIS shows feature counts). ``faded`` draws the other municipalities' institutions smaller
+    and lighter than the own ones.
     """
-    items = []
+    root = QgsRuleBasedRenderer.Rule(None)
+    keys = []
     for category in categories:
         if category.get("parent_id") is not None:
             continue
-        color = category.get("color") or FALLBACK_COLOR
-        label = category.get("name") or category["key"]
-        items.append(QgsRendererCategory(category["key"], _marker(color, faded), label))
-    items.append(QgsRendererCategory("", _marker(FALLBACK_COLOR, faded), tr("Sonstige")))
-    return QgsCategorizedSymbolRenderer("category", items)
+        keys.append(category["key"])
+        root.appendChild(QgsRuleBasedRenderer.Rule(
+            _marker(category.get("color") or FALLBACK_COLOR, faded), 0, 0,
+            f'"category" = {sql_literal(category["key"])}', category.get("name") or category["key"]))
+    others = '"category" IS NULL' + (f' OR "category" NOT IN ({", ".join(map(sql_literal, keys))})' if keys else "")
+    root.appendChild(QgsRuleBasedRenderer.Rule(_marker(FALLBACK_COLOR, faded), 0, 0, others, tr("Sonstige")))
+    labels = ring_labels()
+    for state, color in STATE_COLORS.items():
+        root.appendChild(QgsRuleBasedRenderer.Rule(_ring(color, faded), 0, 0, f'"fa_state" = {sql_literal(state)}',
+                                                   labels[state]))
+    return QgsRuleBasedRenderer(root)
 
 
 # ---------------------------------------------------------------------- forms

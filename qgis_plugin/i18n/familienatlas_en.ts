@@ -585,6 +585,21 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Ring blau: lokal geändert, nicht gesendet</source>
+            <translation>Blue ring: changed locally, not sent</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Ring orange: wartet auf Prüfung</source>
+            <translation>Orange ring: waiting for review</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Ring rot: abgelehnt (Grund: „Lokale Änderungen“)</source>
+            <translation>Red ring: rejected (reason: 'Local changes')</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
             <source>Sonstige</source>
             <translation>Other</translation>
         </message>

@@ -14,9 +14,11 @@ from qgis.core import (
     QgsExpressionContextUtils,
     QgsFeature,
     QgsFieldConstraints,
+    QgsLayerTreeModel,
     QgsProject,
     QgsRectangle,
 )
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QMessageBox
 
 from qgis_plugin.core.workcopy import WorkingCopy
@@ -53,7 +55,8 @@ def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, 
     group = QgsProject.instance().layerTreeRoot().findGroup("Familienatlas")
     assert group is not None
     assert [child.name() for child in group.children()] == [
-        "Einrichtungen (eigene)", "Einrichtungen (andere Kommunen)", "Raumeinheiten", "Gemeindegebiete"]
+        "Einrichtungen (eigene)", "Einrichtungen (andere Kommunen)", "Raumeinheiten", "Indikatorwerte",
+        "Gemeindegebiete"]
     own = layer_by_role(plugin, project.ROLE_OWN)
     others = layer_by_role(plugin, project.ROLE_OTHERS)
     units = layer_by_role(plugin, project.ROLE_UNITS)
@@ -79,25 +82,27 @@ def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, 
     assert count(territories) == len(admin.municipalities(territory=False)) == 39
     assert count(units) == len(wc.rows("spatial_units")) > 0
 
-    # The renderer's categories carry the server's catalogue colours (the web map's palette).
+    # A dot per category in the server's catalogue colours (the web map's palette), then a ring per
+    # review state that needs attention; the legend explains both.
     palette = {c["key"]: c["color"].lower() for c in admin.categories() if c["parent_id"] is None}
+    legend = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
     for layer in (own, others):
         renderer = layer.renderer()
-        assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "category"
-        colours = {c.value(): c.symbol().symbolLayer(1).color().name() for c in renderer.categories() if c.value()}
-        assert colours == palette
-        labels = {c.value(): c.label() for c in renderer.categories()}
-        assert labels["beratung"] == "Beratung & Unterstützung"
-        categories = renderer.categories()  # keep the copies alive while their symbols are used
-        ring = categories[0].symbol().symbolLayer(0)
-        enabled = ring.dataDefinedProperties().property(project._symbol_property("LayerEnabled"))
-        stroke = ring.dataDefinedProperties().property(project._symbol_property("StrokeColor"))
-        for state, shown, colour in (("pending", True, "#ff9f1a"), ("rejected", True, "#d7191c"),
-                                     ("local", True, "#1f5fff"), ("published", False, None)):
-            context = feature_context(layer, fa_state=state)
-            assert enabled.valueAsBool(context, False)[0] is shown, state
-            if colour:
-                assert stroke.valueAsColor(context)[0].name() == colour, state
+        assert renderer.type() == "RuleRenderer"
+        rules = renderer.rootRule().children()
+        colours = {r.filterExpression(): r.symbol().color().name() for r in rules[:len(palette)]}
+        assert colours == {f"\"category\" = '{key}'": colour for key, colour in palette.items()}
+        assert "Beratung & Unterstützung" in [r.label() for r in rules]
+        rings = {r.filterExpression(): (r.label(), r.symbol().symbolLayer(0).strokeColor().name())
+                 for r in rules[len(palette) + 1:]}
+        assert rings == {"\"fa_state\" = 'local'": ("Ring blau: lokal geändert, nicht gesendet", "#1f5fff"),
+                         "\"fa_state\" = 'pending'": ("Ring orange: wartet auf Prüfung",
+                                                     "#ff9f1a"),
+                         "\"fa_state\" = 'rejected'": (
+                             "Ring rot: abgelehnt (Grund: „Lokale Änderungen“)", "#d7191c")}
+        node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
+        shown = [n.data(Qt.ItemDataRole.DisplayRole) for n in legend.layerLegendNodes(node)]
+        assert shown[-3:] == [label for label, _colour in rings.values()]
 
     # Forms: drop-downs from the schema choices, German aliases, required fields, uuid default, fa_* read-only.
     fields = own.fields()
@@ -196,4 +201,4 @@ def test_a_new_folder_replaces_the_previous_working_copy_in_the_project(live_ser
     group = QgsProject.instance().layerTreeRoot().findGroup("Familienatlas")
     sources = {project.layer_path(child.layer()) for child in group.children()}
     assert sources == {(tmp_path / "second" / "familienatlas.gpkg").resolve()}
-    assert len(group.children()) == 4
+    assert len(group.children()) == 5
