@@ -76,9 +76,9 @@ DE: dict[str, str] = {
     "checkout_required.cursor_ahead": "Die Arbeitskopie ist auf Stand {cursor}, der Server erst auf Stand "
                                       "{server_cursor}: sie stammt von einem anderen Server oder einer älteren "
                                       "Sicherung. Bitte die Daten neu auschecken.",
-    "checkout_required.sharing_ended": "Eine Kommune gibt ihre unveröffentlichten Daten nicht mehr frei; "
-                                       "die Arbeitskopie kann solche Daten noch enthalten. "
-                                       "Bitte die Daten neu auschecken.",
+    "checkout_required.sharing_ended": "{municipality_name} ({municipality}) gibt ihre unveröffentlichten "
+                                       "Daten nicht mehr frei; die Arbeitskopie kann solche Daten noch "
+                                       "enthalten. Bitte die Daten neu auschecken.",
     "checkout_required": "Die Arbeitskopie passt nicht mehr zum Server. Bitte die Daten neu auschecken.",
     "stale_revision": "Das Objekt wurde inzwischen geändert (Ihr Stand: {base}, Server: {current}).",
     "already_exists": "Ein Objekt mit dieser Kennung gibt es schon.",
@@ -271,8 +271,9 @@ EN: dict[str, str] = {
     "checkout_required.cursor_ahead": "Your working copy is at change {cursor}, the server only at "
                                       "{server_cursor}: it comes from another server or an older backup. "
                                       "Please check out again.",
-    "checkout_required.sharing_ended": "A municipality no longer shares its unpublished data; your working "
-                                       "copy may still hold such data. Please check out again.",
+    "checkout_required.sharing_ended": "{municipality_name} ({municipality}) no longer shares its unpublished "
+                                       "data; your working copy may still hold such data. Please check out "
+                                       "again.",
     "checkout_required": "Your working copy no longer matches the server. Please check out again.",
     "stale_revision": "The feature changed meanwhile (your base: {base}, server: {current}).",
     "already_exists": "A feature with this id exists already.",

@@ -106,7 +106,7 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
     if municipality_id is not None and data.get("shares_unpublished") not in (None, m.shares_unpublished):
         from .sync import unpublished_visibility_changed  # sync builds on this module
 
-        unpublished_visibility_changed(session, m.id)
+        unpublished_visibility_changed(session, m.id, data["shares_unpublished"])
     for name in ("key", "name", "kind", "parent_id", "shares_unpublished", "territory"):
         if name in data:
             setattr(m, name, data[name])

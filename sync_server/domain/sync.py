@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from ..storage.models import Feature, Push, Revision
+from ..storage.models import Feature, Municipality, Push, Revision
 from . import audit, sequence
 from .context import AtlasContext
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
@@ -99,6 +99,13 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
         # A cursor from another server or an old backup: answering "nothing new" would make the client
         # miss every change forever, so it is told to check out again.
         raise checkout_required("cursor_ahead", cursor=since, server_cursor=newest)
+    if since > 0 and not actor.is_admin:
+        ended = [m for m in ctx.municipalities.values() if m.id != actor.municipality_id
+                 and m.sharing_ended_seq is not None and since < m.sharing_ended_seq]
+        if ended:
+            m = max(ended, key=lambda m: m.sharing_ended_seq)
+            raise checkout_required("sharing_ended", cursor=since, municipality=m.key,
+                                    municipality_name=m.name, sharing_ended=m.sharing_ended_seq)
     query = (select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
              .where(Feature.layer == layer.name, Feature.change_seq > since))
     if since == 0:
@@ -115,16 +122,42 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     for start in range(0, len(wanted), _CHUNK):
         published.update({r.seq: r for r in session.scalars(
             select(Revision).where(Revision.seq.in_(wanted[start:start + _CHUNK])))})
+    hidden = _never_seen(session, ctx, actor, layer.name, [f for f, _h in rows if f.published_seq is None])
     features = []
     for f, head in rows:
         pub = head if f.published_seq == head.seq else published.get(f.published_seq)
         view = feature_view(ctx, actor, f, head, pub)
-        if since == 0 and view["deleted"]:
-            continue  # a fresh checkout needs no tombstones
+        if view["deleted"] and (since == 0 or f.id in hidden):
+            continue  # a fresh checkout needs no tombstones, and nobody those of what they never saw
         features.append(view)
     cursor = rows[-1][0].change_seq if rows else since
     return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
             "features": features}
+
+
+def hidden_from(ctx: AtlasContext, actor: Actor, feature: Feature) -> bool:
+    """The caller may not know that ``feature`` exists: it may not read its unpublished work, and
+    nothing of it is public (never published, or withdrawn). Such a feature answers exactly like an id
+    that does not exist."""
+    return feature.published_seq is None and not may_read_unpublished(
+        actor, feature.owner_id, ctx.shares(feature.owner_id))
+
+
+def _never_seen(session: Session, ctx: AtlasContext, actor: Actor, layer: str,
+                candidates: list[Feature]) -> set[str]:
+    """Ids among ``candidates`` (features without a published state) whose tombstone the caller must not
+    get, because it can never have held them: it may not read them now, none of their revisions was ever
+    public (withdrawn), and none belonged to a municipality whose unpublished work it may read (an
+    admin's change of owner). Sharing that ended is covered by ``sharing_ended_seq``."""
+    unreadable = {f.id for f in candidates if hidden_from(ctx, actor, f)}
+    seen: set[str] = set()
+    ids = sorted(unreadable)
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(select(Revision.feature_id, Revision.owner_id, Revision.state).distinct().where(
+            Revision.layer == layer, Revision.feature_id.in_(ids[start:start + _CHUNK])))
+        seen.update(fid for fid, owner_id, state in rows if state in ("published", "withdrawn")
+                    or may_read_unpublished(actor, owner_id, ctx.shares(owner_id)))
+    return unreadable - seen
 
 
 def checkout_required(reason: str, **params: Any) -> Conflict:
@@ -133,10 +166,14 @@ def checkout_required(reason: str, **params: Any) -> Conflict:
     return Conflict("checkout_required", reason=reason, body={"params": {"reason": reason, **params}}, **params)
 
 
-def unpublished_visibility_changed(session: Session, owner_id: int) -> int:
-    """Who may read ``owner_id``'s unpublished work changed (its sharing setting): every feature of it
-    whose head is not its published state gets a new change number, so incremental pulls deliver it
-    again, as each caller may now see it. Call it in the transaction that changes the setting."""
+def unpublished_visibility_changed(session: Session, owner_id: int, shares: bool) -> int:
+    """Who may read ``owner_id``'s unpublished work changed (its sharing setting, now ``shares``): every
+    feature of it whose head is not its published state gets a new change number, so incremental pulls
+    deliver it again, as each caller may now see it. When sharing ends, other users' working copies may
+    hold unpublished work they may no longer read; rather than send them tombstones (which would tell
+    them of every later draft too), the change number is recorded as the municipality's
+    ``sharing_ended_seq`` and their incremental pulls from before it answer ``checkout_required``.
+    Call it in the transaction that changes the setting."""
     current = sequence.lock(session)
     rows = session.execute(select(Feature.layer, Feature.id).where(
         Feature.owner_id == owner_id,
@@ -146,6 +183,8 @@ def unpublished_visibility_changed(session: Session, owner_id: int) -> int:
         session.execute(update(Feature).where(Feature.layer == layer, Feature.id == fid)
                         .values(change_seq=current + offset))
     sequence.advance(session, current, len(rows))
+    if not shares and rows:
+        session.get(Municipality, owner_id).sharing_ended_seq = current + len(rows)
     return len(rows)
 
 
@@ -251,9 +290,15 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
     one the person must act on first."""
     feature, head = stored if stored else (None, None)
     checked.feature = feature
+    hidden = feature is not None and hidden_from(ctx, actor, feature)
+    if hidden:
+        # Judged exactly as an id that does not exist: no owner, no "not yours", no current state. Only
+        # an insert cannot take the id (random UUIDs: nobody finds such an id by trying).
+        feature, head = None, None
+        checked.feature = None
     errors: list[FieldError] = []
     new_state: OwnedState | None = None
-    if checked.op == "insert" and feature is not None:
+    if checked.op == "insert" and (feature is not None or hidden):
         checked.status, checked.code = "conflict", "already_exists"
     if checked.op in ("update", "delete") and feature is None:
         errors.append(FieldError("id", "unknown_feature"))

@@ -47,6 +47,9 @@ class Municipality(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     territory: Mapped[BaseGeometry | None] = mapped_column(Geometry())
     shares_unpublished: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The change number at which the municipality last stopped sharing unpublished work (None: never,
+    # or nothing was unpublished then). Other users' incremental pulls from before it must check out again.
+    sharing_ended_seq: Mapped[int | None] = mapped_column(BigInteger)
 
     parent: Mapped[Municipality | None] = relationship(remote_side=[id])
 

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from typing import Any
 
 import pytest
 from shapely.geometry import Point, mapping, shape
 
-from tests.support import BRAMSCHE, MELLE, Api, add_staff_editor, insert, json_keys, staff_texts, update_of
+from tests.support import (
+    BRAMSCHE,
+    MELLE,
+    Api,
+    add_staff_editor,
+    insert,
+    institution,
+    json_keys,
+    staff_texts,
+    update_of,
+)
 
 
 def inside(api: Api, key: str, dx: float = 0.0) -> Point:
@@ -318,13 +329,11 @@ def test_without_sharing_others_see_only_the_published_state(api: Api) -> None:
             public_state["properties"]["name"]
         assert seen["revision"] == published["revision"]
         assert seen["review"]["state"] == "published"
-        # Incremental pulls show nothing of the draft either: at most a tombstone without content.
+        # Incremental pulls show nothing of the draft either, not even a tombstone that it exists.
         page = api.get(f"/api/v1/sync/institutions/pull?since={cursors[user]}", user).get_json()
+        assert new["id"] not in {f["id"] for f in page["features"]}
         for f in page["features"]:
-            if f["id"] == new["id"]:
-                assert f["deleted"] is True and f["properties"] is None and f["geometry"] is None
-            else:
-                assert f["properties"]["name"] != "Bramsche intern"
+            assert f["properties"]["name"] != "Bramsche intern"
         text = json.dumps(page, ensure_ascii=False)
         assert "Bramscher Entwurf" not in text and "Bramsche intern" not in text
         r = api.get(f"/api/v1/layers/institutions/features/{new['id']}/history", user)
@@ -440,13 +449,110 @@ def test_changing_the_sharing_reaches_working_copies_through_incremental_pulls(a
     cursor = cursor_of(api, "melle.reader")
     assert (new["id"] in copy) is share_first
     assert api.patch(path, {"shares_unpublished": not share_first}, "admin").status_code == 200
-    page = api.get(f"/api/v1/sync/institutions/pull?since={cursor}", "melle.reader").get_json()
+    r = api.get(f"/api/v1/sync/institutions/pull?since={cursor}", "melle.reader")
+    if share_first:  # sharing ended: the copy may hold drafts Melle may no longer read
+        assert r.status_code == 409 and r.get_json()["code"] == "checkout_required"
+        return
+    page = r.get_json()
     for f in page["features"]:
         if f["deleted"]:
             copy.pop(f["id"], None)
         else:
             copy[f["id"]] = f
     assert copy == api.pull_all("institutions", "melle.reader")
+
+
+def test_when_sharing_ends_other_working_copies_check_out_again(api: Api) -> None:
+    """Copies that may hold drafts their users may no longer read are told to check out again (instead
+    of getting tombstones, which would tell of every draft); the owner and the admin pull on."""
+    new, _published, _ = _bramsche_work(api)
+    cursors = {u: cursor_of(api, u) for u in ("melle.reader", "melle.editor", "bramsche.reader", "admin")}
+    assert new["id"] in api.pull_all("institutions", "melle.reader")
+    bramsche = api.municipality(BRAMSCHE)
+    assert api.patch(f"/api/v1/municipalities/{bramsche['id']}", {"shares_unpublished": False},
+                     "admin").status_code == 200
+    for user in ("melle.reader", "melle.editor"):
+        for layer in ("institutions", "spatial_units"):
+            r = api.get(f"/api/v1/sync/{layer}/pull?since={cursors[user]}", user)
+            assert r.status_code == 409, r.get_json()
+            doc = r.get_json()
+            assert doc["code"] == "checkout_required"
+            assert doc["params"]["reason"] == "sharing_ended" and doc["params"]["municipality"] == BRAMSCHE
+            assert doc["detail"].startswith(f"Bramsche ({BRAMSCHE}) gibt ihre unveröffentlichten Daten nicht mehr")
+    for user in ("bramsche.reader", "admin"):
+        page = api.get(f"/api/v1/sync/institutions/pull?since={cursors[user]}", user)
+        assert page.status_code == 200, page.get_json()
+    # the new checkout has no draft, and its cursor pulls on
+    checkout = api.get("/api/v1/sync/institutions/pull?since=0&limit=5000", "melle.reader").get_json()
+    assert new["id"] not in {f["id"] for f in checkout["features"]}
+    assert api.get(f"/api/v1/sync/institutions/pull?since={checkout['cursor']}", "melle.reader").status_code == 200
+
+
+def _same_apart_from_ids(a: Any, b: Any, ids: tuple[str, str]) -> bool:
+    return json.dumps(a, sort_keys=True).replace(ids[0], "X") == json.dumps(b, sort_keys=True).replace(ids[1], "X")
+
+
+def test_a_draft_others_may_not_read_answers_like_an_id_that_does_not_exist(api: Api) -> None:
+    """No tombstone in pulls, and push, history and restore answer exactly as for a random id."""
+    bramsche = api.municipality(BRAMSCHE)
+    assert api.patch(f"/api/v1/municipalities/{bramsche['id']}", {"shares_unpublished": False},
+                     "admin").status_code == 200
+    cursor = cursor_of(api, "melle.editor")
+    p = inside(api, BRAMSCHE)
+    draft = insert(None, p.x, p.y, name="Bramscher Entwurf")
+    revision = pushed(api, [draft], "bramsche.editor")["results"][0]["revision"]
+    pushed(api, [{"op": "delete", "id": draft["id"], "base_revision": revision}], "bramsche.editor")
+    page = api.get(f"/api/v1/sync/institutions/pull?since={cursor}", "melle.editor").get_json()
+    assert draft["id"] not in {f["id"] for f in page["features"]}
+    # a second draft that lives on
+    draft = insert(None, p.x, p.y, name="Bramscher Entwurf 2")
+    revision = pushed(api, [draft], "bramsche.editor")["results"][0]["revision"]
+    page = api.get(f"/api/v1/sync/institutions/pull?since={cursor}", "melle.editor").get_json()
+    assert draft["id"] not in {f["id"] for f in page["features"]}
+    unknown = str(uuid.uuid4())
+    ids = (draft["id"], unknown)
+    m = inside(api, MELLE)
+    for change in ({"op": "update", "base_revision": revision, **institution(None, m.x, m.y)},
+                   {"op": "delete", "base_revision": revision}):
+        answers = []
+        for fid in ids:
+            body = {"idempotency_key": "k-" + fid, "schema_version": 1, "changes": [{**change, "id": fid}]}
+            r = api.post("/api/v1/sync/institutions/push", body, "melle.editor")
+            answers.append((r.status_code, r.get_json()))
+        assert answers[0][0] == 422 and answers[0][1]["results"][0]["errors"][0]["code"] == "unknown_feature"
+        assert _same_apart_from_ids(answers[0], answers[1], ids), answers
+    for method, path, body in (("get", "history", None), ("post", "restore", {"revision": revision})):
+        answers = [getattr(api, method)(f"/api/v1/layers/institutions/features/{fid}/{path}",
+                                        *([body] if body else []), user="melle.editor") for fid in ids]
+        assert answers[0].status_code == answers[1].status_code == 404
+        assert _same_apart_from_ids(answers[0].get_json(), answers[1].get_json(), ids)
+    # an insert with the draft's id cannot be taken, but shows nothing of it
+    r = api.push("institutions", [insert(None, m.x, m.y, fid=draft["id"])], "melle.editor")
+    assert r.status_code == 409
+    result = r.get_json()["results"][0]
+    assert result["code"] == "already_exists" and "current" not in result
+    assert BRAMSCHE not in json.dumps(r.get_json())
+
+
+def test_tombstones_still_reach_copies_that_held_the_feature(api: Api) -> None:
+    """A withdrawn feature was public, a draft handed by the admin to a municipality that does not share
+    was readable: copies that may hold them get their tombstones."""
+    bramsche = api.municipality(BRAMSCHE)
+    assert api.patch(f"/api/v1/municipalities/{bramsche['id']}", {"shares_unpublished": False},
+                     "admin").status_code == 200
+    withdrawn = published_of(api, BRAMSCHE)[0]
+    p = inside(api, MELLE)
+    draft = insert(None, p.x, p.y, name="Melle Entwurf")
+    pushed(api, [draft], "melle.editor")
+    cursor = cursor_of(api, "melle.reader")
+    r = api.post("/api/v1/review/withdraw", {"layer": "institutions", "id": withdrawn["id"], "reason": "veraltet"},
+                 "admin")
+    assert r.status_code == 200, r.get_json()
+    head = api.pull_all("institutions", "admin")[draft["id"]]
+    pushed(api, [{"op": "update", "id": draft["id"], "base_revision": head["revision"],
+                  "properties": {**head["properties"], "owner": BRAMSCHE}, "geometry": head["geometry"]}], "admin")
+    page = api.get(f"/api/v1/sync/institutions/pull?since={cursor}", "melle.reader").get_json()
+    assert {f["id"]: f["deleted"] for f in page["features"]} == {withdrawn["id"]: True, draft["id"]: True}
 
 
 def test_rejected_delete_returns_to_the_editors_working_copy(api: Api) -> None:
