@@ -25,6 +25,8 @@ from .workcopy import GEOMETRY_COLUMN, WorkingCopy, quote
 MUNICIPALITIES_TABLE = "municipalities"
 MUNICIPALITIES_TITLE = "Gemeindegebiete"
 CATEGORIES_KEY = "categories"
+SUBCATEGORIES_TABLE = "subcategories"
+SUBCATEGORY_LAYER, SUBCATEGORY_FIELD = "institutions", "subcategory"
 #: The indicator catalogue as ``GET /indicators`` answers it, for "Indikator als Karte" offline.
 INDICATOR_CATALOGUE_KEY = "indicator_catalogue"
 USER_KEY = "user"
@@ -34,6 +36,7 @@ def refresh_reference_data(client: AtlasClient, workcopy: WorkingCopy) -> None:
     """Fetch territories and catalogue from the server and store them with the logged-in user."""
     store_municipalities(workcopy, client.municipalities(territory=True))
     store_categories(workcopy, client.categories())
+    store_subcategories(workcopy)
     with contextlib.suppress(errors.NotFound):  # a server without indicators
         workcopy.set_meta(INDICATOR_CATALOGUE_KEY, client.indicator_catalogue())
     if client.user:
@@ -142,6 +145,37 @@ def store_categories(workcopy: WorkingCopy, categories: Iterable[Mapping[str, An
     workcopy.set_meta(CATEGORIES_KEY, [
         {k: c.get(k) for k in ("id", "key", "name", "parent_id", "color")} for c in categories
     ])
+
+
+def store_subcategories(workcopy: WorkingCopy) -> int:
+    """The institutions' subcategory choices (value, label, parent category) as an attributes table
+    of the GeoPackage, so that QGIS's form can offer only the subcategories of the chosen category.
+
+    Taken from the layer schema stored at checkout; returns how many there are (0 without them).
+    """
+    if not workcopy.has_layer(SUBCATEGORY_LAYER):
+        return 0
+    spec = next((f for f in workcopy.schema(SUBCATEGORY_LAYER).get("fields", [])
+                 if f.get("name") == SUBCATEGORY_FIELD), None) or {}
+    choices = [c for c in spec.get("choices") or [] if isinstance(c, Mapping) and c.get("value")]
+    with workcopy.transaction():
+        if not _table_exists(workcopy, SUBCATEGORIES_TABLE):
+            workcopy.connection.execute(
+                f'CREATE TABLE {quote(SUBCATEGORIES_TABLE)} ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+                '"value" TEXT NOT NULL, "label" TEXT, "parent" TEXT)')
+            workcopy.connection.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                "VALUES (?, 'attributes', ?, ?)",
+                (SUBCATEGORIES_TABLE, "Unterkategorien", "Unterkategorien je Kategorie (nur lesen)"))
+        workcopy.connection.execute(f"DELETE FROM {quote(SUBCATEGORIES_TABLE)}")
+        workcopy.connection.executemany(
+            f"INSERT INTO {quote(SUBCATEGORIES_TABLE)} (value, label, parent) VALUES (?, ?, ?)",
+            [(c["value"], c.get("label") or c["value"], c.get("parent")) for c in choices])
+    return len(choices)
+
+
+def has_subcategories(workcopy: WorkingCopy) -> bool:
+    return _table_exists(workcopy, SUBCATEGORIES_TABLE)
 
 
 def categories(workcopy: WorkingCopy) -> list[dict[str, Any]]:

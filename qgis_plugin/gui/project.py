@@ -48,6 +48,8 @@ PROPERTY_TABLE = "familienatlas/table"
 PROPERTY_OWN_KEY = "familienatlas/own_municipality"
 ROLE_OWN, ROLE_OTHERS, ROLE_UNITS, ROLE_TERRITORIES, ROLE_ALL = "own", "others", "units", "territories", "all"
 ROLE_VALUES = "values"
+#: The subcategory choices the forms read (in the project, not in the layer tree).
+ROLE_CHOICES = "choices"
 
 INSTITUTIONS, SPATIAL_UNITS, INDICATOR_VALUES = "institutions", "spatial_units", "indicator_values"
 
@@ -185,8 +187,13 @@ def institutions_renderer(categories: Iterable[Mapping[str, Any]], faded: bool =
 # ---------------------------------------------------------------------- forms
 
 
-def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_owner: str | None = None) -> None:
-    """Aliases, drop-downs, required fields, defaults and read-only columns of a sync layer."""
+def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_owner: str | None = None,
+                   choice_layers: Mapping[str, QgsVectorLayer] | None = None) -> None:
+    """Aliases, drop-downs, required fields, defaults and read-only columns of a sync layer.
+
+    ``choice_layers`` names fields whose choices depend on another field (the subcategory on the
+    category): their drop-down reads the choices layer and shows only those of the chosen parent.
+    """
     fields = layer.fields()
     form = layer.editFormConfig()
     notnull = QgsFieldConstraints.Constraint.ConstraintNotNull
@@ -200,7 +207,9 @@ def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_
             continue
         layer.setFieldAlias(index, field_title(spec))
         choices = spec.get("choices")
-        if choices:
+        if choices and spec["name"] in (choice_layers or {}):
+            layer.setEditorWidgetSetup(index, _dependent_choices(choice_layers[spec["name"]], spec))
+        elif choices:
             value_map = {"map": _value_map(choices, spec, labels)}
             layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("ValueMap", value_map))
         elif spec.get("type") == "text":
@@ -241,6 +250,17 @@ def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_
         layer.setFieldAlias(reason, tr("Hinweis der Prüfung"))
         form.setReadOnly(reason, True)
     layer.setEditFormConfig(form)
+
+
+def _dependent_choices(choices: QgsVectorLayer, spec: Mapping[str, Any]) -> QgsEditorWidgetSetup:
+    """A drop-down of the choices whose ``parent`` is the value of the parent field in the form."""
+    parent_field = "category"
+    return QgsEditorWidgetSetup("ValueRelation", {
+        "Layer": choices.id(), "LayerName": choices.name(), "LayerSource": choices.source(),
+        "LayerProviderName": "ogr", "Key": "value", "Value": "label",
+        "FilterExpression": f"\"parent\" = current_value('{parent_field}')",
+        "AllowNull": not spec.get("required"), "OrderByValue": False, "AllowMulti": False, "UseCompleter": False,
+    })
 
 
 def _value_map(choices: Sequence[Any], spec: Mapping[str, Any], labels: Mapping[Any, Any]) -> list[dict[str, str]]:
@@ -334,6 +354,12 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
     own_key = reference.own_municipality_key(workcopy)
     may_edit = role in ("editor", "admin")
     layers: list[QgsVectorLayer] = []
+    dependent: dict[str, QgsVectorLayer] = {}
+    if reference.has_subcategories(workcopy):
+        # Not shown in the layer tree (see add_working_copy_layers): only the forms read it.
+        subcategories = _layer(workcopy, reference.SUBCATEGORIES_TABLE, tr("Unterkategorien"), ROLE_CHOICES)
+        subcategories.setReadOnly(True)
+        dependent["subcategory"] = subcategories
     if workcopy.has_layer(INSTITUTIONS):
         schema = workcopy.schema(INSTITUTIONS)
         if own_key:
@@ -341,8 +367,8 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
                          f'"owner" = {sql_literal(own_key)}')
             others = _layer(workcopy, INSTITUTIONS, tr("Einrichtungen (andere Kommunen)"), ROLE_OTHERS,
                             f'"owner" <> {sql_literal(own_key)}')
-            configure_form(own, schema, default_owner=own_key)
-            configure_form(others, schema)
+            configure_form(own, schema, default_owner=own_key, choice_layers=dependent)
+            configure_form(others, schema, choice_layers=dependent)
             own.setReadOnly(not may_edit)
             # The server lets only the county admin change other municipalities' features.
             others.setReadOnly(role != "admin")
@@ -354,7 +380,7 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
             layers += [own, others]
         else:
             everything = _layer(workcopy, INSTITUTIONS, tr("Einrichtungen"), ROLE_ALL)
-            configure_form(everything, schema)
+            configure_form(everything, schema, choice_layers=dependent)
             everything.setReadOnly(not may_edit)
             if not may_edit:
                 set_abstract(everything, read_only_reason(role))
@@ -389,7 +415,7 @@ def build_layers(workcopy: WorkingCopy) -> list[QgsVectorLayer]:
         set_abstract(territories, tr("Nur lesen: die Gemeindegebiete pflegt die Kreisverwaltung auf dem Server; "
                                    "sie werden bei jedem Synchronisieren aktualisiert."))
         layers.append(territories)
-    return layers
+    return layers + list(dependent.values())
 
 
 def remove_working_copy_layers(path: Path | str, project: QgsProject | None = None) -> None:
@@ -414,11 +440,13 @@ def add_working_copy_layers(workcopy: WorkingCopy, project: QgsProject | None = 
         project.setCrs(QgsCoordinateReferenceSystem("EPSG:25832"))
     root = project.layerTreeRoot()
     group = root.findGroup(GROUP_NAME) or root.insertGroup(0, GROUP_NAME)
-    for layer in build_layers(workcopy):
+    layers = build_layers(workcopy)
+    for layer in layers:
         if not layer.isValid():
             continue
         project.addMapLayer(layer, False)
-        group.addLayer(layer)
+        if layer.customProperty(PROPERTY_ROLE) != ROLE_CHOICES:
+            group.addLayer(layer)
     return group
 
 

@@ -625,6 +625,11 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Unterkategorien</source>
+            <translation>Subcategories</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
             <source>Einrichtungen (eigene)</source>
             <translation>Institutions (own)</translation>
         </message>

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsExpressionContext,
     QgsExpressionContextUtils,
     QgsFeature,
+    QgsFeatureRequest,
     QgsFieldConstraints,
     QgsLayerTreeModel,
     QgsProject,
@@ -111,10 +112,20 @@ def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, 
     assert setup.type() == "ValueMap"
     entries = {label: value for entry in setup.config()["map"] for label, value in entry.items()}
     assert entries["Beratung & Unterstützung"] == "beratung" and len(entries) == len(palette)
+    # The subcategory drop-down offers only the subcategories of the chosen category.
     sub_setup = own.editorWidgetSetup(fields.indexOf("subcategory"))
-    sub_entries = {label: value for entry in sub_setup.config()["map"] for label, value in entry.items()}
-    assert sub_entries["Erziehungsberatung (Beratung & Unterstützung)"] == "erziehungsberatung"
-    assert sub_entries["(keine Angabe)"] == project.VALUE_MAP_NULL
+    assert sub_setup.type() == "ValueRelation"
+    choices = QgsProject.instance().mapLayer(sub_setup.config()["Layer"])
+    assert choices is not None and QgsProject.instance().layerTreeRoot().findLayer(choices.id()) is None
+    chosen = QgsFeature(own.fields())
+    chosen["category"] = "beratung"
+    context = QgsExpressionContext()
+    context.appendScope(QgsExpressionContextUtils.formScope(chosen))
+    request = QgsFeatureRequest(QgsExpression(sub_setup.config()["FilterExpression"]))
+    request.setExpressionContext(context)
+    offered = {f["value"]: f["label"] for f in choices.getFeatures(request)}
+    assert offered["erziehungsberatung"] == "Erziehungsberatung" and "krippe" not in offered
+    assert {f["parent"] for f in choices.getFeatures(request)} == {"beratung"}
     assert own.attributeAlias(category) == "Kategorie"
     assert own.attributeAlias(fields.indexOf("provider")) == "Träger"
     notnull = QgsFieldConstraints.Constraint.ConstraintNotNull
