@@ -192,6 +192,7 @@ DE_FIELDS: dict[str, str] = {
     "ratio_needs_parts": "Neu berechnen aus Zähler und Nenner geht nur für Quoten und Anteile mit Zähler und "
                          "Nenner.",
     "duplicate_level": "Eine Ebene ist doppelt genannt.",
+    "count_in_use": "Andere Indikatoren bauen auf diese Anzahl auf ({indicators}); sie bleibt eine Anzahl.",
     "bad_keywords": "Höchstens {max} Suchwörter mit je 1 bis {length} Zeichen.",
     "unknown_category": "Unbekannte Angebotskategorie: {value}.",
     "bad_per": "Der Bezug (per) muss eine positive Zahl sein: {value}.",
@@ -378,6 +379,7 @@ EN_FIELDS: dict[str, str] = {
     "sum_needs_count": "Only counts can be summed (kind here: {kind}).",
     "ratio_needs_parts": "Recomputing from numerator and denominator needs a rate or share with both.",
     "duplicate_level": "A level is named twice.",
+    "count_in_use": "Other indicators build on this count ({indicators}); it stays a count.",
     "bad_keywords": "At most {max} keywords of 1 to {length} characters each.",
     "unknown_category": "Unknown offer category: {value}.",
     "bad_per": "The base (per) must be a positive number: {value}.",

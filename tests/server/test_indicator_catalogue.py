@@ -135,6 +135,8 @@ def test_deleting_what_others_build_on_is_refused(api: Api) -> None:
 
 def test_renaming_a_key_keeps_the_references(api: Api) -> None:
     build(api)
+    r = api.patch("/api/v1/indicators/bev_u6", {"kind": "mean", "aggregation": "none"}, "admin")
+    assert r.status_code == 422 and r.get_json()["errors"][0]["code"] == "count_in_use"
     r = api.patch("/api/v1/indicators/bev_gesamt", {"key": "bev_insgesamt"}, "admin")
     assert r.status_code == 200, r.get_json()
     assert api.get("/api/v1/indicators/anteil_u6").get_json()["denominator"] == "bev_insgesamt"

@@ -314,6 +314,10 @@ def _save_indicator(session: Session, data: dict[str, Any], ind: Indicator | Non
               *_choice(data, "aggregation", AGGREGATIONS), *_choice(data, "maintained_by", MAINTAINERS)]
     errors += _check_lists(session, merged)
     kind = merged.get("kind")
+    if ind is not None and kind != "count" and ind.kind == "count":
+        users = _users_of(session, ind)
+        if users:  # numerator, denominator and population stay counts
+            errors.append(FieldError("kind", "count_in_use", {"indicators": ", ".join(users)}))
     aggregation = merged.get("aggregation") or {"count": "sum", "rate": "ratio", "share": "ratio"}.get(kind, "none")
     refs: dict[str, Indicator | None] = {}
     for name in ("numerator", "denominator"):
@@ -390,6 +394,15 @@ def save_indicator(session: Session, actor: Actor | None, body: Any, key: str | 
     return ind
 
 
+def _users_of(session: Session, ind: Indicator) -> list[str]:
+    """The indicators that build on ``ind`` (as numerator, denominator or provision population), at most 5."""
+    users = [i.key for i in session.scalars(select(Indicator).where(
+        or_(Indicator.numerator_id == ind.id, Indicator.denominator_id == ind.id, Indicator.provision.is_not(None))))
+        if i.numerator_id == ind.id or i.denominator_id == ind.id
+        or (isinstance(i.provision, dict) and i.provision.get("population") == ind.key)]
+    return sorted(users)[:5]
+
+
 def delete_indicator(session: Session, actor: Actor | None, key: str) -> None:
     """An indicator goes only when it has no values and no other indicator builds on it."""
     if actor is not None:
@@ -397,11 +410,9 @@ def delete_indicator(session: Session, actor: Actor | None, key: str) -> None:
     ind = _indicator(session, key)
     if has_values(session, key):
         raise Conflict("indicator_has_values", key=key)
-    users = [i.key for i in session.scalars(select(Indicator).where(
-        or_(Indicator.numerator_id == ind.id, Indicator.denominator_id == ind.id, Indicator.provision.is_not(None))))
-        if i.numerator_id == ind.id or i.denominator_id == ind.id or (i.provision or {}).get("population") == key]
+    users = _users_of(session, ind)
     if users:
-        raise Conflict("indicator_referenced", key=key, indicators=", ".join(sorted(users)[:5]))
+        raise Conflict("indicator_referenced", key=key, indicators=", ".join(users))
     session.delete(ind)
     session.flush()
     audit.record(session, actor, "indicator_deleted", f"indicator:{key}", version=_bump(session))
