@@ -183,6 +183,12 @@ def _print_report(report: SyncReport, out: TextIO) -> int:
                  theirs=_short(clash.theirs)), file=out)
     for uuid, code, message in report.refused:
         print(tr("cli.refused", uuid=uuid, code=code, message=message), file=out)
+    for layer, reason in report.pulled_again:
+        print(tr("cli.pulled_again", layer=layer, reason=reason), file=out)
+    for layer, uuid in report.gone_from_server:
+        print(tr("cli.gone_from_server", layer=layer, uuid=uuid), file=out)
+    for _layer, uuid, reason in report.rejected:
+        print(tr("cli.rejected", uuid=uuid, reason=reason), file=out)
     return EXIT_OK if report.ok else EXIT_ATTENTION
 
 

@@ -164,6 +164,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cli.unresolved": "Nicht gelöster Konflikt: {uuid} Feld „{field}“ (lokal: {mine!r}, Server: {theirs!r})",
         "cli.refused": "Abgelehnt: {uuid} [{code}] {message}",
         "cli.error": "Fehler: {message}",
+        "cli.pulled_again": (
+            "Ebene „{layer}“ vollständig neu geladen (der Server konnte den Stand nicht fortsetzen: {reason}); "
+            "lokale Änderungen sind erhalten."
+        ),
+        "cli.gone_from_server": "Lokal geändert, auf dem Server nicht mehr vorhanden (bleibt lokal): {layer} {uuid}",
+        "cli.rejected": "Von der Kreisverwaltung abgelehnt: {uuid}: {reason}",
         "op.insert": "neu",
         "op.update": "geändert",
         "op.delete": "gelöscht",
@@ -317,6 +323,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cli.unresolved": "Unresolved conflict: {uuid} field '{field}' (local: {mine!r}, server: {theirs!r})",
         "cli.refused": "Refused: {uuid} [{code}] {message}",
         "cli.error": "Error: {message}",
+        "cli.pulled_again": (
+            "Layer '{layer}' loaded again completely (the server could not continue its position: {reason}); "
+            "local changes are kept."
+        ),
+        "cli.gone_from_server": "Changed locally, no longer on the server (stays local): {layer} {uuid}",
+        "cli.rejected": "Rejected by the county: {uuid}: {reason}",
         "op.insert": "new",
         "op.update": "changed",
         "op.delete": "deleted",

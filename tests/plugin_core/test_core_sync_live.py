@@ -691,6 +691,10 @@ def test_cli(live_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
     assert cli.main(["sync", "--folder", str(folder)]) == 0
     assert "1 angenommen" in capsys.readouterr().out
+    con.execute("UPDATE fa_meta SET value = '1000000000' WHERE key = 'cursor:institutions'")
+    assert cli.main(["sync", "--folder", str(folder)]) == 0
+    assert "Ebene „institutions“ vollständig neu geladen (der Server konnte den Stand nicht fortsetzen: " \
+        "cursor_ahead); lokale Änderungen sind erhalten." in capsys.readouterr().out
 
     con.execute("UPDATE institutions SET phone = '0' WHERE uuid = ?", (foreign,))
     con.close()
