@@ -35,6 +35,9 @@ COUNTY_KIND = "Landkreis"
 #: The working copy's table of values when the server offers it as a sync layer.
 VALUES_LAYER = "indicator_values"
 
+#: The server's namespace of value ids (docs/indicators.md: ``uuid5(VALUES_NAMESPACE, "<indicator>/<unit>/<year>")``).
+VALUES_NAMESPACE = uuidlib.UUID("6c0f4a53-3a55-4f43-9a43-2f1d1c6e0b7a")
+
 #: Row outcomes of an upload report, in the order the dialog lists them.
 ROW_STATUSES = ("new", "changed", "unchanged", "refused", "invalid")
 
@@ -63,6 +66,22 @@ _CONTENT_TYPES = {
     ".csv": "text/csv",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def value_id(indicator: str, unit: str, year: int) -> str:
+    """The id of a value: one per indicator, unit and year, the same as the server's."""
+    return str(uuidlib.uuid5(VALUES_NAMESPACE, f"{indicator}/{unit}/{year}"))
+
+
+def value_id_of(properties: Mapping[str, Any]) -> str | None:
+    """The id a value row must have, from its properties (None while indicator, unit or year is missing)."""
+    indicator, unit, year = properties.get("indicator"), properties.get("unit"), properties.get("year")
+    if not indicator or not unit or year is None:
+        return None
+    try:
+        return value_id(str(indicator).strip(), str(unit).strip(), int(year))
+    except (TypeError, ValueError):
+        return None
 
 
 # ---------------------------------------------------------------------- catalogue

@@ -23,7 +23,7 @@ import os
 import re
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from . import wkb
 from .errors import AtlasError
+from .indicators import VALUES_LAYER, value_id_of
 from .messages import tr
 
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
@@ -53,6 +54,9 @@ FIELD_TYPES: dict[str, str] = {
 }
 
 LOCAL_STATE = "local"
+
+#: Layers whose feature ids follow from their values (a new row gets that id before it is sent).
+DERIVED_IDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {VALUES_LAYER: value_id_of}
 
 WKT_ETRS89_UTM32N = (
     'PROJCS["ETRS89 / UTM zone 32N",GEOGCS["ETRS89",DATUM["European_Terrestrial_Reference_System_1989",'
@@ -719,6 +723,19 @@ class WorkingCopy:
 
     # ------------------------------------------------------------------ change detection
 
+    def _derived_id(self, layer: str, row: sqlite3.Row, uuid: str | None, based: Mapping[str, Any],
+                    seen: set[str]) -> str | None:
+        """The id a new row of a layer with derived ids must have (an indicator value's follows from
+        indicator, unit and year), unless another row holds it already: then the row keeps its own,
+        and the server's refusal tells the person about the duplicate."""
+        derived = DERIVED_IDS[layer](dict(zip(row.keys(), row, strict=True)))
+        if not derived or derived == uuid or derived in based or derived in seen:
+            return uuid
+        if self._execute(f"SELECT 1 FROM {quote(layer)} WHERE uuid = ? AND fid <> ?",
+                         (derived, row["fid"])).fetchone() is not None:
+            return uuid
+        return derived
+
     def local_changes(self, layer: str) -> list[Change]:
         """Every difference between the layer's rows and their base, however the rows were changed.
 
@@ -745,6 +762,8 @@ class WorkingCopy:
             for row in self._execute(f"SELECT * FROM {quote(layer)} ORDER BY fid").fetchall():
                 raw_uuid = row["uuid"]
                 uuid = raw_uuid if raw_uuid in digests else canonical_uuid(raw_uuid)  # bases' are canonical
+                if uuid not in digests and layer in DERIVED_IDS:
+                    uuid = self._derived_id(layer, row, uuid, digests, seen)
                 if uuid is None or uuid in seen:
                     uuid = str(uuidlib.uuid4())
                 if uuid != raw_uuid:

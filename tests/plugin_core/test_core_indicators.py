@@ -17,6 +17,7 @@ from qgis_plugin.core.indicators import (
     municipality_units,
     range_label,
     upload,
+    value_id,
     values_table,
     years_of,
 )
@@ -190,6 +191,17 @@ def test_a_layer_without_geometry_is_a_table_of_the_working_copy(tmp_path: Path)
         assert (change.op, change.changed_fields, change.geometry) == ("update", ["value"], None)
         assert change.to_wire()["properties"]["value"] == 2500
         assert [p for p in validate(wc) if p.field == "geometry"] == []
+        # A value entered by hand (any uuid, as QGIS's form makes one) is sent with the value id the
+        # server expects; the same key written twice keeps the second row's own id (the server refuses it).
+        wc.connection.execute('INSERT INTO "indicator_values" (uuid, indicator, unit, year, value) '
+                              "VALUES ('{aaaaaaaa-0000-4000-8000-000000000000}', 'bev_u6', 'M-01', 2024, 5)")
+        wc.connection.execute('INSERT INTO "indicator_values" (uuid, indicator, unit, year, value) '
+                              "VALUES ('bbbbbbbb-0000-4000-8000-000000000000', 'bev_u6', 'M-01', 2024, 6)")
+        inserts = {c.uuid: c.properties["value"] for c in wc.local_changes("indicator_values") if c.op == "insert"}
+        assert inserts == {value_id("bev_u6", "M-01", 2024): 5, "bbbbbbbb-0000-4000-8000-000000000000": 6}
+        from sync_server.domain.indicators import values as server_values
+
+        assert value_id("bev_u6", "M-01", 2024) == server_values.value_id("bev_u6", "M-01", 2024)
     assert dict(pyogrio.list_layers(path))["indicator_values"] is None
     frame = pyogrio.read_dataframe(path, layer="indicator_values", read_geometry=False)
     assert frame.iloc[0]["value"] == 2500 and frame.iloc[0]["indicator"] == "bev_u6"

@@ -18,6 +18,7 @@ from qgis_plugin.gui.indicator_map import (
     suppressed_label,
 )
 
+GESMOLD = "034590024024-05"  # an Ortsteil of Melle
 INDICATOR = {"key": "sgb2_quote_u15", "name_de": "SGB-II-Quote unter 15", "name_en": "SGB II rate under 15",
              "unit": "percent", "kind": "share", "decimals": 1, "polarity": "higher_worse",
              "levels": ["gemeinde"]}
@@ -110,3 +111,53 @@ def test_the_working_copy_values_table_is_a_layer_of_the_group(qgis_app: Any, tm
         finally:
             project.remove_working_copy_layers(wc.path)
             QgsProject.instance().clear()
+
+
+def test_values_travel_with_the_working_copy_and_serve_the_map_offline(live_server: Any, plugin: Any,
+                                                                       tmp_path: Path) -> None:
+    """Checked out, the working copy holds the values table; a value entered offline in QGIS goes to
+    the server with the next sync (pending); with the server gone, the map takes catalogue, units and
+    values from the working copy."""
+    from qgis.core import QgsFeature, QgsWkbTypes
+
+    from qgis_plugin.gui.indicator_map import IndicatorMapDialog
+
+    from .plugin_support import checkout, layer_by_role, login, synchronise, wait_until
+
+    checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    values = layer_by_role(plugin, project_roles().ROLE_VALUES)
+    assert values.geometryType() == QgsWkbTypes.GeometryType.NullGeometry and not values.readOnly()
+    assert values.startEditing()
+    feature = QgsFeature(values.fields())
+    for name, value in {"uuid": "0b9b1e8e-2f4b-5c1a-9d8e-000000002025", "owner": "034590024024",
+                        "indicator": "bev_u6", "unit": GESMOLD, "level": "ortsteil", "year": 2025,
+                        "value": 1234.0}.items():
+        feature[name] = value
+    assert values.addFeature(feature) and values.commitChanges(), values.commitErrors()
+    run = synchronise(plugin)
+    assert run.error is None and run.problems == [], (run.error, run.problems)
+    report = run.reports[-1]
+    assert (report.sent, report.accepted, report.refused) == (1, 1, []), report.refused
+    admin = login(live_server.url, "admin")
+    [pending] = [p["after"]["properties"] for p in admin.pending(layer="indicator_values")
+                 if p["after"]["properties"]["year"] == 2025]
+    assert (pending["unit"], pending["value"]) == (GESMOLD, 1234)
+
+    live_server.stop()
+    dialog = IndicatorMapDialog(plugin.client, plugin.workcopy)
+    dialog.load()
+    wait_until(lambda: not dialog.loading and dialog.indicator_combo.count() > 0, what="the stored catalogue")
+    dialog.select("bev_u6", "ortsteil")
+    wait_until(lambda: not dialog.loading, what="the values")
+    assert dialog.ready and "Arbeitskopie" in dialog.status.text(), dialog.status.text()
+    layer = dialog.build_layer()
+    gesmold = next(f for f in layer.getFeatures() if f["key"] == GESMOLD)
+    assert (gesmold["name"], gesmold["value"], gesmold["year"], gesmold["status"]) == ("Gesmold", 1234.0, 2025,
+                                                                                      "value")
+    assert layer.featureCount() == 21  # the Ortsteile of Melle and Bramsche; all but one without a value
+
+
+def project_roles() -> Any:
+    from qgis_plugin.gui import project
+
+    return project
