@@ -51,7 +51,9 @@ class Page:
 
 
 class Collection(ABC):
-    """One collection of the OGC API."""
+    """One collection of the OGC API: what it is called, what its features carry, and how a page, one
+    feature and the extent are found. Most collections are SQL statements (:class:`SqlCollection`);
+    the indicator collections are computed (aggregation and confidentiality run in Python)."""
 
     id: str
     title: str
@@ -62,11 +64,39 @@ class Collection(ABC):
     @abstractmethod
     def queryables(self) -> dict[str, str]:
         """Properties a client may filter on by equality (name -> JSON schema type); Part 1 lets the
-        server choose them. Only text properties: their equality means the same on both databases."""
+        server choose them."""
 
     @abstractmethod
     def properties(self) -> dict[str, str]:
         """Every property of the features (name -> JSON schema type), for the API description."""
+
+    def property_descriptions(self) -> dict[str, str]:
+        """Descriptions of properties for the API description (name -> text); none by default."""
+        return {}
+
+    def temporal_property(self) -> str | None:
+        """The date property ``datetime`` filters on; None when there is none, and then ``datetime``
+        filters nothing (Part 1: only features with a temporal property are judged by it)."""
+        return None
+
+    @abstractmethod
+    def page(self, session: Session, filters: dict[str, str], period: Period | None, area: BaseGeometry | None,
+             offset: int, limit: int) -> Page:
+        """One page of the public features that pass the filters, lie in ``period`` and intersect
+        ``area`` (storage CRS), in a stable order."""
+
+    @abstractmethod
+    def one(self, session: Session, item_id: str) -> Item | None:
+        """One public feature by id; None when there is none."""
+
+    @abstractmethod
+    def extent(self, session: Session) -> list[float] | None:
+        """The CRS84 box of every public geometry (None when there is none)."""
+
+
+class SqlCollection(Collection):
+    """A collection whose public rows are one SQL statement; the shared query machinery below pages,
+    filters and bounds it in the database."""
 
     @abstractmethod
     def statement(self) -> Select:
@@ -88,13 +118,18 @@ class Collection(ABC):
     def items(self, session: Session, rows: Iterable[Any]) -> list[Item]:
         """Items of rows of :meth:`statement`."""
 
-    def temporal_property(self) -> str | None:
-        """The date property ``datetime`` filters on; None when there is none, and then ``datetime``
-        filters nothing (Part 1: only features with a temporal property are judged by it)."""
-        return None
-
     def period_condition(self, period: Period) -> ColumnElement[bool]:
         raise NotImplementedError  # only called when temporal_property() names one
+
+    def page(self, session: Session, filters: dict[str, str], period: Period | None, area: BaseGeometry | None,
+             offset: int, limit: int) -> Page:
+        return query_items(session, self, filters, period, area, offset, limit)
+
+    def one(self, session: Session, item_id: str) -> Item | None:
+        return get_item(session, self, item_id)
+
+    def extent(self, session: Session) -> list[float] | None:
+        return crs84_extent(session, self)
 
 
 @dataclass(frozen=True)
@@ -105,7 +140,7 @@ class Period:
     end: str | None
 
 
-class PublishedLayer(Collection):
+class PublishedLayer(SqlCollection):
     """A sync layer: the published revision of each feature, through the publish rule."""
 
     def __init__(self, spec: LayerSpec) -> None:
@@ -119,6 +154,7 @@ class PublishedLayer(Collection):
         self.geometry_type = spec.geometry_type
 
     def queryables(self) -> dict[str, str]:
+        """Only text properties: their equality means the same on both databases."""
         return {f.name: "string" for f in self.spec.fields if f.type == "string"}
 
     def properties(self) -> dict[str, str]:
@@ -155,7 +191,7 @@ class PublishedLayer(Collection):
         return [Item(feature.id, public_properties(rev, keys[rev.owner_id]), rev.geometry) for feature, rev in rows]
 
 
-class Municipalities(Collection):
+class Municipalities(SqlCollection):
     """The municipalities' territories (and the county's): public atlas configuration."""
 
     id = "municipalities"
@@ -199,7 +235,7 @@ def municipality_keys(session: Session) -> dict[int, str]:
     return {mid: key for mid, key in session.execute(select(Municipality.id, Municipality.key))}
 
 
-def all_collections() -> list[Collection]:
+def all_collections(session: Session) -> list[Collection]:
     """Every sync layer the public reads as it is (not the indicator values, which reach the public
     only through confidentiality), then the municipalities."""
     return [*(PublishedLayer(spec) for spec in LAYERS.values() if spec.raw_public), Municipalities()]
@@ -213,7 +249,7 @@ def _spatial_sql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _filtered(collection: Collection, filters: dict[str, str], period: Period | None) -> Select:
+def _filtered(collection: SqlCollection, filters: dict[str, str], period: Period | None) -> Select:
     stmt = collection.statement().where(*(collection.condition(n, v) for n, v in filters.items()))
     if period is not None and collection.temporal_property() is not None:
         stmt = stmt.where(collection.period_condition(period))
@@ -221,7 +257,7 @@ def _filtered(collection: Collection, filters: dict[str, str], period: Period | 
 
 
 def _streamed_geometries(session: Session, stmt: Select,
-                         collection: Collection) -> Iterator[tuple[Sequence[str], np.ndarray]]:
+                         collection: SqlCollection) -> Iterator[tuple[Sequence[str], np.ndarray]]:
     """(ids, geometries) of the rows of ``stmt`` in batches; the raw hex is decoded by shapely at once."""
     raw = stmt.with_only_columns(collection.id_column, type_coerce(collection.geometry_column, Text))
     result = session.execute(raw.execution_options(yield_per=_BATCH))
@@ -230,7 +266,7 @@ def _streamed_geometries(session: Session, stmt: Select,
         yield ids, shapely.from_wkb([row[1] for row in batch])
 
 
-def query_items(session: Session, collection: Collection, filters: dict[str, str], period: Period | None,
+def query_items(session: Session, collection: SqlCollection, filters: dict[str, str], period: Period | None,
                 area: BaseGeometry | None, offset: int, limit: int) -> Page:
     """One page of the public features that pass the filters, lie in ``period`` and intersect ``area``
     (storage CRS)."""
@@ -261,12 +297,12 @@ def query_items(session: Session, collection: Collection, filters: dict[str, str
     return Page(matched, sorted(items, key=lambda item: order[item.id]))
 
 
-def get_item(session: Session, collection: Collection, item_id: str) -> Item | None:
+def get_item(session: Session, collection: SqlCollection, item_id: str) -> Item | None:
     row = session.execute(collection.statement().where(collection.id_column == item_id)).first()
     return None if row is None else collection.items(session, [row])[0]
 
 
-def crs84_extent(session: Session, collection: Collection) -> list[float] | None:
+def crs84_extent(session: Session, collection: SqlCollection) -> list[float] | None:
     """The CRS84 box of every public geometry of a collection (None when it has none).
 
     Taken from the vertices in longitude and latitude, not from the box in metres: a UTM rectangle

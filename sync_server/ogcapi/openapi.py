@@ -71,16 +71,24 @@ def _common_parameters() -> dict[str, Any]:
     }
 
 
+def _property(kind: str, description: str | None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": kind, "nullable": True}
+    if description:
+        schema["description"] = description
+    return schema
+
+
 def _collection_paths(c: Collection) -> tuple[dict[str, Any], dict[str, Any]]:
     """Paths of one collection and its queryable parameters (keys of ``components.parameters``)."""
     parameters = {f"{c.id}_{name}": {"name": name, "in": "query", "required": False, "style": "form",
                                      "explode": False, "description": f"Only features whose {name} equals this",
                                      "schema": {"type": kind}}
                   for name, kind in c.queryables().items()}
+    described = c.property_descriptions()
     feature_schema = {"type": "object", "properties": {
         "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "string"},
         "geometry": {"type": "object", "nullable": True, "description": "GeoJSON geometry"},
-        "properties": {"type": "object", "properties": {n: {"type": k, "nullable": True}
+        "properties": {"type": "object", "properties": {n: _property(k, described.get(n))
                                                           for n, k in c.properties().items()}}}}
     items = [_ref("limit"), _ref("offset"), _ref("bbox"), _ref("bbox-crs"), _ref("crs"), _ref("datetime"), _ref("f"),
              *(_ref(key) for key in parameters)]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..domain.errors import NotFound
 from ..storage.models import Municipality
 from . import openapi
-from .collections import Collection, Item, all_collections, crs84_extent, get_item, query_items
+from .collections import Collection, Item, all_collections
 from .crs import CRS84, STORAGE, SUPPORTED, OgcCrs, geometry_in
 from .openapi import GEOJSON, JSON, OPENAPI
 from .query import ItemsQuery, item_crs, items_query
@@ -55,7 +55,7 @@ class FeaturesService:
     def __init__(self, session: Session, base_url: str) -> None:
         self.session = session
         self.base = base_url.rstrip("/")
-        self.collections = {c.id: c for c in all_collections()}
+        self.collections = {c.id: c for c in all_collections(session)}
 
     def collection(self, collection_id: str) -> Collection:
         found = self.collections.get(collection_id)
@@ -110,7 +110,7 @@ class FeaturesService:
             "crs": [c.uri for c in SUPPORTED],
             "storageCrs": STORAGE.uri,
         }
-        bbox = crs84_extent(self.session, collection)
+        bbox = collection.extent(self.session)
         if bbox is not None:
             doc["extent"] = {"spatial": {"bbox": [bbox], "crs": CRS84.uri}}
         return doc
@@ -145,8 +145,7 @@ class FeaturesService:
         args = list(args)
         query: ItemsQuery = items_query(args, collection)
         pairs = [(name, value) for name, values in args for value in values]
-        page = query_items(self.session, collection, query.filters, query.period, query.area, query.offset,
-                           query.limit)
+        page = collection.page(self.session, query.filters, query.period, query.area, query.offset, query.limit)
         links = [
             _link(self._page_url(collection, pairs, None, query.limit), "self", GEOJSON, "Diese Seite"),
             _link(f"{self.base}/collections/{quote(collection.id)}", "collection", JSON, collection.title),
@@ -169,7 +168,7 @@ class FeaturesService:
     def item(self, collection_id: str, item_id: str, args: Args) -> Answer:
         collection = self.collection(collection_id)
         crs = item_crs(args)
-        item = get_item(self.session, collection, item_id)
+        item = collection.one(self.session, item_id)
         if item is None:
             raise NotFound("item_not_found", collection=collection.id, id=item_id)
         url = f"{self.base}/collections/{quote(collection.id)}"
