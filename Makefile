@@ -8,7 +8,7 @@ VAR := var
 DEMO_DB := $(VAR)/demo.sqlite
 WEB := sync_server/web
 
-.PHONY: demo test venv test-venv plugin web lint bench clean
+.PHONY: demo demo-data test venv test-venv plugin web lint bench clean
 
 $(VENV)/bin/activate:
 	/usr/bin/python3 -m venv --system-site-packages $(VENV)
@@ -30,12 +30,18 @@ web: $(WEB)/node_modules/.package-lock.json
 plugin: venv
 	$(PY) scripts/build_plugin.py --out dist
 
+# The demo's secret and database are readable by their owner only (umask 077; chmod for files an
+# earlier version wrote world-readable).
 $(VAR)/jwt-secret:
-	mkdir -p $(VAR)
-	$(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+	mkdir -p -m 700 $(VAR)
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
-demo: venv plugin web $(VAR)/jwt-secret
-	FAMILIENATLAS_MODE=demo $(PY) -m sync_server.cli --database sqlite:///$(abspath $(DEMO_DB)) load-demo
+demo-data: $(VAR)/jwt-secret
+	chmod 700 $(VAR) && chmod 600 $(VAR)/jwt-secret
+	umask 077 && FAMILIENATLAS_MODE=demo $(PY) -m sync_server.cli --database sqlite:///$(abspath $(DEMO_DB)) load-demo
+	chmod 600 $(DEMO_DB) $$(ls $(DEMO_DB)-wal $(DEMO_DB)-shm 2>/dev/null)
+
+demo: venv plugin web demo-data
 	@echo
 	@echo "Familienatlas runs on http://$(HOST):$(PORT)/ (web map)"
 	@echo "  API:         http://$(HOST):$(PORT)/api/v1/  (OpenAPI: /api/v1/openapi.json)"
@@ -43,7 +49,7 @@ demo: venv plugin web $(VAR)/jwt-secret
 	@echo "  OGC API:     http://$(HOST):$(PORT)/ogcapi  (QGIS: Add WFS / OGC API - Features Layer)"
 	@echo "  QGIS plugin: $$(ls dist/*.zip)"
 	@echo "Stop with Ctrl+C."
-	FAMILIENATLAS_MODE=demo FAMILIENATLAS_JWT_SECRET=$$(cat $(VAR)/jwt-secret) \
+	umask 077 && FAMILIENATLAS_MODE=demo FAMILIENATLAS_JWT_SECRET=$$(cat $(VAR)/jwt-secret) \
 	  $(PY) -m sync_server.cli --database sqlite:///$(abspath $(DEMO_DB)) serve --host $(HOST) --port $(PORT)
 
 lint: test-venv

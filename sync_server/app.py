@@ -44,6 +44,15 @@ def create_app(settings: Settings | None = None) -> Flask:
             session.close()
 
     @app.after_request
+    def _content_type(response: Response) -> Response:
+        """Every answer says what it is and in which encoding, and browsers must not guess otherwise."""
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        mimetype = response.mimetype or ""
+        if _is_text(mimetype) and "charset=" not in response.content_type.lower():
+            response.content_type = f"{response.content_type}; charset=utf-8"
+        return response
+
+    @app.after_request
     def _cors(response: Response) -> Response:
         origin = request.headers.get("Origin")
         if origin and ("*" in settings.cors_origins or origin in settings.cors_origins):
@@ -54,3 +63,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         return response
 
     return app
+
+
+def _is_text(mimetype: str) -> bool:
+    """Text media types (HTML, CSS, JavaScript, JSON and its kinds such as GeoJSON, SVG): they get a charset."""
+    return mimetype.startswith("text/") or mimetype.endswith(("json", "+xml", "javascript")) or mimetype == \
+        "application/xml"

@@ -10,8 +10,12 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 MODES = ("production", "demo", "test")
+# A production JWT secret needs this many different characters: a random one of 32 characters has
+# far more (hex: about 14-16, token_urlsafe: about 25), while "x" * 32 or 32 spaces have one.
+MIN_SECRET_SYMBOLS = 10
 
 
 class ConfigError(RuntimeError):
@@ -64,6 +68,11 @@ class Settings:
     # Reverse proxies in front of the server whose X-Forwarded-* headers are believed, so that links
     # the server writes (OGC API, OpenAPI) carry the public https:// address. 0: headers ignored.
     trusted_proxies: int = 0
+    # The server's public address (https://atlas.example.org): absolute links (OGC API) use it
+    # instead of the Host header a client sent. Empty: links follow the request.
+    public_url: str = ""
+    # The sites that may embed the web map in a frame (CSP frame-ancestors source list; * = any).
+    frame_ancestors: str = "*"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -92,6 +101,8 @@ class Settings:
                                                 cls.login_max_failures_per_name),
             min_password_length=_number(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
             trusted_proxies=_number(env, "FAMILIENATLAS_TRUSTED_PROXIES", cls.trusted_proxies),
+            public_url=env.get("FAMILIENATLAS_PUBLIC_URL", cls.public_url).strip(),
+            frame_ancestors=" ".join(env.get("FAMILIENATLAS_FRAME_ANCESTORS", cls.frame_ancestors).split()),
         )
         return replace(settings, **overrides).checked()  # type: ignore[arg-type]
 
@@ -107,6 +118,7 @@ class Settings:
         if not 0 <= self.border_tolerance_m < float("inf"):  # also refuses NaN
             raise ConfigError(f"FAMILIENATLAS_BORDER_TOLERANCE_M must be 0 or more metres, "
                               f"got {self.border_tolerance_m}")
+        self._check_addresses()
         if not self.jwt_secret:
             if self.mode == "production":
                 raise ConfigError(
@@ -115,9 +127,24 @@ class Settings:
                     "all server instances must share it."
                 )
             return replace(self, jwt_secret=secrets.token_urlsafe(48))
-        if self.mode == "production" and len(self.jwt_secret) < 32:
-            raise ConfigError("FAMILIENATLAS_JWT_SECRET must be at least 32 characters long in production")
+        if self.mode == "production" and (len(self.jwt_secret) < 32 or len(set(self.jwt_secret)) < MIN_SECRET_SYMBOLS):
+            raise ConfigError(
+                f"FAMILIENATLAS_JWT_SECRET must be at least 32 characters long and random (at least "
+                f"{MIN_SECRET_SYMBOLS} different characters) in production, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`")
         return self
+
+    def _check_addresses(self) -> None:
+        """The public address must be an absolute http(s) URL; the frame ancestors a CSP source list
+        (no ';' or ',' that would end the directive and smuggle in another one)."""
+        parts = urlsplit(self.public_url)
+        if self.public_url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query
+                                or parts.fragment):
+            raise ConfigError(f"FAMILIENATLAS_PUBLIC_URL must be an address like https://atlas.example.org "
+                              f"(optionally with a path), got {self.public_url!r}")
+        if not self.frame_ancestors or any(c in self.frame_ancestors for c in ";,\r\n"):
+            raise ConfigError("FAMILIENATLAS_FRAME_ANCESTORS must be a space-separated list of sources such as "
+                              f"'self' https://www.melle.de, or * for any site, got {self.frame_ancestors!r}")
 
     @property
     def is_sqlite(self) -> bool:

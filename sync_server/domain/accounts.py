@@ -228,7 +228,9 @@ def _check_role_and_municipality(session: Session, data: dict[str, Any], user: U
     whose county-wide data it keeps. ``user`` is the account being changed (None when created)."""
     if "role" in data and data["role"] not in ROLES:
         raise Invalid("invalid_body", errors=[FieldError("role", "unknown_choice", {"value": data["role"]})])
-    municipality_id = data.get("municipality_id") or (user.municipality_id if user is not None else None)
+    municipality_id = data.get("municipality_id")  # 0 is an id too (of no municipality), not "unchanged"
+    if municipality_id is None and user is not None:
+        municipality_id = user.municipality_id
     municipality = session.get(Municipality, municipality_id) if municipality_id is not None else None
     if "municipality_id" in data and municipality is None:
         raise Invalid("invalid_body", errors=[

@@ -23,6 +23,7 @@ from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson
 from .indicators import values
 from .layers import LAYERS, LayerSpec, clean_properties
 from .rights import Actor, OwnedState, may_read_unpublished, write_refusal
+from .validation import INT64_MAX
 
 OPS = ("insert", "update", "delete")
 _CHUNK = 500  # ids per IN (...) query; SQLite allows 999 parameters by default
@@ -262,6 +263,10 @@ def _check_shape(index: int, change: Any, seen: set[str]) -> _Checked:
     base = change.get("base_revision")
     if op in ("update", "delete") and (isinstance(base, bool) or not isinstance(base, int)):
         errors.append(FieldError("base_revision", "required"))
+    elif isinstance(base, int) and not isinstance(base, bool) and not 0 <= base <= INT64_MAX:
+        # the range the OpenAPI document declares: no revision lies outside it, so this is an invalid
+        # change, not a conflict with the stored state
+        errors.append(FieldError("base_revision", "out_of_range", {"min": 0, "max": INT64_MAX}))
     if errors:
         checked.status, checked.code, checked.errors = "invalid", "invalid_change", errors
     return checked

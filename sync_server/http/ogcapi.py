@@ -14,14 +14,17 @@ from flask import Blueprint, Response, request
 
 from ..ogcapi.query import check_format
 from ..ogcapi.service import Answer, FeaturesService
-from .common import db
+from .common import db, settings
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
 
 def _service() -> FeaturesService:
-    """The service for this request; links are absolute and built from the URL the client used."""
-    return FeaturesService(db(), request.url_root.rstrip("/") + (bp.url_prefix or ""))
+    """The service for this request. Links are absolute: under the configured public address when
+    there is one (so no Host header a client sends ends up in them), else under the URL the client
+    used (behind trusted proxies, as they forwarded it)."""
+    root = settings().public_url or request.url_root
+    return FeaturesService(db(), root.rstrip("/") + (bp.url_prefix or ""))
 
 
 def _respond(answer: Answer) -> Response:

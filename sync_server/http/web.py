@@ -3,7 +3,7 @@
 Three kinds of files, each from a fixed list of places and nothing else (no directory listings):
 
 - ``/``: the page itself (``web/index.html``), with a Content Security Policy that allows only this
-  server and the OpenStreetMap tiles;
+  server and the OpenStreetMap tiles, and lets the sites of ``FAMILIENATLAS_FRAME_ANCESTORS`` embed it;
 - ``/assets/<folder>/<file>``: the map's own modules, styles, images and message catalogues from
   ``web/js``, ``web/css``, ``web/img`` and ``web/i18n``;
 - ``/vendor/<library>/<file>``: the few distribution files the page needs from the npm packages in
@@ -17,6 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, send_from_directory
+
+from .common import settings
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 NODE_MODULES = WEB_DIR / "node_modules"
@@ -58,16 +60,16 @@ bp = Blueprint("web", __name__)
 
 def _send(folder: Path, name: str, max_age: int) -> Response:
     suffix = Path(name).suffix
-    response = send_from_directory(folder, name, mimetype=MIMETYPES.get(suffix), max_age=max_age)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_from_directory(folder, name, mimetype=MIMETYPES.get(suffix), max_age=max_age)
 
 
 @bp.get("/")
 def index() -> Response:
     """The atlas web map."""
     response = _send(WEB_DIR, "index.html", max_age=0)
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # Municipalities embed the map in their websites: which sites may frame it is a setting.
+    response.headers["Content-Security-Policy"] = (f"{CONTENT_SECURITY_POLICY}; "
+                                                   f"frame-ancestors {settings().frame_ancestors}")
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -18,7 +18,7 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import inspect, text
 
 from sync_server.domain.geometry import reproject
-from tests.support import COUNTY, MELLE, insert
+from tests.support import COUNTY, MELLE, insert, update_of
 
 API = "/api/v1"
 PROBLEM_FIELDS = {"type", "title", "status", "code", "detail"}
@@ -134,6 +134,13 @@ def get(path: str) -> Build:
 PUSH_I = "/sync/institutions/push"
 PUSH_U = "/sync/spatial_units/push"
 MELLE_URL = "/municipalities/{melle}"
+
+
+def _own_update(ctx: Ctx, base_revision: int) -> dict:
+    """An update of one of Melle's institutions, on ``base_revision``."""
+    feature = next(f for f in ctx.api.pull_all("institutions", "melle.editor").values()
+                   if f["properties"]["owner"] == MELLE)
+    return {**update_of(feature, name="Neu"), "base_revision": base_revision}
 
 
 def _institution(ctx: Ctx, **props: Any) -> dict:
@@ -307,7 +314,14 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
         "admin", 422, "invalid_body", "municipality_id"),
     "base revision beyond 64 bit": (lambda ctx: ("POST", PUSH_I, {"json": push_body([{
         **_institution(ctx), "op": "delete", "id": "00000000-0000-4000-8000-000000000001",
-        "base_revision": 10 ** 30}])}), "melle.editor", 422, "push_invalid", "id"),
+        "base_revision": 10 ** 30}])}), "melle.editor", 422, "push_invalid", "base_revision"),
+    # a base revision outside the range the OpenAPI document declares is an invalid change, not a conflict
+    "base revision negative": (lambda ctx: ("POST", PUSH_I, {"json": push_body([_own_update(ctx, -1)])}),
+                               "melle.editor", 422, "push_invalid", "base_revision"),
+    "base revision 2**80": (lambda ctx: ("POST", PUSH_I, {"json": push_body([_own_update(ctx, 2 ** 80)])}),
+                            "melle.editor", 422, "push_invalid", "base_revision"),
+    "municipality id zero": (j("PATCH", "/admin/users/2", {"municipality_id": 0}), "admin", 422, "invalid_body",
+                             "municipality_id"),
     # text the databases cannot store
     "NUL in category name": (j("POST", "/categories", {"key": "mobil", "name": "Mo\u0000bil"}), "admin", 422,
                              "invalid_body", "name"),

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -89,3 +90,19 @@ def test_serve_answers_the_api_and_the_web_map_under_gunicorn(tmp_path: Path) ->
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_make_demo_keeps_the_secret_and_the_database_private(tmp_path: Path) -> None:
+    """``make demo`` writes the JWT secret and the demo database for their owner only, and tightens
+    what an earlier version left world-readable."""
+    var = tmp_path / "var"
+    make = ["make", "--no-print-directory", f"VAR={var}", f"PY={sys.executable}", "demo-data"]
+    repo = Path(__file__).resolve().parents[2]
+    for _run_number in (1, 2):
+        done = subprocess.run(make, cwd=repo, env=_demo_env(), capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert stat.S_IMODE(var.stat().st_mode) == 0o700
+        files = {f.name: stat.S_IMODE(f.stat().st_mode) for f in var.iterdir()}
+        assert {"jwt-secret", "demo.sqlite"} <= set(files) and set(files.values()) == {0o600}, files
+        for f in (var, *var.iterdir()):
+            f.chmod(0o755 if f.is_dir() else 0o644)  # as an earlier make demo left them

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import sqlite3
 import uuid
 import warnings
@@ -182,12 +183,16 @@ def test_production_without_jwt_secret_is_refused_with_a_clear_message() -> None
         Settings.from_env({"FAMILIENATLAS_JWT_SECRET": ""})
 
 
-def test_production_needs_a_long_secret() -> None:
-    with pytest.raises(ConfigError, match="32"):
-        Settings.from_env({"FAMILIENATLAS_JWT_SECRET": "kurz"})
-    secret = "s" * 48
-    settings = Settings.from_env({"FAMILIENATLAS_JWT_SECRET": secret})
-    assert settings.mode == "production" and settings.jwt_secret == secret
+@pytest.mark.parametrize("secret", ["kurz", " " * 32, "s" * 48, "ab" * 40, "012345678" * 4])
+def test_production_needs_a_long_random_secret(secret: str) -> None:
+    with pytest.raises(ConfigError, match="32 characters long and random"):
+        Settings.from_env({"FAMILIENATLAS_JWT_SECRET": secret})
+
+
+def test_production_takes_a_generated_secret() -> None:
+    for secret in (secrets.token_urlsafe(48), secrets.token_hex(16)):
+        settings = Settings.from_env({"FAMILIENATLAS_JWT_SECRET": secret})
+        assert settings.mode == "production" and settings.jwt_secret == secret
 
 
 @pytest.mark.parametrize("mode", ["demo", "test"])
@@ -208,7 +213,10 @@ def test_every_variable_is_read() -> None:
            "FAMILIENATLAS_MAX_GEOMETRY_VERTICES": "99", "FAMILIENATLAS_BORDER_TOLERANCE_M": "12.5",
            "FAMILIENATLAS_LOGIN_MAX_FAILURES": "3", "FAMILIENATLAS_LOGIN_LOCK_SECONDS": "60",
            "FAMILIENATLAS_MIN_PASSWORD_LENGTH": "12", "FAMILIENATLAS_TRUSTED_PROXIES": "1",
-           "FAMILIENATLAS_LOGIN_MAX_LOCK_SECONDS": "900", "FAMILIENATLAS_LOGIN_MAX_FAILURES_PER_NAME": "40"}
+           "FAMILIENATLAS_LOGIN_MAX_LOCK_SECONDS": "900", "FAMILIENATLAS_LOGIN_MAX_FAILURES_PER_NAME": "40",
+           "FAMILIENATLAS_MAX_ANONYMOUS_BODY_BYTES": "4096", "FAMILIENATLAS_MAX_JSON_VALUES": "5000",
+           "FAMILIENATLAS_PUBLIC_URL": " https://atlas.landkreis-osnabrueck.de/ ",
+           "FAMILIENATLAS_FRAME_ANCESTORS": "'self'   https://www.melle.de"}
     s = Settings.from_env(env)
     assert (s.mode, s.database_url, s.cors_origins) == ("demo", "sqlite:////tmp/x.sqlite",
                                                         ("https://a.example", "https://b.example"))
@@ -217,6 +225,9 @@ def test_every_variable_is_read() -> None:
             s.min_password_length) == (5, 2, 1000, 7, 99, 12.5, 3, 60, 12)
     assert s.trusted_proxies == 1
     assert (s.login_max_lock_seconds, s.login_max_failures_per_name) == (900, 40)
+    assert (s.max_anonymous_body_bytes, s.max_json_values) == (4096, 5000)
+    assert s.public_url == "https://atlas.landkreis-osnabrueck.de/"
+    assert s.frame_ancestors == "'self' https://www.melle.de"
     assert Settings.from_env(env, max_body_bytes=5).max_body_bytes == 5  # overrides win (CLI, tests)
     assert not s.is_sqlite or s.database_url.startswith("sqlite")
 
@@ -230,6 +241,10 @@ def test_every_variable_is_read() -> None:
     ("FAMILIENATLAS_LOGIN_MAX_FAILURES", "0"), ("FAMILIENATLAS_MIN_PASSWORD_LENGTH", "-5"),
     ("FAMILIENATLAS_BORDER_TOLERANCE_M", "-1"), ("FAMILIENATLAS_BORDER_TOLERANCE_M", "nan"),
     ("FAMILIENATLAS_TRUSTED_PROXIES", "-1"), ("FAMILIENATLAS_TRUSTED_PROXIES", "ja"),
+    ("FAMILIENATLAS_MAX_ANONYMOUS_BODY_BYTES", "0"), ("FAMILIENATLAS_MAX_JSON_VALUES", "viele"),
+    ("FAMILIENATLAS_PUBLIC_URL", "atlas.landkreis-osnabrueck.de"), ("FAMILIENATLAS_PUBLIC_URL", "ftp://atlas/"),
+    # a ';' would end the frame-ancestors directive and add another one to the policy
+    ("FAMILIENATLAS_FRAME_ANCESTORS", "'self'; script-src *"), ("FAMILIENATLAS_FRAME_ANCESTORS", " "),
 ])
 def test_bad_numbers_are_a_config_error_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError) as err:
