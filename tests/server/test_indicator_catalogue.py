@@ -114,7 +114,7 @@ def test_bad_indicators_are_refused_with_the_field(api: Api, change: dict, field
     r = api.post("/api/v1/indicators", {**SHARE, "key": "neuer_anteil", **change}, "admin",
                  headers={"Accept-Language": "en"})
     doc = r.get_json()
-    assert r.status_code == 422 and r.content_type == "application/problem+json", doc
+    assert r.status_code == 422 and r.mimetype == "application/problem+json", doc
     assert any(e["field"] == field and e["code"] == code for e in doc["errors"]), doc["errors"]
     assert all(e["message"] != e["code"] for e in doc["errors"])  # a sentence, in English
     assert catalogue(api) == before

@@ -125,7 +125,7 @@ def test_conformance_classes(api: Api) -> None:
 def test_openapi_document_describes_every_ogc_route_and_the_queryables(api: Api, app) -> None:  # noqa: ANN001
     r = api.get(OGC + "/api")
     assert r.status_code == 200
-    assert r.headers["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
+    assert r.headers["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0; charset=utf-8"
     doc = json.loads(r.get_data(as_text=True))
     assert re.fullmatch(r"3\.0\.\d+", doc["openapi"]) and doc["info"]["title"] and doc["info"]["version"]
     assert doc["servers"] == [{"url": BASE}]

@@ -260,7 +260,7 @@ def test_push_rights_cell(api: Api, layer: str, actor: str, target_name: str, op
         assert doc["results"][0]["id"] == change["id"]
         check_applied(api, target, op, change, before[2])
         return
-    assert r.content_type == "application/problem+json"
+    assert r.mimetype == "application/problem+json"
     assert doc["code"] == (code if status == 401 else "push_forbidden")
     if status == 403:
         assert doc["applied"] is False
