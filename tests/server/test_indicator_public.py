@@ -124,7 +124,7 @@ def test_bad_requests_are_problem_documents(api: Api) -> None:
              ("/api/v1/indicators/bev_gesamt/values?view=all", 422, "invalid_query")]
     for path, status, code in cases:
         r = api.get(path, headers={"Accept-Language": "en"})
-        assert r.status_code == status and r.content_type == "application/problem+json", (path, r.get_json())
+        assert r.status_code == status and r.mimetype == "application/problem+json", (path, r.get_json())
         assert r.get_json()["code"] == code and r.get_json()["detail"], path
     doc = api.get(f"/api/v1/units/{COUNTY}/values").get_json()
     assert doc["level"] == "landkreis" and isinstance(doc["values"], list)
