@@ -79,9 +79,16 @@ def test_wrong_password_and_no_server_show_the_core_messages(
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     fill(dialog, dead, "melle.editor", PASSWORD)
     logged: list[tuple[str, str]] = []
+
+    def note(message: str, tag: str, _level: Any) -> None:
+        logged.append((tag, message))
+
     log = QgsApplication.messageLog()
-    log.messageReceived.connect(lambda message, tag, _level: logged.append((tag, message)))
-    assert not dialog.connect_to_server()
+    log.messageReceived.connect(note)
+    try:
+        assert not dialog.connect_to_server()
+    finally:
+        log.messageReceived.disconnect(note)
     # The network library's own words go to the log panel, not into the sentence people read.
     assert any(tag == "Familienatlas" and "Connection refused" in message for tag, message in logged), logged
     assert dialog.status_label.text().startswith(f"Der Server {dead} ist nicht erreichbar: dort nimmt kein Dienst")
