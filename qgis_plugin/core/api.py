@@ -310,17 +310,24 @@ class AtlasClient:
         """``GET /indicators``: themes and indicators with the catalogue version (public)."""
         return self._request("GET", "/indicators", authenticated=self.logged_in)
 
-    def indicator_values(self, indicator: str, level: str, year: int | None = None) -> Any:
-        """``GET /indicators/<key>/values``: the values of one indicator on one level (all years
-        without ``year``). Logged in, the server answers what the user may read (staff: true values
-        marked ``confidential``, the own and shared unpublished state); anonymous, the published
-        values after confidentiality."""
-        return self._request("GET", f"/indicators/{quote(indicator, safe='')}/values",
-                             params={"level": level, "year": year}, authenticated=self.logged_in)
+    def _values_view(self, view: str | None) -> str:
+        return view or ("staff" if self.logged_in else "public")
 
-    def unit_values(self, unit: str) -> Any:
-        """``GET /units/<key>/values``: every indicator's values of one unit, all years."""
-        return self._request("GET", f"/units/{quote(unit, safe='')}/values", authenticated=self.logged_in)
+    def indicator_values(self, indicator: str, level: str, year: int | None = None,
+                         view: str | None = None) -> Any:
+        """``GET /indicators/<key>/values``: the values of one indicator on one level (all years
+        without ``year``). ``view`` ``public`` (the default without a login): published values after
+        aggregation and confidentiality; ``staff`` (the default when logged in): what the user may
+        read, true values marked ``confidential``, with the own and shared unpublished state."""
+        view = self._values_view(view)
+        return self._request("GET", f"/indicators/{quote(indicator, safe='')}/values",
+                             params={"level": level, "year": year, "view": view}, authenticated=view == "staff")
+
+    def unit_values(self, unit: str, view: str | None = None) -> Any:
+        """``GET /units/<key>/values``: every indicator's values of one unit, all years (``view`` as above)."""
+        view = self._values_view(view)
+        return self._request("GET", f"/units/{quote(unit, safe='')}/values", params={"view": view},
+                             authenticated=view == "staff")
 
     def upload_indicator_values(self, prepared: Any, *, dry_run: bool) -> Any:
         """``POST /indicators/uploads`` (multipart) of a :class:`~.indicators.PreparedUpload`: the

@@ -161,3 +161,64 @@ def project_roles() -> Any:
     from qgis_plugin.gui import project
 
     return project
+
+
+ORTSTEILE = [f"034590024024-{n:02d}" for n in range(1, 10)] + [f"034590014014-{n:02d}" for n in range(1, 13)]
+
+
+def _publish_values(url: str, indicator: str, year: int, values: dict[str, float]) -> None:
+    """Values of Ortsteile pushed and published by the county (the way they reach the public)."""
+    import uuid
+
+    from qgis_plugin.core.indicators import value_id
+
+    from .plugin_support import login
+
+    admin = login(url, "admin")
+    changes = [{"op": "insert", "id": value_id(indicator, unit, year), "geometry": None,
+                "properties": {"indicator": indicator, "unit": unit, "level": "ortsteil", "year": year,
+                               "value": value, "owner": unit.split("-")[0]}} for unit, value in values.items()]
+    answer = admin.push("indicator_values", changes, str(uuid.uuid4()), schema_version=1)
+    admin.approve(push_id=answer["push_id"])
+
+
+def test_the_map_of_published_values_hatches_what_confidentiality_hides(live_server: Any, plugin: Any,
+                                                                        qgis_iface: Any) -> None:
+    from qgis_plugin.core.api import AtlasClient
+    from qgis_plugin.gui.indicator_map import IndicatorMapDialog, add_indicator_layer
+
+    from .plugin_support import login, save_map_with_legend, wait_until
+
+    known = {unit: float(10 * (index + 1)) for index, unit in enumerate(ORTSTEILE)}
+    known[GESMOLD] = 2.0  # below the count threshold: never shown to the public
+    _publish_values(live_server.url, "bev_u6", 2023, known)
+
+    anonymous = AtlasClient(live_server.url)
+    dialog = IndicatorMapDialog(anonymous)
+    dialog.load()
+    wait_until(lambda: not dialog.loading and dialog.indicator_combo.count() > 0, what="the catalogue")
+    dialog.select("bev_u6", "ortsteil")
+    wait_until(lambda: not dialog.loading, what="the values")
+    assert dialog.ready and dialog.year_combo.currentData() == 2023, dialog.status.text()
+    dialog.classes_spin.setValue(4)
+    dialog.accept()
+    layer = dialog.layer
+    assert layer is not None and layer.featureCount() == len(ORTSTEILE)
+    public = {v["unit"]: v for v in anonymous.indicator_values("bev_u6", "ortsteil", 2023)["values"]}
+    by_key = {f["key"]: f for f in layer.getFeatures()}
+    hidden = {key for key, v in public.items() if v["suppressed"]}
+    assert GESMOLD in hidden and {k for k, f in by_key.items() if f["status"] == "suppressed"} == hidden
+    assert all(by_key[k]["value"] == public[k]["value"] for k in set(public) - hidden)
+    assert all(f.geometry().boundingBox().xMinimum() > 400_000 for f in by_key.values())  # EPSG:25832
+    labels = [r.label() for r in layer.renderer().ranges()]
+    assert len(labels) == 6 and labels[-2:] == ["nicht ausgewiesen (Geheimhaltung)", "kein Wert"]
+    hatched = symbol_of(layer, GESMOLD)
+    assert any(isinstance(hatched.symbolLayer(i), QgsLinePatternFillSymbolLayer)
+               for i in range(hatched.symbolLayerCount()))
+    add_indicator_layer(layer)
+    save_map_with_legend(qgis_iface, "indicator_map.png", layer.extent().buffered(500))
+
+    # The county's staff see the true value, marked confidential.
+    staff = login(live_server.url, "admin").indicator_values("bev_u6", "ortsteil", 2023)
+    gesmold = next(v for v in staff["values"] if v["unit"] == GESMOLD)
+    assert (gesmold["value"], gesmold["confidential"], gesmold["suppressed"]) == (2.0, True, False)
