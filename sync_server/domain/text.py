@@ -8,13 +8,12 @@ Two kinds of characters are refused:
   stores them, and every answer that later includes such a text fails when it is encoded.
 
 The check walks parsed JSON without allocating anything per element: the path of a finding (e.g.
-``changes[3].properties.name``) is built only once something is wrong, from the walk's own stack.
+``changes[3].properties.name``) is worked out only once something is wrong, from the open containers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from .errors import FieldError
@@ -42,42 +41,66 @@ def without_surrogates(value: str) -> str:
     return SURROGATES.sub(REPLACEMENT, value)
 
 
-def _members(value: dict | list) -> Iterator[tuple[Any, Any]]:
-    return iter(value.items()) if isinstance(value, dict) else enumerate(value)
+def _member_name(container: dict | list, member: Any) -> Any:
+    """The key or index under which ``member`` (an object, by identity) lies in ``container``; only
+    called on a finding."""
+    pairs = container.items() if isinstance(container, dict) else enumerate(container)
+    return next(key for key, value in pairs if value is member)
 
 
-def _path(keys: list[Any]) -> str:
-    out = ""
-    for key in keys:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
-    return printable(out) or "body"
+def _error(containers: list[dict | list], last: Any, code: str, is_key: bool = False) -> FieldError:
+    """The field error for ``last`` (the bad text, or a dict key) inside the innermost of
+    ``containers``; the path is worked out from the containers now that something is wrong."""
+    names = [_member_name(parent, child) for parent, child in zip(containers, containers[1:], strict=False)]
+    names.append(last if is_key else _member_name(containers[-1], last))
+    path = ""
+    for name in names:
+        path += f"[{name}]" if isinstance(name, int) else (f".{name}" if path else str(name))
+    return FieldError(printable(path) or "body", code)
 
 
 def find_bad_text(data: Any) -> FieldError | None:
     """The first text in ``data`` (parsed JSON: values and object keys) that cannot be stored, as a
-    field error naming its path; None when all text is fine."""
-    if isinstance(data, str):
+    field error naming its path; None when all text is fine.
+
+    The walk keeps only the open containers and their iterators: no path, index or tuple per
+    element (parsed JSON has exact types, so ``type(x) is str`` is enough and fast)."""
+    if type(data) is str:
         code = text_fault(data)
         return FieldError("body", code) if code else None
-    if not isinstance(data, dict | list):
+    if type(data) is not dict and type(data) is not list:
         return None
-    keys: list[Any] = []  # the key or index of each open container below the top
-    frames = [_members(data)]
+    search = UNSTORABLE.search
+    containers: list[Any] = [data]
+    frames: list[Any] = [iter(data.items()) if type(data) is dict else iter(data)]
     while frames:
-        for key, value in frames[-1]:
-            if isinstance(key, str) and (code := text_fault(key)):
-                return FieldError(_path([*keys, key]), code)
-            if isinstance(value, str):
-                if code := text_fault(value):
-                    return FieldError(_path([*keys, key]), code)
-            elif isinstance(value, dict | list):
-                keys.append(key)
-                frames.append(_members(value))
-                break
+        child = None
+        if type(containers[-1]) is dict:
+            for key, value in frames[-1]:
+                if search(key):
+                    return _error(containers, key, text_fault(key) or "bad_text", is_key=True)
+                kind = type(value)
+                if kind is str:
+                    if search(value):
+                        return _error(containers, key, text_fault(value) or "bad_text", is_key=True)
+                elif kind is dict or kind is list:
+                    child = value
+                    break
         else:
+            for value in frames[-1]:
+                kind = type(value)
+                if kind is str:
+                    if search(value):
+                        return _error(containers, value, text_fault(value) or "bad_text")
+                elif kind is dict or kind is list:
+                    child = value
+                    break
+        if child is None:
             frames.pop()
-            if keys:
-                keys.pop()
+            containers.pop()
+        else:
+            containers.append(child)
+            frames.append(iter(child.items()) if type(child) is dict else iter(child))
     return None
 
 
