@@ -168,10 +168,8 @@ class _AtlasAlgorithm(QgsProcessingAlgorithm):
         try:
             client.health()
             user = client.login(*credentials)
-        except ConnectionFailed as exc:
-            raise QgsProcessingException(f"{exc} " + tr(
-                "Bitte die Server-Adresse {server} und die Netzwerkverbindung prüfen.").format(
-                server=client.server_url)) from exc
+        except ConnectionFailed as exc:  # the core's message names the server and what to check
+            raise QgsProcessingException(str(exc)) from exc
         except AuthenticationFailed as exc:
             raise QgsProcessingException(f"{exc} " + tr(
                 "Bitte Benutzername und Passwort der Authentifizierungskonfiguration „{authcfg}“ prüfen.").format(

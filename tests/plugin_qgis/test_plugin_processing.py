@@ -246,8 +246,9 @@ def test_login_failures_fail_the_algorithm_with_a_german_message(live_server: An
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     with pytest.raises(QgsProcessingException) as failure:
         checkout(processing, dead, wrong, folder)
-    assert str(failure.value).startswith("Der Server ist nicht erreichbar (")
-    assert str(failure.value).endswith(f"Bitte die Server-Adresse {dead} und die Netzwerkverbindung prüfen.")
+    assert str(failure.value) == (f"Der Server {dead} ist nicht erreichbar: dort nimmt kein Dienst Verbindungen an "
+                                  "(läuft der Server, stimmt der Port?). Bitte die Adresse und die "
+                                  "Netzwerkverbindung prüfen.")
 
     with pytest.raises(QgsProcessingException) as failure:
         checkout(processing, url, "nix1234", folder)

@@ -329,7 +329,7 @@ def test_errors_are_shown_in_german(make_dock: Any, live_server: Any, messages: 
     try:
         click_and_wait(dock, dock.approve_button)
         [critical] = messages.get_messages(Qgis.MessageLevel.Critical)
-        assert "Der Server ist nicht erreichbar" in critical
+        assert f"Der Server {live_server.url} ist nicht erreichbar" in critical
         assert dock.table.rowCount() == DEMO_PENDING  # nothing decided, the list stays
     finally:
         live_server.start()
