@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -101,63 +102,99 @@ def _chunks(values: list) -> Iterator[list]:
         yield values[start:start + _CHUNK]
 
 
-def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[tuple[Feature, Revision]], str | None]:
-    """The (feature, head revision) pairs a decision applies to, loaded in a few chunked queries."""
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A revision a decision applies to: the head of its feature (plain columns, no ORM objects, so
+    deciding on a push of 100,000 values stays a few bulk statements)."""
+
+    seq: int
+    layer: str
+    feature_id: str
+    parent_seq: int | None
+
+
+def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[_Target], str | None]:
+    """The head revisions a decision applies to, in the order of their numbers, loaded in a few chunked
+    queries of plain columns."""
     data = read_fields(body, REJECT_FIELDS if need_reason else APPROVE_FIELDS)
     if bool(data.get("revisions")) == bool(data.get("push_id")):
         raise Invalid("invalid_body", errors=[FieldError("revisions", "revisions_or_push")])
-    pairs = select(Feature, Revision).join(Feature, and_(Feature.layer == Revision.layer,
-                                                         Feature.id == Revision.feature_id))
+    pairs = select(Revision.seq, Revision.layer, Revision.feature_id, Revision.parent_seq, Revision.state,
+                   Feature.head_seq).join(Feature, and_(Feature.layer == Revision.layer,
+                                                        Feature.id == Revision.feature_id))
     if data.get("push_id"):
         # Features edited again since that push are decided with their newer change, not here.
-        targets = list(session.execute(pairs.where(Revision.push_id == data["push_id"],
-                                                   Revision.state == "pending",
-                                                   Feature.head_seq == Revision.seq)).all())
-        if not targets:
+        rows = list(session.execute(pairs.where(Revision.push_id == data["push_id"], Revision.state == "pending",
+                                                Feature.head_seq == Revision.seq)).all())
+        if not rows:
             raise NotFound("nothing_pending_in_push", push_id=data["push_id"])
     else:
         seqs = data["revisions"]
         if not all(isinstance(s, int) and not isinstance(s, bool) and fits_column(Revision, "seq", s) for s in seqs):
             raise Invalid("invalid_body", errors=[FieldError("revisions", "wrong_type", {"expected": "integer"})])
-        targets = [row for part in _chunks(sorted(set(seqs))) for row in
-                   session.execute(pairs.where(Revision.seq.in_(part))).all()]
-        missing = set(seqs) - {r.seq for _f, r in targets}
+        rows = [row for part in _chunks(sorted(set(seqs))) for row in
+                session.execute(pairs.where(Revision.seq.in_(part))).all()]
+        missing = set(seqs) - {row.seq for row in rows}
         if missing:
             raise NotFound("revision_not_found", id=min(missing))
-    for feature, rev in targets:
-        if rev.state != "pending" or feature.head_seq != rev.seq:
-            raise Conflict("not_reviewable", revision=rev.seq, state=rev.state, head=feature.head_seq)
-    return [tuple(row) for row in targets], data.get("reason")
+    for row in rows:
+        if row.state != "pending" or row.head_seq != row.seq:
+            raise Conflict("not_reviewable", revision=row.seq, state=row.state, head=row.head_seq)
+    targets = sorted((_Target(row.seq, row.layer, row.feature_id, row.parent_seq) for row in rows), key=lambda t: t.seq)
+    return targets, data.get("reason")
 
 
-def _earlier_pending(session: Session, targets: list[tuple[Feature, Revision]]) -> list[Revision]:
-    """Older pending revisions of the target features: they are folded into the decision."""
-    heads = {(f.layer, f.id): r.seq for f, r in targets}
-    found: list[Revision] = []
-    for layer in {f.layer for f, _r in targets}:
+def _earlier_pending(session: Session, targets: list[_Target]) -> list[int]:
+    """Older pending revisions of the target features: they are folded into the decision. A target
+    without a parent revision created its feature, so its feature has no older revision to look for."""
+    heads = {(t.layer, t.feature_id): t.seq for t in targets if t.parent_seq is not None}
+    found: list[int] = []
+    for layer in sorted({layer for layer, _fid in heads}):
         ids = [fid for lay, fid in heads if lay == layer]
         for part in _chunks(ids):
-            found.extend(session.scalars(select(Revision).where(
-                Revision.layer == layer, Revision.feature_id.in_(part), Revision.state == "pending")))
-    return [r for r in found if r.seq < heads[(r.layer, r.feature_id)]]
+            found.extend(seq for seq, fid in session.execute(select(Revision.seq, Revision.feature_id).where(
+                Revision.layer == layer, Revision.feature_id.in_(part), Revision.state == "pending"))
+                if seq < heads[(layer, fid)])
+    return sorted(found)
+
+
+def _runs(targets: list[_Target]) -> Iterator[list[_Target]]:
+    """The targets in pieces of consecutive revision numbers of one layer (at most one chunk long):
+    one UPDATE per piece gives every feature its own change number, ``head_seq`` + a constant."""
+    run: list[_Target] = []
+    for t in targets:
+        if run and (t.seq != run[-1].seq + 1 or t.layer != run[-1].layer or len(run) >= _CHUNK):
+            yield run
+            run = []
+        run.append(t)
+    if run:
+        yield run
 
 
 def _decide(session: Session, actor: Actor, body: Any, decision: str) -> dict:
     require_admin(actor, "review")
     current = sequence.lock(session)
     targets, reason = _targets(session, body, need_reason=decision == "rejected")
-    now = audit.now()
-    with session.no_autoflush:
-        for rev in _earlier_pending(session, targets):
-            rev.state = "superseded" if decision == "published" else "rejected"
-            rev.reviewed_by_id, rev.reviewed_at, rev.reason = actor.user_id, now, reason
-        for offset, (feature, head) in enumerate(targets, start=1):
-            head.state, head.reviewed_by_id, head.reviewed_at, head.reason = decision, actor.user_id, now, reason
-            if decision == "published":
-                feature.published_seq = head.seq
-            feature.change_seq = current + offset
+    reviewed = {"reviewed_by_id": actor.user_id, "reviewed_at": audit.now(), "reason": reason}
+    revisions, features = Revision.__table__, Feature.__table__
+    conn = session.connection()  # plain statements: the ORM's objects are not involved
+    earlier_state = "superseded" if decision == "published" else "rejected"
+    for part in _chunks(_earlier_pending(session, targets)):
+        conn.execute(revisions.update().where(revisions.c.seq.in_(part)).values(state=earlier_state, **reviewed))
+    offset = 0
+    for run in _runs(targets):
+        conn.execute(revisions.update().where(revisions.c.seq.between(run[0].seq, run[-1].seq))
+                     .values(state=decision, **reviewed))
+        # The change numbers continue the sequence in the targets' order: current + 1, current + 2, ...
+        changes: dict[str, Any] = {"change_seq": features.c.head_seq + (current + offset + 1 - run[0].seq)}
+        if decision == "published":
+            changes["published_seq"] = features.c.head_seq
+        conn.execute(features.update().where(features.c.layer == run[0].layer,
+                                             features.c.id.in_([t.feature_id for t in run])).values(**changes))
+        offset += len(run)
+    session.expire_all()  # objects loaded earlier in this session must not show the old state
     sequence.advance(session, current, len(targets))
-    done = [r.seq for _f, r in targets]
+    done = [t.seq for t in targets]
     audit.record(session, actor, f"review_{decision}", "revisions", revisions=done, reason=reason)
     return {"decision": decision, "revisions": done}
 
