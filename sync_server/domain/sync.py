@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..storage.models import Feature, Municipality, Push, Revision
@@ -383,23 +383,33 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
                           body={"applied": False, "results": [_result(c, failed_push=True) for c in checked]})
     push_id = str(uuid.uuid4())
     now = audit.now()
+    # Written as bulk statements (executemany), not one ORM object per row: an upload of 10,000 values
+    # is one push, and the unit of work would spend most of its time on bookkeeping.
+    revisions: list[dict[str, Any]] = []
+    inserted: list[dict[str, Any]] = []
+    updated: list[dict[str, Any]] = []
     for offset, item in enumerate(checked, start=1):
         seq = current_seq + offset
         feature = item.feature
-        head_props = None
-        if item.op == "delete":
-            head_props = stored[item.id][1].properties
-        session.add(Revision(
-            seq=seq, layer=layer.name, feature_id=item.id, parent_seq=feature.head_seq if feature else None,
-            op=item.op, owner_id=item.owner_id, properties=item.properties if item.op != "delete" else head_props,
-            geometry=item.geometry if item.op != "delete" else None, author_id=actor.user_id, created_at=now,
-            push_id=push_id, state="pending"))
-        if feature is None:
-            feature = Feature(layer=layer.name, id=item.id, published_seq=None)
-            session.add(feature)
-        feature.owner_id, feature.head_seq, feature.change_seq = item.owner_id, seq, seq
-        feature.deleted = item.op == "delete"
+        deleting = item.op == "delete"
+        revisions.append({
+            "seq": seq, "layer": layer.name, "feature_id": item.id,
+            "parent_seq": feature.head_seq if feature else None, "op": item.op, "owner_id": item.owner_id,
+            "properties": stored[item.id][1].properties if deleting else item.properties,
+            "geometry": None if deleting else item.geometry, "author_id": actor.user_id, "created_at": now,
+            "push_id": push_id, "state": "pending"})
+        row = {"layer": layer.name, "id": item.id, "owner_id": item.owner_id, "head_seq": seq, "change_seq": seq,
+               "deleted": deleting}
+        (updated if feature is not None else inserted).append(row)
         item.message_params = {"revision": seq}
+    session.execute(insert(Revision), revisions)
+    if inserted:
+        session.execute(insert(Feature), [{**row, "published_seq": None} for row in inserted])
+    if updated:
+        session.execute(update(Feature), updated)
+        for item in checked:  # the session's copies are stale now; later reads load them again
+            if item.feature is not None:
+                session.expire(item.feature)
     sequence.advance(session, current_seq, len(checked))
     response = {"applied": True, "push_id": push_id, "layer": layer.name,
                 "results": [_result(c) for c in checked]}
