@@ -443,6 +443,8 @@ def _mentions(exc: BaseException, *texts: str) -> bool:
 def _why_unreachable(exc: BaseException) -> str:
     """Why a connection failed, in words: unknown host name, refused, or no connection at all."""
     causes = _causes(exc)
+    if any(isinstance(item, requests.exceptions.ProxyError) for item in causes):
+        return tr("why.proxy")
     if any(isinstance(item, socket.gaierror) for item in causes) or _mentions(
             exc, "name or service not known", "nodename nor servname", "failed to resolve", "getaddrinfo failed"):
         return tr("why.unknown_name")

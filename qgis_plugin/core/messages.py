@@ -22,6 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why.unknown_name": "der Rechnername ist unbekannt (Tippfehler in der Adresse?)",
         "why.refused": "dort nimmt kein Dienst Verbindungen an (läuft der Server, stimmt der Port?)",
         "why.no_connection": "keine Verbindung (Netzwerk, Proxy oder Firewall)",
+        "why.proxy": "der Proxy aus den QGIS-Netzwerkeinstellungen antwortet nicht",
         "error.not_https": (
             "Unter {server} antwortet kein HTTPS-Server. Läuft der Familienatlas dort nur über HTTP, "
             "bitte die Adresse mit „http://“ eingeben."
@@ -191,6 +192,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why.unknown_name": "the host name is unknown (a typo in the address?)",
         "why.refused": "no service accepts connections there (is the server running, is the port right?)",
         "why.no_connection": "no connection (network, proxy or firewall)",
+        "why.proxy": "the proxy of QGIS's network settings does not answer",
         "error.not_https": (
             "No HTTPS server answers at {server}. If the Familienatlas runs there over plain HTTP only, "
             "please type the address with 'http://'."

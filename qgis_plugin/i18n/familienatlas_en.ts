@@ -959,11 +959,6 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/processing/algorithms.py" />
-            <source>Bitte die Server-Adresse {server} und die Netzwerkverbindung prüfen.</source>
-            <translation>Please check the server address {server} and the network connection.</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/processing/algorithms.py" />
             <source>Bitte Benutzername und Passwort der Authentifizierungskonfiguration „{authcfg}“ prüfen.</source>
             <translation>Please check the user name and password of the authentication configuration '{authcfg}'.</translation>
         </message>

@@ -168,7 +168,7 @@ class _AtlasAlgorithm(QgsProcessingAlgorithm):
         try:
             client.health()
             user = client.login(*credentials)
-        except ConnectionFailed as exc:  # the core's message names the server and what to check
+        except ConnectionFailed as exc:  # the core's sentence names the address and what to check
             raise QgsProcessingException(str(exc)) from exc
         except AuthenticationFailed as exc:
             raise QgsProcessingException(f"{exc} " + tr(

@@ -149,7 +149,7 @@ def test_plugin_in_the_qgis_desktop(live_server: Any, tmp_path: Path) -> None:
     assert result["actions"]["sync"] == "Synchronisieren"
     assert result["checkout_ok"]
     assert result["layers"] == ["Einrichtungen (andere Kommunen)", "Einrichtungen (eigene)", "Gemeindegebiete",
-                                "Raumeinheiten"]
+                                "Indikatorwerte", "Raumeinheiten", "Unterkategorien"]
     assert result["scale_after_checkout"] < 300_000  # zoomed to Melle, not to the whole county
     assert [code for code, _message in result["problems"]] == ["outside_territory"]
     assert result["report"] == [1, 1]  # the phone number went out, the moved point did not

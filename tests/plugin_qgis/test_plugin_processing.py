@@ -143,7 +143,8 @@ def test_checkout_edit_and_sync(live_server: Any, plugin: Any, processing: Any, 
     # Shown as the plugin's layer group; the own institutions are editable with QGIS's editing API.
     group = QgsProject.instance().layerTreeRoot().findGroup("Familienatlas")
     assert [child.name() for child in group.children()] == [
-        "Einrichtungen (eigene)", "Einrichtungen (andere Kommunen)", "Raumeinheiten", "Gemeindegebiete"]
+        "Einrichtungen (eigene)", "Einrichtungen (andere Kommunen)", "Raumeinheiten", "Indikatorwerte",
+        "Gemeindegebiete"]
     own = own_layer(gpkg)
     feature = sorted(own.getFeatures(), key=lambda f: f["name"])[0]
     assert feature["owner"] == MELLE
@@ -167,7 +168,7 @@ def test_checkout_edit_and_sync(live_server: Any, plugin: Any, processing: Any, 
     # A checkout into the same folder leaves the (now sent) working copy replaceable and reloads the group.
     results, _feedback = checkout(processing, url, authcfg, folder, LOAD=False)
     assert results["INSTITUTIONS_COUNT"] == expected["institutions"]
-    assert len(project.working_copy_layers(gpkg)) == 4
+    assert len(project.working_copy_layers(gpkg)) == 6  # with the indicator values and the (hidden) subcategory table
 
 
 def test_refusals_are_reported_with_the_servers_reason(live_server: Any, plugin: Any, processing: Any,
@@ -246,9 +247,9 @@ def test_login_failures_fail_the_algorithm_with_a_german_message(live_server: An
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     with pytest.raises(QgsProcessingException) as failure:
         checkout(processing, dead, wrong, folder)
-    assert str(failure.value) == (f"Der Server {dead} ist nicht erreichbar: dort nimmt kein Dienst Verbindungen an "
-                                  "(läuft der Server, stimmt der Port?). Bitte die Adresse und die "
-                                  "Netzwerkverbindung prüfen.")
+    assert str(failure.value) == (
+        f"Der Server {dead} ist nicht erreichbar: dort nimmt kein Dienst Verbindungen an (läuft der Server, stimmt "
+        "der Port?). Bitte die Adresse und die Netzwerkverbindung prüfen.")
 
     with pytest.raises(QgsProcessingException) as failure:
         checkout(processing, url, "nix1234", folder)
