@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from ...storage.models import Municipality, Revision
 from ..publish import public_query, public_rows
 from .confidentiality import Cell
+from .units import municipality_level
 
 
 @dataclass(frozen=True)
@@ -187,15 +188,6 @@ def specs_from_catalogue(indicators: Iterable[Any]) -> list[ProvisionSpec]:
     return specs
 
 
-def municipality_level(m: Municipality, by_id: Mapping[int, Municipality]) -> str:
-    """The level of a municipality row (docs/indicators.md, "Spatial units"): the root is the county,
-    its children are Gemeinden/Samtgemeinden, their children are member municipalities."""
-    if m.parent_id is None:
-        return "landkreis"
-    parent = by_id.get(m.parent_id)
-    return "gemeinde" if parent is None or parent.parent_id is None else "mitgliedsgemeinde"
-
-
 def unit_areas(session: Session) -> list[UnitArea]:
     """Every unit with an area: the municipalities' territories and the published spatial units."""
     rows = list(session.scalars(select(Municipality)))
@@ -228,8 +220,8 @@ def published_population(session: Session, keys: Iterable[str],
     if not wanted:
         return out
     query = public_query(layer).where(Revision.properties["indicator"].as_string().in_(wanted))
-    for _feature, rev in session.execute(query):
-        props = rev.properties or {}
+    for (props,) in session.execute(query.with_only_columns(Revision.properties, maintain_column_froms=True)):
+        props = props or {}
         if props.get("value") is None or props.get("year") is None:
             continue
         out.setdefault((props["indicator"], props["unit"]), {})[int(props["year"])] = float(props["value"])

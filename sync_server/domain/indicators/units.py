@@ -14,6 +14,7 @@ public answers use the published state, so no name of an unpublished unit leaks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -54,19 +55,20 @@ class UnitIndex:
                         level={k: u.level for k, u in self.units.items()})
 
 
+def municipality_level(m: Municipality, by_id: Mapping[int, Municipality]) -> str:
+    """The level of a municipality row by its depth below the county: the root is the county, its
+    children are Gemeinden/Samtgemeinden, everything below them member municipalities."""
+    depth, seen = 0, set()
+    while m.parent_id is not None and m.parent_id in by_id and m.id not in seen:
+        seen.add(m.id)
+        m = by_id[m.parent_id]
+        depth += 1
+    return MUNICIPAL_LEVELS[min(depth, len(MUNICIPAL_LEVELS) - 1)]
+
+
 def _municipal_units(municipalities: list[Municipality]) -> dict[str, Unit]:
     by_id = {m.id: m for m in municipalities}
-
-    def depth(m: Municipality) -> int:
-        seen: set[int] = set()
-        d = 0
-        while m.parent_id is not None and m.parent_id in by_id and m.id not in seen:
-            seen.add(m.id)
-            m = by_id[m.parent_id]
-            d += 1
-        return d
-
-    return {m.key: Unit(m.key, MUNICIPAL_LEVELS[min(depth(m), len(MUNICIPAL_LEVELS) - 1)], m.id,
+    return {m.key: Unit(m.key, municipality_level(m, by_id), m.id,
                         by_id[m.parent_id].key if m.parent_id in by_id else None, m.name)
             for m in municipalities}
 
