@@ -250,3 +250,30 @@ def test_the_values_layer_is_described_without_geometry(api: Api) -> None:
     assert layer["geometry_type"] is None
     assert {"indicator", "unit", "level", "year", "value", "numerator", "denominator", "provisional", "estimated",
             "series_break", "note"} <= {f["name"] for f in layer["fields"]}
+
+
+def test_values_follow_the_state_of_their_units(api: Api) -> None:
+    """Writes judge units in their head state (a pending Ortsteil takes values at once); the public sees
+    values only of published units; a unit whose parent is unknown takes no values."""
+    from shapely.geometry import mapping, shape
+
+    build_catalogue(api)
+    units = api.pull_all("spatial_units", "admin")
+    base = next(u for u in units.values() if u["owner"] == MELLE and u["properties"]["level"] == "ortsteil")
+    inner = mapping(shape(base["geometry"]).buffer(-60))
+    new_unit = {"op": "insert", "id": str(uuid.uuid4()), "geometry": inner, "properties": {
+        "owner": MELLE, "level": "ortsteil", "key": f"{MELLE}-99", "name": "Neubaugebiet", "parent_key": MELLE}}
+    assert api.push("spatial_units", [new_unit], "melle.editor").status_code == 200
+    r = api.push(LAYER, [insert("t_kinder_u6", f"{MELLE}-99", 2022, 25)], "melle.editor")
+    assert r.status_code == 200, r.get_json()
+    assert api.post("/api/v1/review/approve", {"push_id": r.get_json()["push_id"]}, "admin").status_code == 200
+    public = api.get("/api/v1/indicators/t_kinder_u6/values?level=ortsteil").get_json()
+    assert f"{MELLE}-99" not in {v["unit"] for v in public["values"]}
+    staff = api.get("/api/v1/indicators/t_kinder_u6/values?level=ortsteil&view=staff", "melle.editor").get_json()
+    assert {v["unit"]: v["value"] for v in staff["values"]}[f"{MELLE}-99"] == 25
+
+    orphan = {**new_unit, "id": str(uuid.uuid4()), "properties": {**new_unit["properties"], "key": "verwaist",
+                                                                    "parent_key": "gibtsnicht"}}
+    assert api.push("spatial_units", [orphan], "admin").status_code == 200
+    r = api.push(LAYER, [insert("t_kinder_u6", "verwaist", 2022, 5)], "admin")
+    assert r.status_code == 422 and r.get_json()["results"][0]["errors"][0]["code"] == "unknown_unit"
