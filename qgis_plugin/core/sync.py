@@ -429,7 +429,8 @@ class Synchronizer:
         kept: dict[str, dict[str, Any]] = {}
         changed = 0
         with wc.transaction():
-            known = {state.uuid for state in wc.rows(layer)} | wc.base_uuids(layer)
+            had_base = wc.base_uuids(layer)
+            known = {state.uuid for state in wc.rows(layer)} | had_base
             for uuid, feature in features.items():
                 theirs = wc.server_state(layer, feature)
                 base = wc.read_base(layer, uuid)
@@ -441,7 +442,8 @@ class Synchronizer:
                 wc.apply_server_feature(layer, feature)
             for uuid in sorted(known - set(features)):
                 if uuid in keep:
-                    report.gone_from_server.append((layer, uuid))
+                    if uuid in had_base:  # a local insert was never on the server: nothing to say
+                        report.gone_from_server.append((layer, uuid))
                     continue
                 wc.delete_row(layer, uuid)
                 wc.delete_base(layer, uuid)

@@ -488,21 +488,23 @@ def test_cursor_the_server_cannot_continue_pulls_again_and_keeps_local_edits(
             "id": fid, "revision": 999_999, "owner": MELLE, "properties": template.properties,
             "geometry": template.geometry, "review": {"state": "published"}})
     d.sql("UPDATE institutions SET phone = '05422 2' WHERE uuid = ?", gone_edited)
+    d.sql("INSERT INTO institutions (uuid, geom, category, name) SELECT ?, geom, 'kita', 'Neu hier' "
+          "FROM institutions WHERE uuid = ?", inserted := str(uuid.uuid4()), edited)
     d.workcopy.set_cursor("institutions", 10**9)
 
-    report = d.sync.sync(["institutions"], hold_back={"institutions": {edited, gone_edited}})
+    report = d.sync.sync(["institutions"], hold_back={"institutions": {edited, gone_edited, inserted}})
     assert report.pulled_again == [("institutions", "cursor_ahead")]
     assert report.gone_from_server == [("institutions", gone_edited)]
     server = server_features(live_server.url, "melle.editor")
     rows = {state.uuid: state for state in d.workcopy.rows("institutions")}
-    assert set(rows) == set(server) | {gone_edited}
+    assert set(rows) == set(server) | {gone_edited, inserted}
     assert rows[unedited].properties["name"] == server[unedited]["properties"]["name"] != "Alt"
     changes = {c.uuid: c for c in d.workcopy.local_changes("institutions")}
-    assert set(changes) == {edited, gone_edited}
+    assert set(changes) == {edited, gone_edited, inserted} and changes[inserted].op == "insert"
     assert changes[edited].changed_fields == ["phone"]
     assert changes[edited].base_revision == server[edited]["revision"]
     assert d.workcopy.cursor("institutions") < 10**9
-    again = d.sync.sync(["institutions"], hold_back={"institutions": {gone_edited}})
+    again = d.sync.sync(["institutions"], hold_back={"institutions": {gone_edited, inserted}})
     assert (again.accepted, again.pulled_again) == (1, [])
     assert server_features(live_server.url)[edited]["properties"]["phone"] == "05422 1"
 
