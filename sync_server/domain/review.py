@@ -50,8 +50,10 @@ def _state(ctx: AtlasContext, rev: Revision | None) -> dict | None:
 
 def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | None = None,
             municipality: str | None = None, category: str | None = None, author: str | None = None,
-            since: datetime | None = None, until: datetime | None = None, limit: int = 1000) -> list[dict]:
-    """Pending changes, one per feature, with a before/after comparison."""
+            since: datetime | None = None, until: datetime | None = None, limit: int = 1000,
+            indicator: str | None = None) -> list[dict]:
+    """Pending changes, one per feature, with a before/after comparison (``indicator``: the values of one
+    indicator)."""
     require_admin(actor, "review")
     stmt = (select(Feature, Revision, User).join(Revision, Revision.seq == Feature.head_seq)
             .join(User, User.id == Revision.author_id).where(Revision.state == "pending")
@@ -62,6 +64,8 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
         stmt = stmt.where(Feature.owner_id == ctx.id_by_key.get(municipality, -1))
     if author:
         stmt = stmt.where(User.username == author)
+    if indicator:
+        stmt = stmt.where(Revision.properties["indicator"].as_string() == indicator)
     if since:
         stmt = stmt.where(Revision.created_at >= since)
     if until:

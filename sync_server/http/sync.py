@@ -51,10 +51,12 @@ def push(layer: str) -> Response:
 @bp.get("/review/pending")
 @login_required
 def pending() -> Response:
-    """Pending changes with before/after (admin); filters layer, municipality, category, author, since, until."""
+    """Pending changes with before/after (admin); filters layer, municipality, category, indicator, author,
+    since, until."""
     args = request.args
     return jsonify(review.pending(db(), atlas(), actor(), layer=args.get("layer"),
                                   municipality=args.get("municipality"), category=args.get("category"),
+                                  indicator=args.get("indicator"),
                                   author=args.get("author"), since=date_arg("since"), until=date_arg("until"),
                                   limit=int_arg("limit", 1000, 1, 20000)))
 

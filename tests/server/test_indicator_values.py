@@ -188,8 +188,9 @@ def test_values_are_reviewed_published_and_shared_like_features(api: Api) -> Non
     assert r.status_code == 200, r.get_json()
     push_id = r.get_json()["push_id"]
 
-    pending = api.get(f"/api/v1/review/pending?layer={LAYER}", "admin").get_json()
+    pending = api.get(f"/api/v1/review/pending?layer={LAYER}&indicator=t_kinder_u6", "admin").get_json()
     assert {p["id"] for p in pending} == {c["id"] for c in changes}
+    assert api.get(f"/api/v1/review/pending?layer={LAYER}&indicator=t_einwohner", "admin").get_json() == []
     assert all(p["after"]["properties"]["unit"] == ot and p["after"]["geometry"] is None for p in pending)
 
     # Unpublished values: the own municipality and (while Melle shares) the others see them; nobody public.
