@@ -21,6 +21,10 @@ DE: dict[str, str] = {
     "internal_error": "Interner Fehler des Servers. Die Daten sind unverändert.",
     "invalid_body": "Die Angaben sind unvollständig oder fehlerhaft.",
     "invalid_query": "Ein Parameter der Anfrage ist fehlerhaft.",
+    # indicator uploads (domain/indicators/upload.py)
+    "upload_invalid": "Nichts wurde übernommen: {count} von {total} Zeilen sind fehlerhaft (siehe Bericht je Zeile).",
+    "upload_refused": "Nichts wurde übernommen: {count} von {total} Zeilen dürfen Sie nicht schreiben (siehe Bericht "
+                      "je Zeile).",
     # indicator spreadsheets (domain/indicators/spreadsheet.py): the file as a whole
     "empty": "Die Datei ist leer: sie enthält keine Tabelle.",
     "unknown_format": "Dieses Dateiformat ({found}) wird nicht gelesen. Bitte als CSV oder als Excel-Arbeitsmappe "
@@ -119,6 +123,12 @@ DE: dict[str, str] = {
 }
 
 DE_FIELDS: dict[str, str] = {
+    "ambiguous_unit": "{value} passt zu mehreren Raumeinheiten ({candidates}); bitte den Schlüssel angeben oder "
+                      "die Ebene wählen.",
+    "no_indicator": "Welcher Indikator? Die Datei hat keine Spalte Indikator; bitte den Indikator beim Hochladen "
+                    "wählen.",
+    "missing_value": "Der Wert fehlt (und lässt sich nicht aus Zähler und Nenner berechnen).",
+    "duplicate_row": "Derselbe Indikator, dieselbe Raumeinheit und dasselbe Jahr stehen noch einmal in {first}.",
     # a row of an indicator spreadsheet: its problem, or why it was skipped
     "not_a_number": "Keine Zahl.",
     "date_not_number": "Ein Datum statt einer Zahl: Excel hat die Eingabe als Datum gelesen (z. B. 12.5 als "
@@ -224,6 +234,8 @@ EN: dict[str, str] = {
     "internal_error": "Internal server error. Nothing was changed.",
     "invalid_body": "The request is incomplete or wrong.",
     "invalid_query": "A query parameter is wrong.",
+    "upload_invalid": "Nothing was applied: {count} of {total} rows are invalid (see the report per row).",
+    "upload_refused": "Nothing was applied: {count} of {total} rows you may not write (see the report per row).",
     "empty": "The file is empty: it holds no table.",
     "unknown_format": "This file format ({found}) is not read. Please save as CSV or as an Excel workbook (.xlsx); "
                       "save old .xls files and password-protected files in Excel as .xlsx without a password.",
@@ -311,6 +323,10 @@ EN: dict[str, str] = {
 }
 
 EN_FIELDS: dict[str, str] = {
+    "ambiguous_unit": "{value} fits several spatial units ({candidates}); please give the key or choose the level.",
+    "no_indicator": "Which indicator? The file has no indicator column; please choose the indicator when uploading.",
+    "missing_value": "The value is missing (and cannot be computed from numerator and denominator).",
+    "duplicate_row": "The same indicator, spatial unit and year stand again in {first}.",
     "not_a_number": "Not a number.",
     "date_not_number": "A date instead of a number: Excel read the entry as a date (e.g. 12.5 as 12 May). Please "
                        "format the column as numbers and enter the value again.",

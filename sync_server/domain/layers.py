@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .errors import FieldError
@@ -55,8 +56,13 @@ class LayerSpec:
     # values are not: the public sees them only through confidentiality (domain/indicators/public.py).
     raw_public: bool = True
 
+    @cached_property
+    def _by_name(self) -> dict[str, FieldSpec]:
+        return {f.name: f for f in self.fields}
+
     def field(self, name: str) -> FieldSpec | None:
-        return next((f for f in self.fields if f.name == name), None)
+        """By name, without a walk through the fields: a push of 100,000 values asks 1,000,000 times."""
+        return self._by_name.get(name)
 
 
 @dataclass

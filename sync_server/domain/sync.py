@@ -353,17 +353,20 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
         checked.current = feature_view(ctx, actor, feature, head, published)
 
 
-def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, body: Any) -> dict:
+def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, body: Any, *,
+         dry_run: bool = False, max_changes: int | None = None) -> dict:
     """Check every change, then apply all of them in this transaction, or raise and apply none.
 
     Returns the answer for the client. A refused push raises :class:`DomainError` whose body
     carries the per-change results, so the caller rolls back and answers with one problem document.
+    ``dry_run`` checks exactly as a real push does and writes nothing (the indicator upload's report);
+    ``max_changes`` lifts the per-push limit for a caller that has its own (the upload's row limit).
     """
     layer = get_layer(layer_name)
-    key, crs, changes = _read_push(body, layer, ctx.settings.max_changes_per_push)
-    current_seq = sequence.lock(session)
-    digest = _request_hash(layer.name, body)
-    earlier = earlier_push(session, actor, key)
+    key, crs, changes = _read_push(body, layer, max_changes or ctx.settings.max_changes_per_push)
+    current_seq = sequence.lock(session) if not dry_run else 0
+    digest = _request_hash(layer.name, body) if not dry_run else ""
+    earlier = earlier_push(session, actor, key) if not dry_run else None
     if earlier is not None:
         if earlier.request_hash != digest:
             raise Conflict("idempotency_key_reused", key=key)
@@ -381,6 +384,9 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
                             if s in statuses)
         raise DomainError(f"push_{code}", {"count": len(failed), "total": len(checked)}, status=status,
                           body={"applied": False, "results": [_result(c, failed_push=True) for c in checked]})
+    if dry_run:
+        return {"applied": False, "dry_run": True, "layer": layer.name,
+                "results": [_result(c, failed_push=True) for c in checked]}
     push_id = str(uuid.uuid4())
     now = audit.now()
     # Written as bulk statements (executemany), not one ORM object per row: an upload of 10,000 values

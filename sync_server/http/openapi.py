@@ -19,6 +19,7 @@ from ..domain.layers import LAYERS
 from ..domain.sync import OPS
 from ..domain.validation import INT64_MAX, json_schema
 from ..storage.models import Category, Indicator, IndicatorTheme, Municipality, SpatialLevel, User
+from . import uploads
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -67,6 +68,7 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "indicators.update_theme": json_schema(catalogue.THEME_FIELDS, partial=True, model=IndicatorTheme),
         "indicators.import_catalogue": json_schema(catalogue.IMPORT_FIELDS),
         "sync.push": _push_schema(),
+        "uploads.upload_values": uploads.FORM_SCHEMA,
         "sync.approve": json_schema(review.APPROVE_FIELDS),
         "sync.reject": json_schema(review.REJECT_FIELDS),
         "sync.withdraw": json_schema(review.WITHDRAW_FIELDS),
@@ -121,7 +123,9 @@ def build(app: Flask) -> dict[str, Any]:
             }
             if method in ("POST", "PATCH", "PUT") and bodies.get(rule.endpoint, {}) is not None:
                 schema = bodies.get(rule.endpoint) or {"type": "object"}
-                op["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+                media = schema.get("x-content-type", "application/json")  # a file upload is multipart
+                schema = {k: v for k, v in schema.items() if k != "x-content-type"}
+                op["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
             if needs_login:
                 op["security"] = [{"bearer": []}]
             paths.setdefault(path, {})[method.lower()] = op

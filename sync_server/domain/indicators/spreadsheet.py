@@ -44,7 +44,7 @@ _YEARS = (1900, 2100)         # what a year column may hold here; the upload app
 FLAGS = ("provisional", "estimated", "series_break")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRow:
     """One value as the file states it: nothing matched or checked yet beyond reading the cells."""
 

@@ -1,0 +1,518 @@
+"""Upload of indicator values from a spreadsheet: the dry run's report and the one push that applies it.
+
+The file is read by :mod:`.spreadsheet`; here its rows meet the atlas: units are matched by key (with
+the tolerance real files need: a lost leading zero, the 8-digit AGS for a 12-digit ARS) or by name
+(case, umlaut, space and hyphen tolerant), indicators by key or name, and every row is checked with the
+value rules of :mod:`.values`. What may be written is decided where every other write is decided:
+the rows become one push of the ``indicator_values`` layer through :func:`..sync.push` (ownership
+through :func:`..rights.write_refusal`), in a dry run only checked, for real applied as a whole or not
+at all. Nothing here knows HTTP.
+
+Per row the report says ``new``, ``changed`` (old -> new), ``unchanged``, ``refused`` (the ownership
+rule's code) or ``invalid`` (the problem's code); rows the reader skipped (title, totals, blank rows,
+cells without a value) are listed apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import re
+import unicodedata
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...storage.models import Feature, Push, Revision
+from .. import sync
+from ..context import AtlasContext
+from ..errors import DomainError, FieldError, Invalid, NotFound
+from ..rights import Actor, may_read_unpublished
+from . import values
+from .catalogue import RATIO_KINDS, IndicatorDef
+from .confidentiality import SCALES
+from .spreadsheet import RawRow, Table, fold, read_table
+from .units import Unit
+
+STATUSES = ("new", "changed", "unchanged", "refused", "invalid")
+_COMPARED = ("value", "numerator", "denominator", "provisional", "estimated", "series_break", "note", "level")
+
+
+# --- matching -----------------------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Like :func:`.spreadsheet.fold`, with umlauts as plain vowels: "Fürstenau" = "Furstenau"."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]", "", text.replace("ß", "ss"))
+
+
+# Words in front of a name that files add or leave out: "Samtgemeinde Bersenbrück" / "Bersenbrück".
+_KIND_WORDS = re.compile(r"^(samtgemeinde|sg|stadt|gemeinde|einheitsgemeinde|flecken|landkreis|lk|kreis|ortsteil|"
+                         r"ot|stadtteil|mitgliedsgemeinde)\b[\s.:-]*", re.IGNORECASE)
+_KIND_LEVEL = {"samtgemeinde": "gemeinde", "sg": "gemeinde", "landkreis": "landkreis", "lk": "landkreis",
+               "kreis": "landkreis", "mitgliedsgemeinde": "mitgliedsgemeinde"}
+
+
+def _name_forms(name: str) -> tuple[set[str], set[str]]:
+    """The spellings a name is found by: as written, and without a kind word in front."""
+    stripped = _KIND_WORDS.sub("", name.strip())
+    full = {fold(name), _plain(name)}
+    bare = {fold(stripped), _plain(stripped)} if stripped and stripped != name.strip() else set(full)
+    return full - {""}, bare - {""}
+
+
+@dataclass
+class UnitMatcher:
+    """Finds units by what a file writes for them; built once per upload (one pass over the units)."""
+
+    units: dict[str, Unit]
+    by_key: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_bare_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _cache: dict[tuple[str, tuple[str, ...]], tuple[str | None, str | None, list[str]]] = field(
+        default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key, unit in self.units.items():
+            forms = {key.lower(), key.lstrip("0")}
+            if len(key) == 12 and key.isdigit():
+                ags = key[:5] + key[9:]  # the 12-digit ARS of a municipality and its 8-digit AGS
+                forms |= {ags, ags.lstrip("0")}
+            for form in forms:
+                self.by_key[form].append(key)
+            full, bare = _name_forms(unit.name)
+            for form in full:
+                self.by_name[form].append(key)
+            for form in bare | full:
+                self.by_bare_name[form].append(key)
+
+    def match(self, written: str, levels: tuple[str, ...]) -> tuple[str | None, str | None, list[str]]:
+        """(unit key, None, []) when found; (None, code, candidates) when not: unknown_unit, ambiguous_unit.
+
+        ``levels`` narrows the candidates (the upload's level, else the indicator's levels)."""
+        cached = self._cache.get((written, levels))
+        if cached is None:
+            cached = self._cache[(written, levels)] = self._match(written, levels)
+        return cached
+
+    def _match(self, written: str, levels: tuple[str, ...]) -> tuple[str | None, str | None, list[str]]:
+        text = written.strip()
+        if text in self.units:
+            return text, None, []
+        compact = re.sub(r"[\s.]", "", text)
+        full, bare = _name_forms(text)
+        kind = _KIND_WORDS.match(text)
+        hint = _KIND_LEVEL.get(kind.group(1).lower()) if kind else None
+        # Strictest first: the key, the whole name, the name without "Samtgemeinde"/"Stadt". A unit on
+        # another level than asked is kept in reserve: the row then says "wrong level", not "unknown".
+        reserve: list[str] = []
+        for index, forms in ((self.by_key, {compact.lower(), compact.lstrip("0")}), (self.by_name, full),
+                             (self.by_bare_name, bare | full)):
+            candidates = sorted({k for form in forms for k in index.get(form, [])})
+            fitting = [k for k in candidates if not levels or self.units[k].level in levels]
+            if len(fitting) > 1 and hint is not None:
+                fitting = [k for k in fitting if self.units[k].level == hint] or fitting
+            if len(fitting) == 1:
+                return fitting[0], None, []
+            if fitting:
+                return None, "ambiguous_unit", fitting
+            reserve = reserve or candidates
+        if len(reserve) == 1:
+            return reserve[0], None, []
+        return (None, "ambiguous_unit", reserve) if reserve else (None, "unknown_unit", [])
+
+
+@dataclass
+class IndicatorMatcher:
+    indicators: dict[str, IndicatorDef]
+    by_name: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key, ind in self.indicators.items():
+            for name in (key, ind.name_de, ind.name_en):
+                if name:
+                    self.by_name.setdefault(fold(name), key)
+
+    def match(self, written: str) -> str | None:
+        text = written.strip()
+        for candidate in (text, text.lower()):
+            if candidate in self.indicators:
+                return candidate
+        return self.by_name.get(fold(text))
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ReportRow:
+    raw: RawRow
+    status: str = "new"
+    unit: str | None = None
+    indicator: str | None = None
+    year: int | None = None
+    code: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] | None = None
+    old: float | None = None
+    fid: str | None = None
+
+    def refuse(self, status: str, code: str, **params: Any) -> None:
+        self.status, self.code, self.params = status, code, params
+
+    def answer(self) -> dict[str, Any]:
+        props = self.properties or {}
+        out: dict[str, Any] = {
+            "source": self.raw.source, "line": self.raw.line, "status": self.status,
+            "unit": self.unit or self.raw.unit, "unit_name": self.raw.unit_name,
+            "indicator": self.indicator or self.raw.indicator, "year": self.year if self.year else self.raw.year,
+            "new": props.get("value", self.raw.value),
+        }
+        if self.status == "changed" or self.status == "unchanged":
+            out["old"] = self.old
+        if self.raw.symbol:
+            out["symbol"] = self.raw.symbol
+        if self.code:
+            out["code"], out["params"] = self.code, self.params
+        return out
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    indicator: str | None = None
+    level: str | None = None
+    year: int | None = None
+    sheet: str | None = None
+    dry_run: bool = True
+    idempotency_key: str | None = None
+
+
+def _finite(x: float | None) -> float | None:
+    return x if x is None or math.isfinite(x) else None
+
+
+def _check_options(ctx: AtlasContext, options: UploadOptions, levels: set[str]) -> None:
+    errors = []
+    if options.indicator is not None and options.indicator not in ctx.indicators.indicators:
+        errors.append(FieldError("indicator", "unknown_indicator", {"value": options.indicator}))
+    if options.level is not None and options.level not in levels:
+        errors.append(FieldError("level", "unknown_choice", {"value": options.level}))
+    if options.year is not None:
+        error = values.check_year(options.year)
+        if error is not None:
+            errors.append(error)
+    if errors:
+        raise Invalid("invalid_body", errors=errors)
+
+
+def _build_rows(ctx: AtlasContext, table: Table, options: UploadOptions) -> list[ReportRow]:
+    """Match and check every row (no database beyond the request's catalogue and units)."""
+    indicators = ctx.indicators.indicators
+    unit_matcher = UnitMatcher(ctx.units.units)
+    indicator_matcher = IndicatorMatcher(indicators)
+    indicator_cache: dict[str, str | None] = {}
+    rows: list[ReportRow] = []
+    first_of: dict[tuple[str, str, int], ReportRow] = {}
+    for raw in table.rows:
+        row = ReportRow(raw)
+        rows.append(row)
+        if raw.problem:
+            row.refuse("invalid", raw.problem, column=raw.column)
+            continue
+        written = raw.indicator or options.indicator
+        if written is None:
+            row.refuse("invalid", "no_indicator")
+            continue
+        key = indicator_cache.get(written)
+        if key is None and written not in indicator_cache:
+            key = indicator_cache[written] = indicator_matcher.match(written)
+        if key is None:
+            row.refuse("invalid", "unknown_indicator", value=written)
+            continue
+        ind = indicators[key]
+        row.indicator = key
+        levels = (options.level,) if options.level else ind.levels
+        unit, code, candidates = unit_matcher.match(raw.unit, tuple(levels))
+        if unit is None:
+            row.refuse("invalid", code or "unknown_unit", value=raw.unit, candidates=", ".join(candidates))
+            continue
+        row.unit = unit
+        level = ctx.units.units[unit].level
+        if options.level and level != options.level:
+            row.refuse("invalid", "level_mismatch", value=options.level, expected=level, unit=unit)
+            continue
+        if level not in ind.levels:
+            row.refuse("invalid", "level_not_collected", indicator=key, level=level)
+            continue
+        year = raw.year if raw.year is not None else options.year
+        if year is None:
+            row.refuse("invalid", "no_year")
+            continue
+        row.year = year
+        year_error = values.check_year(year)
+        if year_error is not None:
+            row.refuse("invalid", year_error.code, **year_error.params)
+            continue
+        value = raw.value
+        if value is None and ind.kind in RATIO_KINDS and raw.numerator is not None and raw.denominator:
+            value = round(raw.numerator / raw.denominator * SCALES.get(ind.unit, 1.0), ind.decimals)
+        if value is None:
+            row.refuse("invalid", "missing_value")
+            continue
+        number_errors = values.check_numbers(ind, value, raw.numerator, raw.denominator)
+        if number_errors:
+            row.refuse("invalid", number_errors[0].code, **number_errors[0].params)
+            continue
+        row.properties = {
+            "indicator": key, "unit": unit, "level": level, "year": year, "value": value,
+            "numerator": raw.numerator, "denominator": raw.denominator,
+            **{flag: flag in raw.flags for flag in values.FLAGS}, "note": raw.note}
+        row.fid = values.value_id(key, unit, year)
+        cell = (key, unit, year)
+        first = first_of.get(cell)
+        if first is not None:
+            row.refuse("invalid", "duplicate_row", first=first.raw.source)
+            if first.status != "invalid":
+                first.refuse("invalid", "duplicate_row", first=row.raw.source)
+        else:
+            first_of[cell] = row
+    return rows
+
+
+_CHUNK = 5_000  # ids per IN (...): SQLite since 3.32 takes 32,766 parameters
+
+
+def _stored_heads(session: Session, ids: list[str]) -> dict[str, tuple[int, str, dict[str, Any]]]:
+    """id -> (head revision, its op, its properties) of the stored values: plain rows, no ORM objects,
+    one query per 5,000 ids."""
+    out: dict[str, tuple[int, str, dict[str, Any]]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start:start + _CHUNK]
+        rows = session.execute(
+            select(Feature.id, Feature.head_seq, Revision.op, Revision.properties)
+            .join(Revision, Revision.seq == Feature.head_seq)
+            .where(Feature.layer == values.LAYER, Feature.id.in_(part)))
+        out.update({fid: (seq, op, props or {}) for fid, seq, op, props in rows})
+    return out
+
+
+def _compare_with_stored(session: Session, rows: list[ReportRow]) -> dict[str, int]:
+    """new, changed or unchanged against the stored head; returns the head revision of every stored value."""
+    stored = _stored_heads(session, [r.fid for r in rows if r.status == "new" and r.fid])
+    bases: dict[str, int] = {}
+    for row in rows:
+        if row.status != "new" or row.fid not in stored:
+            continue
+        head_seq, op, old = stored[row.fid]
+        bases[row.fid] = head_seq
+        if op == "delete":
+            continue  # a deleted value written again is new
+        row.old = old.get("value")
+        props = row.properties or {}
+        row.status = "unchanged" if all(old.get(name) == props.get(name) for name in _COMPARED) else "changed"
+    return bases
+
+
+def _request_hash(data: bytes, filename: str, options: UploadOptions) -> str:
+    digest = hashlib.sha256(data)
+    digest.update(repr((filename, options.indicator, options.level, options.year, options.sheet)).encode())
+    return digest.hexdigest()
+
+
+def _answer(rows: list[ReportRow], table: Table, options: UploadOptions, **extra: Any) -> dict[str, Any]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return {
+        "dry_run": options.dry_run, **extra, "counts": counts,
+        "file": {"format": table.format, "layout": table.layout, "sheet": table.sheet, "encoding": table.encoding,
+                 "separator": table.separator, "decimal": table.decimal, "header": table.header,
+                 "columns": table.columns, "ignored_columns": list(table.ignored_columns)},
+        "rows": [row.answer() for row in rows],
+        "skipped": [{"source": source, "reason": reason} for source, reason in table.skipped],
+    }
+
+
+def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filename: str,
+           options: UploadOptions, *, max_rows: int = 200_000) -> dict[str, Any]:
+    """Read, match, check and (unless a dry run) apply an upload; raise for a refused one.
+
+    A refused upload raises :class:`DomainError` (``upload_invalid`` 422 or ``upload_refused`` 403) whose
+    body is the full report, so the caller rolls back and nothing is written. A real upload whose
+    ``idempotency_key`` was used before returns the first answer again (a different file with the same
+    key is a conflict)."""
+    key = options.idempotency_key
+    digest = _request_hash(data, filename, options)
+    if not options.dry_run and key:
+        earlier = sync.earlier_push(session, actor, key)
+        if earlier is not None:
+            kept = (earlier.response or {}).get("upload")
+            if not kept or kept.get("request_hash") != digest:
+                raise DomainError("idempotency_key_reused", {"key": key}, status=409)
+            return {**kept["answer"], "replayed": True}
+    _check_options(ctx, options, set(ctx.catalogue.levels) | {u.level for u in ctx.units.units.values()})
+    table = read_table(data, filename, sheet=options.sheet, max_rows=max_rows,
+                       max_bytes=ctx.settings.max_body_bytes)
+    rows = _build_rows(ctx, table, options)
+    bases = _compare_with_stored(session, rows)
+    pending = [r for r in rows if r.status in ("new", "changed")]
+    changes = [{"op": "update" if r.fid in bases else "insert", "id": r.fid,
+                **({"base_revision": bases[r.fid]} if r.fid in bases else {}), "properties": r.properties}
+               for r in pending]
+    invalid = any(r.status == "invalid" for r in rows)
+    push_answer: dict[str, Any] | None = None
+    if changes:
+        body = {"idempotency_key": key or f"upload-{uuid.uuid4()}",
+                "schema_version": sync.get_layer(values.LAYER).schema_version, "changes": changes}
+        try:
+            push_answer = sync.push(session, ctx, actor, values.LAYER, body, dry_run=options.dry_run or invalid,
+                                    max_changes=max(max_rows, ctx.settings.max_changes_per_push))
+        except DomainError as exc:
+            if not isinstance(exc.body.get("results"), list):
+                raise
+            _apply_results(ctx, pending, exc.body["results"])
+    for row in rows:  # what is refused is not the caller's to compare with
+        if row.status == "refused":
+            row.old = None
+    refused = any(r.status == "refused" for r in rows)
+    if refused or invalid:
+        answer = _answer(rows, table, options, applied=False)
+        code, status = ("upload_refused", 403) if refused else ("upload_invalid", 422)
+        counts = answer["counts"]
+        raise DomainError(code, {"count": counts["refused"] if refused else counts["invalid"], "total": len(rows)},
+                          status=status, body=answer)
+    if options.dry_run or push_answer is None:
+        return _answer(rows, table, options, applied=not options.dry_run, push_id=None)
+    answer = _answer(rows, table, options, applied=True, push_id=push_answer["push_id"])
+    _keep_for_replay(session, push_answer["push_id"], digest, answer)
+    return answer
+
+
+def _apply_results(ctx: AtlasContext, pending: list[ReportRow], results: list[dict[str, Any]]) -> None:
+    """The push's verdict per change, back on the rows the changes came from."""
+    for result in results:
+        index = result.get("index")
+        if not isinstance(index, int) or not 0 <= index < len(pending):
+            continue
+        row = pending[index]
+        status = result.get("status")
+        if status == "forbidden":
+            row.refuse("refused", result.get("code") or "forbidden", **ctx.with_names(result.get("params") or {}))
+        elif status in ("invalid", "conflict"):
+            errors = result.get("errors") or []
+            if errors:
+                row.refuse("invalid", errors[0]["code"], **(errors[0].get("params") or {}))
+            else:
+                row.refuse("invalid", result.get("code") or "invalid_change", **(result.get("params") or {}))
+
+
+def _keep_for_replay(session: Session, push_id: str, digest: str, answer: dict[str, Any]) -> None:
+    """The push keeps its answer under the idempotency key; the upload's answer goes with it, so a retry
+    of the same upload gets this answer back instead of a report of everything now unchanged."""
+    kept = session.get(Push, push_id)
+    if kept is not None:
+        kept.response = {**kept.response, "upload": {"request_hash": digest, "answer": answer}}
+
+
+# --- the template -------------------------------------------------------------------------------------------
+
+TEMPLATE_YEARS = 5
+_TEMPLATE_HEADERS = ("Schlüssel", "Gebiet", "Jahr", "Wert", "Zähler", "Nenner", "vorläufig", "geschätzt",
+                     "Zeitreihenbruch", "Anmerkung")
+
+
+def _revisions(session: Session, seqs: list[int]) -> dict[int, Revision]:
+    out: dict[int, Revision] = {}
+    for start in range(0, len(seqs), 500):
+        part = seqs[start:start + 500]
+        out.update({r.seq: r for r in session.scalars(select(Revision).where(Revision.seq.in_(part)))})
+    return out
+
+
+def template_units(ctx: AtlasContext, actor: Actor, ind: IndicatorDef, municipality_id: int) -> list[Unit]:
+    """The units a municipality delivers values of this indicator for: those it owns on the indicator's
+    levels (for the county: every unit on them), without the levels the county keeps unless the admin
+    asks (an editor could not upload them)."""
+    county = ctx.municipalities[municipality_id].parent_id is None
+    own_levels = ctx.catalogue.municipal_levels
+    return sorted((u for u in ctx.units.units.values()
+                   if u.level in ind.levels and (county or u.owner_id == municipality_id)
+                   and (actor.is_admin or u.level in own_levels)),
+                  key=lambda u: (ind.levels.index(u.level), u.key))
+
+
+def template_workbook(session: Session, ctx: AtlasContext, actor: Actor, indicator: str,
+                      municipality: str | None) -> tuple[bytes, str]:
+    """An XLSX to fill in: the municipality's units with the last years of this indicator pre-filled from
+    what ``actor`` may read (its own and shared unpublished work, else the published values), and the
+    years since then empty. The upload reads it back as it is (long layout, German headers)."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    ind = ctx.indicators.indicators.get(indicator)
+    if ind is None:
+        raise NotFound("indicator_not_found", key=indicator)
+    key = municipality or actor.municipality_key
+    if key not in ctx.id_by_key:
+        raise NotFound("municipality_not_found", id=key)
+    units = template_units(ctx, actor, ind, ctx.id_by_key[key])
+    years = range(values.FIRST_YEAR, values.last_year() + 1)
+    ids = {values.value_id(ind.key, u.key, y): (u.key, y) for u in units for y in years}
+    stored = sync.load_features(session, values.LAYER, list(ids))
+    published_seqs = [f.published_seq for f, h in stored.values()
+                      if f.published_seq is not None and f.published_seq != h.seq]
+    published = _revisions(session, published_seqs)
+    shown: dict[tuple[str, int], dict[str, Any]] = {}
+    for fid, (feature, head) in stored.items():
+        readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
+        revision: Revision | None = head if readable else (
+            head if feature.published_seq == head.seq else published.get(feature.published_seq or -1))
+        if revision is not None and revision.op != "delete":
+            shown[ids[fid]] = revision.properties or {}
+    with_values = sorted({y for _, y in shown})
+    last_done = date.today().year - 1
+    latest = with_values[-3:] if with_values else []
+    chosen = sorted(set(latest) | set(range((latest[-1] + 1) if latest else last_done, last_done + 1)))
+    chosen = chosen[-TEMPLATE_YEARS:] or [last_done]
+    ratio = ind.kind in RATIO_KINDS
+    headers = [h for h in _TEMPLATE_HEADERS if ratio or h not in ("Zähler", "Nenner")]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Werte"
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for unit in units:
+        for year in chosen:
+            props = shown.get((unit.key, year), {})
+            row = [unit.key, unit.name, year, props.get("value")]
+            if ratio:
+                row += [props.get("numerator"), props.get("denominator")]
+            row += ["ja" if props.get(f) else None for f in values.FLAGS] + [props.get("note")]
+            sheet.append(row)
+    for cell in sheet["A"][1:]:
+        cell.number_format = "@"  # keys stay text: Excel would drop the leading zero
+    for letter, width in zip("ABCDEFGHIJK", (16, 28, 8, 12, 12, 12, 10, 10, 16, 40), strict=False):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("Hinweise")
+    for line in (
+        [f"Indikator: {ind.name_de or ind.key} ({ind.key})"],
+        [f"Einheit: {ind.unit}, Art: {ind.kind}, Nachkommastellen: {ind.decimals}"],
+        [f"Raumeinheiten von {ctx.name_of(ctx.id_by_key[key])} ({key}); Jahre {chosen[0]} bis {chosen[-1]}."],
+        ["Eine Zeile je Raumeinheit und Jahr; weitere Jahre als weitere Zeilen."],
+        ["Zahlen mit Komma (12,5); '-' heißt 0 (nichts vorhanden); '.', 'x' oder leer: kein Wert."],
+        ["vorläufig, geschätzt, Zeitreihenbruch: 'ja' oder 'x' eintragen, sonst leer lassen."],
+        ["Zuerst als Probelauf hochladen: der Bericht zeigt je Zeile, was geschähe."],
+    ):
+        notes.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), f"vorlage_{ind.key}_{key}.xlsx"
