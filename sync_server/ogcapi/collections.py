@@ -236,9 +236,12 @@ def municipality_keys(session: Session) -> dict[int, str]:
 
 
 def all_collections(session: Session) -> list[Collection]:
-    """Every sync layer the public reads as it is (not the indicator values, which reach the public
-    only through confidentiality), then the municipalities."""
-    return [*(PublishedLayer(spec) for spec in LAYERS.values() if spec.raw_public), Municipalities()]
+    """Every sync layer the public reads as it is, the municipalities, then the indicator values per
+    spatial level (they reach the public only through confidentiality, see :mod:`.indicators`)."""
+    from .indicators import indicator_collections  # it builds on this module
+
+    return [*(PublishedLayer(spec) for spec in LAYERS.values() if spec.raw_public), Municipalities(),
+            *indicator_collections(session)]
 
 
 # --- the shared query machinery ----------------------------------------------------------------------

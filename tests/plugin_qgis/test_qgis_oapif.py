@@ -1,7 +1,7 @@
 """QGIS's own OGC API - Features provider (OAPIF) reads the atlas's public side from the live server.
 
-No plugin is involved: this is how anybody adds the published institutions, spatial units and
-municipal territories to a QGIS project (Layer > Add WFS / OGC API - Features layer). The server's
+No plugin is involved: this is how anybody adds the published institutions, spatial units,
+municipal territories and indicator values to a QGIS project (Layer > Add WFS / OGC API - Features layer). The server's
 requests are recorded to show what QGIS asked for (page size, next links, bbox, datetime).
 """
 
@@ -24,6 +24,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from tests.server.test_indicator_public import setup_values
 from tests.support import MELLE, Api, LiveServer
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -161,3 +162,23 @@ def test_qgis_reads_the_municipal_territories_and_the_spatial_units(qgis_app: An
         assert all(f.geometry().isGeosValid() and f.geometry().area() > 0 for f in features.values())
     territories = by_id(oapif(live_server, "municipalities").getFeatures())
     assert territories[MELLE]["name"] == "Melle" and territories[MELLE]["parent_key"] == "03459"
+
+
+def test_qgis_reads_the_indicator_values_of_a_level_with_suppressed_ones_null(
+        qgis_app: Any, live_server: LiveServer, recorder: Recorder) -> None:
+    api = Api(live_server.app.test_client())
+    melle, _bramsche = setup_values(api)
+    doc = api.get("/api/v1/indicators/t_kinder/values?level=ortsteil&year=2020").get_json()
+    expected = {v["unit"]: v for v in doc["values"]}
+    layer = oapif(live_server, "indicators-ortsteil")
+    assert QgsWkbTypes.geometryType(layer.wkbType()) == QgsWkbTypes.PolygonGeometry
+    assert {"unit", "name", "year", "hidden", "t_kinder", "t_einwohner", "t_anteil"} <= set(layer.fields().names())
+    assert layer.setSubsetString('"year" = 2020')
+    got = {f["unit"]: f for f in layer.getFeatures()}
+    assert set(expected) <= set(got) and {f["year"] for f in got.values()} == {2020}
+    for unit, entry in expected.items():  # the attribute table: NULL where confidentiality hides the value
+        value = got[unit]["t_kinder"]
+        assert (None if value == NULL else value) == (None if entry["suppressed"] else entry["value"]), unit
+        assert ("t_kinder" in str(got[unit]["hidden"] or "")) == entry["suppressed"], unit
+    assert got[melle[0]]["t_kinder"] == NULL and got[melle[0]].geometry().area() > 0
+    assert recorder.items("indicators-ortsteil")

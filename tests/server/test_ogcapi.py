@@ -20,7 +20,8 @@ from shapely.geometry import Point, box, shape
 
 from sync_server.domain.layers import LAYERS
 from tests.server.test_bad_input import assert_problem, db_digest
-from tests.support import MELLE, Api, LiveServer, add_staff_editor, insert, json_keys, staff_texts, update_of
+from tests.server.test_indicator_public import setup_values
+from tests.support import BRAMSCHE, MELLE, Api, LiveServer, add_staff_editor, insert, json_keys, staff_texts, update_of
 
 OGC = "/ogcapi"
 BASE = "http://localhost" + OGC
@@ -29,7 +30,10 @@ EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 EPSG25832 = "http://www.opengis.net/def/crs/EPSG/0/25832"
 TO_UTM = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
 # Indicator values are no collection: the public reads them only through confidentiality.
-COLLECTIONS = [*(name for name, spec in LAYERS.items() if spec.raw_public), "municipalities"]
+# Indicator values are no layer collection: the public reads them per spatial level, through confidentiality.
+LEVELS = ["landkreis", "gemeinde", "mitgliedsgemeinde", "ortsteil"]
+COLLECTIONS = [*(name for name, spec in LAYERS.items() if spec.raw_public), "municipalities",
+               *(f"indicators-{level}" for level in LEVELS)]
 
 
 def get(api: Api, path: str, status: int = 200, media_type: str = "application/geo+json", **kw: Any) -> Any:
@@ -152,6 +156,8 @@ def test_openapi_document_describes_every_ogc_route_and_the_queryables(api: Api,
         if name in LAYERS:
             strings = {f.name for f in LAYERS[name].fields if f.type == "string"}
             assert strings <= names and "owner" in names and "description" not in names
+        elif name.startswith("indicators-"):
+            assert {"unit", "year"} <= names
         else:
             assert {"key", "name", "kind", "parent_key"} <= names
         assert {"200", "400"} <= set(op["responses"])
@@ -169,7 +175,8 @@ def test_collections_are_the_registry_layers_and_the_municipalities(api: Api) ->
     assert list(by_id) == COLLECTIONS
     for name, c in by_id.items():
         assert c == get(api, f"{OGC}/collections/{name}", media_type="application/json")
-        assert c["title"] == (LAYERS[name].title if name in LAYERS else "Gemeindegebiete") and c["description"]
+        titles = {**{n: spec.title for n, spec in LAYERS.items()}, "municipalities": "Gemeindegebiete"}
+        assert c["title"] == titles.get(name, c["title"]) and c["description"]
         assert c["itemType"] == "feature"
         assert c["crs"] == [CRS84, EPSG4326, EPSG25832] and c["storageCrs"] == EPSG25832
         items = link(c, "items")
@@ -178,6 +185,8 @@ def test_collections_are_the_registry_layers_and_the_municipalities(api: Api) ->
         # The extent is the data's, in CRS84, and encloses every feature.
         assert c["extent"]["spatial"]["crs"] == CRS84
         (west, south, east, north), = c["extent"]["spatial"]["bbox"]
+        if name.startswith("indicators-"):
+            continue  # the demo has no published values yet: see the indicator test below
         features, _ = walk(api, f"{OGC}/collections/{name}/items?limit=1000")
         bounds = [shape(f["geometry"]).bounds for f in features]
         assert west <= min(b[0] for b in bounds) and south <= min(b[1] for b in bounds)
@@ -405,6 +414,79 @@ def test_one_feature_and_the_publish_rule(api: Api) -> None:
     assert_problem(api.get(f"{OGC}/collections/municipalities/items/99999"), 404, "item_not_found")
 
 
+# --- indicator values per spatial level ------------------------------------------------------------------
+
+
+def public_values(api: Api, indicator: str, level: str) -> dict[tuple[str, int], dict]:
+    """What the public read API answers for one indicator on one level, by (unit, year)."""
+    doc = api.get(f"/api/v1/indicators/{indicator}/values?level={level}").get_json()
+    return {(v["unit"], v["year"]): v for v in doc["values"]}
+
+
+def test_indicator_collections_are_the_public_values_with_suppressed_ones_null(api: Api) -> None:
+    melle, bramsche = setup_values(api)
+    indicators = ("t_kinder", "t_einwohner", "t_anteil")
+    for level, units in (("ortsteil", set(melle) | set(bramsche)), ("gemeinde", {MELLE, BRAMSCHE})):
+        items = f"{OGC}/collections/indicators-{level}/items"
+        expected = {ind: public_values(api, ind, level) for ind in indicators}
+        cells = {key for values in expected.values() for key in values}
+        features, pages = walk(api, f"{items}?limit=5")
+        by_id = {f["id"]: f for f in features}
+        # One feature per unit and year that has a public cell (the computed provision indicators of the
+        # standard catalogue have the current year); counts and pages right.
+        assert len(by_id) == len(features) == pages[0]["numberMatched"] and len(pages) == -(-len(features) // 5)
+        assert cells <= {(f["properties"]["unit"], f["properties"]["year"]) for f in features}
+        assert {u for u, _y in cells} <= units
+        for f in features:
+            assert (f["properties"]["unit"], f["properties"]["year"]) in cells or all(
+                f["properties"][ind] is None for ind in indicators)
+        suppressed = 0
+        for (unit, year), feature in ((k, by_id[f"{k[0]}_{k[1]}"]) for k in cells):
+            props = feature["properties"]
+            assert props["level"] == level and feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+            hidden = set((props["hidden"] or "").split(",")) - {""}
+            for ind in indicators:
+                entry = expected[ind].get((unit, year))
+                if entry is None:
+                    assert props[ind] is None and ind not in hidden
+                elif entry["suppressed"]:  # never the number, and said why
+                    suppressed += 1
+                    assert props[ind] is None and ind in hidden
+                else:
+                    assert props[ind] == entry["value"] and ind not in hidden
+            share = expected["t_anteil"].get((unit, year))
+            assert (props["provisional"] == "t_anteil") == bool(share and share["provisional"])
+        assert suppressed > 0 or level != "ortsteil"
+        # Only published values: Melle's pending correction (99) is nowhere.
+        assert 99 not in {f["properties"]["t_kinder"] for f in features}
+    # The small count: null in the list and as a single item, in every CRS.
+    secret = f"{melle[0]}_2020"
+    for crs in (CRS84, EPSG25832):
+        one = get(api, f"{OGC}/collections/indicators-ortsteil/items/{secret}?crs={crs}")
+        assert one["properties"]["t_kinder"] is None and "t_kinder" in one["properties"]["hidden"].split(",")
+    area = next(shape(f["geometry"]) for f in api.public("spatial_units").values()
+                if f["properties"]["key"] == melle[0])
+    assert shape(get(api, f"{OGC}/collections/indicators-ortsteil/items/{secret}")["geometry"]).equals_exact(
+        area, 1e-6)
+    assert_problem(api.get(f"{OGC}/collections/indicators-ortsteil/items/{melle[0]}_1999"), 404, "item_not_found")
+    # Filters: year and unit by equality, bbox by the unit's area; the extent holds every feature.
+    items = f"{OGC}/collections/indicators-ortsteil/items"
+    only = get(api, f"{items}?year=2021&limit=1000")
+    assert only["numberMatched"] == len(only["features"]) > 0
+    assert {f["properties"]["year"] for f in only["features"]} == {2021}
+    series = get(api, f"{items}?unit={melle[1]}")["features"]
+    assert [f["properties"]["year"] for f in series][:2] == [2020, 2021]
+    assert {f["properties"]["unit"] for f in series} == {melle[1]}
+    west, south, east, north = area.bounds
+    boxed = get(api, f"{items}?bbox={west},{south},{east},{north}&year=2020&limit=1000")["features"]
+    assert melle[0] in {f["properties"]["unit"] for f in boxed} and len(boxed) < only["numberMatched"]
+    (x0, y0, x1, y1), = get(api, f"{OGC}/collections/indicators-ortsteil",
+                             media_type="application/json")["extent"]["spatial"]["bbox"]
+    for f in walk(api, f"{items}?limit=1000")[0]:
+        b = shape(f["geometry"]).bounds
+        assert x0 <= b[0] and y0 <= b[1] and b[2] <= x1 and b[3] <= y1
+
+
 def test_no_staff_data_in_any_ogc_answer(api: Api) -> None:
     add_staff_editor(api, "k.koordinatorin", "Karla Koordinatorin-Quast", "karla.koordinatorin@melle.example",
                      MELLE)
@@ -468,6 +550,8 @@ BAD = [
     (f"{ITEMS}/some-id?bbox=7,52,8,53", "unknown_parameters", "bbox"),
     (f"{ITEMS}/some-id?crs=EPSG:31467", "invalid_query", "crs"),
     (f"{OGC}/collections/municipalities/items?owner={MELLE}", "unknown_parameters", "owner"),
+    (f"{OGC}/collections/indicators-gemeinde/items?year=2020.5", "invalid_query", "year"),
+    (f"{OGC}/collections/indicators-gemeinde/items?year=zwanzig", "invalid_query", "year"),
     (f"{OGC}?f=xml", "unsupported_format", "f"),
     (f"{OGC}/collections?f=xml", "unsupported_format", "f"),
     (f"{OGC}/collections/institutions?f=geojson", "unsupported_format", "f"),
@@ -518,7 +602,8 @@ def plain(name, value):
     if value != value:  # NaN, NaT
         return None
     return value.strftime("%Y-%m-%d") if name == "last_checked" else value
-rows = [{**{k: plain(k, v) for k, v in record.items()}, "x": geometry.x, "y": geometry.y}
+point = lambda g: g if g.geom_type == "Point" else g.representative_point()
+rows = [{**{k: plain(k, v) for k, v in record.items()}, "x": point(geometry).x, "y": point(geometry).y}
         for record, geometry in zip(df.drop(columns="geometry").to_dict("records"), df.geometry)]
 print(json.dumps({"crs": df.crs.to_string(), "count": info["features"], "rows": rows}, default=str))
 """
@@ -570,3 +655,21 @@ def test_gdal_oapif_driver_reads_the_published_state(live_server: LiveServer) ->
     for row in wgs["rows"]:
         lon, lat = public[row["id"]]["geometry"]["coordinates"]
         assert abs(row["x"] - lon) < 1e-6 and abs(row["y"] - lat) < 1e-6
+
+
+def test_gdal_oapif_driver_reads_the_indicator_values_of_a_level(live_server: LiveServer) -> None:
+    api = Api(live_server.app.test_client())
+    melle, _bramsche = setup_values(api)
+    expected = {unit: entry for (unit, year), entry in public_values(api, "t_kinder", "ortsteil").items()
+                if year == 2020}
+    read = gdal_read(live_server, "indicators-ortsteil", where="year = 2020")
+    assert read["crs"] == "EPSG:25832"
+    rows = {row["unit"]: row for row in read["rows"]}
+    # GDAL sends the where clause as ?year=2020 (the OpenAPI document names it); read_info counts the layer.
+    assert len(rows) == len(read["rows"]) and {row["year"] for row in rows.values()} == {2020}
+    assert read["count"] == get(api, f"{OGC}/collections/indicators-ortsteil/items?limit=1")["numberMatched"]
+    assert set(expected) <= set(rows)
+    for unit, entry in expected.items():  # a suppressed value is empty (null), never a number
+        assert rows[unit]["t_kinder"] == (None if entry["suppressed"] else entry["value"]), unit
+        assert ("t_kinder" in (rows[unit]["hidden"] or "")) == entry["suppressed"]
+    assert rows[melle[0]]["t_kinder"] is None and rows[melle[0]]["name"]

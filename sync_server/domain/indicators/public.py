@@ -239,3 +239,12 @@ def unit_values(session: Session, catalogue: IndicatorCatalogue, unit: str, *, a
     if actor is not None:
         out["view"] = "staff"
     return out
+
+
+def public_entries(session: Session, catalogue: IndicatorCatalogue, *,
+                   level: str | None = None) -> tuple[list[dict[str, Any]], UnitIndex]:
+    """Every value of every indicator as the public sees it (one level or all), in the form of the
+    public API (a suppressed value is ``None`` with ``"suppressed": True``), with the unit index. For
+    readers that need everything at once: the OGC API's indicator collections and the benchmark."""
+    rows, units = group_rows(session, catalogue, frozenset(catalogue.indicators))
+    return [_entry(r, units, False, True) for r in rows if level is None or r.level == level], units
