@@ -12,6 +12,7 @@ unlock it with a fixed test master password and remove the configurations they c
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -28,6 +29,7 @@ from qgis_plugin.plugin import FamilienatlasPlugin
 from .plugin_support import ForwardingProxy, wait_until
 
 MASTER_PASSWORD = "familienatlas-test-master-password"
+QGIS_PLUGINS = "/usr/share/qgis/python/plugins"
 #: Settings the plugin tests change; restored after each test.
 SETTINGS_KEYS = ("familienatlas", "proxy", "locale/userLocale")
 
@@ -109,3 +111,16 @@ def proxy() -> Iterator[ThreadingHTTPServer]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def processing(qgis_app: QgsApplication) -> Any:
+    """QGIS's Processing framework (its Python plugin), initialised as QGIS does at start."""
+    if QGIS_PLUGINS not in sys.path:
+        sys.path.append(QGIS_PLUGINS)
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    import processing
+
+    return processing

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 import sqlite3
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,21 +18,6 @@ from qgis_plugin.processing import FamilienatlasProvider
 from tests.support import MELLE, demo_password
 
 from .plugin_support import login
-
-QGIS_PLUGINS = "/usr/share/qgis/python/plugins"
-
-
-@pytest.fixture(scope="module")
-def processing(qgis_app: QgsApplication) -> Any:
-    """QGIS's Processing framework (its Python plugin), initialised as QGIS does at start."""
-    if QGIS_PLUGINS not in sys.path:
-        sys.path.append(QGIS_PLUGINS)
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    import processing
-
-    return processing
 
 
 class Recorder(QgsProcessingFeedback):
