@@ -46,7 +46,7 @@ from ..core.indicators import (
     upload,
 )
 from .call_task import run_in_background
-from .i18n import tr
+from .i18n import plural, tr
 
 NO_YEAR = 1899  # the year spin box's "from the file"
 
@@ -76,9 +76,31 @@ def summary(report: UploadReport) -> str:
         return tr("Probelauf: {parts}. Es wurde nichts gespeichert; es gibt nichts zu senden.").format(parts=parts)
     if report.applied:
         written = counts["new"] + counts["changed"]
-        return tr("Gesendet: {count} Werte ({parts}). Sie warten jetzt auf die Prüfung durch den Landkreis.").format(
-            count=written, parts=parts)
+        text = plural(written, tr("Gesendet: {count} Wert ({parts}). Er wartet jetzt auf die Prüfung durch den "
+                                  "Landkreis."),
+                      tr("Gesendet: {count} Werte ({parts}). Sie warten jetzt auf die Prüfung durch den Landkreis."),
+                      parts=parts)
+        if report.raw.get("replayed"):
+            text += " " + tr("Der Server hatte diese Datei schon übernommen; nichts wurde doppelt gespeichert.")
+        return text
     return tr("Nicht übernommen: {parts}. Es wurde nichts gespeichert.").format(parts=parts)
+
+
+def file_summary(report: UploadReport) -> str:
+    """How the server read the file (format, layout, encoding, separator) and what it skipped, so a
+    surprising report can be traced to a misread file."""
+    info = report.raw.get("file") if isinstance(report.raw.get("file"), dict) else {}
+    parts = [str(info[key]) for key in ("format", "sheet", "encoding") if info.get(key)]
+    if info.get("layout"):
+        parts.append(tr("Langformat") if info["layout"] == "long" else tr("Breitformat (Jahre als Spalten)"))
+    if info.get("separator"):
+        parts.append(tr("Trennzeichen „{separator}“").format(separator=info["separator"]))
+    text = tr("Gelesen als: {parts}.").format(parts=", ".join(parts)) if parts else ""
+    if report.skipped:
+        text += (" " if text else "") + plural(len(report.skipped), tr("{count} Zeile übersprungen (Titel, Leer- "
+                                                                     "oder Summenzeile)."),
+                                               tr("{count} Zeilen übersprungen (Titel, Leer- oder Summenzeilen)."))
+    return text
 
 
 class IndicatorUploadDialog(QDialog):
@@ -323,7 +345,8 @@ class IndicatorUploadDialog(QDialog):
                     item.setToolTip(row.code)
                 self.table.setItem(row_index, column, item)
         self.table.resizeColumnsToContents()
-        self.summary.setText(summary(report))
+        details = file_summary(report)
+        self.summary.setText(summary(report) + (f"\n{details}" if details else ""))
         self.apply_filter()
 
     def apply_filter(self, *_args: Any) -> None:

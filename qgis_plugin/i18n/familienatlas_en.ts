@@ -330,13 +330,53 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Gesendet: {count} Wert ({parts}). Er wartet jetzt auf die Prüfung durch den Landkreis.</source>
+            <translation>Sent: {count} value ({parts}). It now waits for the county's review.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
             <source>Gesendet: {count} Werte ({parts}). Sie warten jetzt auf die Prüfung durch den Landkreis.</source>
             <translation>Sent: {count} values ({parts}). They now wait for the county's review.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Der Server hatte diese Datei schon übernommen; nichts wurde doppelt gespeichert.</source>
+            <translation>The server had taken this file already; nothing was saved twice.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
             <source>Nicht übernommen: {parts}. Es wurde nichts gespeichert.</source>
             <translation>Not accepted: {parts}. Nothing was saved.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Langformat</source>
+            <translation>long layout</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Breitformat (Jahre als Spalten)</source>
+            <translation>wide layout (years as columns)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Trennzeichen „{separator}“</source>
+            <translation>separator '{separator}'</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Gelesen als: {parts}.</source>
+            <translation>Read as: {parts}.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>{count} Zeile übersprungen (Titel, Leer- oder Summenzeile).</source>
+            <translation>{count} row skipped (title, blank or totals row).</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>{count} Zeilen übersprungen (Titel, Leer- oder Summenzeilen).</source>
+            <translation>{count} rows skipped (title, blank or totals rows).</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />

@@ -113,7 +113,8 @@ def test_dry_run_reports_and_writes_nothing_then_send_makes_pending_values(live_
     assert dialog.report is not None and dialog.report.counts()["new"] == 1 and dialog.send_button.isEnabled()
     key = dialog.prepared.idempotency_key
     _run(dialog, dialog.send)
-    assert dialog.summary.text().startswith("Gesendet: 1 Werte"), dialog.summary.text()
+    assert dialog.summary.text().startswith("Gesendet: 1 Wert ("), dialog.summary.text()
+    assert "Gelesen als:" in dialog.summary.text() and "Trennzeichen „;“" in dialog.summary.text()
     [pending] = _pending_values(live_server.url, 2025)
     assert (pending["unit"], pending["value"], pending["owner"]) == (MELLE_KEY, 1234, "034590024024")
     # The same upload again (a lost answer retried): the server recognises the key, nothing doubles.
