@@ -69,7 +69,7 @@ def test_serve_answers_the_api_and_the_web_map_under_gunicorn(tmp_path: Path) ->
             try:
                 health = requests.get(f"{base}/api/v1/health", timeout=5)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or no worker booted yet
                 assert server.poll() is None, server.stderr.read().decode()
                 assert time.monotonic() < deadline, "the server did not come up within 60 s"
                 time.sleep(0.3)
