@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from .. import messages
 from ..domain.errors import DomainError, FieldError, Invalid
 from ..domain.indicators import upload as uploads
+from ..domain.text import text_fault
 from .common import actor, atlas, db, login_required
 from .errors import language
 
@@ -38,8 +39,8 @@ def _text(form: Any, name: str, errors: list[FieldError], limit: int = 100) -> s
     if len(value) > limit:
         errors.append(FieldError(name, "too_long", {"max": limit}))
         return None
-    if "\x00" in value:
-        errors.append(FieldError(name, "nul_character"))
+    if code := text_fault(value):  # the one rule of text that cannot be stored (NUL, lone surrogates)
+        errors.append(FieldError(name, code))
         return None
     return value.strip()
 
