@@ -483,7 +483,7 @@ def test_openapi_states_the_request_bodies_the_server_checks(api, app) -> None: 
     change = paths["/api/v1/admin/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
     assert "required" not in change and "username" not in change["properties"]
     push = paths["/api/v1/sync/{layer}/push"]["post"]
-    assert push["parameters"][0]["schema"]["enum"] == ["institutions", "spatial_units"]
+    assert push["parameters"][0]["schema"]["enum"] == ["institutions", "spatial_units", "indicator_values"]
     assert push["requestBody"]["content"]["application/json"]["schema"]["properties"]["changes"]["minItems"] == 1
     assert "requestBody" not in paths["/api/v1/auth/logout"]["post"]
     assert "requestBody" not in paths["/api/v1/auth/refresh"]["post"]
