@@ -104,6 +104,7 @@ class _AtlasAlgorithm(QgsProcessingAlgorithm):
     """What both algorithms share: the credentials parameter and the login."""
 
     AUTHCFG = "AUTHCFG"
+    SERVER_URL = "SERVER_URL"
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,6 +152,17 @@ class _AtlasAlgorithm(QgsProcessingAlgorithm):
     def _process(self, client: AtlasClient, feedback: QgsProcessingFeedback) -> dict[str, Any]:
         raise NotImplementedError
 
+    def _server_parameter(self) -> QgsProcessingParameterString:
+        return QgsProcessingParameterString(self.SERVER_URL, tr("Server-Adresse"),
+                                            defaultValue=connection.saved_server_url() or None)
+
+    def _server_url(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str:
+        """The server address of the parameters (``https://`` added when the scheme is left out)."""
+        url = (self.parameterAsString(parameters, self.SERVER_URL, context) or "").strip()
+        if not url:
+            raise QgsProcessingException(tr("Bitte die Server-Adresse angeben."))
+        return url if "://" in url else "https://" + url
+
     def _auth_parameter(self) -> QgsProcessingParameterAuthConfig:
         return QgsProcessingParameterAuthConfig(
             self.AUTHCFG, tr("Zugangsdaten (QGIS-Authentifizierung)"),
@@ -187,7 +199,6 @@ class _AtlasAlgorithm(QgsProcessingAlgorithm):
 class CheckoutAlgorithm(_AtlasAlgorithm):
     """Fetch a working copy (GeoPackage) of all layers the server offers into a folder."""
 
-    SERVER_URL = "SERVER_URL"
     FOLDER = "FOLDER"
     FORCE = "FORCE"
     LOAD = "LOAD"
@@ -216,8 +227,7 @@ class CheckoutAlgorithm(_AtlasAlgorithm):
                   "Änderungen wird nur ersetzt, wenn „Nicht gesendete lokale Änderungen verwerfen“ gewählt ist.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
-        self.addParameter(QgsProcessingParameterString(self.SERVER_URL, tr("Server-Adresse"),
-                                                       defaultValue=connection.saved_server_url() or None))
+        self.addParameter(self._server_parameter())
         self.addParameter(self._auth_parameter())
         self.addParameter(QgsProcessingParameterFolderDestination(self.FOLDER, tr("Ordner der Arbeitskopie")))
         self.addParameter(QgsProcessingParameterBoolean(
@@ -235,11 +245,7 @@ class CheckoutAlgorithm(_AtlasAlgorithm):
 
     def _prepare(self, parameters: dict[str, Any], context: QgsProcessingContext,
                  feedback: QgsProcessingFeedback | None) -> None:
-        url = (self.parameterAsString(parameters, self.SERVER_URL, context) or "").strip()
-        if not url:
-            raise QgsProcessingException(tr("Bitte die Server-Adresse angeben."))
-        if "://" not in url:
-            url = "https://" + url
+        url = self._server_url(parameters, context)
         authcfg = self.parameterAsString(parameters, self.AUTHCFG, context)
         folder = self.parameterAsFileOutput(parameters, self.FOLDER, context)
         if not folder:

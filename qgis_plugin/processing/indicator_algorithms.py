@@ -26,7 +26,6 @@ from qgis.core import (
 from ..core.api import AtlasClient
 from ..core.errors import AtlasError
 from ..core.indicators import ROW_STATUSES, PreparedUpload, format_value, upload
-from ..gui import connection
 from ..gui.i18n import tr
 from ..gui.indicator_upload import status_labels, summary
 from .algorithms import _AtlasAlgorithm
@@ -35,7 +34,6 @@ from .algorithms import _AtlasAlgorithm
 class UploadIndicatorValuesAlgorithm(_AtlasAlgorithm):
     """Send a spreadsheet of indicator values: dry run (report only) or for real (pending values)."""
 
-    SERVER_URL = "SERVER_URL"
     INPUT = "INPUT"
     INDICATOR = "INDICATOR"
     YEAR = "YEAR"
@@ -64,8 +62,7 @@ class UploadIndicatorValuesAlgorithm(_AtlasAlgorithm):
                   "sie keine Jahres-Spalte hat.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
-        self.addParameter(QgsProcessingParameterString(self.SERVER_URL, tr("Server-Adresse"),
-                                                       defaultValue=connection.saved_server_url() or None))
+        self.addParameter(self._server_parameter())
         self.addParameter(self._auth_parameter())
         self.addParameter(QgsProcessingParameterFile(self.INPUT, tr("Datei (CSV oder Excel)"),
                                                      fileFilter=tr("Tabellen (*.csv *.xlsx)")))
@@ -83,11 +80,7 @@ class UploadIndicatorValuesAlgorithm(_AtlasAlgorithm):
 
     def _prepare(self, parameters: dict[str, Any], context: QgsProcessingContext,
                  feedback: QgsProcessingFeedback | None) -> None:
-        url = (self.parameterAsString(parameters, self.SERVER_URL, context) or "").strip()
-        if not url:
-            raise QgsProcessingException(tr("Bitte die Server-Adresse angeben."))
-        if "://" not in url:
-            url = "https://" + url
+        url = self._server_url(parameters, context)
         path = self.parameterAsFile(parameters, self.INPUT, context)
         if not path or not Path(path).is_file():
             raise QgsProcessingException(tr("Die Datei „{path}“ gibt es nicht.").format(path=path))
