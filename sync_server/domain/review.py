@@ -21,6 +21,7 @@ from . import audit, sequence
 from .context import AtlasContext
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import to_geojson
+from .indicators import outliers
 from .rights import Actor, may_read_unpublished, require_admin
 from .sync import earlier_push, get_layer, push
 from .validation import fits_column, read_fields
@@ -88,6 +89,7 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
             "moved_m": moved_m(published.geometry if published and published.op != "delete" else None,
                                head.geometry),
         })
+    outliers.flag_pending(session, out)
     return out
 
 
