@@ -989,6 +989,11 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/processing/algorithms.py" />
+            <source>Bitte die Server-Adresse angeben.</source>
+            <translation>Please enter the server address.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/processing/algorithms.py" />
             <source>Zugangsdaten (QGIS-Authentifizierung)</source>
             <translation>Credentials (QGIS authentication)</translation>
         </message>
@@ -1041,11 +1046,6 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/processing/algorithms.py" />
             <source>Objekte insgesamt</source>
             <translation>Features in total</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/processing/algorithms.py" />
-            <source>Bitte die Server-Adresse angeben.</source>
-            <translation>Please enter the server address.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/processing/algorithms.py" />
