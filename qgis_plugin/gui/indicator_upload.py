@@ -341,8 +341,8 @@ class IndicatorUploadDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, row.status)
                 if column == 4:
                     item.setForeground(QBrush(QColor(STATUS_COLORS.get(row.status, "#000000"))))
-                if column == 7 and row.code:
-                    item.setToolTip(row.code)
+                if column == 7 and (row.reason or row.code):  # the whole reason, and its code for support
+                    item.setToolTip(f"{row.reason} [{row.code}]" if row.code else row.reason)
                 self.table.setItem(row_index, column, item)
         self.table.resizeColumnsToContents()
         details = file_summary(report)

@@ -11,7 +11,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis_plugin.core.indicators import PreparedUpload, UploadReport, upload
 from qgis_plugin.gui.indicator_upload import IndicatorUploadDialog
 
-from .plugin_support import login, wait_until
+from .plugin_support import ARTIFACTS, login, wait_until
 from .test_plugin_processing import Recorder, credentials
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -37,7 +37,7 @@ def test_the_report_table_lists_filters_and_sums_up(qgis_app: Any, tmp_path: Pat
     assert (table.item(1, 1).text(), table.item(1, 5).text(), table.item(1, 6).text()) == (
         "Bramsche (034590014014)", "1.234,5", "1.300")
     assert table.item(3, 7).text() == "Unbekannte Raumeinheit „Atlantis“."
-    assert table.item(3, 7).toolTip() == "unknown_unit"
+    assert table.item(3, 7).toolTip() == "Unbekannte Raumeinheit „Atlantis“. [unknown_unit]"
     assert "1 neu, 1 geändert, 1 unverändert, 0 abgelehnt, 1 ungültig" in dialog.summary.text()
     assert "nichts gespeichert" in dialog.summary.text()
     # An invalid row: the server would write nothing, so there is nothing to send.
@@ -107,6 +107,10 @@ def test_dry_run_reports_and_writes_nothing_then_send_makes_pending_values(live_
     assert BRAMSCHE_KEY in dialog.table.item(refused, 1).text() and dialog.table.item(refused, 7).text()
     assert "nichts gespeichert" in dialog.summary.text() and not dialog.send_button.isEnabled()
     assert _pending_values(live_server.url, 2025) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    dialog.show()
+    assert dialog.grab().save(str(ARTIFACTS / "indicator_upload_dry_run.png"))  # for a person to look at
+    dialog.hide()
 
     dialog.set_file(str(_csv(tmp_path / "melle.csv", [(MELLE_KEY, 2025, "1.234")])))
     _run(dialog, dialog.check)
