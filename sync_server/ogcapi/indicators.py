@@ -19,7 +19,10 @@ thousand units x years), then filtered, paged and bounded here.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import shapely
@@ -27,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import sequence
 from ..domain.errors import BadRequest, FieldError
 from ..domain.indicators import catalogue, public
 from ..domain.indicators.provision import unit_areas
@@ -36,6 +40,9 @@ from .crs import lonlat_bounds, outward
 
 PREFIX = "indicators-"
 _YEAR = re.compile(r"[+-]?\d{1,9}")
+_CACHE: OrderedDict[tuple, list[Item]] = OrderedDict()  # features per level and state of the atlas
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 8
 LISTS = {"hidden": "suppressed", "provisional": "provisional", "estimated": "estimated",
          "series_break": "series_break"}
 """List properties (comma-separated indicator keys) and the flag of the public entry they collect."""
@@ -80,9 +87,29 @@ class IndicatorLevel(Collection):
     # --- computing the features once per request -----------------------------------------------------
 
     def _compute(self, session: Session) -> list[Item]:
+        """The features of the level, computed once per state of the atlas: the key changes with every
+        push, review decision and catalogue change (as the public read's own cache), so paging through
+        a level costs one computation, not one per page."""
         if self._features is not None:
             return self._features
-        entries, units = public.public_entries(session, catalogue.load(session), level=self.level)
+        cat = catalogue.load(session)
+        key = (str(session.get_bind().url), sequence.current(session), cat.version, date.today().year, self.level,
+               tuple(i.key for i in self.indicators))
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                self._features = _CACHE[key]
+                return self._features
+        features = self._build(session, cat)
+        with _CACHE_LOCK:
+            _CACHE[key] = features
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        self._features = features
+        return features
+
+    def _build(self, session: Session, cat: catalogue.IndicatorCatalogue) -> list[Item]:
+        entries, units = public.public_entries(session, cat, level=self.level)
         areas = {a.key: a.geometry for a in unit_areas(session) if a.level == self.level}
         wanted = {i.key for i in self.indicators}
         cells: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -100,7 +127,6 @@ class IndicatorLevel(Collection):
             for entry in found:  # a suppressed value is None in the entry already: never the number
                 props[entry["indicator"]] = None if entry["suppressed"] else entry["value"]
             features.append(Item(f"{unit_key}_{year}", props, areas.get(unit_key)))
-        self._features = features
         return features
 
     # --- the collection interface ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, box, shape
 
+from sync_server.domain.indicators.values import value_id
 from sync_server.domain.layers import LAYERS
 from tests.server.test_bad_input import assert_problem, db_digest
 from tests.server.test_indicator_public import setup_values
@@ -485,6 +486,13 @@ def test_indicator_collections_are_the_public_values_with_suppressed_ones_null(a
     for f in walk(api, f"{items}?limit=1000")[0]:
         b = shape(f["geometry"]).bounds
         assert x0 <= b[0] and y0 <= b[1] and b[2] <= x1 and b[3] <= y1
+    # Publishing Melle's correction shows at once (the features are cached per state of the atlas).
+    fid = f"{melle[1]}_2021"
+    assert get(api, f"{items}/{fid}")["properties"]["t_kinder"] != 99
+    pending = api.pull_all("indicator_values", "admin")[value_id("t_kinder", melle[1], 2021)]["revision"]
+    assert api.post("/api/v1/review/approve", {"revisions": [pending]}, "admin").status_code == 200
+    assert public_values(api, "t_kinder", "ortsteil")[(melle[1], 2021)]["value"] == 99
+    assert get(api, f"{items}/{fid}")["properties"]["t_kinder"] == 99
 
 
 def test_no_staff_data_in_any_ogc_answer(api: Api) -> None:
