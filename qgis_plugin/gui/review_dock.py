@@ -39,6 +39,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.api import AtlasClient
+from ..core.indicators import VALUES_LAYER
+from ..core.indicators import format_value as format_figure
 from ..core.merge import GEOMETRY
 from .call_task import run_in_background
 from .feature_display import (
@@ -64,6 +66,7 @@ COL_OP, COL_NAME, COL_MUNICIPALITY, COL_AUTHOR, COL_TIME = range(5)
 #: The most pending changes one load asks for (the server's upper limit).
 PENDING_LIMIT = 20000
 MESSAGE_SECONDS = 6
+OUTLIER_COLOR = QColor(176, 82, 0)  # dark orange: readable on white, apart from the old/new colours
 #: Column widths of the pending list in pixels (see ReviewDock._fit_columns).
 NAME_MIN_WIDTH, NAME_MAX_WIDTH, OTHER_MAX_WIDTH = 220, 380, 170
 
@@ -410,7 +413,7 @@ class ReviewDock(QgsDockWidget):
             moment = parse_time(entry.get("created_at"))
             cells = [
                 (op_label(entry.get("op")), entry.get("op")),
-                (_name(entry) or "—", None),
+                (self._name_text(entry), None),
                 (self._municipality_name(entry.get("owner")), None),
                 (entry.get("author_name") or entry.get("author") or "—", None),
                 (format_time(entry.get("created_at")), moment.isoformat() if moment else ""),
@@ -423,7 +426,9 @@ class ReviewDock(QgsDockWidget):
                 if column == COL_OP:
                     item.setForeground(QBrush(_op_color(entry.get("op"))))
                 if column == COL_NAME:
-                    item.setToolTip(plain_tooltip(text))
+                    item.setToolTip(plain_tooltip("\n".join([_name(entry) or "—", *self._outlier_texts(entry)])))
+                    if entry.get("outliers"):
+                        item.setForeground(QBrush(OUTLIER_COLOR))
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
         self.table.blockSignals(False)
@@ -504,7 +509,7 @@ class ReviewDock(QgsDockWidget):
             municipality=escape_html(self._municipality_name(entry.get("owner"))), op=op_label(entry.get("op")),
             author=escape_html(entry.get("author_name") or entry.get("author") or "—"),
             time=format_time(entry.get("created_at")), push=push_text))
-        self.move_label.setText(self._movement_text(entry))
+        self.move_label.setText("\n".join(filter(None, [self._movement_text(entry), *self._outlier_texts(entry)])))
         before = (entry.get("before") or {}).get("properties") or {}
         after = (entry.get("after") or {}).get("properties") or {}
         changed = entry.get("changed_fields") or {}
@@ -550,6 +555,24 @@ class ReviewDock(QgsDockWidget):
     def _fit_rows(self) -> None:
         if not sip.isdeleted(self):
             self.compare_table.resizeRowsToContents()
+
+    def _name_text(self, entry: dict[str, Any]) -> str:
+        """The name column: a warning sign in front of values the server flags as outliers."""
+        name = _name(entry) or "—"
+        return f"⚠ {name}" if entry.get("outliers") else name
+
+    def _outlier_texts(self, entry: dict[str, Any]) -> list[str]:
+        """Why the server flags an indicator value for a second look (a flag, not a refusal)."""
+        texts = []
+        for flag in entry.get("outliers") or []:
+            if flag.get("code") == "year_change":
+                texts.append(self.tr("Auffällig: {change} % gegenüber dem Vorjahr ({previous}).").format(
+                    change=f"{flag.get('change_percent', 0):+d}", previous=format_figure(flag.get("previous"))))
+            elif flag.get("code") == "far_from_peers":
+                texts.append(self.tr("Auffällig: weit außerhalb der Werte der anderen Einheiten dieser Ebene im "
+                                     "selben Jahr (üblich {low} bis {high}).").format(
+                    low=format_figure(flag.get("low"), 1), high=format_figure(flag.get("high"), 1)))
+        return texts
 
     def _movement_text(self, entry: dict[str, Any]) -> str:
         op = entry.get("op")
@@ -689,7 +712,10 @@ def _properties(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _name(entry: dict[str, Any]) -> str | None:
-    name = _properties(entry).get("name")
+    props = _properties(entry)
+    if entry.get("layer") == VALUES_LAYER:  # a value has no name: indicator, unit and year say which it is
+        return f"{props.get('indicator')} · {props.get('unit')} · {props.get('year')}"
+    name = props.get("name")
     return str(name) if name is not None else None
 
 

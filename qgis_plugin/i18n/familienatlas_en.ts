@@ -1879,6 +1879,16 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>Auffällig: {change} % gegenüber dem Vorjahr ({previous}).</source>
+            <translation>Conspicuous: {change} % against the previous year ({previous}).</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>Auffällig: weit außerhalb der Werte der anderen Einheiten dieser Ebene im selben Jahr (üblich {low} bis {high}).</source>
+            <translation>Conspicuous: far outside the values of the other units of this level in the same year (usual {low} to {high}).</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Neues Objekt: noch nicht öffentlich.</source>
             <translation>New feature: not public yet.</translation>
         </message>

@@ -7,6 +7,7 @@ on loopback through the core's client, in QGIS tasks, and the tests click its bu
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -336,3 +337,25 @@ def test_errors_are_shown_in_german(make_dock: Any, live_server: Any, messages: 
     reload(dock)
     assert dock.last_error is None
     assert dock.table.item(0, COL_NAME) is not None
+
+
+def test_outlier_values_are_marked_for_a_second_look(make_dock: Any, admin: AtlasClient) -> None:
+    """A value ten times its previous year (a lost decimal comma) stands out in the list and says why."""
+    from qgis_plugin.core.indicators import value_id
+
+    def value(year: int, number: int) -> dict[str, Any]:
+        return {"op": "insert", "id": value_id("bev_u3", MELLE, year), "geometry": None,
+                "properties": {"indicator": "bev_u3", "unit": MELLE, "year": year, "value": number}}
+
+    answer = admin.push("indicator_values", [value(2024, 1480)], str(uuid.uuid4()), schema_version=1)
+    admin.approve(push_id=answer["push_id"])
+    admin.push("indicator_values", [value(2025, 14800)], str(uuid.uuid4()), schema_version=1)
+    dock = make_dock(admin)
+    choose(dock.layer_combo, "indicator_values")
+    [row] = [r for r, e in enumerate(rows(dock)) if e["id"] == value_id("bev_u3", MELLE, 2025)]
+    assert dock.table.item(row, COL_NAME).text() == f"⚠ bev_u3 · {MELLE} · 2025"
+    assert "Auffällig: +900 % gegenüber dem Vorjahr (1.480)." in dock.table.item(row, COL_NAME).toolTip()
+    select(dock, value_id("bev_u3", MELLE, 2025))
+    assert "Auffällig: +900 % gegenüber dem Vorjahr (1.480)." in dock.move_label.text()
+    others = [r for r in range(dock.table.rowCount()) if r != row]
+    assert all(not dock.table.item(r, COL_NAME).text().startswith("⚠") for r in others)
