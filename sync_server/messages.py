@@ -47,7 +47,6 @@ DE: dict[str, str] = {
                     "schreiben.",
     # accounts
     "wrong_credentials": "Benutzername oder Passwort ist falsch.",
-    "account_inactive": "Dieses Konto ist deaktiviert.",
     "login_locked": "Zu viele fehlgeschlagene Anmeldungen. Bitte in {seconds} Sekunden erneut versuchen.",
     "missing_token": "Bitte zuerst anmelden.",
     "token_expired": "Die Anmeldung ist abgelaufen. Bitte erneut anmelden.",
@@ -83,6 +82,8 @@ DE: dict[str, str] = {
     "checkout_required.sharing_ended": "{municipality_name} ({municipality}) gibt ihre unveröffentlichten "
                                        "Daten nicht mehr frei; die Arbeitskopie kann solche Daten noch "
                                        "enthalten. Bitte die Daten neu auschecken.",
+    "checkout_required.rights_changed": "Ihre Rolle oder Kommune wurde geändert; die Arbeitskopie zeigt noch, "
+                                        "was die alten Rechte zeigten. Bitte die Daten neu auschecken.",
     "checkout_required": "Die Arbeitskopie passt nicht mehr zum Server. Bitte die Daten neu auschecken.",
     "stale_revision": "Das Objekt wurde inzwischen geändert (Ihr Stand: {base}, Server: {current}).",
     "already_exists": "Ein Objekt mit dieser Kennung gibt es schon.",
@@ -253,7 +254,6 @@ EN: dict[str, str] = {
     "merged_cells": "Sheet {sheet} has merged cells in the table ({cells}), so it is unclear which row a value "
                     "belongs to. Please unmerge them and write the entry into every row.",
     "wrong_credentials": "User name or password is wrong.",
-    "account_inactive": "This account is deactivated.",
     "login_locked": "Too many failed logins. Please try again in {seconds} seconds.",
     "missing_token": "Please log in first.",
     "token_expired": "Your session has expired. Please log in again.",
@@ -287,6 +287,8 @@ EN: dict[str, str] = {
     "checkout_required.sharing_ended": "{municipality_name} ({municipality}) no longer shares its unpublished "
                                        "data; your working copy may still hold such data. Please check out "
                                        "again.",
+    "checkout_required.rights_changed": "Your role or municipality was changed; your working copy still shows "
+                                        "what the old rights showed. Please check out again.",
     "checkout_required": "Your working copy no longer matches the server. Please check out again.",
     "stale_revision": "The feature changed meanwhile (your base: {base}, server: {current}).",
     "already_exists": "A feature with this id exists already.",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..storage.models import LoginThrottle, Municipality, RevokedSession, User
-from . import audit
+from . import audit, sequence
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
 from .rights import ROLES, Actor, require_admin
 from .validation import column_length, fits_column, read_fields
@@ -289,6 +289,10 @@ def update_user(session: Session, settings: Settings, actor: Actor, user_id: int
         revoke = True
     if revoke:
         user.token_version += 1
+    if "role" in changes or "municipality_id" in changes:
+        current = sequence.lock(session)  # a change number of its own: checkouts after it pull on
+        sequence.advance(session, current, 1)
+        user.rights_changed_seq = current + 1
     session.flush()
     audit.record(session, actor, "user_changed", f"user:{user.id}", **changes)
     return user

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..storage.models import Feature, Municipality, Push, Revision
+from ..storage.models import Feature, Municipality, Push, Revision, User
 from . import audit, sequence
 from .context import AtlasContext
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
@@ -100,6 +100,9 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
         # A cursor from another server or an old backup: answering "nothing new" would make the client
         # miss every change forever, so it is told to check out again.
         raise checkout_required("cursor_ahead", cursor=since, server_cursor=newest)
+    changed = session.get(User, actor.user_id).rights_changed_seq if since > 0 else None
+    if changed is not None and since < changed:
+        raise checkout_required("rights_changed", cursor=since, rights_changed=changed)
     if since > 0 and not actor.is_admin:
         ended = [m for m in ctx.municipalities.values() if m.id != actor.municipality_id
                  and m.sharing_ended_seq is not None and since < m.sharing_ended_seq]
@@ -131,7 +134,10 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
         if view["deleted"] and (since == 0 or f.id in hidden):
             continue  # a fresh checkout needs no tombstones, and nobody those of what they never saw
         features.append(view)
-    cursor = rows[-1][0].change_seq if rows else since
+    # The last page ends at the newest change (read before the query; writes commit in sequence order,
+    # so everything up to it was visible to the query): the cursor moves past changes of other layers
+    # and past sequence steps without features (sharing_ended, rights_changed).
+    cursor = rows[-1][0].change_seq if more else max(newest, rows[-1][0].change_seq if rows else 0)
     return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
             "features": features}
 

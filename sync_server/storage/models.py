@@ -67,6 +67,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on deactivation, role change and password change: tokens carry it, so older ones die.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The change number at which the role or municipality last changed: the user's working copies pulled
+    # before it hold what the old rights showed, so their incremental pulls answer checkout_required.
+    rights_changed_seq: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     municipality: Mapped[Municipality] = relationship()

@@ -482,10 +482,33 @@ def test_when_sharing_ends_other_working_copies_check_out_again(api: Api) -> Non
     for user in ("bramsche.reader", "admin"):
         page = api.get(f"/api/v1/sync/institutions/pull?since={cursors[user]}", user)
         assert page.status_code == 200, page.get_json()
-    # the new checkout has no draft, and its cursor pulls on
-    checkout = api.get("/api/v1/sync/institutions/pull?since=0&limit=5000", "melle.reader").get_json()
-    assert new["id"] not in {f["id"] for f in checkout["features"]}
-    assert api.get(f"/api/v1/sync/institutions/pull?since={checkout['cursor']}", "melle.reader").status_code == 200
+    # the new checkout has no draft, and its cursor pulls on (in every layer, also in one without drafts)
+    for layer in ("institutions", "spatial_units"):
+        checkout = api.get(f"/api/v1/sync/{layer}/pull?since=0&limit=5000", "melle.reader").get_json()
+        assert new["id"] not in {f["id"] for f in checkout["features"]}
+        r = api.get(f"/api/v1/sync/{layer}/pull?since={checkout['cursor']}", "melle.reader")
+        assert r.status_code == 200 and r.get_json()["features"] == []
+
+
+def test_a_changed_role_or_municipality_makes_the_users_copies_check_out_again(api: Api) -> None:
+    cursors = {layer: api.get(f"/api/v1/sync/{layer}/pull?since=0&limit=5000", "melle.editor").get_json()["cursor"]
+               for layer in ("institutions", "spatial_units")}
+    uid = next(u["id"] for u in api.get("/api/v1/admin/users", "admin").get_json() if u["username"] == "melle.editor")
+    r = api.patch(f"/api/v1/admin/users/{uid}", {"display_name": "Melle GIS"}, "admin")
+    assert r.status_code == 200
+    assert api.get(f"/api/v1/sync/institutions/pull?since={cursors['institutions']}", "melle.editor").status_code \
+        == 200  # a new name changes no rights
+    r = api.patch(f"/api/v1/admin/users/{uid}", {"municipality_id": api.municipality(BRAMSCHE)["id"]}, "admin")
+    assert r.status_code == 200, r.get_json()
+    api.forget("melle.editor")
+    for layer, cursor in cursors.items():
+        r = api.get(f"/api/v1/sync/{layer}/pull?since={cursor}", "melle.editor", headers={"Accept-Language": "en"})
+        assert r.status_code == 409, r.get_json()
+        doc = r.get_json()
+        assert doc["code"] == "checkout_required" and doc["params"]["reason"] == "rights_changed"
+        assert doc["detail"].startswith("Your role or municipality was changed")
+        checkout = api.get(f"/api/v1/sync/{layer}/pull?since=0&limit=5000", "melle.editor").get_json()
+        assert api.get(f"/api/v1/sync/{layer}/pull?since={checkout['cursor']}", "melle.editor").status_code == 200
 
 
 def _same_apart_from_ids(a: Any, b: Any, ids: tuple[str, str]) -> bool:
