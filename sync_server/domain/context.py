@@ -28,6 +28,8 @@ class AtlasContext:
     catalogue: Catalogue
     municipalities: dict[int, Municipality]
     _buffered: dict[int, BaseGeometry] = field(default_factory=dict)
+    # Sharing settings read again after the request began (see refresh_sharing): id -> (shares, ended at).
+    _sharing: dict[int, tuple[bool, int | None]] | None = None
     session: Session | None = field(default=None, repr=False)
 
     @classmethod
@@ -69,7 +71,21 @@ class AtlasContext:
         return out
 
     def shares(self, municipality_id: int) -> bool:
+        if self._sharing is not None and municipality_id in self._sharing:
+            return self._sharing[municipality_id][0]
         return self.municipalities[municipality_id].shares_unpublished
+
+    def sharing_ended(self) -> dict[int, int]:
+        """Municipality id -> the change number at which it last stopped sharing unpublished work."""
+        if self._sharing is not None:
+            return {mid: ended for mid, (_s, ended) in self._sharing.items() if ended is not None}
+        return {m.id: m.sharing_ended_seq for m in self.municipalities.values() if m.sharing_ended_seq is not None}
+
+    def refresh_sharing(self, session: Session) -> None:
+        """Read the sharing settings again (one light query). A pull does so after reading its rows, so
+        that no row is judged by settings older than the row (the context is loaded at request start)."""
+        self._sharing = {mid: (shares, ended) for mid, shares, ended in session.execute(
+            select(Municipality.id, Municipality.shares_unpublished, Municipality.sharing_ended_seq))}
 
     def county_level(self, layer: str, properties: dict | None) -> str | None:
         """The level key when ``properties`` describe a spatial unit, or a value of a unit, of a level

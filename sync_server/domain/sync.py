@@ -103,13 +103,6 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     changed = session.get(User, actor.user_id).rights_changed_seq if since > 0 else None
     if changed is not None and since < changed:
         raise checkout_required("rights_changed", cursor=since, rights_changed=changed)
-    if since > 0 and not actor.is_admin:
-        ended = [m for m in ctx.municipalities.values() if m.id != actor.municipality_id
-                 and m.sharing_ended_seq is not None and since < m.sharing_ended_seq]
-        if ended:
-            m = max(ended, key=lambda m: m.sharing_ended_seq)
-            raise checkout_required("sharing_ended", cursor=since, municipality=m.key,
-                                    municipality_name=m.name, sharing_ended=m.sharing_ended_seq)
     query = (select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
              .where(Feature.layer == layer.name, Feature.change_seq > since))
     if since == 0:
@@ -121,6 +114,16 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     rows = session.execute(query.order_by(Feature.change_seq).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
+    # Sharing settings read after the rows: every row is judged by settings at least as new as itself
+    # (a change of the setting and the new change numbers of its drafts commit together).
+    ctx.refresh_sharing(session)
+    if since > 0 and not actor.is_admin:
+        ended = [(seq, mid) for mid, seq in ctx.sharing_ended().items()
+                 if mid != actor.municipality_id and since < seq]
+        if ended:
+            seq, mid = max(ended)
+            raise checkout_required("sharing_ended", cursor=since, municipality=ctx.key_of(mid),
+                                    municipality_name=ctx.name_of(mid), sharing_ended=seq)
     wanted = [f.published_seq for f, h in rows if f.published_seq is not None and f.published_seq != h.seq]
     published: dict[int, Revision] = {}
     for start in range(0, len(wanted), _CHUNK):
@@ -134,9 +137,9 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
         if view["deleted"] and (since == 0 or f.id in hidden):
             continue  # a fresh checkout needs no tombstones, and nobody those of what they never saw
         features.append(view)
-    # The last page ends at the newest change (read before the query; writes commit in sequence order,
-    # so everything up to it was visible to the query): the cursor moves past changes of other layers
-    # and past sequence steps without features (sharing_ended, rights_changed).
+    # The last page ends at least at ``newest`` (read before the query; writes commit in sequence order, so
+    # everything up to it was visible to the query): the cursor moves past changes of other layers and
+    # past sequence steps without features (sharing_ended, rights_changed).
     cursor = rows[-1][0].change_seq if more else max(newest, rows[-1][0].change_seq if rows else 0)
     return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
             "features": features}
