@@ -39,6 +39,8 @@ VENDOR_FILES: dict[str, tuple[str, frozenset[str]]] = {
     "leaflet.markercluster": ("leaflet.markercluster/dist", frozenset({"leaflet.markercluster.js",
                                                                        "MarkerCluster.css"})),
     "proj4": ("proj4/dist", frozenset({"proj4.js"})),
+    "simple-statistics": ("simple-statistics/dist", frozenset({"simple-statistics.min.js"})),
+    "chart.js": ("chart.js/dist", frozenset({"chart.umd.min.js"})),
 }
 
 MIMETYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json",
@@ -88,7 +90,8 @@ def asset(folder: str, name: str) -> Response:
 
 @bp.get("/vendor/<library>/<name>")
 def vendor(library: str, name: str) -> Response:
-    """One of the listed distribution files of the npm packages (Leaflet, markercluster, proj4)."""
+    """One of the listed distribution files of the npm packages (Leaflet, markercluster, proj4,
+    simple-statistics for the expert mode's classes, Chart.js for its time series)."""
     entry = VENDOR_FILES.get(library)
     if entry is None or name not in entry[1]:
         abort(404)

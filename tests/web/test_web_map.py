@@ -350,6 +350,9 @@ def test_keyboard_and_labels(atlas) -> None:  # noqa: ANN001
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#map"
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.mode") == "offers"  # the switch to the indicators
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.lang") == "de"
     page.focus("#search")
     page.keyboard.type("hebamme")
@@ -379,6 +382,8 @@ def test_static_routes(live_server) -> None:  # noqa: ANN001
                        ("/vendor/leaflet.markercluster/leaflet.markercluster.js", "javascript"),
                        ("/vendor/leaflet.markercluster/MarkerCluster.css", "css"),
                        ("/vendor/proj4/proj4.js", "javascript"), ("/assets/js/main.js", "javascript"),
+                       ("/vendor/simple-statistics/simple-statistics.min.js", "javascript"),
+                       ("/vendor/chart.js/chart.umd.min.js", "javascript"), ("/assets/js/expert.js", "javascript"),
                        ("/assets/i18n/en.json", "json"), ("/assets/css/atlas.css", "css"),
                        ("/assets/img/favicon.svg", "svg")):
         response = requests.get(base + path, timeout=10)
@@ -386,7 +391,8 @@ def test_static_routes(live_server) -> None:  # noqa: ANN001
         assert kind in response.headers["Content-Type"], (path, response.headers["Content-Type"])
     for path in ("/vendor/", "/vendor/leaflet/", "/vendor/leaflet/package.json", "/vendor/leaflet/leaflet-src.js",
                  "/vendor/leaflet/%2e%2e/package.json", "/vendor/leaflet/..%2f..%2fpackage.json",
-                 "/vendor/nothing/x.js", "/assets/", "/assets/js/", "/assets/js/../../web.py",
+                 "/vendor/nothing/x.js", "/vendor/chart.js/chart.js", "/vendor/chart.js/package.json",
+                 "/assets/", "/assets/js/", "/assets/js/../../web.py",
                  "/assets/js/..%2f..%2findex.html", "/assets/node_modules/leaflet", "/assets/i18n/de.txt",
                  "/package.json", "/node_modules/leaflet/dist/leaflet.js", "/index.html/x"):
         response = requests.get(base + path, timeout=10)

@@ -5,6 +5,7 @@ import { loadAtlas, rootMunicipality, topCategories } from "./data.js";
 import { byId, debounce, isNarrow } from "./dom.js";
 import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
+import { ExpertMode } from "./expert.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { renderResults, sortOffers } from "./results.js";
@@ -41,6 +42,9 @@ const app = {
   categoryList: null,
   returnView: null,
   returnFocus: "",
+  mode: "offers",
+  expert: null,
+  expertInitial: null,
 };
 
 function showStatus(message) {
@@ -63,7 +67,55 @@ function markLanguageButtons() {
 }
 
 function syncUrl() {
-  writeUrl({ filters: app.filters, offer: app.offerId, lang: language() });
+  const expert = app.mode === "expert" && app.expert ? app.expert.urlState() : null;
+  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert });
+}
+
+// ------------------------------------------------------------------ modes: offers | indicators
+
+function markModeButtons() {
+  for (const button of document.querySelectorAll(".mode-button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.mode === app.mode));
+  }
+}
+
+/** Show the offers map or the expert mode; the expert mode loads the first time it is shown. */
+async function switchMode(mode) {
+  if (mode === app.mode && (mode === "offers" || app.expert)) return;
+  app.mode = mode;
+  byId("offers-mode").hidden = mode !== "offers";
+  byId("expert-mode").hidden = mode !== "expert";
+  markModeButtons();
+  if (mode === "offers") {
+    if (app.expert) app.expert.hidden();
+    app.map.map.invalidateSize();
+    syncUrl();
+    return;
+  }
+  if (!app.expert) {
+    if (!window.ss || !window.Chart) {
+      showExpertStatus(t("error.libraries"));
+      return;
+    }
+    app.expert = new ExpertMode({ municipalities: app.data.municipalities, initial: app.expertInitial,
+                                  onStateChange: () => syncUrl() });
+    try {
+      await app.expert.start();
+    } catch (error) {
+      console.warn("Familienatlas: loading the indicators failed", error);
+      showExpertStatus(t("expert.error"));
+      return;
+    }
+    document.body.dataset.expertReady = "true";
+  }
+  app.expert.shown();
+  syncUrl();
+}
+
+function showExpertStatus(message) {
+  const status = byId("expert-status");
+  status.textContent = message;
+  status.hidden = !message;
 }
 
 // ------------------------------------------------------------------ rendering
@@ -169,6 +221,7 @@ async function switchLanguage(lang) {
   renderList();
   const offer = app.byId.get(app.offerId);
   if (offer) showDetails(offer);
+  if (app.expert) app.expert.translate();
   syncUrl();
 }
 
@@ -220,6 +273,10 @@ async function start() {
   await useLanguage(chooseLanguage(initial.lang));
   translatePage();
   markLanguageButtons();
+  app.expertInitial = initial.expert;
+  for (const button of document.querySelectorAll(".mode-button")) {
+    button.addEventListener("click", () => switchMode(button.dataset.mode));
+  }
   ui.count.textContent = t("results.loading");
   if (!window.L || !window.L.markerClusterGroup || !window.proj4) {
     showStatus(t("error.libraries"));
@@ -273,6 +330,7 @@ async function start() {
   refresh();
   if (initial.offer && app.byId.has(initial.offer)) openOffer(initial.offer, { from: "url" });
   document.body.dataset.ready = "true";
+  if (initial.mode === "expert") await switchMode("expert");
   // For the curious (and the tests): the Leaflet map and the current state, read-only.
   window.familienatlas = Object.freeze({
     map: app.map.map,
