@@ -18,9 +18,9 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QLabel, QMessageBox, QWidget
 
 MESSAGE_TITLE = "Familienatlas"
-#: Longer message bar texts show their first sentence and the whole text behind "Mehr anzeigen":
-#: the message bar itself shows about two lines.
-SHORT_MESSAGE_CHARS = 180
+#: Longer message bar texts show the sentences that fit and the whole text behind "Mehr anzeigen":
+#: the bar shows about one full line of a QGIS window before it clips the text.
+SHORT_MESSAGE_CHARS = 120
 
 
 def escape_html(text: Any) -> str:
