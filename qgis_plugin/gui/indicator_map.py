@@ -30,7 +30,9 @@ from qgis.core import (
     QgsGraduatedSymbolRenderer,
     QgsLinePatternFillSymbolLayer,
     QgsProject,
+    QgsProperty,
     QgsRendererRange,
+    QgsSymbolLayer,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
@@ -81,6 +83,7 @@ CLASS_EXPRESSION = (f"CASE WHEN \"status\" = '{SUPPRESSED}' THEN {SUPPRESSED_COD
 RAMP_JUDGED = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 RAMP_NEUTRAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 MISSING_COLOR = "#d9d9d9"
+CONFIDENTIAL_COLOR = "#b2182b"
 OUTLINE_COLOR = "#636363"
 
 #: Field types of the memory provider's URI (no QVariant types: they are gone in Qt6).
@@ -116,6 +119,29 @@ def class_breaks(values: Sequence[float], method: str, classes: int) -> list[tup
     return [(lower, upper) for lower, upper in bounds if upper > lower]
 
 
+def _symbol_property(name: str) -> Any:
+    """A data-defined property key of symbol layers: ``Property.X`` (QGIS >= 3.30) or ``PropertyX``."""
+    scoped = getattr(QgsSymbolLayer, "Property", None)
+    value = getattr(scoped, name, None) if scoped is not None else None
+    return value if value is not None else getattr(QgsSymbolLayer, "Property" + name)
+
+
+def confidential_overlay() -> QgsLinePatternFillSymbolLayer:
+    """Red hatching over a unit whose true value only staff may see (drawn where ``confidential``),
+    so a map made from the staff view cannot be mistaken for a publishable one."""
+    hatch = QgsLinePatternFillSymbolLayer()
+    hatch.setLineAngle(-45)
+    hatch.setDistance(2.4)
+    hatch.setLineWidth(0.35)
+    # Transparent unless the feature is confidential: the legend's patches (drawn without a feature)
+    # stay clean, and the public map never shows the hatching.
+    hatch.subSymbol().setColor(QColor(0, 0, 0, 0))  # what a legend patch (no feature) draws
+    line = hatch.subSymbol().symbolLayer(0)
+    line.setDataDefinedProperty(_symbol_property("StrokeColor"), QgsProperty.fromExpression(
+        f"CASE WHEN \"confidential\" THEN '{CONFIDENTIAL_COLOR}' ELSE '0,0,0,0' END"))
+    return hatch
+
+
 def _polygon_symbol(color: str | QColor) -> QgsFillSymbol:
     color = QColor(color)
     return QgsFillSymbol.createSimple({"color": color.name(), "outline_color": OUTLINE_COLOR,
@@ -143,15 +169,19 @@ def missing_label() -> str:
 
 
 def indicator_renderer(indicator: Mapping[str, Any], values: Sequence[float], method: str = QUANTILE,
-                       classes: int = 5) -> QgsGraduatedSymbolRenderer:
-    """The graduated renderer of one indicator's values, with the two classes without a number last."""
+                       classes: int = 5, confidential: bool = False) -> QgsGraduatedSymbolRenderer:
+    """The graduated renderer of one indicator's values, with the two classes without a number last;
+    ``confidential`` (a staff map) hatches the units whose values the public may not see in red."""
     renderer = QgsGraduatedSymbolRenderer(CLASS_EXPRESSION)
     decimals = int(indicator.get("decimals") or 0)
     breaks = class_breaks(values, method, classes)
     colors = class_colors(indicator.get("polarity"), len(breaks))
     for (lower, upper), color in zip(breaks, colors, strict=True):
         label = range_label(lower, upper, decimals, indicator.get("unit"))
-        renderer.addClassRange(QgsRendererRange(lower, upper, _polygon_symbol(color), label))
+        symbol = _polygon_symbol(color)
+        if confidential:
+            symbol.appendSymbolLayer(confidential_overlay())
+        renderer.addClassRange(QgsRendererRange(lower, upper, symbol, label))
     renderer.addClassRange(QgsRendererRange(SUPPRESSED_CODE, SUPPRESSED_CODE, hatched_symbol(), suppressed_label()))
     renderer.addClassRange(QgsRendererRange(MISSING_CODE, MISSING_CODE, _polygon_symbol(MISSING_COLOR),
                                             missing_label()))
@@ -190,7 +220,11 @@ def build_indicator_layer(units: Sequence[MapUnit], answer: Mapping[str, Any], i
     table = values_table(answer, year, {u.key: u.name for u in units})
     columns = [("key", "string"), ("level", "string")] + [(c, k) for c, k in VALUE_COLUMNS if c != "unit"]
     uri = f"MultiPolygon?crs={LAYER_CRS}" + "".join(f"&field={c}:{_FIELD_TYPES[k]}" for c, k in columns)
-    layer = QgsVectorLayer(uri, name or indicator.get("key", ""), "memory")
+    name = name or indicator.get("key", "")
+    confidential = any(row.get("confidential") for row in table.values())
+    if confidential:
+        name += " – " + tr("mit vertraulichen Werten (rot schraffiert), nur für den Dienstgebrauch")
+    layer = QgsVectorLayer(uri, name, "memory")
     provider = layer.dataProvider()
     transforms: dict[str, QgsCoordinateTransform] = {}
     features = []
@@ -207,10 +241,10 @@ def build_indicator_layer(units: Sequence[MapUnit], answer: Mapping[str, Any], i
     provider.addFeatures(features)
     layer.updateExtents()
     if path is not None:
-        layer = _to_geopackage(layer, Path(path))
+        layer = _to_geopackage(layer, Path(path), f"{indicator.get('key', 'indikator')}_{level}_{year}")
     values = [row["value"] for key, row in table.items() if row["status"] not in (SUPPRESSED, MISSING)
               and key in {u.key for u in units}]
-    layer.setRenderer(indicator_renderer(indicator, values, method, classes))
+    layer.setRenderer(indicator_renderer(indicator, values, method, classes, confidential))
     layer.setCustomProperty(PROPERTY_INDICATOR, indicator.get("key"))
     for index, title in ((layer.fields().indexOf("value"), indicator_name(indicator)),
                          (layer.fields().indexOf("name"), tr("Name")),
@@ -221,10 +255,10 @@ def build_indicator_layer(units: Sequence[MapUnit], answer: Mapping[str, Any], i
     return layer
 
 
-def _to_geopackage(layer: QgsVectorLayer, path: Path) -> QgsVectorLayer:
+def _to_geopackage(layer: QgsVectorLayer, path: Path, table: str) -> QgsVectorLayer:
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    options.layerName = layer.name() or "indikator"
+    options.layerName = table
     options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
     result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsProject.instance().transformContext(),
                                                       options)

@@ -125,6 +125,11 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>mit vertraulichen Werten (rot schraffiert), nur für den Dienstgebrauch</source>
+            <translation>with confidential values (hatched red), for internal use only</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
             <source>Name</source>
             <translation>Name</translation>
         </message>

@@ -185,6 +185,7 @@ def _publish_values(url: str, indicator: str, year: int, values: dict[str, float
 def test_the_map_of_published_values_hatches_what_confidentiality_hides(live_server: Any, plugin: Any,
                                                                         qgis_iface: Any) -> None:
     from qgis_plugin.core.api import AtlasClient
+    from qgis_plugin.core.indicators import fetch_map_data
     from qgis_plugin.gui.indicator_map import IndicatorMapDialog, add_indicator_layer
 
     from .plugin_support import login, save_map_with_legend, wait_until
@@ -218,7 +219,34 @@ def test_the_map_of_published_values_hatches_what_confidentiality_hides(live_ser
     add_indicator_layer(layer)
     save_map_with_legend(qgis_iface, "indicator_map.png", layer.extent().buffered(500))
 
-    # The county's staff see the true value, marked confidential.
-    staff = login(live_server.url, "admin").indicator_values("bev_u6", "ortsteil", 2023)
-    gesmold = next(v for v in staff["values"] if v["unit"] == GESMOLD)
+    # The county's staff see the true value, marked confidential, hatched red on their map.
+    staff = login(live_server.url, "admin")
+    units, answer = fetch_map_data(staff, "bev_u6", "ortsteil")
+    gesmold = next(v for v in answer["values"] if v["unit"] == GESMOLD and v["year"] == 2023)
     assert (gesmold["value"], gesmold["confidential"], gesmold["suppressed"]) == (2.0, True, False)
+    staff_layer = build_indicator_layer(units, answer, dialog.indicator, "ortsteil", 2023, name="Kinder")
+    assert "vertraulich" in staff_layer.name()
+    feature = next(f for f in staff_layer.getFeatures() if f["key"] == GESMOLD)
+    assert (feature["value"], feature["confidential"], feature["status"]) == (2.0, True, "value")
+    assert _red_share(staff_layer, GESMOLD) > 0.01 and _red_share(layer, "034590024024-01") == 0.0
+
+
+def _red_share(layer: Any, key: str) -> float:
+    """The share of the confidential red in a rendering of one unit (0 when the unit is not hatched red)."""
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    feature = next(f for f in layer.getFeatures() if f["key"] == key)
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setOutputSize(QSize(120, 120))
+    settings.setExtent(feature.geometry().boundingBox())
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    red = QColor("#b2182b")
+    pixels = [QColor(image.pixel(x, y)) for x in range(0, 120, 2) for y in range(0, 120, 2)]
+    return sum(1 for c in pixels if abs(c.red() - red.red()) < 40 and c.green() < 90 and c.blue() < 100) / len(pixels)
