@@ -61,11 +61,15 @@ export function classColors(n, polarity) {
 
 const UNIT_SUFFIX = { percent: "unit.percent", per_1000: "unit.per1000", years: "unit.years" };
 
-/** A number in the indicator's unit and decimals, formatted for the language ("12,5 %"). */
-export function formatValue(value, indicator, lang, t) {
+/**
+ * A number in the indicator's unit and decimals, formatted for the language ("12,5 %"); `tick` for
+ * chart axes, whose steps may be finer than the indicator's decimals (no "7,9 %" twice).
+ */
+export function formatValue(value, indicator, lang, t, { tick = false } = {}) {
   const decimals = Number.isInteger(indicator.decimals) ? indicator.decimals : 1;
-  const number = new Intl.NumberFormat(lang, { minimumFractionDigits: decimals,
-                                               maximumFractionDigits: decimals }).format(value);
+  const digits = tick ? { minimumFractionDigits: 0, maximumFractionDigits: decimals + 2 }
+    : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+  const number = new Intl.NumberFormat(lang, digits).format(value);
   const suffix = UNIT_SUFFIX[indicator.unit];
   return suffix ? t(suffix, { value: number }) : number;
 }

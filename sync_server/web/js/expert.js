@@ -24,10 +24,37 @@ const PLAY_MS = 1200;
 const STROKE = { color: "#37474f", weight: 1, opacity: 1, fillOpacity: 0.85 };
 const SELECTED = { color: "#0b4f8a", weight: 4 };
 
-async function getJson(url) {
+async function fetchJson(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.json();
+}
+
+// Answers by URL, kept for the page's life (the values of one indicator and level hold all years);
+// a failed request is forgotten, so choosing again retries it.
+const answers = new Map();
+
+function getJson(url) {
+  if (!answers.has(url)) {
+    answers.set(url, fetchJson(url).catch((error) => {
+      answers.delete(url);
+      throw error;
+    }));
+  }
+  return answers.get(url);
+}
+
+/**
+ * Start loading what a permalink's view needs while the page loads the offers and territories,
+ * so the first render waits for one round of requests, not two.
+ */
+export function prefetch(initial) {
+  getJson(API.catalogue).catch(() => {});
+  if (initial.level === "ortsteil") getJson(API.ortsteile).catch(() => {});
+  if (!initial.indicator) return;
+  for (const level of [initial.level || LEVEL_ORDER[0], COUNTY_LEVEL]) {
+    getJson(API.values(initial.indicator, level)).catch(() => {});
+  }
 }
 
 function localName(item, lang) {
@@ -69,7 +96,6 @@ export class ExpertMode {
       classes: CLASS_COUNTS.includes(initial.classes) ? initial.classes : DEFAULT_CLASSES,
     };
     this.sort = { column: "name", direction: "ascending" };
-    this.cache = new Map(); // "indicator|level" -> values answer
     this.layers = new Map(); // unit key -> Leaflet polygon
     this.chart = null;
     this.timer = null;
@@ -208,10 +234,8 @@ export class ExpertMode {
     this.ui.level.value = this.state.level;
   }
 
-  async _values(indicator, level) {
-    const key = `${indicator}|${level}`;
-    if (!this.cache.has(key)) this.cache.set(key, await getJson(API.values(indicator, level)));
-    return this.cache.get(key);
+  _values(indicator, level) {
+    return getJson(API.values(indicator, level));
   }
 
   async _geometries(level) {
@@ -495,7 +519,7 @@ export class ExpertMode {
           legend: { position: "bottom" },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${this._format(item.parsed.y)}` } },
         },
-        scales: { y: { ticks: { callback: (value) => this._format(value) } } },
+        scales: { y: { ticks: { callback: (value) => formatValue(value, indicator, lang, t, { tick: true }) } } },
       },
       plugins: [seriesBreakPlugin(years, breaks, t("expert.seriesBreak"))],
     });

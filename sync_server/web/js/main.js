@@ -5,7 +5,7 @@ import { loadAtlas, rootMunicipality, topCategories } from "./data.js";
 import { byId, debounce, isNarrow } from "./dom.js";
 import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
-import { ExpertMode } from "./expert.js";
+import { ExpertMode, prefetch } from "./expert.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { renderResults, sortOffers } from "./results.js";
@@ -274,6 +274,7 @@ async function start() {
   translatePage();
   markLanguageButtons();
   app.expertInitial = initial.expert;
+  if (initial.mode === "expert") prefetch(initial.expert);
   for (const button of document.querySelectorAll(".mode-button")) {
     button.addEventListener("click", () => switchMode(button.dataset.mode));
   }
