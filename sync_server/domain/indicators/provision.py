@@ -219,7 +219,8 @@ def published_population(session: Session, keys: Iterable[str],
     out: dict[tuple[str, str], dict[int, float]] = {}
     if not wanted:
         return out
-    query = public_query(layer).where(Revision.properties["indicator"].as_string().in_(wanted))
+    # No order (public_query sorts by id): walking the ids visits the rows at random, 3x slower.
+    query = public_query(layer).where(Revision.properties["indicator"].as_string().in_(wanted)).order_by(None)
     for (props,) in session.execute(query.with_only_columns(Revision.properties, maintain_column_froms=True)):
         props = props or {}
         if props.get("value") is None or props.get("year") is None:
