@@ -196,9 +196,11 @@ export class ExpertMode {
       this.state.classes = Number(this.ui.classes.value);
       this._render();
     });
+    // The slider steps through the years that have values (a biennial statistic skips the others).
     this.ui.year.addEventListener("input", () => {
-      this.state.year = Number(this.ui.year.value);
-      this._render();
+      const years = this.answer ? this.answer.years : [];
+      const year = years[Number(this.ui.year.value)];
+      if (year !== undefined) this._setYear(year);
     });
     this.ui.play.addEventListener("click", () => (this.timer ? this._stop() : this._play()));
   }
@@ -273,8 +275,8 @@ export class ExpertMode {
     const years = answer.years.length ? answer.years : [];
     if (!years.includes(this.state.year)) this.state.year = years.length ? years[years.length - 1] : null;
     if (!keepUnit || !this.byUnit.has(this.state.unit)) this.state.unit = "";
-    this.ui.year.min = String(years[0] ?? 0);
-    this.ui.year.max = String(years[years.length - 1] ?? 0);
+    this.ui.year.min = "0";
+    this.ui.year.max = String(Math.max(0, years.length - 1));
     this.ui.year.disabled = years.length < 2;
     this.ui.play.disabled = years.length < 2;
     this._drawUnits(ortsteile);
@@ -324,8 +326,9 @@ export class ExpertMode {
   }
 
   _updatePlay() {
+    // A toggle keeps its name (screen readers announce "pressed"); the pressed look shows it playing.
     this.ui.play.setAttribute("aria-pressed", String(Boolean(this.timer)));
-    this.ui.play.textContent = t(this.timer ? "expert.pause" : "expert.play");
+    this.ui.play.textContent = t("expert.play");
   }
 
   _setYear(year) {
@@ -365,7 +368,8 @@ export class ExpertMode {
   _render() {
     if (!this.answer) return;
     const { year } = this.state;
-    this.ui.year.value = String(year ?? "");
+    this.ui.year.value = String(Math.max(0, this.answer.years.indexOf(year)));
+    this.ui.year.setAttribute("aria-valuetext", year === null ? "" : String(year));
     this.ui.yearValue.textContent = year === null ? "" : String(year);
     this.classes = this._classes();
     const { breaks, colors } = this.classes;
