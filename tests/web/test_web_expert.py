@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from sync_server.domain.indicators.values import value_id
+from tests.support import MELLE
 
 from .web_support import login
 
@@ -29,15 +30,16 @@ YLGNBU = {4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
           5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]}
 HATCH = "url(#expert-hatch)"
 MISSING = "#bdbdbd"
+LEVELS = ["landkreis", "gemeinde", "mitgliedsgemeinde", "ortsteil"]
 THEME = {"key": "webtest", "name_de": "Webtest", "name_en": "Web test"}
 KIDS = {"key": "w_kinder", "name_de": "Kinder in Bedarfsgemeinschaften", "name_en": "Children in need",
-        "theme": "webtest", "unit": "count", "kind": "count", "levels": ["landkreis", "gemeinde", "mitgliedsgemeinde"],
+        "theme": "webtest", "unit": "count", "kind": "count", "levels": LEVELS,
         "maintained_by": "county", "polarity": "higher_worse"}
 PEOPLE = {**KIDS, "key": "w_einwohner", "name_de": "Kinder insgesamt", "name_en": "All children",
           "polarity": "neutral"}
 SHARE = {"key": "w_quote", "name_de": "Kinderarmutsquote", "name_en": "Child poverty rate", "theme": "webtest",
          "unit": "percent", "kind": "share", "numerator": "w_kinder", "denominator": "w_einwohner", "decimals": 1,
-         "polarity": "higher_worse", "levels": ["landkreis", "gemeinde", "mitgliedsgemeinde"],
+         "polarity": "higher_worse", "levels": LEVELS,
          "maintained_by": "county", "definition_de": "Anteil der Kinder in Bedarfsgemeinschaften.",
          "definition_en": "Share of children in households on benefits.", "source": "Testquelle"}
 SMALL = 2  # children of the withheld municipality: below the primary rule's minimum of 3
@@ -65,6 +67,15 @@ def _publish(base: str) -> dict[str, Any]:
                 _change("w_einwohner", m["key"], year, people, **props),
                 _change("w_quote", m["key"], year, round(kids / people * 100, 1), numerator=kids,
                         denominator=people, **props)]
+    units = requests.get(f"{base}/api/v1/public/spatial_units", timeout=30).json()["features"]
+    melle = sorted(u["properties"]["key"] for u in units if u["properties"]["level"] == "ortsteil"
+                   and u["properties"]["owner"] == MELLE)
+    for year in YEARS:
+        for i, key in enumerate(melle):
+            kids, people = 30 + 7 * i, 300 + 10 * i
+            changes += [_change("w_kinder", key, year, kids), _change("w_einwohner", key, year, people),
+                        _change("w_quote", key, year, round(kids / people * 100, 1), numerator=kids,
+                                denominator=people)]
     body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes}
     pushed = requests.post(f"{base}/api/v1/sync/indicator_values/push", json=body, headers=admin, timeout=60)
     assert pushed.status_code == 200, pushed.text
@@ -224,3 +235,14 @@ def test_permalink_restores_the_view_in_english(atlas, known) -> None:  # noqa: 
     query = parse_qs(urlsplit(page.url).query)
     assert query["ind"] == ["w_quote"] and query["unit"] == [unit] and query["year"] == ["2021"]
     assert query["lang"] == ["en"]
+
+
+def test_ortsteile_level(atlas, known) -> None:  # noqa: ANN001
+    answer = requests.get(f"{atlas.url}/api/v1/indicators/w_quote/values?level=ortsteil", timeout=30).json()
+    assert answer["values"], "the test publishes Melle's Ortsteile"
+    page = open_expert(atlas, "?mode=expert&ind=w_quote&level=gemeinde&year=2020")
+    assert page.eval_on_selector_all("#expert-level option", "els => els.map(e => e.value)") == LEVELS[1:] + LEVELS[:1]
+    page.select_option("#expert-level", "ortsteil")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('level') === 'ortsteil'")
+    page.wait_for_selector("#expert-map path[data-unit$='-01']")
+    assert page_fills(page) == expected_fills(answer["values"], 2020)
