@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,3 +129,24 @@ def live_server(sqlite_url: str) -> Iterator[LiveServer]:
     yield server
     server.stop()
     application.extensions["familienatlas"].engine.dispose()
+
+
+# --- the end of the run -----------------------------------------------------------------------------
+# QGIS 3.22 can crash (SIGSEGV) while it tears down GDAL datasets and Qt objects at interpreter exit,
+# after every test has passed and every result is reported (a known fault of QGIS's shutdown, seen with
+# and without pytest-qgis). The run therefore ends right after pytest's own reporting, with pytest's own
+# exit status, instead of handing a finished, green run to QGIS's teardown.
+_EXIT_STATUS: list[int] = [0]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS[0] = int(exitstatus)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "qgis" not in sys.modules:
+        return  # nothing of QGIS was loaded: the normal exit is safe
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_EXIT_STATUS[0])
