@@ -104,6 +104,7 @@ async function switchMode(mode) {
     } catch (error) {
       console.warn("Familienatlas: loading the indicators failed", error);
       showExpertStatus(t("expert.error"));
+      app.expert = null; // choosing the mode again tries again
       return;
     }
     document.body.dataset.expertReady = "true";
