@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..domain import accounts, configuration, review, sync
 from ..domain.context import AtlasContext
+from ..domain.indicators.catalogue import VALUES_LAYER
 from ..domain.indicators.standard import load_standard_catalogue
+from ..domain.indicators.values import value_id
 from ..domain.rights import Actor
 from ..importer import unit_id
 from ..storage.models import Feature, Municipality, Revision, User
 from . import geodata
+from . import indicators as demo_indicators
 
 # (user name, role, municipality key); the password of each demo account is "demo-" + user name.
 DEMO_USERS = (
@@ -94,6 +97,38 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
     return _report(session, created=True)
 
 
+def _value_changes(rows: list[dict], owners: dict[str, str]) -> list[dict]:
+    return [{"op": "insert", "id": value_id(r["indicator"], r["unit"], r["year"]),
+             "properties": {**r, "owner": owners[r["unit"]]}, "geometry": None} for r in rows]
+
+
+def _load_indicator_values(session: Session, settings: Settings, actors: dict[str, Actor],
+                           territories: list[geodata.Territory]) -> None:
+    """The demo's values through the real push and review: the county's data published, each town's
+    Ortsteil data sent by its editor and published, Melle's newest upload left pending, and an upload
+    of Bramsche's editor rejected with the reason."""
+    admin = actors["admin"]
+    ortsteile = geodata.build_ortsteile(territories)
+    demo = demo_indicators.build_demo_values(territories, ortsteile)
+    owners = {t.key: t.key for t in territories} | {u.key: u.owner_key for u in ortsteile}
+    rows = demo.county
+    step = settings.max_changes_per_push
+    for start in range(0, len(rows), step):
+        answer = _push(session, settings, admin, VALUES_LAYER, _value_changes(rows[start:start + step], owners))
+        review.approve(session, admin, {"push_id": answer["push_id"]})
+    for town_key, town_rows in demo.ortsteile.items():
+        editor = next(a for a in actors.values() if a.role == "editor" and a.municipality_key == town_key)
+        answer = _push(session, settings, editor, VALUES_LAYER, _value_changes(town_rows, owners))
+        review.approve(session, admin, {"push_id": answer["push_id"]})
+    _push(session, settings, actors["melle.editor"], VALUES_LAYER, _value_changes(demo.pending, owners))
+    changes = _value_changes(demo.rejected, owners)
+    heads = sync.load_features(session, VALUES_LAYER, [c["id"] for c in changes])
+    for change in changes:
+        change["op"], change["base_revision"] = "update", heads[change["id"]][1].seq
+    answer = _push(session, settings, actors["bramsche.editor"], VALUES_LAYER, changes)
+    review.reject(session, admin, {"push_id": answer["push_id"], "reason": demo.rejected_reason})
+
+
 def _push(session: Session, settings: Settings, actor: Actor, layer: str, changes: list[dict]) -> dict:
     ctx = AtlasContext.load(session, settings)
     return sync.push(session, ctx, actor, layer, {"idempotency_key": str(uuid.uuid4()),
@@ -110,6 +145,7 @@ def _load_content(session: Session, settings: Settings, actors: dict[str, Actor]
               "geometry": mapping(u.geometry)} for u in geodata.build_ortsteile(territories)]
     answer = _push(session, settings, admin, "spatial_units", units)
     review.approve(session, admin, {"push_id": answer["push_id"]})
+    _load_indicator_values(session, settings, actors, territories)
 
     institutions = geodata.build_institutions(territories)
     changes = []

@@ -25,7 +25,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # psycopg2 sends an executemany of UPDATEs row by row (one round trip each); in batches it is about
+    # ten times faster, which publishing thousands of indicator values at once needs.
+    batch = {"executemany_mode": "values_plus_batch"} if url.startswith("postgresql+psycopg2") else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **batch)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, update
 
 from sync_server import cli
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
-from sync_server.storage.models import CatalogueVersion, Indicator, IndicatorTheme
+from sync_server.storage.models import CatalogueVersion, Feature, Indicator, IndicatorTheme, Revision
 from tests.support import Api
 
 THEME = {"key": "bevoelkerung", "name_de": "Bevölkerung/Demographie", "name_en": "Population", "position": 1,
@@ -34,9 +34,11 @@ SHARE = {"key": "anteil_u6", "name_de": "Anteil Kinder unter 6", "name_en": "Sha
 @pytest.fixture(autouse=True)
 def empty_catalogue(db_url: str) -> None:
     """These tests build a catalogue from nothing, as a county without the standard one would; the demo
-    database holds the standard catalogue, so it is emptied first (catalogue version 0 again)."""
+    database holds the standard catalogue and values of it, so both are emptied first (version 0 again)."""
     engine = make_engine(db_url)
     with session_scope(make_session_factory(engine)) as session:
+        session.execute(delete(Feature).where(Feature.layer == "indicator_values"))
+        session.execute(delete(Revision).where(Revision.layer == "indicator_values"))
         session.execute(update(Indicator).values(numerator_id=None, denominator_id=None))
         session.execute(delete(Indicator))
         session.execute(delete(IndicatorTheme))

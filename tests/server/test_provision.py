@@ -99,3 +99,19 @@ def test_the_confidentiality_rule_judges_a_rate_in_the_year_of_its_population():
     assert value.cell.key == ("kita_rate", "a", 2026)
     assert value.check_cell.key == ("kita_rate", "a", 2024)
     assert (value.check_cell.numerator, value.check_cell.denominator) == (1.0, 8.0)
+
+
+def test_rates_per_1000_on_the_demo_use_published_and_summed_populations(session) -> None:
+    from sync_server.demo.indicators import build_demo_values
+
+    stored = {(r["unit"], r["year"]): r["value"] for r in build_demo_values().published if r["indicator"] == "bev_u6"}
+    values = provision.published_provision(session, standard.INDICATORS, year=2026)
+    got = {(v.cell.indicator, v.cell.unit): v for v in values}
+    melle = got["angebote_kinderbetreuung_je_1000", MELLE]
+    assert (melle.population_year, melle.cell.denominator) == (2024, stored[MELLE, 2024])
+    assert melle.cell.value == pytest.approx(melle.cell.numerator / melle.cell.denominator * 1000)
+    # Samtgemeinden and the county store no population: their members' sum is the denominator.
+    county = got["angebote_kinderbetreuung_je_1000", COUNTY]
+    municipalities = {t.key for t in geodata.gemeinden(geodata.build_territories())}
+    assert county.cell.denominator == sum(v for (u, y), v in stored.items() if y == 2024 and u in municipalities)
+    assert got["angebote_kinderbetreuung_je_1000", ARTLAND].cell.value is not None

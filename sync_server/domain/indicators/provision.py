@@ -40,8 +40,9 @@ from sqlalchemy.orm import Session
 
 from ...storage.models import Municipality, Revision
 from ..publish import public_query, public_rows
-from .confidentiality import Cell
-from .units import municipality_level
+from .aggregation import aggregate
+from .confidentiality import Cell, Rule
+from .units import UnitIndex, load_units
 
 
 @dataclass(frozen=True)
@@ -188,16 +189,17 @@ def specs_from_catalogue(indicators: Iterable[Any]) -> list[ProvisionSpec]:
     return specs
 
 
-def unit_areas(session: Session) -> list[UnitArea]:
-    """Every unit with an area: the municipalities' territories and the published spatial units."""
-    rows = list(session.scalars(select(Municipality)))
-    by_id = {m.id: m for m in rows}
-    areas = [UnitArea(m.key, municipality_level(m, by_id), m.territory) for m in rows if m.territory is not None]
+def unit_areas(session: Session, units: UnitIndex | None = None) -> list[UnitArea]:
+    """Every unit with an area: the municipalities' territories and the published spatial units'
+    polygons, at the levels ``units.py`` gives them (one place decides a unit's level)."""
+    index = units if units is not None else load_units(session, published=True)
+    geometry: dict[str, BaseGeometry] = {m.key: m.territory for m in session.scalars(select(Municipality))
+                                          if m.territory is not None}
     for _feature, rev in public_rows(session, "spatial_units"):
-        props = rev.properties or {}
-        if rev.geometry is not None and props.get("key") and props.get("level"):
-            areas.append(UnitArea(str(props["key"]), str(props["level"]), rev.geometry))
-    return areas
+        key = (rev.properties or {}).get("key")
+        if rev.geometry is not None and isinstance(key, str):
+            geometry.setdefault(key, rev.geometry)
+    return [UnitArea(key, unit.level, geometry[key]) for key, unit in sorted(index.units.items()) if key in geometry]
 
 
 def published_offers(session: Session) -> list[Offer]:
@@ -212,20 +214,29 @@ def published_offers(session: Session) -> list[Offer]:
     return offers
 
 
-def published_population(session: Session, keys: Iterable[str],
+def published_population(session: Session, keys: Iterable[str], units: UnitIndex | None = None,
                          layer: str = "indicator_values") -> dict[tuple[str, str], dict[int, float]]:
-    """Published values of the population indicators: {(indicator, unit): {year: value}}."""
+    """Published values of the population indicators: {(indicator, unit): {year: value}}, with the
+    units that have no value of their own summed from their members (the aggregation's rule: only
+    complete sums), so a Samtgemeinde or the county gets a rate too."""
     wanted = sorted(set(keys))
     out: dict[tuple[str, str], dict[int, float]] = {}
     if not wanted:
         return out
     # No order (public_query sorts by id): walking the ids visits the rows at random, 3x slower.
     query = public_query(layer).where(Revision.properties["indicator"].as_string().in_(wanted)).order_by(None)
+    cells = []
     for (props,) in session.execute(query.with_only_columns(Revision.properties, maintain_column_froms=True)):
         props = props or {}
         if props.get("value") is None or props.get("year") is None:
             continue
-        out.setdefault((props["indicator"], props["unit"]), {})[int(props["year"])] = float(props["value"])
+        cells.append(Cell(props["indicator"], props["unit"], int(props["year"]), float(props["value"])))
+    index = units if units is not None else load_units(session, published=True)
+    known = [c for c in cells if c.unit in index.units]
+    rules = {k: Rule(kind="count", aggregation="sum") for k in wanted}
+    computed = [a.cell for a in aggregate(known, rules, index.tree) if not a.incomplete and a.cell.value is not None]
+    for cell in (*cells, *computed):
+        out.setdefault((cell.indicator, cell.unit), {}).setdefault(cell.year, float(cell.value))
     return out
 
 
@@ -235,6 +246,7 @@ def published_provision(session: Session, indicators: Iterable[Any], year: int |
     specs = specs_from_catalogue(indicators)
     if not specs:
         return []
-    population = published_population(session, [s.population for s in specs if s.population])
-    return provision_values(specs, published_offers(session), unit_areas(session), population,
+    units = load_units(session, published=True)
+    population = published_population(session, [s.population for s in specs if s.population], units)
+    return provision_values(specs, published_offers(session), unit_areas(session, units), population,
                             current_year() if year is None else year)
