@@ -15,9 +15,9 @@ from ..config import Settings
 from ..storage.models import Municipality
 from .configuration import load_catalogue
 from .indicators import catalogue as indicator_catalogue
-from .indicators.units import UnitIndex, load_units
+from .indicators.units import UnitIndex, load_units, visible_units
 from .layers import Catalogue
-from .rights import OwnedState
+from .rights import Actor, OwnedState, may_read_unpublished
 
 COUNTY_MARGIN_M = 5_000.0
 
@@ -31,6 +31,7 @@ class AtlasContext:
     # Sharing settings read again after the request began (see refresh_sharing): id -> (shares, ended at).
     _sharing: dict[int, tuple[bool, int | None]] | None = None
     session: Session | None = field(default=None, repr=False)
+    _units_seen: dict[int | None, UnitIndex] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, session: Session, settings: Settings) -> AtlasContext:
@@ -49,6 +50,18 @@ class AtlasContext:
         if self.session is None:
             return UnitIndex()
         return load_units(self.session, municipalities=list(self.municipalities.values()))
+
+    def units_for(self, actor: Actor) -> UnitIndex:
+        """The units ``actor`` may know (:func:`.indicators.units.visible_units`); every indicator path
+        an editor or reader drives (push, upload, template) matches and checks units against this,
+        never against the head of a municipality that does not share."""
+        if actor.is_admin or self.session is None:
+            return self.units
+        if actor.user_id not in self._units_seen:
+            published = load_units(self.session, published=True, municipalities=list(self.municipalities.values()))
+            self._units_seen[actor.user_id] = visible_units(
+                self.units, published, lambda owner: may_read_unpublished(actor, owner, self.shares(owner)))
+        return self._units_seen[actor.user_id]
 
     @cached_property
     def id_by_key(self) -> dict[str, int]:

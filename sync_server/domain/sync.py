@@ -331,7 +331,7 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
                 errors.extend(exc.errors)
         raw = change.get("properties") if isinstance(change.get("properties"), dict) else {}
         if layer.name == values.LAYER:  # a value belongs to its unit's owner
-            owner_id, value_errors = values.check(ctx, checked.id, props, raw)
+            owner_id, value_errors = values.check(ctx, checked.id, props, raw, ctx.units_for(actor))
             errors.extend(value_errors)
         else:
             owner_id, owner_error = _owner_of_new(ctx, actor, raw, feature, geometry)

@@ -33,7 +33,7 @@ from .aggregation import aggregate
 from .catalogue import VALUES_LAYER, IndicatorCatalogue, IndicatorDef
 from .confidentiality import Cell, CellKey, Rule, hidden_cells
 from .provision import published_provision
-from .units import UnitIndex, load_units
+from .units import UnitIndex, load_units, visible_units
 
 FLAGS = ("provisional", "estimated", "series_break")
 
@@ -189,8 +189,9 @@ def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset
                actor: Actor | None = None, shares: dict[int, bool] | None = None) -> tuple[list[_Row], UnitIndex]:
     """The rows of a group of linked indicators as the public (``actor`` None) or a staff member sees
     them, with the unit index they refer to."""
-    if actor is not None:
-        units = load_units(session, published=False)
+    if actor is not None:  # the head of the units the caller may read, the published state of the rest
+        units = visible_units(load_units(session, published=False), load_units(session, published=True),
+                              lambda owner: may_read_unpublished(actor, owner, (shares or {}).get(owner, False)))
         return _rows(session, catalogue, group, units, actor, shares or {}), units
     key = (*_stamp(session, catalogue), group)
     with _CACHE_LOCK:

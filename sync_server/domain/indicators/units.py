@@ -14,7 +14,7 @@ public answers use the published state, so no name of an unpublished unit leaks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -108,4 +108,18 @@ def load_units(session: Session, *, published: bool = False,
         return ok
 
     units.update({k: u for k, u in found.items() if reaches_municipality(k, frozenset())})
+    return UnitIndex(units)
+
+
+def visible_units(head: UnitIndex, published: UnitIndex, readable: Callable[[int], bool]) -> UnitIndex:
+    """The units as one caller may know them: the head state of the owners whose unpublished work it
+    may read, the published state of all others. So an unpublished Ortsteil of a municipality that
+    does not share answers to an editor of another municipality exactly like a key that does not exist
+    (upload report, template, push), and no name of it leaks. Units whose parent the caller cannot see
+    are left out with it."""
+    units = {k: u for k, u in head.units.items() if readable(u.owner_id)}
+    units.update({k: u for k, u in published.units.items() if k not in units and not readable(u.owner_id)})
+    while dangling := [k for k, u in units.items() if u.parent is not None and u.parent not in units]:
+        for key in dangling:
+            del units[key]
     return UnitIndex(units)

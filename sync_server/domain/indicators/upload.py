@@ -212,10 +212,12 @@ def _check_options(ctx: AtlasContext, options: UploadOptions, levels: set[str]) 
         raise Invalid("invalid_body", errors=errors)
 
 
-def _build_rows(ctx: AtlasContext, table: Table, options: UploadOptions) -> list[ReportRow]:
-    """Match and check every row (no database beyond the request's catalogue and units)."""
+def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOptions) -> list[ReportRow]:
+    """Match and check every row (no database beyond the request's catalogue and the units the caller
+    may know)."""
     indicators = ctx.indicators.indicators
-    unit_matcher = UnitMatcher(ctx.units.units)
+    known = ctx.units_for(actor).units
+    unit_matcher = UnitMatcher(known)
     indicator_matcher = IndicatorMatcher(indicators)
     indicator_cache: dict[str, str | None] = {}
     rows: list[ReportRow] = []
@@ -244,7 +246,7 @@ def _build_rows(ctx: AtlasContext, table: Table, options: UploadOptions) -> list
             row.refuse("invalid", code or "unknown_unit", value=raw.unit, candidates=", ".join(candidates))
             continue
         row.unit = unit
-        level = ctx.units.units[unit].level
+        level = known[unit].level
         if options.level and level != options.level:
             row.refuse("invalid", "level_mismatch", value=options.level, expected=level, unit=unit)
             continue
@@ -289,31 +291,35 @@ def _build_rows(ctx: AtlasContext, table: Table, options: UploadOptions) -> list
 _CHUNK = 5_000  # ids per IN (...): SQLite since 3.32 takes 32,766 parameters
 
 
-def _stored_heads(session: Session, ids: list[str]) -> dict[str, tuple[int, str, dict[str, Any]]]:
-    """id -> (head revision, its op, its properties) of the stored values: plain rows, no ORM objects,
-    one query per 5,000 ids."""
-    out: dict[str, tuple[int, str, dict[str, Any]]] = {}
+def _stored_heads(session: Session, ids: list[str]) -> dict[str, tuple[int, str, dict[str, Any], int]]:
+    """id -> (head revision, its op, its properties, owner) of the stored values: plain rows, no ORM
+    objects, one query per 5,000 ids."""
+    out: dict[str, tuple[int, str, dict[str, Any], int]] = {}
     for start in range(0, len(ids), _CHUNK):
         part = ids[start:start + _CHUNK]
         rows = session.execute(
-            select(Feature.id, Feature.head_seq, Revision.op, Revision.properties)
+            select(Feature.id, Feature.head_seq, Revision.op, Revision.properties, Feature.owner_id)
             .join(Revision, Revision.seq == Feature.head_seq)
             .where(Feature.layer == values.LAYER, Feature.id.in_(part)))
-        out.update({fid: (seq, op, props or {}) for fid, seq, op, props in rows})
+        out.update({fid: (seq, op, props or {}, owner) for fid, seq, op, props, owner in rows})
     return out
 
 
-def _compare_with_stored(session: Session, rows: list[ReportRow]) -> dict[str, int]:
-    """new, changed or unchanged against the stored head; returns the head revision of every stored value."""
+def _compare_with_stored(session: Session, ctx: AtlasContext, actor: Actor, rows: list[ReportRow]) -> dict[str, int]:
+    """new, changed or unchanged against the stored head; returns the head revision of every stored value.
+
+    Only a head the caller may read is compared: "unchanged" (or an old value) for the head of a
+    municipality that does not share would let anyone guess its unpublished numbers row by row. Such a
+    row stays "new" and goes to the push, whose ownership rule refuses it like any foreign row."""
     stored = _stored_heads(session, [r.fid for r in rows if r.status == "new" and r.fid])
     bases: dict[str, int] = {}
     for row in rows:
         if row.status != "new" or row.fid not in stored:
             continue
-        head_seq, op, old = stored[row.fid]
+        head_seq, op, old, owner_id = stored[row.fid]
         bases[row.fid] = head_seq
-        if op == "delete":
-            continue  # a deleted value written again is new
+        if op == "delete" or not may_read_unpublished(actor, owner_id, ctx.shares(owner_id)):
+            continue  # a deleted value written again is new; an unreadable head is not compared
         row.old = old.get("value")
         props = row.properties or {}
         row.status = "unchanged" if all(old.get(name) == props.get(name) for name in _COMPARED) else "changed"
@@ -360,8 +366,8 @@ def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filen
     _check_options(ctx, options, set(ctx.catalogue.levels) | {u.level for u in ctx.units.units.values()})
     table = read_table(data, filename, sheet=options.sheet, max_rows=max_rows,
                        max_bytes=ctx.settings.max_body_bytes)
-    rows = _build_rows(ctx, table, options)
-    bases = _compare_with_stored(session, rows)
+    rows = _build_rows(ctx, actor, table, options)
+    bases = _compare_with_stored(session, ctx, actor, rows)
     pending = [r for r in rows if r.status in ("new", "changed")]
     changes = [{"op": "update" if r.fid in bases else "insert", "id": r.fid,
                 **({"base_revision": bases[r.fid]} if r.fid in bases else {}), "properties": r.properties}
@@ -438,11 +444,11 @@ def _revisions(session: Session, seqs: list[int]) -> dict[int, Revision]:
 
 def template_units(ctx: AtlasContext, actor: Actor, ind: IndicatorDef, municipality_id: int) -> list[Unit]:
     """The units a municipality delivers values of this indicator for: those it owns on the indicator's
-    levels (for the county: every unit on them), without the levels the county keeps unless the admin
-    asks (an editor could not upload them)."""
+    levels (for the county: every unit on them) as ``actor`` may know them, without the levels the county
+    keeps unless the admin asks (an editor could not upload them)."""
     county = ctx.municipalities[municipality_id].parent_id is None
     own_levels = ctx.catalogue.municipal_levels
-    return sorted((u for u in ctx.units.units.values()
+    return sorted((u for u in ctx.units_for(actor).units.values()
                    if u.level in ind.levels and (county or u.owner_id == municipality_id)
                    and (actor.is_admin or u.level in own_levels)),
                   key=lambda u: (ind.levels.index(u.level), u.key))

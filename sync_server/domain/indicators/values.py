@@ -81,19 +81,20 @@ def check_numbers(ind: IndicatorDef, value: Any, numerator: Any = None, denomina
     return errors
 
 
-def check(ctx: Any, fid: str, props: dict[str, Any], raw: dict[str, Any]) -> tuple[int | None, list[FieldError]]:
+def check(ctx: Any, fid: str, props: dict[str, Any], raw: dict[str, Any],
+          units: Any = None) -> tuple[int | None, list[FieldError]]:
     """Check a value's cleaned properties against the catalogue and the units; fills in ``level``
     (from the unit) and the flags (False when left out). Returns the owner (the unit's owner, None
     when the unit is unknown) and every problem found.
 
     ``ctx`` is the request's :class:`..context.AtlasContext` (typed loosely: context imports this
-    package's catalogue)."""
+    package's catalogue); ``units`` the units the writer may know (``ctx.units_for``), else all."""
     errors: list[FieldError] = []
     indicator, unit_key, year = props.get("indicator"), props.get("unit"), props.get("year")
     ind = ctx.indicators.indicators.get(indicator) if indicator is not None else None
     if indicator is not None and ind is None:
         errors.append(FieldError("indicator", "unknown_indicator", {"value": indicator}))
-    unit = ctx.units.get(unit_key)
+    unit = (ctx.units if units is None else units).get(unit_key)
     if unit_key is not None and unit is None:
         errors.append(FieldError("unit", "unknown_unit", {"value": unit_key}))
     owner_id = None
