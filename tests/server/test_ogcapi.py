@@ -187,7 +187,7 @@ def test_collections_are_the_registry_layers_and_the_municipalities(api: Api) ->
         assert c["extent"]["spatial"]["crs"] == CRS84
         (west, south, east, north), = c["extent"]["spatial"]["bbox"]
         if name.startswith("indicators-"):
-            continue  # the demo has no published values yet: see the indicator test below
+            continue  # the units' areas, not only those with values: see the indicator test below
         features, _ = walk(api, f"{OGC}/collections/{name}/items?limit=1000")
         bounds = [shape(f["geometry"]).bounds for f in features]
         assert west <= min(b[0] for b in bounds) and south <= min(b[1] for b in bounds)
@@ -476,7 +476,7 @@ def test_indicator_collections_are_the_public_values_with_suppressed_ones_null(a
     assert only["numberMatched"] == len(only["features"]) > 0
     assert {f["properties"]["year"] for f in only["features"]} == {2021}
     series = get(api, f"{items}?unit={melle[1]}")["features"]
-    assert [f["properties"]["year"] for f in series][:2] == [2020, 2021]
+    assert [f["properties"]["year"] for f in series if f["properties"]["t_einwohner"] is not None] == [2020, 2021]
     assert {f["properties"]["unit"] for f in series} == {melle[1]}
     west, south, east, north = area.bounds
     boxed = get(api, f"{items}?bbox={west},{south},{east},{north}&year=2020&limit=1000")["features"]
