@@ -178,7 +178,9 @@ def test_qgis_reads_the_indicator_values_of_a_level_with_suppressed_ones_null(
     assert set(expected) <= set(got) and {f["year"] for f in got.values()} == {2020}
     for unit, entry in expected.items():  # the attribute table: NULL where confidentiality hides the value
         value = got[unit]["t_kinder"]
-        assert (None if value == NULL else value) == (None if entry["suppressed"] else entry["value"]), unit
+        # QGIS 3.22 takes the column types from the first ten features: a column empty there (here the
+        # demo's units come first) is text, so the number is compared as a number.
+        assert (None if value == NULL else float(value)) == (None if entry["suppressed"] else entry["value"]), unit
         assert ("t_kinder" in str(got[unit]["hidden"] or "")) == entry["suppressed"], unit
     assert got[melle[0]]["t_kinder"] == NULL and got[melle[0]].geometry().area() > 0
     assert recorder.items("indicators-ortsteil")
