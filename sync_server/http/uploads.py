@@ -50,6 +50,9 @@ def _options() -> tuple[bytes, str, uploads.UploadOptions]:
     form, files = request.form, request.files
     errors = [FieldError(name, "unknown_field") for name in form if name not in _FORM_FIELDS]
     errors += [FieldError(name, "unknown_field") for name in files if name != "file"]
+    # A second file or a field given twice would be silently dropped: say so instead of reading the first.
+    errors += [FieldError(name, "repeated_parameter") for name in sorted(set(form) | set(files))
+               if len(form.getlist(name)) + len(files.getlist(name)) > 1]
     upload = files.get("file")
     if upload is None:
         errors.append(FieldError("file", "required"))

@@ -104,3 +104,11 @@ def _cells(data: bytes) -> bytes:
 
     book = openpyxl.load_workbook(io.BytesIO(data))
     return repr([row for sheet in book for row in sheet.iter_rows(values_only=True)]).encode()
+
+
+def test_a_second_file_or_a_repeated_field_is_named_not_dropped(api: Api) -> None:
+    data = {"file": [(io.BytesIO(b"a;b\n"), "a.csv"), (io.BytesIO(b"c;d\n"), "b.csv")], "year": ["2020", "2021"]}
+    r = api.client.post(URL, data=data, headers=api.headers("melle.editor"), content_type="multipart/form-data")
+    assert r.status_code == 422 and r.get_json()["code"] == "invalid_body"
+    assert {(e["field"], e["code"]) for e in r.get_json()["errors"]} == {
+        ("file", "repeated_parameter"), ("year", "repeated_parameter")}
