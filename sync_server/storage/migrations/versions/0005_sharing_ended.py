@@ -22,5 +22,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("municipalities") as batch:
-        batch.drop_column("sharing_ended_seq")
+    # A plain DROP COLUMN (SQLite 3.35 and newer have it): batch mode would copy and drop the table, which
+    # other tables' foreign keys forbid once the atlas holds data.
+    op.drop_column("municipalities", "sharing_ended_seq")

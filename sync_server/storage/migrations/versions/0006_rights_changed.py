@@ -21,5 +21,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("rights_changed_seq")
+    # A plain DROP COLUMN (SQLite 3.35 and newer have it): batch mode would copy and drop the table, which
+    # other tables' foreign keys forbid once the atlas holds data.
+    op.drop_column("users", "rights_changed_seq")
