@@ -54,6 +54,17 @@ def test_upload_report_is_no_oracle_for_values_the_caller_may_not_read(api: Api,
     assert r.status_code == 403 and r.get_json()["rows"][0]["status"] == "refused"
     r = send(api, "melle.editor", [f"{melle_secret};;2023;2"])
     assert r.status_code == 200 and r.get_json()["rows"][0]["status"] == "unchanged"
+    # The template of Melle for Bramsche's editor lists the Ortsteil, but not the unpublished number.
+    r = api.get(f"/api/v1/indicators/a_kinder/template.xlsx?municipality={MELLE}", "bramsche.editor")
+    assert r.status_code == 200
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.data))["Werte"].iter_rows(values_only=True))
+    assert [row[3] for row in rows if row[0] == melle_secret] and not [
+        row for row in rows if row[0] == melle_secret and row[3] is not None]
+    mine = openpyxl.load_workbook(io.BytesIO(api.get("/api/v1/indicators/a_kinder/template.xlsx",
+                                                     "melle.editor").data))["Werte"].iter_rows(values_only=True)
+    assert [row[3] for row in mine if row[0] == melle_secret and row[2] == 2023] == [2]
 
 
 def secret_ortsteil(api: Api) -> str:
