@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings
-from .http import admin, auth, errors, indicators, ogcapi, openapi, public, sync, uploads, web
+from .http import admin, auth, caching, errors, indicators, ogcapi, openapi, public, sync, uploads, web
 from .storage.db import make_engine, make_session_factory
 
 
@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None) -> Flask:
                       web.bp):
         app.register_blueprint(blueprint)
 
+    caching.register(app)  # first: its after-request hook runs last
+
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db", None)
@@ -58,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         origin = request.headers.get("Origin")
         if origin and ("*" in settings.cors_origins or origin in settings.cors_origins):
             response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Vary"] = "Origin"
+            response.vary.add("Origin")
             response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept-Language"
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE, OPTIONS"
         return response

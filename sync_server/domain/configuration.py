@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..storage.models import Category, Municipality, SpatialLevel
-from . import audit
+from . import audit, sequence
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
@@ -89,6 +89,7 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
     """Create (id None) or change a municipality. ``actor`` None is the server's command line."""
     if actor is not None:
         require_admin(actor, "municipalities")
+    sequence.lock(session)  # ordered with every other write: the public version (ETags) relies on it
     data = read_fields(body, MUNICIPALITY_FIELDS, partial=municipality_id is not None, model=Municipality)
     m = Municipality(shares_unpublished=True) if municipality_id is None else _get(
         session, Municipality, municipality_id, "municipality_not_found")
@@ -158,6 +159,7 @@ CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id
 def save_level(session: Session, actor: Actor | None, body: Any, level_id: int | None = None) -> SpatialLevel:
     if actor is not None:
         require_admin(actor, "spatial_levels")
+    sequence.lock(session)  # see save_municipality
     data = read_fields(body, LEVEL_FIELDS, partial=level_id is not None, model=SpatialLevel)
     level = SpatialLevel(maintained_by_municipalities=False) if level_id is None else _get(
         session, SpatialLevel, level_id, "level_not_found")
@@ -178,6 +180,7 @@ def save_category(session: Session, actor: Actor | None, body: Any, category_id:
     """The catalogue has two levels: a subcategory's parent must be a top-level category."""
     if actor is not None:
         require_admin(actor, "categories")
+    sequence.lock(session)  # see save_municipality
     data = read_fields(body, CATEGORY_FIELDS, partial=category_id is not None, model=Category)
     cat = Category() if category_id is None else _get(session, Category, category_id, "category_not_found")
     if "key" in data:

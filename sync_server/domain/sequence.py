@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..storage.models import AtlasSequence
+from ..storage.models import AtlasSequence, AuditEntry, CatalogueVersion
 
 
 def lock(session: Session) -> int:
@@ -32,3 +32,22 @@ def advance(session: Session, current: int, count: int) -> None:
 def ensure(session: Session) -> None:
     if session.get(AtlasSequence, 1) is None:
         session.add(AtlasSequence(id=1, value=0))
+
+
+# Audit actions of configuration writes (municipalities, levels, categories): they change public answers
+# without handing out change numbers, so the public version counts them through their audit entries.
+CONFIGURATION_ACTIONS = ("municipality_saved", "spatial_level_saved", "category_saved")
+
+
+def public_version(session: Session) -> tuple[int, int, int]:
+    """What every public answer depends on, in one cheap statement: the change sequence (features,
+    reviews, indicator values), the indicator catalogue version and the last configuration write.
+
+    All three only grow and are written under a lock that orders their commits (configuration writes
+    take the atlas lock too), so equal versions mean equal public content: an exact validator.
+    """
+    seq = select(AtlasSequence.value).where(AtlasSequence.id == 1).scalar_subquery()
+    cat = select(CatalogueVersion.version).where(CatalogueVersion.id == 1).scalar_subquery()
+    conf = select(func.max(AuditEntry.id)).where(AuditEntry.action.in_(CONFIGURATION_ACTIONS)).scalar_subquery()
+    row = session.execute(select(seq, cat, conf)).one()
+    return (row[0] or 0, row[1] or 0, row[2] or 0)

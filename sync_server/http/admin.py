@@ -7,12 +7,14 @@ from flask import Blueprint, Response, jsonify, request
 from ..domain import accounts, audit
 from ..domain import configuration as conf
 from ..storage.models import Category, Municipality, SpatialLevel, User
+from .caching import public_answer
 from .common import actor, body, date_arg, db, int_arg, login_required, settings
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/municipalities")
+@public_answer("data")
 def list_municipalities() -> Response:
     """All municipalities; `?territory=false` leaves the territories out."""
     with_territory = request.args.get("territory", "true").lower() != "false"
@@ -20,6 +22,7 @@ def list_municipalities() -> Response:
 
 
 @bp.get("/municipalities/<int:municipality_id>")
+@public_answer("data")
 def get_municipality(municipality_id: int) -> Response:
     """One municipality with its territory (EPSG:25832)."""
     m = conf._get(db(), Municipality, municipality_id, "municipality_not_found")
@@ -45,6 +48,7 @@ def update_municipality(municipality_id: int) -> Response:
 
 
 @bp.get("/spatial-levels")
+@public_answer("data")
 def list_levels() -> Response:
     """The spatial levels, top down."""
     return jsonify([conf.level_dict(lv) for lv in db().query(SpatialLevel).order_by(SpatialLevel.rank)])
@@ -69,6 +73,7 @@ def update_level(level_id: int) -> Response:
 
 
 @bp.get("/categories")
+@public_answer("data")
 def list_categories() -> Response:
     """The two-level catalogue of institution categories."""
     return jsonify([conf.category_dict(c) for c in db().query(Category).order_by(Category.id)])

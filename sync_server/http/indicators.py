@@ -8,18 +8,21 @@ from flask_jwt_extended import verify_jwt_in_request
 from ..domain.errors import FieldError, Invalid
 from ..domain.indicators import catalogue, public
 from ..domain.rights import Actor
+from .caching import public_answer
 from .common import actor, atlas, body, db, int_arg, login_required
 
 bp = Blueprint("indicators", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/indicators")
+@public_answer("data")
 def list_indicators() -> Response:
     """The indicator catalogue: themes, indicators and the catalogue version (also the import format)."""
     return jsonify(catalogue.catalogue_view(db()))
 
 
 @bp.get("/indicators/<key>")
+@public_answer("data")
 def get_indicator(key: str) -> Response:
     """One indicator's definition, with the catalogue version."""
     return jsonify(catalogue.indicator_view(db(), key))
@@ -101,6 +104,7 @@ def _reader() -> tuple[Actor | None, dict[int, bool]]:
 
 
 @bp.get("/indicators/<key>/values")
+@public_answer("data")
 def indicator_values(key: str) -> Response:
     """Values of one indicator: `level`, `year` (all years when left out); published, aggregated and
     confidentiality-protected; `view=staff` (login) shows the true values marked as confidential."""
@@ -111,6 +115,7 @@ def indicator_values(key: str) -> Response:
 
 
 @bp.get("/units/<key>/values")
+@public_answer("data")
 def unit_values(key: str) -> Response:
     """Values of one spatial unit: all indicators, all years (as /indicators/<key>/values)."""
     reader, shares = _reader()

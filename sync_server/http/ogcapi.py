@@ -14,6 +14,7 @@ from flask import Blueprint, Response, request
 
 from ..ogcapi.query import check_format
 from ..ogcapi.service import Answer, FeaturesService
+from .caching import public_answer
 from .common import db, settings
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
@@ -43,42 +44,49 @@ def _metadata(build: Callable[[FeaturesService], Answer]) -> Response:
 
 @bp.get("")
 @bp.get("/")
+@public_answer("data")
 def landing_page() -> Response:
     """OGC API landing page: links to the API description, the conformance classes and the collections."""
     return _metadata(FeaturesService.landing)
 
 
 @bp.get("/conformance")
+@public_answer("data")
 def conformance() -> Response:
     """The conformance classes the OGC API implements."""
     return _metadata(FeaturesService.conformance)
 
 
 @bp.get("/api")
+@public_answer("data")
 def api_description() -> Response:
     """The OpenAPI 3.0 document of the OGC API."""
     return _metadata(FeaturesService.api)
 
 
 @bp.get("/collections")
+@public_answer("data")
 def collections() -> Response:
     """Every public collection with its extent and CRS."""
     return _metadata(FeaturesService.all_collections)
 
 
 @bp.get("/collections/<collection_id>")
+@public_answer("data")
 def collection(collection_id: str) -> Response:
     """One collection."""
     return _metadata(lambda service: service.one_collection(collection_id))
 
 
 @bp.get("/collections/<collection_id>/items")
+@public_answer("data")
 def items(collection_id: str) -> Response:
     """The published features of a collection as GeoJSON, a page at a time."""
     return _respond(_service().items(collection_id, list(request.args.lists())))
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
+@public_answer("data")
 def item(collection_id: str, feature_id: str) -> Response:
     """One published feature as GeoJSON; 404 when it is not public."""
     return _respond(_service().item(collection_id, feature_id, list(request.args.lists())))

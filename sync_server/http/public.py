@@ -13,6 +13,7 @@ from ..domain.geometry import WEB_CRS, to_geojson
 from ..domain.layers import LAYERS
 from ..domain.publish import public_properties, public_rows
 from ..domain.sync import get_layer
+from .caching import public_answer
 from .common import atlas
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
@@ -25,6 +26,7 @@ def health() -> Response:
 
 
 @bp.get("/public/<layer>")
+@public_answer("data")
 def public_layer(layer: str) -> Response:
     """The published state of a layer as a GeoJSON FeatureCollection in WGS84, streamed."""
     spec = get_layer(layer)

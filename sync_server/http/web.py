@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, send_from_directory
 
+from .caching import public_answer
 from .common import settings
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
@@ -60,39 +61,40 @@ CONTENT_SECURITY_POLICY = "; ".join((
 bp = Blueprint("web", __name__)
 
 
-def _send(folder: Path, name: str, max_age: int) -> Response:
+def _send(folder: Path, name: str) -> Response:
+    """A file with its validator; cache policy and compression are the rule of :mod:`.caching`."""
     suffix = Path(name).suffix
-    return send_from_directory(folder, name, mimetype=MIMETYPES.get(suffix), max_age=max_age)
+    return send_from_directory(folder, name, mimetype=MIMETYPES.get(suffix))
 
 
 @bp.get("/")
+@public_answer("page")
 def index() -> Response:
     """The atlas web map."""
-    response = _send(WEB_DIR, "index.html", max_age=0)
+    response = _send(WEB_DIR, "index.html")
     # Municipalities embed the map in their websites: which sites may frame it is a setting.
     response.headers["Content-Security-Policy"] = (f"{CONTENT_SECURITY_POLICY}; "
                                                    f"frame-ancestors {settings().frame_ancestors}")
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
 @bp.get("/assets/<folder>/<name>")
+@public_answer("page")
 def asset(folder: str, name: str) -> Response:
     """The page's own files: one folder deep, known folders and file types only."""
     suffixes = ASSET_FOLDERS.get(folder)
     if suffixes is None or not name.endswith(suffixes) or name.startswith("."):
         abort(404)
-    response = _send(WEB_DIR / folder, name, max_age=0)
-    response.headers["Cache-Control"] = "no-cache"  # revalidate (ETag), so a deployment shows at once
-    return response
+    return _send(WEB_DIR / folder, name)
 
 
 @bp.get("/vendor/<library>/<name>")
+@public_answer("vendor")
 def vendor(library: str, name: str) -> Response:
     """One of the listed distribution files of the npm packages (Leaflet, markercluster, proj4,
     simple-statistics for the expert mode's classes, Chart.js for its time series)."""
     entry = VENDOR_FILES.get(library)
     if entry is None or name not in entry[1]:
         abort(404)
-    return _send(NODE_MODULES / entry[0], name, max_age=24 * 3600)
+    return _send(NODE_MODULES / entry[0], name)
