@@ -38,15 +38,11 @@ import dataclasses
 import json
 import math
 import random
-import resource
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from bench_sync import (
@@ -55,9 +51,11 @@ from bench_sync import (
     build_demo,
     create_shadow_tables,
     drop_shadow_tables,
-    fresh_database,
     load_actor,
     log,
+    measured,
+    on_each_database,
+    parse_with_databases,
     raw_transaction,
 )
 from sqlalchemy import Engine, select
@@ -84,29 +82,6 @@ GOAL_MB = 500.0
 # --- measuring -------------------------------------------------------------------------------------------
 
 
-def _reset_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
-def _status_mb(field: str) -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def _peak_mb() -> float:
-    peak = _status_mb("VmHWM")
-    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
 @dataclass
 class Step:
     operation: str
@@ -120,17 +95,6 @@ class Step:
     @property
     def ratio(self) -> float | None:
         return None if not self.floor else self.seconds / self.floor
-
-
-def measured(action: Callable[[], Any]) -> tuple[float, tuple[float, float], Any]:
-    """(seconds, (peak resident MB during the action, its growth over the size at the start), result)."""
-    _reset_peak()
-    before = _status_mb("VmRSS") or 0.0
-    start = time.perf_counter()
-    result = action()
-    seconds = time.perf_counter() - start
-    peak = _peak_mb()
-    return seconds, (peak, max(0.0, peak - before)), result
 
 
 # --- the data --------------------------------------------------------------------------------------------
@@ -347,27 +311,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--indicators", type=int, default=150, help="indicators (default 150)")
     parser.add_argument("--years", type=int, default=20, help="years (default 20)")
-    parser.add_argument("--databases", default="sqlite,postgresql", help="comma list of sqlite, postgresql")
-    args = parser.parse_args(argv)
-    args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
-    unknown = set(args.databases) - {"sqlite", "postgresql"}
-    if unknown:
-        parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
-    return args
+    return parse_with_databases(parser, argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    steps: list[Step] = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="familienatlas-bench-") as tmp:
-        for kind in args.databases:
-            try:
-                with fresh_database(kind, Path(tmp)) as url:
-                    steps += bench_database(kind, url, args)
-            except RuntimeError as exc:
-                log(f"[{kind}] skipped: {exc}")
-    print_table(steps, args)
+    print_table(on_each_database(args, lambda kind, url, _tmp: bench_database(kind, url, args)), args)
     log(f"total run time {time.perf_counter() - started:.0f} s")
     return 0
 

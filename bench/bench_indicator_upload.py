@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import resource
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,9 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_sync import (  # noqa: E402 - the sibling benchmark's database helpers
     bench_settings,
     build_demo,
-    fresh_database,
     load_actor,
     log,
+    measured,
+    on_each_database,
+    parse_with_databases,
     raw_transaction,
 )
 
@@ -60,10 +60,6 @@ class Row:
     floor: float
     peak_mb: float
     note: str = ""
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def build_catalogue(factory: Any, count: int) -> list[str]:
@@ -163,13 +159,15 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Row]:
             base = floor(engine, data, fmt)
             log(f"[{kind}] {fmt}: {len(rows)} values, {len(data) / 1e6:.1f} MB; floor {base:.2f} s")
             for dry_run in (True, False):
-                seconds, answer = run_upload(factory, settings, admin, data, name, dry_run)
+                seconds, (peak, _growth), (_s, answer) = measured(
+                    lambda data=data, name=name, dry_run=dry_run: run_upload(factory, settings, admin, data, name,
+                                                                             dry_run))
                 counts = answer["counts"]
                 if counts[what] != len(rows):
                     raise RuntimeError(f"expected {len(rows)} {what}, got {counts}")
                 label = f"upload {fmt} {'dry run' if dry_run else 'real'} ({len(rows)} {what})"
-                out.append(Row(label, kind, seconds, base, peak_mb()))
-                log(f"[{kind}] {label}: {seconds:.2f} s ({seconds / base:.1f}x floor), peak {peak_mb():.0f} MB")
+                out.append(Row(label, kind, seconds, base, peak))
+                log(f"[{kind}] {label}: {seconds:.2f} s ({seconds / base:.1f}x floor), peak {peak:.0f} MB")
     finally:
         engine.dispose()
     return out
@@ -192,24 +190,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--units", type=int, default=34)
     parser.add_argument("--indicators", type=int, default=150)
     parser.add_argument("--years", type=int, default=20)
-    parser.add_argument("--databases", default="sqlite,postgresql", help="comma list of sqlite, postgresql")
-    args = parser.parse_args(argv)
-    args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
-    return args
+    return parse_with_databases(parser, argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    rows: list[Row] = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="familienatlas-bench-") as tmp:
-        for kind in args.databases:
-            try:
-                with fresh_database(kind, Path(tmp)) as url:
-                    rows += bench_database(kind, url, args)
-            except RuntimeError as exc:
-                log(f"[{kind}] skipped: {exc}")
-    print_table(rows, args)
+    print_table(on_each_database(args, lambda kind, url, _tmp: bench_database(kind, url, args)), args)
     log(f"total run time {time.perf_counter() - started:.0f} s")
     return 0
 

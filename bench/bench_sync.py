@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import struct
@@ -703,6 +704,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--changes", type=int, default=5_000, help="changes in the timed push (default 5000)")
     parser.add_argument("--editor-changes", type=int, default=1_000,
                         help="updates in the editor's push (default 1000, at most the editor's institutions)")
+    return parse_with_databases(parser, argv)
+
+
+# --- shared by the benchmarks: databases to run on, peak memory --------------------------------------
+
+
+def parse_with_databases(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Parse ``argv`` with a ``--databases`` option (comma list of sqlite, postgresql) added to ``parser``."""
     parser.add_argument("--databases", default="sqlite,postgresql", help="comma list of sqlite, postgresql")
     args = parser.parse_args(argv)
     args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
@@ -710,6 +719,54 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
     return args
+
+
+def on_each_database(args: argparse.Namespace, bench: Callable[[str, str, Path], list]) -> list:
+    """Run ``bench(kind, url, workdir)`` on a fresh database of each kind asked for; a database that cannot
+    be had (no PostgreSQL) is skipped with a note, so the other figures still come."""
+    rows: list = []
+    with tempfile.TemporaryDirectory(prefix="familienatlas-bench-") as tmp:
+        for kind in args.databases:
+            try:
+                with fresh_database(kind, Path(tmp)) as url:
+                    rows += bench(kind, url, Path(tmp))
+            except RuntimeError as exc:
+                log(f"[{kind}] skipped: {exc}")
+    return rows
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _status_mb(field: str) -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def peak_mb() -> float:
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def measured(action: Callable[[], Any]) -> tuple[float, tuple[float, float], Any]:
+    """(seconds, (peak resident MB during the action, its growth over the size at the start), result)."""
+    _reset_peak()
+    before = _status_mb("VmRSS") or 0.0
+    start = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - start
+    peak = peak_mb()
+    return seconds, (peak, max(0.0, peak - before)), result
 
 
 def main(argv: list[str] | None = None) -> int:
