@@ -114,8 +114,8 @@ def test_checkout_edit_and_sync(live_server: Any, plugin: Any, processing: Any, 
     assert results["FOLDER"] == str(folder)
     editor = login(url, "melle.editor")
     expected = {layer: sum(len(page["features"]) for page in editor.pull_all(layer))
-                for layer in ("institutions", "spatial_units")}
-    assert expected["institutions"] > 0 and expected["spatial_units"] > 0
+                for layer in ("institutions", "spatial_units", "indicator_values")}
+    assert expected["institutions"] > 0 and expected["spatial_units"] > 0 and expected["indicator_values"] > 0
     assert results["INSTITUTIONS_COUNT"] == table_count(gpkg, "institutions") == expected["institutions"]
     assert results["SPATIAL_UNITS_COUNT"] == table_count(gpkg, "spatial_units") == expected["spatial_units"]
     assert results["FEATURE_COUNT"] == sum(expected.values())
