@@ -62,8 +62,10 @@ class Api:
 
     def pull_all(self, layer: str, user: str, since: int = 0) -> dict[str, dict]:
         out: dict[str, dict] = {}
+        as_of = ""
         while True:
-            page = self.get(f"/api/v1/sync/{layer}/pull?since={since}&limit=5000", user).get_json()
+            page = self.get(f"/api/v1/sync/{layer}/pull?since={since}&limit=5000{as_of}", user).get_json()
+            as_of = f"&as_of={page['as_of']}"
             out.update({f["id"]: f for f in page["features"]})
             since = page["cursor"]
             if not page["more"]:

@@ -238,9 +238,10 @@ class AtlasClient:
 
     # ------------------------------------------------------------------ sync
 
-    def pull(self, layer: str, since: int = 0, limit: int | None = None) -> dict[str, Any]:
-        """One page of changes after cursor ``since`` (see docs/api.md, Pull)."""
-        return self._request("GET", f"/sync/{layer}/pull", params={"since": since, "limit": limit})
+    def pull(self, layer: str, since: int = 0, limit: int | None = None, as_of: int | None = None) -> dict[str, Any]:
+        """One page of changes after cursor ``since``; ``as_of``: the first page's, on the next pages (see
+        docs/api.md, Pull)."""
+        return self._request("GET", f"/sync/{layer}/pull", params={"since": since, "limit": limit, "as_of": as_of})
 
     def pull_all(self, layer: str, since: int = 0, page_size: int = 2000) -> Iterator[dict[str, Any]]:
         """Yield pull pages, following the cursor while the server says there is ``more``.
@@ -248,9 +249,10 @@ class AtlasClient:
         Pages are yielded (not concatenated) so the caller can write and commit each page and
         remember its cursor: an interrupted checkout then resumes instead of starting over.
         """
-        cursor = since
+        cursor, as_of = since, None
         while True:
-            page = self.pull(layer, since=cursor, limit=page_size)
+            page = self.pull(layer, since=cursor, limit=page_size, as_of=as_of)
+            as_of = page.get("as_of")  # the next pages belong to the copy begun with the first one
             yield page
             new_cursor = page.get("cursor", cursor)
             if not page.get("more"):

@@ -87,21 +87,29 @@ def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature, head:
 # --- pull ---------------------------------------------------------------------------------------------
 
 
-def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, since: int, limit: int) -> dict:
+def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, since: int, limit: int,
+         as_of: int | None = None) -> dict:
     """Everything of ``layer`` the caller may read that changed after ``since``, oldest first.
 
     Pages are cut at ``limit`` features; ``cursor`` is the change number of the last one, so the next
     page starts exactly after it. Writes commit in sequence order (see :mod:`.sequence`), so a cursor
     never skips a change that commits later.
+
+    ``as_of`` is the change number at which the client began paging (every page answers it; the
+    client sends it back with the next page). The checks for a copy that must start again (sharing
+    ended, rights changed) judge the copy by that start, not by the cursor of a page in between, which
+    can lie before such a change although the copy began after it. A client that sends a wrong
+    ``as_of`` only keeps its own copy from being told to start again; it learns nothing more.
     """
     layer = get_layer(layer_name)
     newest = sequence.current(session)
-    if since > newest:
+    if since > newest or (as_of is not None and as_of > newest):
         # A cursor from another server or an old backup: answering "nothing new" would make the client
         # miss every change forever, so it is told to check out again.
         raise checkout_required("cursor_ahead", cursor=since, server_cursor=newest)
+    basis = since if as_of is None or since == 0 else max(since, as_of)  # what the copy is complete up to
     changed = session.get(User, actor.user_id).rights_changed_seq if since > 0 else None
-    if changed is not None and since < changed:
+    if changed is not None and basis < changed:
         raise checkout_required("rights_changed", cursor=since, rights_changed=changed)
     query = (select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
              .where(Feature.layer == layer.name, Feature.change_seq > since))
@@ -119,7 +127,7 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     ctx.refresh_sharing(session)
     if since > 0 and not actor.is_admin:
         ended = [(seq, mid) for mid, seq in ctx.sharing_ended().items()
-                 if mid != actor.municipality_id and since < seq]
+                 if mid != actor.municipality_id and basis < seq]
         if ended:
             seq, mid = max(ended)
             raise checkout_required("sharing_ended", cursor=since, municipality=ctx.key_of(mid),
@@ -142,7 +150,7 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     # past sequence steps without features (sharing_ended, rights_changed).
     cursor = rows[-1][0].change_seq if more else max(newest, rows[-1][0].change_seq if rows else 0)
     return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
-            "features": features}
+            "as_of": newest if as_of is None or since == 0 else as_of, "features": features}
 
 
 def hidden_from(ctx: AtlasContext, actor: Actor, feature: Feature) -> bool:

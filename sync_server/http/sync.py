@@ -34,8 +34,11 @@ def get_layer(layer: str) -> Response:
 @bp.get("/sync/<layer>/pull")
 @login_required
 def pull(layer: str) -> Response:
-    """What changed after `since` (0: full checkout), a page of at most `limit` features."""
-    page = sync.pull(db(), atlas(), actor(), layer, int_arg("since", 0), int_arg("limit", 1000, 1, 5000))
+    """What changed after `since` (0: full checkout), a page of at most `limit` features; the next pages
+    send back the first page's `as_of`."""
+    as_of = int_arg("as_of", -1)
+    page = sync.pull(db(), atlas(), actor(), layer, int_arg("since", 0), int_arg("limit", 1000, 1, 5000),
+                     as_of=None if as_of < 0 else as_of)
     return jsonify(page)
 
 

@@ -63,13 +63,14 @@ def insert(indicator: str, unit: str, year: int, value: float, **more: Any) -> d
 def pulled(api: Api, user: str = "admin") -> dict[str, dict]:
     """The values of this module's test indicators the user sees: everything changed since the demo's
     values (``build_catalogue`` notes where they end), without tombstones, as a checkout holds them."""
-    since, out = api.values_base, {}  # type: ignore[attr-defined]
+    since, out, as_of = api.values_base, {}, ""  # type: ignore[attr-defined]
     while True:
-        page = api.get(f"/api/v1/sync/{LAYER}/pull?since={since}&limit=5000", user).get_json()
+        page = api.get(f"/api/v1/sync/{LAYER}/pull?since={since}&limit=5000{as_of}", user).get_json()
         if "features" not in page:  # what the user may see changed (sharing): a new checkout is asked for
-            assert page["code"] == "checkout_required" and since, page
+            assert page["code"] == "checkout_required" and since and not as_of, page
             since, out = 0, {}
             continue
+        as_of = f"&as_of={page['as_of']}"
         out.update({f["id"]: f for f in page["features"]})
         since = page["cursor"]
         if not page["more"]:
