@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from ..storage.db import IN_CHUNK, in_chunks
 from ..storage.models import Feature, Revision, User
 from . import audit, sequence
 from .context import AtlasContext
@@ -23,7 +24,7 @@ from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import to_geojson
 from .indicators import outliers
 from .rights import Actor, may_read_unpublished, require_admin
-from .sync import earlier_push, get_layer, push
+from .sync import earlier_push, get_layer, push, revisions_by_seq
 from .validation import fits_column, read_fields
 
 
@@ -74,8 +75,7 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
     rows = [(f, h, u) for f, h, u in session.execute(stmt)
             if not category or (h.properties or {}).get("category") == category][:limit]
     wanted = sorted({f.published_seq for f, _h, _u in rows if f.published_seq is not None})
-    published_by_seq = {r.seq: r for part in _chunks(wanted)
-                        for r in session.scalars(select(Revision).where(Revision.seq.in_(part)))}
+    published_by_seq = revisions_by_seq(session, wanted)
     out = []
     for feature, head, user in rows:
         published = published_by_seq.get(feature.published_seq)
@@ -93,7 +93,6 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
     return out
 
 
-_CHUNK = 500  # values per IN (...) list; SQLite allows 999 parameters by default
 
 
 # Request bodies (read with :func:`.validation.read_fields`; the OpenAPI document shows the same specs).
@@ -103,9 +102,6 @@ WITHDRAW_FIELDS = {"layer": ("string", True), "id": ("string", True), "reason": 
 RESTORE_FIELDS = {"revision": ("integer", True), "idempotency_key": ("string", False)}
 
 
-def _chunks(values: list) -> Iterator[list]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start:start + _CHUNK]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +134,7 @@ def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[_Targ
         seqs = data["revisions"]
         if not all(isinstance(s, int) and not isinstance(s, bool) and fits_column(Revision, "seq", s) for s in seqs):
             raise Invalid("invalid_body", errors=[FieldError("revisions", "wrong_type", {"expected": "integer"})])
-        rows = [row for part in _chunks(sorted(set(seqs))) for row in
+        rows = [row for part in in_chunks(sorted(set(seqs))) for row in
                 session.execute(pairs.where(Revision.seq.in_(part))).all()]
         missing = set(seqs) - {row.seq for row in rows}
         if missing:
@@ -157,7 +153,7 @@ def _earlier_pending(session: Session, targets: list[_Target]) -> list[int]:
     found: list[int] = []
     for layer in sorted({layer for layer, _fid in heads}):
         ids = [fid for lay, fid in heads if lay == layer]
-        for part in _chunks(ids):
+        for part in in_chunks(ids):
             found.extend(seq for seq, fid in session.execute(select(Revision.seq, Revision.feature_id).where(
                 Revision.layer == layer, Revision.feature_id.in_(part), Revision.state == "pending"))
                 if seq < heads[(layer, fid)])
@@ -169,7 +165,7 @@ def _runs(targets: list[_Target]) -> Iterator[list[_Target]]:
     one UPDATE per piece gives every feature its own change number, ``head_seq`` + a constant."""
     run: list[_Target] = []
     for t in targets:
-        if run and (t.seq != run[-1].seq + 1 or t.layer != run[-1].layer or len(run) >= _CHUNK):
+        if run and (t.seq != run[-1].seq + 1 or t.layer != run[-1].layer or len(run) >= IN_CHUNK):
             yield run
             run = []
         run.append(t)
@@ -185,7 +181,7 @@ def _decide(session: Session, actor: Actor, body: Any, decision: str) -> dict:
     revisions, features = Revision.__table__, Feature.__table__
     conn = session.connection()  # plain statements: the ORM's objects are not involved
     earlier_state = "superseded" if decision == "published" else "rejected"
-    for part in _chunks(_earlier_pending(session, targets)):
+    for part in in_chunks(_earlier_pending(session, targets)):
         conn.execute(revisions.update().where(revisions.c.seq.in_(part)).values(state=earlier_state, **reviewed))
     offset = 0
     for run in _runs(targets):

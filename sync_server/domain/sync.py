@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..storage.db import in_chunks
 from ..storage.models import Feature, Municipality, Push, Revision, User
 from . import audit, sequence
 from .context import AtlasContext
@@ -26,7 +27,6 @@ from .rights import Actor, OwnedState, may_read_unpublished, write_refusal
 from .validation import INT64_MAX
 
 OPS = ("insert", "update", "delete")
-_CHUNK = 500  # ids per IN (...) query; SQLite allows 999 parameters by default
 
 
 def get_layer(name: str) -> LayerSpec:
@@ -43,8 +43,7 @@ def load_features(session: Session, layer: str, ids: list[str]) -> dict[str, tup
     push inside it takes the lock): a write judges what is stored after the lock, not an older copy.
     """
     out: dict[str, tuple[Feature, Revision]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        part = ids[start:start + _CHUNK]
+    for part in in_chunks(ids):
         rows = session.execute(
             select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
             .where(Feature.layer == layer, Feature.id.in_(part))
@@ -52,6 +51,12 @@ def load_features(session: Session, layer: str, ids: list[str]) -> dict[str, tup
         )
         out.update({f.id: (f, r) for f, r in rows})
     return out
+
+
+def revisions_by_seq(session: Session, seqs: list[int]) -> dict[int, Revision]:
+    """Revisions by their numbers (e.g. the published states of changed features), in a few queries."""
+    return {r.seq: r for part in in_chunks(seqs)
+            for r in session.scalars(select(Revision).where(Revision.seq.in_(part)))}
 
 
 def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature, head: Revision,
@@ -133,10 +138,7 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
             raise checkout_required("sharing_ended", cursor=since, municipality=ctx.key_of(mid),
                                     municipality_name=ctx.name_of(mid), sharing_ended=seq)
     wanted = [f.published_seq for f, h in rows if f.published_seq is not None and f.published_seq != h.seq]
-    published: dict[int, Revision] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        published.update({r.seq: r for r in session.scalars(
-            select(Revision).where(Revision.seq.in_(wanted[start:start + _CHUNK])))})
+    published = revisions_by_seq(session, wanted)
     hidden = _never_seen(session, ctx, actor, layer.name, [f for f, _h in rows if f.published_seq is None])
     features = []
     for f, head in rows:
@@ -170,9 +172,9 @@ def _never_seen(session: Session, ctx: AtlasContext, actor: Actor, layer: str,
     unreadable = {f.id for f in candidates if hidden_from(ctx, actor, f)}
     seen: set[str] = set()
     ids = sorted(unreadable)
-    for start in range(0, len(ids), _CHUNK):
+    for part in in_chunks(ids):
         rows = session.execute(select(Revision.feature_id, Revision.owner_id, Revision.state).distinct().where(
-            Revision.layer == layer, Revision.feature_id.in_(ids[start:start + _CHUNK])))
+            Revision.layer == layer, Revision.feature_id.in_(part)))
         seen.update(fid for fid, owner_id, state in rows if state in ("published", "withdrawn")
                     or may_read_unpublished(actor, owner_id, ctx.shares(owner_id)))
     return unreadable - seen

@@ -7,7 +7,6 @@ from flask_jwt_extended import verify_jwt_in_request
 
 from ..domain.errors import FieldError, Invalid
 from ..domain.indicators import catalogue, public
-from ..domain.rights import Actor
 from .caching import public_answer
 from .common import actor, atlas, body, db, int_arg, login_required
 
@@ -91,16 +90,17 @@ def import_catalogue() -> Response:
     return jsonify(answer)
 
 
-def _reader() -> tuple[Actor | None, dict[int, bool]]:
-    """``?view=staff``: the logged-in caller and who shares (a 401 without a valid login); else the public."""
+def _staff_view() -> public.StaffView | None:
+    """``?view=staff``: the logged-in caller's view (a 401 without a valid login); else the public's (None)."""
     view = request.args.get("view", "public")
     if view not in ("public", "staff"):
         raise Invalid("invalid_query", errors=[FieldError("view", "unknown_choice", {"value": view})])
     if view == "public":
-        return None, {}
+        return None
     verify_jwt_in_request()
-    ctx = atlas()
-    return actor(), {mid: m.shares_unpublished for mid, m in ctx.municipalities.items()}
+    ctx, reader = atlas(), actor()
+    return public.StaffView(reader, {mid: m.shares_unpublished for mid, m in ctx.municipalities.items()},
+                            ctx.units_for(reader))
 
 
 @bp.get("/indicators/<key>/values")
@@ -108,15 +108,14 @@ def _reader() -> tuple[Actor | None, dict[int, bool]]:
 def indicator_values(key: str) -> Response:
     """Values of one indicator: `level`, `year` (all years when left out); published, aggregated and
     confidentiality-protected; `view=staff` (login) shows the true values marked as confidential."""
-    reader, shares = _reader()
+    staff = _staff_view()
     year = int_arg("year", 0, 1990, 9999) or None
     return jsonify(public.indicator_values(db(), atlas().indicators, key, level=request.args.get("level") or None,
-                                           year=year, actor=reader, shares=shares))
+                                           year=year, staff=staff))
 
 
 @bp.get("/units/<key>/values")
 @public_answer("data")
 def unit_values(key: str) -> Response:
     """Values of one spatial unit: all indicators, all years (as /indicators/<key>/values)."""
-    reader, shares = _reader()
-    return jsonify(public.unit_values(db(), atlas().indicators, key, actor=reader, shares=shares))
+    return jsonify(public.unit_values(db(), atlas().indicators, key, staff=_staff_view()))

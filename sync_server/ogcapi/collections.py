@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session, aliased
 
 from ..domain.layers import LAYERS, LayerSpec
 from ..domain.publish import public_properties, public_query
+from ..storage.db import in_chunks
 from ..storage.models import Feature, Municipality, Revision
 from ..storage.types import SRID
 from .crs import lonlat_bounds, outward
 
 _BATCH = 2000  # rows per round trip when streaming geometries
-_IN_CHUNK = 500  # ids per IN (...): SQLite allows 999 parameters by default
 
 
 @dataclass(frozen=True)
@@ -293,8 +293,8 @@ def query_items(session: Session, collection: SqlCollection, filters: dict[str, 
                 wanted.append(ids[index])
             matched += 1
     rows: list[Any] = []
-    for start in range(0, len(wanted), _IN_CHUNK):
-        rows.extend(session.execute(stmt.where(collection.id_column.in_(wanted[start:start + _IN_CHUNK]))).all())
+    for part in in_chunks(wanted):
+        rows.extend(session.execute(stmt.where(collection.id_column.in_(part))).all())
     items = collection.items(session, rows)
     order = {fid: i for i, fid in enumerate(wanted)}
     return Page(matched, sorted(items, key=lambda item: order[item.id]))

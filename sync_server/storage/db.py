@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+IN_CHUNK = 500  # values per IN (...) list: SQLite builds before 3.32 allow 999 parameters
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in pieces small enough for one IN (...) list each."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def make_engine(url: str) -> Engine:

@@ -16,15 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...storage.models import Feature, Revision
-from .values import LAYER
+from .values import LAYER, number
 
 YEAR_CHANGE_LIMIT = 0.5  # a change of more than 50 % against the previous year
 FENCE = 3.0  # Tukey's far-out fence: beyond 3 interquartile ranges from the quartiles
 MIN_PEERS = 5  # fewer units of a level and year say nothing about a distribution
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def flags(value: float | None, previous: float | None, peers: Sequence[float]) -> list[dict[str, Any]]:
@@ -63,11 +59,11 @@ def flag_pending(session: Session, entries: list[dict[str, Any]]) -> None:
     by_cell: dict[tuple[str, str, int], float] = {}
     by_level: dict[tuple[str, str, int], list[float]] = defaultdict(list)
     for props in _current_values(session, {p.get("indicator") for _e, p in submitted if p.get("indicator")}):
-        number = _number(props.get("value"))
-        if number is None or not isinstance(props.get("year"), int):
+        value = number(props.get("value"))
+        if value is None or not isinstance(props.get("year"), int):
             continue
-        by_cell[(props.get("indicator"), props.get("unit"), props["year"])] = number
-        by_level[(props.get("indicator"), props.get("level"), props["year"])].append(number)
+        by_cell[(props.get("indicator"), props.get("unit"), props["year"])] = value
+        by_level[(props.get("indicator"), props.get("level"), props["year"])].append(value)
     for entry, props in submitted:
         year = props.get("year")
         if not isinstance(year, int):
@@ -75,4 +71,4 @@ def flag_pending(session: Session, entries: list[dict[str, Any]]) -> None:
             continue
         previous = by_cell.get((props.get("indicator"), props.get("unit"), year - 1))
         peers = by_level.get((props.get("indicator"), props.get("level"), year), [])
-        entry["outliers"] = flags(_number(props.get("value")), previous, peers)
+        entry["outliers"] = flags(number(props.get("value")), previous, peers)

@@ -25,7 +25,9 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from ...storage.models import AtlasSequence, Feature, Revision
+from ...storage.db import in_chunks
+from ...storage.models import Feature, Revision
+from .. import sequence
 from ..errors import FieldError, Invalid, NotFound
 from ..publish import public_query
 from ..rights import Actor, may_read_unpublished
@@ -33,9 +35,8 @@ from .aggregation import aggregate
 from .catalogue import VALUES_LAYER, IndicatorCatalogue, IndicatorDef
 from .confidentiality import Cell, CellKey, Rule, hidden_cells
 from .provision import published_provision
-from .units import UnitIndex, load_units, visible_units
-
-FLAGS = ("provisional", "estimated", "series_break")
+from .units import UnitIndex, load_units
+from .values import FLAGS, number
 
 
 def rules_of(catalogue: IndicatorCatalogue) -> dict[str, Rule]:
@@ -84,10 +85,6 @@ class _Row:
     hidden: str | None = None  # "primary" | "secondary": what the public may not see
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, actor: Actor | None,
                  shares: dict[int, bool]) -> list[_Row]:
     """The stored values of ``group``: the published ones, or for staff what they may read."""
@@ -110,18 +107,17 @@ def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, acto
                 pairs.append((props, state))
             elif published_seq is not None:
                 later.append(published_seq)
-        for start in range(0, len(later), 500):
+        for part in in_chunks(later):
             pairs.extend((props, "published") for op, props in session.execute(
-                select(Revision.op, Revision.properties).where(Revision.seq.in_(later[start:start + 500])))
-                if op != "delete")
+                select(Revision.op, Revision.properties).where(Revision.seq.in_(part))) if op != "delete")
     rows = []
     for props, state in pairs:
         props = props or {}
         unit = units.get(props.get("unit"))
         if unit is None or not isinstance(props.get("year"), int):
             continue  # a unit the reader cannot see (withdrawn, deleted) takes its values with it
-        cell = Cell(props["indicator"], unit.key, props["year"], _number(props.get("value")),
-                    _number(props.get("numerator")), _number(props.get("denominator")))
+        cell = Cell(props["indicator"], unit.key, props["year"], number(props.get("value")),
+                    number(props.get("numerator")), number(props.get("denominator")))
         rows.append(_Row(cell, unit.level, {**{f: bool(props.get(f)) for f in FLAGS}, "note": props.get("note")},
                          state=state))
     return rows
@@ -181,18 +177,26 @@ def _stamp(session: Session, catalogue: IndicatorCatalogue) -> tuple:
     """Changes with every push, review decision and catalogue change (and with the year, for provision)."""
     from .provision import current_year
 
-    return (str(session.get_bind().url), session.scalar(select(AtlasSequence.value).where(AtlasSequence.id == 1)),
-            catalogue.version, current_year())
+    return (str(session.get_bind().url), sequence.current(session), catalogue.version, current_year())
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """A logged-in caller's view of the values: who it is, which municipalities share their unpublished
+    work, and the units it may know (:meth:`..context.AtlasContext.units_for`, the one place that
+    decides them)."""
+
+    actor: Actor
+    shares: dict[int, bool]
+    units: UnitIndex
 
 
 def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset[str], *,
-               actor: Actor | None = None, shares: dict[int, bool] | None = None) -> tuple[list[_Row], UnitIndex]:
-    """The rows of a group of linked indicators as the public (``actor`` None) or a staff member sees
+               staff: StaffView | None = None) -> tuple[list[_Row], UnitIndex]:
+    """The rows of a group of linked indicators as the public (``staff`` None) or a staff member sees
     them, with the unit index they refer to."""
-    if actor is not None:  # the head of the units the caller may read, the published state of the rest
-        units = visible_units(load_units(session, published=False), load_units(session, published=True),
-                              lambda owner: may_read_unpublished(actor, owner, (shares or {}).get(owner, False)))
-        return _rows(session, catalogue, group, units, actor, shares or {}), units
+    if staff is not None:
+        return _rows(session, catalogue, group, staff.units, staff.actor, staff.shares), staff.units
     key = (*_stamp(session, catalogue), group)
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -208,12 +212,11 @@ def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset
 
 
 def indicator_values(session: Session, catalogue: IndicatorCatalogue, key: str, *, level: str | None = None,
-                     year: int | None = None, actor: Actor | None = None,
-                     shares: dict[int, bool] | None = None) -> dict[str, Any]:
+                     year: int | None = None, staff: StaffView | None = None) -> dict[str, Any]:
     """All values of one indicator (one level, one year or all), as the caller may see them."""
     if key not in catalogue.indicators:
         raise NotFound("indicator_not_found", key=key)
-    rows, units = group_rows(session, catalogue, linked(catalogue, [key]), actor=actor, shares=shares)
+    rows, units = group_rows(session, catalogue, linked(catalogue, [key]), staff=staff)
     if level is not None and level not in catalogue.indicators[key].levels and level not in {
             u.level for u in units.units.values()}:
         raise Invalid("invalid_query", errors=[FieldError("level", "unknown_choice", {"value": level})])
@@ -222,23 +225,23 @@ def indicator_values(session: Session, catalogue: IndicatorCatalogue, key: str, 
     shown = sorted((r for r in mine if year is None or r.cell.year == year),
                    key=lambda r: (r.cell.year, r.cell.unit))
     out = {"indicator": key, "level": level, "version": catalogue.version, "years": years,
-           "values": [_entry(r, units, actor is not None, False) for r in shown]}
-    if actor is not None:
+           "values": [_entry(r, units, staff is not None, False) for r in shown]}
+    if staff is not None:
         out["view"] = "staff"
     return out
 
 
-def unit_values(session: Session, catalogue: IndicatorCatalogue, unit: str, *, actor: Actor | None = None,
-                shares: dict[int, bool] | None = None) -> dict[str, Any]:
+def unit_values(session: Session, catalogue: IndicatorCatalogue, unit: str, *,
+                staff: StaffView | None = None) -> dict[str, Any]:
     """All indicators and years of one unit, as the caller may see them."""
-    rows, units = group_rows(session, catalogue, frozenset(catalogue.indicators), actor=actor, shares=shares)
+    rows, units = group_rows(session, catalogue, frozenset(catalogue.indicators), staff=staff)
     if units.get(unit) is None:
         raise NotFound("unit_not_found", key=unit)
     shown = sorted((r for r in rows if r.cell.unit == unit), key=lambda r: (r.cell.indicator, r.cell.year))
     info = units.units[unit]
     out = {"unit": unit, "name": info.name, "level": info.level, "version": catalogue.version,
-           "values": [_entry(r, units, actor is not None, True) for r in shown]}
-    if actor is not None:
+           "values": [_entry(r, units, staff is not None, True) for r in shown]}
+    if staff is not None:
         out["view"] = "staff"
     return out
 

@@ -35,13 +35,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ..errors import DomainError
+from .values import FLAGS
 
 MAX_BYTES = 20 * 1024 * 1024  # the server's default body limit; the upload passes its own
 _UNZIP_FACTOR = 20            # an XLSX's unpacked parts may be this many times the file (a zip bomb is refused)
 _HEADER_SCAN = 50             # the header must be among the first rows
 _YEARS = (1900, 2100)         # what a year column may hold here; the upload applies the catalogue's range
 
-FLAGS = ("provisional", "estimated", "series_break")
 
 
 @dataclass(frozen=True, slots=True)

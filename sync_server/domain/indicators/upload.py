@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...storage.db import in_chunks
 from ...storage.models import Feature, Push, Revision
 from .. import sync
 from ..context import AtlasContext
@@ -295,8 +296,7 @@ def _stored_heads(session: Session, ids: list[str]) -> dict[str, tuple[int, str,
     """id -> (head revision, its op, its properties, owner) of the stored values: plain rows, no ORM
     objects, one query per 5,000 ids."""
     out: dict[str, tuple[int, str, dict[str, Any], int]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        part = ids[start:start + _CHUNK]
+    for part in in_chunks(ids, _CHUNK):
         rows = session.execute(
             select(Feature.id, Feature.head_seq, Revision.op, Revision.properties, Feature.owner_id)
             .join(Revision, Revision.seq == Feature.head_seq)
@@ -434,14 +434,6 @@ _TEMPLATE_HEADERS = ("Schlüssel", "Gebiet", "Jahr", "Wert", "Zähler", "Nenner"
                      "Zeitreihenbruch", "Anmerkung")
 
 
-def _revisions(session: Session, seqs: list[int]) -> dict[int, Revision]:
-    out: dict[int, Revision] = {}
-    for start in range(0, len(seqs), 500):
-        part = seqs[start:start + 500]
-        out.update({r.seq: r for r in session.scalars(select(Revision).where(Revision.seq.in_(part)))})
-    return out
-
-
 def template_units(ctx: AtlasContext, actor: Actor, ind: IndicatorDef, municipality_id: int) -> list[Unit]:
     """The units a municipality delivers values of this indicator for: those it owns on the indicator's
     levels (for the county: every unit on them) as ``actor`` may know them, without the levels the county
@@ -474,7 +466,7 @@ def template_workbook(session: Session, ctx: AtlasContext, actor: Actor, indicat
     stored = sync.load_features(session, values.LAYER, list(ids))
     published_seqs = [f.published_seq for f, h in stored.values()
                       if f.published_seq is not None and f.published_seq != h.seq]
-    published = _revisions(session, published_seqs)
+    published = sync.revisions_by_seq(session, published_seqs)
     shown: dict[tuple[str, int], dict[str, Any]] = {}
     for fid, (feature, head) in stored.items():
         readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))

@@ -42,8 +42,15 @@ def check_year(year: Any) -> FieldError | None:
     return None
 
 
+def number(value: Any) -> float | None:
+    """A stored number (int or float, finite, not a boolean) as a float; None for anything else."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
 def _number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    return number(x) is not None
 
 
 def check_numbers(ind: IndicatorDef, value: Any, numerator: Any = None, denominator: Any = None) -> list[FieldError]:
