@@ -48,10 +48,11 @@ def _text(form: Any, name: str, errors: list[FieldError], limit: int = 100) -> s
 def _options() -> tuple[bytes, str, uploads.UploadOptions]:
     """The file and the options of the multipart form, or a 422 naming every wrong field."""
     form, files = request.form, request.files
-    errors = [FieldError(name, "unknown_field") for name in form if name not in _FORM_FIELDS]
-    errors += [FieldError(name, "unknown_field") for name in files if name != "file"]
+    # A part without a name (werkzeug keys it None) is an unknown field named "".
+    errors = [FieldError(name or "", "unknown_field") for name in form if name not in _FORM_FIELDS]
+    errors += [FieldError(name or "", "unknown_field") for name in files if name != "file"]
     # A second file or a field given twice would be silently dropped: say so instead of reading the first.
-    errors += [FieldError(name, "repeated_parameter") for name in sorted(set(form) | set(files))
+    errors += [FieldError(name, "repeated_parameter") for name in sorted(_FORM_FIELDS | {"file"})
                if len(form.getlist(name)) + len(files.getlist(name)) > 1]
     upload = files.get("file")
     if upload is None:

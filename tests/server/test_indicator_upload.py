@@ -183,6 +183,17 @@ def test_missing_file_and_wrong_form_fields(api: Api, atlas: dict) -> None:
     assert list(body) == ["multipart/form-data"] and body["multipart/form-data"]["schema"]["required"] == ["file"]
 
 
+def test_a_form_part_without_a_name_is_an_unknown_field(api: Api, atlas: dict) -> None:
+    body = (b'--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="year"\r\n\r\n1\r\n--b--\r\n')
+    before = values_of(api)
+    r = api.client.post(URL, data=body, headers=api.headers("melle.editor"),
+                        content_type="multipart/form-data; boundary=b")
+    assert r.status_code == 422
+    assert [(e["field"], e["code"]) for e in r.get_json()["errors"]] == [("", "unknown_field"), ("file", "required")]
+    assert values_of(api) == before
+
+
 def test_template_comes_back_as_an_upload(api: Api, atlas: dict) -> None:
     own = atlas[MELLE]
     send(api, "melle.editor", csv(f"{own[0]['key']};;2023;12", f"{own[1]['key']};;2023;8"), indicator="up_kinder")
