@@ -196,6 +196,8 @@ DE_FIELDS: dict[str, str] = {
                     "2025-01-01/..): {value}.",
     "bad_period": "Der Zeitraum endet vor seinem Beginn: {value}.",
     "bad_key": "Schlüssel aus 2 bis {max} Kleinbuchstaben, Ziffern und _ erwartet: {value}.",
+    "reserved_key": "Der Schlüssel {value} ist für die Eigenschaften der Indikator-Karten reserviert "
+                    "(unit, name, level, parent_key, year, hidden, provisional, estimated, series_break).",
     "unknown_indicator": "Unbekannter Indikator: {value}.",
     "reference_not_count": "{value} ist kein Anzahl-Indikator (Art: {kind}); Zähler und Nenner müssen Anzahlen sein.",
     "only_for_ratios": "Zähler und Nenner gibt es nur für Quoten und Anteile (Art hier: {kind}).",
@@ -390,6 +392,8 @@ EN_FIELDS: dict[str, str] = {
     "bad_datetime": "Not an RFC 3339 date, time or interval (e.g. 2025-01-31 or 2025-01-01/..): {value}.",
     "bad_period": "The interval ends before it starts: {value}.",
     "bad_key": "A key of 2 to {max} lower-case letters, digits and _ is expected: {value}.",
+    "reserved_key": "The key {value} is reserved for the properties of the indicator maps "
+                    "(unit, name, level, parent_key, year, hidden, provisional, estimated, series_break).",
     "unknown_indicator": "Unknown indicator: {value}.",
     "reference_not_count": "{value} is not a count indicator (kind: {kind}); numerator and denominator must be "
                            "counts.",

@@ -48,7 +48,8 @@ LISTS = {"hidden": "suppressed", "provisional": "provisional", "estimated": "est
 """List properties (comma-separated indicator keys) and the flag of the public entry they collect."""
 FIXED = {"unit": "string", "name": "string", "level": "string", "parent_key": "string", "year": "integer",
          **dict.fromkeys(LISTS, "string")}
-"""The properties every feature has, before the indicators (which cannot take these names)."""
+"""The properties every feature has, before the indicators (the catalogue refuses these names as keys:
+``catalogue.RESERVED_KEYS``; one stored before that rule is left out of the collection)."""
 
 
 class IndicatorLevel(Collection):

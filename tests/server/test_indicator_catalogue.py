@@ -95,6 +95,8 @@ def test_only_the_admin_changes_the_catalogue(api: Api, user: str | None, status
 
 @pytest.mark.parametrize(("change", "field", "code"), [
     ({"key": "Bad Key"}, "key", "bad_key"),
+    ({"key": "year"}, "key", "reserved_key"),
+    ({"key": "parent_key"}, "key", "reserved_key"),
     ({"theme": "gibtsnicht"}, "theme", "unknown_choice"),
     ({"levels": ["gemeinde", "stadtbezirk"]}, "levels", "unknown_choice"),
     ({"levels": []}, "levels", "empty"),

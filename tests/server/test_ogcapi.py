@@ -424,6 +424,13 @@ def public_values(api: Api, indicator: str, level: str) -> dict[tuple[str, int],
     return {(v["unit"], v["year"]): v for v in doc["values"]}
 
 
+def test_no_indicator_can_take_the_name_of_a_fixed_property() -> None:
+    from sync_server.domain.indicators.catalogue import RESERVED_KEYS
+    from sync_server.ogcapi.indicators import FIXED
+
+    assert set(FIXED) == RESERVED_KEYS  # the catalogue refuses exactly the names the collections need
+
+
 def test_indicator_collections_are_the_public_values_with_suppressed_ones_null(api: Api) -> None:
     melle, bramsche = setup_values(api)
     indicators = ("t_kinder", "t_einwohner", "t_anteil")

@@ -36,6 +36,10 @@ MAX_DECIMALS = 6
 MAX_KEYWORDS = 30
 KEYWORD_LENGTH = 60
 _KEY = re.compile(r"^[a-z0-9_]{2,60}$")
+RESERVED_KEYS = frozenset({"unit", "name", "level", "parent_key", "year", "hidden", "provisional", "estimated",
+                           "series_break"})
+"""Names every public feature of indicator values carries beside one property per indicator (the OGC API's
+collections per level): an indicator with such a key could not be served there, so none may take one."""
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # Request bodies (the OpenAPI document shows the same specs).
@@ -300,6 +304,8 @@ def _save_indicator(session: Session, data: dict[str, Any], ind: Indicator | Non
     """Check ``data`` (already read with read_fields) against the stored state and the references, then
     write it. Every problem is reported at once."""
     _check_key(data, 60)
+    if data.get("key") in RESERVED_KEYS:
+        raise _invalid(FieldError("key", "reserved_key", {"value": data["key"]}))
     if "key" in data:
         other = session.scalar(select(Indicator).where(Indicator.key == data["key"]))
         if other is not None and (ind is None or other.id != ind.id):
