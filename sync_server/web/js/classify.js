@@ -63,13 +63,31 @@ const UNIT_SUFFIX = { percent: "unit.percent", per_1000: "unit.per1000", years: 
 
 /**
  * A number in the indicator's unit and decimals, formatted for the language ("12,5 %"); `tick` for
- * chart axes, whose steps may be finer than the indicator's decimals (no "7,9 %" twice).
+ * chart axes, whose steps may be finer than the indicator's decimals (no "7,9 %" twice); `signed` for
+ * a change, with its sign, and a change of a percentage in percentage points ("+1,2 Pp.").
  */
-export function formatValue(value, indicator, lang, t, { tick = false } = {}) {
+export function formatValue(value, indicator, lang, t, { tick = false, signed = false } = {}) {
   const decimals = Number.isInteger(indicator.decimals) ? indicator.decimals : 1;
   const digits = tick ? { minimumFractionDigits: 0, maximumFractionDigits: decimals + 2 }
     : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+  if (signed) digits.signDisplay = "exceptZero";
   const number = new Intl.NumberFormat(lang, digits).format(value);
-  const suffix = UNIT_SUFFIX[indicator.unit];
+  const suffix = signed && indicator.unit === "percent" ? "unit.points" : UNIT_SUFFIX[indicator.unit];
   return suffix ? t(suffix, { value: number }) : number;
+}
+
+/** The number of a value entry of the public API, or null (withheld, missing or no entry). */
+export function numberOf(entry) {
+  return entry && !entry.suppressed && typeof entry.value === "number" ? entry.value : null;
+}
+
+/**
+ * The text of a value entry: its formatted value ("(vorläufig)" when provisional), "nicht ausgewiesen
+ * (Geheimhaltung)" when withheld, "kein Wert" without one. A withheld entry has no number to show.
+ */
+export function entryText(entry, indicator, lang, t) {
+  if (!entry || entry.suppressed) return entry ? t("expert.suppressed") : t("expert.missing");
+  if (entry.value === null || entry.value === undefined) return t("expert.missing");
+  const text = formatValue(entry.value, indicator, lang, t);
+  return entry.provisional ? `${text} (${t("expert.provisional")})` : text;
 }

@@ -8,12 +8,12 @@
 
 import {
   CLASS_COUNTS, DEFAULT_CLASSES, DEFAULT_METHOD, HATCH_ID, METHODS, MISSING_COLOR,
-  classBreaks, classColors, classOf, formatValue,
+  classBreaks, classColors, classOf, entryText, formatValue,
 } from "./classify.js";
 import { byId, el } from "./dom.js";
 import { compareNames, language, t } from "./i18n.js";
 
-const API = {
+export const API = {
   catalogue: "/api/v1/indicators",
   values: (key, level) => `/api/v1/indicators/${encodeURIComponent(key)}/values?level=${encodeURIComponent(level)}`,
   ortsteile: "/api/v1/public/spatial_units",
@@ -34,7 +34,7 @@ async function fetchJson(url) {
 // a failed request is forgotten, so choosing again retries it.
 const answers = new Map();
 
-function getJson(url) {
+export function getJson(url) {
   if (!answers.has(url)) {
     answers.set(url, fetchJson(url).catch((error) => {
       answers.delete(url);
@@ -125,6 +125,24 @@ export class ExpertMode {
   urlState() {
     return { indicator: this.state.indicator, level: this.state.level, year: this.state.year,
              unit: this.state.unit, method: this.state.method, classes: this.state.classes };
+  }
+
+  /** Show the view of a URL (Back and Forward, links): load only when indicator or level change. */
+  async setView(view) {
+    this._stop();
+    const reload = (view.indicator || this.state.indicator) !== this.state.indicator
+      || (view.level || this.state.level) !== this.state.level;
+    Object.assign(this.state, {
+      indicator: this.indicators.has(view.indicator) ? view.indicator : this.state.indicator,
+      level: view.level || this.state.level, year: view.year ?? this.state.year, unit: view.unit || "",
+      method: METHODS.includes(view.method) ? view.method : DEFAULT_METHOD,
+      classes: CLASS_COUNTS.includes(view.classes) ? view.classes : DEFAULT_CLASSES,
+    });
+    this.ui.method.value = this.state.method;
+    this.ui.classes.value = String(this.state.classes);
+    this._fillThemes();
+    if (reload) await this._load({ keepUnit: true });
+    else this._render();
   }
 
   /** The mode became visible: Leaflet has to measure its container again. */
@@ -349,10 +367,7 @@ export class ExpertMode {
 
   /** The text of one entry: formatted value, "withheld", or "no value"; never a withheld number. */
   _entryText(entry) {
-    if (!entry || entry.suppressed) return entry ? t("expert.suppressed") : t("expert.missing");
-    if (entry.value === null || entry.value === undefined) return t("expert.missing");
-    const text = this._format(entry.value);
-    return entry.provisional ? `${text} (${t("expert.provisional")})` : text;
+    return entryText(entry, this.indicators.get(this.state.indicator), language(), t);
   }
 
   /** Classes from every published value of all years of the level, so colours compare across years. */

@@ -8,8 +8,11 @@ import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage }
 import { ExpertMode, prefetch } from "./expert.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
+import { ProfileView, profileSearch } from "./profile.js";
 import { renderResults, sortOffers } from "./results.js";
 import { readUrl, writeUrl } from "./urlstate.js";
+
+const MODES = ["offers", "expert", "profile"];
 
 const ui = {
   form: byId("filter-form"),
@@ -45,6 +48,12 @@ const app = {
   mode: "offers",
   expert: null,
   expertInitial: null,
+  profile: null,
+  profileUnit: "",
+  tops: [],
+  started: false,
+  restoring: false,
+  applying: Promise.resolve(),
 };
 
 function showStatus(message) {
@@ -57,7 +66,9 @@ function setTitles() {
   ui.tagline.textContent = t("app.tagline", { county });
   const offer = app.byId.get(app.offerId);
   const title = t("app.title", { county });
-  document.title = offer ? `${offer.name} – ${title}` : title;
+  const profile = app.mode === "profile" && app.profile ? app.profile.title() : "";
+  const prefix = profile || (app.mode === "offers" && offer ? offer.name : "");
+  document.title = prefix ? `${prefix} – ${title}` : title;
 }
 
 function markLanguageButtons() {
@@ -66,9 +77,33 @@ function markLanguageButtons() {
   }
 }
 
+/**
+ * Write the view into the address bar: a new history entry per view (see urlstate.js), except while
+ * the page starts, while it shows a view from the history, and while the year slider plays.
+ */
 function syncUrl() {
   const expert = app.mode === "expert" && app.expert ? app.expert.urlState() : null;
-  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert });
+  const profile = app.mode === "profile" ? app.profileUnit : null;
+  const replace = !app.started || app.restoring || Boolean(expert && app.expert.timer);
+  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile }, { replace });
+  updateProfileLinks();
+}
+
+/** The links to the profiles of the chosen municipality (offers) and of the selected unit (indicators). */
+function updateProfileLinks() {
+  const offersLink = byId("municipality-profile");
+  const municipality = app.data ? app.data.municipalities.get(app.filters.municipality) : null;
+  offersLink.hidden = !municipality;
+  if (municipality) {
+    offersLink.textContent = t("profile.linkTo", { name: municipality.name });
+    offersLink.setAttribute("href", profileSearch(municipality.key));
+  }
+  const unit = app.expert && app.expert.byUnit ? app.expert.byUnit.get(app.expert.state.unit) : null;
+  if (unit) {
+    const expertLink = byId("expert-profile-link");
+    expertLink.textContent = t("profile.linkTo", { name: unit.name });
+    expertLink.setAttribute("href", profileSearch(app.expert.state.unit));
+  }
 }
 
 // ------------------------------------------------------------------ modes: offers | indicators
@@ -79,19 +114,20 @@ function markModeButtons() {
   }
 }
 
-/** Show the offers map or the expert mode; the expert mode loads the first time it is shown. */
+/** Show the offers map, the expert mode or a profile; the expert mode loads the first time it is shown. */
 async function switchMode(mode) {
-  if (mode === app.mode && (mode === "offers" || app.expert)) return;
+  if (mode === app.mode && (mode !== "expert" || app.expert)) return;
   app.mode = mode;
-  byId("offers-mode").hidden = mode !== "offers";
-  byId("expert-mode").hidden = mode !== "expert";
+  for (const name of MODES) byId(`${name}-mode`).hidden = mode !== name;
   markModeButtons();
+  if (mode !== "expert" && app.expert) app.expert.hidden();
+  setTitles();
   if (mode === "offers") {
-    if (app.expert) app.expert.hidden();
     app.map.map.invalidateSize();
     syncUrl();
     return;
   }
+  if (mode === "profile") return;
   if (!app.expert) {
     if (!window.ss || !window.Chart) {
       showExpertStatus(t("error.libraries"));
@@ -117,6 +153,93 @@ function showExpertStatus(message) {
   const status = byId("expert-status");
   status.textContent = message;
   status.hidden = !message;
+}
+
+// ------------------------------------------------------------------ profiles ("Steckbriefe")
+
+/** Show the profile of a unit (its key; an unknown key shows a message and the unit picker). */
+async function openProfile(key) {
+  if (!app.profile) {
+    app.profile = new ProfileView({ municipalities: app.data.municipalities, offers: app.data.offers,
+                                    tops: app.tops, root: app.root, navigate });
+  }
+  app.profileUnit = key;
+  await switchMode("profile");
+  try {
+    await app.profile.show(key);
+  } catch (error) {
+    console.warn("Familienatlas: loading the profile failed", error);
+    const status = byId("profile-status");
+    status.textContent = t("profile.error");
+    status.hidden = false;
+  }
+  setTitles();
+  syncUrl();
+}
+
+// ------------------------------------------------------------------ history: links, Back and Forward
+
+/** Follow an in-app link: a new history entry, then show its view. */
+function navigate(search) {
+  window.history.pushState(null, "", `${window.location.pathname}${search}`);
+  return showUrl({ focus: true });
+}
+
+/** Show the view of the address bar (after Back, Forward or an in-app link), one at a time. */
+function showUrl({ focus = false } = {}) {
+  app.applying = app.applying.then(() => applyUrl(focus)).catch((error) => {
+    console.warn("Familienatlas: showing the view failed", error);
+  });
+  return app.applying;
+}
+
+async function applyUrl(focus) {
+  const state = readUrl();
+  app.restoring = true;
+  try {
+    if (state.lang && state.lang !== language()) await switchLanguage(state.lang);
+    if (state.mode === "profile") {
+      await openProfile(state.profile);
+      if (focus) byId("profile-heading").focus();
+    } else if (state.mode === "expert") {
+      app.expertInitial = state.expert;
+      const fresh = !app.expert;
+      await switchMode("expert");
+      if (app.expert && !fresh) await app.expert.setView(state.expert);
+      if (focus && app.expert && state.expert.unit) byId("expert-unit").focus();
+      else if (focus) byId("expert-heading").focus();
+    } else {
+      await switchMode("offers");
+      const municipality = app.data.municipalities.get(state.municipality);
+      const gem = municipality && municipality !== app.root ? municipality.key : "";
+      const moved = gem !== app.filters.municipality;
+      app.filters = { query: state.query, categories: knownCategories(state.categories, app.data.categories),
+                      municipality: gem };
+      ui.search.value = app.filters.query;
+      ui.municipality.value = app.filters.municipality;
+      if (state.offer && app.byId.has(state.offer)) {
+        refresh({ fit: moved });
+        openOffer(state.offer, { from: "url" });
+      } else {
+        closeDetails({ restore: false });
+        refresh({ fit: moved });
+      }
+      if (focus) ui.results.focus();
+    }
+  } finally {
+    app.restoring = false;
+  }
+}
+
+function wireHistory() {
+  window.addEventListener("popstate", () => showUrl());
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-nav]");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey
+        || event.altKey) return;
+    event.preventDefault();
+    navigate(link.getAttribute("href"));
+  });
 }
 
 // ------------------------------------------------------------------ rendering
@@ -223,6 +346,8 @@ async function switchLanguage(lang) {
   const offer = app.byId.get(app.offerId);
   if (offer) showDetails(offer);
   if (app.expert) app.expert.translate();
+  if (app.profile && app.mode === "profile") app.profile.render();
+  setTitles();
   syncUrl();
 }
 
@@ -301,6 +426,7 @@ async function start() {
   const used = new Set(offers.flatMap((o) => [o.category, o.subcategory]));
   const tops = topCategories(categories).filter((c) => used.has(c.key));
   for (const top of tops) top.children = top.children.filter((c) => used.has(c.key));
+  app.tops = tops;
 
   const municipality = municipalities.get(initial.municipality);
   app.filters = {
@@ -331,8 +457,11 @@ async function start() {
   app.ready = true;
   refresh();
   if (initial.offer && app.byId.has(initial.offer)) openOffer(initial.offer, { from: "url" });
+  wireHistory();
   document.body.dataset.ready = "true";
   if (initial.mode === "expert") await switchMode("expert");
+  if (initial.mode === "profile") await openProfile(initial.profile);
+  app.started = true;
   // For the curious (and the tests): the Leaflet map and the current state, read-only.
   window.familienatlas = Object.freeze({
     map: app.map.map,
