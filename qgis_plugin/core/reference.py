@@ -20,7 +20,8 @@ from typing import Any
 
 from . import errors, wkb
 from .api import AtlasClient
-from .workcopy import GEOMETRY_COLUMN, WorkingCopy, quote
+from .geopackage import GEOMETRY_COLUMN, quote
+from .workcopy import WorkingCopy
 
 MUNICIPALITIES_TABLE = "municipalities"
 MUNICIPALITIES_TITLE = "Gemeindegebiete"
@@ -46,28 +47,13 @@ def refresh_reference_data(client: AtlasClient, workcopy: WorkingCopy) -> None:
 # ---------------------------------------------------------------------- municipalities
 
 
-def _table_exists(workcopy: WorkingCopy, name: str) -> bool:
-    return workcopy.connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone() is not None
-
-
 def _create_municipalities_table(workcopy: WorkingCopy) -> None:
-    workcopy.connection.execute(
-        f"CREATE TABLE {quote(MUNICIPALITIES_TABLE)} ("
-        '"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "key" TEXT UNIQUE NOT NULL, "name" TEXT, '
-        f'"kind" TEXT, "parent_key" TEXT, "{GEOMETRY_COLUMN}" MULTIPOLYGON)'
-    )
-    workcopy.connection.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-        "VALUES (?, 'features', ?, ?, ?)",
-        (MUNICIPALITIES_TABLE, MUNICIPALITIES_TITLE, "Gemeindegebiete des Familienatlas (nur lesen)",
-         workcopy.srs_id),
-    )
-    workcopy.connection.execute(
-        "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
-        "VALUES (?, ?, 'MULTIPOLYGON', ?, 0, 0)",
-        (MUNICIPALITIES_TABLE, GEOMETRY_COLUMN, workcopy.srs_id),
+    workcopy.create_table(
+        MUNICIPALITIES_TABLE,
+        ['"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL', '"key" TEXT UNIQUE NOT NULL', '"name" TEXT',
+         '"kind" TEXT', '"parent_key" TEXT', f'"{GEOMETRY_COLUMN}" MULTIPOLYGON'],
+        title=MUNICIPALITIES_TITLE, description="Gemeindegebiete des Familienatlas (nur lesen)",
+        geometry_type="MULTIPOLYGON",
     )
 
 
@@ -89,7 +75,7 @@ def store_municipalities(workcopy: WorkingCopy, municipalities: Iterable[Mapping
     items = list(municipalities)
     key_of = {m.get("id"): m.get("key") for m in items}
     with workcopy.transaction():
-        if not _table_exists(workcopy, MUNICIPALITIES_TABLE):
+        if not workcopy.table_exists(MUNICIPALITIES_TABLE):
             _create_municipalities_table(workcopy)
         workcopy.connection.execute(f"DELETE FROM {quote(MUNICIPALITIES_TABLE)}")
         for m in items:
@@ -105,7 +91,7 @@ def store_municipalities(workcopy: WorkingCopy, municipalities: Iterable[Mapping
 
 def municipalities(workcopy: WorkingCopy) -> dict[str, dict[str, Any]]:
     """The stored municipalities by key (without territories): ``{key: {name, kind, parent_key}}``."""
-    if not _table_exists(workcopy, MUNICIPALITIES_TABLE):
+    if not workcopy.table_exists(MUNICIPALITIES_TABLE):
         return {}
     rows = workcopy.connection.execute(
         f"SELECT key, name, kind, parent_key FROM {quote(MUNICIPALITIES_TABLE)} ORDER BY key"
@@ -115,7 +101,7 @@ def municipalities(workcopy: WorkingCopy) -> dict[str, dict[str, Any]]:
 
 def territory(workcopy: WorkingCopy, key: str) -> dict[str, Any] | None:
     """The stored territory (GeoJSON MultiPolygon, EPSG:25832) of one municipality, None if unknown."""
-    if not key or not _table_exists(workcopy, MUNICIPALITIES_TABLE):
+    if not key or not workcopy.table_exists(MUNICIPALITIES_TABLE):
         return None
     row = workcopy.connection.execute(
         f"SELECT {GEOMETRY_COLUMN} FROM {quote(MUNICIPALITIES_TABLE)} WHERE key = ?", (key,)
@@ -159,14 +145,12 @@ def store_subcategories(workcopy: WorkingCopy) -> int:
                  if f.get("name") == SUBCATEGORY_FIELD), None) or {}
     choices = [c for c in spec.get("choices") or [] if isinstance(c, Mapping) and c.get("value")]
     with workcopy.transaction():
-        if not _table_exists(workcopy, SUBCATEGORIES_TABLE):
-            workcopy.connection.execute(
-                f'CREATE TABLE {quote(SUBCATEGORIES_TABLE)} ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
-                '"value" TEXT NOT NULL, "label" TEXT, "parent" TEXT)')
-            workcopy.connection.execute(
-                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-                "VALUES (?, 'attributes', ?, ?)",
-                (SUBCATEGORIES_TABLE, "Unterkategorien", "Unterkategorien je Kategorie (nur lesen)"))
+        if not workcopy.table_exists(SUBCATEGORIES_TABLE):
+            workcopy.create_table(
+                SUBCATEGORIES_TABLE,
+                ['"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL', '"value" TEXT NOT NULL', '"label" TEXT',
+                 '"parent" TEXT'],
+                title="Unterkategorien", description="Unterkategorien je Kategorie (nur lesen)")
         workcopy.connection.execute(f"DELETE FROM {quote(SUBCATEGORIES_TABLE)}")
         workcopy.connection.executemany(
             f"INSERT INTO {quote(SUBCATEGORIES_TABLE)} (value, label, parent) VALUES (?, ?, ?)",
@@ -175,7 +159,7 @@ def store_subcategories(workcopy: WorkingCopy) -> int:
 
 
 def has_subcategories(workcopy: WorkingCopy) -> bool:
-    return _table_exists(workcopy, SUBCATEGORIES_TABLE)
+    return workcopy.table_exists(SUBCATEGORIES_TABLE)
 
 
 def categories(workcopy: WorkingCopy) -> list[dict[str, Any]]:

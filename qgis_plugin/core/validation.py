@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import reference
+from .geopackage import has_geometry
 from .messages import get_language, tr
 from .wkb import iter_points
-from .workcopy import Change, WorkingCopy, has_geometry
+from .workcopy import Change, WorkingCopy
 
 #: The server's default border tolerance (``FAMILIENATLAS_BORDER_TOLERANCE_M``).
 DEFAULT_TOLERANCE_M = 25.0

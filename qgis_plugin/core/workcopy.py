@@ -1,9 +1,10 @@
-"""The local working copy: one GeoPackage per server connection, written with ``sqlite3`` alone.
+"""The local working copy: one GeoPackage per server connection, and what changed in it.
 
-QGIS and GDAL open the file as an ordinary GeoPackage; people edit it with whatever they like
-(QGIS forms, the field calculator, another program). That is why change detection does not hook
-into QGIS's edit buffer but compares every row with ``fa_base``, the state last received from the
-server: whatever wrote the file, the difference is the local change.
+QGIS and GDAL open the file as an ordinary GeoPackage (the container is :mod:`.geopackage`);
+people edit it with whatever they like (QGIS forms, the field calculator, another program). That
+is why change detection does not hook into QGIS's edit buffer but compares every row with
+``fa_base``, the state last received from the server: whatever wrote the file, the difference is
+the local change (values compared in the canonical forms of :mod:`.values`).
 
 Bookkeeping lives in tables prefixed ``fa_``, which are not registered in ``gpkg_contents``:
 
@@ -18,72 +19,45 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
-import re
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from . import wkb
 from .errors import AtlasError
+from .geopackage import (
+    DEFAULT_SRS_ID,
+    FIELD_TYPES,
+    GEOMETRY_COLUMN,
+    GeoPackage,
+    decode_geometry,
+    geometry_type_name,
+    has_geometry,
+    promote,
+    quote,
+    row_blob,
+)
 from .indicators import VALUES_LAYER, value_id_of
 from .messages import tr
+from .values import canonical_uuid, comparable, dumps, normalise_value, to_sqlite
 
-GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
-GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
-DEFAULT_SRS_ID = 25832
 FILE_NAME = "familienatlas.gpkg"
 
-GEOMETRY_COLUMN = "geom"
 STATE_COLUMNS = ("fa_revision", "fa_state", "fa_reason")
 RESERVED_COLUMNS = frozenset({"fid", "uuid", GEOMETRY_COLUMN, *STATE_COLUMNS})
-
-#: Server field type -> GeoPackage column type (GPKG stores BOOLEAN as 0/1, DATE as ISO text).
-FIELD_TYPES: dict[str, str] = {
-    "string": "TEXT",
-    "text": "TEXT",
-    "integer": "INTEGER",
-    "number": "REAL",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-}
 
 LOCAL_STATE = "local"
 
 #: Layers whose feature ids follow from their values (a new row gets that id before it is sent).
 DERIVED_IDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {VALUES_LAYER: value_id_of}
 
-WKT_ETRS89_UTM32N = (
-    'PROJCS["ETRS89 / UTM zone 32N",GEOGCS["ETRS89",DATUM["European_Terrestrial_Reference_System_1989",'
-    'SPHEROID["GRS 1980",6378137,298.257222101,AUTHORITY["EPSG","7019"]],AUTHORITY["EPSG","6258"]],'
-    'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,'
-    'AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4258"]],PROJECTION["Transverse_Mercator"],'
-    'PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",9],PARAMETER["scale_factor",0.9996],'
-    'PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],'
-    'AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","25832"]]'
-)
-WKT_WGS84 = (
-    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
-    'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],'
-    'UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],'
-    'AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
-)
-
-_SPATIAL_REF_SYS = [
-    ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
-    ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
-    ("WGS 84 geodetic", 4326, "EPSG", 4326, WKT_WGS84, "longitude/latitude coordinates in decimal degrees"),
-    ("ETRS89 / UTM zone 32N", 25832, "EPSG", 25832, WKT_ETRS89_UTM32N, "ETRS89 / UTM zone 32N"),
-]
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
 Op = Literal["insert", "update", "delete"]
+
+
 
 
 # ---------------------------------------------------------------------- data classes
@@ -165,200 +139,21 @@ class Refusal:
     message: str
 
 
-# ---------------------------------------------------------------------- value normalisation
-
-
-def normalise_value(field_type: str, value: Any) -> Any:
-    """The canonical JSON value of one property, so equal values compare equal.
-
-    QGIS, GDAL and the server each have their own habits (0/1 or true/false for booleans, 3 or 3.0
-    for numbers, '' or NULL for an emptied text field); rewriting the same value in any of these
-    spellings must not count as a change. Values that do not fit the type are passed through for
-    the server to judge.
-    """
-    if value is None:
-        return None
-    if isinstance(value, (bytes, memoryview)):
-        value = bytes(value).decode("utf-8", errors="replace")
-    if field_type in ("string", "text"):
-        text = value if isinstance(value, str) else _to_text(value)
-        return text if text != "" else None
-    if isinstance(value, str):
-        stripped = value.strip()
-        if stripped == "":
-            return None
-        value = stripped
-    if field_type == "integer":
-        try:
-            number = float(value) if isinstance(value, str) else value
-            if isinstance(number, bool):
-                return int(number)
-            if isinstance(number, (int, float)) and math.isfinite(number) and float(number).is_integer():
-                return int(number)
-        except ValueError:
-            pass
-        return value
-    if field_type == "number":
-        try:
-            number = float(value) if not isinstance(value, bool) else float(int(value))
-            return number if math.isfinite(number) else value
-        except (TypeError, ValueError):
-            return value
-    if field_type == "boolean":
-        if isinstance(value, (bool, int, float)):
-            return bool(value)
-        lowered = str(value).lower()
-        if lowered in ("true", "t", "1", "yes", "ja"):
-            return True
-        if lowered in ("false", "f", "0", "no", "nein"):
-            return False
-        return value
-    if field_type == "date":
-        text = str(value)
-        return text[:10] if _DATE_RE.match(text) else text
-    return value
-
-
-def _to_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def to_sqlite(field_type: str, value: Any) -> Any:
-    """A normalised value as stored in the GeoPackage column."""
-    if value is None:
-        return None
-    if field_type == "boolean" and isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def canonical_uuid(value: Any) -> str | None:
-    """The lowercase hyphenated form of a uuid (QGIS's uuid() adds braces), None if not a uuid."""
-    if value is None:
-        return None
-    try:
-        return str(uuidlib.UUID(str(value).strip()))
-    except ValueError:
-        return None
-
-
-def quote(identifier: str) -> str:
-    """An SQL identifier in double quotes; layer and field names come from the server."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-# ---------------------------------------------------------------------- SQL fallbacks
-
-
-def _blob_or_none(value: Any) -> bytes | None:
-    return bytes(value) if isinstance(value, (bytes, memoryview)) else None
-
-
-def _st_is_empty(value: Any) -> int | None:
-    blob = _blob_or_none(value)
-    if blob is None:
-        return None
-    try:
-        return int(wkb.gpkg_is_empty(blob))
-    except wkb.GeometryError:
-        return None
-
-
-def _envelope_part(index: int) -> Any:
-    def function(value: Any) -> float | None:
-        blob = _blob_or_none(value)
-        if blob is None:
-            return None
-        try:
-            env = wkb.gpkg_envelope(blob)
-        except wkb.GeometryError:
-            return None
-        return env[index] if env is not None else None
-
-    return function
-
-
-def _st_geometry_type(value: Any) -> str | None:
-    blob = _blob_or_none(value)
-    if blob is None:
-        return None
-    try:
-        geometry = wkb.gpkg_to_geojson(blob)
-    except wkb.GeometryError:
-        return None
-    return geometry["type"].upper() if geometry else None
-
-
-def _st_srid(value: Any) -> int | None:
-    blob = _blob_or_none(value)
-    if blob is None:
-        return None
-    try:
-        return wkb.gpkg_srs_id(blob)
-    except wkb.GeometryError:
-        return None
-
-
-def _gpkg_is_assignable(expected: Any, actual: Any) -> int:
-    if expected is None or actual is None:
-        return 0
-    expected, actual = str(expected).upper(), str(actual).upper()
-    if expected in ("GEOMETRY", actual):
-        return 1
-    return int(expected == "MULTI" + actual or (expected == "GEOMETRYCOLLECTION" and actual.startswith("MULTI")))
-
-
-def register_sql_functions(connection: sqlite3.Connection) -> None:
-    """Python stand-ins for the SQL functions GeoPackage triggers call.
-
-    QGIS (through GDAL) may add an R-tree spatial index to a layer; its triggers call ST_IsEmpty,
-    ST_MinX, ... which plain sqlite3 does not have, so every write would fail with "no such
-    function". Registering them always is harmless and keeps writes working whoever added triggers.
-    """
-    connection.create_function("ST_IsEmpty", 1, _st_is_empty, deterministic=True)
-    for index, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
-        connection.create_function(name, 1, _envelope_part(index), deterministic=True)
-    connection.create_function("ST_GeometryType", 1, _st_geometry_type, deterministic=True)
-    connection.create_function("ST_SRID", 1, _st_srid, deterministic=True)
-    connection.create_function("GPKG_IsAssignable", 2, _gpkg_is_assignable, deterministic=True)
-
-
 # ---------------------------------------------------------------------- the working copy
 
 
-class WorkingCopy:
+class WorkingCopy(GeoPackage):
     """One GeoPackage file holding the checked-out layers of one server connection."""
 
     def __init__(self, path: str | os.PathLike[str], srs_id: int = DEFAULT_SRS_ID) -> None:
-        self.path = Path(path)
-        self.srs_id = srs_id
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: transactions are explicit (see transaction()), so a page of a pull or
-        # the bookkeeping of a push is either fully in the file or not at all.
-        # check_same_thread=False: the GUI may open the copy in its main thread and sync it in a
-        # background task. The object is still meant for one user at a time, not concurrent use.
-        self.connection = sqlite3.connect(str(self.path), isolation_level=None, timeout=30,
-                                          check_same_thread=False)
-        self.connection.row_factory = sqlite3.Row
-        register_sql_functions(self.connection)
-        self._depth = 0
         self._schemas: dict[str, dict[str, Any]] | None = None
-        self._initialise()
+        super().__init__(path, srs_id)
+        with self.transaction():
+            self._create_bookkeeping()
 
     @classmethod
     def in_folder(cls, folder: str | os.PathLike[str]) -> WorkingCopy:
         return cls(Path(folder) / FILE_NAME)
-
-    def close(self) -> None:
-        self.connection.close()
 
     def __enter__(self) -> WorkingCopy:
         return self
@@ -366,90 +161,28 @@ class WorkingCopy:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; nested uses join the outermost one."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.connection
-            finally:
-                self._depth -= 1
-            return
-        self.connection.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield self.connection
-        except BaseException:
-            self._depth = 0
-            if self.connection.in_transaction:
-                self.connection.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self.connection.execute("COMMIT")
-
-    def _execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
-        return self.connection.execute(sql, tuple(params))
-
-    # ------------------------------------------------------------------ GeoPackage skeleton
-
-    def _initialise(self) -> None:
-        with self.transaction():
-            self._execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
-            self._execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
-            self._execute(
-                "CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, "
-                "srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL, "
-                "organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)"
-            )
-            self.connection.executemany(
-                "INSERT OR IGNORE INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
-                "organization_coordsys_id, definition, description) VALUES (?, ?, ?, ?, ?, ?)",
-                _SPATIAL_REF_SYS,
-            )
-            self._execute(
-                "CREATE TABLE IF NOT EXISTS gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, "
-                "data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', "
-                "last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
-                "min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, "
-                "CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))"
-            )
-            self._execute(
-                "CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (table_name TEXT NOT NULL, "
-                "column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, "
-                "z TINYINT NOT NULL, m TINYINT NOT NULL, "
-                "CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), "
-                "CONSTRAINT uk_gc_table_name UNIQUE (table_name), "
-                "CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), "
-                "CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))"
-            )
-            # GDAL's feature count table (the "ogr" extension). Without it QGIS (3.22) counts a
-            # GeoPackage layer with SELECT COUNT(*) over the whole table, ignoring the subset string,
-            # so "Einrichtungen (eigene)" showed every institution's count. With it, QGIS asks GDAL,
-            # which applies the filter. Rows stay absent or NULL: GDAL then counts, never trusting
-            # a stored number that sqlite3 writes here would leave stale.
-            self._execute("CREATE TABLE IF NOT EXISTS gpkg_ogr_contents (table_name TEXT NOT NULL PRIMARY KEY, "
-                          "feature_count INTEGER DEFAULT NULL)")
-            self._execute("CREATE TABLE IF NOT EXISTS fa_meta (key TEXT PRIMARY KEY, value TEXT)")
-            self._execute(
-                "CREATE TABLE IF NOT EXISTS fa_base (layer TEXT NOT NULL, uuid TEXT NOT NULL, "
-                "revision INTEGER, properties TEXT NOT NULL, geom BLOB, state TEXT, reason TEXT, "
-                "digest TEXT, PRIMARY KEY (layer, uuid))"
-            )
-            if "digest" not in {c["name"] for c in self._execute("PRAGMA table_info(fa_base)")}:
-                # working copies made before the digest: filled in by the next full comparison
-                self._execute("ALTER TABLE fa_base ADD COLUMN digest TEXT")
-            self._execute(
-                "CREATE TABLE IF NOT EXISTS fa_outbox (layer TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, "
-                "schema_version INTEGER NOT NULL, changes TEXT NOT NULL, "
-                "created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
-            )
-            self._execute(
-                "CREATE TABLE IF NOT EXISTS fa_rejected (layer TEXT NOT NULL, uuid TEXT NOT NULL, "
-                "code TEXT, message TEXT, "
-                "recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
-                "PRIMARY KEY (layer, uuid))"
-            )
+    def _create_bookkeeping(self) -> None:
+        """The ``fa_`` tables (see the module docstring); called in a transaction."""
+        self._execute("CREATE TABLE IF NOT EXISTS fa_meta (key TEXT PRIMARY KEY, value TEXT)")
+        self._execute(
+            "CREATE TABLE IF NOT EXISTS fa_base (layer TEXT NOT NULL, uuid TEXT NOT NULL, "
+            "revision INTEGER, properties TEXT NOT NULL, geom BLOB, state TEXT, reason TEXT, "
+            "digest TEXT, PRIMARY KEY (layer, uuid))"
+        )
+        if "digest" not in {c["name"] for c in self._execute("PRAGMA table_info(fa_base)")}:
+            # working copies made before the digest: filled in by the next full comparison
+            self._execute("ALTER TABLE fa_base ADD COLUMN digest TEXT")
+        self._execute(
+            "CREATE TABLE IF NOT EXISTS fa_outbox (layer TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, "
+            "schema_version INTEGER NOT NULL, changes TEXT NOT NULL, "
+            "created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+        )
+        self._execute(
+            "CREATE TABLE IF NOT EXISTS fa_rejected (layer TEXT NOT NULL, uuid TEXT NOT NULL, "
+            "code TEXT, message TEXT, "
+            "recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
+            "PRIMARY KEY (layer, uuid))"
+        )
 
     # ------------------------------------------------------------------ meta
 
@@ -509,13 +242,14 @@ class WorkingCopy:
         """(name, type) of the layer's server fields, in schema order."""
         return [(f["name"], f.get("type", "string")) for f in self.schema(layer).get("fields", [])]
 
+
     # ------------------------------------------------------------------ layers
 
     def create_layer(self, schema: Mapping[str, Any], replace: bool = False) -> None:
         """Create the table of a server layer and register it as a GeoPackage feature table."""
         name = schema["name"]
         spatial = has_geometry(schema)
-        geometry_type = _geometry_type(schema.get("geometry_type", "Geometry")) if spatial else None
+        geometry_type = geometry_type_name(schema.get("geometry_type", "Geometry")) if spatial else None
         columns = [
             '"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL',
             '"uuid" TEXT UNIQUE',
@@ -530,20 +264,9 @@ class WorkingCopy:
         with self.transaction():
             if replace:
                 self.drop_layer(name)
-            self._execute(f"CREATE TABLE {quote(name)} ({', '.join(columns)})")
             # A layer without geometry (the indicator values) is a GeoPackage attributes table.
-            self._execute(
-                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (name, "features" if spatial else "attributes", schema.get("title") or name,
-                 schema.get("description") or "", self.srs_id if spatial else None),
-            )
-            if spatial:
-                self._execute(
-                    "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
-                    "VALUES (?, ?, ?, ?, 0, 0)",
-                    (name, GEOMETRY_COLUMN, geometry_type, self.srs_id),
-                )
+            self.create_table(name, columns, title=schema.get("title") or name,
+                              description=schema.get("description") or "", geometry_type=geometry_type)
             schemas = self.schemas()
             schemas[name] = dict(schema)
             self._save_schemas(schemas)
@@ -552,16 +275,7 @@ class WorkingCopy:
     def drop_layer(self, name: str) -> None:
         """Remove a layer with all its bookkeeping (and any R-tree QGIS or GDAL added)."""
         with self.transaction():
-            for row in self._execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", (f"rtree_{name}_%",)
-            ).fetchall():
-                self._execute(f"DROP TABLE IF EXISTS {quote(row['name'])}")
-            self._execute(f"DROP TABLE IF EXISTS {quote(name)}")
-            for table in ("gpkg_geometry_columns", "gpkg_contents"):
-                self._execute(f"DELETE FROM {table} WHERE table_name = ?", (name,))
-            for table in ("gpkg_extensions", "gpkg_ogr_contents"):
-                if self._table_exists(table):
-                    self._execute(f"DELETE FROM {table} WHERE table_name = ?", (name,))
+            self.drop_table(name)
             for table in ("fa_base", "fa_outbox", "fa_rejected"):
                 self._execute(f"DELETE FROM {table} WHERE layer = ?", (name,))
             self._execute("DELETE FROM fa_meta WHERE key = ?", (f"cursor:{name}",))
@@ -573,50 +287,25 @@ class WorkingCopy:
         self.set_meta("layers", schemas)
         self._schemas = schemas
 
-    def _table_exists(self, name: str) -> bool:
-        return self._execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        ).fetchone() is not None
-
     def update_extent(self, layer: str) -> None:
-        """Store the layer's bounding box in gpkg_contents (GDAL reports it as the layer extent)."""
+        """Store the layer's bounding box in gpkg_contents (an attributes table has none)."""
         if layer in self.schemas() and not self.has_geometry(layer):
             return
-        boxes = []
-        for row in self._execute(f"SELECT {GEOMETRY_COLUMN} FROM {quote(layer)} WHERE {GEOMETRY_COLUMN} IS NOT NULL"):
-            try:
-                env = wkb.gpkg_envelope(bytes(row[0]))
-            except wkb.GeometryError:
-                continue
-            if env is not None:
-                boxes.append(env)
-        extent = (
-            (min(b[0] for b in boxes), min(b[2] for b in boxes), max(b[1] for b in boxes), max(b[3] for b in boxes))
-            if boxes else (None, None, None, None)
-        )
-        with self.transaction():
-            self._execute(
-                "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
-                "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
-                (*extent, layer),
-            )
-
-    def count(self, layer: str) -> int:
-        return self._execute(f"SELECT count(*) FROM {quote(layer)}").fetchone()[0]
+        super().update_extent(layer)
 
     # ------------------------------------------------------------------ rows and base
 
     def _geometry_type(self, layer: str) -> str:
         schema = self.schema(layer)
-        return _geometry_type(schema.get("geometry_type", "Geometry")) if has_geometry(schema) else "GEOMETRY"
+        return geometry_type_name(schema.get("geometry_type", "Geometry")) if has_geometry(schema) else "GEOMETRY"
 
     def has_geometry(self, layer: str) -> bool:
         return has_geometry(self.schema(layer))
 
     def _row_state(self, layer: str, row: sqlite3.Row) -> FeatureState:
         properties = {name: normalise_value(ftype, row[name]) for name, ftype in self.fields(layer)}
-        blob = _blob(row)
-        geometry = _promote(wkb.gpkg_to_geojson(bytes(blob)), self._geometry_type(layer)) if blob else None
+        blob = row_blob(row)
+        geometry = promote(wkb.gpkg_to_geojson(bytes(blob)), self._geometry_type(layer)) if blob else None
         return FeatureState(row["uuid"], row["fa_revision"], properties, geometry, row["fa_state"], row["fa_reason"])
 
     def read_row(self, layer: str, uuid: str) -> FeatureState | None:
@@ -686,7 +375,7 @@ class WorkingCopy:
             self._execute(
                 "INSERT OR REPLACE INTO fa_base (layer, uuid, revision, properties, geom, state, reason, digest) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (layer, state.uuid, state.revision, _dumps(properties), blob, state.state, state.reason,
+                (layer, state.uuid, state.revision, dumps(properties), blob, state.state, state.reason,
                  _row_digest(state.uuid, stored, blob)),
             )
 
@@ -770,14 +459,14 @@ class WorkingCopy:
                     self._execute(f"UPDATE {quote(layer)} SET uuid = ? WHERE fid = ?", (uuid, row["fid"]))
                 seen.add(uuid)
                 unbased.discard(uuid)
-                digest = _row_digest(uuid, [row[name] for name in names], _blob(row))
+                digest = _row_digest(uuid, [row[name] for name in names], row_blob(row))
                 if digests.get(uuid) == digest and row["fa_state"] != LOCAL_STATE:
                     continue
                 to_compare.append((row, uuid, digest))
             bases = self._bases(layer, [uuid for _row, uuid, _d in to_compare if uuid in digests])
             for row, uuid, digest in to_compare:
                 properties = {name: normalise_value(ftype, row[name]) for name, ftype in fields}
-                geometry, broken = _decode_row_geometry(_blob(row), geometry_type)
+                geometry, broken = decode_geometry(row_blob(row), geometry_type)
                 base = bases.get(uuid)
                 if base is None:
                     changes.append(Change("insert", uuid, None, properties, geometry,
@@ -786,7 +475,7 @@ class WorkingCopy:
                     self._mark(layer, row, LOCAL_STATE, row["fa_revision"], row["fa_reason"])
                     continue
                 changed = [name for name in names
-                           if _canonical(properties[name]) != _canonical(base.properties.get(name))]
+                           if comparable(properties[name]) != comparable(base.properties.get(name))]
                 if broken or wkb.rounded(geometry) != wkb.rounded(base.geometry):
                     changed.append("geometry")
                 if changed:
@@ -853,7 +542,7 @@ class WorkingCopy:
             self._execute(
                 "INSERT OR REPLACE INTO fa_outbox (layer, idempotency_key, schema_version, changes) "
                 "VALUES (?, ?, ?, ?)",
-                (layer, idempotency_key, schema_version, _dumps([c.to_dict() for c in changes])),
+                (layer, idempotency_key, schema_version, dumps([c.to_dict() for c in changes])),
             )
         return Outbox(layer, idempotency_key, schema_version, changes)
 
@@ -879,65 +568,9 @@ class WorkingCopy:
             "SELECT uuid, code, message FROM fa_rejected WHERE layer = ? ORDER BY uuid", (layer,))]
 
 
-# ---------------------------------------------------------------------- helpers
-
-
-def has_geometry(schema: Mapping[str, Any]) -> bool:
-    """Whether a layer schema has geometries (``geometry_type`` null or ``"None"``: a table of values)."""
-    return str(schema.get("geometry_type", "Geometry") or "").upper() not in ("", "NONE", "NOGEOMETRY")
-
-
-def _blob(row: sqlite3.Row) -> Any:
-    """A row's geometry blob; None in a table without geometry."""
-    try:
-        return row[GEOMETRY_COLUMN]
-    except IndexError:  # sqlite3.Row has no such column
-        return None
-
-
-def _geometry_type(name: str) -> str:
-    """GeoPackage geometry type name for a server's ``geometry_type`` (``Point`` or ``POINT``)."""
-    upper = str(name).upper()
-    known = {k.upper() for k in wkb.WKB_TYPES} | {"GEOMETRY"}
-    if upper not in known:
-        raise ValueError(f"unsupported geometry type {name!r}")
-    return upper
-
 
 def _row_digest(uuid: str, values: list[Any], blob: Any) -> str:
     """A fingerprint of a row's stored bytes (uuid, field values in schema order, geometry blob)."""
     digest = hashlib.blake2b(repr((uuid, values)).encode("utf-8", "surrogatepass"), digest_size=16)
     digest.update(bytes(blob) if blob is not None else b"\x00")
     return digest.hexdigest()
-
-
-def _decode_row_geometry(blob: Any, geometry_type: str) -> tuple[dict[str, Any] | None, str | None]:
-    """A row's geometry as GeoJSON, or (None, why) when the blob cannot be read."""
-    if blob is None:
-        return None, None
-    try:
-        return _promote(wkb.gpkg_to_geojson(bytes(blob)), geometry_type), None
-    except wkb.GeometryError as exc:
-        return None, str(exc)
-
-
-def _promote(geometry: dict[str, Any] | None, layer_type: str) -> dict[str, Any] | None:
-    """Wrap a single-part geometry into its multi type when the layer is multi-part.
-
-    Some writers (GDAL with default options, scripts) put a Polygon into a MultiPolygon column;
-    the server expects the layer's type, and the comparison with the base must not see a change.
-    """
-    if geometry is None or not layer_type.startswith("MULTI"):
-        return geometry
-    if "MULTI" + geometry["type"].upper() == layer_type:
-        return {"type": "Multi" + geometry["type"], "coordinates": [geometry["coordinates"]]}
-    return geometry
-
-
-def _canonical(value: Any) -> Any:
-    """Values as JSON would see them: 1 == 1.0, True stays distinct from 1."""
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    return value

@@ -2,12 +2,21 @@
 
 A client on another schema version is told so instead of uploading rows the server would
 misread. Bump a layer's ``schema_version`` whenever its fields change.
+
+Every rule a feature's properties must follow is declared here and nowhere else: per field its
+type, ``required``, ``max_length``, ``minimum``/``maximum``, catalogue ``choices`` and a ``format``
+(:data:`FORMATS`, served with its pattern); per layer its cross-field :class:`Rule` s. The layer
+description (:meth:`LayerSpec.describe`, ``GET /api/v1/layers``) serves all of them, and three
+interpreters read that one declaration: :func:`clean_properties` here (the judge of every write),
+the plugin core's check before a sync (``qgis_plugin/core/constraints.py``) and the QGIS form's
+field constraints built from it (``qgis_plugin/gui/project.py``). See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -16,6 +25,44 @@ from typing import Any
 from .errors import FieldError
 
 FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date")
+
+
+@dataclass(frozen=True)
+class Format:
+    """A text format: the regular expression a value must match (Python's ``re.match`` and QGIS's
+    ``regexp_match`` read it alike) and the error code of a value that does not."""
+
+    pattern: str
+    code: str
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
+
+#: The formats a string field may declare; served by name and pattern.
+FORMATS: dict[str, Format] = {
+    "email": Format(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "bad_email"),
+    "uri": Format(r"^https?://", "bad_url"),
+}
+
+#: The kinds of cross-field rules and what they require of the values of ``Rule.fields`` (a, b):
+#: ``not_greater``: a <= b when both are set; ``parent_choice``: the catalogue parent of choice a
+#: is b when both are set.
+RULE_KINDS = ("not_greater", "parent_choice")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule across two fields of a layer; a violation is reported on ``field`` with ``code``."""
+
+    kind: str
+    fields: tuple[str, str]
+    field: str
+    code: str
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "fields": list(self.fields), "field": self.field, "code": self.code}
 
 
 @dataclass(frozen=True)
@@ -29,6 +76,7 @@ class FieldSpec:
     minimum: float | None = None
     maximum: float | None = None
     choices: str | None = None  # name of a catalogue: categories, subcategories, levels
+    format: str | None = None  # a key of FORMATS (string fields)
 
     def describe(self, catalogue: Catalogue | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "required": self.required,
@@ -41,6 +89,9 @@ class FieldSpec:
             out["maximum"] = self.maximum
         if self.choices and catalogue is not None:
             out["choices"] = catalogue.choices(self.choices)
+        if self.format:
+            out["format"] = self.format
+            out["pattern"] = FORMATS[self.format].pattern
         return out
 
 
@@ -55,6 +106,7 @@ class LayerSpec:
     # Whether the public reads the published features as they are (GeoJSON endpoint, OGC API). Indicator
     # values are not: the public sees them only through confidentiality (domain/indicators/public.py).
     raw_public: bool = True
+    rules: tuple[Rule, ...] = ()
 
     @cached_property
     def _by_name(self) -> dict[str, FieldSpec]:
@@ -63,6 +115,14 @@ class LayerSpec:
     def field(self, name: str) -> FieldSpec | None:
         """By name, without a walk through the fields: a push of 100,000 values asks 1,000,000 times."""
         return self._by_name.get(name)
+
+    def describe(self, catalogue: Catalogue | None = None) -> dict[str, Any]:
+        """The layer as ``GET /api/v1/layers`` serves it (without the storage CRS, which HTTP adds):
+        every field with its constraints and the cross-field rules, so clients check what we check."""
+        return {"name": self.name, "title": self.title, "title_en": self.title_en,
+                "geometry_type": self.geometry_type, "schema_version": self.schema_version,
+                "fields": [f.describe(catalogue) for f in self.fields],
+                "rules": [rule.describe() for rule in self.rules]}
 
 
 @dataclass
@@ -100,8 +160,8 @@ INSTITUTIONS = LayerSpec(
         FieldSpec("postcode", "string", "PLZ", "Postcode", max_length=10),
         FieldSpec("city", "string", "Ort", "City"),
         FieldSpec("phone", "string", "Telefon", "Phone", max_length=60),
-        FieldSpec("email", "string", "E-Mail", "E-mail"),
-        FieldSpec("website", "string", "Website", "Website", max_length=500),
+        FieldSpec("email", "string", "E-Mail", "E-mail", format="email"),
+        FieldSpec("website", "string", "Website", "Website", max_length=500, format="uri"),
         FieldSpec("opening_hours", "string", "Öffnungszeiten", "Opening hours", max_length=500),
         FieldSpec("target_groups", "string", "Zielgruppen", "Target groups", max_length=500),
         FieldSpec("age_min", "integer", "Alter von", "Age from", minimum=0, maximum=120),
@@ -110,6 +170,10 @@ INSTITUTIONS = LayerSpec(
         FieldSpec("accessibility", "string", "Barrierefreiheit", "Accessibility", max_length=500),
         FieldSpec("description", "text", "Beschreibung", "Description", max_length=5000),
         FieldSpec("last_checked", "date", "Zuletzt geprüft", "Last checked"),
+    ),
+    rules=(
+        Rule("parent_choice", ("subcategory", "category"), "subcategory", "subcategory_mismatch"),
+        Rule("not_greater", ("age_min", "age_max"), "age_max", "age_range"),
     ),
 )
 
@@ -154,8 +218,6 @@ INDICATOR_VALUES = LayerSpec(
 )
 
 LAYERS: dict[str, LayerSpec] = {spec.name: spec for spec in (INSTITUTIONS, SPATIAL_UNITS, INDICATOR_VALUES)}
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _check_value(spec: FieldSpec, value: Any) -> tuple[Any, FieldError | None]:
@@ -224,27 +286,44 @@ def clean_properties(layer: LayerSpec, properties: Any, catalogue: Catalogue) ->
 
 
 def _check_rules(layer: LayerSpec, props: dict[str, Any], catalogue: Catalogue) -> list[FieldError]:
-    """Rules across fields and against the catalogue."""
+    """Catalogue choices, the layer's cross-field rules and the fields' formats, as declared."""
     errors: list[FieldError] = []
     for spec in layer.fields:
         value = props.get(spec.name)
         if value is None or spec.choices is None:
             continue
-        known = {"categories": catalogue.categories, "subcategories": catalogue.subcategories,
-                 "levels": catalogue.levels}[spec.choices]
-        if value not in known:
+        if value not in _choice_table(catalogue, spec.choices):
             errors.append(FieldError(spec.name, "unknown_choice", {"value": value}))
-    if layer is INSTITUTIONS:
-        sub, cat = props.get("subcategory"), props.get("category")
-        if sub in catalogue.subcategories and cat and catalogue.subcategories[sub][0] != cat:
-            errors.append(FieldError("subcategory", "subcategory_mismatch", {"value": sub, "category": cat}))
-        lo, hi = props.get("age_min"), props.get("age_max")
-        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            errors.append(FieldError("age_max", "age_range"))
-        email = props.get("email")
-        if email and not _EMAIL.match(email):
-            errors.append(FieldError("email", "bad_email", {"value": email}))
-        website = props.get("website")
-        if website and not website.startswith(("http://", "https://")):
-            errors.append(FieldError("website", "bad_url", {"value": website}))
+    for rule in layer.rules:
+        error = _check_rule(layer, rule, props, catalogue)
+        if error is not None:
+            errors.append(error)
+    for spec in layer.fields:
+        value = props.get(spec.name)
+        if spec.format and isinstance(value, str) and value and not FORMATS[spec.format].regex.match(value):
+            errors.append(FieldError(spec.name, FORMATS[spec.format].code, {"value": value}))
     return errors
+
+
+def _choice_table(catalogue: Catalogue, name: str) -> Mapping[str, Any]:
+    return {"categories": catalogue.categories, "subcategories": catalogue.subcategories,
+            "levels": catalogue.levels}[name]
+
+
+def _check_rule(layer: LayerSpec, rule: Rule, props: dict[str, Any], catalogue: Catalogue) -> FieldError | None:
+    """One cross-field rule; a rule with an empty field holds (required fields are checked apart)."""
+    a, b = (props.get(name) for name in rule.fields)
+    if a is None or b is None:
+        return None
+    if rule.kind == "not_greater":
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+            return FieldError(rule.field, rule.code)
+        return None
+    if rule.kind == "parent_choice":
+        spec = layer.field(rule.fields[0])
+        known = _choice_table(catalogue, spec.choices) if spec is not None and spec.choices else {}
+        entry = known.get(a)
+        if isinstance(entry, tuple) and entry[0] != b:
+            return FieldError(rule.field, rule.code, {"value": a, "category": b})
+        return None
+    raise ValueError(f"unknown rule kind {rule.kind}")  # a programming error in LAYERS

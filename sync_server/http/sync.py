@@ -12,11 +12,7 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 
 
 def _describe(name: str) -> dict:
-    spec = sync.get_layer(name)
-    catalogue = atlas().catalogue
-    return {"name": spec.name, "title": spec.title, "title_en": spec.title_en,
-            "geometry_type": spec.geometry_type, "crs": "EPSG:25832", "schema_version": spec.schema_version,
-            "fields": [f.describe(catalogue) for f in spec.fields]}
+    return {**sync.get_layer(name).describe(atlas().catalogue), "crs": "EPSG:25832"}
 
 
 @bp.get("/layers")

@@ -14,14 +14,9 @@ import shapely
 
 from qgis_plugin.core import wkb
 from qgis_plugin.core.errors import AtlasError
-from qgis_plugin.core.workcopy import (
-    GPKG_APPLICATION_ID,
-    GPKG_USER_VERSION,
-    Change,
-    WorkingCopy,
-    canonical_uuid,
-    normalise_value,
-)
+from qgis_plugin.core.geopackage import GPKG_APPLICATION_ID, GPKG_USER_VERSION
+from qgis_plugin.core.values import canonical_uuid, normalise_value
+from qgis_plugin.core.workcopy import Change, WorkingCopy
 
 from .conftest import INSTITUTIONS, SPATIAL_UNITS, TYPED, institution, spatial_unit
 
