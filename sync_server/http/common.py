@@ -78,13 +78,19 @@ def body() -> Any:
     return data
 
 
-def refuse_bad_text_in_url() -> None:
+def check_url() -> None:
     """Runs before every request: query arguments and path parts with text the atlas cannot store
-    (NUL, lone surrogates) are refused like such text in a body."""
+    (NUL, lone surrogates) are refused like such text in a body, and a query parameter given twice is
+    refused by the API rather than silently read as its first value (``?year=2020&year=2021``; the web
+    map's pages read their own address in the browser and stay reachable whatever it holds)."""
     for name, value in [*request.args.items(multi=True), *(request.view_args or {}).items()]:
         code = text_fault(name) or (text_fault(value) if isinstance(value, str) else None)
         if code:
             raise Invalid("invalid_query", errors=[FieldError(printable(name), code)])
+    if request.blueprint == "web":
+        return
+    if repeated := [FieldError(name, "repeated_parameter") for name, given in request.args.lists() if len(given) > 1]:
+        raise BadRequest("invalid_query", errors=repeated)
 
 
 def int_arg(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import messages
 from ..domain.errors import DomainError, FieldError
-from .common import refuse_bad_text_in_url
+from .common import check_url
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def _rollback() -> None:
 
 
 def register(app: Flask) -> None:
-    app.before_request(refuse_bad_text_in_url)
+    app.before_request(check_url)
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Response:

@@ -330,6 +330,11 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
     "NUL in a property": (lambda ctx: ("POST", PUSH_I, {"json": push_body([_institution(ctx, name="A\u0000B")])}),
                           "melle.editor", 422, "invalid_body", None),
     "NUL in a query": (get("/admin/audit?action=lo%00gin"), "admin", 422, "invalid_query", "action"),
+    # a parameter given twice is refused, never read as its first value
+    "repeated query parameter": (get("/sync/institutions/pull?limit=5&limit=10"), "melle.reader", 400,
+                                 "invalid_query", "limit"),
+    "repeated public parameter": (get("/public/institutions?municipality=a&municipality=b"), None, 400,
+                                  "invalid_query", "municipality"),
     # lone UTF-16 surrogates: no characters, cannot be encoded as UTF-8 (SQLite would store them and
     # every later answer holding them would fail; PostgreSQL refuses them on insert)
     "surrogate in login name": (escaped("POST", "/auth/login", {"username": "ad\ud800min", "password": "x"}),

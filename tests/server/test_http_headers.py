@@ -31,6 +31,12 @@ def test_by_default_any_site_may_embed_the_web_map(api) -> None:  # noqa: ANN001
     assert "X-Frame-Options" not in api.get("/").headers
 
 
+def test_the_web_map_opens_whatever_its_address_repeats(api) -> None:  # noqa: ANN001
+    # the API refuses a repeated parameter (test_bad_input); a visitor's link to the page still opens
+    assert api.get("/?theme=a&theme=b").status_code == 200
+    assert api.get("/api/v1/public/institutions?theme=a&theme=b").status_code == 400
+
+
 @pytest.mark.parametrize("settings_overrides", [{"frame_ancestors": "'self' https://www.melle.de"}])
 def test_the_sites_that_may_embed_the_web_map_are_a_setting(api) -> None:  # noqa: ANN001
     policy = api.get("/").headers["Content-Security-Policy"]
