@@ -91,7 +91,7 @@ export class ExpertMode {
     const initial = options.initial || {};
     this.state = {
       indicator: initial.indicator || "", level: initial.level || "", year: initial.year,
-      unit: initial.unit || "",
+      unit: initial.unit || "", compare: (initial.compare || []).slice(0, 5),
       method: METHODS.includes(initial.method) ? initial.method : DEFAULT_METHOD,
       classes: CLASS_COUNTS.includes(initial.classes) ? initial.classes : DEFAULT_CLASSES,
     };
@@ -124,7 +124,8 @@ export class ExpertMode {
   /** The URL parameters of the current view. */
   urlState() {
     return { indicator: this.state.indicator, level: this.state.level, year: this.state.year,
-             unit: this.state.unit, method: this.state.method, classes: this.state.classes };
+             unit: this.state.unit, compare: this.state.compare, method: this.state.method,
+             classes: this.state.classes };
   }
 
   /** Show the view of a URL (Back and Forward, links): load only when indicator or level change. */
@@ -135,6 +136,7 @@ export class ExpertMode {
     Object.assign(this.state, {
       indicator: this.indicators.has(view.indicator) ? view.indicator : this.state.indicator,
       level: view.level || this.state.level, year: view.year ?? this.state.year, unit: view.unit || "",
+      compare: (view.compare || []).slice(0, 5),
       method: METHODS.includes(view.method) ? view.method : DEFAULT_METHOD,
       classes: CLASS_COUNTS.includes(view.classes) ? view.classes : DEFAULT_CLASSES,
     });
@@ -143,6 +145,12 @@ export class ExpertMode {
     this._fillThemes();
     if (reload) await this._load({ keepUnit: true });
     else this._render();
+  }
+
+  /** Change parts of the view that need no request (the compared units) and draw it again. */
+  update(change) {
+    Object.assign(this.state, change);
+    this._render();
   }
 
   /** The mode became visible: Leaflet has to measure its container again. */
@@ -232,6 +240,7 @@ export class ExpertMode {
     if (change.level && change.level !== this.state.level) {
       this.state.level = change.level;
       this.state.unit = "";
+      this.state.compare = [];
     }
     this._fillThemes();
     await this._load({ keepUnit: false });
@@ -293,6 +302,7 @@ export class ExpertMode {
     const years = answer.years.length ? answer.years : [];
     if (!years.includes(this.state.year)) this.state.year = years.length ? years[years.length - 1] : null;
     if (!keepUnit || !this.byUnit.has(this.state.unit)) this.state.unit = "";
+    this.state.compare = this.state.compare.filter((key) => this.byUnit.has(key));
     this.ui.year.min = "0";
     this.ui.year.max = String(Math.max(0, years.length - 1));
     this.ui.year.disabled = years.length < 2;
@@ -618,7 +628,7 @@ function swatch(color) {
 }
 
 /** Chart.js plugin: a dashed vertical line and a label at every year where a series breaks. */
-function seriesBreakPlugin(years, breakYears, label) {
+export function seriesBreakPlugin(years, breakYears, label) {
   return {
     id: "seriesBreaks",
     afterDatasetsDraw(chart) {

@@ -5,6 +5,7 @@ import { loadAtlas, rootMunicipality, topCategories } from "./data.js";
 import { byId, debounce, isNarrow } from "./dom.js";
 import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
+import { CompareView } from "./compare.js";
 import { ExpertMode, prefetch } from "./expert.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
@@ -133,8 +134,12 @@ async function switchMode(mode) {
       showExpertStatus(t("error.libraries"));
       return;
     }
+    const compare = new CompareView({ update: (change) => app.expert.update(change) });
     app.expert = new ExpertMode({ municipalities: app.data.municipalities, initial: app.expertInitial,
-                                  onStateChange: () => syncUrl() });
+                                  onStateChange: () => {
+                                    compare.render(app.expert);
+                                    syncUrl();
+                                  } });
     try {
       await app.expert.start();
     } catch (error) {
