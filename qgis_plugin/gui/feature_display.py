@@ -31,6 +31,7 @@ from ..core import wkb
 from ..core.errors import AtlasError
 from ..core.merge import DELETED, GEOMETRY
 from ..core.messages import get_language
+from ..core.workcopy import LOCAL_STATE
 
 #: The CRS of everything the server and the working copy hold.
 SOURCE_CRS_ID = "EPSG:25832"
@@ -82,19 +83,22 @@ def op_label(op: str | None) -> str:
     return op or ""
 
 
+def state_labels() -> dict[str, str]:
+    """The one table of review state labels (the server's states, docs/architecture.md "Lifecycle of a
+    change", plus ``local``: changed in the working copy, not sent yet). Every place that names a state
+    (feature details, the layers' review state field, the changes dialog) reads it here."""
+    return {
+        "published": QCoreApplication.translate("FeatureDisplay", "veröffentlicht"),
+        "pending": QCoreApplication.translate("FeatureDisplay", "wartet auf Prüfung"),
+        "rejected": QCoreApplication.translate("FeatureDisplay", "abgelehnt"),
+        "withdrawn": QCoreApplication.translate("FeatureDisplay", "zurückgezogen"),
+        LOCAL_STATE: QCoreApplication.translate("FeatureDisplay", "lokal geändert"),
+    }
+
+
 def state_label(state: str | None) -> str:
-    """The review state of a feature as the editor reads it."""
-    if state == "pending":
-        return QCoreApplication.translate("FeatureDisplay", "wartet auf Prüfung")
-    if state == "published":
-        return QCoreApplication.translate("FeatureDisplay", "veröffentlicht")
-    if state == "rejected":
-        return QCoreApplication.translate("FeatureDisplay", "abgelehnt")
-    if state == "withdrawn":
-        return QCoreApplication.translate("FeatureDisplay", "zurückgezogen")
-    if state == "local":
-        return QCoreApplication.translate("FeatureDisplay", "lokal geändert")
-    return state or "—"
+    """The review state of a feature as the editor reads it (an unknown state as it is)."""
+    return state_labels().get(state or "", state or "—")
 
 
 def layer_title(schema: Mapping[str, Any] | None, name: str) -> str:

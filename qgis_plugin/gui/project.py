@@ -40,6 +40,7 @@ from qgis.core import (
 from ..core import reference
 from ..core.messages import get_language
 from ..core.workcopy import WorkingCopy
+from .feature_display import state_labels
 from .i18n import tr
 
 GROUP_NAME = "Familienatlas"
@@ -119,16 +120,6 @@ def field_title(spec: Mapping[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------- renderer
-
-
-def state_labels() -> dict[str, str]:
-    return {
-        "published": tr("veröffentlicht"),
-        "pending": tr("wartet auf Prüfung"),
-        "rejected": tr("abgelehnt"),
-        "withdrawn": tr("zurückgezogen"),
-        "local": tr("lokal geändert"),
-    }
 
 
 def ring_labels() -> dict[str, str]:

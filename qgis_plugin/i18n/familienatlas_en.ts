@@ -610,26 +610,6 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
-            <source>veröffentlicht</source>
-            <translation>published</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/project.py" />
-            <source>wartet auf Prüfung</source>
-            <translation>awaiting review</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/project.py" />
-            <source>zurückgezogen</source>
-            <translation>withdrawn</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/project.py" />
-            <source>lokal geändert</source>
-            <translation>changed locally</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/project.py" />
             <source>Ring blau: lokal geändert, nicht gesendet</source>
             <translation>Blue ring: changed locally, not sent</translation>
         </message>
@@ -1247,28 +1227,8 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>lokal geändert</source>
-            <translation>changed locally</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>vom Server zurückgewiesen</source>
             <translation>refused by the server</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>wartet auf Prüfung</source>
-            <translation>awaiting review</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>abgelehnt</source>
-            <translation>rejected</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>veröffentlicht</source>
-            <translation>published</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
@@ -1593,13 +1553,13 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
-            <source>wartet auf Prüfung</source>
-            <translation>awaiting review</translation>
+            <source>veröffentlicht</source>
+            <translation>published</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />
-            <source>veröffentlicht</source>
-            <translation>published</translation>
+            <source>wartet auf Prüfung</source>
+            <translation>awaiting review</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/feature_display.py" />

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..storage.models import AuditEntry
-from .rights import Actor, require_admin
+from . import rights  # a module import: rights builds on lifecycle, which builds on this module
+
+if TYPE_CHECKING:
+    from .rights import Actor
 
 
 def now() -> datetime:
@@ -35,7 +38,7 @@ def record(session: Session, actor: Actor | None, action: str, target: str, **de
 def query(session: Session, actor: Actor, *, actor_id: int | None = None, action: str | None = None,
           since: datetime | None = None, until: datetime | None = None, limit: int = 500) -> list[dict]:
     """The admin reads the log, newest first."""
-    require_admin(actor, "audit")
+    rights.require_admin(actor, "audit")
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 5000)))
     if actor_id is not None:
         stmt = stmt.where(AuditEntry.actor_id == actor_id)

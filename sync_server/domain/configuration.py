@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..storage.models import Category, Municipality, SpatialLevel
-from . import audit, sequence
+from . import audit, lifecycle, sequence
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
@@ -105,9 +105,7 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
                                            settings_max_vertices, field="territory")
         _check_nesting(session, m, data["territory"], data.get("parent_id", m.parent_id), crs)
     if municipality_id is not None and data.get("shares_unpublished") not in (None, m.shares_unpublished):
-        from .sync import unpublished_visibility_changed  # sync builds on this module
-
-        unpublished_visibility_changed(session, m.id, data["shares_unpublished"])
+        lifecycle.unpublished_visibility_changed(session, m.id, data["shares_unpublished"])
     for name in ("key", "name", "kind", "parent_id", "shares_unpublished", "territory"):
         if name in data:
             setattr(m, name, data[name])

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from ..storage.models import Feature, Revision
+from .lifecycle import Op, live
 
 
 def public_query(layer: str) -> Select:
@@ -21,7 +22,7 @@ def public_query(layer: str) -> Select:
     return (
         select(Feature, Revision)
         .join(Revision, and_(Revision.seq == Feature.published_seq))
-        .where(Feature.layer == layer, Feature.published_seq.is_not(None), Revision.op != "delete")
+        .where(Feature.layer == layer, Feature.published_seq.is_not(None), Revision.op != Op.DELETE.value)
         .order_by(Feature.id)
     )
 
@@ -39,4 +40,4 @@ def public_properties(published: Revision, owner_key: str) -> dict[str, Any]:
 
 
 def is_public(feature: Feature, published: Revision | None) -> bool:
-    return feature.published_seq is not None and published is not None and published.op != "delete"
+    return feature.published_seq is not None and live(published) is not None

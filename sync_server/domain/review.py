@@ -7,8 +7,6 @@ earlier pending revisions of the same feature are folded into that decision.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,13 +14,14 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from ..storage.db import IN_CHUNK, in_chunks
+from ..storage.db import in_chunks
 from ..storage.models import Feature, Revision, User
-from . import audit, sequence
+from . import audit, lifecycle, sequence
 from .context import AtlasContext
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import to_geojson
 from .indicators import outliers
+from .lifecycle import Op, State, Target
 from .rights import Actor, may_read_unpublished, require_admin
 from .sync import earlier_push, get_layer, push, revisions_by_seq
 from .validation import fits_column, read_fields
@@ -44,7 +43,8 @@ def moved_m(before: BaseGeometry | None, after: BaseGeometry | None) -> float | 
 
 
 def _state(ctx: AtlasContext, rev: Revision | None) -> dict | None:
-    if rev is None or rev.op == "delete":
+    rev = lifecycle.live(rev)
+    if rev is None:
         return None
     return {"properties": {**rev.properties, "owner": ctx.key_of(rev.owner_id)},
             "geometry": to_geojson(rev.geometry)}
@@ -58,7 +58,7 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
     indicator)."""
     require_admin(actor, "review")
     stmt = (select(Feature, Revision, User).join(Revision, Revision.seq == Feature.head_seq)
-            .join(User, User.id == Revision.author_id).where(Revision.state == "pending")
+            .join(User, User.id == Revision.author_id).where(Revision.state == State.PENDING.value)
             .order_by(Revision.seq))
     if layer:
         stmt = stmt.where(Feature.layer == get_layer(layer).name)
@@ -86,8 +86,7 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
             "author_name": user.display_name, "created_at": audit.iso(head.created_at),
             "push_id": head.push_id, "before": before, "after": after,
             "changed_fields": changed_fields(before and before["properties"], after and after["properties"]),
-            "moved_m": moved_m(published.geometry if published and published.op != "delete" else None,
-                               head.geometry),
+            "moved_m": moved_m(published.geometry if lifecycle.live(published) else None, head.geometry),
         })
     outliers.flag_pending(session, out)
     return out
@@ -104,18 +103,7 @@ RESTORE_FIELDS = {"revision": ("integer", True), "idempotency_key": ("string", F
 
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
-    """A revision a decision applies to: the head of its feature (plain columns, no ORM objects, so
-    deciding on a push of 100,000 values stays a few bulk statements)."""
-
-    seq: int
-    layer: str
-    feature_id: str
-    parent_seq: int | None
-
-
-def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[_Target], str | None]:
+def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[Target], str | None]:
     """The head revisions a decision applies to, in the order of their numbers, loaded in a few chunked
     queries of plain columns."""
     data = read_fields(body, REJECT_FIELDS if need_reason else APPROVE_FIELDS)
@@ -126,7 +114,8 @@ def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[_Targ
                                                         Feature.id == Revision.feature_id))
     if data.get("push_id"):
         # Features edited again since that push are decided with their newer change, not here.
-        rows = list(session.execute(pairs.where(Revision.push_id == data["push_id"], Revision.state == "pending",
+        rows = list(session.execute(pairs.where(Revision.push_id == data["push_id"],
+                                                Revision.state == State.PENDING.value,
                                                 Feature.head_seq == Revision.seq)).all())
         if not rows:
             raise NotFound("nothing_pending_in_push", push_id=data["push_id"])
@@ -140,75 +129,31 @@ def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[_Targ
         if missing:
             raise NotFound("revision_not_found", id=min(missing))
     for row in rows:
-        if row.state != "pending" or row.head_seq != row.seq:
-            raise Conflict("not_reviewable", revision=row.seq, state=row.state, head=row.head_seq)
-    targets = sorted((_Target(row.seq, row.layer, row.feature_id, row.parent_seq) for row in rows), key=lambda t: t.seq)
+        lifecycle.require_reviewable(row.seq, row.state, row.head_seq)
+    targets = sorted((Target(row.seq, row.layer, row.feature_id, row.parent_seq) for row in rows), key=lambda t: t.seq)
     return targets, data.get("reason")
 
 
-def _earlier_pending(session: Session, targets: list[_Target]) -> list[int]:
-    """Older pending revisions of the target features: they are folded into the decision. A target
-    without a parent revision created its feature, so its feature has no older revision to look for."""
-    heads = {(t.layer, t.feature_id): t.seq for t in targets if t.parent_seq is not None}
-    found: list[int] = []
-    for layer in sorted({layer for layer, _fid in heads}):
-        ids = [fid for lay, fid in heads if lay == layer]
-        for part in in_chunks(ids):
-            found.extend(seq for seq, fid in session.execute(select(Revision.seq, Revision.feature_id).where(
-                Revision.layer == layer, Revision.feature_id.in_(part), Revision.state == "pending"))
-                if seq < heads[(layer, fid)])
-    return sorted(found)
-
-
-def _runs(targets: list[_Target]) -> Iterator[list[_Target]]:
-    """The targets in pieces of consecutive revision numbers of one layer (at most one chunk long):
-    one UPDATE per piece gives every feature its own change number, ``head_seq`` + a constant."""
-    run: list[_Target] = []
-    for t in targets:
-        if run and (t.seq != run[-1].seq + 1 or t.layer != run[-1].layer or len(run) >= IN_CHUNK):
-            yield run
-            run = []
-        run.append(t)
-    if run:
-        yield run
-
-
-def _decide(session: Session, actor: Actor, body: Any, decision: str) -> dict:
+def _decide(session: Session, actor: Actor, body: Any, decision: State) -> dict:
     require_admin(actor, "review")
     current = sequence.lock(session)
-    targets, reason = _targets(session, body, need_reason=decision == "rejected")
-    reviewed = {"reviewed_by_id": actor.user_id, "reviewed_at": audit.now(), "reason": reason}
-    revisions, features = Revision.__table__, Feature.__table__
-    conn = session.connection()  # plain statements: the ORM's objects are not involved
-    earlier_state = "superseded" if decision == "published" else "rejected"
-    for part in in_chunks(_earlier_pending(session, targets)):
-        conn.execute(revisions.update().where(revisions.c.seq.in_(part)).values(state=earlier_state, **reviewed))
-    offset = 0
-    for run in _runs(targets):
-        conn.execute(revisions.update().where(revisions.c.seq.between(run[0].seq, run[-1].seq))
-                     .values(state=decision, **reviewed))
-        # The change numbers continue the sequence in the targets' order: current + 1, current + 2, ...
-        changes: dict[str, Any] = {"change_seq": features.c.head_seq + (current + offset + 1 - run[0].seq)}
-        if decision == "published":
-            changes["published_seq"] = features.c.head_seq
-        conn.execute(features.update().where(features.c.layer == run[0].layer,
-                                             features.c.id.in_([t.feature_id for t in run])).values(**changes))
-        offset += len(run)
-    session.expire_all()  # objects loaded earlier in this session must not show the old state
-    sequence.advance(session, current, len(targets))
-    done = [t.seq for t in targets]
+    targets, reason = _targets(session, body, need_reason=decision == State.REJECTED)
+    if decision == State.PUBLISHED:
+        done = lifecycle.publish(session, actor, targets, current=current, reason=reason)
+    else:
+        done = lifecycle.reject(session, actor, targets, current=current, reason=reason or "")
     audit.record(session, actor, f"review_{decision}", "revisions", revisions=done, reason=reason)
     return {"decision": decision, "revisions": done}
 
 
 def approve(session: Session, actor: Actor, body: Any) -> dict:
     """Publish: the public side shows these revisions from now on."""
-    return _decide(session, actor, body, "published")
+    return _decide(session, actor, body, State.PUBLISHED)
 
 
 def reject(session: Session, actor: Actor, body: Any) -> dict:
     """Reject with a reason: the public keeps its old state; the editor sees why through pull."""
-    return _decide(session, actor, body, "rejected")
+    return _decide(session, actor, body, State.REJECTED)
 
 
 def withdraw(session: Session, actor: Actor, body: Any) -> dict:
@@ -219,16 +164,9 @@ def withdraw(session: Session, actor: Actor, body: Any) -> dict:
     feature = session.get(Feature, (get_layer(data["layer"]).name, data["id"]))
     if feature is None:
         raise NotFound("feature_not_found", id=data["id"])
-    published = session.get(Revision, feature.published_seq) if feature.published_seq else None
-    if published is None or published.op == "delete":
-        raise Conflict("not_published", id=feature.id)
-    published.state, published.reason = "withdrawn", data["reason"]
-    published.reviewed_by_id, published.reviewed_at = actor.user_id, audit.now()
-    feature.published_seq = None
-    feature.change_seq = current + 1
-    sequence.advance(session, current, 1)
-    audit.record(session, actor, "review_withdrawn", f"{feature.layer}:{feature.id}", reason=data["reason"])
-    return {"decision": "withdrawn", "revisions": [published.seq]}
+    seq = lifecycle.withdraw(session, actor, feature, current=current, reason=data["reason"])
+    audit.record(session, actor, f"review_{State.WITHDRAWN}", f"{feature.layer}:{feature.id}", reason=data["reason"])
+    return {"decision": State.WITHDRAWN, "revisions": [seq]}
 
 
 def _readable_feature(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str) -> Feature:
@@ -252,7 +190,7 @@ def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
             "reviewed_at": audit.iso(rev.reviewed_at),
             "owner": ctx.key_of(rev.owner_id),
             "changed_fields": changed_fields(previous.properties if previous else None,
-                                             rev.properties if rev.op != "delete" else None),
+                                             rev.properties if rev.op != Op.DELETE else None),
             "moved_m": moved_m(previous.geometry if previous else None, rev.geometry),
             "published": rev.seq == feature.published_seq,
         })
@@ -269,9 +207,9 @@ def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
     old = session.get(Revision, data["revision"])
     if old is None or old.layer != feature.layer or old.feature_id != fid:
         raise NotFound("revision_not_found", id=data["revision"])
-    op = "delete" if old.op == "delete" else "update"
-    change: dict[str, Any] = {"op": op, "id": fid, "base_revision": feature.head_seq}
-    if op == "update":
+    op = Op.DELETE if old.op == Op.DELETE else Op.UPDATE
+    change: dict[str, Any] = {"op": op.value, "id": fid, "base_revision": feature.head_seq}
+    if op == Op.UPDATE:
         change["properties"] = {**old.properties, "owner": ctx.key_of(old.owner_id)}
         change["geometry"] = to_geojson(old.geometry)
     spec = get_layer(layer)

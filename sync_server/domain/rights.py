@@ -13,8 +13,9 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from .errors import Forbidden
+from .lifecycle import Role
 
-ROLES = ("admin", "editor", "reader")
+ROLES = tuple(Role)
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def write_refusal(
     """
     if actor.is_admin:
         return None
-    if actor.role != "editor":
+    if actor.role != Role.EDITOR:
         return Refusal("read_only_role", {"role": actor.role})
     if stored is not None and stored.owner_id != actor.municipality_id:
         return Refusal("not_owner", {"owner": stored.owner_key, "municipality": actor.municipality_key})

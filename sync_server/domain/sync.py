@@ -12,21 +12,22 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..storage.db import in_chunks
-from ..storage.models import Feature, Municipality, Push, Revision, User
-from . import audit, sequence
+from ..storage.models import Feature, Push, Revision, User
+from . import audit, lifecycle, sequence
 from .context import AtlasContext
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson
 from .indicators import values
 from .layers import LAYERS, LayerSpec, clean_properties
+from .lifecycle import ONCE_PUBLIC, Op
 from .rights import Actor, OwnedState, may_read_unpublished, write_refusal
 from .validation import INT64_MAX
 
-OPS = ("insert", "update", "delete")
+OPS = tuple(Op)
 
 
 def get_layer(name: str) -> LayerSpec:
@@ -67,14 +68,11 @@ def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature, head:
     tombstone when nothing of it is public.
     """
     readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
-    public = published if published is not None and published.op != "delete" else None
-    shown = head if readable else public
-    if readable and head.op == "delete" and head.state == "rejected" and public is not None:
-        shown = public  # the deletion was refused: the feature lives on in its published state
+    shown = lifecycle.shown_revision(head, published, readable)
     review_of = head if readable else published
     review = {"state": review_of.state if review_of else None, "reason": review_of.reason if review_of else None,
               "published_revision": feature.published_seq}
-    if shown is None or shown.op == "delete":
+    if shown is None:
         # Of unpublished work a caller who may not read it learns nothing, not even its review.
         return {"id": feature.id, "revision": feature.head_seq, "deleted": True,
                 "owner": ctx.key_of(feature.owner_id), "properties": None, "geometry": None, "review": review}
@@ -175,7 +173,7 @@ def _never_seen(session: Session, ctx: AtlasContext, actor: Actor, layer: str,
     for part in in_chunks(ids):
         rows = session.execute(select(Revision.feature_id, Revision.owner_id, Revision.state).distinct().where(
             Revision.layer == layer, Revision.feature_id.in_(part)))
-        seen.update(fid for fid, owner_id, state in rows if state in ("published", "withdrawn")
+        seen.update(fid for fid, owner_id, state in rows if state in ONCE_PUBLIC
                     or may_read_unpublished(actor, owner_id, ctx.shares(owner_id)))
     return unreadable - seen
 
@@ -184,28 +182,6 @@ def checkout_required(reason: str, **params: Any) -> Conflict:
     """The problem that tells a client its working copy must be checked out again (``reason`` says why;
     the plugin reacts to the code ``checkout_required`` by pulling from 0 and keeping its local edits)."""
     return Conflict("checkout_required", reason=reason, body={"params": {"reason": reason, **params}}, **params)
-
-
-def unpublished_visibility_changed(session: Session, owner_id: int, shares: bool) -> int:
-    """Who may read ``owner_id``'s unpublished work changed (its sharing setting, now ``shares``): every
-    feature of it whose head is not its published state gets a new change number, so incremental pulls
-    deliver it again, as each caller may now see it. When sharing ends, other users' working copies may
-    hold unpublished work they may no longer read; rather than send them tombstones (which would tell
-    them of every later draft too), the change number is recorded as the municipality's
-    ``sharing_ended_seq`` and their incremental pulls from before it answer ``checkout_required``.
-    Call it in the transaction that changes the setting."""
-    current = sequence.lock(session)
-    rows = session.execute(select(Feature.layer, Feature.id).where(
-        Feature.owner_id == owner_id,
-        or_(Feature.published_seq.is_(None), Feature.published_seq != Feature.head_seq))
-        .order_by(Feature.change_seq)).all()
-    for offset, (layer, fid) in enumerate(rows, start=1):  # change numbers stay unique: pages cut between them
-        session.execute(update(Feature).where(Feature.layer == layer, Feature.id == fid)
-                        .values(change_seq=current + offset))
-    sequence.advance(session, current, len(rows))
-    if not shares and rows:
-        session.get(Municipality, owner_id).sharing_ended_seq = current + len(rows)
-    return len(rows)
 
 
 # --- push ---------------------------------------------------------------------------------------------
@@ -280,7 +256,7 @@ def _check_shape(index: int, change: Any, seen: set[str]) -> _Checked:
         errors.append(FieldError("id", "duplicate_in_push"))
     seen.add(checked.id)
     base = change.get("base_revision")
-    if op in ("update", "delete") and (isinstance(base, bool) or not isinstance(base, int)):
+    if op in (Op.UPDATE, Op.DELETE) and (isinstance(base, bool) or not isinstance(base, int)):
         errors.append(FieldError("base_revision", "required"))
     elif isinstance(base, int) and not isinstance(base, bool) and not 0 <= base <= INT64_MAX:
         # the range the OpenAPI document declares: no revision lies outside it, so this is an invalid
@@ -322,11 +298,11 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
         checked.feature = None
     errors: list[FieldError] = []
     new_state: OwnedState | None = None
-    if checked.op == "insert" and (feature is not None or hidden):
+    if checked.op == Op.INSERT and (feature is not None or hidden):
         checked.status, checked.code = "conflict", "already_exists"
-    if checked.op in ("update", "delete") and feature is None:
+    if checked.op in (Op.UPDATE, Op.DELETE) and feature is None:
         errors.append(FieldError("id", "unknown_feature"))
-    if checked.op in ("insert", "update"):
+    if checked.op in (Op.INSERT, Op.UPDATE):
         props, prop_errors = clean_properties(layer, change.get("properties"), ctx.catalogue)
         errors.extend(prop_errors)
         geometry = None
@@ -362,7 +338,7 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
     if errors:
         checked.status, checked.code, checked.errors = "invalid", "invalid_change", errors
         return
-    if feature is not None and checked.op != "insert" and change.get("base_revision") != feature.head_seq:
+    if feature is not None and checked.op != Op.INSERT and change.get("base_revision") != feature.head_seq:
         checked.status, checked.code = "conflict", "stale_revision"
         checked.message_params = {"base": change.get("base_revision"), "current": feature.head_seq}
     if checked.status == "conflict" and feature is not None:
@@ -408,34 +384,12 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
                 "results": [_result(c, failed_push=True) for c in checked]}
     push_id = str(uuid.uuid4())
     now = audit.now()
-    # Written as bulk statements (executemany), not one ORM object per row: an upload of 10,000 values
-    # is one push, and the unit of work would spend most of its time on bookkeeping.
-    revisions: list[dict[str, Any]] = []
-    inserted: list[dict[str, Any]] = []
-    updated: list[dict[str, Any]] = []
-    for offset, item in enumerate(checked, start=1):
-        seq = current_seq + offset
-        feature = item.feature
-        deleting = item.op == "delete"
-        revisions.append({
-            "seq": seq, "layer": layer.name, "feature_id": item.id,
-            "parent_seq": feature.head_seq if feature else None, "op": item.op, "owner_id": item.owner_id,
-            "properties": stored[item.id][1].properties if deleting else item.properties,
-            "geometry": None if deleting else item.geometry, "author_id": actor.user_id, "created_at": now,
-            "push_id": push_id, "state": "pending"})
-        row = {"layer": layer.name, "id": item.id, "owner_id": item.owner_id, "head_seq": seq, "change_seq": seq,
-               "deleted": deleting}
-        (updated if feature is not None else inserted).append(row)
+    seqs = lifecycle.submit(session, actor, layer.name, [lifecycle.Submission(
+        item.id, item.op, item.owner_id,
+        stored[item.id][1].properties if item.op == Op.DELETE else item.properties,  # a deletion keeps the last state
+        item.geometry, item.feature) for item in checked], current=current_seq, push_id=push_id, now=now)
+    for item, seq in zip(checked, seqs, strict=True):
         item.message_params = {"revision": seq}
-    session.execute(insert(Revision), revisions)
-    if inserted:
-        session.execute(insert(Feature), [{**row, "published_seq": None} for row in inserted])
-    if updated:
-        session.execute(update(Feature), updated)
-        for item in checked:  # the session's copies are stale now; later reads load them again
-            if item.feature is not None:
-                session.expire(item.feature)
-    sequence.advance(session, current_seq, len(checked))
     response = {"applied": True, "push_id": push_id, "layer": layer.name,
                 "results": [_result(c) for c in checked]}
     session.add(Push(id=push_id, user_id=actor.user_id, idempotency_key=key, request_hash=digest,
@@ -466,5 +420,4 @@ def _result(item: _Checked, failed_push: bool = False) -> dict[str, Any]:
     return out
 
 
-__all__ = ["STORAGE_CRS", "feature_view", "get_layer", "load_features", "pull", "push",
-           "unpublished_visibility_changed"]
+__all__ = ["STORAGE_CRS", "feature_view", "get_layer", "load_features", "pull", "push"]

@@ -69,9 +69,9 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "indicators.import_catalogue": json_schema(catalogue.IMPORT_FIELDS),
         "sync.push": _push_schema(),
         "uploads.upload_values": uploads.FORM_SCHEMA,
-        "sync.approve": json_schema(review.APPROVE_FIELDS),
-        "sync.reject": json_schema(review.REJECT_FIELDS),
-        "sync.withdraw": json_schema(review.WITHDRAW_FIELDS),
+        "review.approve": json_schema(review.APPROVE_FIELDS),
+        "review.reject": json_schema(review.REJECT_FIELDS),
+        "review.withdraw": json_schema(review.WITHDRAW_FIELDS),
         "sync.restore": json_schema(review.RESTORE_FIELDS),
     }
 

@@ -1,12 +1,12 @@
-"""Layers, pull, push, review, history and restore."""
+"""Layers, pull, push, and a feature's history and restore (the review endpoints: :mod:`.review`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from ..domain import review, sync
 from ..domain.layers import LAYERS
-from .common import actor, atlas, body, date_arg, db, int_arg, login_required
+from .common import actor, atlas, body, db, int_arg, login_required
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 
@@ -43,46 +43,6 @@ def pull(layer: str) -> Response:
 def push(layer: str) -> Response:
     """Apply a batch of inserts, updates and deletes, all or nothing, with an idempotency key."""
     answer = sync.push(db(), atlas(), actor(), layer, body())
-    db().commit()
-    return jsonify(answer)
-
-
-@bp.get("/review/pending")
-@login_required
-def pending() -> Response:
-    """Pending changes with before/after (admin); filters layer, municipality, category, indicator, author,
-    since, until."""
-    args = request.args
-    return jsonify(review.pending(db(), atlas(), actor(), layer=args.get("layer"),
-                                  municipality=args.get("municipality"), category=args.get("category"),
-                                  indicator=args.get("indicator"),
-                                  author=args.get("author"), since=date_arg("since"), until=date_arg("until"),
-                                  limit=int_arg("limit", 1000, 1, 20000)))
-
-
-@bp.post("/review/approve")
-@login_required
-def approve() -> Response:
-    """Publish revisions (a list, or all of one push) (admin)."""
-    answer = review.approve(db(), actor(), body())
-    db().commit()
-    return jsonify(answer)
-
-
-@bp.post("/review/reject")
-@login_required
-def reject() -> Response:
-    """Reject revisions with a reason (admin)."""
-    answer = review.reject(db(), actor(), body())
-    db().commit()
-    return jsonify(answer)
-
-
-@bp.post("/review/withdraw")
-@login_required
-def withdraw() -> Response:
-    """Take a published feature off the public side (admin)."""
-    answer = review.withdraw(db(), actor(), body())
     db().commit()
     return jsonify(answer)
 

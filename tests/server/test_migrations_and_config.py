@@ -506,6 +506,9 @@ def test_openapi_states_the_request_bodies_the_server_checks(api, app) -> None: 
     push = paths["/api/v1/sync/{layer}/push"]["post"]
     assert push["parameters"][0]["schema"]["enum"] == ["institutions", "spatial_units", "indicator_values"]
     assert push["requestBody"]["content"]["application/json"]["schema"]["properties"]["changes"]["minItems"] == 1
+    for decision in ("approve", "reject", "withdraw"):  # the review endpoints have a blueprint and tag of their own
+        assert paths[f"/api/v1/review/{decision}"]["post"]["tags"] == ["review"]
+    assert paths["/api/v1/review/pending"]["get"]["operationId"] == "review_pending_get"
     assert "requestBody" not in paths["/api/v1/auth/logout"]["post"]
     assert "requestBody" not in paths["/api/v1/auth/refresh"]["post"]
     reject = paths["/api/v1/review/reject"]["post"]["requestBody"]["content"]["application/json"]["schema"]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...storage.models import Feature, Revision
+from ..lifecycle import Op
 from .values import LAYER, number
 
 YEAR_CHANGE_LIMIT = 0.5  # a change of more than 50 % against the previous year
@@ -47,7 +48,7 @@ def _current_values(session: Session, indicators: Iterable[str]) -> list[dict[st
     rows = session.execute(
         select(Revision.op, Revision.properties).join(Feature, Feature.head_seq == Revision.seq)
         .where(Feature.layer == LAYER, indicator.in_(sorted(set(indicators)))))
-    return [props for op, props in rows if op != "delete" and props]
+    return [props for op, props in rows if op != Op.DELETE and props]
 
 
 def flag_pending(session: Session, entries: list[dict[str, Any]]) -> None:

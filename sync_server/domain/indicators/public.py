@@ -29,6 +29,7 @@ from ...storage.db import in_chunks
 from ...storage.models import Feature, Revision
 from .. import sequence
 from ..errors import FieldError, Invalid, NotFound
+from ..lifecycle import Op, State
 from ..publish import public_query
 from ..rights import Actor, may_read_unpublished
 from .aggregation import aggregate
@@ -93,7 +94,7 @@ def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, acto
     if actor is None:
         # No order (public_query sorts by id, which visits the rows at random: 3x slower on 100,000 values).
         query = public_query(VALUES_LAYER).where(indicator.in_(sorted(group))).order_by(None)
-        pairs = [(props, "published") for (props,) in session.execute(
+        pairs = [(props, State.PUBLISHED.value) for (props,) in session.execute(
             query.with_only_columns(Revision.properties, maintain_column_froms=True))]
     else:
         pairs = []
@@ -102,14 +103,14 @@ def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, acto
                  .where(Feature.layer == VALUES_LAYER, indicator.in_(sorted(group))))
         later: list[int] = []
         for owner_id, published_seq, op, state, props in session.execute(query):
-            if may_read_unpublished(actor, owner_id, shares.get(owner_id, False)) and op != "delete" and (
-                    state != "rejected"):
+            if may_read_unpublished(actor, owner_id, shares.get(owner_id, False)) and op != Op.DELETE and (
+                    state != State.REJECTED):
                 pairs.append((props, state))
             elif published_seq is not None:
                 later.append(published_seq)
         for part in in_chunks(later):
-            pairs.extend((props, "published") for op, props in session.execute(
-                select(Revision.op, Revision.properties).where(Revision.seq.in_(part))) if op != "delete")
+            pairs.extend((props, State.PUBLISHED.value) for op, props in session.execute(
+                select(Revision.op, Revision.properties).where(Revision.seq.in_(part))) if op != Op.DELETE)
     rows = []
     for props, state in pairs:
         props = props or {}
@@ -134,7 +135,7 @@ def _rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset[str]
         for pv in published_provision(session, provision):
             if pv.cell.unit in units.units:
                 rows.append(_Row(pv.cell, pv.level, {**no_flags, "note": pv.note}, computed=True,
-                                 state="published", check_key=pv.check_cell.key))
+                                 state=State.PUBLISHED.value, check_key=pv.check_cell.key))
     tree = units.tree
     stored_keys = {r.cell.key for r in rows}
     for agg in aggregate([r.cell for r in rows if not r.computed], rules, tree):

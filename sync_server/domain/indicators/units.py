@@ -22,6 +22,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ...storage.models import Feature, Municipality, Revision
+from ..lifecycle import Op
 from .tree import UnitTree
 
 MUNICIPAL_LEVELS = ("landkreis", "gemeinde", "mitgliedsgemeinde")
@@ -86,7 +87,7 @@ def load_units(session: Session, *, published: bool = False,
     found: dict[str, Unit] = {}
     for _feature, rev in session.execute(
             select(Feature, Revision).join(Revision, and_(Revision.seq == seq))
-            .where(Feature.layer == "spatial_units", Revision.op != "delete").order_by(Feature.id)):
+            .where(Feature.layer == "spatial_units", Revision.op != Op.DELETE).order_by(Feature.id)):
         props = rev.properties or {}
         key, level = props.get("key"), props.get("level")
         if not isinstance(key, str) or not isinstance(level, str) or key in units or key in found:
