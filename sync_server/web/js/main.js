@@ -6,7 +6,8 @@ import { byId, debounce, isNarrow } from "./dom.js";
 import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
 import { CompareView } from "./compare.js";
-import { ExpertMode, prefetch } from "./expert.js";
+import { API as EXPERT_API, ExpertMode, getJson, prefetch } from "./expert.js";
+import { IndicatorSearch, hitItems, searchIndicators } from "./indsearch.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { ProfileView, profileSearch } from "./profile.js";
@@ -55,7 +56,10 @@ const app = {
   started: false,
   restoring: false,
   applying: Promise.resolve(),
+  indicatorSearch: null,
 };
+
+const MAX_INDICATOR_HITS = 4;
 
 function showStatus(message) {
   ui.status.textContent = message;
@@ -80,14 +84,16 @@ function markLanguageButtons() {
 
 /**
  * Write the view into the address bar: a new history entry per view (see urlstate.js), except while
- * the page starts, while it shows a view from the history, and while the year slider plays.
+ * the page starts and while the year slider plays. While a view from the history is being shown the
+ * address is left alone (Back may have moved on meanwhile); applyUrl writes it once at the end.
  */
-function syncUrl() {
+function syncUrl({ replace = false } = {}) {
+  updateProfileLinks();
+  if (app.restoring) return;
   const expert = app.mode === "expert" && app.expert ? app.expert.urlState() : null;
   const profile = app.mode === "profile" ? app.profileUnit : null;
-  const replace = !app.started || app.restoring || Boolean(expert && app.expert.timer);
-  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile }, { replace });
-  updateProfileLinks();
+  const quiet = replace || !app.started || Boolean(expert && app.expert.timer);
+  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile }, { replace: quiet });
 }
 
 /** The links to the profiles of the chosen municipality (offers) and of the selected unit (indicators). */
@@ -199,6 +205,7 @@ function showUrl({ focus = false } = {}) {
 }
 
 async function applyUrl(focus) {
+  const search = window.location.search;
   const state = readUrl();
   app.restoring = true;
   try {
@@ -233,6 +240,8 @@ async function applyUrl(focus) {
     }
   } finally {
     app.restoring = false;
+    // The address of the view, completed (e.g. the year chosen); not when Back moved on meanwhile.
+    if (window.location.search === search) syncUrl({ replace: true });
   }
 }
 
@@ -278,7 +287,29 @@ function refresh({ fit = false } = {}) {
   updateThemeBadge();
   if (fit) fitSelection();
   renderList();
+  showIndicatorHits();
   syncUrl();
+}
+
+/** The indicators that match the offers' search ("Kita": the childcare rates), as links to their maps. */
+async function showIndicatorHits() {
+  const box = byId("indicator-hits");
+  const query = app.filters.query;
+  if (!query.trim()) {
+    box.hidden = true;
+    return;
+  }
+  let catalogue;
+  try {
+    catalogue = await getJson(EXPERT_API.catalogue);
+  } catch {
+    box.hidden = true; // the offers work without the indicators
+    return;
+  }
+  if (query !== app.filters.query) return;
+  const hits = searchIndicators(catalogue, query).slice(0, MAX_INDICATOR_HITS);
+  byId("indicator-hit-list").replaceChildren(...hitItems(hits));
+  box.hidden = !hits.length;
 }
 
 // ------------------------------------------------------------------ details
@@ -352,6 +383,8 @@ async function switchLanguage(lang) {
   if (offer) showDetails(offer);
   if (app.expert) app.expert.translate();
   if (app.profile && app.mode === "profile") app.profile.render();
+  app.indicatorSearch.translate();
+  showIndicatorHits();
   setTitles();
   syncUrl();
 }
@@ -385,6 +418,11 @@ function wireControls() {
     refresh({ fit: true });
   });
   ui.showAll.addEventListener("click", () => app.map.fitOffers(app.matched));
+  app.indicatorSearch = new IndicatorSearch({
+    input: byId("expert-search"), list: byId("expert-search-results"), count: byId("expert-search-count"),
+    catalogue: () => getJson(EXPERT_API.catalogue), current: () => (app.expert ? app.expert.urlState() : null),
+    navigate,
+  });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && app.offerId) closeDetails();
   });
