@@ -71,9 +71,28 @@ def known(live_server) -> dict[str, Any]:  # noqa: ANN001
 
 
 def test_profile_shows_the_api_figures_with_parent_county_and_trends(atlas, known) -> None:  # noqa: ANN001
+    # The withheld municipality (in English): its value and every trend from it are withheld, and the
+    # number is nowhere in the page.
+    small = known["small"]
+    page = _open_profile(atlas, small["key"], lang="en")
+    row = _row(page, "w_quote")
+    assert row["value"] == "withheld (statistical confidentiality)"
+    assert row["previous"] == "–" and row["since"] == "–"
+    assert page.locator("#profile-themes tr[data-indicator='w_quote'] td.is-suppressed").count() >= 1
+    assert page.inner_text("#profile-heading") == f"Profile of {small['name']}"
+    secret = f"{known['small_share']:.1f}%"  # English: "0.2%"
+    text = page.evaluate("() => document.body.innerText + ' ' + document.body.innerHTML")
+    assert secret not in text
+    withheld = page.inner_html("#profile-themes section[data-theme='webtest']")
+    assert f">{SMALL}<" not in withheld and f">{SMALL} " not in withheld
+    counts = _row(page, "w_kinder")
+    assert counts["value"] == "withheld (statistical confidentiality)"
+    atlas.screenshot("web-profile.png")
+
+    # Another municipality (German): every figure as the API answers it.
     base = atlas.url
     member, samtgemeinde, county = known["member"], known["samtgemeinde"], known["county"]
-    page = _open_profile(atlas, member["key"])
+    page = _open_profile(atlas, member["key"], lang="de")
     assert page.locator("#profile-mode").is_visible() and not page.locator("#expert-mode").is_visible()
     assert page.inner_text("#profile-heading") == f"Steckbrief {member['name']}"
     assert page.title().startswith(f"Steckbrief {member['name']} – ")
@@ -126,26 +145,14 @@ def test_profile_shows_the_api_figures_with_parent_county_and_trends(atlas, know
     page.emulate_media(media="screen")
 
 
-def test_withheld_values_stay_hidden_in_the_profile_in_english(atlas, known) -> None:  # noqa: ANN001
-    small = known["small"]
-    page = _open_profile(atlas, small["key"], lang="en")
-    row = _row(page, "w_quote")
-    assert row["value"] == "withheld (statistical confidentiality)"
-    assert row["previous"] == "–" and row["since"] == "–"
-    assert page.locator("#profile-themes tr[data-indicator='w_quote'] td.is-suppressed").count() >= 1
-    assert page.inner_text("#profile-heading") == f"Profile of {small['name']}"
-    secret = f"{known['small_share']:.1f}%"  # English: "0.2%"
-    text = page.evaluate("() => document.body.innerText + ' ' + document.body.innerHTML")
-    assert secret not in text
-    withheld = page.inner_html("#profile-themes section[data-theme='webtest']")
-    assert f">{SMALL}<" not in withheld and f">{SMALL} " not in withheld
-    counts = _row(page, "w_kinder")
-    assert counts["value"] == "withheld (statistical confidentiality)"
-    atlas.screenshot("web-profile.png")
-
-
-def test_profiles_are_reached_from_both_maps_and_by_the_unit_picker(atlas, known) -> None:  # noqa: ANN001
+def test_profiles_are_reached_from_both_maps_and_by_the_unit_picker(atlas, make_atlas, known) -> None:  # noqa: ANN001
     member = known["member"]
+    # On a phone the profile fits the width (its tables scroll sideways inside their own boxes).
+    phone = make_atlas(viewport={"width": 390, "height": 844})
+    narrow = _open_profile(phone, member["key"])
+    assert narrow.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    phone.screenshot("web-profile-phone.png")
+
     # From the offers map: choosing a municipality offers its profile.
     page = atlas.open(f"?gem={member['key']}")
     link = page.locator("#municipality-profile")
