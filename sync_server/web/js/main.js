@@ -10,7 +10,7 @@ import { API as EXPERT_API, ExpertMode, getJson, prefetch } from "./expert.js";
 import { IndicatorSearch, hitItems, searchIndicators } from "./indsearch.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
-import { ProfileView, profileSearch } from "./profile.js";
+import { ProfileView, prefetchProfile, profileSearch } from "./profile.js";
 import { renderResults, sortOffers } from "./results.js";
 import { readUrl, writeUrl } from "./urlstate.js";
 
@@ -444,6 +444,7 @@ async function start() {
   markLanguageButtons();
   app.expertInitial = initial.expert;
   if (initial.mode === "expert") prefetch(initial.expert);
+  if (initial.mode === "profile") prefetchProfile(initial.profile);
   for (const button of document.querySelectorAll(".mode-button")) {
     button.addEventListener("click", () => switchMode(button.dataset.mode));
   }

@@ -34,6 +34,16 @@ function geojsonPolygons(geometry) {
   return geometry.type === "MultiPolygon" ? geometry.coordinates : [];
 }
 
+/**
+ * Start loading what a profile permalink needs while the page loads the offers and territories (the
+ * parent's values follow once the territories tell who the parent is).
+ */
+export function prefetchProfile(key) {
+  for (const url of [API.catalogue, API.ortsteile, key ? unitValues(key) : null]) {
+    if (url) getJson(url).catch(() => {});
+  }
+}
+
 /** An in-app link: a real URL (opens in a new tab too) that main.js follows without reloading. */
 export function navLink(search, text, attrs = {}) {
   return el("a", { href: search || "?", "data-nav": "", ...attrs }, text);
