@@ -444,7 +444,7 @@ async function start() {
   markLanguageButtons();
   app.expertInitial = initial.expert;
   if (initial.mode === "expert") prefetch(initial.expert);
-  if (initial.mode === "profile") prefetchProfile(initial.profile);
+  if (initial.mode === "profile") prefetchProfile();
   for (const button of document.querySelectorAll(".mode-button")) {
     button.addEventListener("click", () => switchMode(button.dataset.mode));
   }

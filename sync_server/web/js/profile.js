@@ -35,13 +35,12 @@ function geojsonPolygons(geometry) {
 }
 
 /**
- * Start loading what a profile permalink needs while the page loads the offers and territories (the
- * parent's values follow once the territories tell who the parent is).
+ * Start loading what a profile permalink needs while the page loads the offers and territories. The
+ * values wait for the territories: they tell whether the unit exists (an unknown key would be a 404
+ * that the browser logs as an error) and which its parent is.
  */
-export function prefetchProfile(key) {
-  for (const url of [API.catalogue, API.ortsteile, key ? unitValues(key) : null]) {
-    if (url) getJson(url).catch(() => {});
-  }
+export function prefetchProfile() {
+  for (const url of [API.catalogue, API.ortsteile]) getJson(url).catch(() => {});
 }
 
 /** An in-app link: a real URL (opens in a new tab too) that main.js follows without reloading. */
