@@ -1,29 +1,34 @@
 // The atlas's public data: published institutions, the category catalogue and the municipalities
 // with their territories (reprojected from ETRS89 / UTM 32N to WGS84 with proj4).
 
+import { API, getJson } from "./api.js";
 import { fold } from "./text.js";
-
-export const API = {
-  institutions: "/api/v1/public/institutions",
-  categories: "/api/v1/categories",
-  municipalities: "/api/v1/municipalities",
-};
 
 const UTM32 = "+proj=utm +zone=32 +ellps=GRS80 +units=m +no_defs";
 export const FALLBACK_COLOR = "#8c8c8c"; // unknown categories, as in the QGIS plugin
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 
-async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
+let municipalitiesPromise = null;
+
+/**
+ * The municipalities with their territories, loaded and reprojected once for the page: the offers map
+ * and the expert mode share them, and the expert mode must not wait for the offers to get them.
+ * A failed load is forgotten, so the next call tries again.
+ */
+export function loadMunicipalities() {
+  if (!municipalitiesPromise) {
+    municipalitiesPromise = getJson(API.municipalities).then(buildMunicipalities).catch((error) => {
+      municipalitiesPromise = null;
+      throw error;
+    });
+  }
+  return municipalitiesPromise;
 }
 
 export async function loadAtlas() {
-  const [collection, categoryRows, municipalityRows] = await Promise.all([
-    getJson(API.institutions), getJson(API.categories), getJson(API.municipalities)]);
+  const [collection, categoryRows, municipalities] = await Promise.all([
+    getJson(API.institutions), getJson(API.categories), loadMunicipalities()]);
   const categories = buildCategories(categoryRows);
-  const municipalities = buildMunicipalities(municipalityRows);
   const offers = (collection.features || [])
     .filter((f) => f.geometry && f.geometry.type === "Point")
     .map((f) => buildOffer(f, categories, municipalities));

@@ -10,52 +10,15 @@ import {
   CLASS_COUNTS, DEFAULT_CLASSES, DEFAULT_METHOD, HATCH_ID, METHODS, MISSING_COLOR,
   classBreaks, classColors, classOf, entryText, formatValue,
 } from "./classify.js";
+import { API, COUNTY_LEVEL, LEVEL_ORDER, getJson } from "./api.js";
 import { byId, el } from "./dom.js";
 import { compareNames, language, t } from "./i18n.js";
 
-export const API = {
-  catalogue: "/api/v1/indicators",
-  values: (key, level) => `/api/v1/indicators/${encodeURIComponent(key)}/values?level=${encodeURIComponent(level)}`,
-  ortsteile: "/api/v1/public/spatial_units",
-};
-const COUNTY_LEVEL = "landkreis";
-const LEVEL_ORDER = ["gemeinde", "mitgliedsgemeinde", "ortsteil", "landkreis"];
+export { API, getJson }; // the profiles read the same answers (api.js keeps one request per URL)
+
 const PLAY_MS = 1200;
 const STROKE = { color: "#37474f", weight: 1, opacity: 1, fillOpacity: 0.85 };
 const SELECTED = { color: "#0b4f8a", weight: 4 };
-
-async function fetchJson(url) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
-
-// Answers by URL, kept for the page's life (the values of one indicator and level hold all years);
-// a failed request is forgotten, so choosing again retries it.
-const answers = new Map();
-
-export function getJson(url) {
-  if (!answers.has(url)) {
-    answers.set(url, fetchJson(url).catch((error) => {
-      answers.delete(url);
-      throw error;
-    }));
-  }
-  return answers.get(url);
-}
-
-/**
- * Start loading what a permalink's view needs while the page loads the offers and territories,
- * so the first render waits for one round of requests, not two.
- */
-export function prefetch(initial) {
-  getJson(API.catalogue).catch(() => {});
-  if (initial.level === "ortsteil") getJson(API.ortsteile).catch(() => {});
-  if (!initial.indicator) return;
-  for (const level of [initial.level || LEVEL_ORDER[0], COUNTY_LEVEL]) {
-    getJson(API.values(initial.indicator, level)).catch(() => {});
-  }
-}
 
 function localName(item, lang) {
   return (lang === "en" ? item.name_en : item.name_de) || item.name_de || item.name_en || item.key;
@@ -73,13 +36,14 @@ function geojsonPolygons(geometry) {
 
 export class ExpertMode {
   /**
-   * @param {{municipalities: Map<string, object>, initial: object, onStateChange: () => void}} options
-   *   municipalities: the territories loaded for the offers map (WGS84 polygons by key);
+   * @param {{municipalities: Promise<Map<string, object>>, initial: object, onStateChange: () => void}} options
+   *   municipalities: the territories (WGS84 polygons by key), shared with the offers map but not
+   *   waiting for the offers;
    *   initial: the view from the permalink; onStateChange: the URL should be written again.
    */
   constructor(options) {
     this.options = options;
-    this.municipalities = options.municipalities;
+    this.municipalities = null;
     this.ui = {
       theme: byId("expert-theme"), indicator: byId("expert-indicator"), level: byId("expert-level"),
       method: byId("expert-method"), classes: byId("expert-classes"), year: byId("expert-year"),
@@ -105,7 +69,7 @@ export class ExpertMode {
 
   /** Load the catalogue and draw the view of the permalink (or the first indicator). */
   async start() {
-    this.catalogue = await getJson(API.catalogue);
+    [this.catalogue, this.municipalities] = await Promise.all([getJson(API.catalogue), this.options.municipalities]);
     this.indicators = new Map(this.catalogue.indicators.map((i) => [i.key, i]));
     this._makeMap();
     this._wire();

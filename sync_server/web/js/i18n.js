@@ -40,12 +40,32 @@ export function language() {
   return current;
 }
 
+const catalogues = new Map(); // language -> promise of its messages (a failed load is forgotten)
+
+function loadCatalogue(lang) {
+  if (!catalogues.has(lang)) {
+    catalogues.set(lang, fetch(`/assets/i18n/${lang}.json`, { headers: { Accept: "application/json" } })
+      .then((response) => {
+        if (!response.ok) throw new Error(`message catalogue ${lang}: HTTP ${response.status}`);
+        return response.json();
+      })
+      .catch((error) => {
+        catalogues.delete(lang);
+        throw error;
+      }));
+  }
+  return catalogues.get(lang);
+}
+
+/** Start loading a catalogue the page will use (the first module does, before the others load). */
+export function prefetchLanguage(lang) {
+  loadCatalogue(supported(lang) || DEFAULT_LANGUAGE).catch(() => {});
+}
+
 /** Load a catalogue and make it current; sets <html lang>. */
 export async function useLanguage(lang) {
   const chosen = supported(lang) || DEFAULT_LANGUAGE;
-  const response = await fetch(`/assets/i18n/${chosen}.json`, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`message catalogue ${chosen}: HTTP ${response.status}`);
-  messages = await response.json();
+  messages = await loadCatalogue(chosen);
   current = chosen;
   plurals = new Intl.PluralRules(chosen);
   document.documentElement.lang = chosen;

@@ -1,12 +1,12 @@
 // The atlas web map: wires the data, the filters, the map, the result list and the details.
 
 import { renderDetails } from "./details.js";
-import { loadAtlas, rootMunicipality, topCategories } from "./data.js";
+import { loadAtlas, loadMunicipalities, rootMunicipality, topCategories } from "./data.js";
 import { byId, debounce, isNarrow } from "./dom.js";
 import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
 import { CompareView } from "./compare.js";
-import { API as EXPERT_API, ExpertMode, getJson, prefetch } from "./expert.js";
+import { API as EXPERT_API, ExpertMode, getJson } from "./expert.js";
 import { IndicatorSearch, hitItems, searchIndicators } from "./indsearch.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
@@ -57,6 +57,8 @@ const app = {
   restoring: false,
   applying: Promise.resolve(),
   indicatorSearch: null,
+  offersFitPending: false,
+  offersLoaded: null, // a promise: the offers' map, list and filters are built (see startOffers)
 };
 
 const MAX_INDICATOR_HITS = 4;
@@ -90,6 +92,7 @@ function markLanguageButtons() {
 function syncUrl({ replace = false } = {}) {
   updateProfileLinks();
   if (app.restoring) return;
+  if (!app.ready && app.mode === "offers") return; // the offers' filters are not read from the URL yet
   const expert = app.mode === "expert" && app.expert ? app.expert.urlState() : null;
   const profile = app.mode === "profile" ? app.profileUnit : null;
   const quiet = replace || !app.started || Boolean(expert && app.expert.timer);
@@ -130,7 +133,12 @@ async function switchMode(mode) {
   if (mode !== "expert" && app.expert) app.expert.hidden();
   setTitles();
   if (mode === "offers") {
-    app.map.map.invalidateSize();
+    if (app.map) {
+      app.map.map.invalidateSize();
+      // Built while the expert mode was shown (a hidden map has no size): fit it now that it has one.
+      if (app.offersFitPending) fitSelection({ animate: false });
+      app.offersFitPending = false;
+    }
     syncUrl();
     return;
   }
@@ -141,7 +149,7 @@ async function switchMode(mode) {
       return;
     }
     const compare = new CompareView({ update: (change) => app.expert.update(change) });
-    app.expert = new ExpertMode({ municipalities: app.data.municipalities, initial: app.expertInitial,
+    app.expert = new ExpertMode({ municipalities: loadMunicipalities(), initial: app.expertInitial,
                                   onStateChange: () => {
                                     compare.render(app.expert);
                                     syncUrl();
@@ -207,6 +215,7 @@ function showUrl({ focus = false } = {}) {
 async function applyUrl(focus) {
   const search = window.location.search;
   const state = readUrl();
+  if (state.mode !== "expert") await app.offersLoaded; // a page opened in expert mode builds them later
   app.restoring = true;
   try {
     if (state.lang && state.lang !== language()) await switchLanguage(state.lang);
@@ -374,6 +383,7 @@ async function switchLanguage(lang) {
   markLanguageButtons();
   setTitles();
   if (!ui.mapNote.hidden) ui.mapNote.textContent = t("map.tilesOffline");
+  if (app.expert) app.expert.translate();
   if (!app.ready) return;
   app.map.setTranslator(t);
   app.categoryList.translate();
@@ -381,7 +391,6 @@ async function switchLanguage(lang) {
   renderList();
   const offer = app.byId.get(app.offerId);
   if (offer) showDetails(offer);
-  if (app.expert) app.expert.translate();
   if (app.profile && app.mode === "profile") app.profile.render();
   app.indicatorSearch.translate();
   showIndicatorHits();
@@ -443,7 +452,6 @@ async function start() {
   translatePage();
   markLanguageButtons();
   app.expertInitial = initial.expert;
-  if (initial.mode === "expert") prefetch(initial.expert);
   if (initial.mode === "profile") prefetchProfile();
   for (const button of document.querySelectorAll(".mode-button")) {
     button.addEventListener("click", () => switchMode(button.dataset.mode));
@@ -453,6 +461,23 @@ async function start() {
     showStatus(t("error.libraries"));
     return;
   }
+  // The expert mode draws from its own requests (early.js started them); the offers load after it,
+  // and Back and Forward work from the first view on.
+  if (initial.mode === "expert") {
+    loadMunicipalities().then((municipalities) => {
+      app.root = app.root || rootMunicipality(municipalities);
+      setTitles();
+    }).catch(() => {});
+    wireHistory();
+    await switchMode("expert");
+    app.started = true;
+  }
+  app.offersLoaded = startOffers(initial);
+  await app.offersLoaded;
+}
+
+/** Load the offers and build their map, list and filters (hidden when the page opened in expert mode). */
+async function startOffers(initial) {
   try {
     app.data = await loadAtlas();
   } catch (error) {
@@ -497,13 +522,13 @@ async function start() {
   app.map.setOffers(offers);
   app.categoryList = new CategoryList(ui.categories, tops, onCategoryToggle);
   wireControls();
+  app.offersFitPending = app.mode !== "offers";
   fitSelection({ animate: false });
   app.ready = true;
   refresh();
   if (initial.offer && app.byId.has(initial.offer)) openOffer(initial.offer, { from: "url" });
-  wireHistory();
+  if (!app.started) wireHistory();
   document.body.dataset.ready = "true";
-  if (initial.mode === "expert") await switchMode("expert");
   if (initial.mode === "profile") await openProfile(initial.profile);
   app.started = true;
   // For the curious (and the tests): the Leaflet map and the current state, read-only.
