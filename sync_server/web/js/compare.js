@@ -8,18 +8,14 @@
 
 import { MISSING_COLOR, classOf, entryText, formatValue, numberOf } from "./classify.js";
 import { byId, el } from "./dom.js";
-import { seriesBreakPlugin } from "./expert.js";
-import { compareNames, language, t } from "./i18n.js";
+import { timeSeriesChart } from "./expert.js";
+import { compareNames, language, localName, t } from "./i18n.js";
 
 export const MAX_COMPARE = 5;
 // Okabe-Ito: distinguishable for colour-blind readers.
 const SERIES_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"];
 const COUNTY_COLOR = "#4b5a60";
 const BAR_HEIGHT = 18;
-
-function localName(item, lang) {
-  return (lang === "en" ? item.name_en : item.name_de) || item.name_de || item.name_en || item.key;
-}
 
 export class CompareView {
   /** @param {{update: (change: object) => void}} options  update: change the expert mode's view. */
@@ -130,19 +126,7 @@ export class CompareView {
     const breaks = years.filter((y) => rows.some((row) => (row.years.get(y) || {}).series_break));
     this.ui.chart.setAttribute("aria-label", t("compare.chartLabel", { indicator: localName(indicator, lang) }));
     if (this.chart) this.chart.destroy();
-    this.chart = new window.Chart(this.ui.chart, {
-      type: "line",
-      data: { labels: years.map(String), datasets },
-      options: {
-        animation: false, responsive: true, maintainAspectRatio: false, locale: lang,
-        plugins: {
-          legend: { position: "bottom" },
-          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y, indicator, lang, t)}` } },
-        },
-        scales: { y: { ticks: { callback: (value) => formatValue(value, indicator, lang, t, { tick: true }) } } },
-      },
-      plugins: [seriesBreakPlugin(years, breaks, t("expert.seriesBreak"))],
-    });
+    this.chart = timeSeriesChart(this.ui.chart, { years, datasets, breaks, indicator, lang });
   }
 
   /** Units by rows, years by columns; sortable by name or by a year's value (no numbers last). */

@@ -119,11 +119,16 @@ function ringContains(ring, x, y) {
   return inside;
 }
 
+/** True when the point lies in one of the polygons ([lng, lat] rings, the first outer, the rest holes). */
+export function polygonsContain(polygons, lng, lat) {
+  return polygons.some(([outer, ...holes]) =>
+    outer && ringContains(outer, lng, lat) && !holes.some((hole) => ringContains(hole, lng, lat)));
+}
+
 export function territoryContains(municipality, lng, lat) {
   const box = municipality.bbox;
   if (!box || lng < box[0] || lng > box[2] || lat < box[1] || lat > box[3]) return false;
-  return municipality.polygons.some(([outer, ...holes]) =>
-    ringContains(outer, lng, lat) && !holes.some((hole) => ringContains(hole, lng, lat)));
+  return polygonsContain(municipality.polygons, lng, lat);
 }
 
 /**

@@ -12,17 +12,11 @@ import {
 } from "./classify.js";
 import { API, COUNTY_LEVEL, LEVEL_ORDER, getJson } from "./api.js";
 import { byId, el } from "./dom.js";
-import { compareNames, language, t } from "./i18n.js";
-
-export { API, getJson }; // the profiles read the same answers (api.js keeps one request per URL)
+import { compareNames, language, localName, t } from "./i18n.js";
 
 const PLAY_MS = 1200;
 const STROKE = { color: "#37474f", weight: 1, opacity: 1, fillOpacity: 0.85 };
 const SELECTED = { color: "#0b4f8a", weight: 4 };
-
-function localName(item, lang) {
-  return (lang === "en" ? item.name_en : item.name_de) || item.name_de || item.name_en || item.key;
-}
 
 function latLngs(polygons) {
   return polygons.map((rings) => rings.map((ring) => ring.map(([lng, lat]) => [lat, lng])));
@@ -503,19 +497,7 @@ export class ExpertMode {
                       borderColor: "#b35806", backgroundColor: "#b35806", borderDash: [6, 4], pointRadius: 2 });
     }
     if (this.chart) this.chart.destroy();
-    this.chart = new window.Chart(this.ui.chart, {
-      type: "line",
-      data: { labels: years.map(String), datasets },
-      options: {
-        animation: false, responsive: true, maintainAspectRatio: false, locale: lang,
-        plugins: {
-          legend: { position: "bottom" },
-          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${this._format(item.parsed.y)}` } },
-        },
-        scales: { y: { ticks: { callback: (value) => formatValue(value, indicator, lang, t, { tick: true }) } } },
-      },
-      plugins: [seriesBreakPlugin(years, breaks, t("expert.seriesBreak"))],
-    });
+    this.chart = timeSeriesChart(this.ui.chart, { years, datasets, breaks, indicator, lang });
   }
 
   // ---------------------------------------------------------------- description
@@ -589,6 +571,26 @@ function swatch(color) {
   }
   svg.append(rect);
   return svg;
+}
+
+/**
+ * A Chart.js line chart of time series (one dataset per unit, null for a withheld or missing year) in
+ * the indicator's unit, with the breaks in the series marked: the unit's chart and the comparison.
+ */
+export function timeSeriesChart(canvas, { years, datasets, breaks, indicator, lang }) {
+  return new window.Chart(canvas, {
+    type: "line",
+    data: { labels: years.map(String), datasets },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false, locale: lang,
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y, indicator, lang, t)}` } },
+      },
+      scales: { y: { ticks: { callback: (value) => formatValue(value, indicator, lang, t, { tick: true }) } } },
+    },
+    plugins: [seriesBreakPlugin(years, breaks, t("expert.seriesBreak"))],
+  });
 }
 
 /** Chart.js plugin: a dashed vertical line and a label at every year where a series breaks. */

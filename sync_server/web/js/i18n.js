@@ -116,3 +116,8 @@ export function formatDate(isoDate) {
 export function compareNames(a, b) {
   return a.localeCompare(b, current, { sensitivity: "base", numeric: true });
 }
+
+/** The name of a catalogue item (theme, indicator) in the language, falling back to the other one. */
+export function localName(item, lang = current) {
+  return (lang === "en" ? item.name_en : item.name_de) || item.name_de || item.name_en || item.key;
+}

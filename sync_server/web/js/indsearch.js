@@ -4,7 +4,7 @@
 // ("Kita" finds the day-care offers and the childcare indicators).
 
 import { el } from "./dom.js";
-import { language, t } from "./i18n.js";
+import { language, localName, t } from "./i18n.js";
 import { fold, queryWords } from "./text.js";
 import { viewSearch } from "./urlstate.js";
 
@@ -13,10 +13,6 @@ const FIELDS = [
   [3, (i) => [i.name_de, i.name_en, ...(i.keywords || [])]],
   [1, (i, theme) => [i.definition_de, i.definition_en, theme && theme.name_de, theme && theme.name_en]],
 ];
-
-function localName(item, lang) {
-  return (lang === "en" ? item.name_en : item.name_de) || item.name_de || item.name_en || item.key;
-}
 
 /**
  * The indicators of `catalogue` whose texts contain every word of `query`, best first: words found in

@@ -6,11 +6,12 @@ import { byId, debounce, isNarrow } from "./dom.js";
 import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
 import { CompareView } from "./compare.js";
-import { API as EXPERT_API, ExpertMode, getJson } from "./expert.js";
+import { API, getJson } from "./api.js";
+import { ExpertMode } from "./expert.js";
 import { IndicatorSearch, hitItems, searchIndicators } from "./indsearch.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
-import { ProfileView, prefetchProfile, profileSearch } from "./profile.js";
+import { ProfileView, profileSearch } from "./profile.js";
 import { renderResults, sortOffers } from "./results.js";
 import { readUrl, writeUrl } from "./urlstate.js";
 
@@ -310,7 +311,7 @@ async function showIndicatorHits() {
   }
   let catalogue;
   try {
-    catalogue = await getJson(EXPERT_API.catalogue);
+    catalogue = await getJson(API.catalogue);
   } catch {
     box.hidden = true; // the offers work without the indicators
     return;
@@ -429,7 +430,7 @@ function wireControls() {
   ui.showAll.addEventListener("click", () => app.map.fitOffers(app.matched));
   app.indicatorSearch = new IndicatorSearch({
     input: byId("expert-search"), list: byId("expert-search-results"), count: byId("expert-search-count"),
-    catalogue: () => getJson(EXPERT_API.catalogue), current: () => (app.expert ? app.expert.urlState() : null),
+    catalogue: () => getJson(API.catalogue), current: () => (app.expert ? app.expert.urlState() : null),
     navigate,
   });
   document.addEventListener("keydown", (event) => {
@@ -452,7 +453,6 @@ async function start() {
   translatePage();
   markLanguageButtons();
   app.expertInitial = initial.expert;
-  if (initial.mode === "profile") prefetchProfile();
   for (const button of document.querySelectorAll(".mode-button")) {
     button.addEventListener("click", () => switchMode(button.dataset.mode));
   }

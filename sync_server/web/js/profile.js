@@ -10,17 +10,14 @@
 // as on the map; no trend is computed from or towards it (there is no number to compute with).
 
 import { entryText, formatValue, numberOf } from "./classify.js";
+import { polygonsContain } from "./data.js";
 import { byId, el } from "./dom.js";
-import { API, getJson } from "./expert.js";
-import { compareNames, language, t } from "./i18n.js";
+import { API, getJson } from "./api.js";
+import { compareNames, language, localName, t } from "./i18n.js";
 import { viewSearch } from "./urlstate.js";
 
 const unitValues = (key) => `/api/v1/units/${encodeURIComponent(key)}/values`;
 const SVG = "http://www.w3.org/2000/svg";
-
-function localName(item, lang) {
-  return (lang === "en" ? item.name_en : item.name_de) || item.name_de || item.name_en || item.key;
-}
 
 function svgNode(tag, attrs = {}) {
   const node = document.createElementNS(SVG, tag);
@@ -32,15 +29,6 @@ function geojsonPolygons(geometry) {
   if (!geometry) return [];
   if (geometry.type === "Polygon") return [geometry.coordinates];
   return geometry.type === "MultiPolygon" ? geometry.coordinates : [];
-}
-
-/**
- * Start loading what a profile permalink needs while the page loads the offers and territories. The
- * values wait for the territories: they tell whether the unit exists (an unknown key would be a 404
- * that the browser logs as an error) and which its parent is.
- */
-export function prefetchProfile() {
-  for (const url of [API.catalogue, API.ortsteile]) getJson(url).catch(() => {});
 }
 
 /** An in-app link: a real URL (opens in a new tab too) that main.js follows without reloading. */
@@ -299,7 +287,7 @@ export class ProfileView {
     const { offers, tops, root } = this.options;
     const municipal = unit.level !== "ortsteil";
     const inside = municipal ? offers.filter((o) => unit.key === root.key || o.places.has(unit.key))
-      : offers.filter((o) => containsPoint(unit.polygons, o.lng, o.lat));
+      : offers.filter((o) => polygonsContain(unit.polygons, o.lng, o.lat));
     const counts = new Map();
     for (const offer of inside) counts.set(offer.category, (counts.get(offer.category) || 0) + 1);
     const gem = municipal ? (unit.key === root.key ? "" : unit.key) : unit.parent || "";
@@ -333,21 +321,6 @@ function bySeries(answer) {
 function yearEntry(series, indicator, year) {
   const years = series.get(indicator);
   return years ? years.get(year) : undefined;
-}
-
-function ringContains(ring, x, y) {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-function containsPoint(polygons, x, y) {
-  return polygons.some(([outer, ...holes]) => outer && ringContains(outer, x, y)
-    && !holes.some((hole) => ringContains(hole, x, y)));
 }
 
 /**
