@@ -385,6 +385,7 @@ async function switchLanguage(lang) {
   setTitles();
   if (!ui.mapNote.hidden) ui.mapNote.textContent = t("map.tilesOffline");
   if (app.expert) app.expert.translate();
+  app.indicatorSearch.translate();
   if (!app.ready) return;
   app.map.setTranslator(t);
   app.categoryList.translate();
@@ -393,7 +394,6 @@ async function switchLanguage(lang) {
   const offer = app.byId.get(app.offerId);
   if (offer) showDetails(offer);
   if (app.profile && app.mode === "profile") app.profile.render();
-  app.indicatorSearch.translate();
   showIndicatorHits();
   setTitles();
   syncUrl();
@@ -428,11 +428,6 @@ function wireControls() {
     refresh({ fit: true });
   });
   ui.showAll.addEventListener("click", () => app.map.fitOffers(app.matched));
-  app.indicatorSearch = new IndicatorSearch({
-    input: byId("expert-search"), list: byId("expert-search-results"), count: byId("expert-search-count"),
-    catalogue: () => getJson(API.catalogue), current: () => (app.expert ? app.expert.urlState() : null),
-    navigate,
-  });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && app.offerId) closeDetails();
   });
@@ -456,6 +451,12 @@ async function start() {
   for (const button of document.querySelectorAll(".mode-button")) {
     button.addEventListener("click", () => switchMode(button.dataset.mode));
   }
+  // The indicator search needs only the catalogue: usable before the offers have loaded.
+  app.indicatorSearch = new IndicatorSearch({
+    input: byId("expert-search"), list: byId("expert-search-results"), count: byId("expert-search-count"),
+    catalogue: () => getJson(API.catalogue), current: () => (app.expert ? app.expert.urlState() : null),
+    navigate,
+  });
   ui.count.textContent = t("results.loading");
   if (!window.L || !window.L.markerClusterGroup || !window.proj4) {
     showStatus(t("error.libraries"));
