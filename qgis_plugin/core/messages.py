@@ -110,6 +110,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "validation.subcategory_mismatch": (
             "Die Unterkategorie „{value}“ gehört nicht zur Kategorie „{category}“."
         ),
+        "validation.too_long": "„{field}“ ist zu lang: {length} Zeichen, erlaubt sind höchstens {max}.",
+        "validation.out_of_range": "„{field}“ muss zwischen {min} und {max} liegen, nicht {value}.",
+        "validation.below_minimum": "„{field}“ muss mindestens {min} sein, nicht {value}.",
+        "validation.above_maximum": "„{field}“ darf höchstens {max} sein, nicht {value}.",
+        "validation.format_email": "„{value}“ ist keine gültige E-Mail-Adresse (Feld „{field}“).",
+        "validation.format_uri": "„{value}“ ist keine Webadresse: sie muss mit http:// oder https:// beginnen.",
+        "validation.bad_format": "„{value}“ hat nicht das Format von „{field}“.",
+        "validation.not_greater": "„{field}“ ({value}) ist größer als „{other_field}“ ({other}).",
+        "validation.parent_choice": "„{value}“ passt nicht zu „{other}“ („{other_field}“).",
         "validation.not_owner": (
             "Das Objekt gehört {owner}: nur {owner} oder die Kreisverwaltung darf es ändern oder löschen, "
             "nicht {own}."
@@ -274,6 +283,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "validation.required": "Required field '{field}' is empty.",
         "validation.unknown_choice": "'{value}' is not a valid value for '{field}'.",
         "validation.subcategory_mismatch": "Subcategory '{value}' does not belong to category '{category}'.",
+        "validation.too_long": "'{field}' is too long: {length} characters, at most {max} are allowed.",
+        "validation.out_of_range": "'{field}' must lie between {min} and {max}, not {value}.",
+        "validation.below_minimum": "'{field}' must be at least {min}, not {value}.",
+        "validation.above_maximum": "'{field}' must be at most {max}, not {value}.",
+        "validation.format_email": "'{value}' is not a valid e-mail address (field '{field}').",
+        "validation.format_uri": "'{value}' is not a web address: it must start with http:// or https://.",
+        "validation.bad_format": "'{value}' does not have the format of '{field}'.",
+        "validation.not_greater": "'{field}' ({value}) is greater than '{other_field}' ({other}).",
+        "validation.parent_choice": "'{value}' does not fit '{other}' ('{other_field}').",
         "validation.not_owner": (
             "The feature belongs to {owner}: only {owner} or the county may change or delete it, not {own}."
         ),

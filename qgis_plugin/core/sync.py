@@ -136,6 +136,8 @@ class Synchronizer:
         for name in names:
             if int(server[name].get("schema_version", 1)) != wc.schema_version(name):
                 raise errors.SchemaOutdated(layer=name)
+        for name in names:
+            wc.refresh_schema(server[name])
         report = SyncReport()
         for index, name in enumerate(names):
             start, end = index / len(names), (index + 1) / len(names)

@@ -4,8 +4,10 @@ The server stays the judge (it checks every write, and its rules live in
 ``sync_server/domain/rights.py`` and ``layers.py``); these checks repeat the ones a person can act
 on before sending, with a clear message per feature and field, offline:
 
-- required fields are filled, choice fields hold a value of the catalogue, a subcategory belongs
-  to its category (from the layer schemas stored at checkout);
+- every constraint the layer description declares (:mod:`.constraints`, from the layer schemas
+  stored at checkout or refreshed by a sync): required fields, catalogue choices, lengths,
+  ranges, formats such as e-mail and web address, cross-field rules such as a subcategory of its
+  category or age from <= age to;
 - an editor changes or deletes only features its municipality owns, and never sets another owner;
 - an editor's geometry lies inside its territory, with the server's border tolerance (points
   digitised on the border may lie up to ``tolerance_m`` outside);
@@ -27,8 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import reference
+from .constraints import FORMAT, RANGE, Constraint, violations
 from .geopackage import has_geometry
-from .messages import get_language, tr
+from .messages import MESSAGES, get_language, tr
 from .wkb import iter_points
 from .workcopy import Change, WorkingCopy
 
@@ -200,42 +203,38 @@ def _title(spec: Mapping[str, Any]) -> str:
     return spec.get("title") or spec["name"]
 
 
-def choice_value(choice: Any) -> Any:
-    """The value of a schema choice: ``{"value", "label", "parent"?}`` or a bare value."""
-    return choice.get("value") if isinstance(choice, Mapping) else choice
-
-
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def check_values(layer: str, schema: Mapping[str, Any], change: Change) -> list[Problem]:
-    """Required fields, catalogue choices and the category of a subcategory of one insert or update."""
+    """Every constraint the layer description declares (:mod:`.constraints`: required fields,
+    catalogue choices, lengths, ranges, formats, cross-field rules) for one insert or update."""
     if change.op == "delete":
         return []
-    values = change.properties or {}
-    problems: list[Problem] = []
     fields = {spec["name"]: spec for spec in schema.get("fields", [])}
-    for name, spec in fields.items():
-        value = values.get(name)
-        if _empty(value):
-            if spec.get("required") and name != "owner":
-                problems.append(Problem(layer, change.uuid, name, "required", tr("validation.required",
-                                                                                  field=_title(spec))))
-            continue
-        choices = spec.get("choices")
-        if choices and value not in {choice_value(c) for c in choices}:
-            problems.append(Problem(layer, change.uuid, name, "unknown_choice",
-                                    tr("validation.unknown_choice", value=value, field=_title(spec))))
-    sub_spec, category = fields.get("subcategory"), values.get("category")
-    subcategory = values.get("subcategory")
-    if sub_spec and sub_spec.get("choices") and not _empty(subcategory) and not _empty(category):
-        parent = next((c.get("parent") for c in sub_spec["choices"]
-                       if isinstance(c, Mapping) and c.get("value") == subcategory), None)
-        if parent is not None and parent != category:
-            problems.append(Problem(layer, change.uuid, "subcategory", "subcategory_mismatch",
-                                    tr("validation.subcategory_mismatch", value=subcategory, category=category)))
-    return problems
+    values = change.properties or {}
+    return [Problem(layer, change.uuid, c.field, c.code, _message(c, fields, values))
+            for c in violations(schema, values)]
+
+
+def _message(constraint: Constraint, fields: Mapping[str, Mapping[str, Any]], values: Mapping[str, Any]) -> str:
+    """The message of a broken constraint: the one of its code when the catalogue has it (the server's
+    codes of declared rules, e.g. ``subcategory_mismatch``), else the one of its kind."""
+    first, *rest = constraint.fields
+    value = values.get(first)
+    params: dict[str, Any] = {**constraint.params, "field": _title(fields[first]), "value": value,
+                              "length": len(value.strip()) if isinstance(value, str) else 0}
+    if rest:
+        params.update(other_field=_title(fields[rest[0]]), other=values.get(rest[0]), category=values.get(rest[0]))
+    if constraint.kind == FORMAT and f"validation.format_{constraint.params.get('format')}" in MESSAGES["de"]:
+        return tr(f"validation.format_{constraint.params['format']}", **params)
+    if constraint.kind == RANGE and constraint.params.get("min") is None:
+        return tr("validation.above_maximum", **params)
+    if constraint.kind == RANGE and constraint.params.get("max") is None:
+        return tr("validation.below_minimum", **params)
+    key = f"validation.{constraint.code}"
+    return tr(key if key in MESSAGES["de"] else f"validation.{constraint.kind}", **params)
 
 
 def check_rights(layer: str, change: Change, *, role: str | None, own_key: str | None, base_owner: str | None,

@@ -283,6 +283,16 @@ class WorkingCopy(GeoPackage):
             if schemas.pop(name, None) is not None:
                 self._save_schemas(schemas)
 
+    def refresh_schema(self, schema: Mapping[str, Any]) -> None:
+        """Keep the server's current description of a checked-out layer whose ``schema_version`` is
+        unchanged: its columns are the same, but catalogue choices, titles and constraints may have
+        changed, and the checks before the next sync and the forms should know them."""
+        schemas = self.schemas()
+        name = schema["name"]
+        if name in schemas and schemas[name] != dict(schema):
+            schemas[name] = dict(schema)
+            self._save_schemas(schemas)
+
     def _save_schemas(self, schemas: dict[str, dict[str, Any]]) -> None:
         self.set_meta("layers", schemas)
         self._schemas = schemas

@@ -38,6 +38,7 @@ from qgis.core import (
 )
 
 from ..core import reference
+from ..core.constraints import FORMAT, MAX_LENGTH, NOT_GREATER, RANGE, Constraint, field_types, layer_constraints
 from ..core.messages import get_language
 from ..core.workcopy import WorkingCopy
 from .feature_display import state_labels
@@ -215,6 +216,7 @@ def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_
         if spec.get("required") and spec["name"] != "owner":
             # Soft: QGIS warns in the form but still saves; the check before the sync holds it back.
             layer.setFieldConstraint(index, notnull, soft)
+    apply_constraints(layer, schema)
     owner = fields.indexOf("owner")
     if owner >= 0:
         form.setReadOnly(owner, True)
@@ -241,6 +243,62 @@ def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_
         layer.setFieldAlias(reason, tr("Hinweis der Prüfung"))
         form.setReadOnly(reason, True)
     layer.setEditFormConfig(form)
+
+
+def apply_constraints(layer: QgsVectorLayer, schema: Mapping[str, Any]) -> None:
+    """The layer description's constraints (:mod:`..core.constraints`, the same ones the check before
+    a sync applies) as expression constraints of the form, so a value the server would refuse is
+    marked while the person types. One expression per field (QGIS keeps one): its constraints joined
+    with AND, their descriptions one after the other. Soft, like the required fields."""
+    fields = layer.fields()
+    types = field_types(schema)
+    titles = {spec["name"]: field_title(spec) for spec in schema.get("fields", [])}
+    per_field: dict[str, list[tuple[str, str]]] = {}
+    for constraint in layer_constraints(schema):
+        expression = constraint.expression(types)
+        if expression is not None:
+            per_field.setdefault(constraint.field, []).append(
+                (expression, constraint_description(constraint, titles)))
+    for name, parts in per_field.items():
+        index = fields.indexOf(name)
+        if index < 0:
+            continue
+        expression = parts[0][0] if len(parts) == 1 else " AND ".join(f"({e})" for e, _d in parts)
+        layer.setConstraintExpression(index, expression, " ".join(d for _e, d in parts))
+        layer.setFieldConstraint(index, QgsFieldConstraints.Constraint.ConstraintExpression,
+                                 QgsFieldConstraints.ConstraintStrength.ConstraintStrengthSoft)
+
+
+def constraint_description(constraint: Constraint, titles: Mapping[str, str]) -> str:
+    """What a constraint asks for, as the form shows it next to a value that breaks it."""
+    params, kind = constraint.params, constraint.kind
+    other = titles.get(constraint.fields[-1], constraint.fields[-1])
+    if kind == MAX_LENGTH:
+        return tr("Höchstens {max} Zeichen.").format(max=params["max"])
+    if kind == RANGE and params.get("min") is not None and params.get("max") is not None:
+        return tr("Erlaubt sind Werte von {min} bis {max}.").format(min=_number(params["min"]),
+                                                                    max=_number(params["max"]))
+    if kind == RANGE and params.get("min") is not None:
+        return tr("Mindestens {min}.").format(min=_number(params["min"]))
+    if kind == RANGE:
+        return tr("Höchstens {max}.").format(max=_number(params["max"]))
+    if kind == FORMAT and params.get("format") == "email":
+        return tr("Eine E-Mail-Adresse wie name@beispiel.de.")
+    if kind == FORMAT and params.get("format") == "uri":
+        return tr("Eine Webadresse, die mit http:// oder https:// beginnt.")
+    if kind == FORMAT:
+        return tr("Im Format „{format}“.").format(format=params.get("format") or params.get("pattern"))
+    if kind == NOT_GREATER and constraint.field == constraint.fields[-1]:
+        return tr("Nicht kleiner als „{other}“.").format(other=titles.get(constraint.fields[0], ""))
+    if kind == NOT_GREATER:
+        return tr("Nicht größer als „{other}“.").format(other=other)
+    return tr("Muss zu „{other}“ passen.").format(other=other)
+
+
+def _number(value: Any) -> str:
+    """A bound for people: 120, not 120.0; German decimal comma."""
+    text = str(int(value)) if float(value).is_integer() and abs(value) < 1e12 else f"{value:g}"
+    return text.replace(".", ",") if get_language() == "de" else text
 
 
 def _dependent_choices(choices: QgsVectorLayer, spec: Mapping[str, Any]) -> QgsEditorWidgetSetup:

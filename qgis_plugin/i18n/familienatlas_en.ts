@@ -640,6 +640,56 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Höchstens {max} Zeichen.</source>
+            <translation>At most {max} characters.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Erlaubt sind Werte von {min} bis {max}.</source>
+            <translation>Values from {min} to {max} are allowed.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Mindestens {min}.</source>
+            <translation>At least {min}.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Höchstens {max}.</source>
+            <translation>At most {max}.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Eine E-Mail-Adresse wie name@beispiel.de.</source>
+            <translation>An e-mail address such as name@example.org.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Eine Webadresse, die mit http:// oder https:// beginnt.</source>
+            <translation>A web address starting with http:// or https://.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Im Format „{format}“.</source>
+            <translation>In the format '{format}'.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Nicht kleiner als „{other}“.</source>
+            <translation>Not less than '{other}'.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Nicht größer als „{other}“.</source>
+            <translation>Not greater than '{other}'.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Muss zu „{other}“ passen.</source>
+            <translation>Must fit '{other}'.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
             <source>(keine Angabe)</source>
             <translation>(not specified)</translation>
         </message>

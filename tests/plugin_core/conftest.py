@@ -35,7 +35,9 @@ INSTITUTION_FIELDS = [
 ]
 
 INSTITUTIONS = {"name": "institutions", "title": "Einrichtungen und Angebote", "geometry_type": "Point",
-                "crs": "EPSG:25832", "schema_version": 1, "fields": INSTITUTION_FIELDS}
+                "crs": "EPSG:25832", "schema_version": 1, "fields": INSTITUTION_FIELDS,
+                "rules": [{"kind": "parent_choice", "fields": ["subcategory", "category"], "field": "subcategory",
+                           "code": "subcategory_mismatch"}]}
 
 SPATIAL_UNITS = {"name": "spatial_units", "title": "Raumeinheiten", "geometry_type": "MultiPolygon",
                  "crs": "EPSG:25832", "schema_version": 1, "fields": [

@@ -12,7 +12,7 @@ import pytest
 from qgis.core import Qgis, QgsGeometry, QgsPointXY, QgsVectorLayer, QgsVectorLayerUtils
 from qgis.PyQt.QtCore import Qt
 
-from qgis_plugin.core import reference
+from qgis_plugin.core import reference, validation
 from qgis_plugin.core.merge import Clash
 from qgis_plugin.gui import project
 from qgis_plugin.gui.synchronise import SyncRun
@@ -169,9 +169,15 @@ def test_checks_hold_back_foreign_edits_and_points_outside(live_server: Any, plu
 
 def test_server_refusal_is_reported_with_the_servers_reason(live_server: Any, plugin: Any, qgis_iface: Any,
                                                             tmp_path: Path) -> None:
-    """What the local checks cannot know (here: the server's e-mail rule) is refused by the server;
-    the message bar and the problems dock carry the server's reason for the feature."""
+    """What the local checks cannot know (here: the e-mail format, which a working copy checked out
+    before the server declared it does not know) is refused by the server; the message bar and the
+    problems dock carry the server's reason for the feature, and the sync brings the layer's current
+    constraints, so the next check finds the problem before sending."""
     checkout(plugin, live_server.url, "melle.editor", tmp_path / "melle")
+    workcopy = plugin.workcopy
+    served = workcopy.schema("institutions")
+    workcopy.refresh_schema({**served, "fields": [{k: v for k, v in spec.items() if k not in ("format", "pattern")}
+                                                  for spec in served["fields"]]})
     own = layer_by_role(plugin, project.ROLE_OWN)
     feature = next(own.getFeatures())
     assert own.startEditing()
@@ -191,6 +197,8 @@ def test_server_refusal_is_reported_with_the_servers_reason(live_server: Any, pl
     assert dock.tree.topLevelItemCount() == 1
     assert dock.tree.topLevelItem(0).text(2) == f"Vom Server abgelehnt: {reason}"
     assert server_state(live_server.url, feature["uuid"])["properties"].get("email") != "keine-adresse"
+    assert workcopy.schema("institutions") == served
+    assert [(p.field, p.code) for p in validation.validate(workcopy)] == [("email", "bad_format")]
 
 
 def test_clashes_are_asked_about_and_settled_by_a_second_sync(live_server: Any, plugin: Any, qgis_iface: Any,
