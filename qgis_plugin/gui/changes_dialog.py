@@ -15,15 +15,12 @@ from typing import Any
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -49,6 +46,7 @@ from .feature_display import (
     zoom_canvas,
 )
 from .text import ask, escape_html, plain_tooltip
+from .widgets import button, hbox, list_table, set_column_widths, text_label
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -111,20 +109,29 @@ class ChangesDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         user = self.workcopy.username or "?"
-        self.header_label = QLabel(self.tr("Arbeitskopie {path}<br>Benutzer {user} · Server {server}").format(
+        self.header_label = text_label(self, self.tr("Arbeitskopie {path}<br>Benutzer {user} · Server {server}").format(
             path=escape_html(str(self.workcopy.path)), user=escape_html(user),
-            server=escape_html(self.workcopy.server_url or "?")), self)
-        self.header_label.setTextFormat(Qt.TextFormat.RichText)
-        self.header_label.setWordWrap(True)
-        self.header_label.setStyleSheet("color: #555555")
+            server=escape_html(self.workcopy.server_url or "?")), rich=True, muted=True)
         layout.addWidget(self.header_label)
-        self.summary_label = QLabel(self)
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_label = text_label(self, rich=True)
         layout.addWidget(self.summary_label)
+        layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_table(), 1)
+        self.detail_label = text_label(self, rich=True, selectable=True)
+        layout.addWidget(self.detail_label)
+        self.map_label = text_label(self, self.tr("Ein Klick auf eine Zeile zeigt das Objekt auf der Karte."))
+        self.discard_button = button(self, self.tr("Änderung verwerfen…"), self.discard_selected, self.tr(
+            "Die ausgewählte lokale Änderung zurücknehmen: das Objekt bekommt "
+            "wieder den Stand vom Server, ein neues Objekt wird entfernt."))
+        self.refresh_button = button(self, self.tr("Aktualisieren"), self.refresh)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Schließen"))
+        buttons.rejected.connect(self.reject)
+        layout.addLayout(hbox((self.map_label, 1), self.discard_button, self.refresh_button, buttons))
+        self.resize(1280, 580)
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(self.tr("Anzeigen"), self))
+    def _build_filters(self) -> QHBoxLayout:
+        """Which changes to show (by state) and whether only the own municipality's."""
         self.show_combo = QComboBox(self)
         self.show_combo.addItem(self.tr("alles Offene"), "open")
         self.show_combo.addItem(state_label(LOCAL_STATE), LOCAL_STATE)
@@ -133,7 +140,6 @@ class ChangesDialog(QDialog):
             self.show_combo.addItem(state_label(review_state), review_state)
         self.show_combo.addItem(self.tr("alle Objekte"), "all")
         self.show_combo.currentIndexChanged.connect(self._fill_table)
-        filters.addWidget(self.show_combo)
         own_name = self._municipality_names.get(self.own_municipality) or self.own_municipality
         self.own_only_check = QCheckBox(self.tr("nur {municipality}").format(municipality=own_name or ""), self)
         self.own_only_check.setToolTip(self.tr(
@@ -141,59 +147,21 @@ class ChangesDialog(QDialog):
         self.own_only_check.setChecked(bool(self.own_municipality))
         self.own_only_check.setVisible(bool(self.own_municipality))
         self.own_only_check.toggled.connect(self._fill_table)
-        filters.addWidget(self.own_only_check)
-        filters.addStretch(1)
-        layout.addLayout(filters)
+        return hbox(QLabel(self.tr("Anzeigen"), self), self.show_combo, self.own_only_check, None)
 
-        self.table = QTableWidget(0, 7, self)
-        self.table.setHorizontalHeaderLabels([
+    def _build_table(self) -> QTableWidget:
+        """One row per open change (or per feature), sorted by state; a click shows it on the map."""
+        self.table = list_table(self, [
             self.tr("Ebene"), self.tr("Name"), self.tr("Kommune"), self.tr("Änderung"),
-            self.tr("Geänderte Felder"), self.tr("Status"), self.tr("Grund / Hinweis")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        widths = {COL_LAYER: 150, COL_NAME: 240, COL_MUNICIPALITY: 120, COL_CHANGE: 95, COL_FIELDS: 170,
-                  COL_STATUS: 235}
-        for column, width in widths.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+            self.tr("Geänderte Felder"), self.tr("Status"), self.tr("Grund / Hinweis")], wrap=False)
+        set_column_widths(self.table, {COL_LAYER: 150, COL_NAME: 240, COL_MUNICIPALITY: 120, COL_CHANGE: 95,
+                                       COL_FIELDS: 170, COL_STATUS: 235}, stretch=COL_REASON)
+        self.table.horizontalHeader().setMinimumSectionSize(60)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_STATUS, Qt.SortOrder.AscendingOrder)
         self.table.cellClicked.connect(lambda row, _column: self.show_row(row))
         self.table.itemSelectionChanged.connect(self._show_selected)
-        layout.addWidget(self.table, 1)
-        self.detail_label = QLabel(self)
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setTextFormat(Qt.TextFormat.RichText)
-        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.detail_label)
-
-        bottom = QHBoxLayout()
-        self.map_label = QLabel(self.tr("Ein Klick auf eine Zeile zeigt das Objekt auf der Karte."), self)
-        self.map_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.map_label.setWordWrap(True)
-        bottom.addWidget(self.map_label, 1)
-        self.discard_button = QPushButton(self.tr("Änderung verwerfen…"), self)
-        self.discard_button.setToolTip(self.tr("Die ausgewählte lokale Änderung zurücknehmen: das Objekt bekommt "
-                                               "wieder den Stand vom Server, ein neues Objekt wird entfernt."))
-        self.discard_button.clicked.connect(lambda _checked=False: self.discard_selected())
-        bottom.addWidget(self.discard_button)
-        self.refresh_button = QPushButton(self.tr("Aktualisieren"), self)
-        self.refresh_button.clicked.connect(self.refresh)
-        bottom.addWidget(self.refresh_button)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Schließen"))
-        buttons.rejected.connect(self.reject)
-        bottom.addWidget(buttons)
-        layout.addLayout(bottom)
-        self.resize(1280, 580)
+        return self.table
 
     # ------------------------------------------------------------------ content
 

@@ -62,6 +62,7 @@ from .feature_display import (
     uuid_expression,
 )
 from .text import escape_html, plain_label, plain_tooltip
+from .widgets import button, hbox, legend, text_label
 
 BASE_COLOR = QColor(120, 120, 120)
 #: The dialog's map shows at least this many metres: enough to tell positions a few metres apart.
@@ -105,73 +106,19 @@ class ConflictDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr(
+        layout.addWidget(text_label(self, self.tr(
             "Diese Felder wurden hier und auf dem Server unterschiedlich geändert. Bitte für jedes Feld "
             "wählen, welche Fassung gelten soll. Änderungen an verschiedenen Feldern desselben Objekts "
-            "wurden bereits automatisch zusammengeführt."), self)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-
-        all_row = QHBoxLayout()
-        self.all_mine_button = QPushButton(self.tr("Alle meine"), self)
-        self.all_mine_button.setToolTip(self.tr("Für jedes Feld die eigene Fassung übernehmen"))
-        self.all_mine_button.clicked.connect(lambda: self.choose_all(MINE))
-        self.all_theirs_button = QPushButton(self.tr("Alle vom Server"), self)
-        self.all_theirs_button.setToolTip(self.tr("Für jedes Feld die Fassung des Servers übernehmen"))
-        self.all_theirs_button.clicked.connect(lambda: self.choose_all(THEIRS))
-        all_row.addWidget(self.all_mine_button)
-        all_row.addWidget(self.all_theirs_button)
-        all_row.addStretch(1)
-        layout.addLayout(all_row)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        content = QWidget(scroll)
-        content_layout = QVBoxLayout(content)
-        content_layout.setContentsMargins(0, 0, 0, 0)
-        by_feature: dict[str, list[Clash]] = {}
-        for clash in self.clashes:
-            by_feature.setdefault(clash.uuid or "", []).append(clash)
-        for uuid, clashes in by_feature.items():
-            content_layout.addWidget(self._feature_box(uuid, clashes, content))
-        for clash in self.unknown:
-            note = QLabel(self.tr(
-                "Objekt {uuid}: der Stand auf dem Server ist unbekannt. Es bleibt lokal unverändert und "
-                "wird beim nächsten Abgleich erneut versucht.").format(uuid=clash.uuid), content)
-            note.setWordWrap(True)
-            content_layout.addWidget(note)
-        content_layout.addStretch(1)
-        scroll.setWidget(content)
-        layout.addWidget(scroll, 1)
-
+            "wurden bereits automatisch zusammengeführt.")))
+        self.all_mine_button = button(self, self.tr("Alle meine"), lambda: self.choose_all(MINE),
+                                      self.tr("Für jedes Feld die eigene Fassung übernehmen"))
+        self.all_theirs_button = button(self, self.tr("Alle vom Server"), lambda: self.choose_all(THEIRS),
+                                        self.tr("Für jedes Feld die Fassung des Servers übernehmen"))
+        layout.addLayout(hbox(self.all_mine_button, self.all_theirs_button, None))
+        layout.addWidget(self._build_clashes(), 1)
         geometry_clashes = [c for c in self.clashes if c.field == GEOMETRY]
         if geometry_clashes:
-            map_box = QGroupBox(self.tr("Lage auf der Karte"), self)
-            map_box.setFixedHeight(MAP_BOX_HEIGHT)
-            map_layout = QVBoxLayout(map_box)
-            self.map_canvas = QgsMapCanvas(map_box)
-            self.map_canvas.setObjectName("FamilienatlasConflictMap")
-            self.map_canvas.setMinimumHeight(160)
-            self.map_canvas.setCanvasColor(QColor(250, 250, 248))
-            self.map_markers = PositionMarkers(self.map_canvas, min_extent=CONFLICT_MAP_EXTENT_M)
-            map_layout.addWidget(self.map_canvas, 1)
-            legend_row = QHBoxLayout()
-            self.legend_label = QLabel(
-                '<span style="color:{base}">◯</span> {base_text} &nbsp; '
-                '<span style="color:{mine}">●</span> {mine_text} &nbsp; '
-                '<span style="color:{theirs}">●</span> {theirs_text}'.format(
-                    base=BASE_COLOR.name(), mine=MINE_COLOR.name(), theirs=THEIRS_COLOR.name(),
-                    base_text=self.tr("Ausgangsstand"), mine_text=self.tr("Meine Version"),
-                    theirs_text=self.tr("Server-Version")), map_box)
-            legend_row.addWidget(self.legend_label)
-            legend_row.addStretch(1)
-            self.main_map_button = QPushButton(self.tr("Im QGIS-Kartenfenster zeigen"), map_box)
-            self.main_map_button.clicked.connect(self.show_on_main_map)
-            legend_row.addWidget(self.main_map_button)
-            map_layout.addLayout(legend_row)
-            layout.addWidget(map_box)
-
+            layout.addWidget(self._build_map_box())
         self.status_label = QLabel(self)
         layout.addWidget(self.status_label)
         self.buttons = QDialogButtonBox(
@@ -184,6 +131,45 @@ class ConflictDialog(QDialog):
         self.resize(900, 800 if geometry_clashes else 480)
         if geometry_clashes:
             self.show_geometry(geometry_clashes[0])
+
+    def _build_clashes(self) -> QScrollArea:
+        """One box per feature with its clashing fields, and a note per feature of unknown state."""
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget(scroll)
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        by_feature: dict[str, list[Clash]] = {}
+        for clash in self.clashes:
+            by_feature.setdefault(clash.uuid or "", []).append(clash)
+        for uuid, clashes in by_feature.items():
+            content_layout.addWidget(self._feature_box(uuid, clashes, content))
+        for clash in self.unknown:
+            content_layout.addWidget(text_label(content, self.tr(
+                "Objekt {uuid}: der Stand auf dem Server ist unbekannt. Es bleibt lokal unverändert und "
+                "wird beim nächsten Abgleich erneut versucht.").format(uuid=clash.uuid)))
+        content_layout.addStretch(1)
+        scroll.setWidget(content)
+        return scroll
+
+    def _build_map_box(self) -> QGroupBox:
+        """A small map with the base, my and the server's position of a geometry clash."""
+        map_box = QGroupBox(self.tr("Lage auf der Karte"), self)
+        map_box.setFixedHeight(MAP_BOX_HEIGHT)
+        map_layout = QVBoxLayout(map_box)
+        self.map_canvas = QgsMapCanvas(map_box)
+        self.map_canvas.setObjectName("FamilienatlasConflictMap")
+        self.map_canvas.setMinimumHeight(160)
+        self.map_canvas.setCanvasColor(QColor(250, 250, 248))
+        self.map_markers = PositionMarkers(self.map_canvas, min_extent=CONFLICT_MAP_EXTENT_M)
+        map_layout.addWidget(self.map_canvas, 1)
+        self.legend_label = legend(map_box, [(BASE_COLOR, "◯", self.tr("Ausgangsstand")),
+                                             (MINE_COLOR, "●", self.tr("Meine Version")),
+                                             (THEIRS_COLOR, "●", self.tr("Server-Version"))])
+        self.main_map_button = button(map_box, self.tr("Im QGIS-Kartenfenster zeigen"), self.show_on_main_map)
+        map_layout.addLayout(hbox(self.legend_label, None, self.main_map_button))
+        return map_box
 
     def _feature_box(self, uuid: str, clashes: list[Clash], parent: QWidget) -> QGroupBox:
         layer = self._layer_of(uuid)
@@ -231,11 +217,10 @@ class ConflictDialog(QDialog):
             self.radios[key] = (mine, theirs)
             self.value_labels[key] = (mine_label, theirs_label)
             if clash.field == GEOMETRY:
-                button = QPushButton(self.tr("Karte"), box)
-                button.setToolTip(self.tr("Beide Fassungen auf der Karte zeigen"))
-                button.clicked.connect(lambda _checked=False, c=clash: self.show_geometry(c))
-                grid.addWidget(button, row, 4, Qt.AlignmentFlag.AlignTop)
-                self.map_buttons[key] = button
+                map_button = button(box, self.tr("Karte"), lambda c=clash: self.show_geometry(c),
+                                    self.tr("Beide Fassungen auf der Karte zeigen"))
+                grid.addWidget(map_button, row, 4, Qt.AlignmentFlag.AlignTop)
+                self.map_buttons[key] = map_button
                 distance = distance_m(clash.mine, clash.theirs)
                 if distance is not None:
                     title.setText(title.text() + "\n" + self.tr("({distance} auseinander)").format(

@@ -17,7 +17,6 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,9 +27,7 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -47,6 +44,7 @@ from ..core.indicators import (
 )
 from .call_task import run_in_background
 from .i18n import plural, tr
+from .widgets import button, hbox, list_table, text_label
 
 NO_YEAR = 1899  # the year spin box's "from the file"
 
@@ -118,73 +116,67 @@ class IndicatorUploadDialog(QDialog):
         self.report: UploadReport | None = None
         self.busy = False
 
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_inputs())
+        layout.addLayout(self._build_filters())
+        self.table = list_table(self, [tr("Fundstelle"), tr("Einheit"), tr("Indikator"), tr("Jahr"), tr("Ergebnis"),
+                                       tr("Alt"), tr("Neu"), tr("Grund")], multi=True, sortable=False)
+        self.table.horizontalHeader().setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        self.summary = text_label(self, tr("Datei wählen und „Prüfen (Probelauf)“ klicken: der Server prüft jede "
+                                           "Zeile, ohne etwas zu speichern."))
+        layout.addWidget(self.summary)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        layout.addWidget(self._build_buttons())
+        self.resize(900, 560)
+        self._update_buttons()
+
+    def _build_inputs(self) -> QFormLayout:
+        """File, indicator and year; each change asks for a new check."""
         self.file_widget = QgsFileWidget()
         self.file_widget.setStorageMode(QgsFileWidget.StorageMode.GetFile)
         self.file_widget.setFilter(tr("Tabellen (*.csv *.xlsx);;CSV (*.csv);;Excel (*.xlsx)"))
+        self.file_widget.fileChanged.connect(self._selection_changed)
         self.indicator_combo = QComboBox()
         self.indicator_combo.addItem(tr("(aus der Datei)"), None)
+        self.indicator_combo.currentIndexChanged.connect(self._selection_changed)
         self.year_spin = QSpinBox()
         self.year_spin.setRange(NO_YEAR, 2100)
         self.year_spin.setSpecialValueText(tr("(aus der Datei)"))
         self.year_spin.setValue(NO_YEAR)
-
-        self.status_filter = QComboBox()
-        self.status_filter.addItem(tr("Alle Zeilen"), None)
-        for status, label in status_labels().items():
-            self.status_filter.addItem(label, status)
-        self.text_filter = QLineEdit()
-        self.text_filter.setPlaceholderText(tr("Filtern nach Einheit, Grund …"))
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([tr("Fundstelle"), tr("Einheit"), tr("Indikator"), tr("Jahr"),
-                                              tr("Ergebnis"), tr("Alt"), tr("Neu"), tr("Grund")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.summary = QLabel(tr("Datei wählen und „Prüfen (Probelauf)“ klicken: der Server prüft jede Zeile, "
-                                 "ohne etwas zu speichern."))
-        self.summary.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(False)
-
-        self.check_button = QPushButton(tr("Prüfen (Probelauf)"))
-        self.send_button = QPushButton(tr("Senden"))
-        self.template_button = QPushButton(tr("Vorlage speichern…"))
-        self.template_button.setToolTip(tr("Eine Excel-Vorlage des gewählten Indikators mit den eigenen Gebieten "
-                                           "und den Werten der letzten Jahre speichern"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.addButton(self.template_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-
+        self.year_spin.valueChanged.connect(self._selection_changed)
         form = QFormLayout()
         form.addRow(tr("Datei (CSV oder Excel)"), self.file_widget)
         form.addRow(tr("Indikator"), self.indicator_combo)
         form.addRow(tr("Jahr"), self.year_spin)
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(tr("Anzeigen:")))
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.text_filter, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.progress)
-        layout.addWidget(buttons)
-        self.resize(900, 560)
+        return form
 
-        self.check_button.clicked.connect(self.check)
-        self.send_button.clicked.connect(self.send)
-        self.template_button.clicked.connect(lambda: self.save_template())
-        self.file_widget.fileChanged.connect(self._selection_changed)
-        self.indicator_combo.currentIndexChanged.connect(self._selection_changed)
-        self.year_spin.valueChanged.connect(self._selection_changed)
+    def _build_filters(self) -> QHBoxLayout:
+        """Which rows of the report to show: by result and by text."""
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(tr("Alle Zeilen"), None)
+        for status, label in status_labels().items():
+            self.status_filter.addItem(label, status)
         self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.text_filter = QLineEdit()
+        self.text_filter.setPlaceholderText(tr("Filtern nach Einheit, Grund …"))
         self.text_filter.textChanged.connect(self.apply_filter)
-        self._update_buttons()
+        return hbox(QLabel(tr("Anzeigen:")), self.status_filter, (self.text_filter, 1))
+
+    def _build_buttons(self) -> QDialogButtonBox:
+        self.check_button = button(self, tr("Prüfen (Probelauf)"), self.check)
+        self.send_button = button(self, tr("Senden"), self.send)
+        self.template_button = button(self, tr("Vorlage speichern…"), self.save_template, tr(
+            "Eine Excel-Vorlage des gewählten Indikators mit den eigenen Gebieten und den Werten der letzten Jahre "
+            "speichern"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        for action in (self.template_button, self.check_button, self.send_button):
+            buttons.addButton(action, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
     # ------------------------------------------------------------------ catalogue
 

@@ -25,12 +25,10 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -59,6 +57,7 @@ from .feature_display import (
     to_qgs_geometry,
 )
 from .text import escape_html, plain_tooltip, push_message
+from .widgets import button, filter_combo, hbox, legend, list_table, text_label
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -149,86 +148,77 @@ class ReviewDock(QgsDockWidget):
         body = QWidget(self)
         outer = QVBoxLayout(body)
         outer.setContentsMargins(6, 6, 6, 6)
+        self.refresh_button = button(body, self.tr("Aktualisieren"), self.refresh)
+        self.status_label = text_label(body, self.tr("Noch nicht geladen."), rich=True)
+        outer.addLayout(hbox(self.refresh_button, (self.status_label, 1)))
+        outer.addWidget(self._build_filters(body))
+        splitter = QSplitter(Qt.Orientation.Vertical, body)
+        splitter.addWidget(self._build_list(splitter))
+        splitter.addWidget(self._build_details(splitter))
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        outer.addWidget(splitter, 1)
+        self.approve_button = button(body, self.tr("Freigeben"), self.approve_selected,
+                                     self.tr("Die ausgewählten Änderungen veröffentlichen"))
+        self.reject_button = button(body, self.tr("Ablehnen …"), self.reject_selected,
+                                    self.tr("Die ausgewählten Änderungen mit Begründung ablehnen"))
+        self.approve_push_button = button(
+            body, self.tr("Ganze Übertragung freigeben"), self.approve_push,
+            self.tr("Alle Änderungen veröffentlichen, die mit der ausgewählten zusammen übertragen wurden"))
+        outer.addLayout(hbox(self.approve_button, self.reject_button, None, self.approve_push_button))
+        self.setWidget(body)
+        self._show_details()
 
-        top = QHBoxLayout()
-        self.refresh_button = QPushButton(self.tr("Aktualisieren"), body)
-        self.refresh_button.clicked.connect(self.refresh)
-        top.addWidget(self.refresh_button)
-        self.status_label = QLabel(self.tr("Noch nicht geladen."), body)
-        self.status_label.setWordWrap(True)
-        top.addWidget(self.status_label, 1)
-        outer.addLayout(top)
-
-        filters = QGroupBox(self.tr("Filter"), body)
+    def _build_filters(self, parent: QWidget) -> QGroupBox:
+        """Layer, municipality, category, author and a start date; every change filters the list."""
+        filters = QGroupBox(self.tr("Filter"), parent)
         grid = QGridLayout(filters)
-        self.layer_combo = QComboBox(filters)
-        self.municipality_combo = QComboBox(filters)
-        self.category_combo = QComboBox(filters)
-        self.author_combo = QComboBox(filters)
+        self.layer_combo = filter_combo(filters, self.tr("alle"), self.apply_filters)
+        self.municipality_combo = filter_combo(filters, self.tr("alle"), self.apply_filters)
+        self.category_combo = filter_combo(filters, self.tr("alle"), self.apply_filters)
+        self.author_combo = filter_combo(filters, self.tr("alle"), self.apply_filters)
+        combos = ((self.tr("Ebene"), self.layer_combo), (self.tr("Kommune"), self.municipality_combo),
+                  (self.tr("Kategorie"), self.category_combo), (self.tr("Autor"), self.author_combo))
+        for index, (text, combo) in enumerate(combos):
+            grid.addWidget(QLabel(text, filters), index // 2, 2 * (index % 2))
+            grid.addWidget(combo, index // 2, 2 * (index % 2) + 1)
         self.since_check = QCheckBox(self.tr("seit"), filters)
         self.since_edit = QDateEdit(filters)
         self.since_edit.setCalendarPopup(True)
         self.since_edit.setDisplayFormat("dd.MM.yyyy")
         self.since_edit.setDate(QDate.currentDate().addDays(-7))
         self.since_edit.setEnabled(False)
-        for combo in (self.layer_combo, self.municipality_combo, self.category_combo, self.author_combo):
-            combo.addItem(self.tr("alle"), None)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
-            combo.currentIndexChanged.connect(self.apply_filters)
         self.since_check.toggled.connect(self.since_edit.setEnabled)
         self.since_check.toggled.connect(self.apply_filters)
         self.since_edit.dateChanged.connect(self.apply_filters)
-        grid.addWidget(QLabel(self.tr("Ebene"), filters), 0, 0)
-        grid.addWidget(self.layer_combo, 0, 1)
-        grid.addWidget(QLabel(self.tr("Kommune"), filters), 0, 2)
-        grid.addWidget(self.municipality_combo, 0, 3)
-        grid.addWidget(QLabel(self.tr("Kategorie"), filters), 1, 0)
-        grid.addWidget(self.category_combo, 1, 1)
-        grid.addWidget(QLabel(self.tr("Autor"), filters), 1, 2)
-        grid.addWidget(self.author_combo, 1, 3)
-        since_row = QHBoxLayout()
-        since_row.addWidget(self.since_check)
-        since_row.addWidget(self.since_edit)
-        since_row.addStretch(1)
-        grid.addLayout(since_row, 2, 0, 1, 2)
+        grid.addLayout(hbox(self.since_check, self.since_edit, None), 2, 0, 1, 2)
         self.count_label = QLabel(filters)
         grid.addWidget(self.count_label, 2, 2, 1, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        outer.addWidget(filters)
+        return filters
 
-        splitter = QSplitter(Qt.Orientation.Vertical, body)
-        self.table = QTableWidget(0, 5, splitter)
-        self.table.setHorizontalHeaderLabels([self.tr("Art"), self.tr("Name"), self.tr("Kommune"),
-                                              self.tr("Autor"), self.tr("Zeit")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+    def _build_list(self, parent: QWidget) -> QTableWidget:
+        """The pending changes, several selectable, oldest first."""
+        self.table = list_table(parent, [self.tr("Art"), self.tr("Name"), self.tr("Kommune"), self.tr("Autor"),
+                                         self.tr("Zeit")], multi=True)
         header = self.table.horizontalHeader()
         # Widths are set after each fill (_fit_columns): the name keeps a readable width even in a
         # narrow dock (a scroll bar appears instead), the last column takes what is left.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_TIME, Qt.SortOrder.AscendingOrder)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        return self.table
 
-        details = QGroupBox(self.tr("Vorher / Nachher"), splitter)
-        detail_layout = QVBoxLayout(details)
-        self.title_label = QLabel(details)
-        self.title_label.setWordWrap(True)
-        self.title_label.setTextFormat(Qt.TextFormat.RichText)
-        detail_layout.addWidget(self.title_label)
-        self.move_label = QLabel(details)
-        self.move_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.move_label.setWordWrap(True)
-        detail_layout.addWidget(self.move_label)
+    def _build_details(self, parent: QWidget) -> QGroupBox:
+        """Before and after of the selected change, field by field, and its positions on the map."""
+        details = QGroupBox(self.tr("Vorher / Nachher"), parent)
+        layout = QVBoxLayout(details)
+        self.title_label = text_label(details, rich=True)
+        self.move_label = text_label(details)
         self.all_fields_check = QCheckBox(self.tr("Auch unveränderte Felder zeigen"), details)
         self.all_fields_check.toggled.connect(self._show_details)
-        detail_layout.addWidget(self.all_fields_check)
         self.compare_table = QTableWidget(0, 3, details)
         self.compare_table.setHorizontalHeaderLabels(
             [self.tr("Feld"), self.tr("Vorher (veröffentlicht)"), self.tr("Nachher (zur Prüfung)")])
@@ -241,42 +231,14 @@ class ReviewDock(QgsDockWidget):
         compare_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         # Wrapped values need their row heights again whenever the columns change width.
         compare_header.sectionResized.connect(lambda *_args: self.compare_table.resizeRowsToContents())
-        detail_layout.addWidget(self.compare_table, 1)
-        map_row = QHBoxLayout()
-        self.legend_label = QLabel(
-            '<span style="color:{old}">●</span> {before} &nbsp; <span style="color:{new}">●</span> {after}'.format(
-                old=OLD_COLOR.name(), new=NEW_COLOR.name(),
-                before=self.tr("alte Lage"), after=self.tr("neue Lage")), details)
-        map_row.addWidget(self.legend_label)
-        map_row.addStretch(1)
-        self.show_map_button = QPushButton(self.tr("Auf Karte zeigen"), details)
-        self.show_map_button.clicked.connect(self.markers.zoom)
-        map_row.addWidget(self.show_map_button)
-        detail_layout.addLayout(map_row)
-        splitter.addWidget(self.table)
-        splitter.addWidget(details)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        outer.addWidget(splitter, 1)
-
-        buttons = QHBoxLayout()
-        self.approve_button = QPushButton(self.tr("Freigeben"), body)
-        self.approve_button.setToolTip(self.tr("Die ausgewählten Änderungen veröffentlichen"))
-        self.approve_button.clicked.connect(self.approve_selected)
-        self.reject_button = QPushButton(self.tr("Ablehnen …"), body)
-        self.reject_button.setToolTip(self.tr("Die ausgewählten Änderungen mit Begründung ablehnen"))
-        self.reject_button.clicked.connect(self.reject_selected)
-        self.approve_push_button = QPushButton(self.tr("Ganze Übertragung freigeben"), body)
-        self.approve_push_button.setToolTip(
-            self.tr("Alle Änderungen veröffentlichen, die mit der ausgewählten zusammen übertragen wurden"))
-        self.approve_push_button.clicked.connect(self.approve_push)
-        buttons.addWidget(self.approve_button)
-        buttons.addWidget(self.reject_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.approve_push_button)
-        outer.addLayout(buttons)
-        self.setWidget(body)
-        self._show_details()
+        self.legend_label = legend(details, [(OLD_COLOR, "●", self.tr("alte Lage")),
+                                             (NEW_COLOR, "●", self.tr("neue Lage"))])
+        self.show_map_button = button(details, self.tr("Auf Karte zeigen"), self.markers.zoom)
+        for widget in (self.title_label, self.move_label, self.all_fields_check):
+            layout.addWidget(widget)
+        layout.addWidget(self.compare_table, 1)
+        layout.addLayout(hbox(self.legend_label, None, self.show_map_button))
+        return details
 
     # ------------------------------------------------------------------ loading
 

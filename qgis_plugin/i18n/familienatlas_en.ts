@@ -390,26 +390,6 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
-            <source>Tabellen (*.csv *.xlsx);;CSV (*.csv);;Excel (*.xlsx)</source>
-            <translation>Spreadsheets (*.csv *.xlsx);;CSV (*.csv);;Excel (*.xlsx)</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
-            <source>(aus der Datei)</source>
-            <translation>(from the file)</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
-            <source>Alle Zeilen</source>
-            <translation>All rows</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
-            <source>Filtern nach Einheit, Grund …</source>
-            <translation>Filter by unit, reason …</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
             <source>Fundstelle</source>
             <translation>Location</translation>
         </message>
@@ -445,6 +425,36 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Tabellen (*.csv *.xlsx);;CSV (*.csv);;Excel (*.xlsx)</source>
+            <translation>Spreadsheets (*.csv *.xlsx);;CSV (*.csv);;Excel (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>(aus der Datei)</source>
+            <translation>(from the file)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Datei (CSV oder Excel)</source>
+            <translation>File (CSV or Excel)</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Alle Zeilen</source>
+            <translation>All rows</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Filtern nach Einheit, Grund …</source>
+            <translation>Filter by unit, reason …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
+            <source>Anzeigen:</source>
+            <translation>Show:</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
             <source>Prüfen (Probelauf)</source>
             <translation>Check (dry run)</translation>
         </message>
@@ -462,16 +472,6 @@
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
             <source>Eine Excel-Vorlage des gewählten Indikators mit den eigenen Gebieten und den Werten der letzten Jahre speichern</source>
             <translation>Save an Excel template of the chosen indicator with the own areas and the values of the last years</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
-            <source>Datei (CSV oder Excel)</source>
-            <translation>File (CSV or Excel)</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/indicator_upload.py" />
-            <source>Anzeigen:</source>
-            <translation>Show:</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_upload.py" />
@@ -1267,8 +1267,28 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>Anzeigen</source>
-            <translation>Show</translation>
+            <source>Ein Klick auf eine Zeile zeigt das Objekt auf der Karte.</source>
+            <translation>Click a row to show the feature on the map.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Änderung verwerfen…</source>
+            <translation>Discard change…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Die ausgewählte lokale Änderung zurücknehmen: das Objekt bekommt wieder den Stand vom Server, ein neues Objekt wird entfernt.</source>
+            <translation>Undo the selected local change: the feature gets the server's state again, a new feature is removed.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Aktualisieren</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Schließen</source>
+            <translation>Close</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
@@ -1294,6 +1314,11 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Nur Objekte der eigenen Kommune; eigene Änderungen werden immer gezeigt</source>
             <translation>Only features of your own municipality; your own changes are always shown</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
+            <source>Anzeigen</source>
+            <translation>Show</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
@@ -1329,31 +1354,6 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
             <source>Grund / Hinweis</source>
             <translation>Reason / note</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>Ein Klick auf eine Zeile zeigt das Objekt auf der Karte.</source>
-            <translation>Click a row to show the feature on the map.</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>Änderung verwerfen…</source>
-            <translation>Discard change…</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>Die ausgewählte lokale Änderung zurücknehmen: das Objekt bekommt wieder den Stand vom Server, ein neues Objekt wird entfernt.</source>
-            <translation>Undo the selected local change: the feature gets the server's state again, a new feature is removed.</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>Aktualisieren</source>
-            <translation>Refresh</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/changes_dialog.py" />
-            <source>Schließen</source>
-            <translation>Close</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/changes_dialog.py" />
@@ -1475,6 +1475,16 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
+            <source>Übernehmen</source>
+            <translation>Apply</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
+            <source>Später entscheiden</source>
+            <translation>Decide later</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Objekt {uuid}: der Stand auf dem Server ist unbekannt. Es bleibt lokal unverändert und wird beim nächsten Abgleich erneut versucht.</source>
             <translation>Feature {uuid}: its state on the server is unknown. It stays unchanged locally and will be tried again at the next synchronisation.</translation>
         </message>
@@ -1502,16 +1512,6 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
             <source>Im QGIS-Kartenfenster zeigen</source>
             <translation>Show in the QGIS map canvas</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
-            <source>Übernehmen</source>
-            <translation>Apply</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
-            <source>Später entscheiden</source>
-            <translation>Decide later</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/conflict_dialog.py" />
@@ -1734,13 +1734,38 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Filter</source>
-            <translation>Filter</translation>
+            <source>Freigeben</source>
+            <translation>Approve</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>seit</source>
-            <translation>since</translation>
+            <source>Die ausgewählten Änderungen veröffentlichen</source>
+            <translation>Publish the selected changes</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>Ablehnen …</source>
+            <translation>Reject…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>Die ausgewählten Änderungen mit Begründung ablehnen</source>
+            <translation>Reject the selected changes, giving a reason</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>Ganze Übertragung freigeben</source>
+            <translation>Approve whole upload</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>Alle Änderungen veröffentlichen, die mit der ausgewählten zusammen übertragen wurden</source>
+            <translation>Publish all changes that were uploaded together with the selected one</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>Filter</source>
+            <translation>Filter</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
@@ -1766,6 +1791,11 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Autor</source>
             <translation>Author</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/review_dock.py" />
+            <source>seit</source>
+            <translation>since</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
@@ -1821,36 +1851,6 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Auf Karte zeigen</source>
             <translation>Show on map</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Freigeben</source>
-            <translation>Approve</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Die ausgewählten Änderungen veröffentlichen</source>
-            <translation>Publish the selected changes</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Ablehnen …</source>
-            <translation>Reject…</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Die ausgewählten Änderungen mit Begründung ablehnen</source>
-            <translation>Reject the selected changes, giving a reason</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Ganze Übertragung freigeben</source>
-            <translation>Approve whole upload</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/review_dock.py" />
-            <source>Alle Änderungen veröffentlichen, die mit der ausgewählten zusammen übertragen wurden</source>
-            <translation>Publish all changes that were uploaded together with the selected one</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
