@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from .text import escape_html
+from .text import escape_html, plain_label
 
 #: Colour of secondary text (paths, hints) on a white background.
 MUTED_COLOR = "#555555"
@@ -38,10 +38,11 @@ RowItem = QWidget | QLayout | None | tuple[QWidget, int]
 
 def text_label(parent: QWidget, text: str = "", *, rich: bool = False, wrap: bool = True, selectable: bool = False,
           muted: bool = False) -> QLabel:
-    """A label that wraps; rich text only where the caller escaped what it puts in (``rich``)."""
-    widget = QLabel(text, parent)
-    widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    widget.setWordWrap(wrap)
+    """A label that wraps: plain text (:func:`.text.plain_label`), or rich text where the caller
+    escaped what it puts in (``rich``)."""
+    widget = plain_label(text, parent, wrap=wrap)
+    if rich:
+        widget.setTextFormat(Qt.TextFormat.RichText)
     if selectable:
         widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if muted:
