@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, jsonify, request
 from flask_jwt_extended import verify_jwt_in_request
 
 from ..domain.errors import FieldError, Invalid
-from ..domain.indicators import catalogue, public
+from ..domain.indicators import catalogue, export, public
 from .caching import public_answer
 from .common import actor, atlas, body, db, int_arg, login_required
+from .errors import language
 
 bp = Blueprint("indicators", __name__, url_prefix="/api/v1")
 
@@ -119,3 +122,32 @@ def indicator_values(key: str) -> Response:
 def unit_values(key: str) -> Response:
     """Values of one spatial unit: all indicators, all years (as /indicators/<key>/values)."""
     return jsonify(public.unit_values(db(), atlas().indicators, key, staff=_staff_view()))
+
+
+@bp.get("/indicators/<key>/download")
+@public_answer("data")
+def download_values(key: str) -> Response:
+    """One indicator's public values as a file to keep (CSV for German Excel, XLSX, GeoJSON).
+
+    `level` and `year` (all years when left out) as the expert map shows them; `format` csv (UTF-8 with
+    BOM, semicolons, decimal comma), xlsx or geojson, each with definition, source, licence,
+    confidentiality rule and stand; `lang` de or en (default: Accept-Language). Withheld values are
+    marked, never given."""
+    fmt = request.args.get("format") or "csv"
+    if fmt not in export.FORMATS:
+        raise Invalid("invalid_query", errors=[FieldError("format", "unknown_download_format", {
+            "value": fmt, "formats": ", ".join(export.FORMATS)})])
+    lang = request.args.get("lang") or language()
+    if lang not in ("de", "en"):
+        raise Invalid("invalid_query", errors=[FieldError("lang", "unknown_choice", {"value": lang})])
+    year = int_arg("year", 0, 1990, 9999) or None
+    table = export.build(db(), atlas().indicators, key, level=request.args.get("level") or None, year=year,
+                         language=lang)
+    if fmt == "csv":
+        data = export.to_csv(table)
+    elif fmt == "xlsx":
+        data = export.to_xlsx(table)
+    else:
+        data = json.dumps(export.to_geojson(db(), table), ensure_ascii=False).encode()
+    return Response(data, content_type=export.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{table.filename(fmt)}"'})

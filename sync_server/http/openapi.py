@@ -88,8 +88,24 @@ QUERY_PARAMETERS: dict[str, list[dict[str, Any]]] = {
          "description": "one year (all years when left out)"},
         _VIEW],
     "indicators.unit_values": [_VIEW],
+    "indicators.download_values": [
+        {"name": "format", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson"], "default": "csv"}},
+        {"name": "level", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "spatial level key (default: the indicator's first level)"},
+        {"name": "year", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1990,
+                                                                        "maximum": 9999},
+         "description": "one year (all years when left out)"},
+        {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["de", "en"]},
+         "description": "language of labels and notes (default: Accept-Language)"}],
 }
 """Query parameters of the endpoints that take some (the others are described in docs/api.md)."""
+
+RESPONSE_TYPES: dict[str, list[str]] = {
+    "indicators.download_values": ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   "application/geo+json"],
+}
+"""The media types of answers that are files rather than JSON."""
 
 
 def _path_schema(rule: str, name: str) -> dict[str, Any]:
@@ -118,7 +134,8 @@ def build(app: Flask) -> dict[str, Any]:
                 "summary": doc.splitlines()[0] if doc else rule.endpoint,
                 "tags": [rule.endpoint.split(".")[0]],
                 "parameters": [*params, *QUERY_PARAMETERS.get(rule.endpoint, [])],
-                "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
+                "responses": {"200": {"description": "OK", "content": {
+                    media: {"schema": {}} for media in RESPONSE_TYPES.get(rule.endpoint, ["application/json"])}},
                               "4XX": _PROBLEM},
             }
             if method in ("POST", "PATCH", "PUT") and bodies.get(rule.endpoint, {}) is not None:

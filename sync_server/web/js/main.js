@@ -7,6 +7,8 @@ import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCate
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
 import { CompareView } from "./compare.js";
 import { API, getJson } from "./api.js";
+import { Downloads } from "./downloads.js";
+import { EmbedBox, isEmbed, showEmbedView } from "./embed.js";
 import { ExpertMode } from "./expert.js";
 import { IndicatorSearch, hitItems, searchIndicators } from "./indsearch.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
@@ -60,6 +62,7 @@ const app = {
   indicatorSearch: null,
   offersFitPending: false,
   offersLoaded: null, // a promise: the offers' map, list and filters are built (see startOffers)
+  embed: isEmbed(), // ?mode=expert&embed=1: the indicator map alone, in another site's frame
 };
 
 const MAX_INDICATOR_HITS = 4;
@@ -91,6 +94,7 @@ function markLanguageButtons() {
  * address is left alone (Back may have moved on meanwhile); applyUrl writes it once at the end.
  */
 function syncUrl({ replace = false } = {}) {
+  if (app.embed) return; // an embedded view keeps its address
   updateProfileLinks();
   if (app.restoring) return;
   if (!app.ready && app.mode === "offers") return; // the offers' filters are not read from the URL yet
@@ -150,11 +154,14 @@ async function switchMode(mode) {
       return;
     }
     const compare = new CompareView({ update: (change) => app.expert.update(change) });
+    const shares = [];
     app.expert = new ExpertMode({ municipalities: loadMunicipalities(), initial: app.expertInitial,
                                   onStateChange: () => {
                                     compare.render(app.expert);
+                                    for (const share of shares) share.update();
                                     syncUrl();
                                   } });
+    shares.push(new Downloads(app.expert), new EmbedBox(app.expert));
     try {
       await app.expert.start();
     } catch (error) {
@@ -469,9 +476,13 @@ async function start() {
       app.root = app.root || rootMunicipality(municipalities);
       setTitles();
     }).catch(() => {});
-    wireHistory();
+    if (!app.embed) wireHistory();
     await switchMode("expert");
     app.started = true;
+    if (app.embed) { // the view alone: no offers, no history
+      if (app.expert) showEmbedView(app.expert.urlState());
+      return;
+    }
   }
   app.offersLoaded = startOffers(initial);
   await app.offersLoaded;
