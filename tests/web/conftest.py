@@ -22,7 +22,7 @@ def browser() -> Iterator[object]:
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
     for needed in ("leaflet/dist/leaflet.js", "leaflet.markercluster/dist/leaflet.markercluster.js",
                    "proj4/dist/proj4.js", "simple-statistics/dist/simple-statistics.min.js",
-                   "chart.js/dist/chart.umd.min.js"):
+                   "chart.js/dist/chart.umd.min.js", "axe-core/axe.min.js"):
         assert (WEB_DIR / "node_modules" / needed).exists(), \
             f"{needed} is missing: run npm ci --prefix sync_server/web"
     with sync_api.sync_playwright() as playwright:
