@@ -8,6 +8,9 @@ The language is one module-level setting because the core serves one user at a t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 SUPPORTED_LANGUAGES = ("de", "en")
 
 _language = "de"
@@ -376,6 +379,14 @@ def set_language(language: str) -> None:
 def get_language() -> str:
     """The language chosen with :func:`set_language` (``"de"`` unless changed)."""
     return _language
+
+
+def title_of(description: Mapping[str, Any], fallback: str) -> str:
+    """The title of a served layer or field description in the chosen language (``title_en`` in
+    English when the server gives one), else ``fallback`` (its name)."""
+    if _language == "en" and description.get("title_en"):
+        return str(description["title_en"])
+    return str(description.get("title") or fallback)
 
 
 def tr(key: str, **values: object) -> str:

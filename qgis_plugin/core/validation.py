@@ -31,7 +31,7 @@ from typing import Any
 from . import reference
 from .constraints import FORMAT, RANGE, Constraint, violations
 from .geopackage import has_geometry
-from .messages import MESSAGES, get_language, tr
+from .messages import MESSAGES, get_language, title_of, tr
 from .wkb import iter_points
 from .workcopy import Change, WorkingCopy
 
@@ -197,12 +197,6 @@ def check_geometry(layer: str, schema: Mapping[str, Any], change: Change) -> lis
 # ---------------------------------------------------------------------- rules
 
 
-def _title(spec: Mapping[str, Any]) -> str:
-    if get_language() == "en":
-        return spec.get("title_en") or spec.get("title") or spec["name"]
-    return spec.get("title") or spec["name"]
-
-
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
@@ -223,10 +217,11 @@ def _message(constraint: Constraint, fields: Mapping[str, Mapping[str, Any]], va
     codes of declared rules, e.g. ``subcategory_mismatch``), else the one of its kind."""
     first, *rest = constraint.fields
     value = values.get(first)
-    params: dict[str, Any] = {**constraint.params, "field": _title(fields[first]), "value": value,
+    params: dict[str, Any] = {**constraint.params, "field": title_of(fields[first], first), "value": value,
                               "length": len(value.strip()) if isinstance(value, str) else 0}
     if rest:
-        params.update(other_field=_title(fields[rest[0]]), other=values.get(rest[0]), category=values.get(rest[0]))
+        other = values.get(rest[0])
+        params.update(other_field=title_of(fields[rest[0]], rest[0]), other=other, category=other)
     if constraint.kind == FORMAT and f"validation.format_{constraint.params.get('format')}" in MESSAGES["de"]:
         return tr(f"validation.format_{constraint.params['format']}", **params)
     if constraint.kind == RANGE and constraint.params.get("min") is None:

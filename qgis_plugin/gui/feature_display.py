@@ -30,7 +30,7 @@ from qgis.PyQt.QtGui import QColor
 from ..core import wkb
 from ..core.errors import AtlasError
 from ..core.merge import DELETED, GEOMETRY
-from ..core.messages import get_language
+from ..core.messages import title_of
 from ..core.workcopy import LOCAL_STATE
 
 #: The CRS of everything the server and the working copy hold.
@@ -103,11 +103,7 @@ def state_label(state: str | None) -> str:
 
 def layer_title(schema: Mapping[str, Any] | None, name: str) -> str:
     """The German (or English) title of a layer from its server schema, else its name."""
-    if not schema:
-        return name
-    if get_language() == "en" and schema.get("title_en"):
-        return str(schema["title_en"])
-    return str(schema.get("title") or name)
+    return title_of(schema, name) if schema else name
 
 
 def field_specs(schema: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -121,11 +117,7 @@ def field_title(schema: Mapping[str, Any] | None, name: str) -> str:
     if name == DELETED:
         return QCoreApplication.translate("FeatureDisplay", "Objekt (gelöscht / geändert)")
     spec = field_specs(schema).get(name)
-    if not spec:
-        return name
-    if get_language() == "en" and spec.get("title_en"):
-        return str(spec["title_en"])
-    return str(spec.get("title") or name)
+    return title_of(spec, name) if spec else name
 
 
 def choice_label(spec: Mapping[str, Any] | None, value: Any) -> str | None:

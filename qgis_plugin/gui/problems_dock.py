@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem,
 from ..core.validation import Problem
 from ..core.workcopy import WorkingCopy
 from . import project
+from .feature_display import field_title
 from .i18n import plural, tr
 from .text import plain_label, plain_tooltip
 
@@ -124,11 +125,8 @@ class ProblemsDock(QgsDockWidget):
             return ""
         if entry.field == "geometry":
             return tr("Lage")
-        if self.workcopy is not None and self.workcopy.has_layer(entry.layer):
-            for spec in self.workcopy.schema(entry.layer).get("fields", []):
-                if spec["name"] == entry.field:
-                    return project.field_title(spec)
-        return entry.field
+        has_layer = self.workcopy is not None and self.workcopy.has_layer(entry.layer)
+        return field_title(self.workcopy.schema(entry.layer) if has_layer else None, entry.field)
 
     @staticmethod
     def _message(entry: Entry) -> str:

@@ -39,7 +39,7 @@ from qgis.core import (
 
 from ..core import reference
 from ..core.constraints import FORMAT, MAX_LENGTH, NOT_GREATER, RANGE, Constraint, field_types, layer_constraints
-from ..core.messages import get_language
+from ..core.messages import get_language, title_of
 from ..core.workcopy import WorkingCopy
 from .feature_display import state_labels
 from .i18n import tr
@@ -112,12 +112,6 @@ def thaw_working_copy_layers(frozen: dict[str, bool]) -> None:
         layer = QgsProject.instance().mapLayer(layer_id)
         if layer is not None:
             layer.setReadOnly(was_read_only)
-
-
-def field_title(spec: Mapping[str, Any]) -> str:
-    if get_language() == "en":
-        return spec.get("title_en") or spec.get("title") or spec["name"]
-    return spec.get("title") or spec["name"]
 
 
 # ---------------------------------------------------------------------- renderer
@@ -197,7 +191,7 @@ def configure_form(layer: QgsVectorLayer, schema: Mapping[str, Any], *, default_
         index = fields.indexOf(spec["name"])
         if index < 0:
             continue
-        layer.setFieldAlias(index, field_title(spec))
+        layer.setFieldAlias(index, title_of(spec, spec["name"]))
         choices = spec.get("choices")
         if choices and spec["name"] in (choice_layers or {}):
             layer.setEditorWidgetSetup(index, _dependent_choices(choice_layers[spec["name"]], spec))
@@ -252,7 +246,7 @@ def apply_constraints(layer: QgsVectorLayer, schema: Mapping[str, Any]) -> None:
     with AND, their descriptions one after the other. Soft, like the required fields."""
     fields = layer.fields()
     types = field_types(schema)
-    titles = {spec["name"]: field_title(spec) for spec in schema.get("fields", [])}
+    titles = {spec["name"]: title_of(spec, spec["name"]) for spec in schema.get("fields", [])}
     per_field: dict[str, list[tuple[str, str]]] = {}
     for constraint in layer_constraints(schema):
         expression = constraint.expression(types)
