@@ -43,7 +43,6 @@ from qgis.PyQt.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -68,6 +67,7 @@ from ..core.indicators import (
 )
 from .call_task import run_in_background
 from .i18n import tr
+from .widgets import text_label
 
 LAYER_CRS = "EPSG:25832"
 QUANTILE, JENKS = "quantile", "jenks"
@@ -298,8 +298,24 @@ class IndicatorMapDialog(QDialog):
         self.loading = False
         self._request = 0
 
+        self.status = text_label(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Karte erstellen"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_form())
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.resize(560, 320)
+        self._update_ok()
+
+    def _build_form(self) -> QFormLayout:
+        """Indicator (with its definition), level, year, classification and where to save."""
         self.indicator_combo = QComboBox()
+        self.indicator_combo.currentIndexChanged.connect(self._indicator_changed)
         self.level_combo = QComboBox()
+        self.level_combo.currentIndexChanged.connect(self._load_values)
         self.year_combo = QComboBox()
         self.method_combo = QComboBox()
         self.method_combo.addItem(tr("Quantile (gleich viele Einheiten je Klasse)"), QUANTILE)
@@ -311,11 +327,7 @@ class IndicatorMapDialog(QDialog):
         self.file_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.file_widget.setFilter(tr("GeoPackage (*.gpkg)"))
         self.file_widget.setToolTip(tr("Leer lassen für eine temporäre Ebene"))
-        self.definition = QLabel()
-        self.definition.setWordWrap(True)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-
+        self.definition = text_label(self)
         form = QFormLayout()
         form.addRow(tr("Indikator"), self.indicator_combo)
         form.addRow("", self.definition)
@@ -324,19 +336,7 @@ class IndicatorMapDialog(QDialog):
         form.addRow(tr("Klassifizierung"), self.method_combo)
         form.addRow(tr("Anzahl Klassen"), self.classes_spin)
         form.addRow(tr("Speichern als (optional)"), self.file_widget)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Karte erstellen"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.resize(560, 320)
-
-        self.indicator_combo.currentIndexChanged.connect(self._indicator_changed)
-        self.level_combo.currentIndexChanged.connect(self._load_values)
-        self._update_ok()
+        return form
 
     # ------------------------------------------------------------------ loading
 

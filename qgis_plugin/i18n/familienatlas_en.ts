@@ -175,6 +175,11 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_map.py" />
+            <source>Karte erstellen</source>
+            <translation>Create map</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/indicator_map.py" />
             <source>Quantile (gleich viele Einheiten je Klasse)</source>
             <translation>Quantiles (as many units in each class)</translation>
         </message>
@@ -222,11 +227,6 @@
             <location filename="../../qgis_plugin/gui/indicator_map.py" />
             <source>Speichern als (optional)</source>
             <translation>Save as (optional)</translation>
-        </message>
-        <message>
-            <location filename="../../qgis_plugin/gui/indicator_map.py" />
-            <source>Karte erstellen</source>
-            <translation>Create map</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/indicator_map.py" />
