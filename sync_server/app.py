@@ -65,6 +65,24 @@ def create_app(settings: Settings | None = None) -> Flask:
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE, OPTIONS"
         return response
 
+    @app.after_request
+    def _unit_of_work(response: Response) -> Response:
+        """The one commit of a request's writes: a successful answer to a writing request commits them
+        (routes and domain services never commit); any other answer has rolled them back (the error
+        handlers do). Registered after every other after-request hook, so it runs first: what runs
+        later sees the committed state. A commit that fails answers like any unexpected error."""
+        session = g.get("db")
+        if session is None or request.method in ("GET", "HEAD", "OPTIONS"):
+            return response
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()
+        except Exception as exc:  # noqa: BLE001 - answered by the error handlers, as in a route
+            return app.make_response(app.handle_user_exception(exc))
+        return response
+
     return app
 
 

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from .config import ConfigError, Settings
 from .domain import accounts
 from .domain.errors import DomainError, FieldError, Invalid
+from .domain.lifecycle import Role
+from .domain.rights import OPERATOR
 from .domain.text import find_bad_text, text_fault
 from .storage import migrate
 from .storage.db import make_engine, make_session_factory, session_scope
@@ -78,7 +80,7 @@ def cmd_add_user(args: argparse.Namespace) -> int:
         if municipality is None:
             print(f"Unknown municipality key {args.municipality}; import municipalities first.", file=sys.stderr)
             return 2
-        user = accounts.create_user(session, settings, None, {
+        user = accounts.create_user(session, settings, OPERATOR, {
             "username": args.username, "password": _password(args), "role": args.role,
             "municipality_id": municipality.id, "display_name": args.display_name or args.username})
         print(f"Created {user.role} {user.username} for {municipality.name}")
@@ -95,7 +97,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
                                   shares_unpublished=True)
             session.add(county)
             session.flush()
-        args.municipality, args.role = county.key, "admin"
+        args.municipality, args.role = county.key, Role.ADMIN.value
     return cmd_add_user(args)
 
 
@@ -103,7 +105,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     """Lift every login block of a user name at once (e.g. after someone guessed at the admin's name)."""
     settings = _settings(args)
     with _session(settings) as session:
-        removed = accounts.unlock(session, None, args.username)
+        removed = accounts.unlock(session, OPERATOR, args.username)
     print(f"Unlocked {args.username}: {removed} login throttle entries removed")
     return 0
 
@@ -154,7 +156,7 @@ def cmd_load_standard_catalogue(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     with _session(settings) as session:
-        report = load_standard_catalogue(session, None)
+        report = load_standard_catalogue(session, OPERATOR)
     added = ", ".join(f"{report[k]} {k}" for k in ("levels", "categories", "themes", "indicators"))
     print(f"Standard catalogue: added {added}; indicator catalogue version {report['version']}.")
     for reason in report["skipped"]:
@@ -177,7 +179,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
                 return 2
             if (error := find_bad_text(doc)) is not None:  # as in a request body (\ud800 escapes, say)
                 raise Invalid("invalid_body", errors=[error])
-            counts = catalogue.import_catalogue(session, None, doc)
+            counts = catalogue.import_catalogue(session, OPERATOR, doc)
             print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
             return 0
         view = catalogue.catalogue_view(session)
@@ -229,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     user = sub.add_parser("add-user", help="create an editor or reader account")
     user.add_argument("username")
-    user.add_argument("--role", choices=["admin", "editor", "reader"], required=True)
+    user.add_argument("--role", choices=[r.value for r in Role], required=True)
     user.add_argument("--municipality", required=True, help="official key of the user's municipality")
     user.add_argument("--password")
     user.add_argument("--display-name")

@@ -21,6 +21,7 @@ from .domain.accounts import actor_of
 from .domain.context import AtlasContext
 from .domain.errors import FieldError, Invalid
 from .domain.geometry import STORAGE_CRS
+from .domain.rights import OPERATOR
 from .domain.text import text_fault
 from .storage.models import Feature, Municipality, User
 
@@ -58,7 +59,7 @@ def import_municipalities(session: Session, settings: Settings, path: Path, laye
         parent = session.scalar(select(Municipality).where(Municipality.key == parent_key)) if parent_key else None
         body = {"key": key, "name": _text(row, "name"), "kind": _text(row, "kind") or "Gemeinde",
                 "parent_id": parent.id if parent else None, "territory": mapping(row.geometry)}
-        configuration.save_municipality(session, settings.max_geometry_vertices, None, body,
+        configuration.save_municipality(session, settings.max_geometry_vertices, OPERATOR, body,
                                         existing.id if existing else None)
         count += 1
     return count

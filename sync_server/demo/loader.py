@@ -19,7 +19,7 @@ from ..domain.context import AtlasContext
 from ..domain.indicators.catalogue import VALUES_LAYER
 from ..domain.indicators.standard import load_standard_catalogue
 from ..domain.indicators.values import value_id
-from ..domain.rights import Actor
+from ..domain.rights import OPERATOR, Actor
 from ..importer import unit_id
 from ..storage.models import Feature, Municipality, Revision, User
 from . import geodata
@@ -80,16 +80,16 @@ def load_demo(session: Session, settings: Settings) -> DemoReport:
         return _report(session, created=False)
     ids: dict[str, int] = {}
     for territory in sorted(geodata.build_territories(), key=lambda t: len(t.key)):
-        m = configuration.save_municipality(session, settings.max_geometry_vertices, None, {
+        m = configuration.save_municipality(session, settings.max_geometry_vertices, OPERATOR, {
             "key": territory.key, "name": territory.name, "kind": territory.kind,
             "parent_id": ids.get(territory.parent_key) if territory.parent_key else None,
             "territory": mapping(territory.geometry)})
         ids[territory.key] = m.id
     # The demo builds on the standard catalogue: levels, offer categories, themes and indicators.
-    load_standard_catalogue(session, None)
+    load_standard_catalogue(session, OPERATOR)
     users = {}
     for username, role, key in DEMO_USERS:
-        users[username] = accounts.create_user(session, settings, None, {
+        users[username] = accounts.create_user(session, settings, OPERATOR, {
             "username": username, "password": demo_password(username), "role": role,
             "municipality_id": ids[key], "display_name": username})
     session.flush()

@@ -10,9 +10,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Settings
+from ..storage.db import session_scope
 from ..storage.models import LoginThrottle, Municipality, RevokedSession, User
 from . import audit, sequence
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
@@ -79,11 +80,11 @@ def _lock_seconds(settings: Settings, failures: int, limit: int) -> int:
 
 def _count_attempt(session: Session, settings: Settings, username: str, address: str) -> dict[str, int]:
     """Count a login attempt for (name, address) and for the name from anywhere, before the password is
-    checked, in a transaction of its own that holds the rows' locks (PostgreSQL: row locks; SQLite: the
-    write lock) only for the counting, not during the slow password check. Raises ``login_locked``
-    (and counts nothing) while either is blocked. Parallel attempts are counted one after the other, so
-    no more passwords are checked than the limits allow. Returns the blocks this attempt started:
-    throttle address -> seconds."""
+    checked, in ``session``, a transaction of its own that holds the rows' locks (PostgreSQL: row locks;
+    SQLite: the write lock) only for the counting, not during the slow password check. Raises
+    ``login_locked`` (and counts nothing) while either is blocked. Parallel attempts are counted one after
+    the other, so no more passwords are checked than the limits allow. Returns the blocks this attempt
+    started: throttle address -> seconds."""
     now = audit.now()
     rows = [(ALL_ADDRESSES, settings.login_max_failures_per_name), (address, settings.login_max_failures)]
     _insert_ignoring_duplicates(session, LoginThrottle, [
@@ -95,7 +96,6 @@ def _count_attempt(session: Session, settings: Settings, username: str, address:
                               .with_for_update().execution_options(populate_existing=True)).one()
         blocked = row.blocked_until and audit.as_utc(row.blocked_until)
         if blocked and blocked > now:
-            session.rollback()
             wait = math.ceil((blocked - now).total_seconds())
             raise TooManyRequests("login_locked", headers={"Retry-After": str(wait)}, seconds=wait)
         if audit.as_utc(row.last_failure_at) < now - FORGET_AFTER:
@@ -106,7 +106,6 @@ def _count_attempt(session: Session, settings: Settings, username: str, address:
         row.blocked_until = now + timedelta(seconds=seconds) if seconds else None
         if seconds:
             started[addr] = seconds
-    session.commit()
     return started
 
 
@@ -121,8 +120,11 @@ def _take_back_attempt(session: Session, username: str, address: str) -> None:
 
 
 def authenticate(session: Session, settings: Settings, username: Any, password: Any,
-                 address: str | None = None) -> User:
-    """Check a login from client ``address`` (as seen through the trusted proxies).
+                 address: str | None, throttle: sessionmaker[Session]) -> User:
+    """Check a login from client ``address`` (as seen through the trusted proxies). What the login writes
+    when it succeeds is part of the request's unit of work (``session``); the throttle's counting and a
+    failure's record are units of work of their own (sessions of ``throttle``), committed at once:
+    the count must not wait for the password check, and a failure is kept although the login fails.
 
     Failures are throttled per (name, address) with growing waits, so that someone elsewhere cannot
     lock the real user out, and per name from all addresses with a much higher limit. Every failure is
@@ -138,22 +140,23 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
         _verify(_DUMMY_HASH, password)
         raise Unauthorized("wrong_credentials")
     address = (address or "unknown")[:column_length(LoginThrottle, "address")]
-    started = _count_attempt(session, settings, username, address)
+    with session_scope(throttle) as counting:
+        started = _count_attempt(counting, settings, username, address)
     user = session.scalar(select(User).where(User.username == username))
     verified = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
     if user is None or not verified or not user.active:
         reason = "unknown_user" if user is None else "wrong_password" if not verified else "inactive"
         details: dict[str, Any] = {"username": username, "address": address, "reason": reason}
-        if started:
-            details["locked_seconds"] = max(started.values())
-            # The wait runs from the failure, not from the count: a slow password check does not eat it.
-            for addr, seconds in started.items():
-                session.execute(update(LoginThrottle).where(
-                    LoginThrottle.username == username, LoginThrottle.address == addr)
-                    .values(blocked_until=audit.now() + timedelta(seconds=seconds)))
-        audit.record(session, None, "login_failed", f"user:{user.id}" if user else f"username:{username}",
-                     **details)
-        session.commit()
+        with session_scope(throttle) as failure:
+            if started:
+                details["locked_seconds"] = max(started.values())
+                # The wait runs from the failure, not from the count: a slow password check does not eat it.
+                for addr, seconds in started.items():
+                    failure.execute(update(LoginThrottle).where(
+                        LoginThrottle.username == username, LoginThrottle.address == addr)
+                        .values(blocked_until=audit.now() + timedelta(seconds=seconds)))
+            audit.record(failure, None, "login_failed", f"user:{user.id}" if user else f"username:{username}",
+                         **details)
         raise Unauthorized("wrong_credentials")
     _take_back_attempt(session, username, address)
     if _hasher.check_needs_rehash(user.password_hash):
@@ -163,11 +166,10 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
     return user
 
 
-def unlock(session: Session, actor: Actor | None, username: str) -> int:
-    """End every login block of ``username`` (all addresses); ``actor`` None is the command line.
+def unlock(session: Session, actor: Actor, username: str) -> int:
+    """End every login block of ``username`` (all addresses).
     Returns how many throttle entries were removed."""
-    if actor is not None:
-        require_admin(actor, "users")
+    require_admin(actor, "users")
     removed = session.execute(delete(LoginThrottle).where(LoginThrottle.username == username)).rowcount
     audit.record(session, actor, "login_unlocked", f"username:{username}", entries=removed)
     return removed
@@ -184,6 +186,14 @@ def prune(session: Session, settings: Settings) -> dict[str, int]:
     revoked = session.execute(delete(RevokedSession).where(
         RevokedSession.revoked_at < now - timedelta(days=settings.refresh_token_days))).rowcount
     return {"login_throttle": throttle, "revoked_sessions": revoked}
+
+
+def account_of(session: Session, actor: Actor) -> User:
+    """The account of the acting user (the token check found it active a moment ago)."""
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None:
+        raise Unauthorized("token_revoked")
+    return user
 
 
 def actor_for_token(session: Session, user_id: int, sid: str, version: int) -> Actor:
@@ -247,10 +257,9 @@ def list_users(session: Session, actor: Actor) -> list[dict[str, Any]]:
     return [user_dict(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
-def create_user(session: Session, settings: Settings, actor: Actor | None, body: Any) -> User:
-    """Create an account. ``actor`` None is the command line (the operator of the server)."""
-    if actor is not None:
-        require_admin(actor, "users")
+def create_user(session: Session, settings: Settings, actor: Actor, body: Any) -> User:
+    """Create an account."""
+    require_admin(actor, "users")
     data = read_fields(body, USER_FIELDS, model=User)
     _check_role_and_municipality(session, data)
     check_password_policy(data["password"], settings)

@@ -84,11 +84,10 @@ MUNICIPALITY_FIELDS = {"key": ("string", True), "name": ("string", True), "kind"
                         "territory": ("object", False), "crs": ("string", False)}
 
 
-def save_municipality(session: Session, settings_max_vertices: int, actor: Actor | None, body: Any,
+def save_municipality(session: Session, settings_max_vertices: int, actor: Actor, body: Any,
                       municipality_id: int | None = None) -> Municipality:
-    """Create (id None) or change a municipality. ``actor`` None is the server's command line."""
-    if actor is not None:
-        require_admin(actor, "municipalities")
+    """Create (id None) or change a municipality."""
+    require_admin(actor, "municipalities")
     sequence.lock(session)  # ordered with every other write: the public version (ETags) relies on it
     data = read_fields(body, MUNICIPALITY_FIELDS, partial=municipality_id is not None, model=Municipality)
     m = Municipality(shares_unpublished=True) if municipality_id is None else _get(
@@ -146,6 +145,21 @@ def list_municipalities(session: Session) -> list[Municipality]:
     return list(session.scalars(select(Municipality).order_by(Municipality.key)))
 
 
+def get_municipality(session: Session, municipality_id: int) -> Municipality:
+    """One municipality, or ``municipality_not_found``."""
+    return _get(session, Municipality, municipality_id, "municipality_not_found")
+
+
+def list_levels(session: Session) -> list[SpatialLevel]:
+    """The spatial levels, top down."""
+    return list(session.scalars(select(SpatialLevel).order_by(SpatialLevel.rank)))
+
+
+def list_categories(session: Session) -> list[Category]:
+    """The categories in the order they were made (a parent before its subcategories)."""
+    return list(session.scalars(select(Category).order_by(Category.id)))
+
+
 # --- spatial levels and categories ----------------------------------------------------------------
 
 LEVEL_FIELDS = {"key": ("string", True), "name": ("string", True), "rank": ("integer", True),
@@ -154,9 +168,8 @@ CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id
                     "color": ("string", False)}
 
 
-def save_level(session: Session, actor: Actor | None, body: Any, level_id: int | None = None) -> SpatialLevel:
-    if actor is not None:
-        require_admin(actor, "spatial_levels")
+def save_level(session: Session, actor: Actor, body: Any, level_id: int | None = None) -> SpatialLevel:
+    require_admin(actor, "spatial_levels")
     sequence.lock(session)  # see save_municipality
     data = read_fields(body, LEVEL_FIELDS, partial=level_id is not None, model=SpatialLevel)
     level = SpatialLevel(maintained_by_municipalities=False) if level_id is None else _get(
@@ -174,10 +187,9 @@ def save_level(session: Session, actor: Actor | None, body: Any, level_id: int |
     return level
 
 
-def save_category(session: Session, actor: Actor | None, body: Any, category_id: int | None = None) -> Category:
+def save_category(session: Session, actor: Actor, body: Any, category_id: int | None = None) -> Category:
     """The catalogue has two levels: a subcategory's parent must be a top-level category."""
-    if actor is not None:
-        require_admin(actor, "categories")
+    require_admin(actor, "categories")
     sequence.lock(session)  # see save_municipality
     data = read_fields(body, CATEGORY_FIELDS, partial=category_id is not None, model=Category)
     cat = Category() if category_id is None else _get(session, Category, category_id, "category_not_found")

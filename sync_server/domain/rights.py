@@ -18,19 +18,35 @@ from .lifecycle import Role
 ROLES = tuple(Role)
 
 
+#: The role of :data:`OPERATOR`; no account has it (accounts have a :class:`Role`).
+OPERATOR_ROLE = "operator"
+
+
 @dataclass(frozen=True)
 class Actor:
-    """The authenticated user as the domain sees it."""
+    """Who acts, as the domain sees it: an authenticated user, or :data:`OPERATOR`."""
 
-    user_id: int
+    user_id: int | None  # None only for the operator, who has no account
     username: str
     role: str
-    municipality_id: int
-    municipality_key: str
+    municipality_id: int | None
+    municipality_key: str | None
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == OPERATOR_ROLE
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
+        """The admin, and the operator, who may do everything the admin may."""
+        return self.role == Role.ADMIN or self.is_operator
+
+
+#: The operator of the server at its command line (create-admin, add-user, unlock, catalogue import,
+#: the importer and the demo loader): whoever runs those commands already holds the database, so the
+#: rights table lets the operator do what the admin may. Every service takes it like any actor; its audit
+#: entries name no user. There is no other way to act without an account.
+OPERATOR = Actor(None, "operator", OPERATOR_ROLE, None, None)
 
 
 @dataclass(frozen=True)
@@ -53,7 +69,8 @@ class Refusal:
 
 
 def require_admin(actor: Actor, action: str) -> None:
-    """Atlas configuration, review and publishing belong to the county admin alone."""
+    """Atlas configuration, review and publishing belong to the county admin alone (and to the
+    operator at the command line)."""
     if not actor.is_admin:
         raise Forbidden("admin_only", action=action, role=actor.role)
 

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..domain import accounts, audit
 from ..domain import configuration as conf
-from ..storage.models import Category, Municipality, SpatialLevel, User
 from .caching import public_answer
 from .common import actor, body, date_arg, db, int_arg, login_required, settings
 
@@ -25,8 +24,7 @@ def list_municipalities() -> Response:
 @public_answer("data")
 def get_municipality(municipality_id: int) -> Response:
     """One municipality with its territory (EPSG:25832)."""
-    m = conf._get(db(), Municipality, municipality_id, "municipality_not_found")
-    return jsonify(conf.municipality_dict(m))
+    return jsonify(conf.municipality_dict(conf.get_municipality(db(), municipality_id)))
 
 
 @bp.post("/municipalities")
@@ -34,7 +32,6 @@ def get_municipality(municipality_id: int) -> Response:
 def create_municipality() -> Response:
     """Create a municipality (admin)."""
     m = conf.save_municipality(db(), settings().max_geometry_vertices, actor(), body())
-    db().commit()
     return jsonify(conf.municipality_dict(m)), 201
 
 
@@ -43,7 +40,6 @@ def create_municipality() -> Response:
 def update_municipality(municipality_id: int) -> Response:
     """Change a municipality: name, kind, parent, territory, sharing (admin)."""
     m = conf.save_municipality(db(), settings().max_geometry_vertices, actor(), body(), municipality_id)
-    db().commit()
     return jsonify(conf.municipality_dict(m))
 
 
@@ -51,7 +47,7 @@ def update_municipality(municipality_id: int) -> Response:
 @public_answer("data")
 def list_levels() -> Response:
     """The spatial levels, top down."""
-    return jsonify([conf.level_dict(lv) for lv in db().query(SpatialLevel).order_by(SpatialLevel.rank)])
+    return jsonify([conf.level_dict(lv) for lv in conf.list_levels(db())])
 
 
 @bp.post("/spatial-levels")
@@ -59,7 +55,6 @@ def list_levels() -> Response:
 def create_level() -> Response:
     """Create a spatial level (admin)."""
     level = conf.save_level(db(), actor(), body())
-    db().commit()
     return jsonify(conf.level_dict(level)), 201
 
 
@@ -68,7 +63,6 @@ def create_level() -> Response:
 def update_level(level_id: int) -> Response:
     """Change a spatial level (admin)."""
     level = conf.save_level(db(), actor(), body(), level_id)
-    db().commit()
     return jsonify(conf.level_dict(level))
 
 
@@ -76,7 +70,7 @@ def update_level(level_id: int) -> Response:
 @public_answer("data")
 def list_categories() -> Response:
     """The two-level catalogue of institution categories."""
-    return jsonify([conf.category_dict(c) for c in db().query(Category).order_by(Category.id)])
+    return jsonify([conf.category_dict(c) for c in conf.list_categories(db())])
 
 
 @bp.post("/categories")
@@ -84,7 +78,6 @@ def list_categories() -> Response:
 def create_category() -> Response:
     """Create a category or subcategory (admin)."""
     cat = conf.save_category(db(), actor(), body())
-    db().commit()
     return jsonify(conf.category_dict(cat)), 201
 
 
@@ -93,7 +86,6 @@ def create_category() -> Response:
 def update_category(category_id: int) -> Response:
     """Change a category (admin)."""
     cat = conf.save_category(db(), actor(), body(), category_id)
-    db().commit()
     return jsonify(conf.category_dict(cat))
 
 
@@ -109,7 +101,6 @@ def list_users() -> Response:
 def create_user() -> Response:
     """Create an account (admin)."""
     user = accounts.create_user(db(), settings(), actor(), body())
-    db().commit()
     return jsonify(accounts.user_dict(user)), 201
 
 
@@ -118,8 +109,7 @@ def create_user() -> Response:
 def update_user(user_id: int) -> Response:
     """Change role, municipality, activity or password of an account (admin); revokes its tokens."""
     user = accounts.update_user(db(), settings(), actor(), user_id, body())
-    db().commit()
-    return jsonify(accounts.user_dict(db().get(User, user.id)))
+    return jsonify(accounts.user_dict(user))
 
 
 @bp.get("/admin/audit")

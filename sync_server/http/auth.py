@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token, get_jwt, jwt_required
 
 from ..domain import accounts
 from ..domain.errors import Unauthorized
-from ..storage.models import User
-from .common import actor, body, db, login_required, settings
+from .common import actor, body, db, login_required, settings, state
 from .errors import problem
+
+if TYPE_CHECKING:
+    from ..storage.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
@@ -32,17 +35,16 @@ def login() -> Response:
     data = body()
     data = data if isinstance(data, dict) else {}
     user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
-                                 request.remote_addr)  # behind trusted proxies: ProxyFix's client address
-    answer = {**_tokens(user), "user": accounts.user_dict(user)}
-    db().commit()
-    return jsonify(answer)
+                                 request.remote_addr,  # behind trusted proxies: ProxyFix's client address
+                                 throttle=state().session_factory)
+    return jsonify({**_tokens(user), "user": accounts.user_dict(user)})
 
 
 @bp.post("/refresh")
 @jwt_required(refresh=True)
 def refresh() -> Response:
     """Get a new access token with the refresh token (same login session)."""
-    user = db().get(User, actor().user_id)
+    user = accounts.account_of(db(), actor())
     return jsonify(_tokens(user, sid=get_jwt()["sid"], with_refresh=False))
 
 
@@ -51,7 +53,6 @@ def refresh() -> Response:
 def logout() -> Response:
     """End this login: its access and refresh tokens stop working at once."""
     accounts.end_session(db(), actor(), get_jwt()["sid"])
-    db().commit()
     return Response(status=204)
 
 
@@ -59,7 +60,7 @@ def logout() -> Response:
 @login_required
 def me() -> Response:
     """The logged-in user."""
-    return jsonify(accounts.user_dict(db().get(User, actor().user_id)))
+    return jsonify(accounts.user_dict(accounts.account_of(db(), actor())))
 
 
 @bp.post("/password")
@@ -67,7 +68,6 @@ def me() -> Response:
 def change_password() -> Response:
     """Change one's own password; every token of the user is revoked."""
     accounts.change_own_password(db(), settings(), actor(), body())
-    db().commit()
     return Response(status=204)
 
 

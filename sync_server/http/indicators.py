@@ -35,7 +35,6 @@ def get_indicator(key: str) -> Response:
 def create_indicator() -> Response:
     """Create an indicator (admin)."""
     ind = catalogue.save_indicator(db(), actor(), body())
-    db().commit()
     return jsonify(catalogue.indicator_view(db(), ind.key)), 201
 
 
@@ -44,7 +43,6 @@ def create_indicator() -> Response:
 def update_indicator(key: str) -> Response:
     """Change an indicator: only the fields sent (admin)."""
     ind = catalogue.save_indicator(db(), actor(), body(), key)
-    db().commit()
     return jsonify(catalogue.indicator_view(db(), ind.key))
 
 
@@ -53,7 +51,6 @@ def update_indicator(key: str) -> Response:
 def delete_indicator(key: str) -> Response:
     """Delete an indicator that has no values and that no other indicator builds on (admin)."""
     catalogue.delete_indicator(db(), actor(), key)
-    db().commit()
     return jsonify({"deleted": key, "version": catalogue.version(db())})
 
 
@@ -62,7 +59,6 @@ def delete_indicator(key: str) -> Response:
 def create_theme() -> Response:
     """Create a theme of the indicator catalogue (admin)."""
     theme = catalogue.save_theme(db(), actor(), body())
-    db().commit()
     return jsonify({**catalogue.theme_dict(theme), "version": catalogue.version(db())}), 201
 
 
@@ -71,7 +67,6 @@ def create_theme() -> Response:
 def update_theme(key: str) -> Response:
     """Change a theme: names, position, colour, key (admin)."""
     theme = catalogue.save_theme(db(), actor(), body(), key)
-    db().commit()
     return jsonify({**catalogue.theme_dict(theme), "version": catalogue.version(db())})
 
 
@@ -80,7 +75,6 @@ def update_theme(key: str) -> Response:
 def delete_theme(key: str) -> Response:
     """Delete a theme without indicators (admin)."""
     catalogue.delete_theme(db(), actor(), key)
-    db().commit()
     return jsonify({"deleted": key, "version": catalogue.version(db())})
 
 
@@ -88,9 +82,7 @@ def delete_theme(key: str) -> Response:
 @login_required
 def import_catalogue() -> Response:
     """Create or update themes and indicators by key from a catalogue document, all or nothing (admin)."""
-    answer = catalogue.import_catalogue(db(), actor(), body())
-    db().commit()
-    return jsonify(answer)
+    return jsonify(catalogue.import_catalogue(db(), actor(), body()))
 
 
 def _staff_view() -> public.StaffView | None:

@@ -29,24 +29,18 @@ def pending() -> Response:
 @login_required
 def approve() -> Response:
     """Publish revisions (a list, or all of one push) (admin)."""
-    answer = review.approve(db(), actor(), body())
-    db().commit()
-    return jsonify(answer)
+    return jsonify(review.approve(db(), actor(), body()))
 
 
 @bp.post("/reject")
 @login_required
 def reject() -> Response:
     """Reject revisions with a reason (admin)."""
-    answer = review.reject(db(), actor(), body())
-    db().commit()
-    return jsonify(answer)
+    return jsonify(review.reject(db(), actor(), body()))
 
 
 @bp.post("/withdraw")
 @login_required
 def withdraw() -> Response:
     """Take a published feature off the public side (admin)."""
-    answer = review.withdraw(db(), actor(), body())
-    db().commit()
-    return jsonify(answer)
+    return jsonify(review.withdraw(db(), actor(), body()))

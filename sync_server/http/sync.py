@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ..domain import review, sync
+from ..domain.geometry import STORAGE_CRS
 from ..domain.layers import LAYERS
 from .common import actor, atlas, body, db, int_arg, login_required
 
@@ -12,7 +13,7 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 
 
 def _describe(name: str) -> dict:
-    return {**sync.get_layer(name).describe(atlas().catalogue), "crs": "EPSG:25832"}
+    return {**sync.get_layer(name).describe(atlas().catalogue), "crs": STORAGE_CRS}
 
 
 @bp.get("/layers")
@@ -42,9 +43,7 @@ def pull(layer: str) -> Response:
 @login_required
 def push(layer: str) -> Response:
     """Apply a batch of inserts, updates and deletes, all or nothing, with an idempotency key."""
-    answer = sync.push(db(), atlas(), actor(), layer, body())
-    db().commit()
-    return jsonify(answer)
+    return jsonify(sync.push(db(), atlas(), actor(), layer, body()))
 
 
 @bp.get("/layers/<layer>/features/<feature_id>/history")
@@ -58,6 +57,4 @@ def history(layer: str, feature_id: str) -> Response:
 @login_required
 def restore(layer: str, feature_id: str) -> Response:
     """Make an older revision's content the new pending state."""
-    answer = review.restore(db(), atlas(), actor(), layer, feature_id, body())
-    db().commit()
-    return jsonify(answer)
+    return jsonify(review.restore(db(), atlas(), actor(), layer, feature_id, body()))

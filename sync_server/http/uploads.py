@@ -107,9 +107,7 @@ def upload_values() -> Response:
             _render(exc.body)
         raise
     if options.dry_run:
-        db().rollback()
-    else:
-        db().commit()
+        db().rollback()  # a report only: nothing of it is kept
     return jsonify(_render(answer))
 
 

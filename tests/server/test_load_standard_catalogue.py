@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from sync_server.domain.indicators import catalogue, standard
+from sync_server.domain.rights import OPERATOR
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
 from sync_server.storage.models import Category, Indicator, IndicatorTheme
 
@@ -22,12 +23,12 @@ def test_an_adapted_catalogue_keeps_its_changes_and_gets_only_what_is_missing(db
     factory = make_session_factory(engine)
     with session_scope(factory) as session:  # the demo is built on the standard catalogue
         assert set(session.scalars(select(Indicator.key))) == set(standard.BY_KEY)
-        catalogue.save_indicator(session, None, {"name_de": "Kita-Quote U3", "min_denominator": 20},
+        catalogue.save_indicator(session, OPERATOR, {"name_de": "Kita-Quote U3", "min_denominator": 20},
                                  key="betreuungsquote_u3")
-        catalogue.delete_indicator(session, None, "angebote_freizeit_je_1000")
+        catalogue.delete_indicator(session, OPERATOR, "angebote_freizeit_je_1000")
         before = catalogue.version(session)
     with session_scope(factory) as session:
-        report = standard.load_standard_catalogue(session, None)
+        report = standard.load_standard_catalogue(session, OPERATOR)
         assert (report["levels"], report["categories"], report["themes"], report["indicators"]) == (0, 0, 0, 1)
         assert report["version"] == before + 1
     with session_scope(factory) as session:
@@ -35,7 +36,7 @@ def test_an_adapted_catalogue_keeps_its_changes_and_gets_only_what_is_missing(db
         assert (quote.name_de, quote.min_denominator) == ("Kita-Quote U3", 20)
         back = catalogue.load(session).indicators["angebote_freizeit_je_1000"]
         assert back.provision == {"category": "freizeit", "population": "bev_u18", "per": 1000}
-        again = standard.load_standard_catalogue(session, None)
+        again = standard.load_standard_catalogue(session, OPERATOR)
         assert (again["indicators"], again["version"]) == (0, before + 1)
     engine.dispose()
 

@@ -210,10 +210,9 @@ def _save_theme(session: Session, data: dict[str, Any], theme: IndicatorTheme | 
     return theme
 
 
-def save_theme(session: Session, actor: Actor | None, body: Any, key: str | None = None) -> IndicatorTheme:
-    """Create (``key`` None) or change a theme. ``actor`` None is the server's command line."""
-    if actor is not None:
-        require_admin(actor, "indicator_catalogue")
+def save_theme(session: Session, actor: Actor, body: Any, key: str | None = None) -> IndicatorTheme:
+    """Create (``key`` None) or change a theme."""
+    require_admin(actor, "indicator_catalogue")
     theme = None if key is None else _theme(session, key)
     data = read_fields(body, THEME_FIELDS, partial=theme is not None, model=IndicatorTheme)
     theme = _save_theme(session, data, theme)
@@ -222,10 +221,9 @@ def save_theme(session: Session, actor: Actor | None, body: Any, key: str | None
     return theme
 
 
-def delete_theme(session: Session, actor: Actor | None, key: str) -> None:
+def delete_theme(session: Session, actor: Actor, key: str) -> None:
     """A theme goes only when no indicator belongs to it any more."""
-    if actor is not None:
-        require_admin(actor, "indicator_catalogue")
+    require_admin(actor, "indicator_catalogue")
     theme = _theme(session, key)
     users = session.scalars(select(Indicator.key).where(Indicator.theme_id == theme.id).limit(5)).all()
     if users:
@@ -388,10 +386,9 @@ def _rename_in_provisions(session: Session, old: str, new: str) -> None:
             other.provision = {**other.provision, "population": new}
 
 
-def save_indicator(session: Session, actor: Actor | None, body: Any, key: str | None = None) -> Indicator:
+def save_indicator(session: Session, actor: Actor, body: Any, key: str | None = None) -> Indicator:
     """Create (``key`` None) or change an indicator (PATCH semantics: only the given fields)."""
-    if actor is not None:
-        require_admin(actor, "indicator_catalogue")
+    require_admin(actor, "indicator_catalogue")
     ind = None if key is None else _indicator(session, key)
     data = read_fields(body, INDICATOR_FIELDS, partial=ind is not None, model=Indicator)
     ind = _save_indicator(session, data, ind)
@@ -409,10 +406,9 @@ def _users_of(session: Session, ind: Indicator) -> list[str]:
     return sorted(users)[:5]
 
 
-def delete_indicator(session: Session, actor: Actor | None, key: str) -> None:
+def delete_indicator(session: Session, actor: Actor, key: str) -> None:
     """An indicator goes only when it has no values and no other indicator builds on it."""
-    if actor is not None:
-        require_admin(actor, "indicator_catalogue")
+    require_admin(actor, "indicator_catalogue")
     ind = _indicator(session, key)
     if has_values(session, key):
         raise Conflict("indicator_has_values", key=key)
@@ -462,12 +458,11 @@ def _prefixed(exc: DomainError, prefix: str) -> DomainError:
     return exc
 
 
-def import_catalogue(session: Session, actor: Actor | None, body: Any) -> dict[str, int]:
+def import_catalogue(session: Session, actor: Actor, body: Any) -> dict[str, int]:
     """Create or update themes and indicators by key from a document in the export format (as
     ``GET /api/v1/indicators`` answers). All or nothing: the caller rolls back on an error. Themes and
     indicators the document does not name stay as they are. One audit entry, one version step."""
-    if actor is not None:
-        require_admin(actor, "indicator_catalogue")
+    require_admin(actor, "indicator_catalogue")
     data = read_fields(body, IMPORT_FIELDS)
     counts = {"themes_created": 0, "themes_updated": 0, "indicators_created": 0, "indicators_updated": 0}
     for index, item in enumerate(data.get("themes") or []):

@@ -730,7 +730,7 @@ def _loadable(missing: list[IndicatorDef], existing: set[str], categories: set[s
         chosen = [i for i in chosen if i not in bad]
 
 
-def load_standard_catalogue(session: Session, actor: Actor | None = None,
+def load_standard_catalogue(session: Session, actor: Actor,
                             catalogue: StandardCatalogue = STANDARD) -> dict[str, Any]:
     """Write what the atlas lacks of the standard catalogue: spatial levels (only into an atlas that has
     none), offer categories, themes and indicators, through the admin services (checked and audited).

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from ...storage.db import in_chunks
 from ...storage.models import Feature, Push, Revision
-from .. import sync
+from .. import lifecycle, sync
 from ..context import AtlasContext
 from ..errors import DomainError, FieldError, Invalid, NotFound
 from ..rights import Actor, may_read_unpublished
@@ -470,9 +470,9 @@ def template_workbook(session: Session, ctx: AtlasContext, actor: Actor, indicat
     shown: dict[tuple[str, int], dict[str, Any]] = {}
     for fid, (feature, head) in stored.items():
         readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
-        revision: Revision | None = head if readable else (
-            head if feature.published_seq == head.seq else published.get(feature.published_seq or -1))
-        if revision is not None and revision.op != "delete":
+        revision = lifecycle.shown_revision(head, head if feature.published_seq == head.seq else published.get(
+            feature.published_seq or -1), readable)
+        if revision is not None:
             shown[ids[fid]] = revision.properties or {}
     with_values = sorted({y for _, y in shown})
     last_done = date.today().year - 1
