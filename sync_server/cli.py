@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .config import ConfigError, Settings
-from .domain import accounts
+from .domain import accounts, read_model, sequence
 from .domain.errors import DomainError, FieldError, Invalid
 from .domain.lifecycle import Role
 from .domain.rights import OPERATOR
@@ -58,12 +58,23 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     with engine.begin() as connection:
         findings = check_text(connection, repair=args.repair)
+        if findings and args.repair:
+            read_model.rebuild(connection)  # the public texts are prepared from the repaired revisions
     for finding in findings:
         print(finding.describe())
     verb = "repaired (bad characters replaced by U+FFFD)" if args.repair else "found; repair with --repair"
     print(f"{len(findings)} values with text that cannot be encoded as UTF-8 {verb}" if findings
           else "All stored text can be encoded as UTF-8.")
     return 1 if findings and not args.repair else 0
+
+
+def cmd_rebuild_read_model(args: argparse.Namespace) -> int:
+    """Recreate the public read model from the revisions (after restoring a backup of the tables, say)."""
+    with _session(_settings(args)) as session:
+        sequence.lock(session)  # publishing waits meanwhile, so nothing is missed
+        count = read_model.rebuild(session.connection())
+    print(f"Public read model rebuilt: {count} published features.")
+    return 0
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -246,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-text", help="find (and repair) stored text that cannot be encoded as UTF-8")
     check.add_argument("--repair", action="store_true", help="replace the bad characters with U+FFFD")
     check.set_defaults(func=cmd_check_text)
+
+    sub.add_parser("rebuild-read-model", help="recreate the public read model from the revisions").set_defaults(
+        func=cmd_rebuild_read_model)
 
     sub.add_parser("load-demo", help="load the Landkreis Osnabrück demo data").set_defaults(func=cmd_load_demo)
 

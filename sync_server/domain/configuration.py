@@ -105,12 +105,17 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
         _check_nesting(session, m, data["territory"], data.get("parent_id", m.parent_id), crs)
     if municipality_id is not None and data.get("shares_unpublished") not in (None, m.shares_unpublished):
         lifecycle.unpublished_visibility_changed(session, m.id, data["shares_unpublished"])
+    key_changed = municipality_id is not None and data.get("key") not in (None, m.key)
     for name in ("key", "name", "kind", "parent_id", "shares_unpublished", "territory"):
         if name in data:
             setattr(m, name, data[name])
     if municipality_id is None:
         session.add(m)
     session.flush()
+    if key_changed:  # the public features show their owner's key
+        from . import read_model  # it builds on the layers, which build on this module's neighbours
+
+        read_model.refresh_owner(session.connection(), m.id)
     audit.record(session, actor, "municipality_saved", f"municipality:{m.id}",
                  fields=sorted(k for k in data if k != "crs"))
     return m

@@ -165,8 +165,11 @@ def require_reviewable(seq: int, state: str, head_seq: int) -> None:
 def publish(session: Session, actor: Actor, targets: Sequence[Target], *, current: int,
             reason: str | None = None) -> list[int]:
     """Publish the ``targets`` (pending heads, in the order of their numbers): the public shows them
-    from now on; older pending revisions of their features are superseded."""
-    return _decide(session, actor, targets, State.PUBLISHED, current, reason)
+    from now on; older pending revisions of their features are superseded. The public read model
+    follows in the same transaction."""
+    done = _decide(session, actor, targets, State.PUBLISHED, current, reason)
+    _public_changed(session, [(t.layer, t.feature_id) for t in targets])
+    return done
 
 
 def reject(session: Session, actor: Actor, targets: Sequence[Target], *, current: int, reason: str) -> list[int]:
@@ -251,7 +254,16 @@ def withdraw(session: Session, actor: Actor, feature: Feature, *, current: int, 
     feature.published_seq = None
     feature.change_seq = current + 1
     sequence.advance(session, current, 1)
+    _public_changed(session, [(feature.layer, feature.id)])
     return published.seq
+
+
+def _public_changed(session: Session, features: Sequence[tuple[str, str]]) -> None:
+    """The publish hook: what is public of these (layer, id) features changed in this transaction, so the
+    public read model is rewritten for them (:func:`.read_model.refresh_published`), in the same one."""
+    from . import read_model  # it builds on the publish rule, which builds on this module
+
+    read_model.refresh_published(session, features)
 
 
 # --- visibility of unpublished work ---------------------------------------------------------------------

@@ -2,19 +2,27 @@
 
 The public sees exactly the published revision of each feature, unless that revision is a
 deletion. A pending change, including a pending deletion, changes nothing public until the admin
-approves it. Every public reader (GeoJSON endpoint, OGC API) goes through :func:`public_rows`.
+approves it. The public read model (:mod:`.read_model`, read by the GeoJSON endpoint and the OGC
+API) is written from :func:`public_condition` and :func:`public_properties`; the indicators' public
+side reads through :func:`public_query`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..storage.models import Feature, Revision
 from .lifecycle import Op, live
+
+
+def public_condition() -> ColumnElement[bool]:
+    """The rule, in SQL over features joined with revisions on ``Revision.seq == Feature.published_seq``."""
+    return and_(Feature.published_seq.is_not(None), Revision.op != Op.DELETE.value)
 
 
 def public_query(layer: str) -> Select:
@@ -22,7 +30,7 @@ def public_query(layer: str) -> Select:
     return (
         select(Feature, Revision)
         .join(Revision, and_(Revision.seq == Feature.published_seq))
-        .where(Feature.layer == layer, Feature.published_seq.is_not(None), Revision.op != Op.DELETE.value)
+        .where(Feature.layer == layer, public_condition())
         .order_by(Feature.id)
     )
 
@@ -32,11 +40,33 @@ def public_rows(session: Session, layer: str, chunk: int = 2000) -> Iterator[tup
     yield from session.execute(public_query(layer).execution_options(yield_per=chunk))
 
 
-def public_properties(published: Revision, owner_key: str) -> dict[str, Any]:
-    """What the public reads of a published revision: its properties, the owning municipality's key
-    and the revision number; nothing of the staff who made or reviewed it (no author, no reviewer).
-    Every public reader (GeoJSON endpoint, OGC API) shows exactly this."""
-    return {**published.properties, "owner": owner_key, "published_revision": published.seq}
+def public_columns(session: Session, layer: str, names: Sequence[str],
+                   *conditions: ColumnElement[bool]) -> list[list[Any]]:
+    """The properties ``names`` of every public feature of ``layer`` (that meets ``conditions``), one list
+    of JSON values per feature, in no particular order.
+
+    Column-wise and cheap: the database packs just these properties of a row into one small JSON array
+    (SQLite's ``json_extract`` with several paths, PostgreSQL's ``jsonb_build_array``) and all arrays are
+    decoded by one ``json.loads``; no ORM objects, no decoding of whole property records per row. For
+    readers of many features (the indicators' public side reads 100,000 values at a time).
+    """
+    props = Revision.properties
+    paths = list(names) if len(names) > 1 else [*names, *names]  # one path would return a bare value
+    if session.get_bind().dialect.name == "postgresql":
+        packed = cast(func.jsonb_build_array(*(props[n] for n in paths)), Text)
+    else:
+        packed = func.json_extract(props, *(f"$.{n}" for n in paths), type_=Text)
+    query = (select(packed).select_from(Feature).join(Revision, Revision.seq == Feature.published_seq)
+             .where(Feature.layer == layer, public_condition(), *conditions))
+    texts = session.execute(query).scalars().all()
+    return json.loads(f"[{','.join(texts)}]") if texts else []
+
+
+def public_properties(properties: dict[str, Any], owner_key: str, seq: int) -> dict[str, Any]:
+    """What the public reads of a published revision (its ``properties``, number ``seq``): its properties,
+    the owning municipality's key and the revision number; nothing of the staff who made or reviewed it
+    (no author, no reviewer). Every public reader (GeoJSON endpoint, OGC API) shows exactly this."""
+    return {**properties, "owner": owner_key, "published_revision": seq}
 
 
 def is_public(feature: Feature, published: Revision | None) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from ..storage.models import AtlasSequence, AuditEntry, CatalogueVersion
@@ -46,8 +46,14 @@ def public_version(session: Session) -> tuple[int, int, int]:
     All three only grow and are written under a lock that orders their commits (configuration writes
     take the atlas lock too), so equal versions mean equal public content: an exact validator.
     """
-    seq = select(AtlasSequence.value).where(AtlasSequence.id == 1).scalar_subquery()
-    cat = select(CatalogueVersion.version).where(CatalogueVersion.id == 1).scalar_subquery()
-    conf = select(func.max(AuditEntry.id)).where(AuditEntry.action.in_(CONFIGURATION_ACTIONS)).scalar_subquery()
-    row = session.execute(select(seq, cat, conf)).one()
+    row = session.execute(_PUBLIC_VERSION).one()
     return (row[0] or 0, row[1] or 0, row[2] or 0)
+
+
+# Built and compiled once: every public request asks it first, and building a statement costs more than
+# running it (as plain SQL it skips SQLAlchemy's per-call cache key too).
+_PUBLIC_VERSION = text(str(select(
+    select(AtlasSequence.value).where(AtlasSequence.id == 1).scalar_subquery(),
+    select(CatalogueVersion.version).where(CatalogueVersion.id == 1).scalar_subquery(),
+    select(func.max(AuditEntry.id)).where(AuditEntry.action.in_(CONFIGURATION_ACTIONS)).scalar_subquery(),
+).compile(compile_kwargs={"literal_binds": True})))

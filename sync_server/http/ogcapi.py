@@ -7,7 +7,6 @@ errors, so the application's one error handler answers them as RFC 9457 problem 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from flask import Blueprint, Response, request
@@ -29,7 +28,7 @@ def _service() -> FeaturesService:
 
 
 def _respond(answer: Answer) -> Response:
-    response = Response(json.dumps(answer.document, ensure_ascii=False), content_type=answer.media_type)
+    response = Response(answer.text(), content_type=answer.media_type)
     if answer.crs is not None:
         response.headers["Content-Crs"] = f"<{answer.crs.uri}>"
     return response

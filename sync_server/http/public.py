@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, current_app, jsonify
 
 from .. import API_VERSION, __version__
+from ..domain import read_model
 from ..domain.errors import NotFound
-from ..domain.geometry import WEB_CRS, to_geojson
 from ..domain.layers import LAYERS
-from ..domain.publish import public_properties, public_rows
 from ..domain.sync import get_layer
 from .caching import public_answer
-from .common import atlas
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
 
@@ -28,24 +25,21 @@ def health() -> Response:
 @bp.get("/public/<layer>")
 @public_answer("data")
 def public_layer(layer: str) -> Response:
-    """The published state of a layer as a GeoJSON FeatureCollection in WGS84, streamed."""
+    """The published state of a layer as a GeoJSON FeatureCollection in WGS84, streamed from the read model's
+    prepared texts."""
     spec = get_layer(layer)
     if not spec.raw_public:  # indicator values reach the public only through confidentiality
         raise NotFound("layer_not_found", layer=layer, known=", ".join(n for n, s in LAYERS.items() if s.raw_public))
-    ctx = atlas()
     factory = current_app.extensions["familienatlas"].session_factory
 
     def generate() -> Iterator[str]:
         session = factory()  # its own session: the response outlives the request's
         try:
             yield '{"type":"FeatureCollection","features":['
-            first = True
-            for feature, rev in public_rows(session, spec.name):
-                doc = {"type": "Feature", "id": feature.id,
-                       "properties": public_properties(rev, ctx.key_of(rev.owner_id)),
-                       "geometry": to_geojson(rev.geometry, WEB_CRS)}
-                yield ("" if first else ",") + json.dumps(doc, ensure_ascii=False)
-                first = False
+            separator = ""
+            for docs in read_model.stream(session.connection(), spec.name):
+                yield separator + ",".join(docs)
+                separator = ","
             yield "]}"
         finally:
             session.close()

@@ -7,13 +7,15 @@ OFFSET/LIMIT), never by loading every row. A bbox is filtered by PostGIS in SQL;
 stores hex EWKB text it cannot look into, the ids and geometries of the rows that pass the other
 filters are streamed in batches and tested with shapely, so ``numberMatched`` stays exact.
 
-The sync layers come from the layer registry and go through :mod:`sync_server.domain.publish`:
-the public sees exactly the published revision of each feature. The municipalities' territories
+The sync layers come from the layer registry and are read from the public read model
+(:mod:`sync_server.domain.read_model`): the published revision of each feature as prepared GeoJSON,
+found through a spatial index, concatenated by the service. The municipalities' territories
 are public atlas configuration and come from the municipality table.
 """
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,16 +23,17 @@ from typing import Any
 
 import numpy as np
 import shapely
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ColumnElement, Select, Text, and_, bindparam, func, select, type_coerce
+from sqlalchemy import ColumnElement, Select, Text, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from ..domain import read_model
 from ..domain.layers import LAYERS, LayerSpec
-from ..domain.publish import public_properties, public_query
 from ..storage.db import in_chunks
-from ..storage.models import Feature, Municipality, Revision
+from ..storage.models import Municipality
 from ..storage.types import SRID
-from .crs import lonlat_bounds, outward
+from .crs import STORAGE, OgcCrs, lonlat_bounds, outward, swap_axes
 
 _BATCH = 2000  # rows per round trip when streaming geometries
 
@@ -140,8 +143,10 @@ class Period:
     end: str | None
 
 
-class PublishedLayer(SqlCollection):
-    """A sync layer: the published revision of each feature, through the publish rule."""
+class PublishedLayer(Collection):
+    """A sync layer: the published revision of each feature, read from the public read model
+    (:mod:`..domain.read_model`, written at publish time through the publish rule) as prepared GeoJSON
+    texts that the service concatenates."""
 
     def __init__(self, spec: LayerSpec) -> None:
         self.spec = spec
@@ -162,33 +167,55 @@ class PublishedLayer(SqlCollection):
                  "boolean": "boolean", "date": "string"}
         return {**{f.name: kinds[f.type] for f in self.spec.fields}, "published_revision": "integer"}
 
-    def statement(self) -> Select:
-        return public_query(self.spec.name)
-
-    @property
-    def id_column(self) -> ColumnElement:
-        return Feature.id
-
-    @property
-    def geometry_column(self) -> ColumnElement:
-        return Revision.geometry
-
-    def condition(self, name: str, value: str) -> ColumnElement[bool]:
-        if name == "owner":  # stored as a reference, shown as the municipality's key
-            return Revision.owner_id.in_(select(Municipality.id).where(Municipality.key == value))
-        return Revision.properties[name].as_string() == value
-
     def temporal_property(self) -> str | None:
         return next((f.name for f in self.spec.fields if f.type == "date"), None)
 
-    def period_condition(self, period: Period) -> ColumnElement[bool]:
-        """ISO dates compare as text, on both databases; a feature without a date never matches."""
-        value = Revision.properties[self.temporal_property()].as_string()
-        return and_(value.is_not(None), value >= (period.start or "0000-01-01"), value <= (period.end or "9999-12-31"))
+    def _conditions(self, filters: dict[str, str], period: Period | None) -> list[ColumnElement[bool]]:
+        conditions = [read_model.property_equals(name, value) for name, value in filters.items()]
+        temporal = self.temporal_property()
+        if period is not None and temporal is not None:
+            conditions.append(read_model.property_between(temporal, period.start, period.end))
+        return conditions
 
-    def items(self, session: Session, rows: Iterable[Any]) -> list[Item]:
-        keys = municipality_keys(session)
-        return [Item(feature.id, public_properties(rev, keys[rev.owner_id]), rev.geometry) for feature, rev in rows]
+    def texts(self, session: Session, filters: dict[str, str], period: Period | None, area: BaseGeometry | None,
+              offset: int, limit: int, crs: OgcCrs) -> read_model.Texts:
+        """A page as prepared GeoJSON Feature texts in ``crs``, with the number matched."""
+        found = read_model.page(session.connection(), self.spec.name, self._conditions(filters, period), area,
+                                offset, limit, projected=not crs.geographic)
+        return found if not crs.lat_first else read_model.Texts(found.matched, [lat_first(d) for d in found.docs])
+
+    def text_of(self, session: Session, item_id: str, crs: OgcCrs) -> str | None:
+        """One feature as prepared GeoJSON text in ``crs``; None when it is not public."""
+        found = read_model.one(session.connection(), self.spec.name, item_id, projected=not crs.geographic)
+        return lat_first(found) if found is not None and crs.lat_first else found
+
+    def page(self, session: Session, filters: dict[str, str], period: Period | None, area: BaseGeometry | None,
+             offset: int, limit: int) -> Page:
+        found = self.texts(session, filters, period, area, offset, limit, STORAGE)
+        return Page(found.matched, [_item(doc) for doc in found.docs])
+
+    def one(self, session: Session, item_id: str) -> Item | None:
+        found = self.text_of(session, item_id, STORAGE)
+        return None if found is None else _item(found)
+
+    def extent(self, session: Session) -> list[float] | None:
+        _count, box = read_model.layer_summary(session.connection(), self.spec.name)
+        return None if box is None else outward(box)
+
+
+def _item(doc: str) -> Item:
+    """An item of a prepared text in the storage CRS."""
+    feature = json.loads(doc)
+    geometry = feature.get("geometry")
+    return Item(feature["id"], feature["properties"], shape(geometry) if geometry else None)
+
+
+def lat_first(doc: str) -> str:
+    """A prepared CRS84 text with latitude first (EPSG:4326 by its definition); the rare case, so decoded."""
+    feature = json.loads(doc)
+    if feature.get("geometry"):
+        feature["geometry"]["coordinates"] = swap_axes(feature["geometry"]["coordinates"])
+    return json.dumps(feature, ensure_ascii=False)
 
 
 class Municipalities(SqlCollection):
@@ -233,6 +260,13 @@ class Municipalities(SqlCollection):
 
 def municipality_keys(session: Session) -> dict[int, str]:
     return {mid: key for mid, key in session.execute(select(Municipality.id, Municipality.key))}
+
+
+def published_collection(collection_id: str) -> PublishedLayer | None:
+    """The collection of a layer the public reads as it is, found without a query (None: another kind):
+    a page or a feature of it needs nothing of the rest (the indicator catalogue above all)."""
+    spec = LAYERS.get(collection_id)
+    return PublishedLayer(spec) if spec is not None and spec.raw_public else None
 
 
 def all_collections(session: Session) -> list[Collection]:

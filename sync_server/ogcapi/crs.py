@@ -64,11 +64,11 @@ def crs_from(value: str | None, parameter: str) -> OgcCrs:
     return found
 
 
-def _swap(coords: Any) -> Any:
+def swap_axes(coords: Any) -> Any:
     """Latitude first: swap the first two numbers of every position of a GeoJSON coordinate array."""
     if coords and isinstance(coords[0], (int, float)):
         return (coords[1], coords[0], *coords[2:])
-    return [_swap(part) for part in coords]
+    return [swap_axes(part) for part in coords]
 
 
 def geometry_in(geometry: BaseGeometry | None, crs: OgcCrs) -> dict | None:
@@ -76,7 +76,7 @@ def geometry_in(geometry: BaseGeometry | None, crs: OgcCrs) -> dict | None:
     doc = to_geojson(geometry, crs.code)
     if doc is None or not crs.lat_first:
         return doc
-    return {**doc, "coordinates": _swap(doc["coordinates"])}
+    return {**doc, "coordinates": swap_axes(doc["coordinates"])}
 
 
 def _bbox_numbers(raw: str) -> list[float]:

@@ -9,9 +9,11 @@ RFC 9457 problems. Links carry the media types the clients look for (QGIS and GD
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..domain.errors import NotFound
 from ..storage.models import Municipality
 from . import openapi
-from .collections import Collection, Item, all_collections
+from .collections import Collection, Item, PublishedLayer, all_collections, published_collection
 from .crs import CRS84, STORAGE, SUPPORTED, OgcCrs, geometry_in
 from .openapi import GEOJSON, JSON, OPENAPI
 from .query import ItemsQuery, item_crs, items_query
@@ -43,6 +45,10 @@ class Answer:
     document: dict[str, Any]
     media_type: str = JSON
     crs: OgcCrs | None = None
+    body: str | None = None  # the whole answer as text, when it was put together from prepared texts
+
+    def text(self) -> str:
+        return self.body if self.body is not None else json.dumps(self.document, ensure_ascii=False)
 
 
 def _link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
@@ -55,10 +61,14 @@ class FeaturesService:
     def __init__(self, session: Session, base_url: str) -> None:
         self.session = session
         self.base = base_url.rstrip("/")
-        self.collections = {c.id: c for c in all_collections(session)}
+
+    @cached_property
+    def collections(self) -> dict[str, Collection]:
+        """Every collection (the indicator collections need the catalogue: loaded only when asked for)."""
+        return {c.id: c for c in all_collections(self.session)}
 
     def collection(self, collection_id: str) -> Collection:
-        found = self.collections.get(collection_id)
+        found = published_collection(collection_id) or self.collections.get(collection_id)
         if found is None:
             raise NotFound("collection_not_found", collection=collection_id, known=", ".join(self.collections))
         return found
@@ -145,34 +155,50 @@ class FeaturesService:
         args = list(args)
         query: ItemsQuery = items_query(args, collection)
         pairs = [(name, value) for name, values in args for value in values]
-        page = collection.page(self.session, query.filters, query.period, query.area, query.offset, query.limit)
+        if isinstance(collection, PublishedLayer):  # the read model: prepared texts, concatenated
+            texts = collection.texts(self.session, query.filters, query.period, query.area, query.offset,
+                                     query.limit, query.crs)
+            matched, count, features = texts.matched, len(texts.docs), None
+        else:
+            page = collection.page(self.session, query.filters, query.period, query.area, query.offset, query.limit)
+            matched, count = page.matched, len(page.items)
+            features = [self._feature(item, query.crs) for item in page.items]
         links = [
             _link(self._page_url(collection, pairs, None, query.limit), "self", GEOJSON, "Diese Seite"),
             _link(f"{self.base}/collections/{quote(collection.id)}", "collection", JSON, collection.title),
         ]
-        if query.offset + len(page.items) < page.matched:
+        if query.offset + count < matched:
             links.append(_link(self._page_url(collection, pairs, query.offset + query.limit, query.limit),
                                "next", GEOJSON, "Nächste Seite"))
         if query.offset > 0:
             links.append(_link(self._page_url(collection, pairs, max(0, query.offset - query.limit), query.limit),
                                "prev", GEOJSON, "Vorige Seite"))
-        return Answer({
+        document = {
             "type": "FeatureCollection",
-            "numberMatched": page.matched,
-            "numberReturned": len(page.items),
+            "numberMatched": matched,
+            "numberReturned": count,
             "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "links": links,
-            "features": [self._feature(item, query.crs) for item in page.items],
-        }, GEOJSON, query.crs)
+        }
+        if features is not None:
+            return Answer({**document, "features": features}, GEOJSON, query.crs)
+        head = json.dumps(document, ensure_ascii=False)[:-1]
+        return Answer(document, GEOJSON, query.crs, body=f'{head},"features":[{",".join(texts.docs)}]}}')
 
     def item(self, collection_id: str, item_id: str, args: Args) -> Answer:
         collection = self.collection(collection_id)
         crs = item_crs(args)
+        url = f"{self.base}/collections/{quote(collection.id)}"
+        links = [_link(f"{url}/items/{quote(item_id, safe='')}", "self", GEOJSON, "Dieses Objekt"),
+                 _link(url, "collection", JSON, collection.title)]
+        if isinstance(collection, PublishedLayer):  # the read model's text with the links added
+            text = collection.text_of(self.session, item_id, crs)
+            if text is None:
+                raise NotFound("item_not_found", collection=collection.id, id=item_id)
+            return Answer({}, GEOJSON, crs, body=f'{text[:-1]},"links":{json.dumps(links, ensure_ascii=False)}}}')
         item = collection.one(self.session, item_id)
         if item is None:
             raise NotFound("item_not_found", collection=collection.id, id=item_id)
-        url = f"{self.base}/collections/{quote(collection.id)}"
         doc = self._feature(item, crs)
-        doc["links"] = [_link(f"{url}/items/{quote(item.id, safe='')}", "self", GEOJSON, "Dieses Objekt"),
-                        _link(url, "collection", JSON, collection.title)]
+        doc["links"] = links
         return Answer(doc, GEOJSON, crs)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
+PARALLEL_SETUP_COST = 10000  # PostgreSQL's default is 1000 (see make_engine)
 IN_CHUNK = 500  # values per IN (...) list: SQLite builds before 3.32 allow 999 parameters
 
 
@@ -38,7 +39,19 @@ def make_engine(url: str) -> Engine:
     # psycopg2 sends an executemany of UPDATEs row by row (one round trip each); in batches it is about
     # ten times faster, which publishing thousands of indicator values at once needs.
     batch = {"executemany_mode": "values_plus_batch"} if url.startswith("postgresql+psycopg2") else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **batch)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **batch)
+
+    @event.listens_for(engine, "connect")
+    def _postgres_settings(dbapi_connection, _record) -> None:  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        # The atlas's reads are small indexed queries (a bbox page, one feature) answered in a millisecond or
+        # two; starting parallel workers for them cost several times that. Only a plan that saves more than
+        # this (big scans of a rebuild or an analysis) is worth workers.
+        cursor.execute(f"SET parallel_setup_cost = {PARALLEL_SETUP_COST}")
+        cursor.close()
+        dbapi_connection.commit()
+
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

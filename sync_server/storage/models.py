@@ -243,6 +243,56 @@ class Revision(Base):
     )
 
 
+class PublicFeature(Base):
+    """The public read model: each published feature as the public reads it, prepared at publish time.
+
+    One row per public feature of a raw-public layer (never anything unpublished), holding its complete
+    GeoJSON Feature as text in CRS84 (``doc``, the web map's and the OGC API's default) and in EPSG:25832
+    (``doc_25832``), its storage geometry (for exact spatial tests), its box in EPSG:25832 (what the spatial
+    index holds: SQLite's R*Tree ``public_features_rtree`` kept by triggers, a GiST index on PostgreSQL)
+    and its box in CRS84 (for the collection's extent), and its properties (for equality filters).
+    Readers concatenate the stored texts: no ORM objects, no reprojection per request. Written only by
+    :mod:`sync_server.domain.read_model` in the transaction that publishes; ``rebuild-read-model``
+    recreates it from the revisions.
+    """
+
+    __tablename__ = "public_features"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # the R*Tree's id
+    layer: Mapped[str] = mapped_column(String(40))
+    id: Mapped[str] = mapped_column(String(36))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    published_seq: Mapped[int] = mapped_column(BigInteger)
+    properties: Mapped[dict] = mapped_column(JsonType)
+    geometry: Mapped[BaseGeometry | None] = mapped_column(Geometry())
+    minx: Mapped[float | None] = mapped_column(Float)
+    miny: Mapped[float | None] = mapped_column(Float)
+    maxx: Mapped[float | None] = mapped_column(Float)
+    maxy: Mapped[float | None] = mapped_column(Float)
+    west: Mapped[float | None] = mapped_column(Float)
+    south: Mapped[float | None] = mapped_column(Float)
+    east: Mapped[float | None] = mapped_column(Float)
+    north: Mapped[float | None] = mapped_column(Float)
+    doc: Mapped[str] = mapped_column(Text)
+    doc_25832: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("layer", "id", name="uq_public_features_layer_id"),)
+
+
+class PublicLayer(Base):
+    """Per layer of the read model: how many public features it has and their CRS84 box, kept at publish
+    time so that an unfiltered page's ``numberMatched`` and a collection's extent need no scan."""
+
+    __tablename__ = "public_layers"
+
+    layer: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    west: Mapped[float | None] = mapped_column(Float)
+    south: Mapped[float | None] = mapped_column(Float)
+    east: Mapped[float | None] = mapped_column(Float)
+    north: Mapped[float | None] = mapped_column(Float)
+
+
 class Push(Base):
     """An applied push, kept by idempotency key so that a retry returns the first answer."""
 
@@ -282,6 +332,8 @@ __all__ = [
     "IndicatorTheme",
     "LoginThrottle",
     "Municipality",
+    "PublicFeature",
+    "PublicLayer",
     "Push",
     "RevokedSession",
     "Revision",

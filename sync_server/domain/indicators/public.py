@@ -30,7 +30,7 @@ from ...storage.models import Feature, Revision
 from .. import sequence
 from ..errors import FieldError, Invalid, NotFound
 from ..lifecycle import Op, State
-from ..publish import public_query
+from ..publish import public_columns
 from ..rights import Actor, may_read_unpublished
 from .aggregation import aggregate
 from .catalogue import VALUES_LAYER, IndicatorCatalogue, IndicatorDef
@@ -90,27 +90,23 @@ def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, acto
                  shares: dict[int, bool]) -> list[_Row]:
     """The stored values of ``group``: the published ones, or for staff what they may read."""
     indicator = Revision.properties["indicator"].as_string()
-    # Columns, not ORM objects: the properties are all a value needs (ten times faster on 10,000 values).
     if actor is None:
-        # No order (public_query sorts by id, which visits the rows at random: 3x slower on 100,000 values).
-        query = public_query(VALUES_LAYER).where(indicator.in_(sorted(group))).order_by(None)
-        pairs = [(props, State.PUBLISHED.value) for (props,) in session.execute(
-            query.with_only_columns(Revision.properties, maintain_column_froms=True))]
-    else:
-        pairs = []
-        query = (select(Feature.owner_id, Feature.published_seq, Revision.op, Revision.state, Revision.properties)
-                 .join(Revision, and_(Revision.seq == Feature.head_seq))
-                 .where(Feature.layer == VALUES_LAYER, indicator.in_(sorted(group))))
-        later: list[int] = []
-        for owner_id, published_seq, op, state, props in session.execute(query):
-            if may_read_unpublished(actor, owner_id, shares.get(owner_id, False)) and op != Op.DELETE and (
-                    state != State.REJECTED):
-                pairs.append((props, state))
-            elif published_seq is not None:
-                later.append(published_seq)
-        for part in in_chunks(later):
-            pairs.extend((props, State.PUBLISHED.value) for op, props in session.execute(
-                select(Revision.op, Revision.properties).where(Revision.seq.in_(part))) if op != Op.DELETE)
+        return _published_rows(session, group, units)
+    # Columns, not ORM objects: the properties are all a value needs (ten times faster on 10,000 values).
+    pairs = []
+    query = (select(Feature.owner_id, Feature.published_seq, Revision.op, Revision.state, Revision.properties)
+             .join(Revision, and_(Revision.seq == Feature.head_seq))
+             .where(Feature.layer == VALUES_LAYER, indicator.in_(sorted(group))))
+    later: list[int] = []
+    for owner_id, published_seq, op, state, props in session.execute(query):
+        if may_read_unpublished(actor, owner_id, shares.get(owner_id, False)) and op != Op.DELETE and (
+                state != State.REJECTED):
+            pairs.append((props, state))
+        elif published_seq is not None:
+            later.append(published_seq)
+    for part in in_chunks(later):
+        pairs.extend((props, State.PUBLISHED.value) for op, props in session.execute(
+            select(Revision.op, Revision.properties).where(Revision.seq.in_(part))) if op != Op.DELETE)
     rows = []
     for props, state in pairs:
         props = props or {}
@@ -121,6 +117,26 @@ def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, acto
                     number(props.get("numerator")), number(props.get("denominator")))
         rows.append(_Row(cell, unit.level, {**{f: bool(props.get(f)) for f in FLAGS}, "note": props.get("note")},
                          state=state))
+    return rows
+
+
+_PUBLIC_COLUMNS = ("indicator", "unit", "year", "value", "numerator", "denominator", *FLAGS, "note")
+
+
+def _published_rows(session: Session, group: frozenset[str], units: UnitIndex) -> list[_Row]:
+    """The published values of ``group``, read column-wise (:func:`..publish.public_columns`: only the
+    properties a value needs, decoded in one go), 100,000 values in a fraction of the time whole records
+    take."""
+    indicator = Revision.properties["indicator"].as_string()
+    rows = []
+    for key, unit_key, year, value, numerator, denominator, *flags, note in (
+            public_columns(session, VALUES_LAYER, _PUBLIC_COLUMNS, indicator.in_(sorted(group)))):
+        unit = units.get(unit_key)
+        if unit is None or not isinstance(year, int):
+            continue  # a unit the public cannot see (withdrawn, deleted) takes its values with it
+        rows.append(_Row(Cell(key, unit.key, year, number(value), number(numerator), number(denominator)),
+                         unit.level, {**dict(zip(FLAGS, map(bool, flags), strict=True)), "note": note},
+                         state=State.PUBLISHED.value))
     return rows
 
 

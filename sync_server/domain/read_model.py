@@ -1,0 +1,293 @@
+"""The public read model: what the public reads, prepared once at publish time.
+
+The public side is read a thousand times for every publish, so the work is done when the county
+publishes: :func:`refresh` writes each published feature of a raw-public layer (institutions, spatial
+units) into ``public_features`` as finished GeoJSON text, in CRS84 and in EPSG:25832, with its
+boxes, in the transaction that publishes. Readers (the public GeoJSON, the OGC API, the web map) then
+run one indexed query and concatenate the stored texts: no ORM objects, no reprojection, no JSON
+encoding per request.
+
+What is public is decided by :mod:`.publish` alone (:func:`.publish.public_condition` and
+:func:`.publish.public_properties`): the read model is its materialisation and never holds anything
+unpublished. The publish paths call :func:`refresh` once with the features they touched (approve,
+withdraw); a change of a municipality's key calls :func:`refresh_owner`; ``familienatlas-server
+rebuild-read-model`` (and the migration that creates the table) run :func:`rebuild`.
+
+Spatial index: on SQLite the R*Tree ``public_features_rtree`` (SQLite's built-in module), kept in step
+with the table by triggers; on PostgreSQL a GiST index on the geometry. Each layer's count and CRS84
+box are kept in ``public_layers``, so an unfiltered page's ``numberMatched`` and a collection's extent
+cost no scan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    type_coerce,
+)
+from sqlalchemy.orm import Session
+
+from ..storage.db import in_chunks
+from ..storage.models import Feature, Municipality, PublicFeature, PublicLayer, Revision
+from ..storage.types import SRID
+from .geometry import STORAGE_CRS, WEB_CRS, reproject, rounded
+from .layers import LAYERS
+from .publish import public_condition, public_properties
+
+TABLE = PublicFeature.__table__
+LAYERS_TABLE = PublicLayer.__table__
+RTREE = "public_features_rtree"
+_RTREE_TABLE = table(RTREE, column("id"), column("minx"), column("maxx"), column("miny"), column("maxy"))
+_BATCH = 2000  # features prepared per round (memory stays flat while rebuilding a large atlas)
+
+# The columns written, the geometry as the hex EWKB the revisions already hold (on PostgreSQL the text
+# form of ``geometry``), so nothing is encoded twice.
+_WRITE = TABLE.insert().values({c: bindparam(c, type_=Text() if c == "geometry" else TABLE.c[c].type) for c in (
+    "layer", "id", "owner_id", "published_seq", "properties", "geometry", "minx", "miny", "maxx", "maxy",
+    "west", "south", "east", "north", "doc", "doc_25832")})
+
+
+def public_layers() -> list[str]:
+    """The layers the public reads as they are (indicator values reach it only through confidentiality)."""
+    return [name for name, spec in LAYERS.items() if spec.raw_public]
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def _source(layer: str) -> Select:
+    """The public rows of a layer as plain columns (the geometry as raw hex, decoded in bulk)."""
+    return (select(Feature.id, Revision.seq, Revision.owner_id, Revision.properties,
+                   type_coerce(Revision.geometry, Text))
+            .join(Revision, Revision.seq == Feature.published_seq)
+            .where(Feature.layer == layer, public_condition()))
+
+
+def _keys(conn: Connection) -> dict[int, str]:
+    return {mid: key for mid, key in conn.execute(select(Municipality.id, Municipality.key))}
+
+
+def _rows(layer: str, found: Sequence[Any], keys: dict[int, str]) -> list[dict[str, Any]]:
+    """Rows of ``public_features`` for public rows of :func:`_source`: both GeoJSON texts and both
+    boxes, the reprojection and rounding done for all of them at once."""
+    geometries = shapely.from_wkb([row[4] for row in found])
+    lonlat = reproject(geometries, STORAGE_CRS, WEB_CRS)
+    web, utm = rounded(lonlat, WEB_CRS), rounded(geometries, STORAGE_CRS)
+    boxes, lonlat_boxes = shapely.bounds(geometries), shapely.bounds(lonlat)
+    out = []
+    for i, (fid, seq, owner_id, props, hexed) in enumerate(found):
+        properties = public_properties(props, keys[owner_id], seq)
+        head = f'{{"type":"Feature","id":{json.dumps(fid, ensure_ascii=False)},"properties":' \
+               f'{json.dumps(properties, ensure_ascii=False)},"geometry":'
+        box = boxes[i].tolist() if hexed is not None else [None] * 4
+        lon = lonlat_boxes[i].tolist() if hexed is not None else [None] * 4
+        out.append({
+            "layer": layer, "id": fid, "owner_id": owner_id, "published_seq": seq, "properties": properties,
+            "geometry": hexed, "minx": box[0], "miny": box[1], "maxx": box[2], "maxy": box[3],
+            "west": lon[0], "south": lon[1], "east": lon[2], "north": lon[3],
+            "doc": head + _geometry_text(web[i]) + "}", "doc_25832": head + _geometry_text(utm[i]) + "}",
+        })
+    return out
+
+
+def _geometry_text(geometry: BaseGeometry | None) -> str:
+    return "null" if geometry is None else json.dumps(mapping(geometry))
+
+
+def _write(conn: Connection, layer: str, found: Sequence[Any], keys: dict[int, str]) -> None:
+    if found:
+        conn.execute(_WRITE, _rows(layer, found, keys))
+
+
+def _summarise(conn: Connection, layers: Iterable[str]) -> None:
+    """Recount the layers' public features and recompute their CRS84 boxes (once per publish)."""
+    for layer in sorted(set(layers)):
+        count, west, south, east, north = conn.execute(
+            select(func.count(), func.min(TABLE.c.west), func.min(TABLE.c.south), func.max(TABLE.c.east),
+                   func.max(TABLE.c.north)).where(TABLE.c.layer == layer)).one()
+        conn.execute(delete(LAYERS_TABLE).where(LAYERS_TABLE.c.layer == layer))
+        conn.execute(insert(LAYERS_TABLE).values(layer=layer, count=count, west=west, south=south, east=east,
+                                                 north=north))
+
+
+def refresh(conn: Connection, features: Iterable[tuple[str, str]]) -> None:
+    """Bring the read model in line with the publish state of these (layer, id) features: the one call
+    every path that changes what is published makes, in its own transaction, after its change."""
+    by_layer: dict[str, list[str]] = {}
+    for layer, fid in features:
+        if layer in LAYERS and LAYERS[layer].raw_public:
+            by_layer.setdefault(layer, []).append(fid)
+    if not by_layer:
+        return
+    keys = _keys(conn)
+    for layer, ids in by_layer.items():
+        for part in in_chunks(sorted(set(ids))):
+            conn.execute(delete(TABLE).where(TABLE.c.layer == layer, TABLE.c.id.in_(part)))
+            _write(conn, layer, conn.execute(_source(layer).where(Feature.id.in_(part))).all(), keys)
+    _summarise(conn, by_layer)
+
+
+def refresh_published(session: Session, features: Iterable[tuple[str, str]]) -> None:
+    """The publish hook: after a transaction changed what is published of these (layer, id) features
+    (approve, withdraw), write their public state into the read model, in the same transaction."""
+    session.flush()  # ORM changes of the caller first: the read model reads the tables
+    refresh(session.connection(), features)
+
+
+def refresh_owner(conn: Connection, owner_id: int) -> None:
+    """Rewrite the public features of one municipality (its key, shown as ``owner``, changed)."""
+    rows = conn.execute(select(TABLE.c.layer, TABLE.c.id).where(TABLE.c.owner_id == owner_id)).all()
+    refresh(conn, [(layer, fid) for layer, fid in rows])
+
+
+def rebuild(conn: Connection) -> int:
+    """Recreate the whole read model from the revisions; returns how many public features it holds."""
+    conn.execute(delete(TABLE))
+    conn.execute(delete(LAYERS_TABLE))
+    keys, total = _keys(conn), 0
+    for layer in public_layers():
+        result = conn.execute(_source(layer).order_by(Feature.id).execution_options(yield_per=_BATCH))
+        batches = list(result.partitions(_BATCH))  # read before writing: one connection, one cursor at a time
+        for batch in batches:
+            _write(conn, layer, batch, keys)
+            total += len(batch)
+    _summarise(conn, public_layers())
+    return total
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def doc_column(projected: bool) -> ColumnElement:
+    """The prepared text in CRS84 (``projected`` False) or in EPSG:25832."""
+    return TABLE.c.doc_25832 if projected else TABLE.c.doc
+
+
+def property_equals(name: str, value: str) -> ColumnElement[bool]:
+    """SQL for a public property (``owner`` included: it is stored as the public sees it) equal to ``value``."""
+    return PublicFeature.properties[name].as_string() == value
+
+
+def property_between(name: str, start: str | None, end: str | None) -> ColumnElement[bool]:
+    """A text property (ISO dates compare as text) within a closed range; a missing value never matches."""
+    value = PublicFeature.properties[name].as_string()
+    return and_(value.is_not(None), value >= (start or "0000-01-01"), value <= (end or "9999-12-31"))
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A page of prepared GeoJSON Feature texts and how many features matched in all."""
+
+    matched: int
+    docs: list[str]
+
+
+def layer_summary(conn: Connection, layer: str) -> tuple[int, tuple[float, float, float, float] | None]:
+    """The count of a layer's public features and their CRS84 box (None when there is none)."""
+    row = conn.execute(select(LAYERS_TABLE.c.count, LAYERS_TABLE.c.west, LAYERS_TABLE.c.south,
+                              LAYERS_TABLE.c.east, LAYERS_TABLE.c.north)
+                       .where(LAYERS_TABLE.c.layer == layer)).first()
+    if row is None or not row[0] or row[1] is None:
+        return (row[0] if row else 0), None
+    return row[0], (row[1], row[2], row[3], row[4])
+
+
+def one(conn: Connection, layer: str, fid: str, projected: bool) -> str | None:
+    """The prepared text of one public feature, or None."""
+    return conn.execute(select(doc_column(projected)).where(TABLE.c.layer == layer, TABLE.c.id == fid)).scalar()
+
+
+def stream(conn: Connection, layer: str, projected: bool = False) -> Iterator[list[str]]:
+    """Every public feature's text of a layer in id order, in batches."""
+    result = conn.execute(select(doc_column(projected)).where(TABLE.c.layer == layer).order_by(TABLE.c.id)
+                          .execution_options(yield_per=_BATCH))
+    for batch in result.partitions(_BATCH):
+        yield [row[0] for row in batch]
+
+
+def _spatial_sql(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def area_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
+                   projected: bool) -> Select:
+    """PostgreSQL: the page of features intersecting ``area`` (storage CRS) with the number matched in the
+    same statement (a window count), through the GiST index."""
+    shape = func.ST_GeomFromText(bindparam("area", shapely.to_wkt(area, rounding_precision=-1)), SRID)
+    return (select(doc_column(projected), func.count().over())
+            .where(TABLE.c.layer == layer, func.ST_Intersects(TABLE.c.geometry, shape), *conditions)
+            .order_by(TABLE.c.id))
+
+
+def rtree_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]]) -> Select:
+    """SQLite: ids and geometries (raw hex) of the features whose box meets the box of ``area``, found
+    through the R*Tree (its rows are looked up by primary key); the exact test follows in shapely."""
+    x0, y0, x1, y1 = area.bounds
+    near = select(_RTREE_TABLE.c.id).where(_RTREE_TABLE.c.minx <= x1, _RTREE_TABLE.c.maxx >= x0,
+                                           _RTREE_TABLE.c.miny <= y1, _RTREE_TABLE.c.maxy >= y0)
+    # ``layer || ''``: no index on the layer, so SQLite's planner walks the R*Tree's hits instead of every row
+    # of the layer (without statistics it would pick the (layer, id) index and test each row's pk)
+    return (select(TABLE.c.id, type_coerce(TABLE.c.geometry, Text))
+            .where(TABLE.c.pk.in_(near), TABLE.c.layer.concat(literal_column("''")) == layer, *conditions)
+            .order_by(TABLE.c.id))
+
+
+def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]], area: BaseGeometry | None,
+         offset: int, limit: int, projected: bool) -> Texts:
+    """One page (in id order) of the public features of ``layer`` that meet ``conditions`` and intersect
+    ``area`` (storage CRS), as prepared texts, with the exact number matched.
+
+    Without filters and area the count is the one kept per layer; with filters it is counted in the same
+    statement as the page (a window count over the matching rows, which an exact ``numberMatched``
+    needs); with an area the spatial index narrows the rows first.
+    """
+    column = doc_column(projected)
+    if area is not None and area.is_empty:
+        return Texts(0, [])
+    if area is None and not conditions:
+        matched, _box = layer_summary(conn, layer)
+        if offset >= matched:
+            return Texts(matched, [])
+        docs = conn.execute(select(column).where(TABLE.c.layer == layer).order_by(TABLE.c.id)
+                            .offset(offset).limit(limit)).scalars().all()
+        return Texts(matched, list(docs))
+    if area is None or _spatial_sql(conn):
+        stmt = (area_statement(layer, area, conditions, projected) if area is not None else
+                select(column, func.count().over()).where(TABLE.c.layer == layer, *conditions).order_by(TABLE.c.id))
+        rows = conn.execute(stmt.offset(offset).limit(limit)).all()
+        if rows:
+            return Texts(rows[0][1], [row[0] for row in rows])
+        counted = stmt.with_only_columns(TABLE.c.id).order_by(None).subquery()
+        return Texts(conn.execute(select(func.count()).select_from(counted)).scalar_one(), [])
+    candidates = conn.execute(rtree_statement(layer, area, conditions)).all()
+    if not candidates:
+        return Texts(0, [])
+    shapely.prepare(area)
+    hits = np.flatnonzero(shapely.intersects(area, shapely.from_wkb([row[1] for row in candidates])))
+    wanted = [candidates[i][0] for i in hits[offset:offset + limit]]
+    found: dict[str, str] = {}
+    for part in in_chunks(wanted):
+        stmt = select(TABLE.c.id, column).where(TABLE.c.layer == layer, TABLE.c.id.in_(part))
+        found.update((fid, doc) for fid, doc in conn.execute(stmt))
+    return Texts(len(hits), [found[fid] for fid in wanted])

@@ -1,0 +1,170 @@
+"""The public read model: it holds exactly what the publish rule makes public, follows every publish in the
+same transaction, is recreated by its rebuild command, and is found through a spatial index."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from shapely.geometry import Point, box, shape
+from sqlalchemy import select, text
+
+from sync_server.cli import main as cli_main
+from sync_server.domain import read_model
+from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, to_geojson
+from sync_server.domain.publish import public_properties, public_rows
+from sync_server.storage.db import PARALLEL_SETUP_COST, make_engine, make_session_factory, session_scope
+from sync_server.storage.models import Municipality, PublicFeature
+from tests.support import MELLE, Api, insert, update_of
+
+
+def expected(session: Any, layer: str, crs: str = WEB_CRS) -> dict[str, dict]:
+    """The public features of a layer as the publish rule gives them, computed the slow way from the revisions."""
+    keys = dict(session.execute(select(Municipality.id, Municipality.key)).all())
+    return {f.id: {"type": "Feature", "id": f.id,
+                   "properties": public_properties(r.properties, keys[r.owner_id], r.seq),
+                   "geometry": to_geojson(r.geometry, crs)} for f, r in public_rows(session, layer)}
+
+
+def stored(session: Any, layer: str, column: str = "doc") -> dict[str, dict]:
+    return {fid: json.loads(doc) for fid, doc in session.execute(
+        select(PublicFeature.id, getattr(PublicFeature, column)).where(PublicFeature.layer == layer))}
+
+
+def _same(a: dict[str, dict], b: dict[str, dict]) -> None:
+    """Equal documents; coordinates compared within the rounding of the published text (1e-7 degrees)."""
+    assert a.keys() == b.keys()
+    for fid, doc in a.items():
+        other = b[fid]
+        assert doc["properties"] == other["properties"]
+        assert shape(doc["geometry"]).equals_exact(shape(other["geometry"]), 1e-9)
+
+
+def _session(app: Any):  # noqa: ANN202
+    return session_scope(app.extensions["familienatlas"].session_factory)
+
+
+def test_the_read_model_is_the_publish_rule_and_follows_every_decision(api: Api, app: Any) -> None:
+    with _session(app) as session:
+        for layer in read_model.public_layers():
+            _same(stored(session, layer), expected(session, layer))
+            utm = stored(session, layer, "doc_25832")  # the stored metres rounded to mm, not a round trip
+            _same(utm, expected(session, layer, STORAGE_CRS))
+            assert read_model.layer_summary(session.connection(), layer)[0] == len(utm)
+    own = sorted((f for f in api.pull_all("institutions", "admin").values()
+                  if f["owner"] == MELLE and f["review"]["state"] == "published"), key=lambda f: f["id"])
+    p = shape(own[0]["geometry"])
+    new = insert(None, p.x + 5, p.y, name="Neu im Lesemodell")
+    answer = api.push("institutions", [new, update_of(own[0], name="Umbenannt"),
+                                       {"op": "delete", "id": own[1]["id"], "base_revision": own[1]["revision"]}],
+                      "melle.editor").get_json()
+    with _session(app) as session:  # pending: nothing changed publicly
+        assert new["id"] not in stored(session, "institutions")
+        assert stored(session, "institutions")[own[0]["id"]]["properties"]["name"] == own[0]["properties"]["name"]
+    assert api.post("/api/v1/review/approve", {"push_id": answer["push_id"]}, "admin").status_code == 200
+    with _session(app) as session:
+        now = stored(session, "institutions")
+        _same(now, expected(session, "institutions"))
+        assert now[new["id"]]["properties"]["name"] == "Neu im Lesemodell"
+        assert now[own[0]["id"]]["properties"]["name"] == "Umbenannt"
+        assert own[1]["id"] not in now
+    r = api.post("/api/v1/review/withdraw", {"layer": "institutions", "id": new["id"], "reason": "Doppelt"}, "admin")
+    assert r.status_code == 200, r.get_json()
+    melle_id = api.municipality(MELLE)["id"]
+    assert api.patch(f"/api/v1/municipalities/{melle_id}", {"key": "034590099999"}, "admin").status_code == 200
+    with _session(app) as session:
+        now = stored(session, "institutions")
+        _same(now, expected(session, "institutions"))
+        assert new["id"] not in now
+        assert now[own[0]["id"]]["properties"]["owner"] == "034590099999"
+        assert read_model.layer_summary(session.connection(), "institutions")[0] == len(now)
+    # The public answers are the read model's texts.
+    public = api.get("/api/v1/public/institutions").get_json()["features"]
+    assert {f["id"] for f in public} == set(now) and [f["id"] for f in public] == sorted(now)
+
+
+def test_the_rebuild_command_recreates_the_read_model(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    engine = make_engine(db_url)
+    try:
+        factory = make_session_factory(engine)
+        with session_scope(factory) as session:
+            before = {layer: stored(session, layer) for layer in read_model.public_layers()}
+            before_utm = stored(session, "institutions", "doc_25832")
+            summary = read_model.layer_summary(session.connection(), "institutions")
+            session.execute(PublicFeature.__table__.delete())  # lost, say, in a restore of some tables
+        assert cli_main(["--database", db_url, "--mode", "test", "rebuild-read-model"]) == 0
+        assert f"{sum(len(b) for b in before.values())} published features" in capsys.readouterr().out
+        with session_scope(factory) as session:
+            assert {layer: stored(session, layer) for layer in read_model.public_layers()} == before
+            assert stored(session, "institutions", "doc_25832") == before_utm
+            assert read_model.layer_summary(session.connection(), "institutions") == summary
+    finally:
+        engine.dispose()
+
+
+def test_bbox_pages_match_an_exact_test_of_every_public_feature(api: Api, app: Any) -> None:
+    """The spatial index narrows, the exact test decides: numberMatched and the pages are what testing every
+    public geometry gives, for points and polygons, in every output CRS."""
+    found: dict[str, str] = {}
+    with _session(app) as session:
+        for layer in read_model.public_layers():
+            geometries = {fid: shape(doc["geometry"]) for fid, doc in stored(session, layer, "doc_25832").items()}
+            middle = geometries[sorted(geometries)[len(geometries) // 2]].representative_point()
+            area = box(middle.x - 2500, middle.y - 1500, middle.x + 1500, middle.y + 3000)
+            wanted = sorted(fid for fid, g in geometries.items() if g.intersects(area))
+            assert wanted, layer
+            bbox = ",".join(str(v) for v in area.bounds)
+            crs = "http://www.opengis.net/def/crs/EPSG/0/25832"
+            got: list[str] = []
+            url = f"/ogcapi/collections/{layer}/items?bbox={bbox}&bbox-crs={crs}&crs={crs}&limit=7"
+            while url:
+                page = api.get(url).get_json()
+                assert page["numberMatched"] == len(wanted)
+                got += [f["id"] for f in page["features"]]
+                url = next((link["href"].split("localhost", 1)[1] for link in page["links"]
+                            if link["rel"] == "next"), None)
+            assert got == wanted
+            found[layer] = wanted[0]
+    one = api.get(f"/ogcapi/collections/institutions/items/{found['institutions']}"
+                  "?crs=http://www.opengis.net/def/crs/EPSG/0/4326")
+    lon_lat = api.get(f"/ogcapi/collections/institutions/items/{found['institutions']}").get_json()
+    lon_lat = lon_lat["geometry"]["coordinates"]
+    assert one.get_json()["geometry"]["coordinates"] == lon_lat[::-1]
+    assert one.get_json()["links"][0]["rel"] == "self"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sqlite_finds_a_bbox_through_the_rtree(app: Any) -> None:
+    with _session(app) as session:
+        conn = session.connection()
+        stmt = read_model.rtree_statement("institutions", Point(430000, 5800000).buffer(500), [])
+        sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        # The R*Tree is searched by the box (its index 2, with constraints; index 1 would be a lookup by id per
+        # row), and the table's rows are then fetched by primary key.
+        assert "SCAN public_features_rtree VIRTUAL TABLE INDEX 2:" in plan, plan
+        assert "SEARCH public_features USING INTEGER PRIMARY KEY" in plan, plan
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_answers_a_small_bbox_from_the_gist_index_without_parallel_workers(app: Any) -> None:
+    """With 20,000 features, a bbox page of a few features is one GiST scan, and no parallel workers are
+    started for it (their start-up cost more than the whole query, see the atlas's connection settings)."""
+    with _session(app) as session:
+        conn = session.connection()
+        conn.execute(text(
+            "INSERT INTO public_features (layer, id, owner_id, published_seq, properties, geometry, minx, miny, "
+            "maxx, maxy, doc, doc_25832) SELECT 'bench', 'b' || i, 1, i, '{}', "
+            "ST_SetSRID(ST_MakePoint(400000 + (i % 200) * 300, 5780000 + (i / 200) * 300), 25832), "
+            "0, 0, 0, 0, '{}', '{}' FROM generate_series(1, 20000) AS i"))
+        conn.execute(text("ANALYZE public_features"))
+        stmt = read_model.area_statement("bench", box(430000, 5790000, 431000, 5791000), [], False).limit(100)
+        sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = json.dumps(conn.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")).scalar())
+        assert "ix_public_features_geometry" in plan, plan
+        assert "Gather" not in plan and '"Workers Planned"' not in plan, plan
+        assert len(conn.execute(stmt).all()) == 12
+        assert conn.execute(text("SHOW parallel_setup_cost")).scalar() == str(PARALLEL_SETUP_COST)
+        session.rollback()
+
