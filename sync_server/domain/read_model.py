@@ -33,7 +33,9 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Float,
     Select,
+    String,
     Text,
     and_,
     bindparam,
@@ -203,11 +205,22 @@ class Texts:
     docs: list[str]
 
 
+# The statements of the frequent reads, built once: building a statement costs more than running it here.
+_SUMMARY = select(LAYERS_TABLE.c.count, LAYERS_TABLE.c.west, LAYERS_TABLE.c.south, LAYERS_TABLE.c.east,
+                  LAYERS_TABLE.c.north).where(LAYERS_TABLE.c.layer == bindparam("layer"))
+_ONE = {projected: select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer"),
+                                                       TABLE.c.id == bindparam("fid"))
+        for projected in (False, True)}
+_PAGE = {projected: select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer")).order_by(TABLE.c.id)
+         .offset(bindparam("offset")).limit(bindparam("limit")) for projected in (False, True)}
+_BY_IDS = {projected: select(TABLE.c.id, doc_column(projected)).where(
+    TABLE.c.layer == bindparam("layer"), TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    for projected in (False, True)}
+
+
 def layer_summary(conn: Connection, layer: str) -> tuple[int, tuple[float, float, float, float] | None]:
     """The count of a layer's public features and their CRS84 box (None when there is none)."""
-    row = conn.execute(select(LAYERS_TABLE.c.count, LAYERS_TABLE.c.west, LAYERS_TABLE.c.south,
-                              LAYERS_TABLE.c.east, LAYERS_TABLE.c.north)
-                       .where(LAYERS_TABLE.c.layer == layer)).first()
+    row = conn.execute(_SUMMARY, {"layer": layer}).first()
     if row is None or not row[0] or row[1] is None:
         return (row[0] if row else 0), None
     return row[0], (row[1], row[2], row[3], row[4])
@@ -215,7 +228,7 @@ def layer_summary(conn: Connection, layer: str) -> tuple[int, tuple[float, float
 
 def one(conn: Connection, layer: str, fid: str, projected: bool) -> str | None:
     """The prepared text of one public feature, or None."""
-    return conn.execute(select(doc_column(projected)).where(TABLE.c.layer == layer, TABLE.c.id == fid)).scalar()
+    return conn.execute(_ONE[projected], {"layer": layer, "fid": fid}).scalar()
 
 
 def stream(conn: Connection, layer: str, projected: bool = False) -> Iterator[list[str]]:
@@ -240,17 +253,25 @@ def area_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnEl
             .order_by(TABLE.c.id))
 
 
-def rtree_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]]) -> Select:
-    """SQLite: ids and geometries (raw hex) of the features whose box meets the box of ``area``, found
-    through the R*Tree (its rows are looked up by primary key); the exact test follows in shapely."""
+# ``layer || ''``: no index on the layer, so SQLite's planner walks the R*Tree's hits instead of every row of the
+# layer (without statistics it would pick the (layer, id) index and test each row's pk)
+_RTREE_QUERY = (
+    select(TABLE.c.id, type_coerce(TABLE.c.geometry, Text))
+    .where(TABLE.c.pk.in_(select(_RTREE_TABLE.c.id).where(
+        _RTREE_TABLE.c.minx <= bindparam("x1", type_=Float), _RTREE_TABLE.c.maxx >= bindparam("x0", type_=Float),
+        _RTREE_TABLE.c.miny <= bindparam("y1", type_=Float), _RTREE_TABLE.c.maxy >= bindparam("y0", type_=Float))),
+        TABLE.c.layer.concat(literal_column("''")) == bindparam("layer", type_=String))
+    .order_by(TABLE.c.id))
+
+
+def rtree_statement(layer: str, area: BaseGeometry,
+                    conditions: Sequence[ColumnElement[bool]]) -> tuple[Select, dict[str, Any]]:
+    """SQLite: the statement (and its parameters) of the ids and geometries (raw hex) of the features whose
+    box meets the box of ``area``, found through the R*Tree (its rows are then looked up by primary key);
+    the exact test follows in shapely."""
     x0, y0, x1, y1 = area.bounds
-    near = select(_RTREE_TABLE.c.id).where(_RTREE_TABLE.c.minx <= x1, _RTREE_TABLE.c.maxx >= x0,
-                                           _RTREE_TABLE.c.miny <= y1, _RTREE_TABLE.c.maxy >= y0)
-    # ``layer || ''``: no index on the layer, so SQLite's planner walks the R*Tree's hits instead of every row
-    # of the layer (without statistics it would pick the (layer, id) index and test each row's pk)
-    return (select(TABLE.c.id, type_coerce(TABLE.c.geometry, Text))
-            .where(TABLE.c.pk.in_(near), TABLE.c.layer.concat(literal_column("''")) == layer, *conditions)
-            .order_by(TABLE.c.id))
+    return (_RTREE_QUERY.where(*conditions) if conditions else _RTREE_QUERY,
+            {"layer": layer, "x0": x0, "y0": y0, "x1": x1, "y1": y1})
 
 
 def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]], area: BaseGeometry | None,
@@ -269,8 +290,7 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
         matched, _box = layer_summary(conn, layer)
         if offset >= matched:
             return Texts(matched, [])
-        docs = conn.execute(select(column).where(TABLE.c.layer == layer).order_by(TABLE.c.id)
-                            .offset(offset).limit(limit)).scalars().all()
+        docs = conn.execute(_PAGE[projected], {"layer": layer, "offset": offset, "limit": limit}).scalars().all()
         return Texts(matched, list(docs))
     if area is None or _spatial_sql(conn):
         stmt = (area_statement(layer, area, conditions, projected) if area is not None else
@@ -280,7 +300,7 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
             return Texts(rows[0][1], [row[0] for row in rows])
         counted = stmt.with_only_columns(TABLE.c.id).order_by(None).subquery()
         return Texts(conn.execute(select(func.count()).select_from(counted)).scalar_one(), [])
-    candidates = conn.execute(rtree_statement(layer, area, conditions)).all()
+    candidates = conn.execute(*rtree_statement(layer, area, conditions)).all()
     if not candidates:
         return Texts(0, [])
     shapely.prepare(area)
@@ -288,6 +308,5 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
     wanted = [candidates[i][0] for i in hits[offset:offset + limit]]
     found: dict[str, str] = {}
     for part in in_chunks(wanted):
-        stmt = select(TABLE.c.id, column).where(TABLE.c.layer == layer, TABLE.c.id.in_(part))
-        found.update((fid, doc) for fid, doc in conn.execute(stmt))
+        found.update((fid, doc) for fid, doc in conn.execute(_BY_IDS[projected], {"layer": layer, "ids": list(part)}))
     return Texts(len(hits), [found[fid] for fid in wanted])

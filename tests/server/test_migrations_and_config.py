@@ -149,7 +149,8 @@ def test_postgis_columns_are_real_geometries_in_25832(db_url: str) -> None:
             columns = {(r.f_table_name, r.f_geometry_column): (r.srid, r.type) for r in conn.execute(text(
                 "SELECT f_table_name, f_geometry_column, srid, type FROM geometry_columns"))}
             assert columns == {("municipalities", "territory"): (25832, "GEOMETRY"),
-                               ("revisions", "geometry"): (25832, "GEOMETRY")}
+                               ("revisions", "geometry"): (25832, "GEOMETRY"),
+                               ("public_features", "geometry"): (25832, "GEOMETRY")}
             srid, kind, valid = conn.execute(text(
                 "SELECT ST_SRID(territory), GeometryType(territory), ST_IsValid(territory) FROM municipalities "
                 "WHERE key = '034590024024'")).one()
@@ -165,7 +166,7 @@ def test_postgis_columns_are_real_geometries_in_25832(db_url: str) -> None:
                 "SELECT count(*) FROM revisions r JOIN municipalities m ON m.id = r.owner_id "
                 "WHERE r.layer = 'institutions' AND m.key = '034590024024'")).scalar()
             assert total > 0 and inside == total
-            for index in ("ix_municipalities_territory", "ix_revisions_geometry"):
+            for index in ("ix_municipalities_territory", "ix_revisions_geometry", "ix_public_features_geometry"):
                 definition = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"),
                                           {"n": index}).scalar()
                 assert definition is not None and "gist" in definition.lower()

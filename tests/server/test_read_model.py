@@ -138,8 +138,8 @@ def test_bbox_pages_match_an_exact_test_of_every_public_feature(api: Api, app: A
 def test_sqlite_finds_a_bbox_through_the_rtree(app: Any) -> None:
     with _session(app) as session:
         conn = session.connection()
-        stmt = read_model.rtree_statement("institutions", Point(430000, 5800000).buffer(500), [])
-        sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
+        stmt, params = read_model.rtree_statement("institutions", Point(430000, 5800000).buffer(500), [])
+        sql = str(stmt.params(**params).compile(conn, compile_kwargs={"literal_binds": True}))
         plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
         # The R*Tree is searched by the box (its index 2, with constraints; index 1 would be a lookup by id per
         # row), and the table's rows are then fetched by primary key.

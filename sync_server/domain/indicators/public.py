@@ -128,15 +128,17 @@ def _published_rows(session: Session, group: frozenset[str], units: UnitIndex) -
     properties a value needs, decoded in one go), 100,000 values in a fraction of the time whole records
     take."""
     indicator = Revision.properties["indicator"].as_string()
+    published, (first, second, third) = State.PUBLISHED.value, FLAGS
     rows = []
-    for key, unit_key, year, value, numerator, denominator, *flags, note in (
+    for key, unit_key, year, value, numerator, denominator, flag1, flag2, flag3, note in (
             public_columns(session, VALUES_LAYER, _PUBLIC_COLUMNS, indicator.in_(sorted(group)))):
         unit = units.get(unit_key)
         if unit is None or not isinstance(year, int):
             continue  # a unit the public cannot see (withdrawn, deleted) takes its values with it
-        rows.append(_Row(Cell(key, unit.key, year, number(value), number(numerator), number(denominator)),
-                         unit.level, {**dict(zip(FLAGS, map(bool, flags), strict=True)), "note": note},
-                         state=State.PUBLISHED.value))
+        cell = Cell(key, unit.key, year, number(value), None if numerator is None else number(numerator),
+                    None if denominator is None else number(denominator))
+        rows.append(_Row(cell, unit.level, {first: bool(flag1), second: bool(flag2), third: bool(flag3),
+                                            "note": note}, state=published))
     return rows
 
 
