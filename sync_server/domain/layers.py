@@ -269,15 +269,16 @@ def clean_properties(layer: LayerSpec, properties: Any, catalogue: Catalogue) ->
     """
     if not isinstance(properties, dict):
         return {}, [FieldError("properties", "wrong_type", {"expected": "object"})]
-    errors: list[FieldError] = []
+    errors = [FieldError(name, "unknown_field") for name in properties if layer.field(name) is None]
     cleaned: dict[str, Any] = {}
-    for name in properties:
-        if layer.field(name) is None:
-            errors.append(FieldError(name, "unknown_field"))
     for spec in layer.fields:
         if spec.name == "owner":
             continue
-        value, error = _check_value(spec, properties.get(spec.name))
+        value = properties.get(spec.name)
+        if value is None and not spec.required:
+            cleaned[spec.name] = None  # an optional field left out: most fields of most rows of a bulk push
+            continue
+        value, error = _check_value(spec, value)
         if error:
             errors.append(error)
         cleaned[spec.name] = value

@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..storage.db import IN_CHUNK, in_chunks
@@ -38,6 +38,7 @@ from .errors import Conflict
 
 if TYPE_CHECKING:
     from .rights import Actor
+    from .sync import StoredFeature
 
 
 class State(StrEnum):
@@ -103,7 +104,24 @@ class Submission:
     owner_id: int
     properties: dict[str, Any]  # the new state; for a deletion the last state (history shows what was deleted)
     geometry: BaseGeometry | None
-    stored: Feature | None  # the feature before the change; None when the change creates it
+    stored: Feature | StoredFeature | None  # the feature before the change; None when the change creates it
+
+
+_REVISIONS = Revision.__table__
+_FEATURES = Feature.__table__
+_UPDATE_HEAD = (update(_FEATURES)
+                .where(_FEATURES.c.layer == bindparam("k_layer"), _FEATURES.c.id == bindparam("k_id"))
+                .values(owner_id=bindparam("v_owner"), head_seq=bindparam("v_seq"), change_seq=bindparam("v_seq"),
+                        deleted=bindparam("v_deleted")))
+
+
+def _expire_features(session: Session, layer: str, ids: set[str]) -> None:
+    """Expire the session's copies of these features (written by a Core statement behind its back)."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Feature):
+            identity = inspect(obj).identity
+            if identity is not None and identity[0] == layer and identity[1] in ids:
+                session.expire(obj)
 
 
 def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Submission], *, current: int,
@@ -112,8 +130,10 @@ def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Sub
     becomes its feature's head and change number (new features are created unpublished). Returns the
     revision numbers, in order.
 
-    Written as bulk statements (executemany), not one ORM object per row: an upload of 10,000 values
-    is one push, and the unit of work would spend most of its time on bookkeeping."""
+    Written as three plain bulk statements (SQLAlchemy Core executemany; PostgreSQL batches them into
+    multi-row VALUES and pages of UPDATEs), not ORM objects, not even the ORM's bulk mode: an upload
+    of 100,000 values is one push, and the ORM's bookkeeping per row cost more than the database's
+    work. The session's copies of updated features are expired, so later reads load them again."""
     revisions: list[dict[str, Any]] = []
     inserted: list[dict[str, Any]] = []
     updated: list[dict[str, Any]] = []
@@ -126,17 +146,19 @@ def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Sub
             "owner_id": item.owner_id, "properties": item.properties,
             "geometry": None if deleting else item.geometry, "author_id": actor.user_id, "created_at": now,
             "push_id": push_id, "state": State.PENDING.value})
-        row = {"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
-               "change_seq": seq, "deleted": deleting}
-        (updated if item.stored is not None else inserted).append(row)
-    session.execute(insert(Revision), revisions)
+        if item.stored is None:
+            inserted.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
+                             "published_seq": None, "change_seq": seq, "deleted": deleting})
+        else:
+            updated.append({"k_layer": layer, "k_id": item.feature_id, "v_owner": item.owner_id, "v_seq": seq,
+                            "v_deleted": deleting})
+    session.flush()  # ORM objects the caller added before go first (the rows below may refer to them)
+    session.execute(insert(_REVISIONS), revisions)
     if inserted:
-        session.execute(insert(Feature), [{**row, "published_seq": None} for row in inserted])
+        session.execute(insert(_FEATURES), inserted)
     if updated:
-        session.execute(update(Feature), updated)
-        for item in submissions:  # the session's copies are stale now; later reads load them again
-            if item.stored is not None:
-                session.expire(item.stored)
+        session.execute(_UPDATE_HEAD, updated)
+        _expire_features(session, layer, {row["k_id"] for row in updated})
     sequence.advance(session, current, len(submissions))
     return [current + offset for offset in range(1, len(submissions) + 1)]
 

@@ -6,7 +6,7 @@ calls :func:`may_read_unpublished`. Routes never re-implement these checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +116,30 @@ def write_refusal(
             return Refusal("outside_territory", {"municipality": actor.municipality_key,
                                                  "tolerance_m": tolerance_m})
     return None
+
+
+def write_refusals(
+    actor: Actor,
+    pairs: Iterable[tuple[OwnedState | None, OwnedState | None]],
+    territory_of: Callable[[int], BaseGeometry | None],
+    tolerance_m: float,
+) -> list[Refusal | None]:
+    """:func:`write_refusal` for many (stored, new) pairs at once, in their order: the set-wise form a
+    bulk write (a push of 100,000 indicator values) uses. The rule is the one above, asked once per
+    distinct pair: the values of one push fall into a handful of distinct states (owner, level,
+    indicator), so most answers are looked up. Pairs with a geometry are asked one by one (comparing
+    geometries costs more than the territory check)."""
+    answers: dict[tuple[OwnedState | None, OwnedState | None], Refusal | None] = {}
+    out: list[Refusal | None] = []
+    for stored, new in pairs:
+        if (stored is not None and stored.geometry is not None) or (new is not None and new.geometry is not None):
+            out.append(write_refusal(actor, stored, new, territory_of, tolerance_m))
+            continue
+        key = (stored, new)
+        if key not in answers:
+            answers[key] = write_refusal(actor, stored, new, territory_of, tolerance_m)
+        out.append(answers[key])
+    return out
 
 
 def may_read_unpublished(actor: Actor | None, owner_id: int, owner_shares: bool) -> bool:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +26,7 @@ from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson
 from .indicators import values
 from .layers import LAYERS, LayerSpec, clean_properties
 from .lifecycle import ONCE_PUBLIC, Op
-from .rights import Actor, OwnedState, may_read_unpublished, write_refusal
+from .rights import Actor, OwnedState, Refusal, may_read_unpublished, write_refusals
 from .validation import INT64_MAX
 
 OPS = tuple(Op)
@@ -54,14 +56,62 @@ def load_features(session: Session, layer: str, ids: list[str]) -> dict[str, tup
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class StoredFeature:
+    """A stored feature as a write judges it: the columns of its ``features`` row, no ORM object."""
+
+    id: str
+    owner_id: int
+    head_seq: int
+    published_seq: int | None
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHead:
+    """The head revision of a stored feature: the columns a write and a conflict answer need."""
+
+    seq: int
+    op: str
+    owner_id: int
+    properties: dict[str, Any]
+    geometry: BaseGeometry | None
+    state: str
+    reason: str | None
+
+
+_FEATURES = Feature.__table__
+_REVISIONS = Revision.__table__
+
+
+def load_heads(session: Session, layer: str, ids: list[str]) -> dict[str, tuple[StoredFeature, StoredHead]]:
+    """The stored features among ``ids`` with their head revisions, as plain rows (SQLAlchemy Core, only
+    the columns a push needs), in chunks.
+
+    The push judges with these: a push of 100,000 indicator values against stored ones spent most of
+    its time building and tracking ORM objects it only read. Always the database's state (read after
+    the push took the lock)."""
+    f, r = _FEATURES.c, _REVISIONS.c
+    query = (select(f.id, f.owner_id, f.head_seq, f.published_seq, f.deleted, r.op, r.owner_id, r.properties,
+                    r.geometry, r.state, r.reason)
+             .join_from(_FEATURES, _REVISIONS, r.seq == f.head_seq).where(f.layer == layer))
+    out: dict[str, tuple[StoredFeature, StoredHead]] = {}
+    for part in in_chunks(ids):
+        for fid, owner, head, published, deleted, op, rev_owner, props, geometry, state, reason in session.execute(
+                query.where(f.id.in_(part))):
+            out[fid] = (StoredFeature(fid, owner, head, published, deleted),
+                        StoredHead(head, op, rev_owner, props or {}, geometry, state, reason))
+    return out
+
+
 def revisions_by_seq(session: Session, seqs: list[int]) -> dict[int, Revision]:
     """Revisions by their numbers (e.g. the published states of changed features), in a few queries."""
     return {r.seq: r for part in in_chunks(seqs)
             for r in session.scalars(select(Revision).where(Revision.seq.in_(part)))}
 
 
-def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature, head: Revision,
-                 published: Revision | None) -> dict[str, Any]:
+def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature | StoredFeature,
+                 head: Revision | StoredHead, published: Revision | StoredHead | None) -> dict[str, Any]:
     """A feature as the caller may see it, in the pull format.
 
     Callers who may read unpublished work see the head; others see the published state, or a
@@ -153,7 +203,7 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
             "as_of": newest if as_of is None or since == 0 else as_of, "features": features}
 
 
-def hidden_from(ctx: AtlasContext, actor: Actor, feature: Feature) -> bool:
+def hidden_from(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeature) -> bool:
     """The caller may not know that ``feature`` exists: it may not read its unpublished work, and
     nothing of it is public (never published, or withdrawn). Such a feature answers exactly like an id
     that does not exist."""
@@ -187,7 +237,7 @@ def checkout_required(reason: str, **params: Any) -> Conflict:
 # --- push ---------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Checked:
     """One change after checking: what to write, or why not."""
 
@@ -199,7 +249,7 @@ class _Checked:
     message_params: dict[str, Any] = field(default_factory=dict)
     errors: list[FieldError] = field(default_factory=list)
     current: dict | None = None
-    feature: Feature | None = None
+    feature: StoredFeature | None = None
     properties: dict | None = None
     geometry: Any = None
     owner_id: int | None = None
@@ -237,6 +287,20 @@ def _read_push(body: Any, layer: LayerSpec, max_changes: int) -> tuple[str, str,
     return key, normalize_crs(body.get("crs")), changes
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _canonical_id(fid: str) -> str:
+    """The id in the canonical form (lower case, hyphens); "" when it is no UUID. Ids already in that
+    form (what clients send) are taken as they are, without building a UUID object each."""
+    if _CANONICAL_UUID.fullmatch(fid):
+        return fid
+    try:
+        return str(uuid.UUID(fid))
+    except ValueError:
+        return ""
+
+
 def _check_shape(index: int, change: Any, seen: set[str]) -> _Checked:
     if not isinstance(change, dict):
         return _Checked(index, "?", "?", "invalid", "invalid_change",
@@ -246,10 +310,7 @@ def _check_shape(index: int, change: Any, seen: set[str]) -> _Checked:
     errors = [FieldError(k, "unknown_field") for k in change if k not in _CHANGE_FIELDS]
     if op not in OPS:
         errors.append(FieldError("op", "unknown_choice", {"value": op}))
-    try:
-        checked.id = str(uuid.UUID(fid)) if isinstance(fid, str) else ""
-    except ValueError:
-        checked.id = ""
+    checked.id = _canonical_id(fid) if isinstance(fid, str) else ""
     if not checked.id:
         errors.append(FieldError("id", "bad_uuid", {"value": fid}))
     elif checked.id in seen:
@@ -284,10 +345,12 @@ def _owner_of_new(ctx: AtlasContext, actor: Actor, props: dict, stored: Feature 
     return (found, None) if found is not None else (None, FieldError("owner", "required"))
 
 
-def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, change: dict,
-                  checked: _Checked, stored: tuple[Feature, Revision] | None) -> None:
-    """Fill in ``checked``: forbidden beats invalid beats conflict, so the reason shown is the
-    one the person must act on first."""
+def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, change: dict, checked: _Checked,
+                  stored: tuple[StoredFeature, StoredHead] | None,
+                  ) -> tuple[OwnedState | None, OwnedState | None, list[FieldError]]:
+    """Check one change (everything but the ownership rule, which the push asks for all changes at
+    once): returns the stored and the new state the rule decides on, and the problems found. An insert
+    of an id that exists is marked as a conflict here."""
     feature, head = stored if stored else (None, None)
     checked.feature = feature
     hidden = feature is not None and hidden_from(ctx, actor, feature)
@@ -328,9 +391,16 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
             new_state = ctx.owned_state(layer.name, owner_id, geometry, props)
     elif feature is not None:
         checked.owner_id = feature.owner_id
-    stored_state = None if feature is None else ctx.owned_state(layer.name, feature.owner_id, head.geometry,
-                                                                head.properties)
-    refusal = write_refusal(actor, stored_state, new_state, ctx.territory_of, ctx.settings.border_tolerance_m)
+    stored_state = None if feature is None or head is None else ctx.owned_state(
+        layer.name, feature.owner_id, head.geometry, head.properties)
+    return stored_state, new_state, errors
+
+
+def _decide(session: Session, ctx: AtlasContext, actor: Actor, change: dict, checked: _Checked,
+            stored: tuple[StoredFeature, StoredHead] | None, refusal: Refusal | None,
+            errors: list[FieldError]) -> None:
+    """Fill in ``checked``'s verdict: forbidden beats invalid beats conflict, so the reason shown is
+    the one the person must act on first."""
     if refusal is not None:
         checked.status, checked.code = "forbidden", refusal.code
         checked.message_params = ctx.with_names(refusal.params)
@@ -338,11 +408,13 @@ def _check_change(session: Session, ctx: AtlasContext, actor: Actor, layer: Laye
     if errors:
         checked.status, checked.code, checked.errors = "invalid", "invalid_change", errors
         return
+    feature = checked.feature
     if feature is not None and checked.op != Op.INSERT and change.get("base_revision") != feature.head_seq:
         checked.status, checked.code = "conflict", "stale_revision"
         checked.message_params = {"base": change.get("base_revision"), "current": feature.head_seq}
-    if checked.status == "conflict" and feature is not None:
-        published = None
+    if checked.status == "conflict" and feature is not None and stored is not None:
+        head = stored[1]
+        published: Revision | StoredHead | None = None
         if feature.published_seq is not None:
             published = head if feature.published_seq == head.seq else session.get(Revision, feature.published_seq)
         checked.current = feature_view(ctx, actor, feature, head, published)
@@ -368,10 +440,13 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
         return {**earlier.response, "replayed": True}
     seen: set[str] = set()
     checked = [_check_shape(i, c, seen) for i, c in enumerate(changes)]
-    stored = load_features(session, layer.name, [c.id for c in checked if c.id and c.status == "accepted"])
-    for item, change in zip(checked, changes, strict=True):
-        if item.status == "accepted":
-            _check_change(session, ctx, actor, layer, crs, change, item, stored.get(item.id))
+    stored = load_heads(session, layer.name, [c.id for c in checked if c.id and c.status == "accepted"])
+    judged = [(item, change, _check_change(ctx, actor, layer, crs, change, item, stored.get(item.id)))
+              for item, change in zip(checked, changes, strict=True) if item.status == "accepted"]
+    refusals = write_refusals(actor, [(old, new) for _i, _c, (old, new, _e) in judged], ctx.territory_of,
+                              ctx.settings.border_tolerance_m)
+    for (item, change, (_old, _new, errors)), refusal in zip(judged, refusals, strict=True):
+        _decide(session, ctx, actor, change, item, stored.get(item.id), refusal, errors)
     failed = [c for c in checked if c.status != "accepted"]
     if failed:
         statuses = {c.status for c in failed}
@@ -420,4 +495,5 @@ def _result(item: _Checked, failed_push: bool = False) -> dict[str, Any]:
     return out
 
 
-__all__ = ["STORAGE_CRS", "feature_view", "get_layer", "load_features", "pull", "push"]
+__all__ = ["STORAGE_CRS", "StoredFeature", "StoredHead", "feature_view", "get_layer", "load_features", "load_heads",
+           "pull", "push"]
