@@ -7,7 +7,6 @@ with 2 workers on 127.0.0.1, on SQLite and PostgreSQL, this measures requests pe
 - ``/ogcapi/collections/institutions/items?limit=1000``,
 - a bbox page of 100 (``bbox=`` of a box around Melle's centre holding a few hundred features, ``limit=100``),
 - one feature (``/ogcapi/collections/institutions/items/<id>``),
-- the public GeoJSON of all institutions (``/api/v1/public/institutions``, gzip asked for),
 
 against the floor of the same app under the same gunicorn: ``/api/v1/health``, a trivial route (Flask's own
 cost on this machine). The load comes from ``wrk`` (Debian package ``wrk``) when it is installed, else from a
@@ -85,7 +84,6 @@ def workloads(url: str, fid: str) -> list[Workload]:
         Workload("OGC API items?limit=1000", "/ogcapi/collections/institutions/items?limit=1000"),
         Workload("OGC API bbox page of 100", f"/ogcapi/collections/institutions/items?bbox={bbox}&limit=100"),
         Workload("OGC API single item", f"/ogcapi/collections/institutions/items/{fid}"),
-        Workload("public GeoJSON, all, gzip", "/api/v1/public/institutions", {"Accept-Encoding": "gzip"}),
     ]
 
 
@@ -187,7 +185,8 @@ def print_table(results: list[Result], tool: str, args: argparse.Namespace) -> N
     floors = {r.kind: r.median for r in results if r.workload == FLOOR}
     for r in results:
         floor = floors[r.kind]
-        share = "" if r.workload == FLOOR else f"{r.median / floor:.2f}x ({floor / r.median:.1f}x slower)"
+        share = "" if r.workload == FLOOR or not r.median else (
+            f"{r.median / floor:.2f}x ({floor / r.median:.1f}x slower)")
         print(f"| {r.workload} | {r.kind} | {r.median:,.1f} | {min(r.rates):,.1f}-{max(r.rates):,.1f} | "
               f"{statistics.median(r.latency_ms):.1f} | {share} |")
 

@@ -256,7 +256,7 @@ def area_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnEl
 # ``layer || ''``: no index on the layer, so SQLite's planner walks the R*Tree's hits instead of every row of the
 # layer (without statistics it would pick the (layer, id) index and test each row's pk)
 _RTREE_QUERY = (
-    select(TABLE.c.id, type_coerce(TABLE.c.geometry, Text))
+    select(TABLE.c.id, type_coerce(TABLE.c.geometry, Text), TABLE.c.minx, TABLE.c.miny)
     .where(TABLE.c.pk.in_(select(_RTREE_TABLE.c.id).where(
         _RTREE_TABLE.c.minx <= bindparam("x1", type_=Float), _RTREE_TABLE.c.maxx >= bindparam("x0", type_=Float),
         _RTREE_TABLE.c.miny <= bindparam("y1", type_=Float), _RTREE_TABLE.c.maxy >= bindparam("y0", type_=Float))),
@@ -264,13 +264,18 @@ _RTREE_QUERY = (
     .order_by(TABLE.c.id))
 
 
+_RTREE_POINTS = _RTREE_QUERY.with_only_columns(TABLE.c.id, TABLE.c.minx, TABLE.c.miny)
+
+
 def rtree_statement(layer: str, area: BaseGeometry,
                     conditions: Sequence[ColumnElement[bool]]) -> tuple[Select, dict[str, Any]]:
-    """SQLite: the statement (and its parameters) of the ids and geometries (raw hex) of the features whose
-    box meets the box of ``area``, found through the R*Tree (its rows are then looked up by primary key);
-    the exact test follows in shapely."""
+    """SQLite: the statement (and its parameters) of the ids and geometries of the features whose box meets
+    the box of ``area``, found through the R*Tree (its rows are then looked up by primary key); the exact
+    test follows in shapely. A point is its box (``minx``, ``miny``, full precision), so a point layer's
+    geometries are not read at all; other layers give theirs as raw hex."""
     x0, y0, x1, y1 = area.bounds
-    return (_RTREE_QUERY.where(*conditions) if conditions else _RTREE_QUERY,
+    stmt = _RTREE_POINTS if LAYERS[layer].geometry_type == "Point" else _RTREE_QUERY
+    return (stmt.where(*conditions) if conditions else stmt,
             {"layer": layer, "x0": x0, "y0": y0, "x1": x1, "y1": y1})
 
 
@@ -304,7 +309,11 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
     if not candidates:
         return Texts(0, [])
     shapely.prepare(area)
-    hits = np.flatnonzero(shapely.intersects(area, shapely.from_wkb([row[1] for row in candidates])))
+    if len(candidates[0]) == 3:  # points: built from their coordinates, vectorised
+        geometries = shapely.points(np.array([(row[1], row[2]) for row in candidates], dtype=float))
+    else:
+        geometries = shapely.from_wkb([row[1] for row in candidates])
+    hits = np.flatnonzero(shapely.intersects(area, geometries))
     wanted = [candidates[i][0] for i in hits[offset:offset + limit]]
     found: dict[str, str] = {}
     for part in in_chunks(wanted):
