@@ -103,6 +103,7 @@ DE: dict[str, str] = {
     "nothing_pending_in_push": "In der Übertragung {push_id} wartet nichts auf Prüfung.",
     "revision_not_found": "Änderung {id} gibt es nicht.",
     "feature_not_found": "Objekt {id} gibt es nicht.",
+    "offer_not_found": "Ein veröffentlichtes Angebot {id} gibt es nicht.",
     "not_published": "Objekt {id} ist nicht veröffentlicht.",
     # indicators
     "indicator_not_found": "Den Indikator {key} gibt es nicht.",
@@ -359,6 +360,7 @@ EN: dict[str, str] = {
     "nothing_pending_in_push": "Nothing of push {push_id} is pending review.",
     "revision_not_found": "There is no revision {id}.",
     "feature_not_found": "There is no feature {id}.",
+    "offer_not_found": "There is no published offer {id}.",
     "not_published": "Feature {id} is not published.",
     "indicator_not_found": "There is no indicator {key}.",
     "theme_not_found": "There is no theme {key}.",

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
+from sqlalchemy.orm import Session
 
 from .. import API_VERSION, __version__
-from ..domain import read_model
+from ..domain import offers, read_model
 from ..domain.errors import NotFound
 from ..domain.layers import LAYERS
 from ..domain.sync import get_layer
 from .caching import public_answer
+from .common import db
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
 
@@ -45,3 +49,51 @@ def public_layer(layer: str) -> Response:
             session.close()
 
     return Response(generate(), mimetype="application/geo+json")
+
+
+def _streamed(head: str, items: Callable[[Session], Iterable[Any]], tail: str, mimetype: str) -> Response:
+    """A JSON answer of many items, streamed: ``head``, the items as JSON separated by commas, ``tail``.
+
+    The items are read in a session of their own, because the response outlives the request's.
+    """
+    factory = current_app.extensions["familienatlas"].session_factory
+
+    def generate() -> Iterator[str]:
+        session = factory()
+        try:
+            yield head
+            first = True
+            for item in items(session):
+                yield ("" if first else ",") + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+                first = False
+            yield tail
+        finally:
+            session.close()
+
+    return Response(generate(), mimetype=mimetype)
+
+
+@bp.get("/public/offers")
+@public_answer("data")
+def public_offers() -> Response:
+    """The offers map's markers: one compact row per published offer (columns named in ``fields``)."""
+    head = '{"fields":' + json.dumps(offers.MARKER_FIELDS) + ',"offers":['
+    return _streamed(head, offers.marker_rows, "]}", "application/json")
+
+
+@bp.get("/public/offers/search")
+@public_answer("data")
+def public_offers_search() -> Response:
+    """What the offers map's keyword search reads besides the markers: ``[id, text]`` per offer."""
+    head = '{"fields":["id","text"],"offers":['
+    return _streamed(head, offers.search_rows, "]}", "application/json")
+
+
+@bp.get("/public/offers/<offer_id>")
+@public_answer("data")
+def public_offer(offer_id: str) -> Response:
+    """One published offer with all its public properties (a GeoJSON Feature in WGS84): the details."""
+    doc = read_model.one(db().connection(), offers.OFFERS_LAYER, offer_id, False)
+    if doc is None:
+        raise NotFound("offer_not_found", id=offer_id)
+    return Response(doc, mimetype="application/geo+json")

@@ -37,11 +37,10 @@ ASSET_FOLDERS: dict[str, tuple[str, ...]] = {
 # Library in the URL -> (its dist folder under node_modules, the files the page loads from it).
 VENDOR_FILES: dict[str, tuple[str, frozenset[str]]] = {
     "leaflet": ("leaflet/dist", frozenset({"leaflet.js", "leaflet.css"})),
-    "leaflet.markercluster": ("leaflet.markercluster/dist", frozenset({"leaflet.markercluster.js",
-                                                                       "MarkerCluster.css"})),
     "proj4": ("proj4/dist", frozenset({"proj4.js"})),
     "simple-statistics": ("simple-statistics/dist", frozenset({"simple-statistics.min.js"})),
     "chart.js": ("chart.js/dist", frozenset({"chart.umd.min.js"})),
+    "supercluster": ("supercluster/dist", frozenset({"supercluster.min.js"})),
 }
 
 MIMETYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json",
@@ -92,8 +91,9 @@ def asset(folder: str, name: str) -> Response:
 @bp.get("/vendor/<library>/<name>")
 @public_answer("vendor")
 def vendor(library: str, name: str) -> Response:
-    """One of the listed distribution files of the npm packages (Leaflet, markercluster, proj4,
-    simple-statistics for the expert mode's classes, Chart.js for its time series)."""
+    """One of the listed distribution files of the npm packages (Leaflet, proj4,
+    simple-statistics for the expert mode's classes, Chart.js for its time series, supercluster for the
+    offers map's clusters, loaded by its worker)."""
     entry = VENDOR_FILES.get(library)
     if entry is None or name not in entry[1]:
         abort(404)

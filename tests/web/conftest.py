@@ -20,7 +20,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    for needed in ("leaflet/dist/leaflet.js", "leaflet.markercluster/dist/leaflet.markercluster.js",
+    for needed in ("leaflet/dist/leaflet.js", "supercluster/dist/supercluster.min.js", "axe-core/axe.min.js",
                    "proj4/dist/proj4.js", "simple-statistics/dist/simple-statistics.min.js",
                    "chart.js/dist/chart.umd.min.js", "axe-core/axe.min.js"):
         assert (WEB_DIR / "node_modules" / needed).exists(), \

@@ -379,8 +379,8 @@ def test_static_routes(live_server) -> None:  # noqa: ANN001
     csp = index.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "https://tile.openstreetmap.org" in csp
     for path, kind in (("/vendor/leaflet/leaflet.js", "javascript"), ("/vendor/leaflet/leaflet.css", "css"),
-                       ("/vendor/leaflet.markercluster/leaflet.markercluster.js", "javascript"),
-                       ("/vendor/leaflet.markercluster/MarkerCluster.css", "css"),
+                       ("/vendor/supercluster/supercluster.min.js", "javascript"),
+                       ("/assets/js/offers-worker.js", "javascript"),
                        ("/vendor/proj4/proj4.js", "javascript"), ("/assets/js/main.js", "javascript"),
                        ("/vendor/simple-statistics/simple-statistics.min.js", "javascript"),
                        ("/vendor/chart.js/chart.umd.min.js", "javascript"), ("/assets/js/expert.js", "javascript"),

@@ -124,7 +124,9 @@ def pending_inserts(base_url: str) -> list[dict[str, Any]]:
 
 
 def list_ids(page) -> list[str]:  # noqa: ANN001
-    return page.eval_on_selector_all("#result-list button.result", "els => els.map(e => e.dataset.id)")
+    """The ids of the whole result list in order (the page builds its entries a page at a time; the
+    built ones are checked against this in test_web_offers_scale)."""
+    return page.evaluate("() => window.familienatlas.listed()")
 
 
 def wait_matched(page, count: int, timeout: float = 10_000) -> None:  # noqa: ANN001

@@ -3,7 +3,9 @@
 // that draw the view later get the same promises instead of asking again.
 
 export const API = {
-  institutions: "/api/v1/public/institutions",
+  offers: "/api/v1/public/offers", // compact marker rows (domain/offers.py)
+  offerSearch: "/api/v1/public/offers/search",
+  offer: (id) => `/api/v1/public/offers/${encodeURIComponent(id)}`,
   categories: "/api/v1/categories",
   municipalities: "/api/v1/municipalities",
   catalogue: "/api/v1/indicators",
@@ -49,7 +51,7 @@ export function prefetchJson(url) {
 export function prefetchView(mode, expert) {
   prefetchJson(API.municipalities);
   if (mode !== "expert") {
-    prefetchJson(API.institutions);
+    prefetchJson(API.offers);
     prefetchJson(API.categories);
     if (mode === "profile") for (const url of [API.catalogue, API.ortsteile]) prefetchJson(url);
     return;

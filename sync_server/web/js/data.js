@@ -1,8 +1,11 @@
-// The atlas's public data: published institutions, the category catalogue and the municipalities
-// with their territories (reprojected from ETRS89 / UTM 32N to WGS84 with proj4).
+// The atlas's public data: the offers as compact marker rows (details on demand), the category
+// catalogue and the municipalities with their territories (reprojected from ETRS89 / UTM 32N to WGS84
+// with proj4).
 
 import { API, getJson } from "./api.js";
-import { fold } from "./text.js";
+import { polygonsContain, territoryContains } from "./places.js";
+
+export { polygonsContain, territoryContains };
 
 const UTM32 = "+proj=utm +zone=32 +ellps=GRS80 +units=m +no_defs";
 export const FALLBACK_COLOR = "#8c8c8c"; // unknown categories, as in the QGIS plugin
@@ -26,13 +29,17 @@ export function loadMunicipalities() {
 }
 
 export async function loadAtlas() {
-  const [collection, categoryRows, municipalities] = await Promise.all([
-    getJson(API.institutions), getJson(API.categories), loadMunicipalities()]);
+  const [markers, categoryRows, municipalities] = await Promise.all([
+    getJson(API.offers), getJson(API.categories), loadMunicipalities()]);
   const categories = buildCategories(categoryRows);
-  const offers = (collection.features || [])
-    .filter((f) => f.geometry && f.geometry.type === "Point")
-    .map((f) => buildOffer(f, categories, municipalities));
+  const column = Object.fromEntries(markers.fields.map((name, i) => [name, i]));
+  const offers = markers.offers.map((row, index) => buildOffer(row, column, index, categories));
   return { offers, categories, municipalities };
+}
+
+/** All public properties of one offer (fetched when a visitor opens it; api.js keeps the answer). */
+export async function loadDetails(id) {
+  return (await getJson(API.offer(id))).properties || {};
 }
 
 // ------------------------------------------------------------------ categories
@@ -103,65 +110,47 @@ export function rootMunicipality(municipalities) {
 }
 
 /** The municipality and all above it (Gemeinde, Samtgemeinde, Landkreis). */
-function withAncestors(municipality) {
+export function withAncestors(municipality) {
   const keys = [];
   for (let m = municipality; m; m = m.parent) keys.push(m.key);
   return keys;
 }
 
-function ringContains(ring, x, y) {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** True when the point lies in one of the polygons ([lng, lat] rings, the first outer, the rest holes). */
-export function polygonsContain(polygons, lng, lat) {
-  return polygons.some(([outer, ...holes]) =>
-    outer && ringContains(outer, lng, lat) && !holes.some((hole) => ringContains(hole, lng, lat)));
-}
-
-export function territoryContains(municipality, lng, lat) {
-  const box = municipality.bbox;
-  if (!box || lng < box[0] || lng > box[2] || lat < box[1] || lat > box[3]) return false;
-  return polygonsContain(municipality.polygons, lng, lat);
-}
-
-/**
- * Where an offer is: the municipality whose territory holds its point (the lowest level) and all
- * above it; an offer outside every territory (digitised on a border) counts for its owner.
- */
-function placesOf(lng, lat, owner, municipalities) {
-  const leaves = [...municipalities.values()].filter((m) => m.children.length === 0);
-  const home = leaves.find((m) => territoryContains(m, lng, lat)) || municipalities.get(owner);
-  return new Set(home ? withAncestors(home) : []);
+/** What the offers worker needs to place offers: the lowest-level territories and every ancestry. */
+export function territoriesForWorker(municipalities) {
+  const all = [...municipalities.values()];
+  return {
+    leaves: all.filter((m) => m.children.length === 0 && m.polygons.length)
+      .map((m) => ({ key: m.key, bbox: m.bbox, polygons: m.polygons, keys: withAncestors(m) })),
+    ancestry: all.map((m) => [m.key, withAncestors(m)]),
+  };
 }
 
 // ------------------------------------------------------------------ offers
 
-function buildOffer(feature, categories, municipalities) {
-  const p = feature.properties || {};
-  const [lng, lat] = feature.geometry.coordinates;
-  const sub = categories.get(p.subcategory) || null;
-  const top = categories.get(p.category) || (sub && sub.parent) || null;
-  const searchable = [p.name, p.provider, top && top.name, sub && sub.name, p.street, p.postcode, p.city,
-                      p.description, p.target_groups];
+function buildOffer(row, column, index, categories) {
+  const value = (name) => row[column[name]] ?? "";
+  const sub = categories.get(value("subcategory")) || null;
+  const top = categories.get(value("category")) || (sub && sub.parent) || null;
   return {
-    id: String(feature.id),
-    props: p,
-    name: p.name || "",
-    lat,
-    lng,
-    category: top ? top.key : p.category || "",
-    subcategory: p.subcategory || "",
+    id: String(value("id")),
+    index,
+    name: value("name"),
+    lat: Number(value("lat")),
+    lng: Number(value("lng")),
+    category: top ? top.key : value("category"),
+    subcategory: value("subcategory"),
     top,
     sub,
     color: (top && top.color) || FALLBACK_COLOR,
-    text: fold(searchable.filter(Boolean).join(" ")),
-    places: placesOf(lng, lat, p.owner, municipalities),
+    owner: value("owner"),
+    postcode: value("postcode"),
+    city: value("city"),
   };
+}
+
+/** The words the search finds an offer by without its search text: name, themes and town. */
+export function markerText(offer) {
+  return [offer.name, offer.top && offer.top.name, offer.sub && offer.sub.name, offer.postcode, offer.city]
+    .filter(Boolean).join(" ");
 }

@@ -35,3 +35,9 @@ export function debounce(fn, ms) {
 export function isNarrow() {
   return window.matchMedia("(max-width: 760px)").matches;
 }
+
+/** Let the browser handle input and paint before going on: long start-up work is cut into tasks this
+ *  way, so no single task blocks the page for long on a slow phone. */
+export function nextTask() {
+  return new Promise((resolve) => { setTimeout(resolve, 0); });
+}

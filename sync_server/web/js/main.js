@@ -1,9 +1,10 @@
 // The atlas web map: wires the data, the filters, the map, the result list and the details.
 
 import { renderDetails } from "./details.js";
-import { loadAtlas, loadMunicipalities, rootMunicipality, topCategories } from "./data.js";
-import { byId, debounce, isNarrow } from "./dom.js";
-import { applyFilters, categoryCounts, emptyFilters, knownCategories, toggleCategory } from "./filters.js";
+import { loadAtlas, loadDetails, loadMunicipalities, markerText, rootMunicipality, territoriesForWorker,
+         topCategories, withAncestors } from "./data.js";
+import { byId, debounce, isNarrow, nextTask } from "./dom.js";
+import { emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
 import { CompareView } from "./compare.js";
 import { API, getJson } from "./api.js";
@@ -12,9 +13,10 @@ import { EmbedBox, isEmbed, showEmbedView } from "./embed.js";
 import { ExpertMode } from "./expert.js";
 import { IndicatorSearch, hitItems, searchIndicators } from "./indsearch.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
+import { OfferIndex } from "./offerindex.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { ProfileView, profileSearch } from "./profile.js";
-import { renderResults, sortOffers } from "./results.js";
+import { ResultList } from "./results.js";
 import { readUrl, writeUrl } from "./urlstate.js";
 
 const MODES = ["offers", "expert", "profile"];
@@ -35,6 +37,7 @@ const ui = {
   showAll: byId("show-all"),
   status: byId("status"),
   list: byId("result-list"),
+  more: byId("more-results"),
   details: byId("details"),
 };
 
@@ -43,8 +46,13 @@ const app = {
   data: null,
   root: null,
   byId: new Map(),
+  sorted: [], // all offers in the language's order of names
+  mask: null, // the worker's last answer: mask[offer.index] is 1 for a matching offer
+  filtering: 0, // the newest filter request (older answers are dropped)
   filters: emptyFilters(),
   matched: [],
+  index: null,
+  resultList: null,
   offerId: "",
   map: null,
   categoryList: null,
@@ -277,8 +285,30 @@ function wireHistory() {
 
 function renderList() {
   if (!app.ready) return;
-  const visible = app.matched.filter((offer) => app.map.inView(offer));
-  renderResults(ui, visible, app.matched.length, (id) => openOffer(id, { from: "list" }));
+  app.resultList.render(app.map.inView(app.matched), app.matched.length);
+}
+
+/** Where each offer is (`offer.places`: its home municipality's key and those above it), as the
+ *  worker found it; offers of one municipality share one set. */
+function setPlaces(offers, homes) {
+  const sets = new Map();
+  offers.forEach((offer, i) => {
+    if (!sets.has(homes[i])) {
+      const home = app.data.municipalities.get(homes[i]);
+      sets.set(homes[i], new Set(home ? withAncestors(home) : []));
+    }
+    offer.places = sets.get(homes[i]);
+  });
+}
+
+/** All offers in the order of their names in the current language (the worker sorts). */
+async function sortOffers() {
+  const order = await app.index.order(language());
+  app.sorted = Array.from(order, (i) => app.data.offers[i]);
+}
+
+function applyMask() {
+  app.matched = app.mask ? app.sorted.filter((o) => app.mask[o.index]) : [];
 }
 
 function fitSelection({ animate = true } = {}) {
@@ -294,18 +324,29 @@ function updateThemeBadge() {
   ui.themesActive.textContent = n ? t("themes.selected", { count: n }) : "";
 }
 
-/** Apply the filters to map and list; with `fit`, zoom to the chosen municipality (or the county). */
-function refresh({ fit = false } = {}) {
-  const { offers } = app.data;
-  app.matched = sortOffers(applyFilters(offers, app.filters));
-  app.map.show(app.matched);
+/**
+ * Apply the filters to map and list; with `fit`, zoom to the chosen municipality (or the county). The
+ * worker filters and clusters; what the page does at once (badge, outlines, zoom, address) needs it not.
+ */
+async function refresh({ fit = false } = {}) {
+  const request = ++app.filtering;
   app.map.highlightMunicipality(app.filters.municipality);
-  app.categoryList.update(app.filters.categories, categoryCounts(offers, app.filters));
   updateThemeBadge();
   if (fit) fitSelection();
-  renderList();
   showIndicatorHits();
   syncUrl();
+  document.body.dataset.filtering = "true";
+  const { mask, counts } = await app.index.filter(app.filters);
+  if (request !== app.filtering) return; // a newer filter is on its way
+  app.mask = mask;
+  applyMask();
+  app.categoryList.update(app.filters.categories, new Map(counts));
+  renderList();
+  await app.map.show();
+  if (request === app.filtering) {
+    delete document.body.dataset.filtering;
+    performance.mark("familienatlas:filtered"); // for bench/bench_offers_map.py
+  }
 }
 
 /** The indicators that match the offers' search ("Kita": the childcare rates), as links to their maps. */
@@ -332,12 +373,13 @@ async function showIndicatorHits() {
 // ------------------------------------------------------------------ details
 
 function focusEntry(id) {
-  const button = [...ui.list.querySelectorAll("button.result")].find((b) => b.dataset.id === id);
+  const button = app.resultList.reach(id);
   if (button) button.focus();
   else ui.results.focus();
 }
 
 function showDetails(offer) {
+  if (!offer.props) return;
   renderDetails(ui.details, offer, {
     onBack: () => closeDetails(),
     onShowOnMap: () => {
@@ -347,10 +389,18 @@ function showDetails(offer) {
   });
 }
 
-/** Open the details of an offer; `from` is "list", "map" or "url". */
-function openOffer(id, { from }) {
+/** Open the details of an offer (fetched the first time); `from` is "list", "map" or "url". */
+async function openOffer(id, { from }) {
   const offer = app.byId.get(id);
   if (!offer) return;
+  try {
+    offer.props = await loadDetails(id);
+  } catch (error) {
+    console.warn("Familienatlas: loading the details failed", error);
+    showStatus(t("error.details"));
+    return;
+  }
+  showStatus("");
   if (!app.offerId) {
     app.returnView = from === "map" ? null : app.map.view();
     app.returnFocus = id;
@@ -397,6 +447,8 @@ async function switchLanguage(lang) {
   app.map.setTranslator(t);
   app.categoryList.translate();
   updateThemeBadge();
+  await sortOffers();
+  applyMask();
   renderList();
   const offer = app.byId.get(app.offerId);
   if (offer) showDetails(offer);
@@ -465,7 +517,7 @@ async function start() {
     navigate,
   });
   ui.count.textContent = t("results.loading");
-  if (!window.L || !window.L.markerClusterGroup || !window.proj4) {
+  if (!window.L || !window.proj4 || !window.Worker) {
     showStatus(t("error.libraries"));
     return;
   }
@@ -490,8 +542,22 @@ async function start() {
 
 /** Load the offers and build their map, list and filters (hidden when the page opened in expert mode). */
 async function startOffers(initial) {
+  // The data first (early.js asked for it): the rest of the start-up happens while it travels.
+  const atlasLoading = loadAtlas();
+  app.index = new OfferIndex(); // its modules load while the data does
+  // The map and its background tiles start while the data travels.
+  app.map = new AtlasMap(byId("map"), {
+    t,
+    colorOrder: [],
+    onSelect: (id) => openOffer(id, { from: "map" }),
+    onViewChange: () => renderList(),
+    onTiles: (ok) => {
+      ui.mapNote.textContent = ok ? "" : t("map.tilesOffline");
+      ui.mapNote.hidden = ok;
+    },
+  });
   try {
-    app.data = await loadAtlas();
+    app.data = await atlasLoading;
   } catch (error) {
     console.warn("Familienatlas: loading the data failed", error);
     ui.count.textContent = "";
@@ -501,7 +567,12 @@ async function startOffers(initial) {
   const { offers, categories, municipalities } = app.data;
   app.root = rootMunicipality(municipalities);
   app.byId = new Map(offers.map((o) => [o.id, o]));
+  const indexReady = app.index.init(
+    offers.map((o) => ({ id: o.id, name: o.name, category: o.category, subcategory: o.subcategory, lng: o.lng,
+                         lat: o.lat, color: o.color, owner: o.owner, text: markerText(o) })),
+    territoriesForWorker(municipalities), API.offerSearch);
   setTitles();
+  await nextTask();
 
   // Only the categories that have published offers get a checkbox.
   const used = new Set(offers.flatMap((o) => [o.category, o.subcategory]));
@@ -520,25 +591,27 @@ async function startOffers(initial) {
   ui.municipality.value = app.filters.municipality;
   if (isNarrow()) ui.themes.open = false;
 
-  app.map = new AtlasMap(byId("map"), {
-    t,
-    colorOrder: tops.map((c) => c.color),
-    onSelect: (id) => openOffer(id, { from: "map" }),
-    onViewChange: () => renderList(),
-    onTiles: (ok) => {
-      ui.mapNote.textContent = ok ? "" : t("map.tilesOffline");
-      ui.mapNote.hidden = ok;
-    },
-  });
+  app.map.colorOrder = tops.map((c) => c.color);
   app.map.setMunicipalities(municipalities);
-  app.map.setOffers(offers);
+  await nextTask();
+  const { clusterMaxZoom, homes } = await indexReady;
+  setPlaces(offers, homes);
+  await sortOffers();
+  app.map.setOffers(offers, {
+    clusterMaxZoom,
+    clusters: (bbox, zoom) => app.index.clusters(bbox, zoom),
+    expansionZoom: (cluster) => app.index.expansionZoom(cluster),
+    revealZoom: (index, from) => app.index.revealZoom(index, from),
+  });
   app.categoryList = new CategoryList(ui.categories, tops, onCategoryToggle);
+  app.resultList = new ResultList(ui, (id) => openOffer(id, { from: "list" }));
   wireControls();
   app.offersFitPending = app.mode !== "offers";
   fitSelection({ animate: false });
   app.ready = true;
-  refresh();
-  if (initial.offer && app.byId.has(initial.offer)) openOffer(initial.offer, { from: "url" });
+  await refresh();
+  performance.mark("familienatlas:markers"); // the first markers are on the map (bench_offers_map.py)
+  if (initial.offer && app.byId.has(initial.offer)) await openOffer(initial.offer, { from: "url" });
   if (!app.started) wireHistory();
   document.body.dataset.ready = "true";
   if (initial.mode === "profile") await openProfile(initial.profile);
@@ -548,6 +621,7 @@ async function startOffers(initial) {
     map: app.map.map,
     filters: () => ({ ...app.filters, categories: [...app.filters.categories] }),
     matched: () => app.matched.map((o) => o.id),
+    listed: () => app.resultList.ids(),
   });
 }
 

@@ -1,5 +1,7 @@
 // The Leaflet map: OpenStreetMap background, municipality outlines as a base layer (readable
-// without tiles), the offers as category-coloured markers in clusters.
+// without tiles), the offers as category-coloured markers in clusters. The clusters are made by the
+// offers worker; the map draws only what its view holds (a few hundred markers at most) and keeps the
+// markers it can reuse when the view moves.
 
 const TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
@@ -36,7 +38,6 @@ export class AtlasMap {
     this.options = options;
     this.t = options.t;
     this.colorOrder = options.colorOrder;
-    this.markers = new Map();
     this.icons = new Map();
     this.outlines = [];
     this.selectedId = null;
@@ -53,13 +54,13 @@ export class AtlasMap {
     this._watchTiles();
     this.tiles.addTo(this.map);
 
-    this.cluster = L.markerClusterGroup({
-      showCoverageOnHover: false,
-      maxClusterRadius: 48,
-      spiderfyOnMaxZoom: true,
-      iconCreateFunction: (cluster) => this._clusterIcon(cluster),
-    });
-    this.cluster.addTo(this.map);
+    this.layer = L.layerGroup().addTo(this.map);
+    this.shown = new Map(); // key -> marker on the map ("o<id>" for an offer, "c<gen>:<id>" for a cluster)
+    this.offers = [];
+    this.generation = 0;
+    this.drawn = 0; // the newest view request drawn (older answers are dropped)
+    this.requested = 0;
+    this.clusterMaxZoom = 17;
     this.scale = L.control.scale({ imperial: false, position: "bottomleft" }).addTo(this.map);
     this._addZoomControl();
     this.map.on("zoomend", () => this._labelsForZoom());
@@ -67,6 +68,7 @@ export class AtlasMap {
     this.map.on("moveend", () => {
       this.target = null;
       options.onViewChange();
+      this.redraw();
     });
   }
 
@@ -146,10 +148,8 @@ export class AtlasMap {
   }
 
   _clusterIcon(cluster) {
-    const children = cluster.getAllChildMarkers();
-    const n = children.length;
-    const counts = new Map();
-    for (const marker of children) counts.set(marker.offer.color, (counts.get(marker.offer.color) || 0) + 1);
+    const n = cluster.n;
+    const counts = new Map(cluster.colors);
     const order = (color) => {
       const i = this.colorOrder.indexOf(color);
       return i < 0 ? this.colorOrder.length : i;
@@ -175,68 +175,168 @@ export class AtlasMap {
     });
   }
 
-  /** Create one marker per offer (once). */
-  setOffers(offers) {
+  /** The offers (their `index` is their place here); `clusters(bbox, zoom)` asks the worker. */
+  setOffers(offers, { clusters, expansionZoom, revealZoom, clusterMaxZoom }) {
+    this.offers = offers;
+    this.source = { clusters, expansionZoom, revealZoom };
+    this.clusterMaxZoom = clusterMaxZoom;
+  }
+
+  /** The filters changed: the worker has a new index, draw it. */
+  async show() {
+    this.generation += 1;
+    this.spread = null;
+    await this.redraw();
+  }
+
+  /** Ask the worker for the view (with half a view of margin, so a short pan needs nothing new). */
+  async redraw() {
+    if (!this.source) return;
+    const request = ++this.requested;
+    const bounds = this.map.getBounds().pad(0.5);
+    const zoom = this.map.getZoom();
+    const bbox = [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
+                  Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())];
+    const { items } = await this.source.clusters(bbox, zoom);
+    if (request < this.drawn) return;
+    this.drawn = request;
+    this._draw(items, zoom);
+  }
+
+  _draw(items, zoom) {
     const L = window.L;
-    for (const offer of offers) {
-      const marker = L.marker([offer.lat, offer.lng], { icon: this._icon(offer.color), title: offer.name,
-                                                         keyboard: true, riseOnHover: true });
-      marker.offer = offer;
-      marker.on("click", () => this.options.onSelect(offer.id));
-      marker.on("keypress", (e) => {
-        const key = e.originalEvent.key;
-        if (key === "Enter" || key === " ") {
-          e.originalEvent.preventDefault();
-          this.options.onSelect(offer.id);
-        }
-      });
-      marker.on("add", () => this._decorate(marker));
-      this.markers.set(offer.id, marker);
+    const wanted = new Map();
+    const singles = [];
+    for (const item of items) {
+      if (item.i === undefined) {
+        wanted.set(`c${this.generation}:${item.id}`, item);
+      } else {
+        const offer = this.offers[item.i];
+        wanted.set(`o${offer.id}`, { offer, latlng: L.latLng(offer.lat, offer.lng) });
+        singles.push(wanted.get(`o${offer.id}`));
+      }
     }
+    if (zoom > this.clusterMaxZoom) this._spreadOverlapping(singles, zoom);
+    for (const [key, marker] of this.shown) {
+      if (!wanted.has(key)) {
+        this.layer.removeLayer(marker);
+        this.shown.delete(key);
+      }
+    }
+    for (const [key, item] of wanted) {
+      let marker = this.shown.get(key);
+      if (item.offer) {
+        if (!marker) marker = this._offerMarker(item.offer, item.latlng);
+        else marker.setLatLng(item.latlng);
+      } else if (!marker) {
+        marker = this._clusterMarker(item);
+      }
+      if (!this.shown.has(key)) {
+        this.shown.set(key, marker);
+        this.layer.addLayer(marker);
+      }
+    }
+    this.map.getContainer().dataset.markers = String(this.shown.size);
+  }
+
+  /**
+   * Offers in one building stay apart above the cluster zoom: markers closer than a marker's size are
+   * set on a small circle around their middle (what leaflet.markercluster called spiderfying).
+   */
+  _spreadOverlapping(singles, zoom) {
+    const groups = [];
+    for (const single of singles) {
+      const point = this.map.project(single.latlng, zoom);
+      const group = groups.find((g) => g.point.distanceTo(point) < 18);
+      if (group) group.members.push(single);
+      else groups.push({ point, members: [single] });
+    }
+    for (const { point, members } of groups) {
+      if (members.length < 2) continue;
+      const radius = Math.max(22, (members.length * 26) / (2 * Math.PI));
+      members.forEach((member, k) => {
+        const angle = (2 * Math.PI * k) / members.length - Math.PI / 2;
+        const at = point.add(window.L.point(radius * Math.cos(angle), radius * Math.sin(angle)));
+        member.latlng = this.map.unproject(at, zoom);
+      });
+    }
+  }
+
+  _offerMarker(offer, latlng) {
+    const marker = window.L.marker(latlng, { icon: this._icon(offer.color), title: offer.name, keyboard: true,
+                                             riseOnHover: true });
+    marker.offer = offer;
+    marker.on("click", () => this.options.onSelect(offer.id));
+    marker.on("keypress", (e) => {
+      const key = e.originalEvent.key;
+      if (key === "Enter" || key === " ") {
+        e.originalEvent.preventDefault();
+        this.options.onSelect(offer.id);
+      }
+    });
+    marker.on("add", () => this._decorate(marker));
+    if (offer.id === this.selectedId) marker.setZIndexOffset(1000);
+    return marker;
+  }
+
+  _clusterMarker(item) {
+    const marker = window.L.marker([item.lat, item.lng], { icon: this._clusterIcon(item), keyboard: true });
+    marker.cluster = item;
+    const open = async () => {
+      const zoom = Math.min(await this.source.expansionZoom(item.id), this.map.getMaxZoom());
+      const focusMap = marker.getElement() === document.activeElement;
+      this.map.setView([item.lat, item.lng], Math.max(zoom, this.map.getZoom() + 1));
+      if (focusMap) this.map.getContainer().focus({ preventScroll: true }); // the cluster is gone
+    };
+    marker.on("click", open);
+    marker.on("keypress", (e) => {
+      const key = e.originalEvent.key;
+      if (key === "Enter" || key === " ") {
+        e.originalEvent.preventDefault();
+        open();
+      }
+    });
+    return marker;
   }
 
   _decorate(marker) {
     const element = marker.getElement();
-    if (!element) return;
+    if (!element || !marker.offer) return;
     element.dataset.id = marker.offer.id;
     element.setAttribute("aria-label", marker.offer.name);
     element.classList.toggle("is-selected", marker.offer.id === this.selectedId);
   }
 
-  /** Show exactly these offers. */
-  show(offers) {
-    this.cluster.clearLayers();
-    this.cluster.addLayers(offers.map((o) => this.markers.get(o.id)).filter(Boolean));
+  /** The marker of an offer, when it is drawn. */
+  markerOf(id) {
+    return this.shown.get(`o${id}`) || null;
   }
 
-  isShown(id) {
-    const marker = this.markers.get(id);
-    return Boolean(marker && this.cluster.hasLayer(marker));
-  }
-
-  /** Whether an offer is in the view, or in the view the map is moving to. */
-  inView(offer) {
-    return (this.target || this.map.getBounds()).contains([offer.lat, offer.lng]);
+  /** The offers in the view, or in the view the map is moving to (in their order). */
+  inView(offers) {
+    const b = this.target || this.map.getBounds();
+    const [south, west, north, east] = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];
+    return offers.filter((o) => o.lat >= south && o.lat <= north && o.lng >= west && o.lng <= east);
   }
 
   /** Mark an offer as selected; with `reveal`, zoom until its marker stands on its own. */
-  select(id, { reveal = false } = {}) {
-    const previous = this.markers.get(this.selectedId);
+  async select(id, { reveal = false } = {}) {
+    const previous = this.markerOf(this.selectedId);
     this.selectedId = id;
     if (previous) {
       previous.setZIndexOffset(0);
       this._decorate(previous);
     }
-    const marker = this.markers.get(id);
-    if (!marker) return;
-    marker.setZIndexOffset(1000);
-    this._decorate(marker);
-    if (!reveal) return;
-    if (this.cluster.hasLayer(marker)) {
-      this.cluster.zoomToShowLayer(marker, () => this._decorate(marker));
-    } else {
-      this.map.setView(marker.getLatLng(), Math.max(this.map.getZoom(), 15));
+    const marker = this.markerOf(id);
+    if (marker) {
+      marker.setZIndexOffset(1000);
+      this._decorate(marker);
     }
+    const offer = this.offers.find((o) => o.id === id);
+    if (!reveal || !offer) return;
+    const zoom = await this.source.revealZoom(offer.index, this.map.getZoom());
+    const target = zoom === null ? Math.max(this.map.getZoom(), 15) : Math.max(this.map.getZoom(), zoom);
+    this.map.setView([offer.lat, offer.lng], Math.min(target, this.map.getMaxZoom()));
   }
 
   // ---------------------------------------------------------------- view
@@ -281,6 +381,9 @@ export class AtlasMap {
     this.map.attributionControl.addAttribution(this.attribution);
     this.zoom.remove();
     this._addZoomControl();
-    this.cluster.refreshClusters();
+    for (const marker of this.shown.values()) {
+      if (marker.cluster) marker.setIcon(this._clusterIcon(marker.cluster));
+      else this._decorate(marker);
+    }
   }
 }

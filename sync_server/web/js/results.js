@@ -1,38 +1,99 @@
 // The result list beside the map: the filtered offers inside the current map view.
+//
+// A county publishes thousands of offers; building an entry for each would cost seconds on a phone.
+// The list therefore builds its entries a page at a time: the first page at once, the next when the
+// end of the list comes into sight (scrolling, or tabbing to the button "Weitere anzeigen", which also
+// works with a click or Enter). Every entry says its place in the whole list (aria-posinset/-setsize),
+// so a screen reader announces "12 of 4,968" although only the first entries are built.
 
 import { el } from "./dom.js";
-import { compareNames, t } from "./i18n.js";
+import { t } from "./i18n.js";
 
-export function sortOffers(offers) {
-  return [...offers].sort((a, b) => compareNames(a.name, b.name));
-}
+export const PAGE_SIZE = 100;
 
 function subtitle(offer) {
   const kind = offer.sub ? offer.sub.name : offer.top ? offer.top.name : "";
-  const place = [offer.props.postcode, offer.props.city].filter(Boolean).join(" ");
+  const place = [offer.postcode, offer.city].filter(Boolean).join(" ");
   return [kind, place].filter(Boolean).join(" · ");
 }
 
-function entry(offer, onOpen) {
-  const dot = el("span", { class: "dot", "aria-hidden": "true" });
-  dot.style.backgroundColor = offer.color;
-  const button = el("button", { type: "button", class: "result", dataset: { id: offer.id } },
-    dot, el("span", { class: "result-text" }, el("span", { class: "result-name" }, offer.name),
-      el("span", { class: "result-meta" }, subtitle(offer))));
-  button.addEventListener("click", () => onOpen(offer.id));
-  return el("li", {}, button);
-}
+export class ResultList {
+  /**
+   * @param {{list: HTMLUListElement, count: HTMLElement, showAll: HTMLElement, more: HTMLButtonElement}} ui
+   * @param {(id: string) => void} onOpen
+   */
+  constructor(ui, onOpen) {
+    this.ui = ui;
+    this.onOpen = onOpen;
+    this.offers = [];
+    this.built = 0;
+    ui.more.addEventListener("click", () => this.more({ focusNext: true }));
+    this.observer = "IntersectionObserver" in window
+      ? new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) this.more();
+      }, { rootMargin: "400px 0px" })
+      : null;
+    if (this.observer) this.observer.observe(ui.more);
+  }
 
-/**
- * Show `visible` (already in display order) out of `matched` offers.
- * @returns {void}
- */
-export function renderResults({ list, count, showAll }, visible, matchedCount, onOpen) {
-  list.replaceChildren(...visible.map((offer) => entry(offer, onOpen)));
-  count.dataset.visible = String(visible.length);
-  count.dataset.matched = String(matchedCount);
-  if (matchedCount === 0) count.textContent = t("results.none");
-  else if (visible.length === matchedCount) count.textContent = t("results.count", { count: matchedCount });
-  else count.textContent = t("results.inView", { count: matchedCount, visible: visible.length });
-  showAll.hidden = visible.length === matchedCount || matchedCount === 0;
+  _entry(offer, position) {
+    const dot = el("span", { class: "dot", "aria-hidden": "true" });
+    dot.style.backgroundColor = offer.color;
+    const button = el("button", { type: "button", class: "result", dataset: { id: offer.id } },
+      dot, el("span", { class: "result-text" }, el("span", { class: "result-name" }, offer.name),
+        el("span", { class: "result-meta" }, subtitle(offer))));
+    button.addEventListener("click", () => this.onOpen(offer.id));
+    return el("li", { "aria-posinset": position, "aria-setsize": this.offers.length }, button);
+  }
+
+  /** Build the next page of entries; with `focusNext`, move the focus to the first new one. */
+  more({ focusNext = false } = {}) {
+    const start = this.built;
+    const end = Math.min(this.offers.length, start + PAGE_SIZE);
+    if (end <= start) return;
+    const entries = [];
+    for (let k = start; k < end; k += 1) entries.push(this._entry(this.offers[k], k + 1));
+    this.ui.list.append(...entries);
+    this.built = end;
+    this._updateMore();
+    if (focusNext) entries[0].querySelector("button").focus();
+  }
+
+  _updateMore() {
+    const rest = this.offers.length - this.built;
+    this.ui.more.hidden = rest <= 0;
+    this.ui.more.textContent = rest > 0 ? t("results.more", { count: Math.min(rest, PAGE_SIZE), rest }) : "";
+  }
+
+  /** Show `visible` (already in display order) out of `matchedCount` offers. */
+  render(visible, matchedCount) {
+    const { list, count, showAll } = this.ui;
+    const same = visible.length === this.offers.length && visible.every((o, k) => o === this.offers[k]);
+    if (!same || list.childElementCount === 0) { // a map move that changes nothing keeps the entries (and focus)
+      this.offers = visible;
+      this.built = 0;
+      list.replaceChildren();
+      this.more();
+    }
+    this._updateMore();
+    count.dataset.visible = String(visible.length);
+    count.dataset.matched = String(matchedCount);
+    if (matchedCount === 0) count.textContent = t("results.none");
+    else if (visible.length === matchedCount) count.textContent = t("results.count", { count: matchedCount });
+    else count.textContent = t("results.inView", { count: matchedCount, visible: visible.length });
+    showAll.hidden = visible.length === matchedCount || matchedCount === 0;
+  }
+
+  /** The ids of the whole list, built or not, in order. */
+  ids() {
+    return this.offers.map((o) => o.id);
+  }
+
+  /** Build entries until the one of `id` exists; answers its button or null. */
+  reach(id) {
+    const at = this.offers.findIndex((o) => o.id === id);
+    if (at < 0) return null;
+    while (this.built <= at) this.more();
+    return [...this.ui.list.querySelectorAll("button.result")].find((b) => b.dataset.id === id) || null;
+  }
 }

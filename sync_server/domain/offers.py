@@ -1,0 +1,61 @@
+"""The offers map's compact reads: one small row per published offer, the rest on demand.
+
+The web map used to load the whole public GeoJSON (about 900 bytes an offer) before it could draw a
+marker. It now loads, in this order: the marker rows (what map, list and filters need: id, position,
+theme, name, owner and town), then the search text (what the keyword search reads beyond the name)
+in the background, and the full properties of one offer when a visitor opens it. Every row comes
+from the public read model (:mod:`.read_model`, written by the publish rule at publish time), like the
+GeoJSON and the OGC API, so these answers show exactly what they show, and cost no ORM objects and no
+reprojection per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import read_model
+
+OFFERS_LAYER = "institutions"
+# Columns of a marker row, in order (the answer names them, so a client never guesses).
+MARKER_FIELDS = ("id", "lng", "lat", "category", "subcategory", "name", "owner", "postcode", "city")
+# Properties the keyword search reads beyond those of the marker row.
+SEARCH_FIELDS = ("provider", "street", "description", "target_groups")
+DEGREE_DIGITS = 6  # about 10 cm: more than a marker needs
+_BATCH = 2000
+
+
+def _points(session: Session) -> Iterator[tuple[str, dict[str, Any], float, float]]:
+    """Published offers with a point position, from the public read model: (id, public properties,
+    longitude, latitude); the box of a point is the point."""
+    t = read_model.TABLE
+    result = session.connection().execute(
+        select(t.c.id, t.c.properties, t.c.west, t.c.south, t.c.east, t.c.north)
+        .where(t.c.layer == OFFERS_LAYER).execution_options(yield_per=_BATCH))
+    for fid, props, west, south, east, north in result:
+        if west is not None and west == east and south == north:
+            yield fid, props, west, south
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def marker_rows(session: Session) -> Iterator[list[Any]]:
+    """One row per published offer, columns as :data:`MARKER_FIELDS`."""
+    for fid, props, lng, lat in _points(session):
+        yield [fid, round(lng, DEGREE_DIGITS), round(lat, DEGREE_DIGITS), _text(props.get("category")),
+               _text(props.get("subcategory")), _text(props.get("name")), _text(props.get("owner")),
+               _text(props.get("postcode")), _text(props.get("city"))]
+
+
+def search_rows(session: Session) -> Iterator[list[str]]:
+    """``[id, text]`` per published offer with any of :data:`SEARCH_FIELDS`: what the search reads
+    besides the marker row's name, theme and town."""
+    for fid, props, _lng, _lat in _points(session):
+        text = " ".join(_text(props.get(name)) for name in SEARCH_FIELDS if props.get(name) not in (None, ""))
+        if text:
+            yield [fid, text]

@@ -1,0 +1,57 @@
+// The page's side of the offers worker (offers-worker.js): each call is a message, answered in order.
+
+export class OfferIndex {
+  constructor() {
+    this.worker = new Worker("/assets/js/offers-worker.js", { type: "module" });
+    this.waiting = new Map();
+    this.next = 1;
+    this.worker.onmessage = (event) => {
+      const { id, result, error } = event.data;
+      const call = this.waiting.get(id);
+      this.waiting.delete(id);
+      if (!call) return;
+      if (error) call.reject(new Error(error));
+      else call.resolve(result);
+    };
+    this.worker.onerror = (event) => {
+      for (const call of this.waiting.values()) call.reject(new Error(event.message || "worker failed"));
+      this.waiting.clear();
+    };
+  }
+
+  _call(type, args = {}) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, type, ...args });
+    });
+  }
+
+  /** Hand over the offers (what filters and clusters need) and the territories; the worker fetches
+   *  the search text itself. Answers {clusterMaxZoom}. */
+  init(offers, territories, searchUrl) {
+    return this._call("init", { offers, searchUrl, ...territories });
+  }
+
+  /** Apply filters: {mask: Uint8Array over the offers, counts: [[category key, n]]}. */
+  filter(filters) {
+    return this._call("filter", { filters: { ...filters, categories: [...filters.categories] } });
+  }
+
+  /** The offers' indexes ordered by name for a language (an Int32Array). */
+  order(lang) {
+    return this._call("sort", { lang }).then((r) => r.order);
+  }
+
+  clusters(bbox, zoom) {
+    return this._call("clusters", { bbox, zoom });
+  }
+
+  expansionZoom(clusterId) {
+    return this._call("expand", { cluster: clusterId }).then((r) => r.zoom);
+  }
+
+  revealZoom(index, from) {
+    return this._call("reveal", { i: index, from }).then((r) => r.zoom);
+  }
+}

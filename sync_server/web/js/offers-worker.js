@@ -1,0 +1,136 @@
+// The offers map's worker: filters, counts and clusters the offers off the main thread, so the page
+// never freezes however many offers the county publishes. Clusters come from supercluster (a static
+// k-d tree per zoom level), rebuilt for every filter; the page asks only for what is in its view.
+// Messages are answered in the order they came (each waits for the one before).
+
+import "/vendor/supercluster/supercluster.min.js"; // a UMD file: sets self.Supercluster
+import { applyFilters, categoryCounts } from "./filters.js";
+import { homeOf } from "./places.js";
+import { fold } from "./text.js";
+
+// Points stay clustered up to this zoom; above it each offer is its own marker (the page spreads
+// offers that share a building). The radius is the one leaflet.markercluster used (pixels).
+const CLUSTER_MAX_ZOOM = 17;
+const CLUSTER_RADIUS = 48;
+const MIN_ZOOM = 5;
+
+const state = {
+  offers: [], // {category, subcategory, places, text, lng, lat, color}
+  searchText: null, // Promise: resolves once the search text is folded into `offers[i].text`
+  index: null,
+  matched: null,
+};
+
+async function loadSearchText(url, ids) {
+  try {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const doc = await response.json();
+    const at = new Map(ids.map((id, i) => [id, i]));
+    for (const [id, text] of doc.offers) {
+      const i = at.get(String(id));
+      if (i !== undefined) state.offers[i].text = fold(`${state.offers[i].text} ${text}`);
+    }
+  } catch (error) {
+    // The search then finds offers by name, theme and town only; the map works on.
+    console.warn("Familienatlas: the search text could not be loaded", error);
+  }
+}
+
+/** Take the offers; answers the zoom up to which it clusters and each offer's home municipality. */
+function init({ offers, leaves, ancestry, searchUrl }) {
+  const parents = new Map(ancestry);
+  const placesByHome = new Map();
+  const homes = offers.map((o) => homeOf(o.lng, o.lat, o.owner, leaves));
+  state.offers = offers.map((o, i) => {
+    if (!placesByHome.has(homes[i])) placesByHome.set(homes[i], new Set(parents.get(homes[i]) || []));
+    return { i, name: o.name, category: o.category, subcategory: o.subcategory, lng: o.lng, lat: o.lat,
+             color: o.color, text: fold(o.text), places: placesByHome.get(homes[i]) };
+  });
+  state.searchText = loadSearchText(searchUrl, offers.map((o) => o.id));
+  return { clusterMaxZoom: CLUSTER_MAX_ZOOM, homes };
+}
+
+function buildIndex(mask) {
+  const points = [];
+  state.offers.forEach((o, i) => {
+    if (mask[i]) points.push({ type: "Feature", properties: { i, c: o.color },
+                               geometry: { type: "Point", coordinates: [o.lng, o.lat] } });
+  });
+  // Each cluster counts its offers per colour (flat numeric keys: supercluster copies shallowly).
+  state.index = new self.Supercluster({
+    radius: CLUSTER_RADIUS, maxZoom: CLUSTER_MAX_ZOOM, minZoom: MIN_ZOOM,
+    map: (p) => ({ [`c${p.c}`]: 1 }),
+    reduce: (acc, p) => {
+      for (const key of Object.keys(p)) if (key[0] === "c" && key !== "cluster") acc[key] = (acc[key] || 0) + p[key];
+    },
+  }).load(points);
+}
+
+async function filter({ filters }) {
+  const query = filters.query || "";
+  if (query.trim()) await state.searchText;
+  const wanted = { query, categories: new Set(filters.categories), municipality: filters.municipality || "" };
+  const mask = new Uint8Array(state.offers.length);
+  for (const o of applyFilters(state.offers, wanted)) mask[o.i] = 1;
+  state.matched = mask;
+  buildIndex(mask);
+  return { mask, counts: [...categoryCounts(state.offers, wanted)] };
+}
+
+/** What to draw in a view: clusters {lng, lat, n, id, colors} and single offers {lng, lat, i}. */
+function clusters({ bbox, zoom }) {
+  if (!state.index) return { items: [] };
+  const z = Math.max(MIN_ZOOM, Math.floor(zoom));
+  const items = state.index.getClusters(bbox, z).map((f) => {
+    const [lng, lat] = f.geometry.coordinates;
+    const p = f.properties;
+    if (!p.cluster) return { lng, lat, i: p.i };
+    const colors = Object.keys(p).filter((k) => k[0] === "c" && k !== "cluster" && k !== "cluster_id")
+      .map((k) => [k.slice(1), p[k]]);
+    return { lng, lat, n: p.point_count, id: p.cluster_id, colors };
+  });
+  return { items };
+}
+
+/** The offers' indexes in the order of their names in `lang` (ä next to a, 2 before 10). */
+function sort({ lang }) {
+  const collator = new Intl.Collator(lang, { sensitivity: "base", numeric: true });
+  const order = Int32Array.from(state.offers.keys());
+  order.sort((a, b) => collator.compare(state.offers[a].name, state.offers[b].name));
+  return { order };
+}
+
+/** The zoom at which a cluster falls apart. */
+function expand({ cluster }) {
+  return { zoom: state.index.getClusterExpansionZoom(cluster) };
+}
+
+/** The smallest zoom from `from` on at which offer `i` is a marker of its own. */
+function reveal({ i, from }) {
+  const o = state.offers[i];
+  if (!state.index || !state.matched || !state.matched[i]) return { zoom: null };
+  const e = 1e-7;
+  for (let z = Math.max(MIN_ZOOM, Math.floor(from)); z <= CLUSTER_MAX_ZOOM; z += 1) {
+    const alone = state.index.getClusters([o.lng - e, o.lat - e, o.lng + e, o.lat + e], z)
+      .some((f) => !f.properties.cluster && f.properties.i === i);
+    if (alone) return { zoom: z };
+  }
+  return { zoom: CLUSTER_MAX_ZOOM + 1 };
+}
+
+const handlers = { init, filter, sort, clusters, expand, reveal };
+let queue = Promise.resolve();
+
+self.onmessage = (event) => {
+  const { id, type, ...args } = event.data;
+  queue = queue.then(async () => {
+    try {
+      const result = await handlers[type](args);
+      const transfer = [result && result.mask, result && result.order].filter(Boolean).map((a) => a.buffer);
+      self.postMessage({ id, result }, transfer);
+    } catch (error) {
+      self.postMessage({ id, error: String(error && error.stack || error) });
+    }
+  });
+};
