@@ -104,6 +104,7 @@ DE: dict[str, str] = {
     "revision_not_found": "Änderung {id} gibt es nicht.",
     "feature_not_found": "Objekt {id} gibt es nicht.",
     "offer_not_found": "Ein veröffentlichtes Angebot {id} gibt es nicht.",
+    "page_not_found": "Die Seite {key} gibt es nicht (bekannt: {known}).",
     "not_published": "Objekt {id} ist nicht veröffentlicht.",
     # indicators
     "indicator_not_found": "Den Indikator {key} gibt es nicht.",
@@ -361,6 +362,7 @@ EN: dict[str, str] = {
     "revision_not_found": "There is no revision {id}.",
     "feature_not_found": "There is no feature {id}.",
     "offer_not_found": "There is no published offer {id}.",
+    "page_not_found": "There is no page {key} (known: {known}).",
     "not_published": "Feature {id} is not published.",
     "indicator_not_found": "There is no indicator {key}.",
     "theme_not_found": "There is no theme {key}.",

@@ -1,10 +1,10 @@
-"""Atlas configuration (municipalities, spatial levels, categories) and user administration."""
+"""Atlas configuration (municipalities, spatial levels, categories, legal pages) and user administration."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..domain import accounts, audit
+from ..domain import accounts, audit, pages
 from ..domain import configuration as conf
 from .caching import public_answer
 from .common import actor, body, date_arg, db, int_arg, login_required, settings
@@ -87,6 +87,29 @@ def update_category(category_id: int) -> Response:
     """Change a category (admin)."""
     cat = conf.save_category(db(), actor(), body(), category_id)
     return jsonify(conf.category_dict(cat))
+
+
+@bp.get("/pages")
+@public_answer("data")
+def list_pages() -> Response:
+    """The county's legal pages (Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit)."""
+    return jsonify(pages.list_pages(db()))
+
+
+@bp.get("/pages/<page_key>")
+@public_answer("data")
+def get_page(page_key: str) -> Response:
+    """One legal page: its title and plain text in German and, when written, English."""
+    return jsonify(pages.page_dict(db(), page_key))
+
+
+@bp.put("/admin/pages/<page_key>")
+@login_required
+def save_page(page_key: str) -> Response:
+    """Write a legal page (admin; audited): `body` (German), optionally `title`, `body_en`, `title_en`."""
+    page = pages.save_page(db(), actor(), page_key, body())
+    db().commit()
+    return jsonify(page)
 
 
 @bp.get("/admin/users")

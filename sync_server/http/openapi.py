@@ -12,13 +12,13 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from .. import __version__
-from ..domain import accounts, review
+from ..domain import accounts, pages, review
 from ..domain import configuration as conf
 from ..domain.indicators import catalogue
 from ..domain.layers import LAYERS
 from ..domain.sync import OPS
 from ..domain.validation import INT64_MAX, json_schema
-from ..storage.models import Category, Indicator, IndicatorTheme, Municipality, SpatialLevel, User
+from ..storage.models import Category, Indicator, IndicatorTheme, LegalPage, Municipality, SpatialLevel, User
 from . import uploads
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -62,6 +62,7 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "admin.update_level": json_schema(conf.LEVEL_FIELDS, partial=True, model=SpatialLevel),
         "admin.create_category": json_schema(conf.CATEGORY_FIELDS, model=Category),
         "admin.update_category": json_schema(conf.CATEGORY_FIELDS, partial=True, model=Category),
+        "admin.save_page": json_schema(pages.PAGE_FIELDS, model=LegalPage),
         "indicators.create_indicator": json_schema(catalogue.INDICATOR_FIELDS, model=Indicator),
         "indicators.update_indicator": json_schema(catalogue.INDICATOR_FIELDS, partial=True, model=Indicator),
         "indicators.create_theme": json_schema(catalogue.THEME_FIELDS, model=IndicatorTheme),
@@ -113,6 +114,8 @@ def _path_schema(rule: str, name: str) -> dict[str, Any]:
         return {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     if name == "layer":
         return {"type": "string", "enum": list(LAYERS)}
+    if name == "page_key":
+        return {"type": "string", "enum": list(pages.PAGES)}
     return {"type": "string"}
 
 

@@ -9,17 +9,25 @@ Three kinds of files, each from a fixed list of places and nothing else (no dire
 - ``/vendor/<library>/<file>``: the few distribution files the page needs from the npm packages in
   ``web/node_modules`` (installed with ``npm ci --prefix sync_server/web``).
 
+- ``/impressum``, ``/datenschutz``, ``/barrierefreiheit``: the county's legal pages (written through
+  the admin API, :mod:`~sync_server.domain.pages`), rendered here as plain HTML that needs no script,
+  in German or English (``?lang=en`` or the browser's language) with the map's message catalogues.
+
 Anything else is a 404 in the API's problem format.
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, send_from_directory
+from flask import Blueprint, Response, abort, render_template_string, request, send_from_directory
 
+from .. import messages
+from ..domain import pages
 from .caching import public_answer
-from .common import settings
+from .common import db, settings
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 NODE_MODULES = WEB_DIR / "node_modules"
@@ -98,3 +106,76 @@ def vendor(library: str, name: str) -> Response:
     if entry is None or name not in entry[1]:
         abort(404)
     return _send(NODE_MODULES / entry[0], name)
+
+
+LEGAL_PAGE = """<!doctype html>
+<html lang="{{ lang }}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{{ title }} – {{ t["app.name"] }}</title>
+  <link rel="icon" href="/assets/img/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/assets/css/atlas.css">
+</head>
+<body class="legal-page">
+  <header class="site-header">
+    <div class="brand">
+      <img src="/assets/img/favicon.svg" alt="" width="32" height="32">
+      <p class="legal-brand"><a href="/?lang={{ lang }}">{{ t["app.name"] }}</a></p>
+    </div>
+  </header>
+  <main class="legal" id="main">
+    <p><a href="/?lang={{ lang }}">{{ t["legal.back"] }}</a></p>
+    <article{% if text_lang != lang %} lang="{{ text_lang }}"{% endif %}>
+      <h1>{{ title }}</h1>
+      {% if text_lang != lang %}
+      <p class="legal-note" lang="{{ lang }}">{{ t["legal.germanOnly"] }}</p>
+      {% endif %}
+      {% if paragraphs %}
+        {% for lines in paragraphs %}
+      <p>{% for line in lines %}{{ line }}{% if not loop.last %}<br>{% endif %}{% endfor %}</p>
+        {% endfor %}
+      {% else %}<p class="legal-note">{{ t["legal.missing"] }}</p>{% endif %}
+      {% if updated %}
+      <p class="legal-note">{{ t["legal.updated"] }} <time datetime="{{ updated }}">{{ updated[:10] }}</time></p>
+      {% endif %}
+    </article>
+  </main>
+  <footer class="legal-footer">
+    {% for link in links %}
+    <a href="{{ link.path }}?lang={{ lang }}"
+       {%- if link.key == key %} aria-current="page"{% endif %}>{{ link.label }}</a>
+    {%- if not loop.last %} · {% endif %}
+    {% endfor %}
+  </footer>
+</body>
+</html>
+"""
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, object]:
+    """The web map's message catalogue of a language (the one translation mechanism of the web side)."""
+    return json.loads((WEB_DIR / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+@bp.get("/<any(impressum, datenschutz, barrierefreiheit):page_key>")
+@public_answer("data")
+def legal_page(page_key: str) -> Response:
+    """A legal page of the county, as plain HTML (no script needed), German or English."""
+    asked = (request.args.get("lang") or "").lower()
+    lang = asked if asked in ("de", "en") else messages.pick_language(request.headers.get("Accept-Language"))
+    page = pages.page_dict(db(), page_key)
+    english = lang == "en" and bool(page["body_en"])
+    text = page["body_en"] if english else page["body"]
+    t = _catalogue(lang)
+    paragraphs = [block.splitlines() for block in (text or "").replace("\r\n", "\n").split("\n\n") if block.strip()]
+    html = render_template_string(
+        LEGAL_PAGE, lang=lang, t=t, key=page_key, title=page["title_en"] if lang == "en" else page["title"],
+        text_lang="en" if english or not page["configured"] and lang == "en" else "de", paragraphs=paragraphs,
+        updated=page["updated_at"],
+        links=[{"key": k, "path": kind.path, "label": t[f"footer.{k}"]} for k, kind in pages.PAGES.items()])
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (f"{CONTENT_SECURITY_POLICY}; "
+                                                   f"frame-ancestors {settings().frame_ancestors}")
+    return response

@@ -321,6 +321,20 @@ class AuditEntry(Base):
     details: Mapped[dict] = mapped_column(JsonType)
 
 
+class LegalPage(Base):
+    """A page the county owes its visitors (Impressum, Datenschutzerklärung, Erklärung zur
+    Barrierefreiheit): plain text it writes through the admin API, in German and optionally English."""
+
+    __tablename__ = "legal_pages"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    body_en: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 __all__ = [
     "AtlasSequence",
     "AuditEntry",
@@ -328,6 +342,7 @@ __all__ = [
     "CatalogueVersion",
     "Category",
     "Feature",
+    "LegalPage",
     "Indicator",
     "IndicatorTheme",
     "LoginThrottle",

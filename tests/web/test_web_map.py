@@ -289,8 +289,10 @@ def test_url_state_round_trips(make_atlas, public) -> None:  # noqa: ANN001
     wait_matched(page, len(expected))
     page.click(".lang-button[data-lang='en']")
     page.wait_for_function("() => document.documentElement.lang === 'en'")
+    wait_map_idle(page)
     shared = page.url
     query = parse_qs(urlsplit(shared).query)
+    zoom, lat, lng = (float(v) for v in query.pop("map")[0].split("/"))  # the map's position is in the link
     assert query == {"q": ["krippe"], "cat": ["kinderbetreuung"], "gem": [BRAMSCHE], "lang": ["en"]}
 
     fresh = make_atlas()  # another visitor opening the shared link
@@ -305,6 +307,13 @@ def test_url_state_round_trips(make_atlas, public) -> None:  # noqa: ANN001
     w, s, e, n = map_bounds(page)
     bw, bs, be, bn = public.territory_wgs84("Bramsche").bounds
     assert w <= bw and s <= bs and e >= be and n >= bn
+    view = page.evaluate("() => { const m = window.familienatlas.map, c = m.getCenter();"
+                         " return [m.getZoom(), c.lat, c.lng]; }")
+    assert view[0] == zoom and abs(view[1] - lat) < 1e-3 and abs(view[2] - lng) < 1e-3
+    # A position of its own in the link wins over the municipality's outline.
+    page = fresh.open(f"?gem={BRAMSCHE}&map=14/52.4/7.98")
+    wait_map_idle(page)
+    assert page.evaluate("() => window.familienatlas.map.getZoom()") == 14
 
     # An offer in the link opens its details.
     offer = sorted(expected)[0]

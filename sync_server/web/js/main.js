@@ -17,7 +17,7 @@ import { OfferIndex } from "./offerindex.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { ProfileView, profileSearch } from "./profile.js";
 import { ResultList } from "./results.js";
-import { readUrl, writeUrl } from "./urlstate.js";
+import { mapViewText, readUrl, writeUrl } from "./urlstate.js";
 
 const MODES = ["offers", "expert", "profile"];
 
@@ -31,6 +31,8 @@ const ui = {
   reset: byId("reset"),
   tagline: document.querySelector(".tagline"),
   mapNote: byId("map-note"),
+  mapNoteText: byId("map-note-text"),
+  mapNoteClose: byId("map-note-close"),
   results: byId("results"),
   resultView: byId("result-view"),
   count: byId("result-count"),
@@ -94,6 +96,10 @@ function markLanguageButtons() {
   for (const button of document.querySelectorAll(".lang-button")) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === language()));
   }
+  // The county's legal pages open in the language chosen here.
+  for (const link of document.querySelectorAll("a.legal-link")) {
+    link.setAttribute("href", `${new URL(link.href).pathname}?lang=${language()}`);
+  }
 }
 
 /**
@@ -109,7 +115,8 @@ function syncUrl({ replace = false } = {}) {
   const expert = app.mode === "expert" && app.expert ? app.expert.urlState() : null;
   const profile = app.mode === "profile" ? app.profileUnit : null;
   const quiet = replace || !app.started || Boolean(expert && app.expert.timer);
-  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile }, { replace: quiet });
+  const map = app.mode === "offers" && app.ready ? mapViewText(app.map.urlView()) : "";
+  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile, map }, { replace: quiet });
 }
 
 /** The links to the profiles of the chosen municipality (offers) and of the selected unit (indicators). */
@@ -258,7 +265,7 @@ async function applyUrl(focus) {
         refresh({ fit: moved });
         openOffer(state.offer, { from: "url" });
       } else {
-        closeDetails({ restore: false });
+        closeDetails({ restore: !moved }); // Back from the details: the list, the map and the focus as before
         refresh({ fit: moved });
       }
       if (focus) ui.results.focus();
@@ -278,6 +285,25 @@ function wireHistory() {
         || event.altKey) return;
     event.preventDefault();
     navigate(link.getAttribute("href"));
+  });
+}
+
+// ------------------------------------------------------------------ the offline notice
+
+/** Show (or with "" hide) the notice above the map; once closed it stays closed for this visit. */
+function showMapNote(message) {
+  const hidden = !message || app.noteClosed;
+  if (ui.mapNote.hidden === hidden && ui.mapNoteText.textContent === message) return;
+  ui.mapNoteText.textContent = message;
+  ui.mapNote.hidden = hidden;
+  if (app.map) app.map.map.invalidateSize(); // the map got taller or shorter
+}
+
+function wireMapNote() {
+  ui.mapNoteClose.addEventListener("click", () => {
+    app.noteClosed = true;
+    showMapNote("");
+    byId("map").focus({ preventScroll: true });
   });
 }
 
@@ -440,7 +466,7 @@ async function switchLanguage(lang) {
   translatePage();
   markLanguageButtons();
   setTitles();
-  if (!ui.mapNote.hidden) ui.mapNote.textContent = t("map.tilesOffline");
+  if (!ui.mapNote.hidden) ui.mapNoteText.textContent = t("map.tilesOffline");
   if (app.expert) app.expert.translate();
   app.indicatorSearch.translate();
   if (!app.ready) return;
@@ -506,6 +532,7 @@ async function start() {
   await useLanguage(chooseLanguage(initial.lang));
   translatePage();
   markLanguageButtons();
+  wireMapNote();
   app.expertInitial = initial.expert;
   for (const button of document.querySelectorAll(".mode-button")) {
     button.addEventListener("click", () => switchMode(button.dataset.mode));
@@ -550,10 +577,12 @@ async function startOffers(initial) {
     t,
     colorOrder: [],
     onSelect: (id) => openOffer(id, { from: "map" }),
-    onViewChange: () => renderList(),
+    onViewChange: () => {
+      renderList();
+      syncUrl({ replace: true }); // the map's position is part of the link, not a view of its own
+    },
     onTiles: (ok) => {
-      ui.mapNote.textContent = ok ? "" : t("map.tilesOffline");
-      ui.mapNote.hidden = ok;
+      showMapNote(ok ? "" : t("map.tilesOffline"));
     },
   });
   try {
@@ -606,8 +635,9 @@ async function startOffers(initial) {
   app.categoryList = new CategoryList(ui.categories, tops, onCategoryToggle);
   app.resultList = new ResultList(ui, (id) => openOffer(id, { from: "list" }));
   wireControls();
-  app.offersFitPending = app.mode !== "offers";
-  fitSelection({ animate: false });
+  app.offersFitPending = app.mode !== "offers" && !initial.map;
+  if (initial.map) app.map.setView({ center: [initial.map.lat, initial.map.lng], zoom: initial.map.zoom });
+  else fitSelection({ animate: false });
   app.ready = true;
   await refresh();
   performance.mark("familienatlas:markers"); // the first markers are on the map (bench_offers_map.py)

@@ -358,6 +358,12 @@ export class AtlasMap {
     this.fitBounds(window.L.latLngBounds(offers.map((o) => [o.lat, o.lng])));
   }
 
+  /** The view for a link: zoom and centre, rounded to what the zoom can show. */
+  urlView() {
+    const { lat, lng } = this.map.getCenter();
+    return { zoom: this.map.getZoom(), lat, lng };
+  }
+
   view() {
     return { center: this.map.getCenter(), zoom: this.map.getZoom() };
   }

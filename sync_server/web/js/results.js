@@ -27,7 +27,16 @@ export class ResultList {
     this.onOpen = onOpen;
     this.offers = [];
     this.built = 0;
-    ui.more.addEventListener("click", () => this.more({ focusNext: true }));
+    // Keyboard: the button moves the focus to the first entry after those there were when it was
+    // reached (scrolling it into view may already have built them).
+    ui.more.addEventListener("focus", () => { this.focusFrom = this.built; });
+    ui.more.addEventListener("click", () => {
+      const from = this.focusFrom ?? this.built;
+      this.focusFrom = null;
+      while (this.built <= from && this.built < this.offers.length) this.more();
+      const button = this.ui.list.children[from] && this.ui.list.children[from].querySelector("button");
+      if (button) button.focus();
+    });
     this.observer = "IntersectionObserver" in window
       ? new IntersectionObserver((entries) => {
         if (entries.some((e) => e.isIntersecting)) this.more();
@@ -46,8 +55,8 @@ export class ResultList {
     return el("li", { "aria-posinset": position, "aria-setsize": this.offers.length }, button);
   }
 
-  /** Build the next page of entries; with `focusNext`, move the focus to the first new one. */
-  more({ focusNext = false } = {}) {
+  /** Build the next page of entries. */
+  more() {
     const start = this.built;
     const end = Math.min(this.offers.length, start + PAGE_SIZE);
     if (end <= start) return;
@@ -56,7 +65,6 @@ export class ResultList {
     this.ui.list.append(...entries);
     this.built = end;
     this._updateMore();
-    if (focusNext) entries[0].querySelector("button").focus();
   }
 
   _updateMore() {
@@ -70,10 +78,15 @@ export class ResultList {
     const { list, count, showAll } = this.ui;
     const same = visible.length === this.offers.length && visible.every((o, k) => o === this.offers[k]);
     if (!same || list.childElementCount === 0) { // a map move that changes nothing keeps the entries (and focus)
+      const focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
       this.offers = visible;
       this.built = 0;
+      this.focusFrom = null;
       list.replaceChildren();
       this.more();
+      // The entry that had the focus keeps it (the map moved, e.g. back after the details): else it
+      // would fall to the page's body.
+      if (focused) (this.reach(focused) || this.ui.list.closest("[tabindex]") || document.body).focus();
     }
     this._updateMore();
     count.dataset.visible = String(visible.length);

@@ -1,5 +1,5 @@
 // The shareable state in the address bar, and the browser history of views.
-// Offers: ?q=search&cat=key,key&gem=municipality&offer=id&lang=de
+// Offers: ?q=search&cat=key,key&gem=municipality&offer=id&map=zoom/lat/lng&lang=de
 // Indicators: ?mode=expert&ind=indicator&level=gemeinde&year=2023&unit=key&cmp=key,key&cls=quantile&k=5&lang=de
 // Profile of a unit ("Steckbrief"): ?mode=profile&unit=key&lang=de
 //
@@ -15,6 +15,20 @@ function list(text) {
   return (text || "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
+/** The map's position in a link, "zoom/lat/lng" (as on openstreetmap.org), or null. */
+function readMapView(text) {
+  const parts = (text || "").split("/").map(Number);
+  if (parts.length !== 3 || !parts.every(Number.isFinite)) return null;
+  const [zoom, lat, lng] = parts;
+  return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 && zoom >= 0 && zoom <= 22 ? { zoom, lat, lng } : null;
+}
+
+/** "zoom/lat/lng" of a map view, rounded to what the zoom can show. */
+export function mapViewText({ zoom, lat, lng }) {
+  const digits = Math.max(2, Math.min(6, Math.ceil(zoom / 3)));
+  return `${zoom}/${lat.toFixed(digits)}/${lng.toFixed(digits)}`;
+}
+
 export function readUrl(location = window.location) {
   const params = new URLSearchParams(location.search);
   const year = Number.parseInt(params.get("year") || "", 10);
@@ -25,6 +39,7 @@ export function readUrl(location = window.location) {
     categories: new Set(list(params.get("cat"))),
     municipality: params.get("gem") || "",
     offer: params.get("offer") || "",
+    map: readMapView(params.get("map")),
     lang: params.get("lang") || "",
     mode: MODES.includes(mode) ? mode : "offers",
     profile: mode === "profile" ? params.get("unit") || "" : "",
@@ -41,7 +56,7 @@ export function readUrl(location = window.location) {
 }
 
 /** The query string of a view: the offers' filters, the indicator view (`expert`) or a profile. */
-export function viewSearch({ filters = null, offer = "", lang = "", expert = null, profile = null }) {
+export function viewSearch({ filters = null, offer = "", lang = "", expert = null, profile = null, map = "" }) {
   const params = new URLSearchParams();
   if (profile !== null) {
     params.set("mode", "profile");
@@ -59,6 +74,7 @@ export function viewSearch({ filters = null, offer = "", lang = "", expert = nul
     if (filters.categories.size) params.set("cat", [...filters.categories].sort().join(","));
     if (filters.municipality) params.set("gem", filters.municipality);
     if (offer) params.set("offer", offer);
+    if (map) params.set("map", map);
   }
   if (lang) params.set("lang", lang);
   const search = params.toString().replace(/%2C/gi, ",");

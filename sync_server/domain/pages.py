@@ -1,0 +1,81 @@
+"""The pages a public body owes its visitors: Impressum, Datenschutzerklärung, Erklärung zur
+Barrierefreiheit (BITV 2.0).
+
+Their text is the county's, not the software's: the admin writes them through the admin API (plain
+text, German and optionally English), every save is audited like any configuration write (and so
+moves the public validators), and the server shows them as pages linked in the atlas's footer. A page
+not written yet says so instead of inventing legal text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..storage.models import LegalPage
+from . import audit, sequence
+from .errors import NotFound
+from .rights import Actor, require_admin
+from .validation import read_fields
+
+
+@dataclass(frozen=True)
+class PageKind:
+    key: str
+    path: str  # where the server shows it
+    title: str  # default titles, German and English
+    title_en: str
+
+
+PAGES: dict[str, PageKind] = {p.key: p for p in (
+    PageKind("impressum", "/impressum", "Impressum", "Legal notice"),
+    PageKind("datenschutz", "/datenschutz", "Datenschutzerklärung", "Privacy policy"),
+    PageKind("barrierefreiheit", "/barrierefreiheit", "Erklärung zur Barrierefreiheit", "Accessibility statement"),
+)}
+
+PAGE_FIELDS = {"body": ("string", True), "title": ("string", False), "body_en": ("string", False),
+               "title_en": ("string", False)}
+
+
+def kind_of(key: str) -> PageKind:
+    if key not in PAGES:
+        raise NotFound("page_not_found", key=key, known=", ".join(PAGES))
+    return PAGES[key]
+
+
+def page_dict(session: Session, key: str) -> dict[str, Any]:
+    """A page as the public reads it; ``configured`` is false (and ``body`` null) until the admin wrote it."""
+    kind = kind_of(key)
+    page = session.get(LegalPage, key)
+    return {"key": key, "path": kind.path, "configured": page is not None,
+            "title": page.title if page else kind.title, "body": page.body if page else None,
+            "title_en": (page.title_en if page and page.title_en else kind.title_en),
+            "body_en": page.body_en if page else None,
+            "updated_at": audit.iso(page.updated_at) if page else None}
+
+
+def list_pages(session: Session) -> list[dict[str, Any]]:
+    return [page_dict(session, key) for key in PAGES]
+
+
+def save_page(session: Session, actor: Actor | None, key: str, body: Any) -> dict[str, Any]:
+    """Write a page as a whole (admin): its German text, optionally a title and the English version."""
+    if actor is not None:
+        require_admin(actor, "pages")
+    kind = kind_of(key)
+    sequence.lock(session)  # configuration writes are ordered with publishing (exact public validators)
+    data = read_fields(body, PAGE_FIELDS, model=LegalPage)
+    page = session.get(LegalPage, key)
+    if page is None:
+        page = LegalPage(key=key)
+        session.add(page)
+    page.title = (data.get("title") or "").strip() or kind.title
+    page.body = data["body"]
+    page.title_en = (data.get("title_en") or "").strip() or None
+    page.body_en = data.get("body_en") or None
+    page.updated_at = audit.now()
+    session.flush()
+    audit.record(session, actor, "page_saved", f"page:{key}", **data)
+    return page_dict(session, key)
