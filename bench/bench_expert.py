@@ -124,7 +124,7 @@ def choose_indicators(url: str, wanted: str) -> tuple[str, str]:
 
 def warm_server(url: str, keys: tuple[str, ...]) -> None:
     """Every answer the page asks for, a few times (gunicorn's workers each keep their own caches)."""
-    paths = ["/", "/api/v1/indicators", "/api/v1/municipalities", "/api/v1/public/institutions",
+    paths = ["/", "/api/v1/indicators", "/api/v1/municipalities", "/api/v1/public/offers",
              "/api/v1/categories", "/api/v1/public/spatial_units"]
     paths += [f"/api/v1/indicators/{key}/values?level={level}" for key in keys for level in ("gemeinde", "landkreis")]
     for _ in range(4):

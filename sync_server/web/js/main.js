@@ -107,7 +107,7 @@ function markLanguageButtons() {
  * the page starts and while the year slider plays. While a view from the history is being shown the
  * address is left alone (Back may have moved on meanwhile); applyUrl writes it once at the end.
  */
-function syncUrl({ replace = false } = {}) {
+function syncUrl({ replace = false, sameViewOnly = false } = {}) {
   if (app.embed) return; // an embedded view keeps its address
   updateProfileLinks();
   if (app.restoring) return;
@@ -116,7 +116,8 @@ function syncUrl({ replace = false } = {}) {
   const profile = app.mode === "profile" ? app.profileUnit : null;
   const quiet = replace || !app.started || Boolean(expert && app.expert.timer);
   const map = app.mode === "offers" && app.ready ? mapViewText(app.map.urlView()) : "";
-  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile, map }, { replace: quiet });
+  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile, map },
+           { replace: quiet, sameViewOnly });
 }
 
 /** The links to the profiles of the chosen municipality (offers) and of the selected unit (indicators). */
@@ -153,6 +154,7 @@ async function switchMode(mode) {
   if (mode !== "expert" && app.expert) app.expert.hidden();
   setTitles();
   if (mode === "offers") {
+    if (app.index && app.ready) app.index.prepareSearch();
     if (app.map) {
       app.map.map.invalidateSize();
       // Built while the expert mode was shown (a hidden map has no size): fit it now that it has one.
@@ -579,7 +581,8 @@ async function startOffers(initial) {
     onSelect: (id) => openOffer(id, { from: "map" }),
     onViewChange: () => {
       renderList();
-      syncUrl({ replace: true }); // the map's position is part of the link, not a view of its own
+      // The map's position is part of the link, not a view of its own.
+      if (app.mode === "offers") syncUrl({ replace: true, sameViewOnly: true });
     },
     onTiles: (ok) => {
       showMapNote(ok ? "" : t("map.tilesOffline"));
@@ -640,6 +643,7 @@ async function startOffers(initial) {
   else fitSelection({ animate: false });
   app.ready = true;
   await refresh();
+  if (app.mode === "offers") app.index.prepareSearch();
   performance.mark("familienatlas:markers"); // the first markers are on the map (bench_offers_map.py)
   if (initial.offer && app.byId.has(initial.offer)) await openOffer(initial.offer, { from: "url" });
   if (!app.started) wireHistory();

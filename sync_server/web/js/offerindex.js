@@ -28,9 +28,14 @@ export class OfferIndex {
   }
 
   /** Hand over the offers (what filters and clusters need) and the territories; the worker fetches
-   *  the search text itself. Answers {clusterMaxZoom}. */
+   *  the search text itself (prepareSearch). Answers {clusterMaxZoom, homes}. */
   init(offers, territories, searchUrl) {
     return this._call("init", { offers, searchUrl, ...territories });
+  }
+
+  /** Load the search text now (the offers map is shown), not only at the first search. */
+  prepareSearch() {
+    this._call("prepareSearch").catch(() => {});
   }
 
   /** Apply filters: {mask: Uint8Array over the offers, counts: [[category key, n]]}. */

@@ -16,7 +16,7 @@ const MIN_ZOOM = 5;
 
 const state = {
   offers: [], // {category, subcategory, places, text, lng, lat, color}
-  searchText: null, // Promise: resolves once the search text is folded into `offers[i].text`
+  searchText: null, // Promise: resolves once the search text is folded into `offers[i].text` (see prepareSearch)
   index: null,
   matched: null,
 };
@@ -47,8 +47,15 @@ function init({ offers, leaves, ancestry, searchUrl }) {
     return { i, name: o.name, category: o.category, subcategory: o.subcategory, lng: o.lng, lat: o.lat,
              color: o.color, text: fold(o.text), places: placesByHome.get(homes[i]) };
   });
-  state.searchText = loadSearchText(searchUrl, offers.map((o) => o.id));
+  state.searchUrl = searchUrl;
+  state.ids = offers.map((o) => o.id);
   return { clusterMaxZoom: CLUSTER_MAX_ZOOM, homes };
+}
+
+/** Start loading the search text (once): when the offers map is shown, or at the first search. */
+function prepareSearch() {
+  if (!state.searchText) state.searchText = loadSearchText(state.searchUrl, state.ids);
+  return {};
 }
 
 function buildIndex(mask) {
@@ -69,7 +76,10 @@ function buildIndex(mask) {
 
 async function filter({ filters }) {
   const query = filters.query || "";
-  if (query.trim()) await state.searchText;
+  if (query.trim()) {
+    prepareSearch();
+    await state.searchText;
+  }
   const wanted = { query, categories: new Set(filters.categories), municipality: filters.municipality || "" };
   const mask = new Uint8Array(state.offers.length);
   for (const o of applyFilters(state.offers, wanted)) mask[o.i] = 1;
@@ -119,7 +129,7 @@ function reveal({ i, from }) {
   return { zoom: CLUSTER_MAX_ZOOM + 1 };
 }
 
-const handlers = { init, filter, sort, clusters, expand, reveal };
+const handlers = { init, prepareSearch, filter, sort, clusters, expand, reveal };
 let queue = Promise.resolve();
 
 self.onmessage = (event) => {

@@ -90,12 +90,15 @@ export function isNewView(fromSearch, toSearch) {
 
 /**
  * Write the state into the address bar: a new history entry when the view changed (unless `replace`),
- * else the current entry is updated (no entry per keystroke).
+ * else the current entry is updated (no entry per keystroke); with `sameViewOnly`, only the current
+ * entry, and only when it shows the same view.
  */
-export function writeUrl(state, { replace = false } = {}) {
+export function writeUrl(state, { replace = false, sameViewOnly = false } = {}) {
   const search = viewSearch(state);
   const url = `${window.location.pathname}${search}${window.location.hash}`;
   if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+  // A detail of the view shown (the map's position) never overwrites the entry of another view.
+  if (sameViewOnly && isNewView(window.location.search, search)) return;
   if (!replace && isNewView(window.location.search, search)) window.history.pushState(null, "", url);
   else window.history.replaceState(null, "", url);
 }
