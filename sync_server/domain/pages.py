@@ -60,10 +60,9 @@ def list_pages(session: Session) -> list[dict[str, Any]]:
     return [page_dict(session, key) for key in PAGES]
 
 
-def save_page(session: Session, actor: Actor | None, key: str, body: Any) -> dict[str, Any]:
+def save_page(session: Session, actor: Actor, key: str, body: Any) -> dict[str, Any]:
     """Write a page as a whole (admin): its German text, optionally a title and the English version."""
-    if actor is not None:
-        require_admin(actor, "pages")
+    require_admin(actor, "pages")
     kind = kind_of(key)
     sequence.lock(session)  # configuration writes are ordered with publishing (exact public validators)
     data = read_fields(body, PAGE_FIELDS, model=LegalPage)

@@ -107,9 +107,7 @@ def get_page(page_key: str) -> Response:
 @login_required
 def save_page(page_key: str) -> Response:
     """Write a legal page (admin; audited): `body` (German), optionally `title`, `body_en`, `title_en`."""
-    page = pages.save_page(db(), actor(), page_key, body())
-    db().commit()
-    return jsonify(page)
+    return jsonify(pages.save_page(db(), actor(), page_key, body()))
 
 
 @bp.get("/admin/users")

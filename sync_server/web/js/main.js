@@ -490,6 +490,7 @@ async function switchLanguage(lang) {
 
 function wireControls() {
   const onSearch = debounce(() => {
+    if (ui.search.value === app.filters.query) return; // Enter applied it already (and an offer may be open)
     app.filters.query = ui.search.value;
     closeDetails({ restore: false });
     refresh();
