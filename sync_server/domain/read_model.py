@@ -243,12 +243,12 @@ def _spatial_sql(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def area_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
-                   projected: bool) -> Select:
-    """PostgreSQL: the page of features intersecting ``area`` (storage CRS) with the number matched in the
-    same statement (a window count), through the GiST index."""
+def area_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]]) -> Select:
+    """PostgreSQL: the ids (in order) of the features intersecting ``area`` (storage CRS), through the GiST
+    index. Only ids: their number is ``numberMatched``, and the page's texts are read by id afterwards (a
+    window count over the texts would carry every match's text through the sort)."""
     shape = func.ST_GeomFromText(bindparam("area", shapely.to_wkt(area, rounding_precision=-1)), SRID)
-    return (select(doc_column(projected), func.count().over())
+    return (select(TABLE.c.id)
             .where(TABLE.c.layer == layer, func.ST_Intersects(TABLE.c.geometry, shape), *conditions)
             .order_by(TABLE.c.id))
 
@@ -286,7 +286,8 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
 
     Without filters and area the count is the one kept per layer; with filters it is counted in the same
     statement as the page (a window count over the matching rows, which an exact ``numberMatched``
-    needs); with an area the spatial index narrows the rows first.
+    needs); with an area the spatial index finds the matching ids (their number is exact), then the page is
+    read by id.
     """
     column = doc_column(projected)
     if area is not None and area.is_empty:
@@ -297,14 +298,16 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
             return Texts(matched, [])
         docs = conn.execute(_PAGE[projected], {"layer": layer, "offset": offset, "limit": limit}).scalars().all()
         return Texts(matched, list(docs))
-    if area is None or _spatial_sql(conn):
-        stmt = (area_statement(layer, area, conditions, projected) if area is not None else
-                select(column, func.count().over()).where(TABLE.c.layer == layer, *conditions).order_by(TABLE.c.id))
+    if area is None:
+        stmt = select(column, func.count().over()).where(TABLE.c.layer == layer, *conditions).order_by(TABLE.c.id)
         rows = conn.execute(stmt.offset(offset).limit(limit)).all()
         if rows:
             return Texts(rows[0][1], [row[0] for row in rows])
         counted = stmt.with_only_columns(TABLE.c.id).order_by(None).subquery()
         return Texts(conn.execute(select(func.count()).select_from(counted)).scalar_one(), [])
+    if _spatial_sql(conn):
+        ids = conn.execute(area_statement(layer, area, conditions)).scalars().all()
+        return Texts(len(ids), _texts_by_id(conn, layer, ids[offset:offset + limit], projected))
     candidates = conn.execute(*rtree_statement(layer, area, conditions)).all()
     if not candidates:
         return Texts(0, [])
@@ -315,7 +318,12 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
         geometries = shapely.from_wkb([row[1] for row in candidates])
     hits = np.flatnonzero(shapely.intersects(area, geometries))
     wanted = [candidates[i][0] for i in hits[offset:offset + limit]]
+    return Texts(len(hits), _texts_by_id(conn, layer, wanted, projected))
+
+
+def _texts_by_id(conn: Connection, layer: str, wanted: Sequence[str], projected: bool) -> list[str]:
+    """The texts of these features, in this order."""
     found: dict[str, str] = {}
     for part in in_chunks(wanted):
         found.update((fid, doc) for fid, doc in conn.execute(_BY_IDS[projected], {"layer": layer, "ids": list(part)}))
-    return Texts(len(hits), [found[fid] for fid in wanted])
+    return [found[fid] for fid in wanted]

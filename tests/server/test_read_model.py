@@ -159,7 +159,7 @@ def test_postgresql_answers_a_small_bbox_from_the_gist_index_without_parallel_wo
             "ST_SetSRID(ST_MakePoint(400000 + (i % 200) * 300, 5780000 + (i / 200) * 300), 25832), "
             "0, 0, 0, 0, '{}', '{}' FROM generate_series(1, 20000) AS i"))
         conn.execute(text("ANALYZE public_features"))
-        stmt = read_model.area_statement("bench", box(430000, 5790000, 431000, 5791000), [], False).limit(100)
+        stmt = read_model.area_statement("bench", box(430000, 5790000, 431000, 5791000), [])
         sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
         plan = json.dumps(conn.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")).scalar())
         assert "ix_public_features_geometry" in plan, plan
