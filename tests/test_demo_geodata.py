@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
 from datetime import date
@@ -333,12 +332,3 @@ def test_wgs84_round_trip(by_key):
     wgs = to_wgs84(polygon)
     assert isinstance(wgs, MultiPolygon)
     assert from_wgs84(wgs).symmetric_difference(polygon).area < 1.0
-
-
-def test_building_everything_is_fast(facts):
-    geodata._build_territories_cached.cache_clear()
-    start = time.perf_counter()
-    territories = build_territories(facts)
-    build_ortsteile(territories)
-    build_institutions(territories)
-    assert time.perf_counter() - start < 2.0
