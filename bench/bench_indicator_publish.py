@@ -64,6 +64,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sync_server.config import Settings
 from sync_server.domain import review, sync
 from sync_server.domain.context import AtlasContext
+from sync_server.domain.contract import dump
 from sync_server.domain.indicators import catalogue, public
 from sync_server.domain.indicators.values import value_id
 from sync_server.domain.layers import LAYERS
@@ -174,14 +175,14 @@ def build_catalogue(factory: sessionmaker[Session], admin: Actor, docs: list[dic
 def push(factory: sessionmaker[Session], settings: Settings, admin: Actor, changes: list[dict[str, Any]]) -> dict:
     with session_scope(factory) as session:
         ctx = AtlasContext.load(session, settings)
-        return sync.push(session, ctx, admin, LAYER, {
+        return dump(sync.push(session, ctx, admin, LAYER, {
             "idempotency_key": str(uuid.uuid4()), "schema_version": LAYERS[LAYER].schema_version,
-            "changes": changes})
+            "changes": changes}))
 
 
 def approve(factory: sessionmaker[Session], admin: Actor, push_id: str) -> dict:
     with session_scope(factory) as session:
-        return review.approve(session, admin, {"push_id": push_id})
+        return dump(review.approve(session, admin, {"push_id": push_id}))
 
 
 def public_read(factory: sessionmaker[Session]) -> tuple[int, int]:

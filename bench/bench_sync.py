@@ -63,6 +63,7 @@ from sync_server.demo import geodata
 from sync_server.demo.loader import demo_password, load_demo
 from sync_server.domain import accounts, review, sync
 from sync_server.domain.context import AtlasContext
+from sync_server.domain.contract import dump
 from sync_server.domain.layers import INSTITUTIONS
 from sync_server.domain.rights import Actor
 from sync_server.storage import migrate
@@ -200,14 +201,14 @@ def push_changes(factory: sessionmaker[Session], settings: Settings, actor: Acto
     """One push in its own session and transaction, as the push route does it."""
     with session_scope(factory) as session:
         ctx = AtlasContext.load(session, settings)
-        return sync.push(session, ctx, actor, LAYER, {
+        return dump(sync.push(session, ctx, actor, LAYER, {
             "idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version,
-            "changes": changes})
+            "changes": changes}))
 
 
 def approve(factory: sessionmaker[Session], actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
     with session_scope(factory) as session:
-        return review.approve(session, actor, body)
+        return dump(review.approve(session, actor, body))
 
 
 def scale_up(factory: sessionmaker[Session], settings: Settings, admin: Actor, target: int) -> tuple[int, float, float]:
@@ -280,7 +281,7 @@ def pull_all(factory: sessionmaker[Session], settings: Settings, actor: Actor) -
     cursor, more = 0, True
     while more:
         with session_scope(factory) as session:
-            page = sync.pull(session, AtlasContext.load(session, settings), actor, LAYER, cursor, PAGE)
+            page = dump(sync.pull(session, AtlasContext.load(session, settings), actor, LAYER, cursor, PAGE))
         features += page["features"]
         cursor, more = page["cursor"], page["more"]
     return features

@@ -93,5 +93,5 @@ def import_units(session: Session, settings: Settings, admin: User, path: Path, 
         "idempotency_key": f"import-{uuid.uuid4()}", "schema_version": sync.get_layer("spatial_units").schema_version,
         "changes": changes})
     if publish:
-        review.approve(session, actor, {"push_id": answer["push_id"]})
+        review.approve(session, actor, {"push_id": answer.push_id})
     return len(changes)

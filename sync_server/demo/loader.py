@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..domain import accounts, configuration, review, sync
+from ..domain.answers import PushAnswer
 from ..domain.context import AtlasContext
 from ..domain.indicators.catalogue import VALUES_LAYER
 from ..domain.indicators.standard import load_standard_catalogue
@@ -115,21 +116,21 @@ def _load_indicator_values(session: Session, settings: Settings, actors: dict[st
     step = settings.max_changes_per_push
     for start in range(0, len(rows), step):
         answer = _push(session, settings, admin, VALUES_LAYER, _value_changes(rows[start:start + step], owners))
-        review.approve(session, admin, {"push_id": answer["push_id"]})
+        review.approve(session, admin, {"push_id": answer.push_id})
     for town_key, town_rows in demo.ortsteile.items():
         editor = next(a for a in actors.values() if a.role == "editor" and a.municipality_key == town_key)
         answer = _push(session, settings, editor, VALUES_LAYER, _value_changes(town_rows, owners))
-        review.approve(session, admin, {"push_id": answer["push_id"]})
+        review.approve(session, admin, {"push_id": answer.push_id})
     _push(session, settings, actors["melle.editor"], VALUES_LAYER, _value_changes(demo.pending, owners))
     changes = _value_changes(demo.rejected, owners)
     heads = sync.load_features(session, VALUES_LAYER, [c["id"] for c in changes])
     for change in changes:
         change["op"], change["base_revision"] = "update", heads[change["id"]][1].seq
     answer = _push(session, settings, actors["bramsche.editor"], VALUES_LAYER, changes)
-    review.reject(session, admin, {"push_id": answer["push_id"], "reason": demo.rejected_reason})
+    review.reject(session, admin, {"push_id": answer.push_id, "reason": demo.rejected_reason})
 
 
-def _push(session: Session, settings: Settings, actor: Actor, layer: str, changes: list[dict]) -> dict:
+def _push(session: Session, settings: Settings, actor: Actor, layer: str, changes: list[dict]) -> PushAnswer:
     ctx = AtlasContext.load(session, settings)
     return sync.push(session, ctx, actor, layer, {"idempotency_key": str(uuid.uuid4()),
                                                   "schema_version": sync.get_layer(layer).schema_version,
@@ -144,7 +145,7 @@ def _load_content(session: Session, settings: Settings, actors: dict[str, Actor]
                              "parent_key": u.parent_key},
               "geometry": mapping(u.geometry)} for u in geodata.build_ortsteile(territories)]
     answer = _push(session, settings, admin, "spatial_units", units)
-    review.approve(session, admin, {"push_id": answer["push_id"]})
+    review.approve(session, admin, {"push_id": answer.push_id})
     _load_indicator_values(session, settings, actors, territories)
 
     institutions = geodata.build_institutions(territories)
@@ -154,7 +155,7 @@ def _load_content(session: Session, settings: Settings, actors: dict[str, Actor]
         props.pop("owner_key", None)
         changes.append({"op": "insert", "id": inst.id, "properties": props, "geometry": mapping(inst.geometry)})
     answer = _push(session, settings, admin, "institutions", changes)
-    published = [r["revision"] for i, r in enumerate(answer["results"]) if i % PENDING_SHARE]
+    published = [r.revision for i, r in enumerate(answer.results) if i % PENDING_SHARE]
     review.approve(session, admin, {"revisions": published})
 
     # The Melle editor keeps working: two edits of published offers, one of which the county rejects.
@@ -168,12 +169,12 @@ def _load_content(session: Session, settings: Settings, actors: dict[str, Actor]
         if feature.published_seq != head.seq:
             continue
         view = sync.feature_view(ctx, melle, feature, head, head)
-        props = dict(view["properties"])
+        props = dict(view.properties or {})
         props["opening_hours"] = "Mo-Do 08:00-17:00, Fr 08:00-13:00"
         edits.append({"op": "update", "id": inst.id, "base_revision": head.seq, "properties": props,
-                      "geometry": view["geometry"]})
+                      "geometry": view.geometry})
     if edits:
         answer = _push(session, settings, melle, "institutions", edits)
-        review.reject(session, admin, {"revisions": [answer["results"][0]["revision"]],
+        review.reject(session, admin, {"revisions": [answer.results[0].revision],
                                        "reason": "Öffnungszeiten bitte mit der Einrichtung abstimmen "
                                                  "(laut Website Fr bis 14 Uhr)."})

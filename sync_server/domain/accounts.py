@@ -16,6 +16,7 @@ from ..config import Settings
 from ..storage.db import session_scope
 from ..storage.models import LoginThrottle, Municipality, RevokedSession, User
 from . import audit, sequence
+from .answers import MunicipalityRef, UserView
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
 from .rights import ROLES, Actor, require_admin
 from .validation import column_length, fits_column, read_fields
@@ -49,11 +50,10 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, user.username, user.role, user.municipality_id, user.municipality.key)
 
 
-def user_dict(user: User) -> dict[str, Any]:
+def user_view(user: User) -> UserView:
     m = user.municipality
-    return {"id": user.id, "username": user.username, "display_name": user.display_name,
-            "email": user.email, "role": user.role, "active": user.active,
-            "municipality": {"id": m.id, "key": m.key, "name": m.name}}
+    return UserView(id=user.id, username=user.username, display_name=user.display_name, email=user.email,
+                    role=user.role, active=user.active, municipality=MunicipalityRef(id=m.id, key=m.key, name=m.name))
 
 
 #: The throttle row that counts a user name's failures from every address together.
@@ -252,9 +252,9 @@ def _check_role_and_municipality(session: Session, data: dict[str, Any], user: U
             FieldError(field, "admin_needs_county", {"municipality": municipality.name})])
 
 
-def list_users(session: Session, actor: Actor) -> list[dict[str, Any]]:
+def list_users(session: Session, actor: Actor) -> list[UserView]:
     require_admin(actor, "users")
-    return [user_dict(u) for u in session.scalars(select(User).order_by(User.username))]
+    return [user_view(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
 def create_user(session: Session, settings: Settings, actor: Actor, body: Any) -> User:

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..storage.models import AuditEntry
-from . import rights  # a module import: rights builds on lifecycle, which builds on this module
+
+# Module imports: rights and answers build on lifecycle, which builds on this module.
+from . import answers, rights
 
 if TYPE_CHECKING:
     from .rights import Actor
@@ -36,7 +38,7 @@ def record(session: Session, actor: Actor | None, action: str, target: str, **de
 
 
 def query(session: Session, actor: Actor, *, actor_id: int | None = None, action: str | None = None,
-          since: datetime | None = None, until: datetime | None = None, limit: int = 500) -> list[dict]:
+          since: datetime | None = None, until: datetime | None = None, limit: int = 500) -> list[answers.AuditRecord]:
     """The admin reads the log, newest first."""
     rights.require_admin(actor, "audit")
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 5000)))
@@ -48,5 +50,5 @@ def query(session: Session, actor: Actor, *, actor_id: int | None = None, action
         stmt = stmt.where(AuditEntry.at >= since)
     if until:
         stmt = stmt.where(AuditEntry.at <= until)
-    return [{"id": e.id, "at": iso(e.at), "actor_id": e.actor_id, "action": e.action,
-             "target": e.target, "details": e.details} for e in session.scalars(stmt)]
+    return [answers.AuditRecord(id=e.id, at=iso(e.at), actor_id=e.actor_id, action=e.action, target=e.target,
+                                details=e.details) for e in session.scalars(stmt)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..storage.models import Category, Municipality, SpatialLevel
 from . import audit, lifecycle, sequence
+from .answers import CategoryView, LevelView, MunicipalitySummary, MunicipalityView
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
@@ -19,21 +21,23 @@ from .validation import fits_column, read_fields
 MUNICIPALITY_KINDS = ("Landkreis", "Samtgemeinde", "Stadt", "Gemeinde")
 
 
-def municipality_dict(m: Municipality, with_territory: bool = True) -> dict[str, Any]:
-    out = {"id": m.id, "key": m.key, "name": m.name, "kind": m.kind, "parent_id": m.parent_id,
-           "shares_unpublished": m.shares_unpublished}
-    if with_territory:
-        out["territory"] = to_geojson(m.territory)
-    return out
+def municipality_view(m: Municipality, with_territory: bool = True) -> MunicipalitySummary:
+    """A municipality as the API answers it; with its territory a :class:`MunicipalityView`."""
+    summary = MunicipalitySummary(id=m.id, key=m.key, name=m.name, kind=m.kind, parent_id=m.parent_id,
+                                  shares_unpublished=m.shares_unpublished)
+    if not with_territory:
+        return summary
+    return MunicipalityView(**{f.name: getattr(summary, f.name) for f in fields(summary)},
+                            territory=to_geojson(m.territory))
 
 
-def level_dict(level: SpatialLevel) -> dict[str, Any]:
-    return {"id": level.id, "key": level.key, "name": level.name, "rank": level.rank,
-            "parent_id": level.parent_id, "maintained_by_municipalities": level.maintained_by_municipalities}
+def level_view(level: SpatialLevel) -> LevelView:
+    return LevelView(id=level.id, key=level.key, name=level.name, rank=level.rank, parent_id=level.parent_id,
+                     maintained_by_municipalities=level.maintained_by_municipalities)
 
 
-def category_dict(c: Category) -> dict[str, Any]:
-    return {"id": c.id, "key": c.key, "name": c.name, "parent_id": c.parent_id, "color": c.color}
+def category_view(c: Category) -> CategoryView:
+    return CategoryView(id=c.id, key=c.key, name=c.name, parent_id=c.parent_id, color=c.color)
 
 
 def load_catalogue(session: Session) -> Catalogue:

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 from ..storage.db import in_chunks
 from ..storage.models import Feature, Revision, User
 from . import audit, lifecycle, sequence
+from .answers import Decision, FeatureState, HistoryEntry, PendingChange, PushAnswer
 from .context import AtlasContext
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import to_geojson
 from .indicators import outliers
 from .lifecycle import Op, State, Target
 from .rights import Actor, may_read_unpublished, require_admin
-from .sync import earlier_push, get_layer, push, revisions_by_seq
+from .sync import earlier_push, get_layer, push, replayed, revisions_by_seq
 from .validation import fits_column, read_fields
 
 
@@ -42,18 +43,18 @@ def moved_m(before: BaseGeometry | None, after: BaseGeometry | None) -> float | 
     return round(before.centroid.distance(after.centroid), 2)
 
 
-def _state(ctx: AtlasContext, rev: Revision | None) -> dict | None:
+def _state(ctx: AtlasContext, rev: Revision | None) -> FeatureState | None:
     rev = lifecycle.live(rev)
     if rev is None:
         return None
-    return {"properties": {**rev.properties, "owner": ctx.key_of(rev.owner_id)},
-            "geometry": to_geojson(rev.geometry)}
+    return FeatureState(properties={**rev.properties, "owner": ctx.key_of(rev.owner_id)},
+                        geometry=to_geojson(rev.geometry))
 
 
 def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | None = None,
             municipality: str | None = None, category: str | None = None, author: str | None = None,
             since: datetime | None = None, until: datetime | None = None, limit: int = 1000,
-            indicator: str | None = None) -> list[dict]:
+            indicator: str | None = None) -> list[PendingChange]:
     """Pending changes, one per feature, with a before/after comparison (``indicator``: the values of one
     indicator)."""
     require_admin(actor, "review")
@@ -80,16 +81,15 @@ def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | N
     for feature, head, user in rows:
         published = published_by_seq.get(feature.published_seq)
         before, after = _state(ctx, published), _state(ctx, head)
-        out.append({
-            "revision": head.seq, "layer": feature.layer, "id": feature.id, "op": head.op,
-            "owner": ctx.key_of(feature.owner_id), "author": user.username,
-            "author_name": user.display_name, "created_at": audit.iso(head.created_at),
-            "push_id": head.push_id, "before": before, "after": after,
-            "changed_fields": changed_fields(before and before["properties"], after and after["properties"]),
-            "moved_m": moved_m(published.geometry if lifecycle.live(published) else None, head.geometry),
-        })
-    outliers.flag_pending(session, out)
-    return out
+        out.append(PendingChange(
+            revision=head.seq, layer=feature.layer, id=feature.id, op=head.op,
+            owner=ctx.key_of(feature.owner_id), author=user.username,
+            author_name=user.display_name, created_at=audit.iso(head.created_at),
+            push_id=head.push_id, before=before, after=after,
+            changed_fields=changed_fields(before and before.properties, after and after.properties),
+            moved_m=moved_m(published.geometry if lifecycle.live(published) else None, head.geometry),
+        ))
+    return outliers.flag_pending(session, out)
 
 
 
@@ -134,7 +134,7 @@ def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[Targe
     return targets, data.get("reason")
 
 
-def _decide(session: Session, actor: Actor, body: Any, decision: State) -> dict:
+def _decide(session: Session, actor: Actor, body: Any, decision: State) -> Decision:
     require_admin(actor, "review")
     current = sequence.lock(session)
     targets, reason = _targets(session, body, need_reason=decision == State.REJECTED)
@@ -143,20 +143,20 @@ def _decide(session: Session, actor: Actor, body: Any, decision: State) -> dict:
     else:
         done = lifecycle.reject(session, actor, targets, current=current, reason=reason or "")
     audit.record(session, actor, f"review_{decision}", "revisions", revisions=done, reason=reason)
-    return {"decision": decision, "revisions": done}
+    return Decision(decision=decision, revisions=done)
 
 
-def approve(session: Session, actor: Actor, body: Any) -> dict:
+def approve(session: Session, actor: Actor, body: Any) -> Decision:
     """Publish: the public side shows these revisions from now on."""
     return _decide(session, actor, body, State.PUBLISHED)
 
 
-def reject(session: Session, actor: Actor, body: Any) -> dict:
+def reject(session: Session, actor: Actor, body: Any) -> Decision:
     """Reject with a reason: the public keeps its old state; the editor sees why through pull."""
     return _decide(session, actor, body, State.REJECTED)
 
 
-def withdraw(session: Session, actor: Actor, body: Any) -> dict:
+def withdraw(session: Session, actor: Actor, body: Any) -> Decision:
     """Take a published feature off the public side (its data stays for the municipalities)."""
     require_admin(actor, "review")
     data = read_fields(body, WITHDRAW_FIELDS)
@@ -166,7 +166,7 @@ def withdraw(session: Session, actor: Actor, body: Any) -> dict:
         raise NotFound("feature_not_found", id=data["id"])
     seq = lifecycle.withdraw(session, actor, feature, current=current, reason=data["reason"])
     audit.record(session, actor, f"review_{State.WITHDRAWN}", f"{feature.layer}:{feature.id}", reason=data["reason"])
-    return {"decision": State.WITHDRAWN, "revisions": [seq]}
+    return Decision(decision=State.WITHDRAWN, revisions=[seq])
 
 
 def _readable_feature(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str) -> Feature:
@@ -176,7 +176,7 @@ def _readable_feature(session: Session, ctx: AtlasContext, actor: Actor, layer: 
     return feature
 
 
-def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str) -> list[dict]:
+def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str) -> list[HistoryEntry]:
     """Every revision of a feature: who, when, what changed, and the review decision."""
     feature = _readable_feature(session, ctx, actor, layer, fid)
     revs = session.execute(select(Revision, User).join(User, User.id == Revision.author_id).where(
@@ -184,21 +184,21 @@ def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
     out, previous = [], None
     for rev, author in revs:
         reviewer = session.get(User, rev.reviewed_by_id) if rev.reviewed_by_id else None
-        out.append({
-            "revision": rev.seq, "op": rev.op, "author": author.username, "created_at": audit.iso(rev.created_at),
-            "state": rev.state, "reason": rev.reason, "reviewed_by": reviewer.username if reviewer else None,
-            "reviewed_at": audit.iso(rev.reviewed_at),
-            "owner": ctx.key_of(rev.owner_id),
-            "changed_fields": changed_fields(previous.properties if previous else None,
-                                             rev.properties if rev.op != Op.DELETE else None),
-            "moved_m": moved_m(previous.geometry if previous else None, rev.geometry),
-            "published": rev.seq == feature.published_seq,
-        })
+        out.append(HistoryEntry(
+            revision=rev.seq, op=rev.op, author=author.username, created_at=audit.iso(rev.created_at),
+            state=rev.state, reason=rev.reason, reviewed_by=reviewer.username if reviewer else None,
+            reviewed_at=audit.iso(rev.reviewed_at),
+            owner=ctx.key_of(rev.owner_id),
+            changed_fields=changed_fields(previous.properties if previous else None,
+                                          rev.properties if rev.op != Op.DELETE else None),
+            moved_m=moved_m(previous.geometry if previous else None, rev.geometry),
+            published=rev.seq == feature.published_seq,
+        ))
         previous = rev
     return out
 
 
-def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str, body: Any) -> dict:
+def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str, body: Any) -> PushAnswer:
     """Bring back an older revision's content as a new pending change, through the normal push path
     (so the ownership rule and every check apply exactly as for an edit in QGIS). With an
     ``idempotency_key``, a retried restore returns the first answer instead of restoring twice."""
@@ -218,6 +218,6 @@ def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
     if earlier is not None:  # a retry: the feature's head has moved on, so compare what was restored
         if [r.get("id") for r in earlier.response.get("results", [])] != [fid]:
             raise Conflict("idempotency_key_reused", key=key)
-        return {**earlier.response, "replayed": True}
+        return replayed(earlier)
     return push(session, ctx, actor, spec.name, {"idempotency_key": key,
                                                  "schema_version": spec.schema_version, "changes": [change]})

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from ..storage.db import in_chunks
 from ..storage.models import Feature, Push, Revision, User
 from . import audit, lifecycle, sequence
+from .answers import ChangeResult, FeatureView, FieldProblem, PullPage, PushAnswer, ReviewView
 from .context import AtlasContext
+from .contract import dump, load
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson
 from .indicators import values
@@ -111,7 +113,7 @@ def revisions_by_seq(session: Session, seqs: list[int]) -> dict[int, Revision]:
 
 
 def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature | StoredFeature,
-                 head: Revision | StoredHead, published: Revision | StoredHead | None) -> dict[str, Any]:
+                 head: Revision | StoredHead, published: Revision | StoredHead | None) -> FeatureView:
     """A feature as the caller may see it, in the pull format.
 
     Callers who may read unpublished work see the head; others see the published state, or a
@@ -120,28 +122,28 @@ def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature | Stor
     readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
     shown = lifecycle.shown_revision(head, published, readable)
     review_of = head if readable else published
-    review = {"state": review_of.state if review_of else None, "reason": review_of.reason if review_of else None,
-              "published_revision": feature.published_seq}
+    review = ReviewView(state=review_of.state if review_of else None,
+                        reason=review_of.reason if review_of else None, published_revision=feature.published_seq)
     if shown is None:
         # Of unpublished work a caller who may not read it learns nothing, not even its review.
-        return {"id": feature.id, "revision": feature.head_seq, "deleted": True,
-                "owner": ctx.key_of(feature.owner_id), "properties": None, "geometry": None, "review": review}
-    return {
-        "id": feature.id,
-        "revision": feature.head_seq if readable else shown.seq,
-        "deleted": False,
-        "owner": ctx.key_of(shown.owner_id),
-        "properties": {**shown.properties, "owner": ctx.key_of(shown.owner_id)},
-        "geometry": to_geojson(shown.geometry),
-        "review": review,
-    }
+        return FeatureView(id=feature.id, revision=feature.head_seq, deleted=True, owner=ctx.key_of(feature.owner_id),
+                           properties=None, geometry=None, review=review)
+    return FeatureView(
+        id=feature.id,
+        revision=feature.head_seq if readable else shown.seq,
+        deleted=False,
+        owner=ctx.key_of(shown.owner_id),
+        properties={**shown.properties, "owner": ctx.key_of(shown.owner_id)},
+        geometry=to_geojson(shown.geometry),
+        review=review,
+    )
 
 
 # --- pull ---------------------------------------------------------------------------------------------
 
 
 def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, since: int, limit: int,
-         as_of: int | None = None) -> dict:
+         as_of: int | None = None) -> PullPage:
     """Everything of ``layer`` the caller may read that changed after ``since``, oldest first.
 
     Pages are cut at ``limit`` features; ``cursor`` is the change number of the last one, so the next
@@ -192,15 +194,15 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     for f, head in rows:
         pub = head if f.published_seq == head.seq else published.get(f.published_seq)
         view = feature_view(ctx, actor, f, head, pub)
-        if view["deleted"] and (since == 0 or f.id in hidden):
+        if view.deleted and (since == 0 or f.id in hidden):
             continue  # a fresh checkout needs no tombstones, and nobody those of what they never saw
         features.append(view)
     # The last page ends at least at ``newest`` (read before the query; writes commit in sequence order, so
     # everything up to it was visible to the query): the cursor moves past changes of other layers and
     # past sequence steps without features (sharing_ended, rights_changed).
     cursor = rows[-1][0].change_seq if more else max(newest, rows[-1][0].change_seq if rows else 0)
-    return {"layer": layer.name, "schema_version": layer.schema_version, "cursor": cursor, "more": more,
-            "as_of": newest if as_of is None or since == 0 else as_of, "features": features}
+    return PullPage(layer=layer.name, schema_version=layer.schema_version, cursor=cursor, more=more,
+                    as_of=newest if as_of is None or since == 0 else as_of, features=features)
 
 
 def hidden_from(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeature) -> bool:
@@ -248,7 +250,7 @@ class _Checked:
     code: str | None = None
     message_params: dict[str, Any] = field(default_factory=dict)
     errors: list[FieldError] = field(default_factory=list)
-    current: dict | None = None
+    current: FeatureView | None = None
     feature: StoredFeature | None = None
     properties: dict | None = None
     geometry: Any = None
@@ -421,7 +423,7 @@ def _decide(session: Session, ctx: AtlasContext, actor: Actor, change: dict, che
 
 
 def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, body: Any, *,
-         dry_run: bool = False, max_changes: int | None = None) -> dict:
+         dry_run: bool = False, max_changes: int | None = None) -> PushAnswer:
     """Check every change, then apply all of them in this transaction, or raise and apply none.
 
     Returns the answer for the client. A refused push raises :class:`DomainError` whose body
@@ -437,7 +439,7 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
     if earlier is not None:
         if earlier.request_hash != digest:
             raise Conflict("idempotency_key_reused", key=key)
-        return {**earlier.response, "replayed": True}
+        return replayed(earlier)
     seen: set[str] = set()
     checked = [_check_shape(i, c, seen) for i, c in enumerate(changes)]
     stored = load_heads(session, layer.name, [c.id for c in checked if c.id and c.status == "accepted"])
@@ -453,10 +455,10 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
         code, status = next((s, n) for s, n in (("forbidden", 403), ("invalid", 422), ("conflict", 409))
                             if s in statuses)
         raise DomainError(f"push_{code}", {"count": len(failed), "total": len(checked)}, status=status,
-                          body={"applied": False, "results": [_result(c, failed_push=True) for c in checked]})
+                          body={"applied": False, "results": dump([_result(c, failed_push=True) for c in checked])})
     if dry_run:
-        return {"applied": False, "dry_run": True, "layer": layer.name,
-                "results": [_result(c, failed_push=True) for c in checked]}
+        return PushAnswer(applied=False, dry_run=True, layer=layer.name,
+                          results=[_result(c, failed_push=True) for c in checked])
     push_id = str(uuid.uuid4())
     now = audit.now()
     seqs = lifecycle.submit(session, actor, layer.name, [lifecycle.Submission(
@@ -465,10 +467,9 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
         item.geometry, item.feature) for item in checked], current=current_seq, push_id=push_id, now=now)
     for item, seq in zip(checked, seqs, strict=True):
         item.message_params = {"revision": seq}
-    response = {"applied": True, "push_id": push_id, "layer": layer.name,
-                "results": [_result(c) for c in checked]}
+    response = PushAnswer(applied=True, push_id=push_id, layer=layer.name, results=[_result(c) for c in checked])
     session.add(Push(id=push_id, user_id=actor.user_id, idempotency_key=key, request_hash=digest,
-                     response=response, created_at=now))
+                     response=dump(response), created_at=now))
     audit.record(session, actor, "push", f"layer:{layer.name}", push_id=push_id, changes=[
         [c.op, c.id, c.message_params["revision"]] for c in checked])
     return response
@@ -479,20 +480,21 @@ def earlier_push(session: Session, actor: Actor, key: str) -> Push | None:
     return session.scalar(select(Push).where(Push.user_id == actor.user_id, Push.idempotency_key == key))
 
 
-def _result(item: _Checked, failed_push: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"index": item.index, "id": item.id, "op": item.op}
+def replayed(earlier: Push) -> PushAnswer:
+    """The kept answer of an earlier push, as a retry with its idempotency key gets it again."""
+    return replace(load(PushAnswer, earlier.response), replayed=True)
+
+
+def _result(item: _Checked, failed_push: bool = False) -> ChangeResult:
     if item.status == "accepted":
         if failed_push:
-            out["status"] = "not_applied"
-        else:
-            out["status"], out["revision"] = "accepted", item.message_params["revision"]
-        return out
-    out.update(status=item.status, code=item.code, params=item.message_params)
-    if item.errors:
-        out["errors"] = [{"field": e.field, "code": e.code, "params": e.params} for e in item.errors]
-    if item.current is not None:
-        out["current"] = item.current
-    return out
+            return ChangeResult(index=item.index, id=item.id, op=item.op, status="not_applied")
+        return ChangeResult(index=item.index, id=item.id, op=item.op, status="accepted",
+                            revision=item.message_params["revision"])
+    return ChangeResult(index=item.index, id=item.id, op=item.op, status=item.status,  # type: ignore[arg-type]
+                        code=item.code, params=item.message_params,
+                        errors=[FieldProblem(e.field, e.code, e.params) for e in item.errors] or None,
+                        current=item.current)
 
 
 __all__ = ["STORAGE_CRS", "StoredFeature", "StoredHead", "feature_view", "get_layer", "load_features", "load_heads",

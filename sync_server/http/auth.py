@@ -6,12 +6,13 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
-from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token, get_jwt, jwt_required
+from flask import Blueprint, Flask, Response, g, request
+from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token, get_jwt
 
 from ..domain import accounts
+from ..domain.answers import AccessToken, LoginAnswer, UserView
 from ..domain.errors import Unauthorized
-from .common import actor, body, db, login_required, settings, state
+from .common import actor, answers, body, db, login_required, refresh_token_required, settings, state
 from .errors import problem
 
 if TYPE_CHECKING:
@@ -20,36 +21,40 @@ if TYPE_CHECKING:
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
 
-def _tokens(user: User, sid: str | None = None, with_refresh: bool = True) -> dict:
-    claims = {"sid": sid or uuid.uuid4().hex, "ver": user.token_version, "role": user.role}
-    out = {"access_token": create_access_token(identity=str(user.id), additional_claims=claims),
-           "token_type": "Bearer", "expires_in": settings().access_token_minutes * 60}
-    if with_refresh:
-        out["refresh_token"] = create_refresh_token(identity=str(user.id), additional_claims=claims)
-    return out
+def _claims(user: User, sid: str | None = None) -> dict:
+    return {"sid": sid or uuid.uuid4().hex, "ver": user.token_version, "role": user.role}
 
 
 @bp.post("/login")
-def login() -> Response:
+@answers(LoginAnswer)
+def login() -> LoginAnswer:
     """Log in with user name and password; returns an access and a refresh token."""
     data = body()
     data = data if isinstance(data, dict) else {}
     user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
                                  request.remote_addr,  # behind trusted proxies: ProxyFix's client address
                                  throttle=state().session_factory)
-    return jsonify({**_tokens(user), "user": accounts.user_dict(user)})
+    claims = _claims(user)
+    return LoginAnswer(access_token=create_access_token(identity=str(user.id), additional_claims=claims),
+                       token_type="Bearer", expires_in=settings().access_token_minutes * 60,
+                       refresh_token=create_refresh_token(identity=str(user.id), additional_claims=claims),
+                       user=accounts.user_view(user))
 
 
 @bp.post("/refresh")
-@jwt_required(refresh=True)
-def refresh() -> Response:
+@refresh_token_required
+@answers(AccessToken)
+def refresh() -> AccessToken:
     """Get a new access token with the refresh token (same login session)."""
     user = accounts.account_of(db(), actor())
-    return jsonify(_tokens(user, sid=get_jwt()["sid"], with_refresh=False))
+    claims = _claims(user, sid=get_jwt()["sid"])
+    return AccessToken(access_token=create_access_token(identity=str(user.id), additional_claims=claims),
+                       token_type="Bearer", expires_in=settings().access_token_minutes * 60)
 
 
 @bp.post("/logout")
 @login_required
+@answers(None, 204)
 def logout() -> Response:
     """End this login: its access and refresh tokens stop working at once."""
     accounts.end_session(db(), actor(), get_jwt()["sid"])
@@ -58,13 +63,15 @@ def logout() -> Response:
 
 @bp.get("/me")
 @login_required
-def me() -> Response:
+@answers(UserView)
+def me() -> UserView:
     """The logged-in user."""
-    return jsonify(accounts.user_dict(accounts.account_of(db(), actor())))
+    return accounts.user_view(accounts.account_of(db(), actor()))
 
 
 @bp.post("/password")
 @login_required
+@answers(None, 204)
 def change_password() -> Response:
     """Change one's own password; every token of the user is revoked."""
     accounts.change_own_password(db(), settings(), actor(), body())

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, jsonify, request
 from flask_jwt_extended import jwt_required
 from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..domain.context import AtlasContext
+from ..domain.contract import dump
 from ..domain.errors import BadRequest, FieldError, Invalid, PayloadTooLarge
 from ..domain.rights import Actor
 from ..domain.text import find_bad_text, json_values_bound, printable, text_fault
@@ -48,7 +51,43 @@ def optional_actor() -> Actor | None:
     return g.get("actor")
 
 
-login_required = jwt_required()
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The view needs a valid access token (the OpenAPI document marks it so)."""
+    guarded = jwt_required()(view)
+    guarded.needs_login = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def refresh_token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The view needs a valid refresh token (only the token refresh)."""
+    guarded = jwt_required(refresh=True)(view)
+    guarded.needs_login = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def answers(declaration: Any, status: int = 200, media_type: str = "application/json",
+            ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare what a view answers and turn its typed result into JSON.
+
+    ``declaration`` is a type of :mod:`..domain.answers` (or ``list[...]`` of one): the OpenAPI document
+    describes the response with its schema, and the view returns an instance that is dumped here, with
+    ``status``. A view that returns a :class:`Response` itself (a stream, a file of ``media_type``) passes it
+    through. Put it below ``@bp.get`` (and the other marks: they are kept on the wrapper)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = view(*args, **kwargs)
+            if isinstance(result, Response):
+                return result
+            response = jsonify(dump(result))
+            response.status_code = status
+            return response
+
+        wrapper.answer = (declaration, status, media_type)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
 
 
 def body() -> Any:

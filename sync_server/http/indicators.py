@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 from flask_jwt_extended import verify_jwt_in_request
 
+from ..domain.answers import (
+    CatalogueAnswer,
+    Deleted,
+    ImportCounts,
+    IndicatorAnswer,
+    IndicatorValues,
+    ThemeAnswer,
+    UnitValues,
+)
 from ..domain.errors import FieldError, Invalid
 from ..domain.indicators import catalogue, export, public
 from .caching import public_answer
-from .common import actor, atlas, body, db, int_arg, login_required
+from .common import actor, answers, atlas, body, db, int_arg, login_required
 from .errors import language
 
 bp = Blueprint("indicators", __name__, url_prefix="/api/v1")
@@ -18,71 +28,80 @@ bp = Blueprint("indicators", __name__, url_prefix="/api/v1")
 
 @bp.get("/indicators")
 @public_answer("data")
-def list_indicators() -> Response:
+@answers(CatalogueAnswer)
+def list_indicators() -> dict[str, Any]:
     """The indicator catalogue: themes, indicators and the catalogue version (also the import format)."""
-    return jsonify(catalogue.catalogue_view(db()))
+    return catalogue.catalogue_view(db())
 
 
 @bp.get("/indicators/<key>")
 @public_answer("data")
-def get_indicator(key: str) -> Response:
+@answers(IndicatorAnswer)
+def get_indicator(key: str) -> dict[str, Any]:
     """One indicator's definition, with the catalogue version."""
-    return jsonify(catalogue.indicator_view(db(), key))
+    return catalogue.indicator_view(db(), key)
 
 
 @bp.post("/indicators")
 @login_required
-def create_indicator() -> Response:
+@answers(IndicatorAnswer, 201)
+def create_indicator() -> dict[str, Any]:
     """Create an indicator (admin)."""
     ind = catalogue.save_indicator(db(), actor(), body())
-    return jsonify(catalogue.indicator_view(db(), ind.key)), 201
+    return catalogue.indicator_view(db(), ind.key)
 
 
 @bp.patch("/indicators/<key>")
 @login_required
-def update_indicator(key: str) -> Response:
+@answers(IndicatorAnswer)
+def update_indicator(key: str) -> dict[str, Any]:
     """Change an indicator: only the fields sent (admin)."""
     ind = catalogue.save_indicator(db(), actor(), body(), key)
-    return jsonify(catalogue.indicator_view(db(), ind.key))
+    return catalogue.indicator_view(db(), ind.key)
 
 
 @bp.delete("/indicators/<key>")
 @login_required
-def delete_indicator(key: str) -> Response:
+@answers(Deleted)
+def delete_indicator(key: str) -> Deleted:
     """Delete an indicator that has no values and that no other indicator builds on (admin)."""
     catalogue.delete_indicator(db(), actor(), key)
-    return jsonify({"deleted": key, "version": catalogue.version(db())})
+    return {"deleted": key, "version": catalogue.version(db())}
 
 
 @bp.post("/indicator-themes")
 @login_required
-def create_theme() -> Response:
+@answers(ThemeAnswer, 201)
+def create_theme() -> dict[str, Any]:
     """Create a theme of the indicator catalogue (admin)."""
     theme = catalogue.save_theme(db(), actor(), body())
-    return jsonify({**catalogue.theme_dict(theme), "version": catalogue.version(db())}), 201
+    return {**catalogue.theme_dict(theme), "version": catalogue.version(db())}
 
 
 @bp.patch("/indicator-themes/<key>")
 @login_required
-def update_theme(key: str) -> Response:
+@answers(ThemeAnswer)
+def update_theme(key: str) -> dict[str, Any]:
     """Change a theme: names, position, colour, key (admin)."""
     theme = catalogue.save_theme(db(), actor(), body(), key)
-    return jsonify({**catalogue.theme_dict(theme), "version": catalogue.version(db())})
+    return {**catalogue.theme_dict(theme), "version": catalogue.version(db())}
 
 
 @bp.delete("/indicator-themes/<key>")
 @login_required
-def delete_theme(key: str) -> Response:
+@answers(Deleted)
+def delete_theme(key: str) -> Deleted:
     """Delete a theme without indicators (admin)."""
     catalogue.delete_theme(db(), actor(), key)
-    return jsonify({"deleted": key, "version": catalogue.version(db())})
+    return {"deleted": key, "version": catalogue.version(db())}
 
 
 @bp.post("/indicator-catalogue/import")
 @login_required
-def import_catalogue() -> Response:
+@answers(ImportCounts)
+def import_catalogue() -> dict[str, Any]:
     """Create or update themes and indicators by key from a catalogue document, all or nothing (admin)."""
-    return jsonify(catalogue.import_catalogue(db(), actor(), body()))
+    return catalogue.import_catalogue(db(), actor(), body())
 
 
 def _staff_view() -> public.StaffView | None:
@@ -100,20 +119,22 @@ def _staff_view() -> public.StaffView | None:
 
 @bp.get("/indicators/<key>/values")
 @public_answer("data")
-def indicator_values(key: str) -> Response:
+@answers(IndicatorValues)
+def indicator_values(key: str) -> dict[str, Any]:
     """Values of one indicator: `level`, `year` (all years when left out); published, aggregated and
     confidentiality-protected; `view=staff` (login) shows the true values marked as confidential."""
     staff = _staff_view()
     year = int_arg("year", 0, 1990, 9999) or None
-    return jsonify(public.indicator_values(db(), atlas().indicators, key, level=request.args.get("level") or None,
-                                           year=year, staff=staff))
+    return public.indicator_values(db(), atlas().indicators, key, level=request.args.get("level") or None,
+                                   year=year, staff=staff)
 
 
 @bp.get("/units/<key>/values")
 @public_answer("data")
-def unit_values(key: str) -> Response:
+@answers(UnitValues)
+def unit_values(key: str) -> dict[str, Any]:
     """Values of one spatial unit: all indicators, all years (as /indicators/<key>/values)."""
-    return jsonify(public.unit_values(db(), atlas().indicators, key, staff=_staff_view()))
+    return public.unit_values(db(), atlas().indicators, key, staff=_staff_view())
 
 
 @bp.get("/indicators/<key>/download")

@@ -9,21 +9,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask import Blueprint, Flask, current_app
 
 from .. import __version__
 from ..domain import accounts, pages, review
 from ..domain import configuration as conf
+from ..domain.contract import schema
 from ..domain.indicators import catalogue
 from ..domain.layers import LAYERS
 from ..domain.sync import OPS
 from ..domain.validation import INT64_MAX, json_schema
 from ..storage.models import Category, Indicator, IndicatorTheme, LegalPage, Municipality, SpatialLevel, User
 from . import uploads
+from .common import answers
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 _PUBLIC_PREFIXES = ("/api/v1/public", "/api/v1/health", "/api/v1/openapi", "/api/v1/auth/login")
+_PROBLEM_SCHEMA = {"type": "object", "properties": {
+    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+    "code": {"type": "string"}, "detail": {"type": "string"},
+    "errors": {"type": "array", "items": {"type": "object", "properties": {
+        "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}
 _PROBLEM = {"description": "Problem details (RFC 9457)",
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
@@ -119,8 +126,21 @@ def _path_schema(rule: str, name: str) -> dict[str, Any]:
     return {"type": "string"}
 
 
+def _responses(view: Any, components: dict[str, Any]) -> dict[str, Any]:
+    """The answer a view declares (``@answers``), as its success response, and the problem document."""
+    declared = getattr(view, "answer", None)
+    if declared is None:  # not declared yet: any JSON
+        return {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}}, "4XX": _PROBLEM}
+    declaration, status, media_type = declared
+    if declaration is None:  # no body (204)
+        return {str(status): {"description": "No Content"}, "4XX": _PROBLEM}
+    return {str(status): {"description": "OK" if status == 200 else "Created", "content": {
+        media_type: {"schema": schema(declaration, components)}}}, "4XX": _PROBLEM}
+
+
 def build(app: Flask) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    components: dict[str, Any] = {"Problem": _PROBLEM_SCHEMA}
     bodies = request_schemas()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1") or rule.endpoint == "static":
@@ -137,9 +157,7 @@ def build(app: Flask) -> dict[str, Any]:
                 "summary": doc.splitlines()[0] if doc else rule.endpoint,
                 "tags": [rule.endpoint.split(".")[0]],
                 "parameters": [*params, *QUERY_PARAMETERS.get(rule.endpoint, [])],
-                "responses": {"200": {"description": "OK", "content": {
-                    media: {"schema": {}} for media in RESPONSE_TYPES.get(rule.endpoint, ["application/json"])}},
-                              "4XX": _PROBLEM},
+                "responses": _responses(view, components),
             }
             if method in ("POST", "PATCH", "PUT") and bodies.get(rule.endpoint, {}) is not None:
                 schema = bodies.get(rule.endpoint) or {"type": "object"}
@@ -157,21 +175,18 @@ def build(app: Flask) -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-            "schemas": {"Problem": {"type": "object", "properties": {
-                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                "code": {"type": "string"}, "detail": {"type": "string"},
-                "errors": {"type": "array", "items": {"type": "object", "properties": {
-                    "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}},
+            "schemas": dict(sorted(components.items())),
         },
     }
 
 
 def _needs_login(view: Any) -> bool:
-    """Views wrapped by ``jwt_required`` keep the original in ``__wrapped__``."""
-    return hasattr(view, "__wrapped__")
+    """Views guarded by ``login_required`` (or the refresh token's guard) are marked so."""
+    return getattr(view, "needs_login", False)
 
 
 @bp.get("/openapi.json")
-def openapi() -> Response:
+@answers(dict[str, Any])
+def openapi() -> dict[str, Any]:
     """This document."""
-    return jsonify(build(current_app))
+    return build(current_app)

@@ -6,28 +6,31 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app
 from sqlalchemy.orm import Session
 
 from .. import API_VERSION, __version__
 from ..domain import offers, read_model
+from ..domain.answers import Health, OfferRows, PublicFeatureCollection
 from ..domain.errors import NotFound
 from ..domain.layers import LAYERS
 from ..domain.sync import get_layer
 from .caching import public_answer
-from .common import db
+from .common import answers, db
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/health")
-def health() -> Response:
+@answers(Health)
+def health() -> Health:
     """Liveness and versions, for load balancers and for clients checking compatibility."""
-    return jsonify({"status": "ok", "api_version": API_VERSION, "version": __version__})
+    return Health(status="ok", api_version=API_VERSION, version=__version__)
 
 
 @bp.get("/public/<layer>")
 @public_answer("data")
+@answers(PublicFeatureCollection, media_type="application/geo+json")
 def public_layer(layer: str) -> Response:
     """The published state of a layer as a GeoJSON FeatureCollection in WGS84, streamed from the read model's
     prepared texts."""
@@ -75,6 +78,7 @@ def _streamed(head: str, items: Callable[[Session], Iterable[Any]], tail: str, m
 
 @bp.get("/public/offers")
 @public_answer("data")
+@answers(OfferRows)
 def public_offers() -> Response:
     """The offers map's markers: one compact row per published offer (columns named in ``fields``)."""
     head = '{"fields":' + json.dumps(offers.MARKER_FIELDS) + ',"offers":['
@@ -83,6 +87,7 @@ def public_offers() -> Response:
 
 @bp.get("/public/offers/search")
 @public_answer("data")
+@answers(OfferRows)
 def public_offers_search() -> Response:
     """What the offers map's keyword search reads besides the markers: ``[id, text]`` per offer."""
     head = '{"fields":["id","text"],"offers":['
@@ -91,6 +96,7 @@ def public_offers_search() -> Response:
 
 @bp.get("/public/offers/<offer_id>")
 @public_answer("data")
+@answers(dict[str, Any], media_type="application/geo+json")
 def public_offer(offer_id: str) -> Response:
     """One published offer with all its public properties (a GeoJSON Feature in WGS84): the details."""
     doc = read_model.one(db().connection(), offers.OFFERS_LAYER, offer_id, False)

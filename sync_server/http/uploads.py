@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 
 from .. import messages
+from ..domain.answers import UploadReport
 from ..domain.errors import DomainError, FieldError, Invalid
 from ..domain.indicators import upload as uploads
 from ..domain.text import text_fault
-from .common import actor, atlas, db, login_required
+from .common import actor, answers, atlas, db, login_required
 from .errors import language
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/v1")
@@ -96,7 +97,8 @@ def _render(answer: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post("/indicators/uploads")
 @login_required
-def upload_values() -> Response:
+@answers(UploadReport)
+def upload_values() -> dict[str, Any]:
     """Upload indicator values (CSV or XLSX): with dry_run a report per row of what would happen; else every
     new or changed value as one pending change set, or nothing with the reasons (403/422 with the report)."""
     data, filename, options = _options()
@@ -108,7 +110,7 @@ def upload_values() -> Response:
         raise
     if options.dry_run:
         db().rollback()  # a report only: nothing of it is kept
-    return jsonify(_render(answer))
+    return _render(answer)
 
 
 def _template(key: str) -> Response:
@@ -118,6 +120,7 @@ def _template(key: str) -> Response:
 
 @bp.get("/indicators/<key>/template")
 @login_required
+@answers(bytes, media_type=XLSX_TYPE)
 def template(key: str) -> Response:
     """The XLSX template of an indicator for a municipality (default: the caller's): its units, the last
     years pre-filled with what the caller may read."""
@@ -126,6 +129,7 @@ def template(key: str) -> Response:
 
 @bp.get("/indicators/<key>/template.xlsx")
 @login_required
+@answers(bytes, media_type=XLSX_TYPE)
 def template_xlsx(key: str) -> Response:
     """The XLSX template of an indicator (the same as /template, with the file name's extension)."""
     return _template(key)

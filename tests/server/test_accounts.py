@@ -335,7 +335,7 @@ def failed_logins(app, username: str) -> list[dict]:  # noqa: ANN001
     with app.extensions["familienatlas"].session_factory() as session:
         actor = accounts.actor_of(session.scalar(select(User).where(User.username == "admin")))
         entries = audit.query(session, actor, action="login_failed", limit=5000)
-    return [e for e in reversed(entries) if e["details"]["username"] == username]
+    return [e for e in reversed(entries) if e.details["username"] == username]
 
 
 def throttle_rows(app, username: str) -> dict[str, tuple[int, bool]]:  # noqa: ANN001

@@ -12,7 +12,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 #: Routes that end or change the login the fuzzing runs under.
 LOGIN_CHANGING = ["/api/v1/auth/logout", "/api/v1/auth/refresh", "/api/v1/auth/password"]
@@ -46,7 +46,7 @@ def _runner(operation: Any, headers: dict[str, str] | None, client: Any, statuse
     @given(case=operation.as_strategy())
     @FUZZ
     def run(case: Any) -> None:
-        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
         if client is None or not isinstance(case.body, dict | list | str) or len(statuses) >= POISONED_EXAMPLES:
             return
         path, query = case.formatted_path, case.query or None

@@ -454,6 +454,25 @@ def test_openapi_document_lists_every_route(api, app) -> None:  # noqa: ANN001
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
+def test_openapi_describes_every_answer(api) -> None:  # noqa: ANN001
+    doc = api.get("/api/v1/openapi.json").get_json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            success = {status: r for status, r in op["responses"].items() if status.startswith("2")}
+            assert len(success) == 1, (path, method)
+            (status, response), = success.items()
+            if status != "204":
+                (body,) = response["content"].values()
+                assert body["schema"], (path, method)  # a declared answer, not "any JSON"
+    schemas = doc["components"]["schemas"]
+    pull = doc["paths"]["/api/v1/sync/{layer}/pull"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert pull["schema"] == {"$ref": "#/components/schemas/PullPage"}
+    assert schemas["PullPage"]["required"] == ["layer", "schema_version", "cursor", "more", "as_of", "features"]
+    assert schemas["FeatureView"]["additionalProperties"] is False
+    assert doc["paths"]["/api/v1/admin/users"]["post"]["responses"]["201"]
+    assert "application/geo+json" in doc["paths"]["/api/v1/public/{layer}"]["get"]["responses"]["200"]["content"]
+
+
 def test_health(api) -> None:  # noqa: ANN001
     r = api.get("/api/v1/health")
     assert r.status_code == 200

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from statistics import quantiles
 from typing import Any
 
@@ -16,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...storage.models import Feature, Revision
+from ..answers import Outlier, PendingChange
+from ..contract import load
 from ..lifecycle import Op
 from .values import LAYER, number
 
@@ -51,25 +54,26 @@ def _current_values(session: Session, indicators: Iterable[str]) -> list[dict[st
     return [props for op, props in rows if op != Op.DELETE and props]
 
 
-def flag_pending(session: Session, entries: list[dict[str, Any]]) -> None:
-    """Add ``outliers`` (a list, empty when nothing stands out) to every pending value in ``entries``."""
-    values = [e for e in entries if e.get("layer") == LAYER]
-    submitted = [(e, (e.get("after") or {}).get("properties") or {}) for e in values]
+def flag_pending(session: Session, entries: list[PendingChange]) -> list[PendingChange]:
+    """``entries`` with ``outliers`` (a list, empty when nothing stands out) on every pending value."""
+    submitted = [(i, e.after.properties if e.after else {}) for i, e in enumerate(entries) if e.layer == LAYER]
     if not submitted:
-        return
+        return entries
     by_cell: dict[tuple[str, str, int], float] = {}
     by_level: dict[tuple[str, str, int], list[float]] = defaultdict(list)
-    for props in _current_values(session, {p.get("indicator") for _e, p in submitted if p.get("indicator")}):
+    for props in _current_values(session, {p.get("indicator") for _i, p in submitted if p.get("indicator")}):
         value = number(props.get("value"))
         if value is None or not isinstance(props.get("year"), int):
             continue
         by_cell[(props.get("indicator"), props.get("unit"), props["year"])] = value
         by_level[(props.get("indicator"), props.get("level"), props["year"])].append(value)
-    for entry, props in submitted:
+    out = list(entries)
+    for index, props in submitted:
         year = props.get("year")
-        if not isinstance(year, int):
-            entry["outliers"] = []
-            continue
-        previous = by_cell.get((props.get("indicator"), props.get("unit"), year - 1))
-        peers = by_level.get((props.get("indicator"), props.get("level"), year), [])
-        entry["outliers"] = flags(number(props.get("value")), previous, peers)
+        found: list[dict[str, Any]] = []
+        if isinstance(year, int):
+            previous = by_cell.get((props.get("indicator"), props.get("unit"), year - 1))
+            peers = by_level.get((props.get("indicator"), props.get("level"), year), [])
+            found = flags(number(props.get("value")), previous, peers)
+        out[index] = replace(entries[index], outliers=[load(Outlier, f) for f in found])
+    return out

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from ...storage.db import in_chunks
 from ...storage.models import Feature, Push, Revision
 from .. import lifecycle, sync
+from ..answers import PushAnswer
 from ..context import AtlasContext
 from ..errors import DomainError, FieldError, Invalid, NotFound
 from ..rights import Actor, may_read_unpublished
@@ -373,7 +374,7 @@ def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filen
                 **({"base_revision": bases[r.fid]} if r.fid in bases else {}), "properties": r.properties}
                for r in pending]
     invalid = any(r.status == "invalid" for r in rows)
-    push_answer: dict[str, Any] | None = None
+    push_answer: PushAnswer | None = None
     if changes:
         body = {"idempotency_key": key or f"upload-{uuid.uuid4()}",
                 "schema_version": sync.get_layer(values.LAYER).schema_version, "changes": changes}
@@ -396,8 +397,8 @@ def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filen
                           status=status, body=answer)
     if options.dry_run or push_answer is None:
         return _answer(rows, table, options, applied=not options.dry_run, push_id=None)
-    answer = _answer(rows, table, options, applied=True, push_id=push_answer["push_id"])
-    _keep_for_replay(session, push_answer["push_id"], digest, answer)
+    answer = _answer(rows, table, options, applied=True, push_id=push_answer.push_id)
+    _keep_for_replay(session, push_answer.push_id, digest, answer)
     return answer
 
 

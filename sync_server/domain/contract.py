@@ -1,0 +1,145 @@
+"""The API's contract: request bodies and answers declared once, as dataclasses.
+
+A declaration is a plain (frozen) dataclass whose type hints say what each field holds. Three things
+come from it and from nothing else:
+
+- :func:`schema`: its JSON Schema (the OpenAPI 3.0 dialect) for the API document, so the document
+  states exactly the shape the server produces or accepts;
+- :func:`dump`: the JSON value of an instance, which the HTTP layer answers with;
+- :func:`load`: an instance from a JSON value the server wrote itself (e.g. a kept push answer that
+  a retry gets again). Untrusted request bodies are read by :mod:`.validation`, which refuses every
+  wrong field with the project's error codes.
+
+Field details beyond the type go into the field's metadata with :func:`spec`: a description, bounds,
+a format, and ``omit_none`` for keys that an answer leaves out instead of sending ``null``.
+The supported types are ``str``, ``int``, ``float``, ``bool``, ``Any``, ``Literal[...]`` of strings,
+``list[X]``, ``dict[str, X]``, ``X | None``, string enums and other declarations. Why our own and not a library:
+the project's error answers (codes, German texts, field paths) are fixed, and the few dozen lines
+here produce them exactly; a library would need the same translation layer around it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+from functools import cache
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+
+_PRIMITIVES: dict[Any, dict[str, Any]] = {
+    str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}, bool: {"type": "boolean"},
+    bytes: {"type": "string", "format": "binary"},  # a file (the answer's media type says which)
+}
+
+
+def spec(default: Any = dataclasses.MISSING, *, description: str | None = None, omit_none: bool = False,
+         **schema: Any) -> Any:
+    """A dataclass field with contract details: ``description``, ``omit_none`` (an answer leaves the key
+    out when the value is None; the schema does not require it) and JSON Schema keywords in
+    ``schema`` (``maxLength``, ``minimum``, ``format``, ...). A field with ``omit_none`` defaults to None."""
+    if omit_none and default is dataclasses.MISSING:
+        default = None
+    extra = {k: v for k, v in {"description": description, **schema}.items() if v is not None}
+    kwargs: dict[str, Any] = {"metadata": {"schema": extra, "omit_none": omit_none}}
+    if isinstance(default, list | dict):
+        kwargs["default_factory"] = type(default)
+    elif default is not dataclasses.MISSING:
+        kwargs["default"] = default
+    return dataclasses.field(**kwargs)
+
+
+@cache
+def hints(cls: type) -> dict[str, Any]:
+    """The resolved type hints of a declaration (declarations use postponed annotations)."""
+    return get_type_hints(cls)
+
+
+def _optional(tp: Any) -> tuple[Any, bool]:
+    """(the type without None, whether None is allowed)."""
+    if get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        inner = args[0] if len(args) == 1 else Union[tuple(args)]  # noqa: UP007 - built at run time
+        return inner, len(args) < len(get_args(tp))
+    return tp, False
+
+
+def schema(tp: Any, components: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON Schema of type ``tp``. With ``components`` (the document's ``components/schemas``), each
+    declaration is put there once under its class name and referenced; without, it is written inline."""
+    inner, nullable = _optional(tp)
+    if nullable:
+        out = schema(inner, components)
+        return {"allOf": [out], "nullable": True} if "$ref" in out else {**out, "nullable": True}
+    origin, args = get_origin(tp), get_args(tp)
+    if tp is Any:
+        return {}
+    if tp in _PRIMITIVES:
+        return dict(_PRIMITIVES[tp])
+    if origin is Literal:
+        return {"type": "string", "enum": list(args)}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"type": "string", "enum": [m.value for m in tp]}
+    if origin in (Union, types.UnionType):
+        return {"anyOf": [schema(a, components) for a in args]}
+    if origin is list or tp is list:
+        return {"type": "array", "items": schema(args[0], components) if args else {}}
+    if origin is dict or tp is dict:
+        value = schema(args[1], components) if args else {}
+        return {"type": "object", **({"additionalProperties": value} if value else {})}
+    if dataclasses.is_dataclass(tp):
+        if components is None:
+            return _object_schema(tp, None)
+        if tp.__name__ not in components:
+            components[tp.__name__] = {}  # reserved first: a declaration may refer to itself
+            components[tp.__name__] = _object_schema(tp, components)
+        return {"$ref": f"#/components/schemas/{tp.__name__}"}
+    raise TypeError(f"no schema for {tp!r}")
+
+
+def _object_schema(cls: type, components: dict[str, Any] | None) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for f in dataclasses.fields(cls):
+        prop = schema(hints(cls)[f.name], components)
+        extra = f.metadata.get("schema", {})
+        if extra:
+            prop = {**prop, **extra} if "$ref" not in prop else {"allOf": [prop], **extra}
+        properties[f.name] = prop
+        if not f.metadata.get("omit_none"):
+            required.append(f.name)
+    out: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        out["required"] = required
+    if cls.__doc__ and not cls.__doc__.startswith(f"{cls.__name__}("):
+        out["description"] = " ".join(cls.__doc__.split())
+    return out
+
+
+def dump(value: Any) -> Any:
+    """The JSON value of ``value``: declarations become objects (keys with ``omit_none`` and value None
+    left out), lists and dicts are dumped item by item, anything else is returned as it is."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: dump(v) for f in dataclasses.fields(value)
+                if not ((v := getattr(value, f.name)) is None and f.metadata.get("omit_none"))}
+    if isinstance(value, list | tuple):
+        return [dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items()}
+    return value
+
+
+def load(tp: Any, value: Any) -> Any:
+    """An instance of ``tp`` from a JSON value the server produced (no checks: untrusted bodies go
+    through :mod:`.validation`); keys the declaration does not know are dropped."""
+    inner, _nullable = _optional(tp)
+    if value is None:
+        return None
+    origin, args = get_origin(inner), get_args(inner)
+    if (origin is list or inner is list) and args:
+        return [load(args[0], v) for v in value]
+    if (origin is dict or inner is dict) and args:
+        return {k: load(args[1], v) for k, v in value.items()}
+    if dataclasses.is_dataclass(inner):
+        known = hints(inner)
+        return inner(**{k: load(known[k], v) for k, v in value.items() if k in known})
+    return value
