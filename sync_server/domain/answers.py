@@ -19,16 +19,17 @@ from .lifecycle import Op, Role, State
 
 @dataclass(frozen=True, slots=True)
 class LayerDescription:
-    """A sync layer and its schema (the server owns it)."""
+    """A sync layer and its schema (the server owns it; built by ``LayerSpec.describe``)."""
 
     name: str
     title: str
     title_en: str
     geometry_type: str | None = spec(description="None: features without geometry (indicator values)")
-    crs: str = spec(description="the storage CRS of geometries", example="EPSG:25832")
     schema_version: int = spec()
     fields: list[dict[str, Any]] = spec(description="the layer's fields and their constraints "
                                                     "(name, type, required, title, title_en, ...)")
+    rules: list[dict[str, Any]] = spec(description="the rules across fields (e.g. age_min <= age_max)")
+    crs: str = spec(description="the storage CRS of geometries", example="EPSG:25832")
 
 
 # --- the view of a feature -------------------------------------------------------------------------------
