@@ -10,10 +10,8 @@ from sqlalchemy.orm import Session
 
 from ..storage.models import AuditEntry
 
-# Module imports: rights and answers build on lifecycle, which builds on this module.
-from . import answers, rights
-
 if TYPE_CHECKING:
+    from .answers import AuditRecord
     from .rights import Actor
 
 
@@ -38,9 +36,13 @@ def record(session: Session, actor: Actor | None, action: str, target: str, **de
 
 
 def query(session: Session, actor: Actor, *, actor_id: int | None = None, action: str | None = None,
-          since: datetime | None = None, until: datetime | None = None, limit: int = 500) -> list[answers.AuditRecord]:
+          since: datetime | None = None, until: datetime | None = None, limit: int = 500) -> list[AuditRecord]:
     """The admin reads the log, newest first."""
-    rights.require_admin(actor, "audit")
+    # Imported here: rights and the answers build on lifecycle, which records through this module; a
+    # module-level import would make importing lifecycle first a cycle.
+    from .answers import AuditRecord
+    from .rights import require_admin
+    require_admin(actor, "audit")
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 5000)))
     if actor_id is not None:
         stmt = stmt.where(AuditEntry.actor_id == actor_id)
@@ -50,5 +52,5 @@ def query(session: Session, actor: Actor, *, actor_id: int | None = None, action
         stmt = stmt.where(AuditEntry.at >= since)
     if until:
         stmt = stmt.where(AuditEntry.at <= until)
-    return [answers.AuditRecord(id=e.id, at=iso(e.at), actor_id=e.actor_id, action=e.action, target=e.target,
-                                details=e.details) for e in session.scalars(stmt)]
+    return [AuditRecord(id=e.id, at=iso(e.at), actor_id=e.actor_id, action=e.action, target=e.target,
+                        details=e.details) for e in session.scalars(stmt)]

@@ -21,6 +21,7 @@ from ..storage.db import in_chunks
 from ..storage.models import Feature, Push, Revision, User
 from . import audit, lifecycle, sequence
 from .answers import ChangeResult, FeatureView, FieldProblem, PullPage, PushAnswer, ReviewView
+from .commands import IDEMPOTENCY_KEY_MAX, Change, PushBody, names
 from .context import AtlasContext
 from .contract import dump, load
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
@@ -257,8 +258,8 @@ class _Checked:
     owner_id: int | None = None
 
 
-_PUSH_FIELDS = {"idempotency_key", "schema_version", "crs", "changes"}
-_CHANGE_FIELDS = {"op", "id", "base_revision", "properties", "geometry"}
+_PUSH_FIELDS = names(PushBody)
+_CHANGE_FIELDS = names(Change)
 
 
 def _request_hash(layer: str, body: dict) -> str:
@@ -270,7 +271,7 @@ def _read_push(body: Any, layer: LayerSpec, max_changes: int) -> tuple[str, str,
         raise Invalid("invalid_body", errors=[FieldError("body", "wrong_type", {"expected": "object"})])
     errors = [FieldError(k, "unknown_field") for k in body if k not in _PUSH_FIELDS]
     key = body.get("idempotency_key")
-    if not isinstance(key, str) or not 1 <= len(key) <= 100:
+    if not isinstance(key, str) or not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX:
         errors.append(FieldError("idempotency_key", "required"))
     version = body.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):

@@ -14,11 +14,11 @@ from flask import Blueprint, Flask, current_app
 from .. import __version__
 from ..domain import accounts, pages, review
 from ..domain import configuration as conf
+from ..domain.commands import PushBody
 from ..domain.contract import schema
 from ..domain.indicators import catalogue
 from ..domain.layers import LAYERS
-from ..domain.sync import OPS
-from ..domain.validation import INT64_MAX, json_schema
+from ..domain.validation import json_schema
 from ..storage.models import Category, Indicator, IndicatorTheme, LegalPage, Municipality, SpatialLevel, User
 from . import uploads
 from .common import answers
@@ -33,22 +33,6 @@ _PROBLEM_SCHEMA = {"type": "object", "properties": {
         "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}
 _PROBLEM = {"description": "Problem details (RFC 9457)",
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-
-
-def _push_schema() -> dict[str, Any]:
-    change = {"type": "object", "required": ["op", "id"], "additionalProperties": False, "properties": {
-        "op": {"type": "string", "enum": list(OPS)},
-        "id": {"type": "string", "format": "uuid", "description": "made by the client"},
-        "base_revision": {"type": "integer", "minimum": 0, "maximum": INT64_MAX,
-                          "description": "the revision the change was made on (update, delete)"},
-        "properties": {"type": "object", "description": "all fields of the layer (GET /layers/{layer})"},
-        "geometry": {"type": "object", "description": "GeoJSON geometry in the layer's CRS or in crs"}}}
-    return {"type": "object", "required": ["idempotency_key", "schema_version", "changes"],
-            "additionalProperties": False, "properties": {
-                "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 100},
-                "schema_version": {"type": "integer"},
-                "crs": {"type": "string", "example": "EPSG:25832"},
-                "changes": {"type": "array", "minItems": 1, "items": change}}}
 
 
 def request_schemas() -> dict[str, dict[str, Any] | None]:
@@ -75,7 +59,7 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "indicators.create_theme": json_schema(catalogue.THEME_FIELDS, model=IndicatorTheme),
         "indicators.update_theme": json_schema(catalogue.THEME_FIELDS, partial=True, model=IndicatorTheme),
         "indicators.import_catalogue": json_schema(catalogue.IMPORT_FIELDS),
-        "sync.push": _push_schema(),
+        "sync.push": schema(PushBody),
         "uploads.upload_values": uploads.FORM_SCHEMA,
         "review.approve": json_schema(review.APPROVE_FIELDS),
         "review.reject": json_schema(review.REJECT_FIELDS),

@@ -8,6 +8,8 @@ from flask import Blueprint, Response, request
 
 from .. import messages
 from ..domain.answers import UploadReport
+from ..domain.commands import IDEMPOTENCY_KEY_MAX, UploadForm, names
+from ..domain.contract import schema
 from ..domain.errors import DomainError, FieldError, Invalid
 from ..domain.indicators import upload as uploads
 from ..domain.text import text_fault
@@ -16,21 +18,15 @@ from .errors import language
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/v1")
 
-_FORM_FIELDS = {"indicator", "level", "year", "sheet", "dry_run", "idempotency_key"}
+_FORM_FIELDS = names(UploadForm) - {"file"}
 _TRUE, _FALSE = {"true", "1", "yes", "ja"}, {"false", "0", "no", "nein", ""}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The multipart body (OpenAPI): the file and the options, all optional but the file.
-FORM_SCHEMA: dict[str, Any] = {
-    "type": "object", "required": ["file"], "x-content-type": "multipart/form-data", "properties": {
-        "file": {"type": "string", "format": "binary", "description": "CSV or XLSX (long or wide layout)"},
-        "indicator": {"type": "string", "description": "the indicator of rows without an indicator column"},
-        "level": {"type": "string", "description": "the spatial level the units are on (names are matched there)"},
-        "year": {"type": "integer", "description": "the year of rows without a year column"},
-        "sheet": {"type": "string", "description": "the worksheet (default: the first with a table)"},
-        "dry_run": {"type": "boolean", "description": "only report what would happen (default false)"},
-        "idempotency_key": {"type": "string", "maxLength": 100,
-                            "description": "the same key again returns the first answer of a real upload"}}}
+# The multipart body (OpenAPI): the declaration's schema, sent as a form (a form has no null: a field
+# left out is the option's default).
+_FORM = schema(UploadForm)
+FORM_SCHEMA: dict[str, Any] = {**_FORM, "x-content-type": "multipart/form-data", "properties": {
+    name: {k: v for k, v in prop.items() if k != "nullable"} for name, prop in _FORM["properties"].items()}}
 
 
 def _text(form: Any, name: str, errors: list[FieldError], limit: int = 100) -> str | None:
@@ -71,7 +67,7 @@ def _options() -> tuple[bytes, str, uploads.UploadOptions]:
     options = uploads.UploadOptions(
         indicator=_text(form, "indicator", errors), level=_text(form, "level", errors), year=year,
         sheet=_text(form, "sheet", errors), dry_run=dry_run in _TRUE,
-        idempotency_key=_text(form, "idempotency_key", errors))
+        idempotency_key=_text(form, "idempotency_key", errors, IDEMPOTENCY_KEY_MAX))
     if errors:
         raise Invalid("invalid_body", errors=errors)
     assert upload is not None
