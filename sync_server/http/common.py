@@ -71,8 +71,9 @@ def answers(declaration: Any, status: int = 200, media_type: str = "application/
 
     ``declaration`` is a type of :mod:`..domain.answers` (or ``list[...]`` of one): the OpenAPI document
     describes the response with its schema, and the view returns an instance that is dumped here, with
-    ``status``. A view that returns a :class:`Response` itself (a stream, a file of ``media_type``) passes it
-    through. Put it below ``@bp.get`` (and the other marks: they are kept on the wrapper)."""
+    ``status``. An answer in several formats declares a dict of media type to declaration. A view that
+    returns a :class:`Response` itself (a stream, a file of ``media_type``) passes it through. Put it
+    below ``@bp.get`` (and the other marks: they are kept on the wrapper)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)

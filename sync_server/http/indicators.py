@@ -139,6 +139,8 @@ def unit_values(key: str) -> dict[str, Any]:
 
 @bp.get("/indicators/<key>/download")
 @public_answer("data")
+@answers({media.split(";")[0]: dict[str, Any] if fmt == "geojson" else bytes
+          for fmt, media in export.MEDIA_TYPES.items()})
 def download_values(key: str) -> Response:
     """One indicator's public values as a file to keep (CSV for German Excel, XLSX, GeoJSON).
 

@@ -93,11 +93,6 @@ QUERY_PARAMETERS: dict[str, list[dict[str, Any]]] = {
 }
 """Query parameters of the endpoints that take some (the others are described in docs/api.md)."""
 
-RESPONSE_TYPES: dict[str, list[str]] = {
-    "indicators.download_values": ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                   "application/geo+json"],
-}
-"""The media types of answers that are files rather than JSON."""
 
 
 def _path_schema(rule: str, name: str) -> dict[str, Any]:
@@ -118,8 +113,9 @@ def _responses(view: Any, components: dict[str, Any]) -> dict[str, Any]:
     declaration, status, media_type = declared
     if declaration is None:  # no body (204)
         return {str(status): {"description": "No Content"}, "4XX": _PROBLEM}
+    by_media = declaration if isinstance(declaration, dict) else {media_type: declaration}
     return {str(status): {"description": "OK" if status == 200 else "Created", "content": {
-        media_type: {"schema": schema(declaration, components)}}}, "4XX": _PROBLEM}
+        media: {"schema": schema(d, components)} for media, d in by_media.items()}}, "4XX": _PROBLEM}
 
 
 def build(app: Flask) -> dict[str, Any]:
