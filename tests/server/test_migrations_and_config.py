@@ -461,9 +461,8 @@ def test_openapi_describes_every_answer(api) -> None:  # noqa: ANN001
             success = {status: r for status, r in op["responses"].items() if status.startswith("2")}
             assert len(success) == 1, (path, method)
             (status, response), = success.items()
-            if status != "204":
-                (body,) = response["content"].values()
-                assert body["schema"], (path, method)  # a declared answer, not "any JSON"
+            if status != "204":  # a declared answer (in each of its formats), not "anything"
+                assert response["content"] and all(body["schema"] for body in response["content"].values())
     schemas = doc["components"]["schemas"]
     pull = doc["paths"]["/api/v1/sync/{layer}/pull"]["get"]["responses"]["200"]["content"]["application/json"]
     assert pull["schema"] == {"$ref": "#/components/schemas/PullPage"}
