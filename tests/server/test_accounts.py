@@ -17,6 +17,7 @@ from sqlalchemy import select, text, update
 from sync_server import cli, messages
 from sync_server.demo.loader import DEMO_USERS, demo_password
 from sync_server.domain import accounts, audit
+from sync_server.domain.answers import AuditRecord
 from sync_server.storage.models import LoginThrottle, RevokedSession, User
 from tests.server.test_concurrency import run_all
 
@@ -330,7 +331,7 @@ def test_the_lock_ends_after_login_lock_seconds(api) -> None:  # noqa: ANN001
     assert login(api, "melle.editor").status_code == 200
 
 
-def failed_logins(app, username: str) -> list[dict]:  # noqa: ANN001
+def failed_logins(app, username: str) -> list[AuditRecord]:  # noqa: ANN001
     """The audit log's failed logins of ``username``, oldest first."""
     with app.extensions["familienatlas"].session_factory() as session:
         actor = accounts.actor_of(session.scalar(select(User).where(User.username == "admin")))
@@ -381,8 +382,8 @@ def test_a_throttled_address_does_not_keep_the_user_out_elsewhere(api, app) -> N
     # the attacker's address stays blocked; the admin's success took back only its own attempt
     assert throttle_rows(app, "admin") == {"198.51.100.7": (5, True), "*": (5, False)}
     entries = failed_logins(app, "admin")
-    assert [e["details"]["address"] for e in entries] == ["198.51.100.7"] * 5
-    assert entries[-1]["details"]["locked_seconds"] == 300
+    assert [e.details["address"] for e in entries] == ["198.51.100.7"] * 5
+    assert entries[-1].details["locked_seconds"] == 300
 
 
 @pytest.mark.parametrize("settings_overrides", [{"trusted_proxies": 1}])
@@ -412,7 +413,7 @@ def test_the_waits_grow_with_each_further_failure_up_to_the_cap(api, app) -> Non
             conn.execute(update(LoginThrottle).values(blocked_until=audit.now() - timedelta(seconds=1)))
         assert login(api, "melle.editor", "falsch-falsch").status_code == 401
     assert all(expected - 15 < wait <= expected for wait, expected in zip(waits, [60, 120, 200, 200], strict=True))
-    assert [e["details"].get("locked_seconds") for e in failed_logins(app, "melle.editor")] == \
+    assert [e.details.get("locked_seconds") for e in failed_logins(app, "melle.editor")] == \
         [None, 60, 120, 200, 200, 200]
 
 
