@@ -55,7 +55,7 @@ def grow_offers(url: str, settings: Settings, total: int, seed: int = SEED) -> i
                 answer = sync.push(session, ctx, admin, "institutions", {
                     "idempotency_key": str(uuid.uuid4()),
                     "schema_version": sync.get_layer("institutions").schema_version, "changes": changes})
-                review.approve(session, admin, {"push_id": answer["push_id"]})
+                review.approve(session, admin, {"push_id": answer.push_id})
         return len(seeds)
     finally:
         engine.dispose()
