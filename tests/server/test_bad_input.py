@@ -7,6 +7,7 @@ digest of every row of every table, taken after the login (a login writes to the
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import uuid
 from collections.abc import Callable
@@ -129,6 +130,12 @@ def escaped(method: str, path: str, body: Any) -> Build:
 
 def get(path: str) -> Build:
     return lambda ctx: ("GET", path.format(melle=ctx.melle_id), {})
+
+
+def upload_form(**fields: str) -> Build:
+    """An indicator upload's multipart form: a small valid CSV file plus the given text fields."""
+    return lambda ctx: ("POST", "/indicators/uploads", {"content_type": "multipart/form-data", "data": {
+        "file": (io.BytesIO(b"Gemeinde;Jahr;Wert\nMelle;2023;5\n"), "werte.csv"), **fields}})
 
 
 PUSH_I = "/sync/institutions/push"
@@ -330,6 +337,9 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
     "NUL in a property": (lambda ctx: ("POST", PUSH_I, {"json": push_body([_institution(ctx, name="A\u0000B")])}),
                           "melle.editor", 422, "invalid_body", None),
     "NUL in a query": (get("/admin/audit?action=lo%00gin"), "admin", 422, "invalid_query", "action"),
+    "NUL in a path value": (get("/indicators/bev%00u6"), None, 422, "invalid_query", "key"),
+    "NUL in an upload field": (upload_form(indicator="bev\u0000u6", dry_run="false"), "melle.editor", 422,
+                               "invalid_body", "indicator"),
     # a parameter given twice is refused, never read as its first value
     "repeated query parameter": (get("/sync/institutions/pull?limit=5&limit=10"), "melle.reader", 400,
                                  "invalid_query", "limit"),
@@ -413,6 +423,21 @@ def test_bad_input_is_a_4xx_problem_and_changes_nothing(api, app, build: Build, 
         assert field in fields_named(doc), doc
     assert db_digest(app) == before, "a refused request changed the database"
     assert api.public("institutions") == public_before
+
+
+@pytest.mark.parametrize("path", ["/indicators/%ED%A0%80", "/indicators/%ED%A0%80/values?year=%ED%A0%80",
+                                  "/admin/audit?action=%ED%A0%80", "/sync/institutions/pull?since=%ED%A0%80",
+                                  "/public/offers/search?q=%ED%A0%80%FF"])
+def test_bytes_that_are_no_utf8_in_an_address_never_break_an_answer(api, app, path: str) -> None:  # noqa: ANN001
+    """A lone surrogate cannot travel in an address: its UTF-8-like bytes (ED A0 80) and other bytes that
+    are no UTF-8 reach the atlas as replacement characters or as literal text, so they are answered like
+    any unknown value, never with a 5xx and never echoed as a surrogate."""
+    headers = api.headers("admin")
+    before = db_digest(app)
+    response = api.client.get(API + path, headers=headers)
+    assert 200 <= response.status_code < 500, response.get_data(as_text=True)
+    response.get_data().decode("utf-8")  # the answer itself is valid UTF-8
+    assert db_digest(app) == before
 
 
 def test_the_problem_names_the_crs(api) -> None:  # noqa: ANN001
