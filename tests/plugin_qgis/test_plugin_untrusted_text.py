@@ -49,16 +49,24 @@ def test_names_and_reasons_are_never_html(editor: Desk, live_server: Any, qgis_i
     editor.sync.sync()
     assert editor.workcopy.read_row("institutions", rejected).reason == BOLD
 
-    # Map tip (own layer): the template's values are escaped by QGIS expressions.
+    # Map tips of both institution layers: the template's values are escaped by QGIS expressions (another
+    # municipality's name reaches this editor through sharing, before any review).
+    foreign = next(s.uuid for s in editor.workcopy.rows("institutions")
+                   if s.properties.get("owner") != editor.municipality)
+    editor.sql("UPDATE institutions SET name = ? WHERE uuid = ?", IMAGE, foreign)
     project.add_working_copy_layers(editor.workcopy)
-    own = next(layer for layer in project.working_copy_layers(editor.workcopy.path)
-               if layer.customProperty(project.PROPERTY_ROLE) == project.ROLE_OWN)
-    [feature] = own.getFeatures(f"\"uuid\" = '{rejected}'")
-    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(own))
-    context.setFeature(feature)
-    tip = QgsExpression.replaceExpressionText(own.mapTipTemplate(), context)
-    assert tip.startswith(f"<b>{IMAGE_ESCAPED}</b><br>") and tip.endswith(f"abgelehnt: {BOLD_ESCAPED}")
-    assert "<img" not in tip and BOLD not in tip
+    layers = {layer.customProperty(project.PROPERTY_ROLE): layer
+              for layer in project.working_copy_layers(editor.workcopy.path)}
+    tips = {}
+    for role, uuid in ((project.ROLE_OWN, rejected), (project.ROLE_OTHERS, foreign)):
+        layer = layers[role]
+        [feature] = layer.getFeatures(f"\"uuid\" = '{uuid}'")
+        context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+        context.setFeature(feature)
+        tips[role] = QgsExpression.replaceExpressionText(layer.mapTipTemplate(), context)
+        assert tips[role].startswith(f"<b>{IMAGE_ESCAPED}</b><br>"), role
+        assert "<img" not in tips[role] and BOLD not in tips[role], role
+    assert tips[project.ROLE_OWN].endswith(f"abgelehnt: {BOLD_ESCAPED}")
 
     # Review dock (the admin): the title escapes, tooltips are escaped paragraphs.
     dock = ReviewDock(admin, qgis_iface)
@@ -84,12 +92,16 @@ def test_names_and_reasons_are_never_html(editor: Desk, live_server: Any, qgis_i
     dialog.deleteLater()
 
     # Conflict dialog: values in plain-text labels, escaped tooltips.
-    clash = Clash("name", "Kita", IMAGE, BOLD, rejected)
-    conflicts = ConflictDialog([clash], editor.workcopy, qgis_iface)
+    # A long value is shown whole (the dialog once cut values after 70 characters).
+    long_value = "Beratung für Familien in allen Lebenslagen, " * 8
+    clashes = [Clash("name", "Kita", IMAGE, BOLD, rejected), Clash("description", "", long_value, "kurz", rejected)]
+    conflicts = ConflictDialog(clashes, editor.workcopy, qgis_iface)
     mine, theirs = conflicts.value_labels[(rejected, "name")]
     for label, value, escaped in ((mine, IMAGE, IMAGE_ESCAPED), (theirs, BOLD, BOLD_ESCAPED)):
         assert label.textFormat() == Qt.TextFormat.PlainText and label.text() == value
         assert escaped in label.toolTip() and value not in label.toolTip()
+    mine, _ = conflicts.value_labels[(rejected, "description")]
+    assert mine.text() == long_value and len(long_value) > 300
     conflicts.deleteLater()
 
     # Message bar: escaped; a long text keeps its first sentence in the bar and the rest behind "more".
