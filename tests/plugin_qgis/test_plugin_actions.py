@@ -69,6 +69,10 @@ def test_own_icons_and_labelled_buttons(plugin: Any) -> None:
         action = plugin.actions[key]
         assert (icons / f"{key}.svg").is_file() and not action.icon().isNull()
         assert not action.icon().pixmap(32, 32).toImage().isNull()
+    # The menu names every action in words, the two daily ones among them.
+    entries = [action.text() for action in plugin.menu.actions() if not action.isSeparator()]
+    assert entries == [action.text() for action in plugin.actions.values()] and all(entries)
+    assert {"Synchronisieren", "Prüfen"} <= set(entries)
     for key, style in (("sync", Qt.ToolButtonStyle.ToolButtonTextBesideIcon),
                        ("review", Qt.ToolButtonStyle.ToolButtonTextBesideIcon)):
         assert plugin.toolbar.widgetForAction(plugin.actions[key]).toolButtonStyle() == style

@@ -158,6 +158,14 @@ def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, 
     assert picture.stat().st_size > 20_000
 
 
+def test_a_readers_layers_are_read_only_and_say_why(live_server: Any, plugin: Any, tmp_path: Path) -> None:
+    """A reader's own institutions cannot be edited, and the layer's tooltip says it is the role."""
+    checkout(plugin, live_server.url, "melle.reader", tmp_path / "reader")
+    own = layer_by_role(plugin, project.ROLE_OWN)
+    assert own.readOnly() and not own.startEditing()
+    assert project.abstract(own) == "Nur lesen: Ihr Konto hat die Rolle „reader“ und darf keine Änderungen senden."
+
+
 def test_checkout_replaces_a_working_copy_only_when_allowed(live_server: Any, plugin: Any, tmp_path: Path) -> None:
     """A second checkout into a folder with unsent changes asks first (unsaved edits are saved
     before, after asking); "no" keeps the edits, "yes" replaces the working copy."""
