@@ -122,7 +122,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    """Delete expired login throttle entries and logouts whose tokens have expired (also done on login)."""
+    """Delete expired login throttle entries, logouts whose tokens have expired and the e-mails of old
+    visitors' reports (also done on login)."""
     settings = _settings(args)
     with _session(settings) as session:
         counts = accounts.prune(session, settings)
@@ -251,8 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     unlock = sub.add_parser("unlock", help="lift the login blocks of a user name (all addresses)")
     unlock.add_argument("username")
     unlock.set_defaults(func=cmd_unlock)
-    sub.add_parser("prune", help="delete expired login throttle entries and logouts").set_defaults(
-        func=cmd_prune)
+    sub.add_parser("prune", help="delete expired login throttle entries, logouts and old reports' e-mails"
+                   ).set_defaults(func=cmd_prune)
 
     check = sub.add_parser("check-text", help="find (and repair) stored text that cannot be encoded as UTF-8")
     check.add_argument("--repair", action="store_true", help="replace the bad characters with U+FFFD")

@@ -37,7 +37,8 @@ def _number(env: dict[str, str], name: str, default: float, kind: type = int) ->
 # Settings that must be at least 1 (a token lifetime of 0 would even make tokens that never expire).
 _POSITIVE = ("access_token_minutes", "refresh_token_days", "max_body_bytes", "max_anonymous_body_bytes",
              "max_json_values", "max_changes_per_push", "max_geometry_vertices", "login_max_failures",
-             "login_lock_seconds", "min_password_length", "login_max_lock_seconds", "login_max_failures_per_name")
+             "login_lock_seconds", "min_password_length", "login_max_lock_seconds", "login_max_failures_per_name",
+             "report_max_per_address", "report_email_days")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ class Settings:
     login_max_lock_seconds: int = 3600
     login_max_failures_per_name: int = 100
     min_password_length: int = 10
+    # Visitors' reports of outdated offers: this many from one client address, then waits as after failed
+    # logins; the reporter's e-mail (personal data) is deleted this many days after the report.
+    report_max_per_address: int = 10
+    report_email_days: int = 90
     # Reverse proxies in front of the server whose X-Forwarded-* headers are believed, so that links
     # the server writes (OGC API, OpenAPI) carry the public https:// address. 0: headers ignored.
     trusted_proxies: int = 0
@@ -100,6 +105,8 @@ class Settings:
             login_max_failures_per_name=_number(env, "FAMILIENATLAS_LOGIN_MAX_FAILURES_PER_NAME",
                                                 cls.login_max_failures_per_name),
             min_password_length=_number(env, "FAMILIENATLAS_MIN_PASSWORD_LENGTH", cls.min_password_length),
+            report_max_per_address=_number(env, "FAMILIENATLAS_REPORT_MAX_PER_ADDRESS", cls.report_max_per_address),
+            report_email_days=_number(env, "FAMILIENATLAS_REPORT_EMAIL_DAYS", cls.report_email_days),
             trusted_proxies=_number(env, "FAMILIENATLAS_TRUSTED_PROXIES", cls.trusted_proxies),
             public_url=env.get("FAMILIENATLAS_PUBLIC_URL", cls.public_url).strip(),
             frame_ancestors=" ".join(env.get("FAMILIENATLAS_FRAME_ANCESTORS", cls.frame_ancestors).split()),

@@ -105,6 +105,18 @@ DE: dict[str, str] = {
     "feature_not_found": "Objekt {id} gibt es nicht.",
     "offer_not_found": "Ein veröffentlichtes Angebot {id} gibt es nicht.",
     "page_not_found": "Die Seite {key} gibt es nicht (bekannt: {known}).",
+    # visitors' reports of outdated offers (domain/reports.py)
+    "report_rate_limited": "Von Ihrem Anschluss kamen in kurzer Zeit viele Meldungen. Bitte in {seconds} Sekunden "
+                           "erneut versuchen.",
+    "report_spam": "Die Meldung wurde nicht angenommen: ein Feld, das nur Programme ausfüllen, war ausgefüllt.",
+    "report_form_invalid": "Das Meldeformular ist ungültig. Bitte die Details des Angebots neu öffnen.",
+    "report_form_expired": "Das Meldeformular ist abgelaufen. Bitte die Details des Angebots neu öffnen.",
+    "report_too_fast": "Die Meldung kam schneller, als ein Mensch ein Formular ausfüllt. Bitte nach {seconds} Sekunden "
+                       "erneut senden.",
+    "report_not_found": "Eine Meldung {id} gibt es nicht (oder sie betrifft ein Angebot einer anderen Gemeinde).",
+    "report_closed": "Die Meldung {id} ist bereits abgeschlossen.",
+    "reports_staff_only": "Meldungen zu Angeboten sehen nur die Bearbeitung der Gemeinde und die Kreisverwaltung; "
+                          "Ihre Rolle: {role}.",
     "not_published": "Objekt {id} ist nicht veröffentlicht.",
     # indicators
     "indicator_not_found": "Den Indikator {key} gibt es nicht.",
@@ -198,6 +210,7 @@ DE_FIELDS: dict[str, str] = {
     "unknown_field": "Unbekanntes Feld.",
     "wrong_type": "Falscher Typ, erwartet: {expected}.",
     "too_long": "Zu lang (höchstens {max} Zeichen).",
+    "bad_token": "Ungültiges oder abgelaufenes Formular.",
     "out_of_range": "Wert außerhalb des erlaubten Bereichs ({min} bis {max}).",
     "bad_date": "Kein gültiges Datum (JJJJ-MM-TT): {value}.",
     "unknown_choice": "Unbekannter Wert: {value}.",
@@ -363,6 +376,17 @@ EN: dict[str, str] = {
     "feature_not_found": "There is no feature {id}.",
     "offer_not_found": "There is no published offer {id}.",
     "page_not_found": "There is no page {key} (known: {known}).",
+    "report_rate_limited": "Many reports came from your connection in a short time. Please try again in {seconds} "
+                           "seconds.",
+    "report_spam": "The report was not accepted: a field that only programs fill in was filled in.",
+    "report_form_invalid": "The report form is not valid. Please open the offer's details again.",
+    "report_form_expired": "The report form has expired. Please open the offer's details again.",
+    "report_too_fast": "The report came faster than a person fills in a form. Please send it again after {seconds} "
+                       "seconds.",
+    "report_not_found": "There is no report {id} (or it concerns another municipality's offer).",
+    "report_closed": "Report {id} is already closed.",
+    "reports_staff_only": "Reports on offers are seen only by the municipality's editors and the county admin; your "
+                          "role: {role}.",
     "not_published": "Feature {id} is not published.",
     "indicator_not_found": "There is no indicator {key}.",
     "theme_not_found": "There is no theme {key}.",
@@ -448,6 +472,7 @@ EN_FIELDS: dict[str, str] = {
     "unknown_field": "Unknown field.",
     "wrong_type": "Wrong type, expected: {expected}.",
     "too_long": "Too long (at most {max} characters).",
+    "bad_token": "Invalid or expired form.",
     "out_of_range": "Value out of range ({min} to {max}).",
     "bad_date": "Not a valid date (YYYY-MM-DD): {value}.",
     "unknown_choice": "Unknown value: {value}.",

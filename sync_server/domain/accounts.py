@@ -78,26 +78,32 @@ def _lock_seconds(settings: Settings, failures: int, limit: int) -> int:
     return min(settings.login_lock_seconds * 2 ** min(failures - limit, 30), settings.login_max_lock_seconds)
 
 
-def _count_attempt(session: Session, settings: Settings, username: str, address: str) -> dict[str, int]:
-    """Count a login attempt for (name, address) and for the name from anywhere, before the password is
-    checked, in ``session``, a transaction of its own that holds the rows' locks (PostgreSQL: row locks;
-    SQLite: the write lock) only for the counting, not during the slow password check. Raises
-    ``login_locked`` (and counts nothing) while either is blocked. Parallel attempts are counted one after
-    the other, so no more passwords are checked than the limits allow. Returns the blocks this attempt
+def throttle_address(address: str | None) -> str:
+    """A client address as the throttle keeps it (the address ProxyFix found behind the trusted proxies)."""
+    return (address or "unknown")[:column_length(LoginThrottle, "address")]
+
+
+def count_attempt(session: Session, settings: Settings, key: str, limits: list[tuple[str, int]],
+                  refusal: str = "login_locked") -> dict[str, int]:
+    """Count an attempt of ``key`` (a user name, or another throttled action such as a visitor's report)
+    from each address of ``limits`` ((address, limit): a client address, or :data:`ALL_ADDRESSES`), in
+    ``session``, a transaction of its own that holds the rows' locks (PostgreSQL: row locks; SQLite: the
+    write lock) only for the counting, not during the slow work that follows (a password check). Raises
+    ``refusal`` (429, and counts nothing) while any of them is blocked. Parallel attempts are counted one
+    after the other, so no more attempts pass than the limits allow. Returns the blocks this attempt
     started: throttle address -> seconds."""
     now = audit.now()
-    rows = [(ALL_ADDRESSES, settings.login_max_failures_per_name), (address, settings.login_max_failures)]
     _insert_ignoring_duplicates(session, LoginThrottle, [
-        {"username": username, "address": a, "failures": 0, "last_failure_at": now} for a, _limit in rows])
+        {"username": key, "address": a, "failures": 0, "last_failure_at": now} for a, _limit in limits])
     started: dict[str, int] = {}
-    for addr, limit in rows:  # always the same order: no deadlock between two attempts
-        row = session.scalars(select(LoginThrottle).where(LoginThrottle.username == username,
+    for addr, limit in limits:  # always the same order: no deadlock between two attempts
+        row = session.scalars(select(LoginThrottle).where(LoginThrottle.username == key,
                                                           LoginThrottle.address == addr)
                               .with_for_update().execution_options(populate_existing=True)).one()
         blocked = row.blocked_until and audit.as_utc(row.blocked_until)
         if blocked and blocked > now:
             wait = math.ceil((blocked - now).total_seconds())
-            raise TooManyRequests("login_locked", headers={"Retry-After": str(wait)}, seconds=wait)
+            raise TooManyRequests(refusal, headers={"Retry-After": str(wait)}, seconds=wait)
         if audit.as_utc(row.last_failure_at) < now - FORGET_AFTER:
             row.failures = 0
         row.failures += 1
@@ -139,9 +145,10 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
         # No account can have such a name; counting it would only fill the throttle table.
         _verify(_DUMMY_HASH, password)
         raise Unauthorized("wrong_credentials")
-    address = (address or "unknown")[:column_length(LoginThrottle, "address")]
+    address = throttle_address(address)
     with session_scope(throttle) as counting:
-        started = _count_attempt(counting, settings, username, address)
+        started = count_attempt(counting, settings, username, [
+            (ALL_ADDRESSES, settings.login_max_failures_per_name), (address, settings.login_max_failures)])
     user = session.scalar(select(User).where(User.username == username))
     verified = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
     if user is None or not verified or not user.active:
@@ -177,7 +184,8 @@ def unlock(session: Session, actor: Actor, username: str) -> int:
 
 def prune(session: Session, settings: Settings) -> dict[str, int]:
     """Delete what no longer matters: throttle entries whose block has ended and whose last failure is
-    older than :data:`FORGET_AFTER`, and logouts whose refresh tokens have expired anyway. Runs with
+    older than :data:`FORGET_AFTER`, logouts whose refresh tokens have expired anyway, and the e-mails
+    of visitors' reports older than ``report_email_days`` (:func:`.reports.prune`). Runs with
     every successful login and as ``familienatlas-server prune``."""
     now = audit.now()
     throttle = session.execute(delete(LoginThrottle).where(
@@ -185,7 +193,9 @@ def prune(session: Session, settings: Settings) -> dict[str, int]:
         or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now))).rowcount
     revoked = session.execute(delete(RevokedSession).where(
         RevokedSession.revoked_at < now - timedelta(days=settings.refresh_token_days))).rowcount
-    return {"login_throttle": throttle, "revoked_sessions": revoked}
+    # Imported here: reports count visitors through this module's throttle.
+    from . import reports
+    return {"login_throttle": throttle, "revoked_sessions": revoked, **reports.prune(session, settings)}
 
 
 def account_of(session: Session, actor: Actor) -> User:

@@ -521,3 +521,40 @@ class PublicFeatureCollection:
 
     type: Literal["FeatureCollection"]
     features: list[PublicFeature]
+
+
+# --- visitors' reports of outdated offers (domain/reports.py) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportForm:
+    """What the report form sends back with a report: a signed token of the offer and the time the form
+    was opened (a report sent sooner than ``min_seconds`` after it, or with a forged token, is refused)."""
+
+    token: str
+    min_seconds: int = spec(description="the form may be sent this many seconds after it was opened")
+    max_text_length: int = spec()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportReceipt:
+    """A report was received; the offer's staff will see it."""
+
+    received_at: str = spec(format="date-time")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """A visitor's report as staff see it (the owning municipality's editors and the admin)."""
+
+    id: int
+    offer_id: str
+    offer_name: str = spec(description="the offer's name as published when it was reported")
+    owner: str = spec(description="key of the municipality that owns the offer now")
+    text: str = spec()
+    email: str | None = spec(description="the visitor's e-mail, if given; deleted after the retention period")
+    created_at: str = spec(format="date-time")
+    state: Literal["open", "closed"] = spec()
+    answer: str | None = spec()
+    closed_at: str | None = spec(format="date-time")
+    closed_by: str | None = spec(description="user name of whoever closed it")

@@ -148,3 +148,14 @@ def may_read_unpublished(actor: Actor | None, owner_id: int, owner_shares: bool)
     if actor is None:
         return False
     return actor.is_admin or owner_id == actor.municipality_id or owner_shares
+
+
+def report_scope(actor: Actor) -> int | None:
+    """Whose visitors' reports ``actor`` reads and closes: the admin all (None), an editor those of offers
+    its municipality owns (that municipality's id): the people who can correct the offer. A reader
+    cannot change an offer, so it gets none; a report of another municipality's offer stays unseen."""
+    if actor.is_admin:
+        return None
+    if actor.role != Role.EDITOR:
+        raise Forbidden("reports_staff_only", role=actor.role)
+    return actor.municipality_id

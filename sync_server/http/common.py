@@ -91,11 +91,12 @@ def answers(declaration: Any, status: int = 200, media_type: str = "application/
     return decorate
 
 
-def body() -> Any:
+def body(limit: int | None = None) -> Any:
     """The JSON body, or a 4xx that says what is wrong with it.
 
-    Anonymous requests (no verified token: the login) may send only a small body; the limit is
-    checked from Content-Length and while reading, before anything is parsed. The number of JSON
+    Anonymous requests (no verified token: the login) may send only a small body, an endpoint may set a
+    smaller ``limit`` still; the limit is checked from Content-Length and while reading, before
+    anything is parsed. The number of JSON
     values is capped from the bytes before parsing too, so no body makes a worker build millions of
     objects. Text the atlas cannot store (NUL, lone surrogates) is refused here, for every endpoint.
     """
@@ -104,6 +105,8 @@ def body() -> Any:
     limits = settings()
     if optional_actor() is None:
         request.max_content_length = min(limits.max_anonymous_body_bytes, limits.max_body_bytes)
+    if limit is not None:
+        request.max_content_length = min(limit, request.max_content_length or limit)
     raw = request.get_data(cache=True)  # 413 from werkzeug above request.max_content_length
     if json_values_bound(raw) > limits.max_json_values:
         raise PayloadTooLarge("too_many_values", limit=limits.max_json_values)

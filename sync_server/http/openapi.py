@@ -12,14 +12,23 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 
 from .. import __version__
-from ..domain import accounts, pages, review
+from ..domain import accounts, pages, reports, review
 from ..domain import configuration as conf
 from ..domain.commands import PushBody
 from ..domain.contract import schema
 from ..domain.indicators import catalogue
 from ..domain.layers import LAYERS
 from ..domain.validation import json_schema
-from ..storage.models import Category, Indicator, IndicatorTheme, LegalPage, Municipality, SpatialLevel, User
+from ..storage.models import (
+    Category,
+    Indicator,
+    IndicatorTheme,
+    LegalPage,
+    Municipality,
+    OfferReport,
+    SpatialLevel,
+    User,
+)
 from . import uploads
 from .common import answers
 
@@ -65,6 +74,8 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "review.reject": json_schema(review.REJECT_FIELDS),
         "review.withdraw": json_schema(review.WITHDRAW_FIELDS),
         "sync.restore": json_schema(review.RESTORE_FIELDS),
+        "reports.report": json_schema(reports.REPORT_FIELDS, model=OfferReport),
+        "reports.close_report": json_schema(reports.CLOSE_FIELDS, model=OfferReport),
     }
 
 
@@ -80,6 +91,11 @@ QUERY_PARAMETERS: dict[str, list[dict[str, Any]]] = {
          "description": "one year (all years when left out)"},
         _VIEW],
     "indicators.unit_values": [_VIEW],
+    "reports.list_reports": [
+        {"name": "state", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": list(reports.STATES), "default": "open"}},
+        {"name": "limit", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1000}}],
     "indicators.download_values": [
         {"name": "format", "in": "query", "required": False,
          "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson"], "default": "csv"}},

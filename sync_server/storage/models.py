@@ -335,6 +335,26 @@ class LegalPage(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class OfferReport(Base):
+    """A visitor's report that a published offer is wrong or out of date ("Eintrag veraltet? Melden"),
+    for the staff of the offer's owner and the admin until one of them closes it with an answer. The
+    owner is the offer's current owner (read from ``features`` when listed), so a report follows the
+    offer when the county moves it. The e-mail is personal data: deleted after
+    ``FAMILIENATLAS_REPORT_EMAIL_DAYS`` days (``reports.prune``)."""
+
+    __tablename__ = "offer_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[str] = mapped_column(String(36), index=True)
+    offer_name: Mapped[str] = mapped_column(String(200))  # as published when reported
+    text: Mapped[str] = mapped_column(String(2000))
+    email: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answer: Mapped[str | None] = mapped_column(String(2000))
+
+
 __all__ = [
     "AtlasSequence",
     "AuditEntry",
@@ -347,6 +367,7 @@ __all__ = [
     "IndicatorTheme",
     "LoginThrottle",
     "Municipality",
+    "OfferReport",
     "PublicFeature",
     "PublicLayer",
     "Push",
