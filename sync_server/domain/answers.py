@@ -534,6 +534,7 @@ class ReportForm:
     token: str
     min_seconds: int = spec(description="the form may be sent this many seconds after it was opened")
     max_text_length: int = spec()
+    email_days: int = spec(description="the e-mail given with a report is deleted after this many days")
 
 
 @dataclass(frozen=True, slots=True)

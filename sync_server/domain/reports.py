@@ -79,12 +79,12 @@ def _published_name(session: Session, offer_id: str) -> str:
     return str(props.get("name") or offer_id)[:column_length(OfferReport, "offer_name")]
 
 
-def report_form(session: Session, secret: str, offer_id: str) -> ReportForm:
-    """A form token for a published offer."""
+def report_form(session: Session, settings: Settings, offer_id: str) -> ReportForm:
+    """A form token for a published offer, and what the form tells the visitor."""
     _published_name(session, offer_id)
     issued = int(audit.now().timestamp())
-    return ReportForm(token=form_token(secret, offer_id, issued), min_seconds=MIN_FILL_SECONDS,
-                      max_text_length=int(column_length(OfferReport, "text")))
+    return ReportForm(token=form_token(settings.jwt_secret or "", offer_id, issued), min_seconds=MIN_FILL_SECONDS,
+                      max_text_length=int(column_length(OfferReport, "text")), email_days=settings.report_email_days)
 
 
 def _check_token(secret: str, offer_id: str, token: str) -> None:

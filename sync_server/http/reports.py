@@ -17,7 +17,7 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 @answers(ReportForm)
 def report_form(offer_id: str) -> ReportForm:
     """A signed token for the report form of a published offer (never cached: it carries the time)."""
-    return reports.report_form(db(), settings().jwt_secret or "", offer_id)
+    return reports.report_form(db(), settings(), offer_id)
 
 
 @bp.post("/public/offers/<offer_id>/reports")

@@ -2,6 +2,7 @@
 
 import { el } from "./dom.js";
 import { formatDate, t } from "./i18n.js";
+import { reportSection } from "./report.js";
 import { hasValue, mailtoHref, telHref, websiteHref, websiteLabel } from "./text.js";
 
 function ages(p) {
@@ -73,6 +74,7 @@ export function renderDetails(article, offer, { onBack, onShowOnMap }) {
     hasValue(p.description) ? el("p", { class: "description" }, p.description) : null,
     list,
     el("div", { class: "detail-actions" }, showOnMap, route),
+    reportSection(offer),
   );
   article.dataset.id = offer.id;
 }
