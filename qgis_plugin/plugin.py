@@ -81,6 +81,9 @@ class FamilienatlasPlugin:
              tr("Lokale Änderungen prüfen und senden, neue Daten vom Server empfangen"), self.synchronise),
             ("changes", tr("Lokale Änderungen…"), QgsApplication.getThemeIcon("/mActionOpenTable.svg"),
              tr("Noch nicht gesendete Änderungen der Arbeitskopie anzeigen"), self.show_changes),
+            ("reports", tr("Meldungen…"), QgsApplication.getThemeIcon("/mActionOpenTable.svg"),
+             tr("Was Besucher der Angebotskarte als veraltet melden: lesen, Eintrag zeigen, mit Antwort abschließen"),
+             self.show_reports),
             ("indicator_upload", tr("Indikatorwerte hochladen…"),
              QgsApplication.getThemeIcon("/mActionFileOpen.svg"),
              tr("Indikatorwerte aus einer CSV- oder Excel-Datei prüfen und an den Server senden"),
@@ -114,7 +117,7 @@ class FamilienatlasPlugin:
                 button = self.toolbar.widgetForAction(action)
                 if button is not None:
                     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            if key in ("changes", "indicator_map"):
+            if key in ("reports", "indicator_map"):
                 self.menu.addSeparator()
         self._insert_menu(window)
         self._update_actions()
@@ -177,6 +180,7 @@ class FamilienatlasPlugin:
         self.actions["checkout"].setEnabled(not self.busy)
         self.actions["sync"].setEnabled(not self.busy)
         self.actions["changes"].setEnabled(not self.busy)
+        self.actions["reports"].setEnabled(not self.busy)
         self.actions["review"].setEnabled(bool(is_admin))
         self.actions["logout"].setEnabled(bool(logged_in))
 
@@ -217,15 +221,21 @@ class FamilienatlasPlugin:
                 self._update_actions()
         return self.client if self.connect() else None
 
-    def ensure_workcopy(self) -> WorkingCopy | None:
-        """The working copy of the last checkout (opened from the remembered folder if needed)."""
+    def remembered_workcopy(self) -> WorkingCopy | None:
+        """The open working copy, else the last checkout's, opened from the remembered folder; None if
+        there is none."""
         if self.workcopy is None:
             folder = connection.saved_workcopy_folder()
-            if folder is None or not (folder / FILE_NAME).is_file():
-                self._message(tr("Noch keine Arbeitskopie: bitte zuerst „Auschecken…“ wählen."),
-                              Qgis.MessageLevel.Warning)
-                return None
-            self.workcopy = WorkingCopy.in_folder(folder)
+            if folder is not None and (folder / FILE_NAME).is_file():
+                self.workcopy = WorkingCopy.in_folder(folder)
+        return self.workcopy
+
+    def ensure_workcopy(self) -> WorkingCopy | None:
+        """The working copy of the last checkout (opened from the remembered folder if needed)."""
+        if self.remembered_workcopy() is None:
+            self._message(tr("Noch keine Arbeitskopie: bitte zuerst „Auschecken…“ wählen."),
+                          Qgis.MessageLevel.Warning)
+            return None
         if not self.workcopy.layer_names():
             self._message(tr("Die Arbeitskopie enthält keine Ebenen: bitte neu auschecken."),
                           Qgis.MessageLevel.Warning)
@@ -360,6 +370,20 @@ class FamilienatlasPlugin:
 
         ChangesDialog(workcopy, self.iface, parent=self.iface.mainWindow()).exec()
         project.refresh_working_copy_layers(workcopy)
+
+    def show_reports(self) -> None:
+        """Visitors' reports of the offers this user handles (editors and the admin), beside the local
+        changes; the working copy, when there is one, lets a report show its offer on the map."""
+        client = self.ensure_client()
+        if client is None:
+            return
+        if (client.user or {}).get("role") not in ("admin", "editor"):
+            self._message(tr("Meldungen zu Einträgen sehen die Bearbeitung der Kommune und die Kreisverwaltung."),
+                          Qgis.MessageLevel.Warning)
+            return
+        from .gui.reports_dialog import ReportsDialog
+
+        ReportsDialog(client, self.remembered_workcopy(), self.iface, parent=self.iface.mainWindow()).exec()
 
     def upload_indicator_values(self) -> Any:
         from .gui.indicator_actions import open_upload

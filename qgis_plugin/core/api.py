@@ -298,6 +298,16 @@ class AtlasClient:
         body["reason"] = reason
         return self._request("POST", "/review/reject", json=body)
 
+    # ------------------------------------------------------------------ visitors' reports (docs/api.md#reports)
+
+    def reports(self, state: str = "open") -> Any:
+        """Visitors' reports of the offers this user handles: ``open``, ``closed`` or ``all``."""
+        return self._request("GET", "/reports", params={"state": state})
+
+    def close_report(self, report_id: int, answer: str) -> Any:
+        """Close a report with an answer (an editor of the offer's municipality, or the admin)."""
+        return self._request("POST", f"/reports/{int(report_id)}/close", json={"answer": answer})
+
     def history(self, layer: str, id: str) -> Any:
         """Every revision of one feature with author, time, changes and decision."""
         return self._request("GET", f"/layers/{layer}/features/{id}/history")

@@ -39,11 +39,10 @@ from .feature_display import (
     find_project_layer,
     layer_title,
     op_label,
-    source_crs,
+    show_feature,
     state_label,
     to_qgs_geometry,
     uuid_expression,
-    zoom_canvas,
 )
 from .text import ask, escape_html, plain_tooltip
 from .widgets import button, hbox, list_table, set_column_widths, text_label
@@ -354,17 +353,15 @@ class ChangesDialog(QDialog):
                 "Die Ebene „{layer}“ der Arbeitskopie ist nicht im Projekt geladen.").format(
                 layer=layer_title(self.workcopy.schema(item.layer), item.layer)))
             return False
-        canvas = self.iface.mapCanvas()
-        layer.selectByExpression(uuid_expression(item.uuid))
         geometry = to_qgs_geometry(item.geometry)
         if geometry is None and item.op == "delete":
             base = self.workcopy.read_base(item.layer, item.uuid)
             geometry = to_qgs_geometry(base.geometry if base else None)
         if geometry is None:
+            layer.selectByExpression(uuid_expression(item.uuid))
             self.map_label.setText(self.tr("„{name}“ hat keine Geometrie.").format(name=item.name))
             return False
-        zoom_canvas(canvas, [geometry])
-        canvas.flashGeometries([geometry], source_crs())
+        show_feature(self.iface.mapCanvas(), layer, item.uuid, geometry)
         self.map_label.setText(self.tr("„{name}“ wird auf der Karte gezeigt.").format(name=item.name))
         return True
 

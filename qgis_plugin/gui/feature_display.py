@@ -267,6 +267,14 @@ def zoom_canvas(canvas: QgsMapCanvas, geometries: Sequence[QgsGeometry | None],
     return True
 
 
+def show_feature(canvas: QgsMapCanvas, layer: QgsVectorLayer, uuid: str, geometry: QgsGeometry) -> None:
+    """Select the feature ``uuid`` of the working copy's ``layer``, zoom the canvas to its geometry
+    (EPSG:25832) and flash it: how the plugin's lists show a feature on the map."""
+    layer.selectByExpression(uuid_expression(uuid))
+    zoom_canvas(canvas, [geometry])
+    canvas.flashGeometries([geometry], source_crs())
+
+
 class PositionMarkers:
     """Temporary markers on a map canvas: each a geometry in EPSG:25832 drawn in one colour.
 

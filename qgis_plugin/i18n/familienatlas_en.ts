@@ -934,6 +934,16 @@ Save them and synchronise?</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/plugin.py" />
+            <source>Meldungen…</source>
+            <translation>Reports…</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Was Besucher der Angebotskarte als veraltet melden: lesen, Eintrag zeigen, mit Antwort abschließen</source>
+            <translation>What visitors of the offers map report as out of date: read, show the entry, close with an answer</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
             <source>Indikatorwerte hochladen…</source>
             <translation>Upload indicator values…</translation>
         </message>
@@ -1006,6 +1016,11 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/plugin.py" />
             <source>Nichts tun</source>
             <translation>Do nothing</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/plugin.py" />
+            <source>Meldungen zu Einträgen sehen die Bearbeitung der Kommune und die Kreisverwaltung.</source>
+            <translation>Reports on entries are seen by the municipality's editors and the county admin.</translation>
         </message>
         <message>
             <location filename="../../qgis_plugin/plugin.py" />
@@ -1713,6 +1728,174 @@ Save them and synchronise?</translation>
             <location filename="../../qgis_plugin/gui/review_dock.py" />
             <source>Ablehnen</source>
             <translation>Reject</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsDialog</name>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Familienatlas: Meldungen zu Einträgen</source>
+            <translation>Familienatlas: reports on entries</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Was Besucherinnen und Besucher der Angebotskarte als falsch oder veraltet melden. Bitte den Eintrag in der Arbeitskopie korrigieren, synchronisieren und die Meldung mit einer Antwort abschließen. Die E-Mail-Adresse sehen nur Mitarbeitende; der Server löscht sie nach einer festen Frist.</source>
+            <translation>What visitors of the offers map report as wrong or out of date. Please correct the entry in the working copy, synchronise, and close the report with an answer. Only staff see the e-mail address; the server deletes it after a fixed period.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>offene</source>
+            <translation>open</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>abgeschlossene</source>
+            <translation>closed</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>alle</source>
+            <translation>all</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Anzeigen</source>
+            <translation>Show</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Eingang</source>
+            <translation>Received</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Angebot</source>
+            <translation>Offer</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Kommune</source>
+            <translation>Municipality</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Meldung</source>
+            <translation>Report</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>E-Mail</source>
+            <translation>E-mail</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Antwort (Pflicht), z. B. was korrigiert wurde</source>
+            <translation>Answer (required), e.g. what was corrected</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Antwort</source>
+            <translation>Answer</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Mit Antwort abschließen</source>
+            <translation>Close with answer</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Die ausgewählte Meldung abschließen; die Antwort wird mit ihr gespeichert.</source>
+            <translation>Close the selected report; the answer is stored with it.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Aktualisieren</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Schließen</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Meldungen werden geladen …</source>
+            <translation>Loading reports …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Familienatlas: Meldungen laden</source>
+            <translation>Familienatlas: load reports</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Meldung wird abgeschlossen …</source>
+            <translation>Closing the report …</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Familienatlas: Meldung abschließen</source>
+            <translation>Familienatlas: close report</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Die Meldung zu „{name}“ ist abgeschlossen.</source>
+            <translation>The report on “{name}” is closed.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>offen</source>
+            <translation>open</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>abgeschlossen</source>
+            <translation>closed</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>{count} Meldungen, davon {open} offen</source>
+            <translation>{count} reports, {open} of them open</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Keine Meldung ausgewählt.</source>
+            <translation>No report selected.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>in der Arbeitskopie zeigen</source>
+            <translation>show in the working copy</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>E-Mail für Rückfragen: {email}</source>
+            <translation>E-mail for questions: {email}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Antwort ({user}, {time}): {answer}</source>
+            <translation>Answer ({user}, {time}): {answer}</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>„{name}“ ist nicht in der Arbeitskopie; bitte synchronisieren.</source>
+            <translation>“{name}” is not in the working copy; please synchronise.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>Die Ebene der Angebote ist nicht im Projekt geladen.</source>
+            <translation>The offers layer is not loaded in the project.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/reports_dialog.py" />
+            <source>„{name}“ wird auf der Karte gezeigt.</source>
+            <translation>“{name}” is shown on the map.</translation>
         </message>
     </context>
     <context>

@@ -44,7 +44,8 @@ def test_english_locale_translates_actions_and_core_messages(qgis_iface: Any, cl
     try:
         labels = {key: action.text() for key, action in english.actions.items()}
         assert labels == {"connect": "Connect…", "checkout": "Check out…", "sync": "Synchronise",
-                          "changes": "Local changes…", "indicator_upload": "Upload indicator values…",
+                          "changes": "Local changes…", "reports": "Reports…",
+                          "indicator_upload": "Upload indicator values…",
                           "indicator_map": "Indicator as a map…", "review": "Review", "logout": "Log out"}
         assert english.menu.title() == "Familienatlas"
         assert messages.get_language() == "en"
