@@ -76,8 +76,9 @@ class ReportsDialog(QDialog):
         self.summary_label = text_label(self)
         layout.addLayout(hbox(QLabel(self.tr("Anzeigen"), self), self.state_combo, (self.summary_label, 1)))
         self.table = list_table(self, [self.tr("Eingang"), self.tr("Angebot"), self.tr("Kommune"),
-                                       self.tr("Meldung"), self.tr("E-Mail"), self.tr("Status")], wrap=False)
-        set_column_widths(self.table, {COL_RECEIVED: 120, COL_OFFER: 240, COL_MUNICIPALITY: 110,
+                                       self.tr("Meldung"), self.tr("E-Mail"), self.tr("Status")], wrap=False,
+                                sortable=False)  # in the server's order: oldest open report first
+        set_column_widths(self.table, {COL_RECEIVED: 135, COL_OFFER: 240, COL_MUNICIPALITY: 110,
                                        COL_EMAIL: 180, COL_STATE: 110}, stretch=COL_TEXT)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.itemSelectionChanged.connect(self._show_selected)
@@ -155,20 +156,18 @@ class ReportsDialog(QDialog):
     # ------------------------------------------------------------------ list
 
     def _fill_table(self) -> None:
-        self.table.setSortingEnabled(False)
         self.table.clearContents()
         self.table.setRowCount(len(self.reports))
         states = {"open": self.tr("offen"), "closed": self.tr("abgeschlossen")}
         for row, report in enumerate(self.reports):
             cells = [format_time(report.get("created_at")), report.get("offer_name") or "",
-                     report.get("owner") or "", report.get("text") or "", report.get("email") or "",
-                     states.get(report.get("state"), report.get("state") or "")]
+                     report.get("owner_name") or report.get("owner") or "", report.get("text") or "",
+                     report.get("email") or "", states.get(report.get("state"), report.get("state") or "")]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(" ".join(str(text).split()))  # one line per report
                 cell.setData(REPORT_ROLE, report)
                 cell.setToolTip(plain_tooltip(str(text)))
                 self.table.setItem(row, column, cell)
-        self.table.setSortingEnabled(True)
         open_count = sum(1 for r in self.reports if r.get("state") == "open")
         self.summary_label.setText(self.tr("{count} Meldungen, davon {open} offen").format(
             count=len(self.reports), open=open_count))

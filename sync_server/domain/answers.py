@@ -552,6 +552,7 @@ class ReportView:
     offer_id: str
     offer_name: str = spec(description="the offer's name as published when it was reported")
     owner: str = spec(description="key of the municipality that owns the offer now")
+    owner_name: str = spec(description="name of that municipality")
     text: str = spec()
     email: str | None = spec(description="the visitor's e-mail, if given; deleted after the retention period")
     created_at: str = spec(format="date-time")

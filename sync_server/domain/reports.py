@@ -129,15 +129,16 @@ _CLOSER = aliased(User)
 
 def _query() -> Any:
     """Reports with their offer's current owner (key) and whoever closed them."""
-    return (select(OfferReport, Feature.owner_id, Municipality.key, _CLOSER.username)
+    return (select(OfferReport, Feature.owner_id, Municipality.key, Municipality.name, _CLOSER.username)
             .join(Feature, (Feature.layer == OFFERS_LAYER) & (Feature.id == OfferReport.offer_id))
             .join(Municipality, Municipality.id == Feature.owner_id)
             .outerjoin(_CLOSER, _CLOSER.id == OfferReport.closed_by))
 
 
-def _view(report: OfferReport, owner_key: str, closer: str | None) -> ReportView:
+def _view(report: OfferReport, owner_key: str, owner_name: str, closer: str | None) -> ReportView:
     return ReportView(id=report.id, offer_id=report.offer_id, offer_name=report.offer_name, owner=owner_key,
-                      text=report.text, email=report.email, created_at=audit.iso(report.created_at) or "",
+                      owner_name=owner_name, text=report.text, email=report.email,
+                      created_at=audit.iso(report.created_at) or "",
                       state="open" if report.closed_at is None else "closed", answer=report.answer,
                       closed_at=audit.iso(report.closed_at), closed_by=closer)
 
@@ -157,7 +158,8 @@ def list_reports(session: Session, actor: Actor, state: str = "open", limit: int
         if state == "closed":
             stmt = stmt.where(OfferReport.closed_at.is_not(None))
         stmt = stmt.order_by(OfferReport.id.desc())
-    return [_view(report, key, closer) for report, _owner, key, closer in session.execute(stmt.limit(limit))]
+    rows = session.execute(stmt.limit(limit))
+    return [_view(report, key, name, closer) for report, _owner, key, name, closer in rows]
 
 
 def close(session: Session, settings: Settings, actor: Actor, report_id: int, body: Any) -> ReportView:
@@ -178,7 +180,7 @@ def close(session: Session, settings: Settings, actor: Actor, report_id: int, bo
     audit.record(session, actor, "report_closed", f"report:{report_id}", offer=report.offer_id,
                  answer=report.answer)
     prune(session, settings)
-    return _view(report, found[2], actor.username if actor.user_id is not None else None)
+    return _view(report, found[2], found[3], actor.username if actor.user_id is not None else None)
 
 
 def prune(session: Session, settings: Settings) -> dict[str, int]:

@@ -60,7 +60,7 @@ def test_the_editor_reads_shows_and_closes_a_report(live_server: Any, editor: De
     assert dialog.table.rowCount() == 1  # Bramsche's report goes to Bramsche
     row = {dialog.table.horizontalHeaderItem(c).text(): dialog.table.item(0, c).text()
            for c in range(dialog.table.columnCount())}
-    assert row["Angebot"] == name and row["Kommune"] == MELLE and row["Status"] == "offen"
+    assert row["Angebot"] == name and row["Kommune"] == "Melle" and row["Status"] == "offen"
     assert row["Meldung"] == "Die Beratung ist umgezogen, neue Adresse: Markt 3."
     assert row["E-Mail"] == "vater@example.org"
     assert "1 Meldungen, davon 1 offen" in dialog.summary_label.text()

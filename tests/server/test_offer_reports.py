@@ -61,8 +61,8 @@ def test_a_visitor_reports_and_the_owners_staff_close_it_cell_by_cell(api: Api, 
         return api.get(f"/api/v1/reports?state={state}", user)
 
     everything = listed("admin").get_json()
-    assert [(r["offer_id"], r["owner"], r["state"]) for r in everything] == [
-        (melle, MELLE, "open"), (bramsche, BRAMSCHE, "open")]
+    assert [(r["offer_id"], r["owner"], r["owner_name"], r["state"]) for r in everything] == [
+        (melle, MELLE, "Melle", "open"), (bramsche, BRAMSCHE, "Bramsche", "open")]
     own = listed("melle.editor").get_json()
     assert [r["offer_id"] for r in own] == [melle]
     assert own[0]["email"] == "eltern@example.org" and own[0]["text"] == "Die Telefonnummer stimmt nicht mehr."
