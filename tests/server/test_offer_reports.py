@@ -165,3 +165,18 @@ def test_the_email_is_deleted_after_the_configured_period(api: Api, app: Any, db
     listed = {r["id"]: r for r in api.get("/api/v1/reports", "admin").get_json()}
     assert listed[first]["email"] is None and listed[first]["text"]  # the report stays, the personal data goes
     assert [r["email"] for i, r in listed.items() if i != first] == ["person1@example.org"]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"report_max_per_address": 1, "trusted_proxies": 1}])
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(api: Api, app: Any) -> None:
+    offer = _published(api, MELLE)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def from_client(address: str) -> Any:
+        return api.client.post(f"/api/v1/public/offers/{offer}/reports", environ_base=proxy,
+                               json={"token": _token(app, offer), "text": "Falsche Adresse."},
+                               headers={"X-Forwarded-For": address})
+
+    assert from_client("198.51.100.20").status_code == 201
+    assert from_client("198.51.100.21").status_code == 201  # another visitor behind the same proxy
+    _problem(from_client("198.51.100.20"), 429, "report_rate_limited")
