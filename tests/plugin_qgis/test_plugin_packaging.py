@@ -73,13 +73,13 @@ def test_zip_installs_and_runs_in_qgis(tmp_path: Path, profile_plugins: Path, qg
     assert Path(sys.modules[NAME].__file__).parent == profile_plugins / NAME
     assert {key: action.text() for key, action in plugin.actions.items()} == {
         "connect": "Verbinden…", "checkout": "Auschecken…", "sync": "Synchronisieren",
-        "changes": "Lokale Änderungen…", "indicator_upload": "Indikatorwerte hochladen…",
+        "changes": "Lokale Änderungen…", "reports": "Meldungen…", "indicator_upload": "Indikatorwerte hochladen…",
         "indicator_map": "Indikator als Karte…", "review": "Prüfen", "logout": "Abmelden"}
     assert not plugin.actions["review"].isEnabled()
     menus = [a.menu() for a in qgis_iface.mainWindow().menuBar().actions() if isinstance(a.menu(), QMenu)]
     familienatlas = [m for m in menus if m.title() == "Familienatlas"]
-    assert len(familienatlas) == 1 and len([a for a in familienatlas[0].actions() if not a.isSeparator()]) == 8
-    assert plugin.toolbar.objectName() == "FamilienatlasToolbar" and len(plugin.toolbar.actions()) == 8
+    assert len(familienatlas) == 1 and len([a for a in familienatlas[0].actions() if not a.isSeparator()]) == 9
+    assert plugin.toolbar.objectName() == "FamilienatlasToolbar" and len(plugin.toolbar.actions()) == 9
     # The installed copy finds its own styles and icon.
     project_module = sys.modules["familienatlas.gui.project"]
     assert project_module.styles_dir() == profile_plugins / NAME / "styles"
