@@ -278,13 +278,17 @@ class LevelView:
 
 @dataclass(frozen=True, slots=True)
 class CategoryView:
-    """A category (``parent_id`` None) or subcategory of institutions."""
+    """A category (``parent_id`` None) or subcategory of institutions, with its English name (None: none
+    given) and the search words that lead to it, German and English."""
 
     id: int
     key: str
     name: str
     parent_id: int | None
     color: str | None
+    name_en: str | None
+    keywords_de: list[str]
+    keywords_en: list[str]
 
 
 # --- indicator catalogue ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
 from .rights import Actor, require_admin
-from .validation import fits_column, read_fields
+from .validation import fits_column, keyword_errors, read_fields
 
 MUNICIPALITY_KINDS = ("Landkreis", "Samtgemeinde", "Stadt", "Gemeinde")
 
@@ -37,7 +37,8 @@ def level_view(level: SpatialLevel) -> LevelView:
 
 
 def category_view(c: Category) -> CategoryView:
-    return CategoryView(id=c.id, key=c.key, name=c.name, parent_id=c.parent_id, color=c.color)
+    return CategoryView(id=c.id, key=c.key, name=c.name, parent_id=c.parent_id, color=c.color, name_en=c.name_en,
+                        keywords_de=list(c.keywords_de or []), keywords_en=list(c.keywords_en or []))
 
 
 def load_catalogue(session: Session) -> Catalogue:
@@ -169,12 +170,25 @@ def list_categories(session: Session) -> list[Category]:
     return list(session.scalars(select(Category).order_by(Category.id)))
 
 
+def _distinct(keywords: list[str]) -> list[str]:
+    """The search words trimmed, each once (regardless of case), in the order given."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for word in (k.strip() for k in keywords):
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
+            out.append(word)
+    return out
+
+
 # --- spatial levels and categories ----------------------------------------------------------------
 
 LEVEL_FIELDS = {"key": ("string", True), "name": ("string", True), "rank": ("integer", True),
                  "parent_id": ("integer", False), "maintained_by_municipalities": ("boolean", False)}
 CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id": ("integer", False),
-                    "color": ("string", False)}
+                    "color": ("string", False), "name_en": ("string", False), "keywords_de": ("list", False),
+                    "keywords_en": ("list", False)}
+KEYWORD_FIELDS = ("keywords_de", "keywords_en")
 
 
 def save_level(session: Session, actor: Actor, body: Any, level_id: int | None = None) -> SpatialLevel:
@@ -213,6 +227,14 @@ def save_category(session: Session, actor: Actor, body: Any, category_id: int | 
     color = data.get("color")
     if color is not None and not (len(color) == 7 and color.startswith("#")):
         raise Invalid("invalid_body", errors=[FieldError("color", "bad_color", {"value": color})])
+    errors = [error for name in KEYWORD_FIELDS for error in keyword_errors(name, data.get(name))]
+    if errors:
+        raise Invalid("invalid_body", errors=errors)
+    for name in KEYWORD_FIELDS:
+        if data.get(name) is not None:
+            data[name] = _distinct(data[name])
+    if "name_en" in data and not (data["name_en"] or "").strip():
+        data["name_en"] = None  # no English name: the page shows the German one
     for name, value in data.items():
         setattr(cat, name, value)
     if category_id is None:

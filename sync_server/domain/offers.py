@@ -23,7 +23,7 @@ OFFERS_LAYER = "institutions"
 # Columns of a marker row, in order (the answer names them, so a client never guesses).
 MARKER_FIELDS = ("id", "lng", "lat", "category", "subcategory", "name", "owner", "postcode", "city")
 # Properties the keyword search reads beyond those of the marker row.
-SEARCH_FIELDS = ("provider", "street", "description", "target_groups")
+SEARCH_FIELDS = ("provider", "street", "description", "target_groups", "languages", "accessibility")
 DEGREE_DIGITS = 6  # about 10 cm: more than a marker needs
 _BATCH = 2000
 

@@ -9,6 +9,8 @@ from sqlalchemy import BigInteger, Integer, SmallInteger
 from .errors import FieldError, Invalid
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what both databases can store in an integer column
+MAX_KEYWORDS = 30  # search words of an indicator or an offer category, per language
+KEYWORD_LENGTH = 60
 
 _PY_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,), "integer": (int,), "boolean": (bool,), "object": (dict,), "list": (list,),
@@ -83,6 +85,15 @@ def json_schema(spec: dict[str, tuple[str, bool]], *, partial: bool = False,
     if required_names:
         out["required"] = required_names
     return out
+
+
+def keyword_errors(name: str, keywords: Any) -> list[FieldError]:
+    """A list of search words (indicators, offer categories): at most :data:`MAX_KEYWORDS` strings of 1 to
+    :data:`KEYWORD_LENGTH` characters; one rule, so the indicator and the offer catalogues agree."""
+    if keywords is None or (isinstance(keywords, list) and len(keywords) <= MAX_KEYWORDS and all(
+            isinstance(k, str) and 0 < len(k.strip()) <= KEYWORD_LENGTH for k in keywords)):
+        return []
+    return [FieldError(name, "bad_keywords", {"max": MAX_KEYWORDS, "length": KEYWORD_LENGTH})]
 
 
 def _column(model: type | None, name: str) -> Any:

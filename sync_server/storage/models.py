@@ -120,6 +120,11 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     color: Mapped[str | None] = mapped_column(String(7))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    # Search words that lead to the category ("Tagesmutter" -> Kindertagespflege), per language; None
+    # until someone sets them (the standard catalogue fills only what was never set).
+    keywords_de: Mapped[list | None] = mapped_column(JsonType)
+    keywords_en: Mapped[list | None] = mapped_column(JsonType)
 
 
 class IndicatorTheme(Base):

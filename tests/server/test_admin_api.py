@@ -86,6 +86,9 @@ ENDPOINTS = [
     ("GET", "/categories", None, 200, "public"),
     ("POST", "/categories", {"key": "mobilitaet", "name": "Mobilität", "color": "#336699"}, 201, "admin"),
     ("PATCH", "/categories/{beratung}", {"name": "Beratung und Hilfe"}, 200, "admin"),
+    ("PATCH", "/categories/{kindertagespflege}", {"keywords_de": ["Tagesmutter", "Tagesvater"],
+                                                   "keywords_en": ["childminder"], "name_en": "Childminding"},
+     200, "admin"),
     ("GET", "/admin/users", None, 200, "admin"),
     ("POST", "/admin/users", {"username": "neu.editor", "password": "ein-sicheres-passwort", "role": "editor",
                               "municipality_id": "{melle}"}, 201, "admin"),
@@ -101,7 +104,8 @@ ENDPOINTS = [
 def _ids(api) -> dict[str, int]:  # noqa: ANN001
     return {"melle": api.municipality(MELLE)["id"], "county": api.municipality(COUNTY)["id"],
             "gemeinde_level": level_id(api, "gemeinde"), "ortsteil_level": level_id(api, "ortsteil"),
-            "beratung": category(api, "beratung")["id"], "melle_reader": user_id(api, "melle.reader"),
+            "beratung": category(api, "beratung")["id"],
+            "kindertagespflege": category(api, "kindertagespflege")["id"], "melle_reader": user_id(api, "melle.reader"),
             "bramsche": api.municipality(BRAMSCHE)["id"], "bramsche_reader": user_id(api, "bramsche.reader"),
             "melle_editor": user_id(api, "melle.editor")}
 

@@ -22,7 +22,7 @@ from ...storage.models import CatalogueVersion, Category, Indicator, IndicatorTh
 from .. import audit
 from ..errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from ..rights import Actor, require_admin
-from ..validation import read_fields
+from ..validation import keyword_errors, read_fields
 
 VALUES_LAYER = "indicator_values"  # the sync layer of the values (see values.py)
 
@@ -33,8 +33,6 @@ POLARITIES = ("higher_better", "higher_worse", "neutral")
 AGGREGATIONS = ("sum", "ratio", "none")
 MAINTAINERS = ("municipalities", "county")
 MAX_DECIMALS = 6
-MAX_KEYWORDS = 30
-KEYWORD_LENGTH = 60
 _KEY = re.compile(r"^[a-z0-9_]{2,60}$")
 RESERVED_KEYS = frozenset({"unit", "name", "level", "parent_key", "year", "hidden", "provisional", "estimated",
                            "series_break"})
@@ -268,10 +266,7 @@ def _check_lists(session: Session, merged: dict[str, Any]) -> list[FieldError]:
                 errors.append(FieldError("levels", "unknown_choice", {"value": level}))
         if len(set(map(str, levels))) != len(levels):
             errors.append(FieldError("levels", "duplicate_level"))
-    keywords = merged.get("keywords") or []
-    if len(keywords) > MAX_KEYWORDS or not all(
-            isinstance(k, str) and 0 < len(k.strip()) <= KEYWORD_LENGTH for k in keywords):
-        errors.append(FieldError("keywords", "bad_keywords", {"max": MAX_KEYWORDS, "length": KEYWORD_LENGTH}))
+    errors += keyword_errors("keywords", merged.get("keywords"))
     return errors
 
 

@@ -52,6 +52,13 @@ class CategoryDef:
     parent_key: str | None
     color: str | None
     name_en: str = ""
+    keywords_de: tuple[str, ...] = ()
+    keywords_en: tuple[str, ...] = ()
+
+    def body(self) -> dict[str, Any]:
+        """What the category service takes (without the parent, which the loader resolves to its id)."""
+        return {"key": self.key, "name": self.name, "color": self.color, "name_en": self.name_en or None,
+                "keywords_de": list(self.keywords_de), "keywords_en": list(self.keywords_en)}
 
 
 # Okabe-Ito palette: distinguishable with the common forms of colour-vision deficiency.
@@ -104,9 +111,69 @@ SUBCATEGORIES: tuple[tuple[str, str, str, str], ...] = (
 )
 """(parent key, key, German name, English name) of every subcategory."""
 
+# What visitors type for a category whose catalogue name they do not know (the web map's search reads
+# them): everyday words, the offices people know, common short forms; German first, then English.
+KEYWORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "beratung": (("Hilfe", "Beratungsstelle"), ("help", "advice")),
+    "kinderbetreuung": (("Kita", "Kinderbetreuung", "Betreuungsplatz"), ("childcare", "nursery")),
+    "schule": (("Bildung",), ("education",)),
+    "familienzentrum": (("Treffpunkt", "Familientreff"), ("meeting place",)),
+    "gesundheit": (("Arzt", "Ärztin"), ("doctor",)),
+    "pflege": (("Senioren", "Alter"), ("elderly", "older people")),
+    "freizeit": (("Jugend", "Ferien"), ("youth", "holidays")),
+    "erziehungsberatung": (("Jugendamt", "Erziehungshilfe", "Familienberatung", "Trennung", "Scheidung"),
+                           ("youth welfare office", "parenting advice", "family counselling", "separation")),
+    "schwangerschaftsberatung": (("schwanger", "Schwangerschaft", "Elterngeld", "Geburt"),
+                                 ("pregnant", "pregnancy", "parental allowance", "birth")),
+    "schuldnerberatung": (("Schulden", "Insolvenz", "Verbraucherinsolvenz", "Geldsorgen"),
+                          ("debt", "debts", "insolvency", "money worries")),
+    "suchtberatung": (("Sucht", "Alkohol", "Drogen", "Spielsucht"), ("addiction", "alcohol", "drugs", "gambling")),
+    "fruehe_hilfen": (("Familienhebamme", "Babylotse", "Baby"), ("family midwife", "baby", "infant")),
+    "krippe": (("Kinderkrippe", "Kita", "U3"), ("creche", "nursery", "toddler", "under three")),
+    "kindergarten": (("Kita", "Kindertagesstätte", "Ü3"), ("nursery school", "preschool")),
+    "kindertagespflege": (("Tagesmutter", "Tagesvater", "Tagespflegeperson", "Tageseltern"),
+                          ("childminder", "child minder", "day mother", "day father")),
+    "hort": (("Nachmittagsbetreuung", "Ganztag", "Schulkindbetreuung"), ("after school club", "afternoon care")),
+    "grundschule": (("Einschulung", "Primarschule"), ("elementary school", "school enrolment")),
+    "oberschule": (("weiterführende Schule", "Realschule", "Hauptschule"), ("secondary school",)),
+    "gymnasium": (("Abitur", "weiterführende Schule"), ("grammar school", "high school")),
+    "foerderschule": (("Förderbedarf", "Inklusion"), ("special educational needs", "inclusion")),
+    "volkshochschule": (("VHS", "Sprachkurs", "Deutschkurs", "Integrationskurs"),
+                        ("adult education", "language course", "German course")),
+    "kinder_familienzentrum": (("Familienzentrum",), ("family centre", "family center")),
+    "mehrgenerationenhaus": (("Generationen", "Begegnung"), ("community centre",)),
+    "familienbildung": (("Elternkurs", "Geburtsvorbereitung", "Familienbildungsstätte"),
+                        ("parenting course", "antenatal class")),
+    "eltern_kind_gruppe": (("Krabbelgruppe", "Spielgruppe", "PEKiP"), ("playgroup", "toddler group")),
+    "familienbuero": (("Familienservice", "Familienlotse"), ("family service",)),
+    "kinderarztpraxis": (("Kinderarzt", "Kinderärztin", "Vorsorgeuntersuchung", "U-Untersuchung"),
+                         ("paediatrician", "pediatrician", "children's doctor", "check-up")),
+    "hebammenpraxis": (("Hebamme", "Wochenbett", "Nachsorge"), ("midwife", "postnatal care")),
+    "fruehfoerderung": (("Entwicklungsverzögerung", "Behinderung", "Förderung"),
+                        ("developmental delay", "disability")),
+    "kinder_jugendgesundheitsdienst": (("Gesundheitsamt", "Schuleingangsuntersuchung", "Impfung"),
+                                       ("health office", "school entry examination", "vaccination")),
+    "therapiepraxis": (("Logopäde", "Sprachtherapie", "Ergotherapeut"),
+                       ("speech therapy", "occupational therapy")),
+    "pflegestuetzpunkt": (("Pflegeberatung", "Pflegegrad", "Pflegekasse"), ("care advice", "care level")),
+    "ambulante_pflege": (("Pflegedienst", "häusliche Pflege"), ("home care", "nursing service")),
+    "tagespflege": (("Seniorentagespflege",), ("adult day care",)),
+    "pflegeheim": (("Altenheim", "Seniorenheim", "Kurzzeitpflege"), ("care home", "retirement home")),
+    "seniorenberatung": (("Senioren", "Rente", "Seniorenbüro"), ("senior citizens", "pension")),
+    "jugendzentrum": (("Jugendtreff", "Jugendhaus", "Jugendarbeit"), ("youth club",)),
+    "buecherei": (("Bibliothek", "Stadtbibliothek", "Ausleihe"), ("public library", "books")),
+    "sport": (("Sportverein", "Schwimmen", "Turnen", "Bewegung"), ("sports club", "swimming", "exercise")),
+    "musikschule": (("Musikunterricht", "Instrument"), ("music lessons",)),
+    "ferienbetreuung": (("Ferienprogramm", "Ferienfreizeit", "Sommerferien"),
+                        ("holiday programme", "summer camp")),
+}
+"""Category key -> (German, English) search words of the standard catalogue."""
+
 CATEGORIES: tuple[CategoryDef, ...] = (
-    *(CategoryDef(key, name, None, color, name_en) for key, name, name_en, color in _TOP_CATEGORIES),
-    *(CategoryDef(key, name, parent, None, name_en) for parent, key, name, name_en in SUBCATEGORIES),
+    *(CategoryDef(key, name, None, color, name_en, *KEYWORDS.get(key, ((), ())))
+      for key, name, name_en, color in _TOP_CATEGORIES),
+    *(CategoryDef(key, name, parent, None, name_en, *KEYWORDS.get(key, ((), ())))
+      for parent, key, name, name_en in SUBCATEGORIES),
 )
 """The two-level catalogue, top-level categories first (so parents exist before their children)."""
 
@@ -730,6 +797,18 @@ def _loadable(missing: list[IndicatorDef], existing: set[str], categories: set[s
         chosen = [i for i in chosen if i not in bad]
 
 
+def _complete_category(session: Session, actor: Actor, existing: Any, standard: CategoryDef) -> None:
+    """Give a category of an older atlas what the catalogue has added since (the English name, the
+    search words), where nobody ever set them: an admin's own value, even an emptied list, stays."""
+    from .. import configuration
+
+    body = standard.body()
+    missing = {name: body[name] for name in ("name_en", "keywords_de", "keywords_en")
+               if getattr(existing, name) is None and body[name]}
+    if missing:
+        configuration.save_category(session, actor, missing, existing.id)
+
+
 def load_standard_catalogue(session: Session, actor: Actor,
                             catalogue: StandardCatalogue = STANDARD) -> dict[str, Any]:
     """Write what the atlas lacks of the standard catalogue: spatial levels (only into an atlas that has
@@ -753,16 +832,17 @@ def load_standard_catalogue(session: Session, actor: Actor,
                 "key": key, "name": name, "rank": rank, "parent_id": parent,
                 "maintained_by_municipalities": maintained}).id
             report["levels"] += 1
-    cat_ids: dict[str, int] = {key: ident for key, ident in session.execute(select(Category.key, Category.id))}
+    existing_cats = {c.key: c for c in session.scalars(select(Category))}
+    cat_ids: dict[str, int] = {key: c.id for key, c in existing_cats.items()}
     for cat in catalogue.categories:  # top-level categories come first
-        if cat.key in cat_ids:
+        if cat.key in existing_cats:
+            _complete_category(session, actor, existing_cats[cat.key], cat)
             continue
         if cat.parent_key is not None and cat.parent_key not in cat_ids:
             report["skipped"].append(f"category {cat.key}: its parent {cat.parent_key} is not in the atlas")
             continue
         cat_ids[cat.key] = configuration.save_category(session, actor, {
-            "key": cat.key, "name": cat.name, "color": cat.color,
-            "parent_id": cat_ids[cat.parent_key] if cat.parent_key else None}).id
+            **cat.body(), "parent_id": cat_ids[cat.parent_key] if cat.parent_key else None}).id
         report["categories"] += 1
     themes = set(session.scalars(select(IndicatorTheme.key)))
     existing = set(session.scalars(select(Indicator.key)))
