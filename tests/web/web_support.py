@@ -62,8 +62,12 @@ class PublicData:
         return set(self.by_id)
 
     def search(self, query: str) -> set[str]:
-        """Offers whose name, provider, category or subcategory name, address, description or
-        target groups contain every word of ``query``."""
+        """Offers that match every word of ``query`` (web/js/search.js): the word is in the offer's name,
+        provider, category or subcategory name, address, description, target groups, languages or
+        accessibility, or in a name or search word of its category or subcategory (both languages).
+        Typos and the English names of values are left out: the tests name the offers they expect."""
+        terms = [(fold(" | ".join([c["name"], c.get("name_en") or "", *c.get("keywords_de", []),
+                                   *c.get("keywords_en", [])])), key) for key, c in self.categories.items()]
         words = fold(query).split()
         out = set()
         for f in self.features:
@@ -71,9 +75,10 @@ class PublicData:
             names = [self.categories.get(p.get("category"), {}).get("name"),
                      self.categories.get(p.get("subcategory"), {}).get("name")]
             fields = [p.get("name"), p.get("provider"), *names, p.get("street"), p.get("postcode"), p.get("city"),
-                      p.get("description"), p.get("target_groups")]
+                      p.get("description"), p.get("target_groups"), p.get("languages"), p.get("accessibility")]
             text = fold(" ".join(str(v) for v in fields if v))
-            if all(w in text for w in words):
+            themes = {p.get("category"), p.get("subcategory")}
+            if all(w in text or any(w in term and key in themes for term, key in terms) for w in words):
                 out.add(f["id"])
         return out
 

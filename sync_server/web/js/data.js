@@ -3,6 +3,7 @@
 // with proj4).
 
 import { API, getJson } from "./api.js";
+import { language, localName } from "./i18n.js";
 import { polygonsContain, territoryContains } from "./places.js";
 
 export { polygonsContain, territoryContains };
@@ -44,13 +45,21 @@ export async function loadDetails(id) {
 
 // ------------------------------------------------------------------ categories
 
-/** key -> {key, name, color, parent, children}; subcategories take their top category's colour. */
+/**
+ * key -> {key, name, name_de, name_en, keywords_de, keywords_en, color, parent, children}; `name` is the
+ * name in the page's language (the German one when the catalogue has no English name); subcategories
+ * take their top category's colour.
+ */
 function buildCategories(rows) {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const byKey = new Map();
   for (const row of rows) {
-    byKey.set(row.key, { key: row.key, name: row.name || row.key, color: null, parent: null, children: [],
-                         ownColor: HEX_COLOR.test(row.color || "") ? row.color : null, parentId: row.parent_id });
+    const category = { key: row.key, name_de: row.name || row.key, name_en: row.name_en || "",
+                       keywords_de: row.keywords_de || [], keywords_en: row.keywords_en || [], color: null,
+                       parent: null, children: [], ownColor: HEX_COLOR.test(row.color || "") ? row.color : null,
+                       parentId: row.parent_id };
+    Object.defineProperty(category, "name", { enumerable: true, get: () => localName(category) });
+    byKey.set(row.key, category);
   }
   for (const category of byKey.values()) {
     const parentRow = category.parentId === null ? null : byId.get(category.parentId);
@@ -62,6 +71,17 @@ function buildCategories(rows) {
     category.color = category.ownColor || top.ownColor || FALLBACK_COLOR;
   }
   return byKey;
+}
+
+/** "de" when a category shows its German name on a page in another language (its `lang`), else null. */
+export function nameLang(category) {
+  return language() !== "de" && !category.name_en ? "de" : null;
+}
+
+/** What the offers worker searches a category by: its names and search words, both languages. */
+export function searchTerms(categories) {
+  return [...categories.values()].map((c) => ({ key: c.key, name_de: c.name_de, name_en: c.name_en,
+                                                keywords_de: c.keywords_de, keywords_en: c.keywords_en }));
 }
 
 export function topCategories(categories) {

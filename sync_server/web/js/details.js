@@ -1,7 +1,7 @@
 // The details of one offer: address, contact links, opening hours, target groups and more.
 
 import { el } from "./dom.js";
-import { formatDate, t } from "./i18n.js";
+import { formatDate, language, t } from "./i18n.js";
 import { reportSection } from "./report.js";
 import { hasValue, mailtoHref, telHref, websiteHref, websiteLabel } from "./text.js";
 
@@ -12,6 +12,35 @@ function ages(p) {
   if (min !== null) return t("details.ageFrom", { min });
   if (max !== null) return t("details.ageTo", { max });
   return null;
+}
+
+// Free text stays as the provider wrote it, in German: marked so (lang="de") for screen readers and
+// translation tools on the English page. Fixed values (weekdays, known languages and accessibility
+// terms) are translated where the English catalogue knows them; what it does not know stays marked.
+const WEEKDAY = /\b(Mo|Di|Mi|Do|Fr|Sa|So)\b/g;
+
+function german(text) {
+  return el("span", { lang: "de" }, text);
+}
+
+function known(key) {
+  return t(key) !== key;
+}
+
+/** Opening hours with the weekdays in the page's language ("Mo-Do" -> "Mon-Thu"). */
+function hours(text) {
+  if (language() === "de") return text;
+  const translated = text.replace(WEEKDAY, (day) => t(`weekday.${day}`));
+  const rest = translated.replace(/\b[A-Z][a-z]{2}\b/g, "").replace(/[\d\s:;,.\-–]/g, "");
+  return rest ? german(text) : translated;
+}
+
+/** A list of fixed values ("Deutsch, Arabisch"; "rollstuhlgerecht"), each translated when known. */
+function values(text) {
+  if (language() === "de") return text;
+  const parts = String(text).split(/\s*,\s*/);
+  return el("span", {}, parts.flatMap((part, n) => [n ? ", " : null,
+    known(`value.${part}`) ? t(`value.${part}`) : known(`answer.${part}`) ? t(`answer.${part}`) : german(part)]));
 }
 
 function link(href, text, external = false) {
@@ -26,7 +55,7 @@ function rows(offer) {
   };
   const street = hasValue(p.street) ? p.street : null;
   const town = [p.postcode, p.city].filter(hasValue).join(" ");
-  if (street || town) add("details.address", el("span", {}, street, street && town ? el("br") : null, town));
+  if (street || town) add("details.address", el("span", { lang: "de" }, street, street && town ? el("br") : null, town));
   if (hasValue(p.phone)) {
     const href = telHref(p.phone);
     add("details.phone", href ? link(href, p.phone) : p.phone);
@@ -39,15 +68,21 @@ function rows(offer) {
     const href = websiteHref(p.website);
     add("details.website", href ? link(href, websiteLabel(href), true) : p.website);
   }
-  if (hasValue(p.opening_hours)) add("details.openingHours", p.opening_hours);
-  if (hasValue(p.target_groups)) add("details.targetGroups", p.target_groups);
+  if (hasValue(p.opening_hours)) add("details.openingHours", hours(p.opening_hours));
+  if (hasValue(p.target_groups)) add("details.targetGroups", german(p.target_groups));
   add("details.ages", ages(p));
-  if (hasValue(p.languages)) add("details.languages", p.languages);
-  if (hasValue(p.accessibility)) add("details.accessibility", p.accessibility);
+  if (hasValue(p.languages)) add("details.languages", values(p.languages));
+  if (hasValue(p.accessibility)) add("details.accessibility", values(p.accessibility));
   if (hasValue(p.last_checked)) {
     add("details.lastChecked", el("time", { datetime: p.last_checked }, formatDate(p.last_checked)));
   }
   return out;
+}
+
+/** "Provider: <name>" with the name marked as written (German). */
+function providerLine(provider) {
+  const [before, after] = t("details.provider", { provider: "\u0000" }).split("\u0000");
+  return [before, german(provider), after];
 }
 
 /** Fill the details article; the callbacks serve its buttons. */
@@ -68,10 +103,10 @@ export function renderDetails(article, offer, { onBack, onShowOnMap }) {
   const p = offer.props;
   article.replaceChildren(
     back,
-    el("h2", { id: "details-name", tabindex: "-1" }, offer.name),
+    el("h2", { id: "details-name", tabindex: "-1", lang: "de" }, offer.name),
     el("p", { class: "kind" }, swatch, kind),
-    hasValue(p.provider) ? el("p", { class: "provider" }, t("details.provider", { provider: p.provider })) : null,
-    hasValue(p.description) ? el("p", { class: "description" }, p.description) : null,
+    hasValue(p.provider) ? el("p", { class: "provider" }, ...providerLine(p.provider)) : null,
+    hasValue(p.description) ? el("p", { class: "description", lang: "de" }, p.description) : null,
     list,
     el("div", { class: "detail-actions" }, showOnMap, route),
     reportSection(offer),

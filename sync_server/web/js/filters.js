@@ -1,7 +1,5 @@
 // The visitor's filters and which offers pass them.
 
-import { queryWords } from "./text.js";
-
 /** A fresh filter state; `categories` holds top category and subcategory keys. */
 export function emptyFilters() {
   return { query: "", categories: new Set(), municipality: "" };
@@ -11,8 +9,8 @@ export function isFiltered(filters) {
   return Boolean(filters.query.trim() || filters.categories.size || filters.municipality);
 }
 
-function matchesQuery(offer, words) {
-  return words.every((word) => offer.text.includes(word));
+function matchesQuery(offer, matcher) {
+  return !matcher || matcher(offer);
 }
 
 function matchesCategories(offer, selected) {
@@ -23,10 +21,9 @@ function matchesMunicipality(offer, key) {
   return !key || offer.places.has(key);
 }
 
-/** The offers that pass all filters. */
-export function applyFilters(offers, filters) {
-  const words = queryWords(filters.query);
-  return offers.filter((o) => matchesQuery(o, words) && matchesCategories(o, filters.categories)
+/** The offers that pass all filters; `matcher` tests the search (search.js), null when there is none. */
+export function applyFilters(offers, filters, matcher) {
+  return offers.filter((o) => matchesQuery(o, matcher) && matchesCategories(o, filters.categories)
     && matchesMunicipality(o, filters.municipality));
 }
 
@@ -34,11 +31,10 @@ export function applyFilters(offers, filters) {
  * Counts per category key (top and sub) among the offers that pass the other filters (search and
  * municipality), so each checkbox says how many offers it would add.
  */
-export function categoryCounts(offers, filters) {
-  const words = queryWords(filters.query);
+export function categoryCounts(offers, filters, matcher) {
   const counts = new Map();
   for (const offer of offers) {
-    if (!matchesQuery(offer, words) || !matchesMunicipality(offer, filters.municipality)) continue;
+    if (!matchesQuery(offer, matcher) || !matchesMunicipality(offer, filters.municipality)) continue;
     counts.set(offer.category, (counts.get(offer.category) || 0) + 1);
     if (offer.subcategory) counts.set(offer.subcategory, (counts.get(offer.subcategory) || 0) + 1);
   }

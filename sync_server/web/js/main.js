@@ -1,8 +1,8 @@
 // The atlas web map: wires the data, the filters, the map, the result list and the details.
 
 import { renderDetails } from "./details.js";
-import { loadAtlas, loadDetails, loadMunicipalities, markerText, rootMunicipality, territoriesForWorker,
-         topCategories, withAncestors } from "./data.js";
+import { loadAtlas, loadDetails, loadMunicipalities, markerText, rootMunicipality, searchTerms,
+         territoriesForWorker, topCategories, withAncestors } from "./data.js";
 import { byId, debounce, isNarrow, nextTask } from "./dom.js";
 import { emptyFilters, knownCategories, toggleCategory } from "./filters.js";
 import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
@@ -17,6 +17,7 @@ import { OfferIndex } from "./offerindex.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { ProfileView, profileSearch } from "./profile.js";
 import { ResultList } from "./results.js";
+import { SearchSuggestions } from "./suggest.js";
 import { mapViewText, readUrl, writeUrl } from "./urlstate.js";
 
 const MODES = ["offers", "expert", "profile"];
@@ -24,6 +25,7 @@ const MODES = ["offers", "expert", "profile"];
 const ui = {
   form: byId("filter-form"),
   search: byId("search"),
+  suggestions: byId("search-suggestions"),
   municipality: byId("municipality"),
   themes: byId("themes"),
   themesActive: byId("themes-active"),
@@ -496,12 +498,24 @@ function wireControls() {
     refresh();
   }, 200);
   ui.search.addEventListener("input", onSearch);
-  ui.form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  const search = () => {
     app.filters.query = ui.search.value;
     closeDetails({ restore: false });
     refresh();
     if (isNarrow()) ui.results.scrollIntoView({ behavior: "smooth", block: "start" });
+  };
+  ui.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    search();
+  });
+  // A theme or search word taken from the suggestions is searched for; an offer taken opens.
+  new SearchSuggestions(ui.search, ui.suggestions, (query) => app.index.suggest(query, language()), (item) => {
+    if (item.kind === "offer") {
+      openOffer(app.data.offers[item.i].id, { from: "list" });
+      return;
+    }
+    ui.search.value = item.label;
+    search();
   });
   ui.municipality.addEventListener("change", () => {
     app.filters.municipality = ui.municipality.value;
@@ -603,7 +617,7 @@ async function startOffers(initial) {
   const indexReady = app.index.init(
     offers.map((o) => ({ id: o.id, name: o.name, category: o.category, subcategory: o.subcategory, lng: o.lng,
                          lat: o.lat, color: o.color, owner: o.owner, text: markerText(o) })),
-    territoriesForWorker(municipalities), API.offerSearch);
+    searchTerms(categories), territoriesForWorker(municipalities), API.offerSearch);
   setTitles();
   await nextTask();
 

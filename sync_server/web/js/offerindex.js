@@ -27,10 +27,16 @@ export class OfferIndex {
     });
   }
 
-  /** Hand over the offers (what filters and clusters need) and the territories; the worker fetches
-   *  the search text itself (prepareSearch). Answers {clusterMaxZoom, homes}. */
-  init(offers, territories, searchUrl) {
-    return this._call("init", { offers, searchUrl, ...territories });
+  /** Hand over the offers (what filters and clusters need), the category catalogue (names and search
+   *  words) and the territories; the worker fetches the search text itself (prepareSearch). Answers
+   *  {clusterMaxZoom, homes}. */
+  init(offers, categories, territories, searchUrl) {
+    return this._call("init", { offers, categories, searchUrl, ...territories });
+  }
+
+  /** Suggestions for what was typed: [{kind, label, theme?, i?}] (search.js suggestions). */
+  suggest(query, lang) {
+    return this._call("suggest", { query, lang }).then((r) => r.items);
   }
 
   /** Load the search text now (the offers map is shown), not only at the first search. */

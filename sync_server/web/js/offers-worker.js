@@ -6,6 +6,7 @@
 import "/vendor/supercluster/supercluster.min.js"; // a UMD file: sets self.Supercluster
 import { applyFilters, categoryCounts } from "./filters.js";
 import { homeOf } from "./places.js";
+import { OfferSearch, suggestions } from "./search.js";
 import { fold } from "./text.js";
 
 // Points stay clustered up to this zoom; above it each offer is its own marker (the page spreads
@@ -13,13 +14,38 @@ import { fold } from "./text.js";
 const CLUSTER_MAX_ZOOM = 17;
 const CLUSTER_RADIUS = 48;
 const MIN_ZOOM = 5;
+// The English names of fixed field values ("value.Arabisch": "Arabic") come from the page's English
+// message catalogue: "Arabic" finds "Arabisch" whichever language the page shows.
+const VALUE_NAMES_URL = "/assets/i18n/en.json";
+const VALUE_PREFIX = "value.";
 
 const state = {
   offers: [], // {category, subcategory, places, text, lng, lat, color}
   searchText: null, // Promise: resolves once the search text is folded into `offers[i].text` (see prepareSearch)
   index: null,
   matched: null,
+  search: new OfferSearch(),
+  categories: [], // {key, name_de, name_en, keywords_de, keywords_en}
 };
+
+async function loadValueNames() {
+  try {
+    const response = await fetch(VALUE_NAMES_URL, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`${VALUE_NAMES_URL}: HTTP ${response.status}`);
+    const messages = await response.json();
+    return Object.entries(messages).filter(([key, value]) => key.startsWith(VALUE_PREFIX) && typeof value === "string")
+      .map(([key, value]) => [key.slice(VALUE_PREFIX.length), value]);
+  } catch (error) {
+    console.warn("Familienatlas: the English value names could not be loaded", error);
+    return [];
+  }
+}
+
+function setTerms(values) {
+  state.search.setTerms(state.categories.map((c) => ({
+    key: c.key, names: [c.name_de, c.name_en].filter(Boolean), keywords: [...c.keywords_de, ...c.keywords_en],
+  })), values);
+}
 
 async function loadSearchText(url, ids) {
   try {
@@ -35,18 +61,24 @@ async function loadSearchText(url, ids) {
     // The search then finds offers by name, theme and town only; the map works on.
     console.warn("Familienatlas: the search text could not be loaded", error);
   }
+  setTerms(await loadValueNames());
+  state.search.setOffers(state.offers);
 }
 
-/** Take the offers; answers the zoom up to which it clusters and each offer's home municipality. */
-function init({ offers, leaves, ancestry, searchUrl }) {
+/** Take the offers and the category catalogue (names and search words, both languages); answers the
+ *  zoom up to which it clusters and each offer's home municipality. */
+function init({ offers, categories, leaves, ancestry, searchUrl }) {
   const parents = new Map(ancestry);
   const placesByHome = new Map();
   const homes = offers.map((o) => homeOf(o.lng, o.lat, o.owner, leaves));
   state.offers = offers.map((o, i) => {
     if (!placesByHome.has(homes[i])) placesByHome.set(homes[i], new Set(parents.get(homes[i]) || []));
-    return { i, name: o.name, category: o.category, subcategory: o.subcategory, lng: o.lng, lat: o.lat,
-             color: o.color, text: fold(o.text), places: placesByHome.get(homes[i]) };
+    return { i, name: o.name, folded: fold(o.name), category: o.category, subcategory: o.subcategory, lng: o.lng,
+             lat: o.lat, color: o.color, text: fold(o.text), places: placesByHome.get(homes[i]) };
   });
+  state.categories = categories;
+  setTerms([]);
+  state.search.setOffers(state.offers);
   state.searchUrl = searchUrl;
   state.ids = offers.map((o) => o.id);
   return { clusterMaxZoom: CLUSTER_MAX_ZOOM, homes };
@@ -80,12 +112,18 @@ async function filter({ filters }) {
     prepareSearch();
     await state.searchText;
   }
-  const wanted = { query, categories: new Set(filters.categories), municipality: filters.municipality || "" };
+  const wanted = { categories: new Set(filters.categories), municipality: filters.municipality || "" };
+  const matcher = state.search.matcher(query);
   const mask = new Uint8Array(state.offers.length);
-  for (const o of applyFilters(state.offers, wanted)) mask[o.i] = 1;
+  for (const o of applyFilters(state.offers, wanted, matcher)) mask[o.i] = 1;
   state.matched = mask;
   buildIndex(mask);
-  return { mask, counts: [...categoryCounts(state.offers, wanted)] };
+  return { mask, counts: [...categoryCounts(state.offers, wanted, matcher)] };
+}
+
+/** Suggestions for the search field (search.js suggestions). */
+function suggest({ query, lang }) {
+  return { items: suggestions(query, state.categories, state.offers, lang) };
 }
 
 /** What to draw in a view: clusters {lng, lat, n, id, colors} and single offers {lng, lat, i}. */
@@ -129,7 +167,7 @@ function reveal({ i, from }) {
   return { zoom: CLUSTER_MAX_ZOOM + 1 };
 }
 
-const handlers = { init, prepareSearch, filter, sort, clusters, expand, reveal };
+const handlers = { init, prepareSearch, filter, suggest, sort, clusters, expand, reveal };
 let queue = Promise.resolve();
 
 self.onmessage = (event) => {

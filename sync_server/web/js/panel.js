@@ -1,6 +1,7 @@
 // The filter controls: the theme checkboxes (with counts and subcategories) and the municipality
 // drop-down. Built once, then updated in place so keyboard focus stays where it is.
 
+import { nameLang } from "./data.js";
 import { el } from "./dom.js";
 import { compareNames, t } from "./i18n.js";
 
@@ -28,9 +29,10 @@ export class CategoryList {
     const count = el("span", { class: "count" });
     const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
     swatch.style.backgroundColor = category.color;
-    const label = el("label", { for: id }, swatch, el("span", { class: "name" }, category.name), " ", count);
+    const name = el("span", { class: "name", lang: nameLang(category) }, category.name);
+    const label = el("label", { for: id }, swatch, name, " ", count);
     const item = el("div", { class: "category-row" }, input, label);
-    this.rows.set(category.key, { category, input, count, item });
+    this.rows.set(category.key, { category, input, count, item, name });
     return item;
   }
 
@@ -77,7 +79,13 @@ export class CategoryList {
     this.translate();
   }
 
+  /** Names and labels in the page's language. */
   translate() {
+    for (const { category, name } of this.rows.values()) {
+      name.textContent = category.name;
+      if (nameLang(category)) name.setAttribute("lang", nameLang(category));
+      else name.removeAttribute("lang");
+    }
     for (const { top, button } of this.expanders) {
       button.setAttribute("aria-label", t("themes.subcategories", { name: top.name }));
       button.title = button.getAttribute("aria-label");

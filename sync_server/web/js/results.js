@@ -49,7 +49,7 @@ export class ResultList {
     const dot = el("span", { class: "dot", "aria-hidden": "true" });
     dot.style.backgroundColor = offer.color;
     const button = el("button", { type: "button", class: "result", dataset: { id: offer.id } },
-      dot, el("span", { class: "result-text" }, el("span", { class: "result-name" }, offer.name),
+      dot, el("span", { class: "result-text" }, el("span", { class: "result-name", lang: "de" }, offer.name),
         el("span", { class: "result-meta" }, subtitle(offer))));
     button.addEventListener("click", () => this.onOpen(offer.id));
     return el("li", { "aria-posinset": position, "aria-setsize": this.offers.length }, button);
