@@ -257,8 +257,8 @@ def test_english_switch(make_atlas, public) -> None:  # noqa: ANN001
     assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"
     assert "contributors" in page.locator(".leaflet-control-attribution").text_content()
     assert parse_qs(urlsplit(page.url).query)["lang"] == ["en"]
-    # Category names stay as the server has them (German).
-    assert "Kindertagesbetreuung" in page.locator("#cat-kinderbetreuung + label").text_content()
+    # Category names come in English from the catalogue (test_web_search.py checks the details too).
+    assert "Child day care" in page.locator("#cat-kinderbetreuung + label").text_content()
     page.locator("#result-list button.result").first.click()
     assert "Last checked" in page.locator("#details dl").text_content()
     atlas.screenshot("web-map-english.png")
