@@ -17,7 +17,8 @@ function ages(p) {
 // Free text stays as the provider wrote it, in German: marked so (lang="de") for screen readers and
 // translation tools on the English page. Fixed values (weekdays, known languages and accessibility
 // terms) are translated where the English catalogue knows them; what it does not know stays marked.
-const WEEKDAY = /\b(Mo|Di|Mi|Do|Fr|Sa|So)\b/g;
+// German weekdays and those of the OpenStreetMap opening_hours syntax (Mo Tu We Th Fr Sa Su).
+const WEEKDAY = /\b(Mo|Di|Mi|Do|Fr|Sa|So|Tu|We|Th|Su)\b/g;
 
 function german(text) {
   return el("span", { lang: "de" }, text);
@@ -30,9 +31,10 @@ function known(key) {
 /** Opening hours with the weekdays in the page's language ("Mo-Do" -> "Mon-Thu"). */
 function hours(text) {
   if (language() === "de") return text;
-  const translated = text.replace(WEEKDAY, (day) => t(`weekday.${day}`));
-  const rest = translated.replace(/\b[A-Z][a-z]{2}\b/g, "").replace(/[\d\s:;,.\-–]/g, "");
-  return rest ? german(text) : translated;
+  // Only days and times ("Mo-Do 08:30-16:00; Fr 08:30-12:30") are translated; with words besides
+  // ("nach Vereinbarung") the text stays as written.
+  if (/\p{L}/u.test(text.replace(WEEKDAY, ""))) return german(text);
+  return text.replace(WEEKDAY, (day) => t(`weekday.${day}`));
 }
 
 /** A list of fixed values ("Deutsch, Arabisch"; "rollstuhlgerecht"), each translated when known. */
