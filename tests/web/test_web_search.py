@@ -118,7 +118,8 @@ def test_the_catalogue_and_fixed_values_in_english(atlas, public) -> None:  # no
     assert "Arabic" in facts["Languages"] and "Arabisch" not in facts["Languages"]
     assert facts["Opening hours"].startswith("Mon-"), facts
     page.click(".lang-button[data-lang='de']")
-    page.wait_for_function("() => document.documentElement.lang === 'de'")
+    # The details are drawn again once the offers are sorted in the new language.
+    page.wait_for_function("() => document.querySelector('#details .kind').textContent.includes('Beratung')")
     assert "Beratung & Unterstützung · Schuldnerberatung" in details.locator(".kind").text_content()
     assert page.locator("#cat-kinderbetreuung + label .name").text_content() == "Kindertagesbetreuung"
 
