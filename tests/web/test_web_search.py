@@ -65,7 +65,9 @@ def test_suggestions_by_keyboard(atlas, public) -> None:  # noqa: ANN001
     field = page.locator("#search")
     field.focus()
     page.keyboard.type("Tagesm")
-    page.locator("#search-suggestions").wait_for(state="visible")
+    # the list follows the typing: wait for the answer to the whole word
+    page.wait_for_function("""() => { const o = document.querySelector('#search-suggestions [role=option]');
+                                      return o && o.textContent.startsWith('Tagesmutter'); }""")
     assert field.get_attribute("aria-expanded") == "true"
     options = page.locator("#search-suggestions [role='option']")
     texts = options.all_text_contents()
@@ -83,7 +85,8 @@ def test_suggestions_by_keyboard(atlas, public) -> None:  # noqa: ANN001
     name = public.by_id[list_ids(page)[0]]["properties"]["name"]
     field.fill("")
     page.keyboard.type(name[:12])
-    page.locator("#search-suggestions [data-kind='offer']").first.wait_for()
+    page.wait_for_function("""n => [...document.querySelectorAll('#search-suggestions [data-kind=offer]')]
+                                 .some(o => o.textContent.startsWith(n))""", arg=name[:12])
     page.keyboard.press("Escape")
     assert page.locator("#search-suggestions").is_hidden() and field.input_value() == name[:12]
     page.keyboard.press("ArrowDown")
