@@ -113,7 +113,10 @@ async function filter({ filters }) {
     await state.searchText;
   }
   const wanted = { categories: new Set(filters.categories), municipality: filters.municipality || "" };
-  const matcher = state.search.matcher(query);
+  // The search is tested once per offer; the filter and the theme counts read the answer.
+  const search = state.search.matcher(query);
+  const passes = search && Uint8Array.from(state.offers, (o) => (search(o) ? 1 : 0));
+  const matcher = passes && ((o) => passes[o.i] === 1);
   const mask = new Uint8Array(state.offers.length);
   for (const o of applyFilters(state.offers, wanted, matcher)) mask[o.i] = 1;
   state.matched = mask;
