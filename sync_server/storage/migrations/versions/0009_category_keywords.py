@@ -19,15 +19,14 @@ depends_on = None
 _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 
 
+# Plain ALTER TABLE (SQLite 3.35 and later drop columns too): a batch copy of the table would have to
+# drop it, which the foreign keys to the categories refuse.
 def upgrade() -> None:
-    with op.batch_alter_table("categories") as batch:
-        batch.add_column(sa.Column("name_en", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("keywords_de", _JSON, nullable=True))
-        batch.add_column(sa.Column("keywords_en", _JSON, nullable=True))
+    op.add_column("categories", sa.Column("name_en", sa.String(length=200), nullable=True))
+    op.add_column("categories", sa.Column("keywords_de", _JSON, nullable=True))
+    op.add_column("categories", sa.Column("keywords_en", _JSON, nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("categories") as batch:
-        batch.drop_column("keywords_en")
-        batch.drop_column("keywords_de")
-        batch.drop_column("name_en")
+    for name in ("keywords_en", "keywords_de", "name_en"):
+        op.drop_column("categories", name)
