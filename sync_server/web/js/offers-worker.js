@@ -63,6 +63,7 @@ async function loadSearchText(url, ids) {
   }
   setTerms(await loadValueNames());
   state.search.setOffers(state.offers);
+  state.search.prepareTypos();
 }
 
 /** Take the offers and the category catalogue (names and search words, both languages); answers the

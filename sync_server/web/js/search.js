@@ -71,6 +71,12 @@ export class OfferSearch {
     this.vocabulary = null;
   }
 
+  /** Build the word list for typos now (the worker does once the search text is in), not at the
+   *  first typo a visitor makes. */
+  prepareTypos() {
+    this._vocabulary();
+  }
+
   _vocabulary() {
     if (!this.vocabulary) {
       const words = new Map();
