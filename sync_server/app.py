@@ -10,7 +10,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings
-from .http import admin, auth, caching, errors, indicators, ogcapi, openapi, public, reports, review, sync, uploads, web
+from .http import (
+    admin,
+    auth,
+    caching,
+    errors,
+    indicators,
+    ogcapi,
+    openapi,
+    public,
+    reports,
+    review,
+    sync,
+    uploads,
+    views,
+    web,
+)
 from .storage.db import make_engine, make_session_factory
 
 
@@ -34,7 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     auth.init_jwt(app)
     errors.register(app)
-    for blueprint in (auth.bp, admin.bp, sync.bp, review.bp, indicators.bp, uploads.bp, public.bp, reports.bp,
+    for blueprint in (auth.bp, admin.bp, sync.bp, review.bp, indicators.bp, uploads.bp, views.bp, public.bp, reports.bp,
                       openapi.bp, ogcapi.bp, web.bp):
         app.register_blueprint(blueprint)
 

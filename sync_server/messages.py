@@ -117,6 +117,14 @@ DE: dict[str, str] = {
     "report_closed": "Die Meldung {id} ist bereits abgeschlossen.",
     "reports_staff_only": "Meldungen zu Angeboten sehen nur die Bearbeitung der Gemeinde und die Kreisverwaltung; "
                           "Ihre Rolle: {role}.",
+    # saved views (domain/views.py) and the web login
+    "view_not_found": "Die Ansicht {id} gibt es nicht.",
+    "view_not_owner": "Die Ansicht gehört {owner_name} ({owner}); nur {owner_name} darf sie ändern oder löschen.",
+    "view_published": "Die Ansicht {id} ist im Atlas veröffentlicht; ändern lässt sie sich erst, wenn die "
+                      "Kreisverwaltung sie zurückgezogen hat. Speichern Sie sie sonst als neue Ansicht.",
+    "view_wrong_state": "Die Ansicht {id} ist im Zustand {state}; {decision} geht so nicht.",
+    "csrf_missing": "Der Anfrage fehlt das CSRF-Token (Kopfzeile X-CSRF-TOKEN). Bitte die Seite neu laden.",
+    "csrf_mismatch": "Das CSRF-Token passt nicht zur Anmeldung. Bitte die Seite neu laden.",
     "not_published": "Objekt {id} ist nicht veröffentlicht.",
     # indicators
     "indicator_not_found": "Den Indikator {key} gibt es nicht.",
@@ -213,6 +221,7 @@ DE_FIELDS: dict[str, str] = {
     "bad_token": "Ungültiges oder abgelaufenes Formular.",
     "out_of_range": "Wert außerhalb des erlaubten Bereichs ({min} bis {max}).",
     "bad_date": "Kein gültiges Datum (JJJJ-MM-TT): {value}.",
+    "bad_map_position": "Keine Kartenposition (Zoom/Breite/Länge, z. B. 10/52.28/8.05): {value}.",
     "unknown_choice": "Unbekannter Wert: {value}.",
     "admin_needs_county": "Ein Administrationskonto gehört zum Landkreis, nicht zu {municipality}.",
     "subcategory_mismatch": "Unterkategorie {value} gehört nicht zur Kategorie {category}.",
@@ -387,6 +396,14 @@ EN: dict[str, str] = {
     "report_closed": "Report {id} is already closed.",
     "reports_staff_only": "Reports on offers are seen only by the municipality's editors and the county admin; your "
                           "role: {role}.",
+    # saved views (domain/views.py) and the web login
+    "view_not_found": "There is no view {id}.",
+    "view_not_owner": "The view belongs to {owner_name} ({owner}); only {owner_name} may change or delete it.",
+    "view_published": "View {id} is published in the atlas; it can change only after the county has unpublished "
+                      "it. Otherwise save it as a new view.",
+    "view_wrong_state": "View {id} is {state}; {decision} is not possible now.",
+    "csrf_missing": "The request lacks the CSRF token (header X-CSRF-TOKEN). Please reload the page.",
+    "csrf_mismatch": "The CSRF token does not match the login. Please reload the page.",
     "not_published": "Feature {id} is not published.",
     "indicator_not_found": "There is no indicator {key}.",
     "theme_not_found": "There is no theme {key}.",
@@ -475,6 +492,7 @@ EN_FIELDS: dict[str, str] = {
     "bad_token": "Invalid or expired form.",
     "out_of_range": "Value out of range ({min} to {max}).",
     "bad_date": "Not a valid date (YYYY-MM-DD): {value}.",
+    "bad_map_position": "Not a map position (zoom/lat/lng, e.g. 10/52.28/8.05): {value}.",
     "unknown_choice": "Unknown value: {value}.",
     "admin_needs_county": "An admin account belongs to the county, not to {municipality}.",
     "subcategory_mismatch": "Subcategory {value} does not belong to category {category}.",

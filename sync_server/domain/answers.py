@@ -231,6 +231,16 @@ class LoginAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSession:
+    """A login of the web map: the tokens are in HttpOnly cookies the page's script cannot read; the page
+    sends ``csrf_token`` back in the header ``X-CSRF-TOKEN`` with every write (double submit)."""
+
+    user: UserView
+    csrf_token: str = spec(description="send as X-CSRF-TOKEN with every POST, PATCH, PUT and DELETE")
+    expires_in: int = spec(description="seconds until the access cookie expires (then GET /auth/session)")
+
+
+@dataclass(frozen=True, slots=True)
 class AuditRecord:
     """One entry of the audit log."""
 
@@ -564,3 +574,51 @@ class ReportView:
     answer: str | None = spec()
     closed_at: str | None = spec(format="date-time")
     closed_by: str | None = spec(description="user name of whoever closed it")
+
+
+# --- saved views of the expert mode -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ViewState:
+    """What a saved view shows: the expert mode's permalink (indicator, level, year, selected unit,
+    compared units, classification, map position); see docs/web.md."""
+
+    indicator: str
+    level: str
+    year: int | None
+    unit: str | None
+    compare: list[str] = spec(description="units in the comparison (at most 5)")
+    method: str | None = spec(description="classification: quantile, ckmeans (natural breaks) or equal")
+    classes: int | None = spec(minimum=2, maximum=9)
+    map: str | None = spec(description="zoom/lat/lng", example="10/52.28/8.05")
+
+
+@dataclass(frozen=True, slots=True)
+class SavedViewAnswer:
+    """A saved view as staff see it; ``may_edit`` says whether the caller may change it (its owner)."""
+
+    id: int
+    name: str
+    state: ViewState
+    visibility: Literal["private", "shared"] = spec()
+    featured: Literal["none", "proposed", "published", "declined"] = spec(
+        description="proposed to the admin, published in the public atlas, or declined (with `reason`)")
+    reason: str | None = spec()
+    municipality: MunicipalityRef = spec()
+    author: str = spec(description="display name of who saved it")
+    created_at: str = spec(format="date-time")
+    updated_at: str = spec(format="date-time")
+    published_at: str | None = spec(format="date-time")
+    may_edit: bool = spec()
+
+
+@dataclass(frozen=True, slots=True)
+class FeaturedView:
+    """A view the county publishes in the public atlas ("Ausgewählte Ansichten")."""
+
+    id: int
+    name: str
+    state: ViewState
+    municipality: str = spec(description="name of the municipality that made it")
+    published_at: str = spec(format="date-time")

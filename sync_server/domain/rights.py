@@ -159,3 +159,29 @@ def report_scope(actor: Actor) -> int | None:
     if actor.role != Role.EDITOR:
         raise Forbidden("reports_staff_only", role=actor.role)
     return actor.municipality_id
+
+
+# --- saved views of the expert mode (domain/views.py) ------------------------------------------------
+
+
+def may_read_view(actor: Actor | None, owner_id: int, visibility: str, featured: str, owner_shares: bool) -> bool:
+    """A saved view is seen by its own municipality and the admin; a shared one by the other
+    municipalities' staff while the owner shares its data; a proposed one by the admin (who decides);
+    a published one by everyone, visitors included (the public atlas's featured views)."""
+    if featured == "published" or (actor is not None and actor.is_admin):
+        return True
+    if actor is None:
+        return False
+    return owner_id == actor.municipality_id or (visibility == "shared" and owner_shares)
+
+
+def view_change_refusal(actor: Actor, owner_id: int, owner_key: str) -> Refusal | None:
+    """The ownership rule for saved views: only an editor (or the admin) of the owning municipality
+    renames, changes, shares, proposes or deletes a view; nobody, the admin included, changes another
+    municipality's view (the admin decides on proposals and may unpublish: :func:`require_admin`).
+    Readers save nothing, as they write nothing in QGIS."""
+    if actor.role not in (Role.EDITOR, Role.ADMIN):
+        return Refusal("read_only_role", {"role": actor.role})
+    if owner_id != actor.municipality_id:
+        return Refusal("view_not_owner", {"owner": owner_key, "municipality": actor.municipality_key})
+    return None

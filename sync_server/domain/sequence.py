@@ -34,9 +34,11 @@ def ensure(session: Session) -> None:
         session.add(AtlasSequence(id=1, value=0))
 
 
-# Audit actions of configuration writes (municipalities, levels, categories, legal pages): they change public answers
-# without handing out change numbers, so the public version counts them through their audit entries.
-CONFIGURATION_ACTIONS = ("municipality_saved", "spatial_level_saved", "category_saved", "page_saved")
+# Audit actions of configuration writes (municipalities, levels, categories, legal pages, the featured views): they
+# change public answers without handing out change numbers, so the public version counts them through their audit
+# entries (deleting a view counts too: it may have been a featured one).
+CONFIGURATION_ACTIONS = ("municipality_saved", "spatial_level_saved", "category_saved", "page_saved",
+                         "view_published", "view_unpublished", "view_deleted")
 
 
 def public_version(session: Session) -> tuple[int, int, int]:

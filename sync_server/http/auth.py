@@ -1,4 +1,17 @@
-"""Login, token refresh, logout and password change; and the token check every request runs."""
+"""Login, token refresh, logout and password change; the web map's cookie login; and the token check every
+request runs.
+
+Two ways to carry the same tokens, for the same accounts and rights:
+
+- the API (QGIS plugin, scripts): ``POST /auth/login`` answers the tokens in JSON, sent back as
+  ``Authorization: Bearer``; no cookie is ever set, so nothing a browser sends by itself authenticates
+  these clients' requests (no CSRF exposure);
+- the web map: ``/auth/session`` puts them into HttpOnly cookies the page's script cannot read (never in
+  localStorage or sessionStorage), ``Secure`` and ``SameSite=Strict``; every cookie-authenticated write
+  must send the login's CSRF value in ``X-CSRF-TOKEN`` (flask-jwt-extended's double submit: the value is
+  a claim of the signed token, the page learns it from the login's answer, never from a cookie).
+  A request with an Authorization header is authenticated by that header alone.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +19,24 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token, get_jwt
 
 from ..domain import accounts
-from ..domain.answers import AccessToken, LoginAnswer, UserView
+from ..domain.answers import AccessToken, LoginAnswer, UserView, WebSession
+from ..domain.contract import dump
 from ..domain.errors import Unauthorized
-from .common import actor, answers, body, db, login_required, refresh_token_required, settings, state
+from .common import (
+    actor,
+    answers,
+    body,
+    db,
+    login_required,
+    refresh_token_required,
+    settings,
+    state,
+    web_session_required,
+)
 from .errors import problem
 
 if TYPE_CHECKING:
@@ -21,8 +45,45 @@ if TYPE_CHECKING:
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
 
-def _claims(user: User, sid: str | None = None) -> dict:
-    return {"sid": sid or uuid.uuid4().hex, "ver": user.token_version, "role": user.role}
+def _claims(user: User, sid: str | None = None, csrf: str | None = None) -> dict:
+    claims = {"sid": sid or uuid.uuid4().hex, "ver": user.token_version, "role": user.role}
+    if csrf:  # a web login: its access and refresh tokens carry the same double-submit value
+        claims["csrf"] = csrf
+    return claims
+
+
+#: The web login's cookies: the access token goes to the API only, the refresh token only to /auth/session.
+ACCESS_COOKIE, REFRESH_COOKIE = "fa_access", "fa_refresh"
+ACCESS_COOKIE_PATH, REFRESH_COOKIE_PATH = "/api/v1/", "/api/v1/auth/session"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def cookie_secure() -> bool:
+    """Cookies are ``Secure`` (sent over HTTPS only) except in demo or test mode on plain http to this
+    machine's loopback address, where a browser could not send them back otherwise; production is always
+    Secure (and so needs HTTPS)."""
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    return not (settings().mode in ("demo", "test") and request.scheme == "http" and host in LOOPBACK_HOSTS)
+
+
+def _set_cookie(response: Response, name: str, value: str, path: str) -> None:
+    """A session cookie (gone when the browser closes; the token inside expires anyway) the page's
+    script cannot read, sent only to this site (SameSite=Strict: not from other sites' links, forms or
+    frames, an embedded atlas included) and only over HTTPS (see :func:`cookie_secure`)."""
+    response.set_cookie(name, value, path=path, httponly=True, secure=cookie_secure(), samesite="Strict")
+
+
+def _web_session(user: User, claims: dict, refresh_token: bool) -> Response:
+    """The answer of a web login or session resume: a fresh access cookie (and at login the refresh
+    cookie), the user, and the CSRF value for the page to send back with its writes."""
+    access = create_access_token(identity=str(user.id), additional_claims=claims)
+    response = jsonify(dump(WebSession(user=accounts.user_view(user), csrf_token=claims["csrf"],
+                                       expires_in=settings().access_token_minutes * 60)))
+    _set_cookie(response, ACCESS_COOKIE, access, ACCESS_COOKIE_PATH)
+    if refresh_token:
+        _set_cookie(response, REFRESH_COOKIE, create_refresh_token(identity=str(user.id), additional_claims=claims),
+                    REFRESH_COOKIE_PATH)
+    return response
 
 
 @bp.post("/login")
@@ -39,6 +100,41 @@ def login() -> LoginAnswer:
                        token_type="Bearer", expires_in=settings().access_token_minutes * 60,
                        refresh_token=create_refresh_token(identity=str(user.id), additional_claims=claims),
                        user=accounts.user_view(user))
+
+
+@bp.post("/session")
+@answers(WebSession)
+def web_login() -> Response:
+    """Log in on the web map: the tokens go into HttpOnly cookies; the answer carries the CSRF value."""
+    data = body()
+    data = data if isinstance(data, dict) else {}
+    user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
+                                 request.remote_addr, throttle=state().session_factory)
+    return _web_session(user, _claims(user, csrf=uuid.uuid4().hex), refresh_token=True)
+
+
+@bp.get("/session")
+@web_session_required
+@answers(WebSession)
+def web_session() -> Response:
+    """Resume the web login (page load, expired access cookie): a new access cookie from the refresh
+    cookie, the user and the CSRF value; 401 when there is no login or it was ended."""
+    user = accounts.account_of(db(), actor())
+    claims = get_jwt()
+    return _web_session(user, _claims(user, sid=claims["sid"], csrf=claims["csrf"]), refresh_token=False)
+
+
+@bp.delete("/session")
+@web_session_required
+@answers(None, 204)
+def web_logout() -> Response:
+    """Log out on the web map (needs X-CSRF-TOKEN): the login's tokens are revoked as in QGIS, the
+    cookies removed."""
+    accounts.end_session(db(), actor(), get_jwt()["sid"])
+    response = Response(status=204)
+    for name, path in ((ACCESS_COOKIE, ACCESS_COOKIE_PATH), (REFRESH_COOKIE, REFRESH_COOKIE_PATH)):
+        response.delete_cookie(name, path=path, httponly=True, secure=cookie_secure(), samesite="Strict")
+    return response
 
 
 @bp.post("/refresh")
@@ -85,7 +181,14 @@ def init_jwt(app: Flask) -> None:
         JWT_SECRET_KEY=s.jwt_secret,
         JWT_ACCESS_TOKEN_EXPIRES=timedelta(minutes=s.access_token_minutes),
         JWT_REFRESH_TOKEN_EXPIRES=timedelta(days=s.refresh_token_days),
-        JWT_TOKEN_LOCATION=["headers"],
+        # A Bearer header first (the API); the web map's cookies otherwise, with the CSRF check on every
+        # write (POST, PUT, PATCH, DELETE) against the token's csrf claim (never a cookie the page reads).
+        JWT_TOKEN_LOCATION=["headers", "cookies"],
+        JWT_ACCESS_COOKIE_NAME=ACCESS_COOKIE,
+        JWT_REFRESH_COOKIE_NAME=REFRESH_COOKIE,
+        JWT_COOKIE_CSRF_PROTECT=True,
+        JWT_CSRF_IN_COOKIES=False,
+        JWT_CSRF_CHECK_FORM=False,
         JWT_ERROR_MESSAGE_KEY="detail",
     )
     jwt = JWTManager(app)
@@ -109,10 +212,14 @@ def init_jwt(app: Flask) -> None:
     @jwt.invalid_token_loader
     def _on_invalid(reason: str) -> Response:
         # flask-jwt-extended reports a token of the wrong kind (access vs refresh) through this loader too
+        if reason == "CSRF double submit tokens do not match":
+            return problem(403, "csrf_mismatch")
         code = {"Only refresh tokens are allowed": "refresh_token_required",
                 "Only non-refresh tokens are allowed": "access_token_required"}.get(reason, "token_invalid")
         return problem(401, code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
     @jwt.unauthorized_loader
-    def _on_missing(_reason: str) -> Response:
+    def _on_missing(reason: str) -> Response:
+        if reason == "Missing CSRF token":  # a cookie-authenticated write without X-CSRF-TOKEN
+            return problem(403, "csrf_missing")
         return problem(401, "missing_token", headers={"WWW-Authenticate": "Bearer"})

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 
 from .. import __version__
-from ..domain import accounts, pages, reports, review
+from ..domain import accounts, pages, reports, review, views
 from ..domain import configuration as conf
 from ..domain.commands import PushBody
 from ..domain.contract import schema
@@ -26,6 +26,7 @@ from ..storage.models import (
     LegalPage,
     Municipality,
     OfferReport,
+    SavedView,
     SpatialLevel,
     User,
 )
@@ -53,6 +54,8 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "auth.login": login,
         "auth.refresh": None,
         "auth.logout": None,
+        "auth.web_login": login,
+        "auth.web_logout": None,
         "auth.change_password": json_schema(accounts.PASSWORD_CHANGE_FIELDS),
         "admin.create_user": json_schema(accounts.USER_FIELDS, model=User),
         "admin.update_user": json_schema(accounts.USER_CHANGE_FIELDS, model=User),
@@ -76,7 +79,21 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "sync.restore": json_schema(review.RESTORE_FIELDS),
         "reports.report": json_schema(reports.REPORT_FIELDS, model=OfferReport),
         "reports.close_report": json_schema(reports.CLOSE_FIELDS, model=OfferReport),
+        "views.create_view": _view_body(partial=False),
+        "views.update_view": _view_body(partial=True),
+        "views.propose_view": None,
+        "views.publish_view": None,
+        "views.unpublish_view": None,
+        "views.decline_view": json_schema(views.DECLINE_FIELDS, model=SavedView),
     }
+
+
+def _view_body(partial: bool) -> dict[str, Any]:
+    """A saved view's body: name, visibility and the checked state."""
+    out = json_schema(views.VIEW_FIELDS, partial=partial, model=SavedView)
+    out["properties"]["visibility"]["enum"] = [*views.VISIBILITIES, None]
+    out["properties"]["state"] = {**views.state_schema(), **({"nullable": True} if partial else {})}
+    return out
 
 
 _VIEW = {"name": "view", "in": "query", "required": False,
@@ -160,8 +177,10 @@ def build(app: Flask) -> dict[str, Any]:
                 media = schema.get("x-content-type", "application/json")  # a file upload is multipart
                 schema = {k: v for k, v in schema.items() if k != "x-content-type"}
                 op["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
-            if needs_login:
-                op["security"] = [{"bearer": []}]
+            if needs_login == "web_session":
+                op["security"] = [{"webSession": []}]
+            elif needs_login:
+                op["security"] = [{"bearer": []}, {"webCookie": []}]
             paths.setdefault(path, {})[method.lower()] = op
     return {
         "openapi": "3.0.3",
@@ -170,14 +189,21 @@ def build(app: Flask) -> dict[str, Any]:
                                 "problem documents; texts are German unless Accept-Language asks for en."},
         "paths": dict(sorted(paths.items())),
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "webCookie": {"type": "apiKey", "in": "cookie", "name": "fa_access",
+                              "description": "the web map's login (POST /auth/session); writes also need the "
+                                             "header X-CSRF-TOKEN with the login's csrf_token"},
+                "webSession": {"type": "apiKey", "in": "cookie", "name": "fa_refresh",
+                               "description": "the web map's login, sent only to /auth/session"}},
             "schemas": dict(sorted(components.items())),
         },
     }
 
 
-def _needs_login(view: Any) -> bool:
-    """Views guarded by ``login_required`` (or the refresh token's guard) are marked so."""
+def _needs_login(view: Any) -> bool | str:
+    """Views guarded by ``login_required`` (or the refresh token's guard) are marked so; the web login's
+    own routes by ``"web_session"``."""
     return getattr(view, "needs_login", False)
 
 

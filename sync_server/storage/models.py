@@ -360,6 +360,29 @@ class OfferReport(Base):
     answer: Mapped[str | None] = mapped_column(String(2000))
 
 
+class SavedView(Base):
+    """A named view of the expert mode that staff saved (``domain/views.py``): owned by a municipality,
+    private or shared with the other municipalities, and possibly proposed to or published by the admin
+    as a featured view of the public atlas."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[dict] = mapped_column(JsonType)
+    visibility: Mapped[str] = mapped_column(String(10))  # private | shared
+    featured: Mapped[str] = mapped_column(String(10), index=True)  # none | proposed | published | declined
+    reason: Mapped[str | None] = mapped_column(String(500))  # why the admin declined
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    owner: Mapped[Municipality] = relationship()
+    author: Mapped[User] = relationship()
+
+
 __all__ = [
     "AtlasSequence",
     "AuditEntry",
@@ -378,6 +401,7 @@ __all__ = [
     "Push",
     "RevokedSession",
     "Revision",
+    "SavedView",
     "SpatialLevel",
     "User",
 ]
