@@ -212,14 +212,14 @@ def init_jwt(app: Flask) -> None:
     @jwt.invalid_token_loader
     def _on_invalid(reason: str) -> Response:
         # flask-jwt-extended reports a token of the wrong kind (access vs refresh) through this loader too
-        if reason == "CSRF double submit tokens do not match":
-            return problem(403, "csrf_mismatch")
         code = {"Only refresh tokens are allowed": "refresh_token_required",
                 "Only non-refresh tokens are allowed": "access_token_required"}.get(reason, "token_invalid")
         return problem(401, code, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
     @jwt.unauthorized_loader
     def _on_missing(reason: str) -> Response:
-        if reason == "Missing CSRF token":  # a cookie-authenticated write without X-CSRF-TOKEN
-            return problem(403, "csrf_missing")
+        # flask-jwt-extended reports a cookie-authenticated write without the right X-CSRF-TOKEN here too
+        csrf = {"Missing CSRF token": "csrf_missing", "CSRF double submit tokens do not match": "csrf_mismatch"}
+        if reason in csrf:
+            return problem(403, csrf[reason])
         return problem(401, "missing_token", headers={"WWW-Authenticate": "Bearer"})
