@@ -235,8 +235,8 @@ class WebSession:
     """A login of the web map: the tokens are in HttpOnly cookies the page's script cannot read; the page
     sends ``csrf_token`` back in the header ``X-CSRF-TOKEN`` with every write (double submit)."""
 
-    user: UserView
-    csrf_token: str = spec(description="send as X-CSRF-TOKEN with every POST, PATCH, PUT and DELETE")
+    user: UserView | None = spec(description="None: this browser has no web login")
+    csrf_token: str | None = spec(description="send as X-CSRF-TOKEN with every POST, PATCH, PUT and DELETE")
     expires_in: int = spec(description="seconds until the access cookie expires (then GET /auth/session)")
 
 

@@ -32,6 +32,7 @@ from .common import (
     body,
     db,
     login_required,
+    optional_actor,
     refresh_token_required,
     settings,
     state,
@@ -114,18 +115,20 @@ def web_login() -> Response:
 
 
 @bp.get("/session")
-@web_session_required
+@web_session_required(optional=True)
 @answers(WebSession)
-def web_session() -> Response:
+def web_session() -> WebSession | Response:
     """Resume the web login (page load, expired access cookie): a new access cookie from the refresh
-    cookie, the user and the CSRF value; 401 when there is no login or it was ended."""
+    cookie, the user and the CSRF value; no user when the browser has no login, 401 when it was ended."""
+    if optional_actor() is None:
+        return WebSession(user=None, csrf_token=None, expires_in=0)
     user = accounts.account_of(db(), actor())
     claims = get_jwt()
     return _web_session(user, _claims(user, sid=claims["sid"], csrf=claims["csrf"]), refresh_token=False)
 
 
 @bp.delete("/session")
-@web_session_required
+@web_session_required()
 @answers(None, 204)
 def web_logout() -> Response:
     """Log out on the web map (needs X-CSRF-TOKEN): the login's tokens are revoked as in QGIS, the

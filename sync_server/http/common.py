@@ -65,12 +65,16 @@ def refresh_token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def web_session_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The view needs the web map's refresh cookie (resume and end a web login; see :mod:`.auth`);
-    writes also need the login's X-CSRF-TOKEN."""
-    guarded = jwt_required(refresh=True, locations=["cookies"])(view)
-    guarded.needs_login = "web_session"  # type: ignore[attr-defined]
-    return guarded
+def web_session_required(optional: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The view reads the web map's refresh cookie (resume and end a web login; see :mod:`.auth`), which
+    must be there unless ``optional``; writes also need the login's X-CSRF-TOKEN."""
+
+    def guard(view: Callable[..., Any]) -> Callable[..., Any]:
+        guarded = jwt_required(optional=optional, refresh=True, locations=["cookies"])(view)
+        guarded.needs_login = "web_session"  # type: ignore[attr-defined]
+        return guarded
+
+    return guard
 
 
 def answers(declaration: Any, status: int = 200, media_type: str = "application/json",

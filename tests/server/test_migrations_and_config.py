@@ -448,7 +448,7 @@ def test_openapi_document_lists_every_route(api, app) -> None:  # noqa: ANN001
             assert {p["name"] for p in op["parameters"] if p["in"] == "path"} == names
             assert op["responses"]
     # what needs a token says so, the public side does not
-    assert doc["paths"]["/api/v1/admin/users"]["get"]["security"] == [{"bearer": []}]
+    assert doc["paths"]["/api/v1/admin/users"]["get"]["security"] == [{"bearer": []}, {"webCookie": []}]
     assert "security" not in doc["paths"]["/api/v1/public/{layer}"]["get"]
     assert "security" not in doc["paths"]["/api/v1/auth/login"]["post"]
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
