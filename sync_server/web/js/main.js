@@ -19,6 +19,7 @@ import { ProfileView, profileSearch } from "./profile.js";
 import { ResultList } from "./results.js";
 import { SearchSuggestions } from "./suggest.js";
 import { mapViewText, readUrl, writeUrl } from "./urlstate.js";
+import { SavedViews } from "./views.js";
 
 const MODES = ["offers", "expert", "profile"];
 
@@ -75,6 +76,7 @@ const app = {
   offersFitPending: false,
   offersLoaded: null, // a promise: the offers' map, list and filters are built (see startOffers)
   embed: isEmbed(), // ?mode=expert&embed=1: the indicator map alone, in another site's frame
+  views: null, // the staff login and the saved views (views.js); not in an embedded view
 };
 
 const MAX_INDICATOR_HITS = 4;
@@ -472,6 +474,7 @@ async function switchLanguage(lang) {
   setTitles();
   if (!ui.mapNote.hidden) ui.mapNoteText.textContent = t("map.tilesOffline");
   if (app.expert) app.expert.translate();
+  if (app.views) app.views.translate();
   app.indicatorSearch.translate();
   if (!app.ready) return;
   app.map.setTranslator(t);
@@ -560,6 +563,10 @@ async function start() {
     catalogue: () => getJson(API.catalogue), current: () => (app.expert ? app.expert.urlState() : null),
     navigate,
   });
+  if (!app.embed) {
+    app.views = new SavedViews({ navigate, current: () => (app.expert ? app.expert.urlState() : null) });
+    app.views.start();
+  }
   ui.count.textContent = t("results.loading");
   if (!window.L || !window.proj4 || !window.Worker) {
     showStatus(t("error.libraries"));

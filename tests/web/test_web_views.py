@@ -1,0 +1,114 @@
+"""Saved views ("Ansichten") in a real headless Chromium against the real server: an editor logs in on
+the web map, saves the expert view, reopens it after a reload, proposes it; the admin publishes it; an
+anonymous visitor sees it among the featured views and opens it. No token is ever readable by the
+page's script (not in localStorage, sessionStorage or document.cookie), and axe-core finds no serious
+or critical violation with the login dialog open, with the list of views, and in the visitor's list."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from sync_server.demo.loader import demo_password
+
+from .test_web_a11y import AXE, check
+from .test_web_expert import open_expert
+
+pytestmark = pytest.mark.timeout(240)
+
+VIEW = "?mode=expert&ind=bev_u6&level=gemeinde&year=2022&cls=equal&k=4"
+NAME = "Kinder unter 6 (gleiche Intervalle)"
+
+
+def log_in(page, user: str) -> None:  # noqa: ANN001
+    """Log in with the keyboard only: the account button, the two fields, Enter."""
+    page.focus("#account-button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#login-dialog[open]")
+    assert page.evaluate("() => document.activeElement.id") == "login-username"
+    page.keyboard.type(user)
+    page.keyboard.press("Tab")
+    page.keyboard.type(demo_password(user))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#staff-views:not([hidden])")
+    assert not page.locator("#login-dialog").is_visible()
+
+
+def no_token_readable(page) -> None:  # noqa: ANN001
+    """What the page's script can read holds no token: HttpOnly cookies only, nothing in web storage."""
+    readable = page.evaluate("""() => ({cookie: document.cookie,
+        storage: [localStorage, sessionStorage].flatMap((s) => Object.keys(s).map((k) => [k, s.getItem(k)]))})""")
+    assert readable["cookie"] == ""
+    for key, value in readable["storage"]:
+        assert "token" not in key.lower() and "eyJ" not in (value or ""), (key, value)
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert set(cookies) == {"fa_access", "fa_refresh"}
+    assert all(c["httpOnly"] and c["sameSite"] == "Strict" for c in cookies.values())
+
+
+def item(page, name: str):  # noqa: ANN001, ANN201
+    return page.locator("#my-views li", has_text=name)
+
+
+def test_save_reopen_propose_publish_and_the_visitor_sees_it(make_atlas) -> None:  # noqa: ANN001
+    editor = make_atlas()
+    editor.context.add_init_script(path=str(AXE))
+    page = open_expert(editor, VIEW)
+    assert page.locator("#staff-views").is_hidden()
+    page.click("#account-button")
+    page.wait_for_selector("#login-dialog[open]")
+    check(page, "the login dialog")
+    page.keyboard.press("Escape")  # closes the dialog, focus back on the button
+    assert page.evaluate("() => document.activeElement.id") == "account-button"
+    log_in(page, "melle.editor")
+    no_token_readable(page)
+
+    page.fill("#view-name", NAME)
+    page.click("#view-save-form button[type=submit]")
+    item(page, NAME).wait_for()
+    assert "Melle" in item(page, NAME).inner_text() and "privat" in item(page, NAME).inner_text()
+    check(page, "the list of saved views")
+
+    # Another view, a reload (the login resumes from its cookie), then the saved view again.
+    page = open_expert(editor, "?mode=expert&ind=bev_u6&level=gemeinde&year=2020")
+    item(page, NAME).wait_for()
+    no_token_readable(page)
+    item(page, NAME).locator("a").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('year') === '2022'")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["ind"] == ["bev_u6"] and query["cls"] == ["equal"] and query["k"] == ["4"]
+    page.wait_for_function("() => document.querySelector('#expert-year-value').textContent.includes('2022')")
+    assert page.locator("#expert-method").input_value() == "equal"
+
+    item(page, NAME).locator("[data-action=share]").click()
+    page.wait_for_function(f"() => [...document.querySelectorAll('#my-views li')].some((li) => "
+                           f"li.textContent.includes({NAME!r}) && li.textContent.includes('geteilt'))")
+    item(page, NAME).locator("[data-action=propose]").click()
+    page.wait_for_function(f"() => [...document.querySelectorAll('#my-views li')].some((li) => "
+                           f"li.textContent.includes({NAME!r}) && li.textContent.includes('vorgeschlagen'))")
+
+    admin = make_atlas()
+    admin_page = open_expert(admin, "?mode=expert&ind=bev_u6&level=gemeinde")
+    log_in(admin_page, "admin")
+    item(admin_page, NAME).wait_for()
+    assert item(admin_page, NAME).locator("[data-action=rename]").count() == 0  # not the admin's view
+    item(admin_page, NAME).locator("[data-action=publish]").click()
+    admin_page.locator("#featured-list a", has_text=NAME).wait_for()
+
+    visitor = make_atlas()
+    visitor.context.add_init_script(path=str(AXE))
+    visitor_page = open_expert(visitor, "?mode=expert&ind=bev_u6&level=gemeinde&year=2019")
+    featured = visitor_page.locator("#featured-list a", has_text=NAME)
+    featured.wait_for()
+    assert visitor_page.locator("#staff-views").is_hidden()
+    check(visitor_page, "the featured views of a visitor")
+    featured.click()
+    visitor_page.wait_for_function("() => new URLSearchParams(location.search).get('year') === '2022'")
+    assert visitor.context.cookies() == []
+
+    # Logging out revokes the login and removes its cookies; the page shows the login button again.
+    page.click("#account-button")
+    page.wait_for_selector("#staff-views[hidden]", state="attached")
+    assert page.locator("#account-button").inner_text() == "Anmelden"
+    assert page.context.cookies() == []
