@@ -581,8 +581,8 @@ class ReportView:
 
 @dataclass(frozen=True, slots=True)
 class ViewState:
-    """What a saved view shows: the expert mode's permalink (indicator, level, year, selected unit,
-    compared units, classification, map position); see docs/web.md."""
+    """What a saved view shows: the expert mode's permalink state (indicator, level, year, selected unit,
+    compared units, classification) and optionally a map position (README.md, "Web map")."""
 
     indicator: str
     level: str

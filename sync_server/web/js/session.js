@@ -1,7 +1,7 @@
 // The staff login of the web map (same accounts and rights as the QGIS plugin). The tokens live in
 // HttpOnly cookies this script cannot read, never in localStorage or sessionStorage; the page keeps only
 // the login's CSRF value, in memory, and sends it with every write (header X-CSRF-TOKEN), so another
-// site can make a logged-in browser send nothing that the server accepts (see docs/web.md).
+// site can make a logged-in browser send nothing that the server accepts (see README.md, "Web map").
 
 import { language } from "./i18n.js";
 
