@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sync_server.app import create_app
 from sync_server.config import Settings
 from sync_server.demo.loader import demo_password
+from tests import conftest
 from tests.support import BRAMSCHE, MELLE, Api
 
 STATE = {"indicator": "bev_u6", "level": "gemeinde", "year": 2022, "unit": MELLE, "compare": [BRAMSCHE],
@@ -263,3 +264,35 @@ def test_web_login_uses_the_accounts_rules(app: Flask, api: Api) -> None:
     locked = app.test_client().post("/api/v1/auth/session", json={"username": "melle.editor",
                                                                   "password": demo_password("melle.editor")})
     assert locked.status_code == 429 and locked.get_json()["code"] == "login_locked"
+
+
+def test_the_county_publishes_its_own_views_and_a_deleted_view_leaves_the_public_list(api: Api) -> None:
+    own = _save(api, "admin", "Landkreis im Überblick")
+    assert own["may_edit"] and own["municipality"]["name"] == "Landkreis Osnabrück"
+    assert api.post(f"/api/v1/views/{own['id']}/publish", None, "admin").get_json()["featured"] == "published"
+    melle = _save(api, "melle.editor", "Melle")
+    api.post(f"/api/v1/views/{melle['id']}/propose", None, "melle.editor")
+    api.post(f"/api/v1/views/{melle['id']}/publish", None, "admin")
+    public = api.get("/api/v1/public/views")
+    assert [v["name"] for v in public.get_json()] == ["Melle", "Landkreis im Überblick"]  # newest first
+    tag = public.headers["ETag"]
+    assert api.client.delete(f"/api/v1/views/{melle['id']}", headers=api.headers("melle.editor")).status_code == 204
+    after = api.get("/api/v1/public/views", headers={"If-None-Match": tag})
+    assert after.status_code == 200 and [v["name"] for v in after.get_json()] == ["Landkreis im Überblick"]
+    decisions = [e["action"] for e in api.get("/api/v1/admin/audit?limit=50", "admin").get_json()
+                 if e["action"].startswith("view_")]
+    assert decisions == ["view_deleted", "view_published", "view_proposed", "view_created", "view_published",
+                         "view_created"]
+
+
+def test_other_sites_get_no_login_through_cors(db_url: str) -> None:
+    """The public API may be opened to other sites; the login may not: no credentials, no CSRF header."""
+    application = create_app(conftest.test_settings(db_url, cors_origins=("https://www.melle.de",)))
+    try:
+        client = application.test_client()
+        answer = client.get("/api/v1/public/views", headers={"Origin": "https://www.melle.de"})
+        assert answer.headers["Access-Control-Allow-Origin"] == "https://www.melle.de"
+        assert "Access-Control-Allow-Credentials" not in answer.headers
+        assert "x-csrf-token" not in answer.headers["Access-Control-Allow-Headers"].lower()
+    finally:
+        application.extensions["familienatlas"].engine.dispose()
