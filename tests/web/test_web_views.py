@@ -112,3 +112,33 @@ def test_save_reopen_propose_publish_and_the_visitor_sees_it(make_atlas) -> None
     page.wait_for_selector("#staff-views[hidden]", state="attached")
     assert page.locator("#account-button").inner_text() == "Anmelden"
     assert page.context.cookies() == []
+
+
+def test_rename_and_delete_with_the_keyboard_in_english(make_atlas) -> None:  # noqa: ANN001
+    atlas = make_atlas()
+    atlas.context.add_init_script(path=str(AXE))
+    page = open_expert(atlas, VIEW + "&lang=en")
+    log_in(page, "bramsche.editor")
+    assert page.locator("#account-button").inner_text() == "Log out (bramsche.editor)"
+    page.fill("#view-name", "Children")
+    page.press("#view-name", "Enter")
+    item(page, "Children").wait_for()
+    assert "private" in item(page, "Children").inner_text()
+    check(page, "the list of saved views in English")
+
+    item(page, "Children").locator("[data-action=rename]").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.closest('form').className") == "view-rename"
+    page.keyboard.press("Escape")  # cancels: the link has the focus again
+    assert page.evaluate("() => document.activeElement.textContent") == "Children"
+    item(page, "Children").locator("[data-action=rename]").click()
+    page.keyboard.type("Children under 6")
+    page.keyboard.press("Enter")
+    item(page, "Children under 6").wait_for()
+    page.wait_for_function("() => document.querySelector('#views-status').textContent.includes('renamed')")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    item(page, "Children under 6").locator("[data-action=delete]").click()
+    page.wait_for_function("() => document.querySelector('#my-views').textContent.includes('No views saved yet')")
+    listed = page.evaluate("async () => (await fetch('/api/v1/views')).json()")
+    assert listed == []  # the server agrees
