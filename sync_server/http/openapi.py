@@ -55,7 +55,6 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "auth.refresh": None,
         "auth.logout": None,
         "auth.web_login": login,
-        "auth.web_logout": None,
         "auth.change_password": json_schema(accounts.PASSWORD_CHANGE_FIELDS),
         "admin.create_user": json_schema(accounts.USER_FIELDS, model=User),
         "admin.update_user": json_schema(accounts.USER_CHANGE_FIELDS, model=User),
