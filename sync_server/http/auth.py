@@ -87,15 +87,21 @@ def _web_session(user: User, claims: dict, refresh_token: bool) -> Response:
     return response
 
 
+def _authenticate() -> User:
+    """The account of the body's user name and password, by the accounts' rules (throttling, deactivated
+    accounts, audit): one login check for the API and the web map."""
+    data = body()
+    data = data if isinstance(data, dict) else {}
+    return accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
+                                 request.remote_addr,  # behind trusted proxies: ProxyFix's client address
+                                 throttle=state().session_factory)
+
+
 @bp.post("/login")
 @answers(LoginAnswer)
 def login() -> LoginAnswer:
     """Log in with user name and password; returns an access and a refresh token."""
-    data = body()
-    data = data if isinstance(data, dict) else {}
-    user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
-                                 request.remote_addr,  # behind trusted proxies: ProxyFix's client address
-                                 throttle=state().session_factory)
+    user = _authenticate()
     claims = _claims(user)
     return LoginAnswer(access_token=create_access_token(identity=str(user.id), additional_claims=claims),
                        token_type="Bearer", expires_in=settings().access_token_minutes * 60,
@@ -107,10 +113,7 @@ def login() -> LoginAnswer:
 @answers(WebSession)
 def web_login() -> Response:
     """Log in on the web map: the tokens go into HttpOnly cookies; the answer carries the CSRF value."""
-    data = body()
-    data = data if isinstance(data, dict) else {}
-    user = accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
-                                 request.remote_addr, throttle=state().session_factory)
+    user = _authenticate()
     return _web_session(user, _claims(user, csrf=uuid.uuid4().hex), refresh_token=True)
 
 
