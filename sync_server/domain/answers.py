@@ -422,8 +422,41 @@ class IndicatorValues:
     level: str | None
     version: int
     years: list[int] = spec(description="the years with values (for a time slider)")
+    last_update: str | None = spec(format="date", description="the day the indicator's published values "
+                                   "last changed (the latest publication of a value); None: none published")
     values: list[IndicatorValue] = spec()
     view: Literal["staff"] | None = spec(omit_none=True)
+
+
+@dataclass(frozen=True, slots=True)
+class WebUnitProperties:
+    """What the expert mode needs of a unit besides its shape: its name and its place in the unit tree."""
+
+    key: str
+    name: str
+    level: str
+    parent: str | None = spec(description="key of the unit above it (None: the county)")
+
+
+@dataclass(frozen=True, slots=True)
+class WebUnit:
+    """A spatial unit with its geometry simplified for the web map (CRS84)."""
+
+    type: Literal["Feature"]
+    id: str
+    properties: WebUnitProperties
+    geometry: dict[str, Any] | None = spec(description="GeoJSON (CRS84, 5 decimals); None: no territory")
+
+
+@dataclass(frozen=True, slots=True)
+class WebUnits:
+    """The public spatial units of one level, simplified together so that neighbours keep their shared
+    boundary (coverage simplification)."""
+
+    type: Literal["FeatureCollection"]
+    level: str
+    tolerance_m: float = spec(description="how far (metres) a simplified boundary may leave the stored one")
+    features: list[WebUnit] = spec()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,10 @@ from ..domain.answers import (
     IndicatorValues,
     ThemeAnswer,
     UnitValues,
+    WebUnits,
 )
 from ..domain.errors import FieldError, Invalid
-from ..domain.indicators import catalogue, export, public
+from ..domain.indicators import catalogue, export, public, webgeometry
 from .caching import public_answer
 from .common import actor, answers, atlas, body, db, int_arg, login_required
 from .errors import language
@@ -127,6 +128,18 @@ def indicator_values(key: str) -> dict[str, Any]:
     year = int_arg("year", 0, 1990, 9999) or None
     return public.indicator_values(db(), atlas().indicators, key, level=request.args.get("level") or None,
                                    year=year, staff=staff)
+
+
+@bp.get("/units")
+@public_answer("data")
+@answers(WebUnits)
+def web_units() -> Response:
+    """The public spatial units of one `level` for the expert mode's map: key, name, parent and the
+    geometry simplified for the web (CRS84), neighbours keeping their shared boundary."""
+    level = request.args.get("level", "")
+    if not level:
+        raise Invalid("invalid_query", errors=[FieldError("level", "required")])
+    return Response(webgeometry.web_units(db(), level), mimetype="application/json")
 
 
 @bp.get("/units/<key>/values")

@@ -112,6 +112,9 @@ QUERY_PARAMETERS: dict[str, list[dict[str, Any]]] = {
          "schema": {"type": "string", "enum": list(reports.STATES), "default": "open"}},
         {"name": "limit", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1000}}],
+    "indicators.web_units": [
+        {"name": "level", "in": "query", "required": True, "schema": {"type": "string"},
+         "description": "spatial level key (gemeinde, mitgliedsgemeinde, ortsteil, landkreis, ...)"}],
     "indicators.download_values": [
         {"name": "format", "in": "query", "required": False,
          "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson"], "default": "csv"}},

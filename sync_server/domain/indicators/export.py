@@ -20,21 +20,20 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ... import messages
-from ...storage.models import Revision, SpatialLevel
+from ...storage.models import SpatialLevel
 from ..errors import FieldError, Invalid, NotFound
 from ..geometry import WEB_CRS
 from ..geometry import to_geojson as geometry_json
-from ..publish import public_query
-from .catalogue import VALUES_LAYER, IndicatorCatalogue, indicator_view
+from .catalogue import IndicatorCatalogue, indicator_view
 from .provision import unit_areas
-from .public import indicator_values
+from .public import indicator_values, stand
 
 FORMATS = ("csv", "xlsx", "geojson")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -73,18 +72,6 @@ class Export:
 
 def _text(code: str, language: str, **params: Any) -> str:
     return messages.text(f"export.{code}", params, language)
-
-
-def stand(session: Session, key: str) -> date | None:
-    """The day the latest published value of this indicator was published (its review, else its push)."""
-    indicator = Revision.properties["indicator"].as_string()
-    query = (public_query(VALUES_LAYER).where(indicator == key).order_by(None)
-             .with_only_columns(func.max(func.coalesce(Revision.reviewed_at, Revision.created_at)),
-                                maintain_column_froms=True))
-    found = session.scalar(query)
-    if isinstance(found, str):  # SQLite may hand back the text of the timestamp
-        found = datetime.fromisoformat(found)
-    return found.date() if found is not None else None
 
 
 def _named(kind: str, key: str, language: str) -> str | None:

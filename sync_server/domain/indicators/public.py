@@ -20,9 +20,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ...storage.db import in_chunks
@@ -30,7 +31,7 @@ from ...storage.models import Feature, Revision
 from .. import sequence
 from ..errors import FieldError, Invalid, NotFound
 from ..lifecycle import Op, State
-from ..publish import public_columns
+from ..publish import public_columns, public_query
 from ..rights import Actor, may_read_unpublished
 from .aggregation import aggregate
 from .catalogue import VALUES_LAYER, IndicatorCatalogue, IndicatorDef
@@ -185,6 +186,18 @@ def _entry(row: _Row, units: UnitIndex, staff: bool, with_indicator: bool) -> di
     return out
 
 
+def stand(session: Session, key: str) -> date | None:
+    """The day the latest published value of this indicator was published (its review, else its push)."""
+    indicator = Revision.properties["indicator"].as_string()
+    query = (public_query(VALUES_LAYER).where(indicator == key).order_by(None)
+             .with_only_columns(func.max(func.coalesce(Revision.reviewed_at, Revision.created_at)),
+                                maintain_column_froms=True))
+    found = session.scalar(query)
+    if isinstance(found, str):  # SQLite may hand back the text of the timestamp
+        found = datetime.fromisoformat(found)
+    return found.date() if found is not None else None
+
+
 # --- the cache of public answers -------------------------------------------------------------------
 
 _CACHE: OrderedDict[tuple, tuple[list[_Row], UnitIndex]] = OrderedDict()
@@ -243,7 +256,9 @@ def indicator_values(session: Session, catalogue: IndicatorCatalogue, key: str, 
     years = sorted({r.cell.year for r in mine})
     shown = sorted((r for r in mine if year is None or r.cell.year == year),
                    key=lambda r: (r.cell.year, r.cell.unit))
+    last = stand(session, key)
     out = {"indicator": key, "level": level, "version": catalogue.version, "years": years,
+           "last_update": last.isoformat() if last else None,
            "values": [_entry(r, units, staff is not None, False) for r in shown]}
     if staff is not None:
         out["view"] = "staff"
