@@ -436,6 +436,7 @@ class WebUnitProperties:
     name: str
     level: str
     parent: str | None = spec(description="key of the unit above it (None: the county)")
+    parent_level: str | None = spec(description="the level of that unit")
 
 
 @dataclass(frozen=True, slots=True)

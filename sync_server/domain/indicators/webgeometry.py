@@ -83,7 +83,8 @@ def _build(session: Session, level: str) -> str:
     simplified = dict(zip((u.key for u in with_geometry),
                           simplify_coverage([stored[u.key] for u in with_geometry], TOLERANCE_M), strict=True))
     features = [{"type": "Feature", "id": u.key,
-                 "properties": {"key": u.key, "name": u.name, "level": u.level, "parent": u.parent},
+                 "properties": {"key": u.key, "name": u.name, "level": u.level, "parent": u.parent,
+                                "parent_level": units.units[u.parent].level if u.parent in units.units else None},
                  "geometry": _web_geometry(simplified[u.key]) if u.key in simplified else None}
                 for u in members]
     return json.dumps({"type": "FeatureCollection", "level": level, "tolerance_m": TOLERANCE_M,

@@ -11,6 +11,7 @@ export const API = {
   catalogue: "/api/v1/indicators",
   values: (key, level) => `/api/v1/indicators/${encodeURIComponent(key)}/values?level=${encodeURIComponent(level)}`,
   ortsteile: "/api/v1/public/spatial_units",
+  units: (level) => `/api/v1/units?level=${encodeURIComponent(level)}`, // simplified for the web, with parents
 };
 
 // The spatial levels of the expert mode, the first one chosen when a permalink names none.
@@ -43,8 +44,8 @@ export function prefetchJson(url) {
 }
 
 /**
- * Start loading what the view of a permalink needs: the expert mode's catalogue, territories,
- * the indicator's values (all years) of its level and of the county; or the offers and their
+ * Start loading what the view of a permalink needs: the expert mode's catalogue, the units of its
+ * level (simplified shapes), the indicator's values (all years) of its level and of the county; or the offers and their
  * categories and territories (a profile: and the catalogue and the Ortsteile; its unit's values wait
  * for profile.js, which knows whether the unit exists).
  */
@@ -57,7 +58,7 @@ export function prefetchView(mode, expert) {
     return;
   }
   prefetchJson(API.catalogue);
-  if (expert.level === "ortsteil") prefetchJson(API.ortsteile);
+  prefetchJson(API.units(expert.level || LEVEL_ORDER[0]));
   if (!expert.indicator) return;
   for (const level of new Set([expert.level || LEVEL_ORDER[0], COUNTY_LEVEL])) {
     prefetchJson(API.values(expert.indicator, level));

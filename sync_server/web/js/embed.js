@@ -17,9 +17,10 @@ export function isEmbed(location = window.location) {
   return params.get("embed") === "1" && params.get("mode") === "expert";
 }
 
-/** The address of a view in the embed mode (the view without a selected unit or comparison). */
+/** The address of a view in the embed mode (the view without a selected unit, comparison or map position:
+ *  the frame fits the units to its own size). */
 export function embedUrl(view, lang, origin = window.location.origin, path = window.location.pathname) {
-  const search = viewSearch({ expert: { ...view, unit: "", compare: [] }, lang });
+  const search = viewSearch({ expert: { ...view, unit: "", compare: [], map: "" }, lang });
   return `${origin}${path}${search}&embed=1`;
 }
 

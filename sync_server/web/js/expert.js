@@ -1,5 +1,9 @@
 // The expert mode ("Indikatoren"): a choropleth of one indicator per spatial level and year, its legend,
-// its description, a sortable table of the map, and a clicked unit's time series beside the county's.
+// its description, a sortable table of the map, and a clicked unit's time series beside its parent's
+// (the Samtgemeinde of a member municipality, the town of an Ortsteil) and the county's.
+//
+// The units' shapes come from /api/v1/units?level=...: simplified for the web by the server, so that
+// neighbours keep their shared boundary, with each unit's parent in the unit tree.
 //
 // All years of an indicator and level come in one answer of /api/v1/indicators/<key>/values, so the
 // year slider and the play button redraw from memory and never ask the server. A value withheld for
@@ -12,11 +16,13 @@ import {
 } from "./classify.js";
 import { API, COUNTY_LEVEL, LEVEL_ORDER, getJson } from "./api.js";
 import { byId, el } from "./dom.js";
-import { compareNames, language, localName, t } from "./i18n.js";
+import { compareNames, formatDate, language, localName, t } from "./i18n.js";
+import { mapViewText } from "./urlstate.js";
 
 const PLAY_MS = 1200;
 const STROKE = { color: "#37474f", weight: 1, opacity: 1, fillOpacity: 0.85 };
 const SELECTED = { color: "#0b4f8a", weight: 4 };
+const PARENT_COLOR = "#009E73";
 
 function latLngs(polygons) {
   return polygons.map((rings) => rings.map((ring) => ring.map(([lng, lat]) => [lat, lng])));
@@ -30,14 +36,12 @@ function geojsonPolygons(geometry) {
 
 export class ExpertMode {
   /**
-   * @param {{municipalities: Promise<Map<string, object>>, initial: object, onStateChange: () => void}} options
-   *   municipalities: the territories (WGS84 polygons by key), shared with the offers map but not
-   *   waiting for the offers;
-   *   initial: the view from the permalink; onStateChange: the URL should be written again.
+   * @param {{initial: object, onStateChange: () => void, onMapMove: () => void}} options
+   *   initial: the view from the permalink; onStateChange: the URL should be written again (a new view);
+   *   onMapMove: the map's position changed (a detail of the view shown).
    */
   constructor(options) {
     this.options = options;
-    this.municipalities = null;
     this.ui = {
       theme: byId("expert-theme"), indicator: byId("expert-indicator"), level: byId("expert-level"),
       method: byId("expert-method"), classes: byId("expert-classes"), year: byId("expert-year"),
@@ -57,13 +61,15 @@ export class ExpertMode {
     this.layers = new Map(); // unit key -> Leaflet polygon
     this.chart = null;
     this.timer = null;
-    this.ortsteile = null;
+    this.units = new Map(); // level -> Map(unit key -> {polygons, parent, parentLevel})
+    this.parentAnswers = new Map(); // values URL -> the answer (null while loading or after a failure)
+    this.pendingMap = initial.map || null; // a map position to show instead of fitting the units
     this.ready = false;
   }
 
   /** Load the catalogue and draw the view of the permalink (or the first indicator). */
   async start() {
-    [this.catalogue, this.municipalities] = await Promise.all([getJson(API.catalogue), this.options.municipalities]);
+    this.catalogue = await getJson(API.catalogue);
     this.indicators = new Map(this.catalogue.indicators.map((i) => [i.key, i]));
     this._makeMap();
     this._wire();
@@ -79,11 +85,13 @@ export class ExpertMode {
     this.ready = true;
   }
 
-  /** The URL parameters of the current view. */
+  /** The URL parameters of the current view (with the map's position once it has one). */
   urlState() {
+    const center = this.fitted ? this.map.getCenter() : null;
     return { indicator: this.state.indicator, level: this.state.level, year: this.state.year,
              unit: this.state.unit, compare: this.state.compare, method: this.state.method,
-             classes: this.state.classes };
+             classes: this.state.classes,
+             map: center ? mapViewText({ zoom: this.map.getZoom(), lat: center.lat, lng: center.lng }) : "" };
   }
 
   /** Show the view of a URL (Back and Forward, links): load only when indicator or level change. */
@@ -100,9 +108,11 @@ export class ExpertMode {
     });
     this.ui.method.value = this.state.method;
     this.ui.classes.value = String(this.state.classes);
+    this.pendingMap = view.map || null;
     this._fillThemes();
     if (reload) await this._load({ keepUnit: true });
     else this._render();
+    if (this.pendingMap) this._place();
   }
 
   /** Change parts of the view that need no request (the compared units) and draw it again. */
@@ -115,7 +125,7 @@ export class ExpertMode {
   shown() {
     if (!this.map) return;
     this.map.invalidateSize();
-    if (!this.fitted) this._fit();
+    if (!this.fitted || this.pendingMap) this._place();
   }
 
   hidden() {
@@ -141,7 +151,10 @@ export class ExpertMode {
     this.renderer = L.svg({ padding: 0.2 });
     this.renderer.addTo(this.map);
     this._addHatch(this.renderer._container);
-    this.units = L.layerGroup().addTo(this.map);
+    this.unitLayers = L.layerGroup().addTo(this.map);
+    this.map.on("moveend", () => {
+      if (this.ready) this.options.onMapMove();
+    });
   }
 
   /** The hatching of withheld values: an SVG pattern in the map's own SVG (no image, CSP-safe). */
@@ -150,6 +163,21 @@ export class ExpertMode {
     const defs = document.createElementNS(ns, "defs");
     defs.append(hatchPattern(HATCH_ID));
     svg.prepend(defs);
+  }
+
+  /** The permalink's map position if there is one, else the units fitted; a hidden map (no size yet)
+   *  waits for shown(). */
+  _place() {
+    const view = this.pendingMap;
+    if (!view) {
+      this._fit();
+      return;
+    }
+    if (!this.ui.map.clientWidth) return;
+    this.map.invalidateSize();
+    this.map.setView([view.lat, view.lng], view.zoom, { animate: false });
+    this.pendingMap = null;
+    this.fitted = true;
   }
 
   _fit() {
@@ -225,15 +253,15 @@ export class ExpertMode {
     return getJson(API.values(indicator, level));
   }
 
+  /** The units of a level: key -> {polygons, parent, parentLevel} (their shapes simplified for the web). */
   async _geometries(level) {
-    if (level !== "ortsteil") return null;
-    if (!this.ortsteile) {
-      const collection = await getJson(API.ortsteile);
-      this.ortsteile = new Map((collection.features || [])
-        .filter((f) => f.properties && f.properties.level === "ortsteil")
-        .map((f) => [f.properties.key, geojsonPolygons(f.geometry)]));
+    if (!this.units.has(level)) {
+      const collection = await getJson(API.units(level));
+      this.units.set(level, new Map(collection.features.map((f) => [f.id, {
+        polygons: geojsonPolygons(f.geometry), parent: f.properties.parent, parentLevel: f.properties.parent_level,
+      }])));
     }
-    return this.ortsteile;
+    return this.units.get(level);
   }
 
   /** Fetch what the chosen indicator and level need (values of all years, the county's series). */
@@ -245,7 +273,7 @@ export class ExpertMode {
       return;
     }
     const { level } = this.state;
-    const [answer, county, ortsteile] = await Promise.all([
+    const [answer, county, units] = await Promise.all([
       this._values(indicator.key, level),
       indicator.levels.includes(COUNTY_LEVEL) ? this._values(indicator.key, COUNTY_LEVEL) : null,
       this._geometries(level),
@@ -265,26 +293,26 @@ export class ExpertMode {
     this.ui.year.max = String(Math.max(0, years.length - 1));
     this.ui.year.disabled = years.length < 2;
     this.ui.play.disabled = years.length < 2;
-    this._drawUnits(ortsteile);
-    this._fit();
+    this._drawUnits(units);
+    this._place();
     this._describe();
     this._render();
     if (!answer.values.length) this._showStatus(t("expert.noValues"));
   }
 
-  _drawUnits(ortsteile) {
+  _drawUnits(units) {
     const L = window.L;
-    this.units.clearLayers();
+    this.unitLayers.clearLayers();
     this.layers.clear();
     for (const [key, unit] of this.byUnit) {
-      const polygons = ortsteile ? ortsteile.get(key) || [] : (this.municipalities.get(key) || {}).polygons || [];
+      const polygons = (units.get(key) || {}).polygons || [];
       if (!polygons.length) continue;
       const layer = L.polygon(latLngs(polygons), { ...STROKE, renderer: this.renderer, fillColor: MISSING_COLOR });
       layer.unitKey = key;
       layer.bindTooltip("", { sticky: true, direction: "top" });
       layer.on("click", () => this.selectUnit(key, { focus: false }));
       layer.on("add", () => { layer.getElement().dataset.unit = key; });
-      layer.addTo(this.units);
+      layer.addTo(this.unitLayers);
       layer.getElement().dataset.unit = key;
       unit.layer = layer;
       this.layers.set(key, layer);
@@ -454,7 +482,7 @@ export class ExpertMode {
 
   // ---------------------------------------------------------------- one unit
 
-  /** Select a unit (map click or table): its time series beside the county's. */
+  /** Select a unit (map click or table): its time series beside its parent's and the county's. */
   selectUnit(key, { focus }) {
     this.state.unit = this.state.unit === key && !focus ? "" : key;
     this._render();
@@ -475,16 +503,21 @@ export class ExpertMode {
     const countyEntries = new Map();
     if (this.county) for (const entry of this.county.values) countyEntries.set(entry.year, entry);
     const showCounty = this.county && this.state.level !== COUNTY_LEVEL && countyEntries.size > 0;
+    const parent = this._parent(this.state.unit);
+    const parentEntries = parent ? parent.years : new Map();
     this.ui.unitHeading.textContent = `${unit.name}: ${localName(indicator, lang)}`;
 
     // The table alternative of the chart (and its only place for words such as "withheld").
-    const breaks = years.filter((y) => (unit.years.get(y) || {}).series_break || (countyEntries.get(y) || {}).series_break);
+    const breaks = years.filter((y) => [unit.years, parentEntries, countyEntries]
+      .some((entries) => (entries.get(y) || {}).series_break));
     const head = el("tr", {}, el("th", { scope: "col" }, t("expert.col.year")),
                     el("th", { scope: "col", class: "num" }, unit.name),
+                    parent ? el("th", { scope: "col", class: "num", dataset: { unit: parent.key } }, parent.name) : null,
                     showCounty ? el("th", { scope: "col", class: "num" }, t("expert.col.county")) : null);
     const rows = years.map((year) => el("tr", { dataset: { year } },
       el("th", { scope: "row" }, breaks.includes(year) ? `${year} (${t("expert.seriesBreak")})` : String(year)),
       el("td", { class: "num" }, this._entryText(unit.years.get(year))),
+      parent ? el("td", { class: "num", dataset: { unit: parent.key } }, this._entryText(parentEntries.get(year))) : null,
       showCounty ? el("td", { class: "num" }, this._entryText(countyEntries.get(year))) : null));
     this.ui.series.replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
     this.ui.chart.setAttribute("aria-label", t("expert.chartLabel", { indicator: localName(indicator, lang),
@@ -492,12 +525,38 @@ export class ExpertMode {
     const number = (entry) => (entry && !entry.suppressed && typeof entry.value === "number" ? entry.value : null);
     const datasets = [{ label: unit.name, data: years.map((y) => number(unit.years.get(y))), borderColor: "#0b4f8a",
                         backgroundColor: "#0b4f8a", pointRadius: 3, spanGaps: false }];
+    if (parent) {
+      datasets.push({ label: parent.name, data: years.map((y) => number(parentEntries.get(y))), borderColor: PARENT_COLOR,
+                      backgroundColor: PARENT_COLOR, borderDash: [2, 3], pointRadius: 2, spanGaps: false });
+    }
     if (showCounty) {
       datasets.push({ label: t("expert.col.county"), data: years.map((y) => number(countyEntries.get(y))),
                       borderColor: "#b35806", backgroundColor: "#b35806", borderDash: [6, 4], pointRadius: 2 });
     }
     if (this.chart) this.chart.destroy();
     this.chart = timeSeriesChart(this.ui.chart, { years, datasets, breaks, indicator, lang });
+  }
+
+  /**
+   * The selected unit's parent with its values (withheld ones as the public answer has them), when the
+   * parent is not the county (shown anyway) and has values; loaded the first time, then the unit's
+   * view is drawn again.
+   */
+  _parent(key) {
+    const info = (this.units.get(this.state.level) || new Map()).get(key);
+    if (!info || !info.parent || !info.parentLevel || info.parentLevel === COUNTY_LEVEL) return null;
+    const url = API.values(this.state.indicator, info.parentLevel);
+    if (!this.parentAnswers.has(url)) {
+      this.parentAnswers.set(url, null);
+      getJson(url).then((answer) => {
+        this.parentAnswers.set(url, answer);
+        if (this.state.unit === key && this.answer) this._unitView();
+      }).catch((error) => console.warn("Familienatlas: the parent's values failed", error)); // unit and county stay
+    }
+    const answer = this.parentAnswers.get(url);
+    const entries = answer ? answer.values.filter((v) => v.unit === info.parent) : [];
+    if (!entries.length) return null;
+    return { key: info.parent, name: entries[0].name, years: new Map(entries.map((v) => [v.year, v])) };
   }
 
   // ---------------------------------------------------------------- description
@@ -521,6 +580,7 @@ export class ExpertMode {
       ["expert.def.polarity", t(`polarity.${indicator.polarity}`)],
       ["expert.def.source", indicator.source],
       ["expert.def.copyright", indicator.copyright],
+      ["expert.def.lastUpdate", this.answer && this.answer.last_update ? formatDate(this.answer.last_update) : null],
       ["expert.def.confidentiality", t("expert.def.confidentialityText", {
         min_count: indicator.min_count ?? 0, min_denominator: indicator.min_denominator ?? 0 })],
     ];

@@ -176,12 +176,14 @@ async function switchMode(mode) {
     }
     const compare = new CompareView({ update: (change) => app.expert.update(change) });
     const shares = [];
-    app.expert = new ExpertMode({ municipalities: loadMunicipalities(), initial: app.expertInitial,
+    app.expert = new ExpertMode({ initial: app.expertInitial,
                                   onStateChange: () => {
                                     compare.render(app.expert);
                                     for (const share of shares) share.update();
                                     syncUrl();
-                                  } });
+                                  },
+                                  // The map's position is part of the link, not a view of its own.
+                                  onMapMove: () => syncUrl({ replace: true, sameViewOnly: true }) });
     shares.push(new Downloads(app.expert), new EmbedBox(app.expert));
     try {
       await app.expert.start();

@@ -1,6 +1,7 @@
 // The shareable state in the address bar, and the browser history of views.
 // Offers: ?q=search&cat=key,key&gem=municipality&offer=id&map=zoom/lat/lng&lang=de
-// Indicators: ?mode=expert&ind=indicator&level=gemeinde&year=2023&unit=key&cmp=key,key&cls=quantile&k=5&lang=de
+// Indicators: ?mode=expert&ind=indicator&level=gemeinde&year=2023&unit=key&cmp=key,key&cls=quantile&k=5
+//             &map=zoom/lat/lng&lang=de
 // Profile of a unit ("Steckbrief"): ?mode=profile&unit=key&lang=de
 //
 // A change of what is shown (mode, indicator, level, year, unit, comparison, classes, an opened offer, a
@@ -51,6 +52,7 @@ export function readUrl(location = window.location) {
       compare: mode === "expert" ? list(params.get("cmp")) : [],
       method: params.get("cls") || "",
       classes: Number.isFinite(k) ? k : null,
+      map: mode === "expert" ? readMapView(params.get("map")) : null,
     },
   };
 }
@@ -66,7 +68,7 @@ export function viewSearch({ filters = null, offer = "", lang = "", expert = nul
     const compare = (expert.compare || []).join(",");
     for (const [name, value] of [["ind", expert.indicator], ["level", expert.level], ["year", expert.year],
                                  ["unit", expert.unit], ["cmp", compare], ["cls", expert.method],
-                                 ["k", expert.classes]]) {
+                                 ["k", expert.classes], ["map", expert.map]]) {
       if (value !== null && value !== undefined && value !== "") params.set(name, String(value));
     }
   } else if (filters) {
