@@ -18,6 +18,10 @@ laptop or phone), median of ``--runs`` page loads:
 - year: moving the year slider one step (redrawn from memory; the issue's goal is under 100 ms);
 - indicator: choosing another indicator of the theme (one request; the goal is under 300 ms).
 
+It also prints the bytes of the API answers the expert mode's first render received (as sent,
+compressed, and unpacked), and of those the units' geometry (``/api/v1/units``, simplified for the web;
+older versions drew from ``/api/v1/municipalities`` and ``/api/v1/public/spatial_units``).
+
 The issue's goal for the first render is 1.5 s on this machine. Nothing is asserted.
 
     python bench/bench_expert.py [--runs 7] [--indicator anteil_u18] [--url http://127.0.0.1:8000]
@@ -125,7 +129,7 @@ def choose_indicators(url: str, wanted: str) -> tuple[str, str]:
 def warm_server(url: str, keys: tuple[str, ...]) -> None:
     """Every answer the page asks for, a few times (gunicorn's workers each keep their own caches)."""
     paths = ["/", "/api/v1/indicators", "/api/v1/municipalities", "/api/v1/public/offers",
-             "/api/v1/categories", "/api/v1/public/spatial_units"]
+             "/api/v1/categories", "/api/v1/public/spatial_units", "/api/v1/units?level=gemeinde"]
     paths += [f"/api/v1/indicators/{key}/values?level={level}" for key in keys for level in ("gemeinde", "landkreis")]
     for _ in range(4):
         for path in paths:
@@ -210,6 +214,26 @@ def time_expert(browsing: Browsing, rate: int, indicator: str, other: str) -> tu
         context.close()
 
 
+GEOMETRY = ("/api/v1/units", "/api/v1/municipalities", "/api/v1/public/spatial_units")
+# In the page: the API answers received before the expert mode was drawn, [url, sent bytes, unpacked bytes].
+RECEIVED = """() => performance.getEntriesByType("resource")
+  .filter((e) => e.name.includes("/api/") && e.responseEnd <= window.__benchPainted.expert)
+  .map((e) => [e.name, e.encodedBodySize, e.decodedBodySize])"""
+
+
+def expert_payload(browsing: Browsing, indicator: str) -> tuple[list[int], list[int]]:
+    """([sent, unpacked] bytes of all API answers, [sent, unpacked] of the geometry) of the first render."""
+    context, page = browsing.page(1)
+    try:
+        page.goto(f"{browsing.url}/?mode=expert&ind={indicator}&level=gemeinde")
+        painted(page, "expert")
+        received = page.evaluate(RECEIVED)
+        geometry = [r for r in received if any(path in r[0] for path in GEOMETRY)]
+        return [sum(r[i] for r in received) for i in (1, 2)], [sum(r[i] for r in geometry) for i in (1, 2)]
+    finally:
+        context.close()
+
+
 def repeat(runs: int, measure: Callable[..., Any], *args: Any) -> list[Any]:
     return [measure(*args) for _ in range(runs)]
 
@@ -223,6 +247,9 @@ def run(url: str, runs: int, wanted: str) -> None:
         browsing = Browsing(browser, url)
         for _ in range(2):  # the browser's own first start
             time_expert(browsing, 1, indicator, other)
+        (api_sent, api_unpacked), (geo_sent, geo_unpacked) = expert_payload(browsing, indicator)
+        log(f"expert first render received {api_sent / 1024:.1f} KiB of API answers ({api_unpacked / 1024:.1f} KiB "
+            f"unpacked), of which the units' geometry {geo_sent / 1024:.1f} KiB ({geo_unpacked / 1024:.1f} KiB)")
         log(f"{'':28}{'desktop':>22}{'CPU 4x slower':>22}")
         rows: dict[str, list[list[float]]] = {}
         for rate in THROTTLING:

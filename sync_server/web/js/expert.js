@@ -87,11 +87,15 @@ export class ExpertMode {
 
   /** The URL parameters of the current view (with the map's position once it has one). */
   urlState() {
-    const center = this.fitted ? this.map.getCenter() : null;
     return { indicator: this.state.indicator, level: this.state.level, year: this.state.year,
              unit: this.state.unit, compare: this.state.compare, method: this.state.method,
-             classes: this.state.classes,
-             map: center ? mapViewText({ zoom: this.map.getZoom(), lat: center.lat, lng: center.lng }) : "" };
+             classes: this.state.classes, map: this.fitted ? this._mapText() : "" };
+  }
+
+  /** The map's position as a link writes it ("zoom/lat/lng"). */
+  _mapText() {
+    const { lat, lng } = this.map.getCenter();
+    return mapViewText({ zoom: this.map.getZoom(), lat, lng });
   }
 
   /** Show the view of a URL (Back and Forward, links): load only when indicator or level change. */
@@ -153,6 +157,7 @@ export class ExpertMode {
     this._addHatch(this.renderer._container);
     this.unitLayers = L.layerGroup().addTo(this.map);
     this.map.on("moveend", () => {
+      this.ui.map.dataset.view = this._mapText(); // what a link would say, for tests and the curious
       if (this.ready) this.options.onMapMove();
     });
   }
