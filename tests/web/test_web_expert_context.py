@@ -6,6 +6,7 @@ Back restores."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,6 +27,8 @@ PLACES = {"key": "w_plaetze", "name_de": "Plätze", "name_en": "Places", "theme"
           "kind": "count", "levels": ["gemeinde", "mitgliedsgemeinde"], "maintained_by": "county"}
 YEARS = (2020, 2021, 2022)
 PARENT = {2020: 2, 2021: 600, 2022: 610}  # the Samtgemeinde's own figures; 2 is below the minimum of 3
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember")
 BREAK_YEAR = 2017  # the demo's care statistics (pflegequote): county only, every other year, a break in 2017
 
 
@@ -129,7 +132,11 @@ def test_the_break_in_a_series_is_marked_on_every_chart(atlas) -> None:  # noqa:
         assert _break_pixels(page, canvas, other) == 0, canvas
     # The charts' text alternatives say it too.
     assert page.inner_text(f"#expert-series tr[data-year='{BREAK_YEAR}'] th") == f"{BREAK_YEAR} (Reihenbruch)"
-    assert "Reihenbruch" in page.inner_text("#expert-about-list")
+    about = page.inner_text("#expert-about-list")
+    assert "Reihenbruch" in about
+    # The description's last update: the day of the latest publication, in German.
+    day = date.fromisoformat(answer["last_update"])
+    assert f"Letzte Aktualisierung\n{day.day}. {MONTHS[day.month - 1]} {day.year}" in about
 
 
 def _map(page) -> str:  # noqa: ANN001

@@ -45,13 +45,14 @@ export function prefetchJson(url) {
 
 /**
  * Start loading what the view of a permalink needs: the expert mode's catalogue, the units of its
- * level (simplified shapes), the indicator's values (all years) of its level and of the county; or the offers and their
- * categories and territories (a profile: and the catalogue and the Ortsteile; its unit's values wait
- * for profile.js, which knows whether the unit exists).
+ * level (simplified shapes; the territories wait until the map is drawn), the indicator's values (all
+ * years) of its level and of the county; or the offers and their categories and territories (a
+ * profile: and the catalogue and the Ortsteile; its unit's values wait for profile.js, which knows
+ * whether the unit exists).
  */
 export function prefetchView(mode, expert) {
-  prefetchJson(API.municipalities);
   if (mode !== "expert") {
+    prefetchJson(API.municipalities);
     prefetchJson(API.offers);
     prefetchJson(API.categories);
     if (mode === "profile") for (const url of [API.catalogue, API.ortsteile]) prefetchJson(url);

@@ -128,7 +128,10 @@ export class ExpertMode {
   /** The mode became visible: Leaflet has to measure its container again. */
   shown() {
     if (!this.map) return;
-    this.map.invalidateSize();
+    // Measuring again makes Leaflet forget the exact centre of a link (it rounds it to a pixel): only
+    // when the size changed.
+    const { x, y } = this.map.getSize();
+    if (x !== this.ui.map.clientWidth || y !== this.ui.map.clientHeight) this.map.invalidateSize();
     if (!this.fitted || this.pendingMap) this._place();
   }
 
@@ -299,9 +302,9 @@ export class ExpertMode {
     this.ui.year.disabled = years.length < 2;
     this.ui.play.disabled = years.length < 2;
     this._drawUnits(units);
-    this._place();
     this._describe();
     this._render();
+    this._place(); // after the legend and tables took their room (a scroll bar would shift the map)
     if (!answer.values.length) this._showStatus(t("expert.noValues"));
   }
 

@@ -574,15 +574,15 @@ async function start() {
     showStatus(t("error.libraries"));
     return;
   }
-  // The expert mode draws from its own requests (early.js started them); the offers load after it,
-  // and Back and Forward work from the first view on.
+  // The expert mode draws from its own requests (early.js started them); the territories (the county's
+  // name in the titles) and the offers load after it, and Back and Forward work from the first view on.
   if (initial.mode === "expert") {
+    if (!app.embed) wireHistory();
+    await switchMode("expert");
     loadMunicipalities().then((municipalities) => {
       app.root = app.root || rootMunicipality(municipalities);
       setTitles();
     }).catch(() => {});
-    if (!app.embed) wireHistory();
-    await switchMode("expert");
     app.started = true;
     if (app.embed) { // the view alone: no offers, no history
       if (app.expert) showEmbedView(app.expert.urlState());
