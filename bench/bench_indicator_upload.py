@@ -62,13 +62,13 @@ class Row:
     note: str = ""
 
 
-def build_catalogue(factory: Any, count: int) -> list[str]:
+def build_catalogue(factory: Any, admin: Any, count: int) -> list[str]:
     with session_scope(factory) as session:
-        catalogue.save_theme(session, None, {"key": "bench", "name_de": "Benchmark", "name_en": "Benchmark",
+        catalogue.save_theme(session, admin, {"key": "bench", "name_de": "Benchmark", "name_en": "Benchmark",
                                              "position": 1, "color": "#336699"})
         keys = [f"bench_{i:03d}" for i in range(count)]
         for key in keys:
-            catalogue.save_indicator(session, None, {
+            catalogue.save_indicator(session, admin, {
                 "key": key, "name_de": f"Indikator {key}", "name_en": f"Indicator {key}", "theme": "bench",
                 "unit": "count", "kind": "count", "levels": ["gemeinde", "mitgliedsgemeinde"],
                 "maintained_by": "county"})
@@ -146,9 +146,9 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Row]:
     try:
         log(f"[{kind}] demo atlas and {args.indicators} indicators ...")
         build_demo(engine, factory, settings)
-        indicators = build_catalogue(factory, args.indicators)
-        units = pick_units(factory, settings, args.units)
         admin = load_actor(factory, "admin")
+        indicators = build_catalogue(factory, admin, args.indicators)
+        units = pick_units(factory, settings, args.units)
         with engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE bench_values (unit VARCHAR(40), indicator VARCHAR(60), "
                                  "year INTEGER, value DOUBLE PRECISION)")

@@ -28,10 +28,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import bindparam, insert, inspect, or_, select, update
+from sqlalchemy import inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..storage.db import IN_CHUNK, in_chunks
+from ..storage.db import bulk_insert, bulk_update, in_chunks
 from ..storage.models import Feature, Municipality, Revision
 from . import audit, sequence
 from .errors import Conflict
@@ -109,10 +109,6 @@ class Submission:
 
 _REVISIONS = Revision.__table__
 _FEATURES = Feature.__table__
-_UPDATE_HEAD = (update(_FEATURES)
-                .where(_FEATURES.c.layer == bindparam("k_layer"), _FEATURES.c.id == bindparam("k_id"))
-                .values(owner_id=bindparam("v_owner"), head_seq=bindparam("v_seq"), change_seq=bindparam("v_seq"),
-                        deleted=bindparam("v_deleted")))
 
 
 def _expire_features(session: Session, layer: str, ids: set[str]) -> None:
@@ -130,10 +126,11 @@ def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Sub
     becomes its feature's head and change number (new features are created unpublished). Returns the
     revision numbers, in order.
 
-    Written as three plain bulk statements (SQLAlchemy Core executemany; PostgreSQL batches them into
-    multi-row VALUES and pages of UPDATEs), not ORM objects, not even the ORM's bulk mode: an upload
-    of 100,000 values is one push, and the ORM's bookkeeping per row cost more than the database's
-    work. The session's copies of updated features are expired, so later reads load them again."""
+    Written as three plain bulk statements (:func:`..storage.db.bulk_insert` and ``bulk_update``: the
+    driver's executemany, on PostgreSQL pages of multi-row VALUES), not ORM objects, not even
+    SQLAlchemy's executemany: an upload of 100,000 values is one push, and preparing the parameters
+    row by row cost as much as the database's work. The session's copies of updated features are
+    expired, so later reads load them again."""
     revisions: list[dict[str, Any]] = []
     inserted: list[dict[str, Any]] = []
     updated: list[dict[str, Any]] = []
@@ -150,15 +147,15 @@ def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Sub
             inserted.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
                              "published_seq": None, "change_seq": seq, "deleted": deleting})
         else:
-            updated.append({"k_layer": layer, "k_id": item.feature_id, "v_owner": item.owner_id, "v_seq": seq,
-                            "v_deleted": deleting})
+            updated.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
+                            "change_seq": seq, "deleted": deleting})
     session.flush()  # ORM objects the caller added before go first (the rows below may refer to them)
-    session.execute(insert(_REVISIONS), revisions)
-    if inserted:
-        session.execute(insert(_FEATURES), inserted)
+    conn = session.connection()
+    bulk_insert(conn, _REVISIONS, revisions)
+    bulk_insert(conn, _FEATURES, inserted)
     if updated:
-        session.execute(_UPDATE_HEAD, updated)
-        _expire_features(session, layer, {row["k_id"] for row in updated})
+        bulk_update(conn, _FEATURES, ("layer", "id"), updated)
+        _expire_features(session, layer, {row["id"] for row in updated})
     sequence.advance(session, current, len(submissions))
     return [current + offset for offset in range(1, len(submissions) + 1)]
 
@@ -220,14 +217,18 @@ def _decide(session: Session, actor: Actor, targets: Sequence[Target], decision:
     supersede(session, targets, reviewed, State.SUPERSEDED if decision == State.PUBLISHED else State.REJECTED)
     offset = 0
     for run in _runs(targets):
-        conn.execute(revisions.update().where(revisions.c.seq.between(run[0].seq, run[-1].seq))
+        first, last = run[0].seq, run[-1].seq
+        conn.execute(revisions.update().where(revisions.c.seq.between(first, last))
                      .values(state=decision.value, **reviewed))
         # The change numbers continue the sequence in the targets' order: current + 1, current + 2, ...
-        changes: dict[str, Any] = {"change_seq": features.c.head_seq + (current + offset + 1 - run[0].seq)}
+        changes: dict[str, Any] = {"change_seq": features.c.head_seq + (current + offset + 1 - first)}
         if decision == State.PUBLISHED:
             changes["published_seq"] = features.c.head_seq
-        conn.execute(features.update().where(features.c.layer == run[0].layer,
-                                             features.c.id.in_([t.feature_id for t in run])).values(**changes))
+        # The run's features by a subquery, not a list of ids: one statement for a whole push.
+        conn.execute(features.update().where(
+            features.c.layer == run[0].layer,
+            features.c.id.in_(select(revisions.c.feature_id).where(revisions.c.seq.between(first, last))),
+        ).values(**changes))
         offset += len(run)
     session.expire_all()  # objects loaded earlier in this session must not show the old state
     sequence.advance(session, current, len(targets))
@@ -249,11 +250,12 @@ def _earlier_pending(session: Session, targets: Sequence[Target]) -> list[int]:
 
 
 def _runs(targets: Sequence[Target]) -> Iterator[list[Target]]:
-    """The targets in pieces of consecutive revision numbers of one layer (at most one chunk long):
-    one UPDATE per piece gives every feature its own change number, ``head_seq`` + a constant."""
+    """The targets in pieces of consecutive revision numbers of one layer: one UPDATE per piece gives
+    every feature its own change number, ``head_seq`` + a constant. Every revision numbered within a
+    piece is one of its targets (numbers are unique), so a piece is named by its first and last number."""
     run: list[Target] = []
     for t in targets:
-        if run and (t.seq != run[-1].seq + 1 or t.layer != run[-1].layer or len(run) >= IN_CHUNK):
+        if run and (t.seq != run[-1].seq + 1 or t.layer != run[-1].layer):
             yield run
             run = []
         run.append(t)

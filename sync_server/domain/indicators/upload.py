@@ -26,12 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...storage.db import in_chunks
-from ...storage.models import Feature, Push, Revision
-from .. import lifecycle, sync
+from ...storage.models import Push
+from .. import lifecycle, sequence, sync
 from ..answers import PushAnswer
 from ..context import AtlasContext
 from ..errors import DomainError, FieldError, Invalid, NotFound
@@ -290,37 +288,22 @@ def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOp
     return rows
 
 
-_CHUNK = 5_000  # ids per IN (...): SQLite since 3.32 takes 32,766 parameters
-
-
-def _stored_heads(session: Session, ids: list[str]) -> dict[str, tuple[int, str, dict[str, Any], int]]:
-    """id -> (head revision, its op, its properties, owner) of the stored values: plain rows, no ORM
-    objects, one query per 5,000 ids."""
-    out: dict[str, tuple[int, str, dict[str, Any], int]] = {}
-    for part in in_chunks(ids, _CHUNK):
-        rows = session.execute(
-            select(Feature.id, Feature.head_seq, Revision.op, Revision.properties, Feature.owner_id)
-            .join(Revision, Revision.seq == Feature.head_seq)
-            .where(Feature.layer == values.LAYER, Feature.id.in_(part)))
-        out.update({fid: (seq, op, props or {}, owner) for fid, seq, op, props, owner in rows})
-    return out
-
-
-def _compare_with_stored(session: Session, ctx: AtlasContext, actor: Actor, rows: list[ReportRow]) -> dict[str, int]:
+def _compare_with_stored(ctx: AtlasContext, actor: Actor, rows: list[ReportRow],
+                         stored: dict[str, tuple[sync.StoredFeature, sync.StoredHead]]) -> dict[str, int]:
     """new, changed or unchanged against the stored head; returns the head revision of every stored value.
 
     Only a head the caller may read is compared: "unchanged" (or an old value) for the head of a
     municipality that does not share would let anyone guess its unpublished numbers row by row. Such a
     row stays "new" and goes to the push, whose ownership rule refuses it like any foreign row."""
-    stored = _stored_heads(session, [r.fid for r in rows if r.status == "new" and r.fid])
     bases: dict[str, int] = {}
     for row in rows:
         if row.status != "new" or row.fid not in stored:
             continue
-        head_seq, op, old, owner_id = stored[row.fid]
-        bases[row.fid] = head_seq
-        if op == "delete" or not may_read_unpublished(actor, owner_id, ctx.shares(owner_id)):
+        feature, head = stored[row.fid]
+        bases[row.fid] = head.seq
+        if head.op == "delete" or not may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id)):
             continue  # a deleted value written again is new; an unreadable head is not compared
+        old = head.properties
         row.old = old.get("value")
         props = row.properties or {}
         row.status = "unchanged" if all(old.get(name) == props.get(name) for name in _COMPARED) else "changed"
@@ -368,7 +351,11 @@ def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filen
     table = read_table(data, filename, sheet=options.sheet, max_rows=max_rows,
                        max_bytes=ctx.settings.max_body_bytes)
     rows = _build_rows(ctx, actor, table, options)
-    bases = _compare_with_stored(session, ctx, actor, rows)
+    if not options.dry_run:
+        sequence.lock(session)  # the heads compared below are the ones the push writes over
+    # One read of the stored heads serves the report and the push (which would otherwise read them again).
+    stored = sync.load_heads(session, values.LAYER, [r.fid for r in rows if r.status == "new" and r.fid])
+    bases = _compare_with_stored(ctx, actor, rows, stored)
     pending = [r for r in rows if r.status in ("new", "changed")]
     changes = [{"op": "update" if r.fid in bases else "insert", "id": r.fid,
                 **({"base_revision": bases[r.fid]} if r.fid in bases else {}), "properties": r.properties}
@@ -380,7 +367,7 @@ def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filen
                 "schema_version": sync.get_layer(values.LAYER).schema_version, "changes": changes}
         try:
             push_answer = sync.push(session, ctx, actor, values.LAYER, body, dry_run=options.dry_run or invalid,
-                                    max_changes=max(max_rows, ctx.settings.max_changes_per_push))
+                                    max_changes=max(max_rows, ctx.settings.max_changes_per_push), heads=stored)
         except DomainError as exc:
             if not isinstance(exc.body.get("results"), list):
                 raise
