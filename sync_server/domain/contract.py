@@ -115,12 +115,24 @@ def _object_schema(cls: type, components: dict[str, Any] | None) -> dict[str, An
     return out
 
 
+@cache
+def _dumped_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(name, omit when None) of a declaration's fields: asked once per class, not once per object (a
+    push answer of 100,000 results dumps 100,000 objects)."""
+    return tuple((f.name, bool(f.metadata.get("omit_none"))) for f in dataclasses.fields(cls))
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def dump(value: Any) -> Any:
     """The JSON value of ``value``: declarations become objects (keys with ``omit_none`` and value None
     left out), lists and dicts are dumped item by item, anything else is returned as it is."""
+    if value.__class__ in _SCALARS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: dump(v) for f in dataclasses.fields(value)
-                if not ((v := getattr(value, f.name)) is None and f.metadata.get("omit_none"))}
+        return {name: dump(v) for name, omit in _dumped_fields(value.__class__)
+                if not ((v := getattr(value, name)) is None and omit)}
     if isinstance(value, list | tuple):
         return [dump(v) for v in value]
     if isinstance(value, dict):

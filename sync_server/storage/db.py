@@ -24,24 +24,28 @@ def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]
 _PAGE = 1000  # rows per statement of a PostgreSQL bulk write (psycopg2's execute_values)
 
 
-def _driver_rows(conn: Connection, table: Table, columns: Sequence[str],
-                 rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    """``rows`` as the driver takes them: each column through its type's bind processor (JSON as text,
-    geometry as hex EWKB, SQLite's date format), a value that is the same in every row processed once."""
-    out: list[list[Any]] = [[row[c] for c in columns] for row in rows]
-    for i, name in enumerate(columns):
-        process = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+def _driver_rows(conn: Connection, table: Table,
+                 rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """``rows`` as the driver takes them, with the order of their columns: each column through its
+    type's bind processor (JSON as text, geometry as hex EWKB, SQLite's date format), a value that is
+    the same object in every row (the time or the author of a write) processed once."""
+    dialect = conn.dialect
+    plain: list[str] = []  # as they are
+    processed: list[tuple[str, Any]] = []  # per row through the processor
+    fixed: dict[str, Any] = {}  # the same object in every row: processed once
+    for name in rows[0]:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        first = rows[0][name]
         if process is None:
-            continue
-        first = out[0][i]
-        if all(row[i] is first for row in out):  # a timestamp or author of the whole write
-            done = process(first)
-            for row in out:
-                row[i] = done
+            plain.append(name)
+        elif all(row[name] is first for row in rows):
+            fixed[name] = process(first)
         else:
-            for row in out:
-                row[i] = process(row[i])
-    return [tuple(row) for row in out]
+            processed.append((name, process))
+    constant = tuple(fixed.values())
+    return [*plain, *(name for name, _p in processed), *fixed], [
+        (*[row[name] for name in plain], *[process(row[name]) for name, process in processed], *constant)
+        for row in rows]
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -52,9 +56,8 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     the parameters of every row as the database took to write them."""
     if not rows:
         return
-    columns = list(rows[0])
+    columns, values = _driver_rows(conn, table, rows)
     names = ", ".join(columns)
-    values = _driver_rows(conn, table, columns, rows)
     cursor = conn.connection.cursor()
     try:
         if conn.dialect.driver == "psycopg2":
@@ -74,9 +77,8 @@ def bulk_update(conn: Connection, table: Table, keys: Sequence[str], rows: Seque
     ``executemany``, on PostgreSQL one ``UPDATE ... FROM (VALUES ...)`` per 1,000 rows."""
     if not rows:
         return
-    columns = list(rows[0])
+    columns, values = _driver_rows(conn, table, rows)
     changed = [c for c in columns if c not in keys]
-    values = _driver_rows(conn, table, columns, rows)
     cursor = conn.connection.cursor()
     try:
         if conn.dialect.driver == "psycopg2":
