@@ -64,7 +64,10 @@ test:
 	  QGIS_AUTH_DB_DIR_PATH=$$(mktemp -d) \
 	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
+# wrk and SpatiaLite (bench set), pygeoapi (its own extra) for bench_ogcapi.py's comparison server.
 bench: test-venv
+	bash scripts/system-deps.sh bench
+	$(PY) -m pip install -q -e ".[pygeoapi]"
 	FAMILIENATLAS_TEST_POSTGRES_URL=$$(bash scripts/test-postgres.sh) $(PY) bench/run_all.py
 
 clean:

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages the atlas needs. Usage: scripts/system-deps.sh demo|test
+# Install the Debian 12 packages the atlas needs. Usage: scripts/system-deps.sh demo|test|bench
 # Only missing packages are installed; apt-get update runs only when something is missing.
 set -euo pipefail
 
 # qttools5-dev-tools: lrelease compiles the plugin's translations (.ts -> .qm) for the plugin zip.
 packages=(python3 python3-venv python3-pip qttools5-dev-tools)
-if [ "${1:-demo}" = "test" ]; then
+set_name="${1:-demo}"
+if [ "$set_name" = "test" ] || [ "$set_name" = "bench" ]; then
   # QGIS Python bindings for the plugin tests, PostgreSQL/PostGIS for the server tests,
   # Chromium for the web tests, Xvfb for desktop screenshots, openssl for the HTTPS test certificates.
   packages+=(python3-qgis qgis-providers qgis xvfb postgresql postgresql-15-postgis-3 chromium openssl)
+fi
+if [ "$set_name" = "bench" ]; then
+  # wrk is the load generator of bench_ogcapi.py; pygeoapi, its comparison, serves a GeoPackage through
+  # SpatiaLite, which Debian's python3 loads as an sqlite3 extension.
+  packages+=(wrk libsqlite3-mod-spatialite)
 fi
 
 # npm installs the web map's JavaScript libraries (Leaflet). Debian's nodejs/npm only when no npm is

@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         session = g.pop("db", None)
         if session is not None:
             session.close()
+        reader = g.pop("reader", None)
+        if reader is not None:
+            reader.close()
 
     @app.after_request
     def _content_type(response: Response) -> Response:

@@ -50,7 +50,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ..storage.db import in_chunks
+from ..storage.db import Prepared, Reader, in_chunks
 from ..storage.models import Feature, Municipality, PublicFeature, PublicLayer, Revision
 from ..storage.types import SRID
 from .geometry import STORAGE_CRS, WEB_CRS, reproject, rounded
@@ -208,8 +208,8 @@ class Texts:
 # The statements of the frequent reads, built once: building a statement costs more than running it here.
 _SUMMARY = select(LAYERS_TABLE.c.count, LAYERS_TABLE.c.west, LAYERS_TABLE.c.south, LAYERS_TABLE.c.east,
                   LAYERS_TABLE.c.north).where(LAYERS_TABLE.c.layer == bindparam("layer"))
-_ONE = {projected: select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer"),
-                                                       TABLE.c.id == bindparam("fid"))
+_ONE = {projected: Prepared(select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer"),
+                                                                TABLE.c.id == bindparam("fid")))
         for projected in (False, True)}
 _PAGE = {projected: select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer")).order_by(TABLE.c.id)
          .offset(bindparam("offset")).limit(bindparam("limit")) for projected in (False, True)}
@@ -226,9 +226,9 @@ def layer_summary(conn: Connection, layer: str) -> tuple[int, tuple[float, float
     return row[0], (row[1], row[2], row[3], row[4])
 
 
-def one(conn: Connection, layer: str, fid: str, projected: bool) -> str | None:
-    """The prepared text of one public feature, or None."""
-    return conn.execute(_ONE[projected], {"layer": layer, "fid": fid}).scalar()
+def one(reader: Reader, layer: str, fid: str, projected: bool) -> str | None:
+    """The prepared text of one public feature, or None (the most frequent public read: no session)."""
+    return reader.scalar(_ONE[projected], layer=layer, fid=fid)
 
 
 def stream(conn: Connection, layer: str, projected: bool = False) -> Iterator[list[str]]:

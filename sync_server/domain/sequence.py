@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..storage.db import Prepared, Reader
 from ..storage.models import AtlasSequence, AuditEntry, CatalogueVersion
 
 
@@ -41,21 +42,21 @@ CONFIGURATION_ACTIONS = ("municipality_saved", "spatial_level_saved", "category_
                          "view_published", "view_unpublished", "view_deleted")
 
 
-def public_version(session: Session) -> tuple[int, int, int]:
+def public_version(reader: Reader) -> tuple[int, int, int]:
     """What every public answer depends on, in one cheap statement: the change sequence (features,
     reviews, indicator values), the indicator catalogue version and the last configuration write.
 
     All three only grow and are written under a lock that orders their commits (configuration writes
     take the atlas lock too), so equal versions mean equal public content: an exact validator.
     """
-    row = session.execute(_PUBLIC_VERSION).one()
+    row = reader.rows(_PUBLIC_VERSION)[0]
     return (row[0] or 0, row[1] or 0, row[2] or 0)
 
 
-# Built and compiled once: every public request asks it first, and building a statement costs more than
-# running it (as plain SQL it skips SQLAlchemy's per-call cache key too).
-_PUBLIC_VERSION = text(str(select(
+# Compiled once per dialect and run without a session: every public request asks it first, and SQLAlchemy's
+# per-call work costs more than running it.
+_PUBLIC_VERSION = Prepared(select(
     select(AtlasSequence.value).where(AtlasSequence.id == 1).scalar_subquery(),
     select(CatalogueVersion.version).where(CatalogueVersion.id == 1).scalar_subquery(),
     select(func.max(AuditEntry.id)).where(AuditEntry.action.in_(CONFIGURATION_ACTIONS)).scalar_subquery(),
-).compile(compile_kwargs={"literal_binds": True})))
+))

@@ -29,7 +29,7 @@ from flask import Flask, Response, current_app, g, request
 
 from .. import __version__, messages
 from ..domain import sequence
-from .common import db
+from .common import reader, url_root
 
 View = TypeVar("View", bound=Callable)
 
@@ -82,15 +82,14 @@ def _compressible(response: Response) -> bool:
 
 def _data_tag() -> str:
     """The ETag of a data answer, from what it depends on; no content is read."""
-    parts = (__version__, *sequence.public_version(db()), request.host_url, request.full_path,
+    parts = (__version__, *sequence.public_version(reader()), url_root(), request.full_path,
              messages.pick_language(request.headers.get("Accept-Language")), _accepts_gzip())
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 def _cache_headers(response: Response, kind: str) -> None:
     response.headers["Cache-Control"] = POLICIES[kind]
-    response.vary.add("Accept-Encoding")
-    response.vary.add("Accept-Language")
+    response.vary.update(("Accept-Encoding", "Accept-Language"))  # one parse and one write of the header
 
 
 def _not_modified(tag: str, kind: str) -> Response:

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, current_app, g, jsonify, request
 from flask_jwt_extended import jwt_required
 from sqlalchemy.orm import Session
+from werkzeug.sansio.utils import get_current_url
 
 from ..config import Settings
 from ..domain.context import AtlasContext
@@ -19,6 +20,7 @@ from ..domain.errors import BadRequest, FieldError, Invalid, PayloadTooLarge
 from ..domain.rights import Actor
 from ..domain.text import find_bad_text, json_values_bound, printable, text_fault
 from ..domain.validation import INT64_MAX
+from ..storage.db import Reader
 
 
 def state() -> Any:
@@ -34,6 +36,25 @@ def db() -> Session:
     if "db" not in g:
         g.db = state().session_factory()
     return g.db
+
+
+def reader() -> Reader:
+    """The request's reader of the hottest public reads (no session; see :class:`Reader`), connected on
+    first use and returned to the pool when the request ends."""
+    if "reader" not in g:
+        g.reader = Reader(state().engine)
+    return g.reader
+
+
+@functools.lru_cache(maxsize=64)
+def _url_root(scheme: str, host: str, root_path: str) -> str:
+    return get_current_url(scheme, host, root_path)
+
+
+def url_root() -> str:
+    """``request.url_root``, remembered per scheme, host and prefix (a few of them): werkzeug decodes it
+    to an IRI anew on each call, a noticeable share of a small public answer."""
+    return _url_root(request.scheme, request.host, request.root_path)
 
 
 def atlas() -> AtlasContext:

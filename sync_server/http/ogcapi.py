@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 from ..ogcapi.query import check_format
 from ..ogcapi.service import Answer, FeaturesService
 from .caching import public_answer
-from .common import db, settings
+from .common import db, reader, settings, url_root
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
@@ -23,8 +23,8 @@ def _service() -> FeaturesService:
     """The service for this request. Links are absolute: under the configured public address when
     there is one (so no Host header a client sends ends up in them), else under the URL the client
     used (behind trusted proxies, as they forwarded it)."""
-    root = settings().public_url or request.url_root
-    return FeaturesService(db(), root.rstrip("/") + (bp.url_prefix or ""))
+    root = settings().public_url or url_root()
+    return FeaturesService(db, root.rstrip("/") + (bp.url_prefix or ""), reader())
 
 
 def _respond(answer: Answer) -> Response:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..domain import read_model
 from ..domain.layers import LAYERS, LayerSpec
-from ..storage.db import in_chunks
+from ..storage.db import Reader, in_chunks
 from ..storage.models import Municipality
 from ..storage.types import SRID
 from .crs import STORAGE, OgcCrs, lonlat_bounds, outward, swap_axes
@@ -184,9 +184,9 @@ class PublishedLayer(Collection):
                                 offset, limit, projected=not crs.geographic)
         return found if not crs.lat_first else read_model.Texts(found.matched, [lat_first(d) for d in found.docs])
 
-    def text_of(self, session: Session, item_id: str, crs: OgcCrs) -> str | None:
+    def text_of(self, reader: Reader, item_id: str, crs: OgcCrs) -> str | None:
         """One feature as prepared GeoJSON text in ``crs``; None when it is not public."""
-        found = read_model.one(session.connection(), self.spec.name, item_id, projected=not crs.geographic)
+        found = read_model.one(reader, self.spec.name, item_id, projected=not crs.geographic)
         return lat_first(found) if found is not None and crs.lat_first else found
 
     def page(self, session: Session, filters: dict[str, str], period: Period | None, area: BaseGeometry | None,
@@ -195,7 +195,7 @@ class PublishedLayer(Collection):
         return Page(found.matched, [_item(doc) for doc in found.docs])
 
     def one(self, session: Session, item_id: str) -> Item | None:
-        found = self.text_of(session, item_id, STORAGE)
+        found = self.text_of(Reader.on(session.connection()), item_id, STORAGE)
         return None if found is None else _item(found)
 
     def extent(self, session: Session) -> list[float] | None:

@@ -10,7 +10,7 @@ RFC 9457 problems. Links carry the media types the clients look for (QGIS and GD
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.errors import NotFound
+from ..storage.db import Reader
 from ..storage.models import Municipality
 from . import openapi
 from .collections import Collection, Item, PublishedLayer, all_collections, published_collection
@@ -56,11 +57,24 @@ def _link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
 
 
 class FeaturesService:
-    """The OGC API over one database session, for one base URL (``https://host/ogcapi``)."""
+    """The OGC API over one database session (``open_session`` gives it, called on first use: one feature
+    needs none), for one base URL (``https://host/ogcapi``); one feature is read through ``reader`` (by
+    default on the session's connection)."""
 
-    def __init__(self, session: Session, base_url: str) -> None:
-        self.session = session
+    def __init__(self, open_session: Callable[[], Session], base_url: str, reader: Reader | None = None) -> None:
+        self._open_session = open_session
         self.base = base_url.rstrip("/")
+        self._reader = reader
+
+    @cached_property
+    def session(self) -> Session:
+        return self._open_session()
+
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            self._reader = Reader.on(self.session.connection())
+        return self._reader
 
     @cached_property
     def collections(self) -> dict[str, Collection]:
@@ -192,7 +206,7 @@ class FeaturesService:
         links = [_link(f"{url}/items/{quote(item_id, safe='')}", "self", GEOJSON, "Dieses Objekt"),
                  _link(url, "collection", JSON, collection.title)]
         if isinstance(collection, PublishedLayer):  # the read model's text with the links added
-            text = collection.text_of(self.session, item_id, crs)
+            text = collection.text_of(self.reader, item_id, crs)
             if text is None:
                 raise NotFound("item_not_found", collection=collection.id, id=item_id)
             return Answer({}, GEOJSON, crs, body=f'{text[:-1]},"links":{json.dumps(links, ensure_ascii=False)}}}')
