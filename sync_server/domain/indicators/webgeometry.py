@@ -26,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...storage.db import Reader
 from ...storage.models import Municipality
 from .. import sequence
 from ..errors import FieldError, Invalid
@@ -94,7 +95,7 @@ def _build(session: Session, level: str) -> str:
 def web_units(session: Session, level: str) -> str:
     """The GeoJSON text of the public units of ``level`` with simplified geometry (see the module);
     an unknown level is refused."""
-    key = (str(session.get_bind().url), sequence.public_version(session), level)
+    key = (str(session.get_bind().url), sequence.public_version(Reader.on(session.connection())), level)
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
