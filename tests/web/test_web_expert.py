@@ -10,7 +10,6 @@ simple-statistics' quantileSorted; ColorBrewer YlGnBu). Each test also fails on 
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +20,7 @@ import requests
 from sync_server.domain.indicators.values import value_id
 from tests.support import MELLE
 
-from .web_support import login
+from .web_support import login, publish_values
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -76,12 +75,7 @@ def _publish(base: str) -> dict[str, Any]:
             changes += [_change("w_kinder", key, year, kids), _change("w_einwohner", key, year, people),
                         _change("w_quote", key, year, round(kids / people * 100, 1), numerator=kids,
                                 denominator=people)]
-    body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes}
-    pushed = requests.post(f"{base}/api/v1/sync/indicator_values/push", json=body, headers=admin, timeout=60)
-    assert pushed.status_code == 200, pushed.text
-    approved = requests.post(f"{base}/api/v1/review/approve", json={"push_id": pushed.json()["push_id"]},
-                             headers=admin, timeout=60)
-    assert approved.status_code == 200, approved.text
+    publish_values(base, admin, changes)
     return {"small": small, "small_share": round(SMALL / (800 + 37 * 3) * 100, 1)}
 
 

@@ -5,7 +5,6 @@ Back restores."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +16,7 @@ from sync_server.domain.indicators.values import value_id
 from tests.support import COUNTY
 
 from .test_web_expert import open_expert
-from .web_support import login
+from .web_support import login, publish_values
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -52,12 +51,7 @@ def samtgemeinde(live_server) -> dict[str, Any]:  # noqa: ANN001
     members = sorted(f["id"] for f in units if f["properties"]["parent"] == parent)
     changes = [_change(parent, year, value) for year, value in PARENT.items()]
     changes += [_change(member, year, 50 + 10 * i + year % 10) for i, member in enumerate(members) for year in YEARS]
-    body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes}
-    pushed = requests.post(f"{base}/api/v1/sync/indicator_values/push", json=body, headers=admin, timeout=60)
-    assert pushed.status_code == 200, pushed.text
-    approved = requests.post(f"{base}/api/v1/review/approve", json={"push_id": pushed.json()["push_id"]},
-                             headers=admin, timeout=60)
-    assert approved.status_code == 200, approved.text
+    publish_values(base, admin, changes)
     towns = requests.get(f"{base}/api/v1/indicators/w_plaetze/values?level=gemeinde", timeout=30).json()["values"]
     own = {v["year"]: v for v in towns if v["unit"] == parent}
     assert own[2020]["suppressed"] and own[2020]["value"] is None and not own[2021]["suppressed"]

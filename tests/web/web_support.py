@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
+import uuid
 import zlib
 from functools import cache
 from pathlib import Path
@@ -109,6 +110,16 @@ def login(base_url: str, user: str) -> dict[str, str]:
                              json={"username": user, "password": demo_password(user)}, timeout=30)
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def publish_values(base_url: str, admin: dict[str, str], changes: list[dict[str, Any]]) -> None:
+    """Push indicator value changes as the admin and approve them: published in one step."""
+    body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes}
+    pushed = requests.post(f"{base_url}/api/v1/sync/indicator_values/push", json=body, headers=admin, timeout=60)
+    assert pushed.status_code == 200, pushed.text
+    approved = requests.post(f"{base_url}/api/v1/review/approve", json={"push_id": pushed.json()["push_id"]},
+                             headers=admin, timeout=60)
+    assert approved.status_code == 200, approved.text
 
 
 def pending_ids(base_url: str) -> set[str]:
