@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pyogrio  # noqa: E402
 import requests  # noqa: E402
-from bench_plugin import SERVER_START_TIMEOUT, Server, free_port, start_gunicorn  # noqa: E402
+from bench_plugin import SERVER_START_TIMEOUT, Server, free_port, start_gunicorn, stop_process  # noqa: E402
 from bench_sync import (  # noqa: E402
     analyze,
     bench_settings,
@@ -254,13 +254,7 @@ def start_pygeoapi(gpkg: Path, workdir: Path, probe: str) -> Server | None:
              "--timeout", "300", "pygeoapi.flask_app:APP"], env=env, stdout=out, stderr=subprocess.STDOUT)
 
     def stop() -> None:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
 
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_TIMEOUT

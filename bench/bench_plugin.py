@@ -112,6 +112,17 @@ def wait_for_health(url: str, alive: Callable[[], bool]) -> bool:
     return False
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server process (gunicorn's master stops its workers on SIGTERM), killing it after 30 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def start_gunicorn(database_url: str, workdir: Path) -> Server | None:
     port = free_port()
     env = {**os.environ, "FAMILIENATLAS_MODE": "demo", "FAMILIENATLAS_JWT_SECRET": JWT_SECRET}
@@ -123,13 +134,7 @@ def start_gunicorn(database_url: str, workdir: Path) -> Server | None:
              "--port", str(port), "--workers", "2"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
     def stop() -> None:
-        if process.poll() is None:
-            process.terminate()  # gunicorn's master stops its workers on SIGTERM
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
 
     url = f"http://127.0.0.1:{port}"
     if wait_for_health(url, lambda: process.poll() is None):
