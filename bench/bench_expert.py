@@ -31,12 +31,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +44,11 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_plugin import free_port, log, stop_process, wait_for_health  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -72,16 +75,6 @@ MARK_READY = """
 """
 
 
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def demo_server(workdir: Path) -> Iterator[str]:
     """The demo on a fresh SQLite database, gunicorn with 2 workers on 127.0.0.1."""
@@ -98,23 +91,11 @@ def demo_server(workdir: Path) -> Iterator[str]:
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                if requests.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        else:
+        if not wait_for_health(url, lambda: process.poll() is None):
             raise RuntimeError((workdir / "server.log").read_text(errors="replace")[-2000:])
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def choose_indicators(url: str, wanted: str) -> tuple[str, str]:
