@@ -228,6 +228,11 @@ DE_FIELDS: dict[str, str] = {
     "age_range": "Das Mindestalter ist größer als das Höchstalter.",
     "bad_email": "Keine gültige E-Mail-Adresse: {value}.",
     "bad_url": "Die Website muss mit http:// oder https:// beginnen: {value}.",
+    "bad_opening_hours": "Öffnungszeiten bitte im OpenStreetMap-Format angeben, z. B. „Mo-Fr 08:00-16:00; "
+                         "Sa 10:00-12:00“ (Wochentage Mo Tu We Th Fr Sa Su, Zeiten HH:MM-HH:MM, Regeln mit „;“ "
+                         "getrennt): {value}.",
+    "bad_municipality_keys": "Das Einzugsgebiet ist eine Liste von Gemeindeschlüsseln, mit Kommas getrennt "
+                             "(z. B. „03459019, 03459020“; der Schlüssel des Landkreises: kreisweit): {value}.",
     "bad_uuid": "Keine gültige UUID: {value}.",
     "duplicate_in_push": "Dieses Objekt kommt mehrfach in der Übertragung vor.",
     "unknown_feature": "Dieses Objekt gibt es auf dem Server nicht.",
@@ -499,6 +504,11 @@ EN_FIELDS: dict[str, str] = {
     "age_range": "The minimum age is above the maximum age.",
     "bad_email": "Not a valid e-mail address: {value}.",
     "bad_url": "The website must start with http:// or https://: {value}.",
+    "bad_opening_hours": "Please give the opening hours in OpenStreetMap syntax, e.g. 'Mo-Fr 08:00-16:00; "
+                         "Sa 10:00-12:00' (weekdays Mo Tu We Th Fr Sa Su, times HH:MM-HH:MM, rules separated by "
+                         "';'): {value}.",
+    "bad_municipality_keys": "The service area is a list of municipality keys separated by commas "
+                             "(e.g. '03459019, 03459020'; the county's key: county-wide): {value}.",
     "bad_uuid": "Not a valid UUID: {value}.",
     "duplicate_in_push": "This feature occurs more than once in the push.",
     "unknown_feature": "The server has no such feature.",

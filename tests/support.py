@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from sync_server.demo.loader import demo_password
+from sync_server.domain.layers import LAYERS
 
 MELLE = "034590024024"
 BRAMSCHE = "034590014014"
@@ -72,7 +73,8 @@ class Api:
                 return out
 
     def push(self, layer: str, changes: list[dict], user: str, key: str | None = None, **extra: Any):  # noqa: ANN201
-        body = {"idempotency_key": key or str(uuid.uuid4()), "schema_version": 1, "changes": changes, **extra}
+        version = LAYERS[layer].schema_version if layer in LAYERS else 1  # an unknown layer: the server says 404
+        body = {"idempotency_key": key or str(uuid.uuid4()), "schema_version": version, "changes": changes, **extra}
         return self.post(f"/api/v1/sync/{layer}/push", body, user)
 
     def public(self, layer: str = "institutions") -> dict[str, dict]:

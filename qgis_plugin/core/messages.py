@@ -119,6 +119,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "validation.above_maximum": "„{field}“ darf höchstens {max} sein, nicht {value}.",
         "validation.format_email": "„{value}“ ist keine gültige E-Mail-Adresse (Feld „{field}“).",
         "validation.format_uri": "„{value}“ ist keine Webadresse: sie muss mit http:// oder https:// beginnen.",
+        "validation.format_opening_hours": (
+            "„{value}“: Öffnungszeiten bitte im OpenStreetMap-Format, z. B. „Mo-Fr 08:00-16:00; Sa 10:00-12:00“ "
+            "(Wochentage Mo Tu We Th Fr Sa Su, Zeiten HH:MM-HH:MM, Regeln mit „;“ getrennt)."
+        ),
+        "validation.format_municipality_keys": (
+            "„{value}“: „{field}“ ist eine Liste von Gemeindeschlüsseln, mit Kommas getrennt."
+        ),
         "validation.bad_format": "„{value}“ hat nicht das Format von „{field}“.",
         "validation.not_greater": "„{field}“ ({value}) ist größer als „{other_field}“ ({other}).",
         "validation.parent_choice": "„{value}“ passt nicht zu „{other}“ („{other_field}“).",
@@ -292,6 +299,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "validation.above_maximum": "'{field}' must be at most {max}, not {value}.",
         "validation.format_email": "'{value}' is not a valid e-mail address (field '{field}').",
         "validation.format_uri": "'{value}' is not a web address: it must start with http:// or https://.",
+        "validation.format_opening_hours": (
+            "'{value}': please give opening hours in OpenStreetMap syntax, e.g. 'Mo-Fr 08:00-16:00; Sa 10:00-12:00' "
+            "(weekdays Mo Tu We Th Fr Sa Su, times HH:MM-HH:MM, rules separated by ';')."
+        ),
+        "validation.format_municipality_keys": (
+            "'{value}': '{field}' is a list of municipality keys separated by commas."
+        ),
         "validation.bad_format": "'{value}' does not have the format of '{field}'.",
         "validation.not_greater": "'{field}' ({value}) is greater than '{other_field}' ({other}).",
         "validation.parent_choice": "'{value}' does not fit '{other}' ('{other_field}').",

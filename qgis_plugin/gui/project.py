@@ -280,6 +280,10 @@ def constraint_description(constraint: Constraint, titles: Mapping[str, str]) ->
         return tr("Eine E-Mail-Adresse wie name@beispiel.de.")
     if kind == FORMAT and params.get("format") == "uri":
         return tr("Eine Webadresse, die mit http:// oder https:// beginnt.")
+    if kind == FORMAT and params.get("format") == "opening_hours":
+        return tr("Öffnungszeiten im OpenStreetMap-Format, z. B. Mo-Fr 08:00-16:00; Sa 10:00-12:00.")
+    if kind == FORMAT and params.get("format") == "municipality_keys":
+        return tr("Gemeindeschlüssel, mit Kommas getrennt (der Schlüssel des Landkreises: kreisweit).")
     if kind == FORMAT:
         return tr("Im Format „{format}“.").format(format=params.get("format") or params.get("pattern"))
     if kind == NOT_GREATER and constraint.field == constraint.fields[-1]:

@@ -670,6 +670,16 @@
         </message>
         <message>
             <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Öffnungszeiten im OpenStreetMap-Format, z. B. Mo-Fr 08:00-16:00; Sa 10:00-12:00.</source>
+            <translation>Opening hours in OpenStreetMap syntax, e.g. Mo-Fr 08:00-16:00; Sa 10:00-12:00.</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
+            <source>Gemeindeschlüssel, mit Kommas getrennt (der Schlüssel des Landkreises: kreisweit).</source>
+            <translation>Municipality keys separated by commas (the county's key: county-wide).</translation>
+        </message>
+        <message>
+            <location filename="../../qgis_plugin/gui/project.py" />
             <source>Im Format „{format}“.</source>
             <translation>In the format '{format}'.</translation>
         </message>

@@ -512,6 +512,7 @@ class InstitutionSeed:
     description: str
     last_checked: str
     geometry: Point
+    service_area: str | None = None  # municipality keys the offer serves besides its own; the county: county-wide
 
     def attributes(self) -> dict[str, Any]:
         """All fields except ``id`` and ``geometry``: the feature's properties."""
@@ -535,9 +536,12 @@ _WELFARE = ("Caritasverband", "Diakonisches Werk", "AWO", "DRK")
 _CHURCHES = ("Ev.-luth. Kirchengemeinde {city}", "Kath. Kirchengemeinde {city}")
 _KITA_HOURS = ("Mo-Fr 07:00-16:00", "Mo-Fr 07:30-16:30", "Mo-Fr 07:00-17:00", "Mo-Fr 07:30-14:00")
 _OFFICE_HOURS = (
-    "Mo-Fr 08:00-16:00", "Mo-Do 08:30-16:00; Fr 08:30-12:30", "Mo-Fr 09:00-12:00; Di,Do 14:00-17:00",
+    "Mo-Fr 08:00-16:00", "Mo-Th 08:30-16:00; Fr 08:30-12:30", "Mo-Fr 09:00-12:00; Tu,Th 09:00-12:00,14:00-17:00",
 )
 _SCHOOL_HOURS = ("Mo-Fr 07:30-13:30", "Mo-Fr 07:45-15:30", "Mo-Fr 07:30-16:00")
+
+# Subcategories whose offers serve the whole county (the county runs them), wherever they are.
+_COUNTY_WIDE = frozenset({"pflegestuetzpunkt"})
 
 _PROFILES: dict[str, _Profile] = {
     "erziehungsberatung": _Profile(
@@ -585,7 +589,7 @@ _PROFILES: dict[str, _Profile] = {
     "kindertagespflege": _Profile(
         ("Kindertagespflege {fancy} {city}", "Großtagespflege {fancy} {city}"),
         ("Landkreis Osnabrück", "Kindertagespflegeverein {city} e. V."),
-        ("Mo-Fr 07:30-15:30", "Mo-Do 07:00-16:00; Fr 07:00-13:00"), "Familien, Kinder 0-3", (0, 3),
+        ("Mo-Fr 07:30-15:30", "Mo-Th 07:00-16:00; Fr 07:00-13:00"), "Familien, Kinder 0-3", (0, 3),
         "Familiennahe Betreuung von bis zu zehn Kindern in einer Großtagespflegestelle.", 1.5),
     "hort": _Profile(
         ("Hort {fancy} {city}", "Hort an der Grundschule {place} {city}"),
@@ -617,7 +621,7 @@ _PROFILES: dict[str, _Profile] = {
     "volkshochschule": _Profile(
         ("VHS-Außenstelle {city}", "Volkshochschule Osnabrücker Land – Lernort {city}"),
         ("Volkshochschule Osnabrücker Land",),
-        ("Mo-Do 09:00-12:00; Di,Do 14:00-18:00", "Mo-Fr 09:00-12:00"), "Jugendliche, Erwachsene, Familien",
+        ("Mo-Th 09:00-12:00; Tu,Th 09:00-12:00,14:00-18:00", "Mo-Fr 09:00-12:00"), "Jugendliche, Erwachsene, Familien",
         (16, None),
         "Kurse zu Sprachen, Gesundheit, Elternbildung und Beruf, auch Deutschkurse für Zugewanderte.", 0.6),
     "kinder_familienzentrum": _Profile(
@@ -640,7 +644,7 @@ _PROFILES: dict[str, _Profile] = {
     "eltern_kind_gruppe": _Profile(
         ("Eltern-Kind-Gruppe {fancy} {city}", "Krabbelgruppe {fancy} {city}", "Spielkreis {fancy} {city}"),
         (*_CHURCHES, "Familienbildungsstätte {city}", "DRK"),
-        ("Di,Do 09:30-11:30", "Mo,Mi 09:00-11:00", "Fr 15:00-17:00"), "Eltern mit Kindern 0-3", (0, 3),
+        ("Tu,Th 09:30-11:30", "Mo,We 09:00-11:00", "Fr 15:00-17:00"), "Eltern mit Kindern 0-3", (0, 3),
         "Eltern treffen sich mit ihren Kleinkindern zum Spielen, Singen und Austauschen.", 1.0),
     "familienbuero": _Profile(
         ("Familienservicebüro {city}", "Familienbüro {city}"),
@@ -651,13 +655,13 @@ _PROFILES: dict[str, _Profile] = {
     "kinderarztpraxis": _Profile(
         ("Kinder- und Jugendarztpraxis {place} {city}", "Kinderarztpraxis {city}"),
         ("Gemeinschaftspraxis für Kinder- und Jugendmedizin",),
-        ("Mo-Fr 08:00-12:00; Mo,Di,Do 15:00-18:00", "Mo-Fr 08:00-12:30; Di,Do 14:30-17:30"),
+        ("Mo-Fr 08:00-12:00; Mo,Tu,Th 08:00-12:00,15:00-18:00", "Mo-Fr 08:00-12:30; Tu,Th 08:00-12:30,14:30-17:30"),
         "Kinder, Jugendliche, Eltern", (0, 18),
         "Vorsorgeuntersuchungen, Impfungen und Behandlung von Kindern und Jugendlichen.", 1.2),
     "hebammenpraxis": _Profile(
         ("Hebammenpraxis {fancy} {city}", "Hebammenzentrum {city}"),
         ("Hebammengemeinschaft {city}",),
-        ("Mo-Fr 09:00-12:00", "Mo,Mi,Fr 09:00-13:00"), "Schwangere, Wöchnerinnen, Familien mit Säuglingen",
+        ("Mo-Fr 09:00-12:00", "Mo,We,Fr 09:00-13:00"), "Schwangere, Wöchnerinnen, Familien mit Säuglingen",
         (0, 1),
         "Vorsorge, Geburtsvorbereitung, Wochenbettbetreuung und Rückbildungskurse.", 0.8),
     "fruehfoerderung": _Profile(
@@ -669,13 +673,13 @@ _PROFILES: dict[str, _Profile] = {
     "kinder_jugendgesundheitsdienst": _Profile(
         ("Kinder- und Jugendgesundheitsdienst – Sprechstelle {city}",),
         ("Landkreis Osnabrück",),
-        ("Di 09:00-12:00", "Mi 14:00-16:00", "Do 09:00-12:00"), "Kinder, Jugendliche, Eltern", (0, 18),
+        ("Tu 09:00-12:00", "We 14:00-16:00", "Th 09:00-12:00"), "Kinder, Jugendliche, Eltern", (0, 18),
         "Schuleingangsuntersuchungen, Impfberatung und Sprechstunden des öffentlichen "
         "Gesundheitsdienstes.", 0.4),
     "therapiepraxis": _Profile(
         ("Praxis für Logopädie {city}", "Praxis für Ergotherapie {place} {city}", "Therapiezentrum {city}"),
         ("Therapiezentrum {city} GbR",),
-        ("Mo-Fr 08:00-18:00", "Mo-Do 08:00-19:00; Fr 08:00-14:00"), "Kinder, Jugendliche, Erwachsene",
+        ("Mo-Fr 08:00-18:00", "Mo-Th 08:00-19:00; Fr 08:00-14:00"), "Kinder, Jugendliche, Erwachsene",
         (0, None),
         "Logopädie und Ergotherapie nach ärztlicher Verordnung, auch Hausbesuche.", 0.8),
     "pflegestuetzpunkt": _Profile(
@@ -686,7 +690,7 @@ _PROFILES: dict[str, _Profile] = {
     "ambulante_pflege": _Profile(
         ("Ambulanter Pflegedienst {city}", "Sozialstation {city}", "Pflegedienst {city}"),
         _WELFARE,
-        ("Mo-Fr 08:00-16:00", "Mo-So 07:00-20:00"), "Pflegebedürftige, Angehörige", (None, None),
+        ("Mo-Fr 08:00-16:00", "Mo-Su 07:00-20:00"), "Pflegebedürftige, Angehörige", (None, None),
         "Häusliche Kranken- und Altenpflege, hauswirtschaftliche Hilfe und Pflegeberatung.", 1.0),
     "tagespflege": _Profile(
         ("Tagespflege {senior} {city}", "Tagespflege {city}"),
@@ -696,7 +700,7 @@ _PROFILES: dict[str, _Profile] = {
     "pflegeheim": _Profile(
         ("Seniorenzentrum {senior} {city}", "Alten- und Pflegeheim {senior} {city}"),
         (*_WELFARE, "Ev. Altenhilfe gGmbH"),
-        ("Mo-So 00:00-24:00",), "Senioren, Pflegebedürftige", (60, None),
+        ("24/7",), "Senioren, Pflegebedürftige", (60, None),
         "Vollstationäre Pflege, Kurzzeitpflege und Angebote für Menschen mit Demenz.", 0.8),
     "seniorenberatung": _Profile(
         ("Seniorenberatung {city}", "Seniorenservicebüro {city}"),
@@ -706,18 +710,18 @@ _PROFILES: dict[str, _Profile] = {
     "jugendzentrum": _Profile(
         ("Jugendzentrum {city}", "Jugendtreff {youth} {city}"),
         ("{admin}", "Ev.-luth. Kirchengemeinde {city}", "AWO"),
-        ("Di-Fr 14:00-20:00", "Mo-Fr 15:00-21:00"), "Jugendliche 12-27", (12, 27),
+        ("Tu-Fr 14:00-20:00", "Mo-Fr 15:00-21:00"), "Jugendliche 12-27", (12, 27),
         "Offener Treff für Jugendliche mit Billard, Musikraum, Beratung und Ferienfahrten.", 1.0),
     "buecherei": _Profile(
         ("Bücherei {city}", "Öffentliche Bücherei {place} {city}"),
         ("{admin}", *_CHURCHES),
-        ("Di,Do 15:00-18:00; Sa 10:00-12:00", "Mo-Fr 10:00-18:00; Sa 10:00-13:00"), "Familien, Kinder, alle",
+        ("Tu,Th 15:00-18:00; Sa 10:00-12:00", "Mo-Fr 10:00-18:00; Sa 10:00-13:00"), "Familien, Kinder, alle",
         (None, None),
         "Bücher, Hörmedien und Spiele zum Ausleihen, mit Vorlesestunden für Kinder.", 0.8),
     "sport": _Profile(
         ("Kinderturnen {city}", "Eltern-Kind-Turnen {place} {city}", "Schwimmkurse für Kinder {city}"),
         ("Turn- und Sportverein {city} e. V.", "Sportverein {city} e. V."),
-        ("Mo,Mi 16:00-18:00", "Di,Do 15:30-17:30", "Sa 09:00-12:00"), "Kinder, Eltern", (2, 14),
+        ("Mo,We 16:00-18:00", "Tu,Th 15:30-17:30", "Sa 09:00-12:00"), "Kinder, Eltern", (2, 14),
         "Bewegungsangebote für Kinder mit ausgebildeten Übungsleitungen, Schnuppern jederzeit möglich.",
         1.0),
     "musikschule": _Profile(
@@ -924,6 +928,7 @@ def build_institutions(
                     description=profile.description.format(**context),
                     last_checked=(first_day + timedelta(days=int(rng.integers(0, 396)))).isoformat(),
                     geometry=Point(x, y),
+                    service_area=COUNTY_KEY if subcategory in _COUNTY_WIDE else None,
                 )
             )
     return institutions

@@ -170,7 +170,7 @@ def _load_content(session: Session, settings: Settings, actors: dict[str, Actor]
             continue
         view = sync.feature_view(ctx, melle, feature, head, head)
         props = dict(view.properties or {})
-        props["opening_hours"] = "Mo-Do 08:00-17:00, Fr 08:00-13:00"
+        props["opening_hours"] = "Mo-Th 08:00-17:00; Fr 08:00-13:00"
         edits.append({"op": "update", "id": inst.id, "base_revision": head.seq, "properties": props,
                       "geometry": view.geometry})
     if edits:

@@ -40,10 +40,25 @@ class Format:
         return re.compile(self.pattern)
 
 
+_DAY = "(?:Mo|Tu|We|Th|Fr|Sa|Su)"
+_DAYS = f"(?:PH|{_DAY}(?:-{_DAY})?)(?:,(?:PH|{_DAY}(?:-{_DAY})?))*"
+_SPAN = "(?:[01][0-9]|2[0-4]):[0-5][0-9]-(?:[01][0-9]|2[0-4]):[0-5][0-9]"
+_SPANS = f"{_SPAN}(?:,{_SPAN})*"
+_HOURS_RULE = f"(?:24/7|{_DAYS}(?: (?:{_SPANS}|off|closed))?|{_SPANS})"
+#: Opening hours in a documented subset of OpenStreetMap's ``opening_hours`` syntax (docs/architecture.md):
+#: rules separated by ";" (or ", " for an additional rule), each "24/7", weekdays (Mo-Su, ranges, lists,
+#: PH for public holidays) with time spans (HH:MM-HH:MM, lists) or "off", or time spans alone. A regular
+#: expression, so that the plugin's check and the QGIS form read the same declaration as the server; every
+#: value it accepts is valid OpenStreetMap syntax (the web map evaluates it with the opening_hours library).
+OPENING_HOURS_PATTERN = f"^{_HOURS_RULE}(?:(?: ?; ?|, ){_HOURS_RULE})*$"
+
 #: The formats a string field may declare; served by name and pattern.
 FORMATS: dict[str, Format] = {
     "email": Format(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "bad_email"),
     "uri": Format(r"^https?://", "bad_url"),
+    "opening_hours": Format(OPENING_HOURS_PATTERN, "bad_opening_hours"),
+    # A list of municipality keys separated by commas (a service area; the county's key: county-wide).
+    "municipality_keys": Format(r"^[0-9A-Za-z]{1,12}(?: ?, ?[0-9A-Za-z]{1,12})*$", "bad_municipality_keys"),
 }
 
 #: The kinds of cross-field rules and what they require of the values of ``Rule.fields`` (a, b):
@@ -162,7 +177,7 @@ INSTITUTIONS = LayerSpec(
     title="Einrichtungen und Angebote",
     title_en="Institutions and offers",
     geometry_type="Point",
-    schema_version=1,
+    schema_version=2,  # 2: service_area
     fields=(
         OWNER,
         FieldSpec("category", "string", "Kategorie", "Category", required=True, choices="categories"),
@@ -175,7 +190,8 @@ INSTITUTIONS = LayerSpec(
         FieldSpec("phone", "string", "Telefon", "Phone", max_length=60),
         FieldSpec("email", "string", "E-Mail", "E-mail", format="email"),
         FieldSpec("website", "string", "Website", "Website", max_length=500, format="uri"),
-        FieldSpec("opening_hours", "string", "Öffnungszeiten", "Opening hours", max_length=500),
+        FieldSpec("opening_hours", "string", "Öffnungszeiten", "Opening hours", max_length=500,
+                  format="opening_hours"),
         FieldSpec("target_groups", "string", "Zielgruppen", "Target groups", max_length=500),
         FieldSpec("age_min", "integer", "Alter von", "Age from", minimum=0, maximum=120),
         FieldSpec("age_max", "integer", "Alter bis", "Age to", minimum=0, maximum=120),
@@ -183,6 +199,8 @@ INSTITUTIONS = LayerSpec(
         FieldSpec("accessibility", "string", "Barrierefreiheit", "Accessibility", max_length=500),
         FieldSpec("description", "text", "Beschreibung", "Description", max_length=5000),
         FieldSpec("last_checked", "date", "Zuletzt geprüft", "Last checked"),
+        FieldSpec("service_area", "string", "Einzugsgebiet (Gemeindeschlüssel)", "Service area (municipality keys)",
+                  max_length=500, format="municipality_keys"),
     ),
     rules=(
         Rule("parent_choice", ("subcategory", "category"), "subcategory", "subcategory_mismatch"),

@@ -21,9 +21,17 @@ from . import read_model
 
 OFFERS_LAYER = "institutions"
 # Columns of a marker row, in order (the answer names them, so a client never guesses).
-MARKER_FIELDS = ("id", "lng", "lat", "category", "subcategory", "name", "owner", "postcode", "city")
+MARKER_FIELDS = ("id", "lng", "lat", "category", "subcategory", "name", "owner", "postcode", "city",
+                 "service_area")
 # Properties the keyword search reads beyond those of the marker row.
 SEARCH_FIELDS = ("provider", "street", "description", "target_groups", "languages", "accessibility")
+# Columns of a facet row: what the parents' filters read (age, language, wheelchair, opening hours), loaded
+# when a visitor first uses one of them. ``wheelchair`` is read from the accessibility text (wheelchair).
+FACET_FIELDS = ("id", "age_min", "age_max", "languages", "wheelchair", "opening_hours")
+# Words of the accessibility text that say an offer is fully usable in a wheelchair, and those that take
+# it back ("teilweise rollstuhlgerecht", "nicht rollstuhlgerecht"); compared in lower case.
+_WHEELCHAIR_WORDS = ("rollstuhlgerecht", "rollstuhlgeeignet", "barrierefrei", "wheelchair accessible")
+_WHEELCHAIR_LIMITS = ("teilweise", "eingeschränkt", "bedingt", "nicht", "kein", "partly", "partially", "not ")
 DEGREE_DIGITS = 6  # about 10 cm: more than a marker needs
 _BATCH = 2000
 
@@ -49,7 +57,7 @@ def marker_rows(session: Session) -> Iterator[list[Any]]:
     for fid, props, lng, lat in _points(session):
         yield [fid, round(lng, DEGREE_DIGITS), round(lat, DEGREE_DIGITS), _text(props.get("category")),
                _text(props.get("subcategory")), _text(props.get("name")), _text(props.get("owner")),
-               _text(props.get("postcode")), _text(props.get("city"))]
+               _text(props.get("postcode")), _text(props.get("city")), _text(props.get("service_area"))]
 
 
 def search_rows(session: Session) -> Iterator[list[str]]:
@@ -59,3 +67,20 @@ def search_rows(session: Session) -> Iterator[list[str]]:
         text = " ".join(_text(props.get(name)) for name in SEARCH_FIELDS if props.get(name) not in (None, ""))
         if text:
             yield [fid, text]
+
+
+def wheelchair_accessible(accessibility: Any) -> bool:
+    """Whether the accessibility text says the offer is fully usable in a wheelchair: the staff write it
+    in words ("rollstuhlgerecht, Aufzug"), and a limitation in the text ("teilweise ...") rules it out."""
+    text = _text(accessibility).lower()
+    return any(w in text for w in _WHEELCHAIR_WORDS) and not any(w in text for w in _WHEELCHAIR_LIMITS)
+
+
+def facet_rows(session: Session) -> Iterator[list[Any]]:
+    """One row per published offer with any facet, columns as :data:`FACET_FIELDS`: what the filters for
+    parents read (an offer without ages, languages, accessibility and hours has no row)."""
+    for fid, props, _lng, _lat in _points(session):
+        row = [fid, props.get("age_min"), props.get("age_max"), _text(props.get("languages")),
+               wheelchair_accessible(props.get("accessibility")), _text(props.get("opening_hours"))]
+        if any(value not in (None, "", False) for value in row[1:]):
+            yield row

@@ -94,6 +94,16 @@ def public_offers_search() -> Response:
     return _streamed(head, offers.search_rows, "]}", "application/json")
 
 
+@bp.get("/public/offers/facets")
+@public_answer("data")
+@answers(OfferRows)
+def public_offers_facets() -> Response:
+    """What the offers map's filters for parents read (age range, languages, wheelchair, opening hours):
+    one row per offer with any of them (columns named in ``fields``)."""
+    head = '{"fields":' + json.dumps(offers.FACET_FIELDS) + ',"offers":['
+    return _streamed(head, offers.facet_rows, "]}", "application/json")
+
+
 @bp.get("/public/offers/<offer_id>")
 @public_answer("data")
 @answers(dict[str, Any], media_type="application/geo+json")

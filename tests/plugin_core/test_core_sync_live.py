@@ -567,7 +567,7 @@ def test_process_killed_after_push_applies_it_once(desk: Callable[..., Desk], li
     d = desk()
     fid = own_features(d)[0]
     revisions_before = len(_history_revisions(live_server.url, fid))
-    d.sql("UPDATE institutions SET opening_hours = 'Mo-Do 8-12' WHERE uuid = ?", fid)
+    d.sql("UPDATE institutions SET opening_hours = 'Mo-Th 08:00-12:00' WHERE uuid = ?", fid)
     d.workcopy.close()
     run = subprocess.run([sys.executable, "-c", KILLED_AFTER_PUSH, live_server.url, "melle.editor",
                           demo_password("melle.editor"), str(d.workcopy.path)], cwd=Path(__file__).parents[2],
@@ -575,7 +575,7 @@ def test_process_killed_after_push_applies_it_once(desk: Callable[..., Desk], li
     assert run.returncode == 137, run.stderr
     d.workcopy = WorkingCopy(d.workcopy.path)
     d.reconnect()
-    assert server_features(live_server.url)[fid]["properties"]["opening_hours"] == "Mo-Do 8-12"
+    assert server_features(live_server.url)[fid]["properties"]["opening_hours"] == "Mo-Th 08:00-12:00"
     assert [c.uuid for c in d.workcopy.local_changes("institutions")] == [fid]
     assert d.workcopy.outbox("institutions") is not None
     report = d.sync.sync()

@@ -62,7 +62,7 @@ def test_choices_decide_the_clashes_and_nothing_is_lost(desks: tuple[Desk, Desk]
     edit(a, first, {"name": "Familienbüro Melle (A)", "phone": "05422 111"}, shift=(12.0, 0.0))
     edit(a, second, {"website": "https://a.melle.example"})
     edit(b, first, {"name": "Familienbüro Melle (B)", "email": "b@melle.example"}, shift=(0.0, -16.0))
-    edit(b, second, {"website": "https://b.melle.example", "opening_hours": "Mo-Fr 9-12"})
+    edit(b, second, {"website": "https://b.melle.example", "opening_hours": "Mo-Fr 09:05-12:05"})
     assert a.sync.sync().accepted == 2
 
     report = b.sync.sync()  # nobody asked: the clashes are handed over in the report
@@ -125,7 +125,7 @@ def test_choices_decide_the_clashes_and_nothing_is_lost(desks: tuple[Desk, Desk]
     assert one["properties"]["phone"] == "05422 111"  # only A changed it: merged automatically
     assert one["properties"]["email"] == "b@melle.example"  # only B changed it: merged automatically
     assert two["properties"]["website"] == "https://b.melle.example"
-    assert two["properties"]["opening_hours"] == "Mo-Fr 9-12"
+    assert two["properties"]["opening_hours"] == "Mo-Fr 09:05-12:05"
 
     a.sync.sync()
     for uuid in (first, second):

@@ -134,7 +134,7 @@ def test_checkout_edit_and_sync(live_server: Any, plugin: Any, processing: Any, 
     feature = sorted(own.getFeatures(), key=lambda f: f["name"])[0]
     assert feature["owner"] == MELLE
     assert own.startEditing()
-    assert own.changeAttributeValue(feature.id(), own.fields().indexOf("opening_hours"), "Mo–Do 9–15 Uhr")
+    assert own.changeAttributeValue(feature.id(), own.fields().indexOf("opening_hours"), "Mo-Th 09:00-15:00")
     assert own.commitChanges(), own.commitErrors()
 
     results, feedback = sync(processing, authcfg, folder)
@@ -146,7 +146,7 @@ def test_checkout_edit_and_sync(live_server: Any, plugin: Any, processing: Any, 
     # The server holds the change as pending for the county's review.
     pending = {p["id"]: p for p in login(url, "admin").pending(layer="institutions")}
     assert pending[feature["uuid"]]["op"] == "update"
-    assert pending[feature["uuid"]]["changed_fields"]["opening_hours"][1] == "Mo–Do 9–15 Uhr"
+    assert pending[feature["uuid"]]["changed_fields"]["opening_hours"][1] == "Mo-Th 09:00-15:00"
     # The project's layer was re-read: the feature now wears the "pending" state.
     assert next(own.getFeatures(f"\"uuid\" = '{feature['uuid']}'"))["fa_state"] == "pending"
 

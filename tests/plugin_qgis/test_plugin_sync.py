@@ -70,7 +70,7 @@ def test_editor_adds_and_moves_institutions_and_syncs(live_server: Any, plugin: 
     moved, edited = existing
     target = QgsPointXY(moved.geometry().asPoint().x() + 12.5, moved.geometry().asPoint().y() - 8.0)
     assert own.changeGeometry(moved.id(), QgsGeometry.fromPointXY(target))
-    assert own.changeAttributeValue(edited.id(), fields.indexOf("opening_hours"), "Mo–Fr 8–16 Uhr")
+    assert own.changeAttributeValue(edited.id(), fields.indexOf("opening_hours"), "Mo-Fr 08:15-16:15")
     assert own.commitChanges(), own.commitErrors()
 
     added = {f["name"]: f for f in own.getFeatures() if f["name"] in ("Familienbüro am Markt",
@@ -94,7 +94,7 @@ def test_editor_adds_and_moves_institutions_and_syncs(live_server: Any, plugin: 
     assert ids <= set(pending)
     assert {pending[i]["op"] for i in ids} == {"insert", "update"}
     assert pending[moved["uuid"]]["moved_m"] == pytest.approx(14.9, abs=0.2)
-    assert pending[edited["uuid"]]["changed_fields"]["opening_hours"][1] == "Mo–Fr 8–16 Uhr"
+    assert pending[edited["uuid"]]["changed_fields"]["opening_hours"][1] == "Mo-Fr 08:15-16:15"
     assert pending[added["Familienbüro am Markt"]["uuid"]]["after"]["properties"]["subcategory"] == "familienbuero"
     assert server_state(live_server.url, moved["uuid"])["geometry"]["coordinates"] == \
         pytest.approx([target.x(), target.y()], abs=0.001)

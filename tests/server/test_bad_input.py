@@ -19,6 +19,7 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import inspect, text
 
 from sync_server.domain.geometry import reproject
+from sync_server.domain.layers import INSTITUTIONS
 from tests.support import COUNTY, MELLE, insert, update_of
 
 API = "/api/v1"
@@ -93,7 +94,8 @@ class Ctx:
 
 
 def push_body(changes: list, **extra: Any) -> dict:
-    return {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes, **extra}
+    return {"idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version, "changes": changes,
+            **extra}
 
 
 def unit(geometry: dict, **props: Any) -> dict:

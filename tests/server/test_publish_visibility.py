@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from shapely.geometry import Point, mapping, shape
 
+from sync_server.domain.layers import INSTITUTIONS
 from tests.support import (
     BRAMSCHE,
     MELLE,
@@ -539,7 +540,8 @@ def test_a_draft_others_may_not_read_answers_like_an_id_that_does_not_exist(api:
                    {"op": "delete", "base_revision": revision}):
         answers = []
         for fid in ids:
-            body = {"idempotency_key": "k-" + fid, "schema_version": 1, "changes": [{**change, "id": fid}]}
+            body = {"idempotency_key": "k-" + fid, "schema_version": INSTITUTIONS.schema_version,
+                    "changes": [{**change, "id": fid}]}
             r = api.post("/api/v1/sync/institutions/push", body, "melle.editor")
             answers.append((r.status_code, r.get_json()))
         assert answers[0][0] == 422 and answers[0][1]["results"][0]["errors"][0]["code"] == "unknown_feature"

@@ -12,7 +12,7 @@ from flask import Flask
 from shapely.geometry import Point, shape
 from sqlalchemy import func, select
 
-from sync_server.domain.layers import FORMATS, LAYERS, RULE_KINDS
+from sync_server.domain.layers import FORMATS, INSTITUTIONS, LAYERS, RULE_KINDS
 from sync_server.storage.models import Revision
 from tests.support import BRAMSCHE, MELLE, Api, insert, update_of
 
@@ -451,7 +451,8 @@ def test_every_declared_constraint_is_refused_by_field_with_its_code(api: Api, a
     before = snapshot(api, app)
     answers: dict[str, Any] = {}
     for language in ("de", "en"):
-        body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": [change, bad_range]}
+        body = {"idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version,
+                "changes": [change, bad_range]}
         r = api.post("/api/v1/sync/institutions/push", body, "melle.editor", headers={"Accept-Language": language})
         assert r.status_code == 422, r.get_json()
         answers[language] = r.get_json()

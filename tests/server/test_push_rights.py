@@ -19,6 +19,7 @@ from shapely import affinity
 from shapely.geometry import MultiPolygon, Point, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from sync_server.domain.layers import INSTITUTIONS
 from tests.support import BRAMSCHE, COUNTY, MELLE, Api
 
 TOLERANCE_M = 25.0  # Settings.border_tolerance_m
@@ -375,7 +376,8 @@ def test_refusals_name_the_municipalities_and_say_who_may_do_what(api: Api) -> N
     ]
     texts = {}
     for language in ("de", "en"):
-        body = {"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes}
+        body = {"idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version,
+                "changes": changes}
         r = api.post("/api/v1/sync/institutions/push", body, "melle.editor", headers={"Accept-Language": language})
         assert r.status_code == 403
         texts[language] = {x["code"]: x["message"] for x in r.get_json()["results"]}

@@ -14,6 +14,7 @@ import pytest
 import requests
 from pyproj import Transformer
 
+from sync_server.domain.layers import INSTITUTIONS
 from tests.support import BRAMSCHE, MELLE, insert
 
 from .web_support import (
@@ -80,7 +81,8 @@ def test_pending_changes_stay_off_the_map(make_atlas, public, live_server) -> No
                {"op": "update", "id": head["id"], "base_revision": head["revision"],
                 "properties": {**head["properties"], "name": secret + " (umbenannt)"}, "geometry": head["geometry"]}]
     answer = requests.post(f"{live_server.url}/api/v1/sync/institutions/push", headers=headers, timeout=30,
-                           json={"idempotency_key": str(uuid.uuid4()), "schema_version": 1, "changes": changes})
+                           json={"idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version,
+                                 "changes": changes})
     assert answer.status_code == 200, answer.text
     assert all(r["status"] == "accepted" for r in answer.json()["results"]), answer.json()
     assert {r["id"] for r in answer.json()["results"]} <= pending_ids(live_server.url)
