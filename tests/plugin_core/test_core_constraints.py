@@ -38,9 +38,11 @@ CASES: list[dict[str, Any]] = [
     {**GOOD, "category": "zoo", "subcategory": "sucht"},
     {**GOOD, "name": "   ", "postcode": "49324-49328", "provider": "x" * 201},
     {**GOOD, "description": "y" * 5001, "email": ""},
+    {**GOOD, "opening_hours": "Mo-Fr 08:00-16:00; Sa 10:00-12:00; PH off", "service_area": "03459, 034590024024"},
+    {**GOOD, "opening_hours": "Mo-Fr 8-16 Uhr", "service_area": "Melle; Bramsche"},
 ]
 #: What the plugin calls a broken format; the server names the format in its code.
-SERVER_FORMAT_CODES = {"bad_email", "bad_url"}
+SERVER_FORMAT_CODES = {"bad_email", "bad_url", "bad_opening_hours", "bad_municipality_keys"}
 
 
 def served(name: str) -> dict[str, Any]:
@@ -59,7 +61,7 @@ def test_the_plugin_finds_what_the_server_refuses(case: int) -> None:
     properties = CASES[case]
     plugin = {(c.field, c.code) for c in violations(schema, properties)}
     assert plugin == server_says(properties)
-    assert bool(plugin) == (case not in (0, 2, 5))
+    assert bool(plugin) == (case not in (0, 2, 5, 10))
 
 
 def test_every_served_constraint_of_every_layer_is_read() -> None:
@@ -96,6 +98,19 @@ def test_pre_sync_messages_name_field_value_and_limit() -> None:
     english = [p.message for p in check_values("institutions", schema, change(email="kita at melle.de", age_min=130))]
     assert english == ["'kita at melle.de' is not a valid e-mail address (field 'E-mail').",
                        "'Age from' must lie between 0 and 120, not 130."]
+
+
+def test_opening_hours_and_service_area_messages_say_the_expected_form() -> None:
+    schema = served("institutions")
+    problems = {(p.field, p.code): p.message for p in check_values("institutions", schema, change(
+        opening_hours="Mo-Do 9-12", service_area="Melle; Bramsche"))}
+    assert set(problems) == {("opening_hours", "bad_format"), ("service_area", "bad_format")}
+    assert "OpenStreetMap-Format" in problems[("opening_hours", "bad_format")]
+    assert "Mo-Fr 08:00-16:00" in problems[("opening_hours", "bad_format")]
+    assert "Gemeindeschlüsseln" in problems[("service_area", "bad_format")]
+    messages.set_language("en")
+    english = [p.message for p in check_values("institutions", schema, change(opening_hours="Mo-Do 9-12"))]
+    assert len(english) == 1 and "OpenStreetMap syntax" in english[0]
 
 
 def test_a_description_without_constraints_checks_only_what_it_has() -> None:
