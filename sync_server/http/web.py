@@ -49,9 +49,12 @@ VENDOR_FILES: dict[str, tuple[str, frozenset[str]]] = {
     "simple-statistics": ("simple-statistics/dist", frozenset({"simple-statistics.min.js"})),
     "chart.js": ("chart.js/dist", frozenset({"chart.umd.min.js"})),
     "supercluster": ("supercluster/dist", frozenset({"supercluster.min.js"})),
+    # OpenStreetMap's opening hours for the filter "open now" (loaded by the offers worker when used)
+    "opening_hours": ("opening_hours/build", frozenset({"opening_hours.js"})),
+    "suncalc": ("suncalc", frozenset({"suncalc.cjs"})),
 }
 
-MIMETYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json",
+MIMETYPES = {".js": "text/javascript", ".cjs": "text/javascript", ".css": "text/css", ".json": "application/json",
              ".svg": "image/svg+xml", ".png": "image/png"}
 
 CONTENT_SECURITY_POLICY = "; ".join((

@@ -5,6 +5,7 @@
 export const API = {
   offers: "/api/v1/public/offers", // compact marker rows (domain/offers.py)
   offerSearch: "/api/v1/public/offers/search",
+  offerFacets: "/api/v1/public/offers/facets", // what the parents' filters read
   offer: (id) => `/api/v1/public/offers/${encodeURIComponent(id)}`,
   categories: "/api/v1/categories",
   municipalities: "/api/v1/municipalities",

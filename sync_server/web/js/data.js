@@ -166,6 +166,7 @@ function buildOffer(row, column, index, categories) {
     owner: value("owner"),
     postcode: value("postcode"),
     city: value("city"),
+    area: value("service_area"), // municipality keys it serves besides its own (places.js)
   };
 }
 

@@ -1,5 +1,7 @@
 // The visitor's filters and which offers pass them.
 
+import { matchesFacets } from "./facets.js";
+
 /** A fresh filter state; `categories` holds top category and subcategory keys. */
 export function emptyFilters() {
   return { query: "", categories: new Set(), municipality: "" };
@@ -21,20 +23,23 @@ function matchesMunicipality(offer, key) {
   return !key || offer.places.has(key);
 }
 
-/** The offers that pass all filters; `matcher` tests the search (search.js), null when there is none. */
+/** The offers that pass all filters; `matcher` tests the search (search.js), null when there is none; the
+ *  parents' filters are `filters.facets` (see facets.js). */
 export function applyFilters(offers, filters, matcher) {
   return offers.filter((o) => matchesQuery(o, matcher) && matchesCategories(o, filters.categories)
-    && matchesMunicipality(o, filters.municipality));
+    && matchesMunicipality(o, filters.municipality)
+    && matchesFacets(o.facet, filters.facets, filters.now, filters.OpeningHours));
 }
 
 /**
- * Counts per category key (top and sub) among the offers that pass the other filters (search and
- * municipality), so each checkbox says how many offers it would add.
+ * Counts per category key (top and sub) among the offers that pass the other filters (search,
+ * municipality and the parents' filters), so each checkbox says how many offers it would add.
  */
 export function categoryCounts(offers, filters, matcher) {
   const counts = new Map();
   for (const offer of offers) {
-    if (!matchesQuery(offer, matcher) || !matchesMunicipality(offer, filters.municipality)) continue;
+    if (!matchesQuery(offer, matcher) || !matchesMunicipality(offer, filters.municipality)
+        || !matchesFacets(offer.facet, filters.facets, filters.now, filters.OpeningHours)) continue;
     counts.set(offer.category, (counts.get(offer.category) || 0) + 1);
     if (offer.subcategory) counts.set(offer.subcategory, (counts.get(offer.subcategory) || 0) + 1);
   }

@@ -13,7 +13,9 @@ import { EmbedBox, isEmbed, showEmbedView } from "./embed.js";
 import { ExpertMode } from "./expert.js";
 import { IndicatorSearch, hitItems, searchIndicators } from "./indsearch.js";
 import { AtlasMap, boundsOfMunicipality } from "./mapview.js";
+import { Nearby, showNearest } from "./nearby.js";
 import { OfferIndex } from "./offerindex.js";
+import { ParentFilters } from "./parentfilters.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { ProfileView, profileSearch } from "./profile.js";
 import { ResultList } from "./results.js";
@@ -80,6 +82,7 @@ const app = {
 };
 
 const MAX_INDICATOR_HITS = 4;
+const NEAREST_OFFERS = 3; // offered elsewhere when nothing passes in the chosen municipality
 
 function showStatus(message) {
   ui.status.textContent = message;
@@ -332,6 +335,7 @@ function setPlaces(offers, homes) {
       sets.set(homes[i], new Set(home ? withAncestors(home) : []));
     }
     offer.places = sets.get(homes[i]);
+    offer.home = homes[i];
   });
 }
 
@@ -342,7 +346,34 @@ async function sortOffers() {
 }
 
 function applyMask() {
-  app.matched = app.mask ? app.sorted.filter((o) => app.mask[o.index]) : [];
+  app.matched = app.nearby.sort(app.mask ? app.sorted.filter((o) => app.mask[o.index]) : []);
+}
+
+/** What the worker filters by: the filters of the link, the parents' filters and the page's clock. */
+function filterRequest() {
+  return { ...app.filters, facets: app.parents.state, now: Date.now() };
+}
+
+/** Nothing passes in the chosen municipality: the nearest matching offers elsewhere (nearby.js). */
+async function offerNearest(request) {
+  const municipality = app.data.municipalities.get(app.filters.municipality);
+  if (app.matched.length || !municipality || !municipality.bbox) {
+    showNearest(null);
+    return;
+  }
+  const [west, south, east, north] = municipality.bbox;
+  const from = app.nearby.point || { lng: (west + east) / 2, lat: (south + north) / 2 };
+  const found = await app.index.nearest(filterRequest(), from.lng, from.lat, NEAREST_OFFERS);
+  if (request !== app.filtering) return;
+  const themes = [...app.filters.categories].map((key) => app.data.categories.get(key)).filter(Boolean);
+  const what = themes.length === 1 ? themes[0].name
+    : app.filters.query.trim() ? `„${app.filters.query.trim()}“` : t("nearest.matching");
+  const items = found.map(({ i, km }) => {
+    const offer = app.data.offers[i];
+    const home = app.data.municipalities.get(offer.home);
+    return { offer, km, town: home ? home.name : offer.city };
+  });
+  showNearest({ what, place: municipality.name, items, onOpen: (id) => openOffer(id, { from: "list" }) });
 }
 
 function fitSelection({ animate = true } = {}) {
@@ -370,12 +401,13 @@ async function refresh({ fit = false } = {}) {
   showIndicatorHits();
   syncUrl();
   document.body.dataset.filtering = "true";
-  const { mask, counts } = await app.index.filter(app.filters);
+  const { mask, counts } = await app.index.filter(filterRequest());
   if (request !== app.filtering) return; // a newer filter is on its way
   app.mask = mask;
   applyMask();
   app.categoryList.update(app.filters.categories, new Map(counts));
   renderList();
+  offerNearest(request).catch((error) => console.warn("Familienatlas: finding the nearest offers failed", error));
   await app.map.show();
   if (request === app.filtering) {
     delete document.body.dataset.filtering;
@@ -481,6 +513,8 @@ async function switchLanguage(lang) {
   if (!app.ready) return;
   app.map.setTranslator(t);
   app.categoryList.translate();
+  app.parents.translate();
+  app.nearby.translate();
   updateThemeBadge();
   await sortOffers();
   applyMask();
@@ -529,6 +563,8 @@ function wireControls() {
   });
   ui.reset.addEventListener("click", () => {
     app.filters = emptyFilters();
+    app.parents.reset();
+    app.nearby.clear();
     ui.search.value = "";
     ui.municipality.value = "";
     closeDetails({ restore: false });
@@ -625,8 +661,8 @@ async function startOffers(initial) {
   app.byId = new Map(offers.map((o) => [o.id, o]));
   const indexReady = app.index.init(
     offers.map((o) => ({ id: o.id, name: o.name, category: o.category, subcategory: o.subcategory, lng: o.lng,
-                         lat: o.lat, color: o.color, owner: o.owner, text: markerText(o) })),
-    searchTerms(categories), territoriesForWorker(municipalities), API.offerSearch);
+                         lat: o.lat, color: o.color, owner: o.owner, area: o.area, text: markerText(o) })),
+    searchTerms(categories), territoriesForWorker(municipalities), API.offerSearch, API.offerFacets);
   setTitles();
   await nextTask();
 
@@ -661,6 +697,15 @@ async function startOffers(initial) {
   });
   app.categoryList = new CategoryList(ui.categories, tops, onCategoryToggle);
   app.resultList = new ResultList(ui, (id) => openOffer(id, { from: "list" }));
+  const filtersChanged = () => {
+    closeDetails({ restore: false });
+    refresh();
+  };
+  app.parents = new ParentFilters({ onChange: filtersChanged, languages: () => app.index.languages() });
+  app.nearby = new Nearby({ map: app.map.map, onChange: () => {
+    app.nearby.measure(app.data.offers);
+    filtersChanged();
+  } });
   wireControls();
   app.offersFitPending = app.mode !== "offers" && !initial.map;
   if (initial.map) app.map.setView({ center: [initial.map.lat, initial.map.lng], zoom: initial.map.zoom });

@@ -28,10 +28,10 @@ export class OfferIndex {
   }
 
   /** Hand over the offers (what filters and clusters need), the category catalogue (names and search
-   *  words) and the territories; the worker fetches the search text itself (prepareSearch). Answers
-   *  {clusterMaxZoom, homes}. */
-  init(offers, categories, territories, searchUrl) {
-    return this._call("init", { offers, categories, searchUrl, ...territories });
+   *  words) and the territories; the worker fetches the search text (prepareSearch) and the parents'
+   *  filter data (at their first use) itself. Answers {clusterMaxZoom, homes}. */
+  init(offers, categories, territories, searchUrl, facetsUrl) {
+    return this._call("init", { offers, categories, searchUrl, facetsUrl, ...territories });
   }
 
   /** Suggestions for what was typed: [{kind, label, theme?, i?}] (search.js suggestions). */
@@ -47,6 +47,17 @@ export class OfferIndex {
   /** Apply filters: {mask: Uint8Array over the offers, counts: [[category key, n]]}. */
   filter(filters) {
     return this._call("filter", { filters: { ...filters, categories: [...filters.categories] } });
+  }
+
+  /** The `n` offers nearest to a point that pass the filters but the municipality: [{i, km}]. */
+  nearest(filters, lng, lat, n) {
+    return this._call("nearest", { filters: { ...filters, categories: [...filters.categories] }, lng, lat, n })
+      .then((r) => r.offers);
+  }
+
+  /** The languages the offers name: [[name, number of offers]], most first. */
+  languages() {
+    return this._call("languages").then((r) => r.languages);
   }
 
   /** The offers' indexes ordered by name for a language (an Int32Array). */

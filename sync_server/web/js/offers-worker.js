@@ -4,8 +4,9 @@
 // Messages are answered in the order they came (each waits for the one before).
 
 import "/vendor/supercluster/supercluster.min.js"; // a UMD file: sets self.Supercluster
+import { NO_FACET, buildFacet, facetsActive } from "./facets.js";
 import { applyFilters, categoryCounts } from "./filters.js";
-import { homeOf } from "./places.js";
+import { descendants, distanceKm, homeOf, servedPlaces } from "./places.js";
 import { OfferSearch, suggestions } from "./search.js";
 import { fold } from "./text.js";
 
@@ -26,6 +27,8 @@ const state = {
   matched: null,
   search: new OfferSearch(),
   categories: [], // {key, name_de, name_en, keywords_de, keywords_en}
+  facets: null, // Promise: resolves once the facet rows are in `offers[i].facet` (see loadFacets)
+  hours: null, // Promise of the opening_hours library's constructor, loaded at the first "open" filter
 };
 
 async function loadValueNames() {
@@ -45,6 +48,43 @@ function setTerms(values) {
   state.search.setTerms(state.categories.map((c) => ({
     key: c.key, names: [c.name_de, c.name_en].filter(Boolean), keywords: [...c.keywords_de, ...c.keywords_en],
   })), values);
+}
+
+/** The parents' filters read each offer's facets (ages, languages, wheelchair, hours): loaded once. */
+function loadFacets() {
+  if (!state.facets) {
+    state.facets = fetch(state.facetsUrl, { headers: { Accept: "application/json" } })
+      .then((response) => {
+        if (!response.ok) throw new Error(`${state.facetsUrl}: HTTP ${response.status}`);
+        return response.json();
+      })
+      .then((doc) => {
+        const at = new Map(state.ids.map((id, i) => [id, i]));
+        for (const row of doc.offers) {
+          const i = at.get(String(row[0]));
+          if (i !== undefined) state.offers[i].facet = buildFacet(Object.fromEntries(doc.fields.map((f, k) => [f, row[k]])));
+        }
+      })
+      .catch((error) => {
+        state.facets = null; // the next use tries again; meanwhile no offer has facets
+        throw error;
+      });
+  }
+  return state.facets;
+}
+
+/** The opening_hours library (OpenStreetMap's syntax) and its one dependency, as globals of this worker. */
+function loadHours() {
+  if (!state.hours) {
+    state.hours = import("/vendor/suncalc/suncalc.cjs")
+      .then(() => import("/vendor/opening_hours/opening_hours.js"))
+      .then(() => self.opening_hours)
+      .catch((error) => {
+        state.hours = null;
+        throw error;
+      });
+  }
+  return state.hours;
 }
 
 async function loadSearchText(url, ids) {
@@ -68,19 +108,24 @@ async function loadSearchText(url, ids) {
 
 /** Take the offers and the category catalogue (names and search words, both languages); answers the
  *  zoom up to which it clusters and each offer's home municipality. */
-function init({ offers, categories, leaves, ancestry, searchUrl }) {
+function init({ offers, categories, leaves, ancestry, searchUrl, facetsUrl }) {
   const parents = new Map(ancestry);
+  const below = descendants(parents);
   const placesByHome = new Map();
   const homes = offers.map((o) => homeOf(o.lng, o.lat, o.owner, leaves));
   state.offers = offers.map((o, i) => {
     if (!placesByHome.has(homes[i])) placesByHome.set(homes[i], new Set(parents.get(homes[i]) || []));
+    // An offer with a service area counts for every municipality it serves too (its own set).
+    const places = o.area ? new Set([...placesByHome.get(homes[i]), ...servedPlaces(o.area, parents, below)])
+      : placesByHome.get(homes[i]);
     return { i, name: o.name, folded: fold(o.name), category: o.category, subcategory: o.subcategory, lng: o.lng,
-             lat: o.lat, color: o.color, text: fold(o.text), places: placesByHome.get(homes[i]) };
+             lat: o.lat, color: o.color, text: fold(o.text), places, facet: NO_FACET };
   });
   state.categories = categories;
   setTerms([]);
   state.search.setOffers(state.offers);
   state.searchUrl = searchUrl;
+  state.facetsUrl = facetsUrl;
   state.ids = offers.map((o) => o.id);
   return { clusterMaxZoom: CLUSTER_MAX_ZOOM, homes };
 }
@@ -107,17 +152,27 @@ function buildIndex(mask) {
   }).load(points);
 }
 
-async function filter({ filters }) {
+/** The filters as filters.js reads them and the search's matcher (null without a search); waits for the
+ *  search text, facets and hours library they need. */
+async function wantedFilters(filters) {
   const query = filters.query || "";
   if (query.trim()) {
     prepareSearch();
     await state.searchText;
   }
-  const wanted = { categories: new Set(filters.categories), municipality: filters.municipality || "" };
+  const facets = filters.facets || null;
+  if (facetsActive(facets)) await loadFacets();
+  const OpeningHours = facets && facets.open ? await loadHours() : null;
+  const wanted = { categories: new Set(filters.categories), municipality: filters.municipality || "", facets,
+                   now: filters.now || Date.now(), OpeningHours };
   // The search is tested once per offer; the filter and the theme counts read the answer.
   const search = state.search.matcher(query);
   const passes = search && Uint8Array.from(state.offers, (o) => (search(o) ? 1 : 0));
-  const matcher = passes && ((o) => passes[o.i] === 1);
+  return { wanted, matcher: passes && ((o) => passes[o.i] === 1) };
+}
+
+async function filter({ filters }) {
+  const { wanted, matcher } = await wantedFilters(filters);
   const mask = new Uint8Array(state.offers.length);
   for (const o of applyFilters(state.offers, wanted, matcher)) mask[o.i] = 1;
   state.matched = mask;
@@ -128,6 +183,28 @@ async function filter({ filters }) {
 /** Suggestions for the search field (search.js suggestions). */
 function suggest({ query, lang }) {
   return { items: suggestions(query, state.categories, state.offers, lang) };
+}
+
+/**
+ * The `n` offers nearest to a point that pass the filters without the municipality: what the page offers
+ * when nothing passes in the chosen municipality. Answers [{i, km}], nearest first.
+ */
+async function nearest({ filters, lng, lat, n }) {
+  const { wanted, matcher } = await wantedFilters({ ...filters, municipality: "" });
+  return {
+    offers: applyFilters(state.offers, wanted, matcher).map((o) => ({ i: o.i, km: distanceKm(lat, lng, o.lat, o.lng) }))
+      .sort((a, b) => a.km - b.km).slice(0, n),
+  };
+}
+
+/** The languages the offers name, with how many offers name each (most first): the language filter's choices. */
+async function languages() {
+  await loadFacets();
+  const counts = new Map();
+  for (const o of state.offers) {
+    for (const name of o.facet.names) counts.set(name, (counts.get(name) || 0) + 1);
+  }
+  return { languages: [...counts].sort((a, b) => b[1] - a[1]) };
 }
 
 /** What to draw in a view: clusters {lng, lat, n, id, colors} and single offers {lng, lat, i}. */
@@ -171,7 +248,7 @@ function reveal({ i, from }) {
   return { zoom: CLUSTER_MAX_ZOOM + 1 };
 }
 
-const handlers = { init, prepareSearch, filter, suggest, sort, clusters, expand, reveal };
+const handlers = { init, prepareSearch, filter, suggest, sort, clusters, expand, reveal, nearest, languages };
 let queue = Promise.resolve();
 
 self.onmessage = (event) => {

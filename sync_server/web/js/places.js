@@ -33,3 +33,47 @@ export function homeOf(lng, lat, owner, leaves) {
   const home = leaves.find((m) => territoryContains(m, lng, lat));
   return home ? home.key : owner;
 }
+
+/** The keys of a service area's text ("03459019, 03459020"; the county's key: the whole county). */
+export function areaKeys(text) {
+  return String(text || "").split(",").map((key) => key.trim()).filter(Boolean);
+}
+
+/**
+ * Where an offer counts besides its home: every municipality its service area names, those above them
+ * (an offer serving a member municipality is found under its Samtgemeinde) and those below them (one
+ * serving the county is found under every municipality). Unknown keys are passed over.
+ * @param {string} area the offer's service area
+ * @param {Map<string, string[]>} parents key -> the key and those above it
+ * @param {Map<string, string[]>} below key -> the keys below it
+ */
+export function servedPlaces(area, parents, below) {
+  const keys = new Set();
+  for (const key of areaKeys(area)) {
+    if (!parents.has(key)) continue;
+    for (const up of parents.get(key)) keys.add(up);
+    for (const down of below.get(key) || []) keys.add(down);
+  }
+  return keys;
+}
+
+/** key -> the keys below it, from each key's ancestry (key -> the key and those above it). */
+export function descendants(parents) {
+  const below = new Map();
+  for (const [key, ancestors] of parents) {
+    for (const up of ancestors) {
+      if (up === key) continue;
+      if (!below.has(up)) below.set(up, []);
+      below.get(up).push(key);
+    }
+  }
+  return below;
+}
+
+/** The distance between two points in kilometres (great circle on a sphere of the earth's mean radius). */
+export function distanceKm(lat1, lng1, lat2, lng2) {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2
+    + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(a)));
+}

@@ -8,13 +8,15 @@
 
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
+import { formatKm } from "./nearby.js";
 
 export const PAGE_SIZE = 100;
 
 function subtitle(offer) {
   const kind = offer.sub ? offer.sub.name : offer.top ? offer.top.name : "";
   const place = [offer.postcode, offer.city].filter(Boolean).join(" ");
-  return [kind, place].filter(Boolean).join(" · ");
+  const distance = offer.distance === undefined ? "" : formatKm(offer.distance); // "In meiner Nähe"
+  return [kind, place, distance].filter(Boolean).join(" · ");
 }
 
 export class ResultList {

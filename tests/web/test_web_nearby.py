@@ -1,0 +1,179 @@
+"""The offers map's filters for parents (age, language, wheelchair, open now or on a weekday), "In meiner
+Nähe" (the browser's location, sorted by distance), the nearest offers when nothing passes in the chosen
+municipality, and offers that serve a whole area. Expectations come from the public API, the opening
+hours' from a second OpenStreetMap parser (Python's), the clock is Playwright's."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+from opening_hours import OpeningHours
+
+from .test_web_offers_a11y import AXE, axe_violations
+from .web_support import PublicData, wait_map_idle, wait_matched
+
+pytestmark = pytest.mark.timeout(240)
+
+TUESDAY_MORNING = datetime(2026, 12, 1, 10, 30)  # a Tuesday that is no public holiday
+BERLIN = "Europe/Berlin"
+
+
+def facets(base_url: str) -> dict[str, dict]:
+    doc = requests.get(f"{base_url}/api/v1/public/offers/facets", timeout=30).json()
+    return {row[0]: dict(zip(doc["fields"], row, strict=True)) for row in doc["offers"]}
+
+
+def matched(page) -> set[str]:  # noqa: ANN001
+    return set(page.evaluate("() => window.familienatlas.matched()"))
+
+
+def settle(page) -> None:  # noqa: ANN001
+    """Wait until the newest filter has been applied."""
+    page.wait_for_function("() => !document.body.dataset.filtering")
+
+
+def open_filters(page) -> None:  # noqa: ANN001
+    page.click("#more-filters summary")
+    page.wait_for_function("() => document.querySelectorAll('#facet-language option').length > 1")
+
+
+def km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p = math.pi / 180
+    a = (math.sin((lat2 - lat1) * p / 2) ** 2
+         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lng2 - lng1) * p / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def test_age_language_and_wheelchair_filters(atlas) -> None:  # noqa: ANN001
+    page = atlas.open()
+    data, rows = PublicData(atlas.url), facets(atlas.url)
+    open_filters(page)
+    page.fill("#facet-age", "2")
+    suits = {fid for fid in data.ids if fid not in rows or (
+        (rows[fid]["age_min"] is None or rows[fid]["age_min"] <= 2)
+        and (rows[fid]["age_max"] is None or rows[fid]["age_max"] >= 2))}
+    assert 0 < len(suits) < len(data.ids)
+    wait_matched(page, len(suits))
+    assert matched(page) == suits
+
+    page.select_option("#facet-language", "Arabisch")
+    arabic = {fid for fid in suits if fid in rows and "Arabisch" in re.split(r",\s*", rows[fid]["languages"])}
+    assert arabic
+    wait_matched(page, len(arabic))
+    assert matched(page) == arabic
+    assert page.inner_text("#facets-active") == "2 gewählt"
+
+    page.check("#facet-wheelchair")
+    accessible = {fid for fid in arabic if rows[fid]["wheelchair"]}
+    assert accessible and accessible < arabic
+    wait_matched(page, len(accessible))
+    assert matched(page) == accessible
+    assert all(data.by_id[fid]["properties"]["accessibility"].startswith("rollstuhlgerecht") for fid in accessible)
+
+    page.click("#reset")
+    wait_matched(page, len(data.ids))
+    assert page.input_value("#facet-age") == "" and not page.is_checked("#facet-wheelchair")
+
+
+def test_open_now_and_on_a_weekday_with_a_fixed_clock(make_atlas) -> None:  # noqa: ANN001
+    atlas = make_atlas(timezone_id=BERLIN)
+    atlas.page.clock.set_fixed_time(TUESDAY_MORNING)  # local time of the context
+    page = atlas.open()
+    rows = facets(atlas.url)
+    open_filters(page)
+    page.select_option("#facet-open", "now")
+    open_now = {fid for fid, r in rows.items() if r["opening_hours"]
+                and OpeningHours(r["opening_hours"]).is_open(TUESDAY_MORNING)}
+    assert 0 < len(open_now) < len(rows)
+    wait_matched(page, len(open_now))
+    assert matched(page) == open_now
+
+    sunday = TUESDAY_MORNING.replace(hour=0, minute=0) + timedelta(days=5)
+    quarters = [sunday + timedelta(minutes=15 * k) for k in range(96)]
+    open_sunday = {fid for fid, r in rows.items() if r["opening_hours"]
+                   and any(OpeningHours(r["opening_hours"]).is_open(t) for t in quarters)}
+    assert 0 < len(open_sunday) < len(open_now)
+    page.select_option("#facet-open", "su")
+    wait_matched(page, len(open_sunday))
+    assert matched(page) == open_sunday
+
+
+def test_near_me_sorts_by_distance_and_shows_it(make_atlas) -> None:  # noqa: ANN001
+    probe = make_atlas()
+    data = PublicData(probe.url)
+    here = data.territory_wgs84("Melle").representative_point()
+    atlas = make_atlas(permissions=["geolocation"], geolocation={"latitude": here.y, "longitude": here.x})
+    page = atlas.open()
+    page.click("#nearby-locate")
+    page.wait_for_function("() => document.getElementById('nearby-status').textContent.includes('Entfernung')")
+    wait_map_idle(page)
+    settle(page)
+    listed = page.evaluate("() => window.familienatlas.listed()")
+    assert len(listed) > 3
+    distances = [km(here.y, here.x, *reversed(data.by_id[fid]["geometry"]["coordinates"])) for fid in listed]
+    assert distances == sorted(distances)
+    first_meta = page.locator("#result-list .result-meta").first.inner_text()
+    shown = re.search(r"(\d+(?:,\d)?) (k?m)$", first_meta)
+    assert shown, first_meta
+    value = float(shown.group(1).replace(",", ".")) / (1 if shown.group(2) == "km" else 1000)
+    assert abs(value - distances[0]) < 0.06
+    assert not page.is_hidden("#nearby-clear")
+
+    page.click("#nearby-clear")
+    settle(page)
+    assert "km" not in page.locator("#result-list .result-meta").first.inner_text()
+
+    refused = make_atlas()  # no permission: the browser refuses, the page says what to do instead
+    other = refused.open()
+    other.click("#nearby-locate")
+    other.wait_for_function("() => document.getElementById('nearby-status').textContent.includes('Karte')")
+    assert "nicht freigegeben" in other.inner_text("#nearby-status")
+
+
+def test_an_empty_result_offers_the_nearest_elsewhere(make_atlas) -> None:  # noqa: ANN001
+    atlas = make_atlas()
+    atlas.context.add_init_script(path=str(AXE))
+    data = PublicData(atlas.url)
+    theme = "schuldnerberatung"
+    offers = data.in_category(theme)
+    parents = {m["parent_id"] for m in data.municipalities}
+    empty = next(m for m in data.municipalities if m["id"] not in parents and m["parent_id"] is not None
+                 and not offers & data.located_in(m["name"]))
+    page = atlas.open(f"?gem={empty['key']}&cat={theme}")
+    wait_matched(page, 0)
+    page.locator("#nearest").wait_for(state="visible")
+    name = data.categories[theme]["name"]
+    assert page.inner_text("#nearest-text") == f"Keine {name} in {empty['name']}. Die nächsten:"
+    west, south, east, north = data.territory_wgs84(empty["name"]).bounds
+    centre = ((south + north) / 2, (west + east) / 2)
+    nearest = sorted(offers, key=lambda fid: km(*centre, *reversed(data.by_id[fid]["geometry"]["coordinates"])))[:3]
+    entries = page.locator("#nearest-list button.result")
+    assert [entries.nth(k).get_attribute("data-id") for k in range(entries.count())] == nearest
+    for k, fid in enumerate(nearest):
+        meta = entries.nth(k).locator(".result-meta").inner_text()
+        distance = km(*centre, *reversed(data.by_id[fid]["geometry"]["coordinates"]))
+        assert re.fullmatch(r".+ \(\d+(,\d)? km\)", meta), meta
+        assert abs(float(re.search(r"\(([\d,]+) km\)", meta).group(1).replace(",", ".")) - distance) < 0.06
+    open_filters(page)
+    assert axe_violations(page) == []
+    entries.first.click()
+    page.locator("#details").wait_for(state="visible")
+    assert page.inner_text("#details-name") == data.by_id[nearest[0]]["properties"]["name"]
+
+
+def test_a_county_wide_offer_is_listed_in_every_municipality(atlas) -> None:  # noqa: ANN001
+    data = PublicData(atlas.url)
+    theme = "pflegestuetzpunkt"
+    county_wide = {fid for fid in data.in_category(theme)
+                   if data.by_id[fid]["properties"].get("service_area") == "03459"}
+    assert county_wide
+    served = next(m for m in data.municipalities if m["parent_id"] is not None
+                  and not county_wide & data.located_in(m["name"]))
+    page = atlas.open(f"?gem={served['key']}&cat={theme}")
+    wait_matched(page, len(data.in_category(theme)))
+    assert county_wide <= matched(page)
+    assert page.is_hidden("#nearest")
