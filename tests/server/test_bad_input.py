@@ -19,7 +19,7 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import inspect, text
 
 from sync_server.domain.geometry import reproject
-from sync_server.domain.layers import INSTITUTIONS
+from sync_server.domain.layers import INSTITUTIONS, SPATIAL_UNITS
 from tests.support import COUNTY, MELLE, insert, update_of
 
 API = "/api/v1"
@@ -96,6 +96,10 @@ class Ctx:
 def push_body(changes: list, **extra: Any) -> dict:
     return {"idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version, "changes": changes,
             **extra}
+
+
+def unit_body(changes: list) -> dict:
+    return {**push_body(changes), "schema_version": SPATIAL_UNITS.schema_version}
 
 
 def unit(geometry: dict, **props: Any) -> dict:
@@ -227,7 +231,7 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
     "coordinates as strings": (lambda ctx: ("POST", PUSH_I, {"json": push_body([{
         **_institution(ctx), "geometry": {"type": "Point", "coordinates": ["452000", "5786000"]}}])}),
         "melle.editor", 422, "push_invalid", "geometry"),
-    "ring position not a pair": (lambda ctx: ("POST", PUSH_U, {"json": push_body([unit(
+    "ring position not a pair": (lambda ctx: ("POST", PUSH_U, {"json": unit_body([unit(
         polygon([*ctx.square()[:-1], 7]))])}), "admin", 422, "push_invalid", "geometry"),
     "op unknown": (lambda ctx: ("POST", PUSH_I, {"json": push_body([{**_institution(ctx), "op": "upsert"}])}),
                    "melle.editor", 422, "push_invalid", "op"),
@@ -253,19 +257,19 @@ CASES: dict[str, tuple[Build, str, int, str | None, str | None]] = {
     "territory ring not closed": (lambda ctx: ("PATCH", MELLE_URL.format(melle=ctx.melle_id), {"json": {
         "territory": multipolygon(ctx.square(5000)[:-1] + [ctx.square(5000)[1]])}}), "admin", 422,
         "invalid_geometry", "territory"),
-    "unit ring not closed": (lambda ctx: ("POST", PUSH_U, {"json": push_body([unit(
+    "unit ring not closed": (lambda ctx: ("POST", PUSH_U, {"json": unit_body([unit(
         polygon(ctx.square()[:-1] + [ctx.square()[1]]))])}), "admin", 422, "push_invalid", "geometry"),
-    "unit ring too short": (lambda ctx: ("POST", PUSH_U, {"json": push_body([unit(
+    "unit ring too short": (lambda ctx: ("POST", PUSH_U, {"json": unit_body([unit(
         polygon([ctx.square()[0], ctx.square()[1], ctx.square()[0]]))])}), "melle.editor", 422, "push_invalid",
         "geometry"),
     "territory bowtie": (lambda ctx: ("PATCH", MELLE_URL.format(melle=ctx.melle_id), {"json": {
         "territory": multipolygon(ctx.bowtie())}}), "admin", 422, "invalid_geometry", "territory"),
-    "unit bowtie": (lambda ctx: ("POST", PUSH_U, {"json": push_body([unit(polygon(ctx.bowtie()))])}),
+    "unit bowtie": (lambda ctx: ("POST", PUSH_U, {"json": unit_body([unit(polygon(ctx.bowtie()))])}),
                     "melle.editor", 422, "push_invalid", "geometry"),
     # coordinates outside the county, unknown CRS, lon/lat sent as UTM
     "point outside county": (j("POST", PUSH_I, lambda ctx: push_body([insert(None, 300_000.0, 5_500_000.0)])),
                              "admin", 422, "push_invalid", "geometry"),
-    "unit outside county": (lambda ctx: ("POST", PUSH_U, {"json": push_body([unit(
+    "unit outside county": (lambda ctx: ("POST", PUSH_U, {"json": unit_body([unit(
         polygon(ctx.square(200, 700_000.0, 5_300_000.0)))])}), "admin", 422, "push_invalid", "geometry"),
     "territory outside county": (lambda ctx: ("PATCH", MELLE_URL.format(melle=ctx.melle_id), {"json": {
         "territory": multipolygon(ctx.square(5000, 700_000.0, 5_300_000.0))}}), "admin", 422,
