@@ -63,6 +63,7 @@ export function nextWeekday(weekday, now) {
 }
 
 function openMatches(facet, open, now, OpeningHours) {
+  if (!OpeningHours) return false; // the library did not load: nothing counts as open
   const hours = parsedHours(facet, OpeningHours);
   if (!hours) return false;
   if (open === "now") return hours.getState(new Date(now));

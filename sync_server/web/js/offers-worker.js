@@ -62,12 +62,14 @@ function loadFacets() {
         const at = new Map(state.ids.map((id, i) => [id, i]));
         for (const row of doc.offers) {
           const i = at.get(String(row[0]));
-          if (i !== undefined) state.offers[i].facet = buildFacet(Object.fromEntries(doc.fields.map((f, k) => [f, row[k]])));
+          if (i === undefined) continue;
+          state.offers[i].facet = buildFacet(Object.fromEntries(doc.fields.map((f, k) => [f, row[k]])));
         }
       })
       .catch((error) => {
-        state.facets = null; // the next use tries again; meanwhile no offer has facets
-        throw error;
+        // The next use tries again; meanwhile no offer has facets, so these filters find nothing.
+        state.facets = null;
+        console.warn("Familienatlas: the data of the filters for parents could not be loaded", error);
       });
   }
   return state.facets;
@@ -80,8 +82,9 @@ function loadHours() {
       .then(() => import("/vendor/opening_hours/opening_hours.js"))
       .then(() => self.opening_hours)
       .catch((error) => {
-        state.hours = null;
-        throw error;
+        state.hours = null; // the next use tries again; meanwhile no offer counts as open
+        console.warn("Familienatlas: the opening hours library could not be loaded", error);
+        return null;
       });
   }
   return state.hours;
