@@ -99,6 +99,25 @@ class PublicData:
         area = self.territory_wgs84(name)
         return {f["id"] for f in self.features if area.contains(Point(f["geometry"]["coordinates"]))}
 
+    def listed_in(self, name: str) -> set[str]:
+        """What the municipality filter shows: the offers located in it and those whose service area
+        names it, a municipality above it (the county: county-wide) or one below it."""
+        chosen = self.municipality(name)
+        by_id = {m["id"]: m for m in self.municipalities}
+        related = {chosen["key"]}
+        m = chosen
+        while m["parent_id"] is not None:
+            m = by_id[m["parent_id"]]
+            related.add(m["key"])
+        below = [chosen["id"]]
+        while below:
+            children = [c for c in self.municipalities if c["parent_id"] in below]
+            related.update(c["key"] for c in children)
+            below = [c["id"] for c in children]
+        serving = {f["id"] for f in self.features
+                   if related & {k.strip() for k in (f["properties"].get("service_area") or "").split(",")}}
+        return self.located_in(name) | serving
+
 
 @cache
 def _to_wgs84() -> Transformer:
