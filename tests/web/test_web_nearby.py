@@ -123,6 +123,7 @@ def test_near_me_sorts_by_distance_and_shows_it(make_atlas) -> None:  # noqa: AN
     value = float(shown.group(1).replace(",", ".")) / (1 if shown.group(2) == "km" else 1000)
     assert abs(value - distances[0]) < 0.06
     assert not page.is_hidden("#nearby-clear")
+    atlas.screenshot("web-near-me.png")
 
     page.click("#nearby-clear")
     settle(page)
@@ -162,6 +163,7 @@ def test_an_empty_result_offers_the_nearest_elsewhere(make_atlas) -> None:  # no
         assert abs(shown - distance) <= (0.5 if distance >= 10 else 0.05) + 1e-9  # 12 km, 1,2 km
     open_filters(page)
     assert axe_violations(page) == []
+    atlas.screenshot("web-nearest-offers.png")
     entries.first.click()
     page.locator("#details").wait_for(state="visible")
     assert page.inner_text("#details-name") == data.by_id[nearest[0]]["properties"]["name"]
