@@ -38,7 +38,7 @@ from tests.support import BRAMSCHE, MELLE, demo_password
 
 INSTITUTION_FIELDS = ["owner", "category", "subcategory", "name", "provider", "street", "postcode", "city",
                       "phone", "email", "website", "opening_hours", "target_groups", "age_min", "age_max",
-                      "languages", "accessibility", "description", "last_checked"]
+                      "languages", "accessibility", "description", "last_checked", "service_area"]
 
 
 def login(url: str, user: str, session: requests.Session | None = None) -> AtlasClient:
