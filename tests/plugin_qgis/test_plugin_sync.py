@@ -17,6 +17,7 @@ from qgis_plugin.core.merge import Clash
 from qgis_plugin.gui import project
 from qgis_plugin.gui.synchronise import SyncRun
 from qgis_plugin.gui.text import escape_html, short_text
+from sync_server.domain.layers import INSTITUTIONS
 from tests.support import demo_password
 
 from .plugin_support import (
@@ -213,7 +214,7 @@ def test_clashes_are_asked_about_and_settled_by_a_second_sync(live_server: Any, 
     admin.push("institutions", [{"op": "update", "id": feature["uuid"], "base_revision": current["revision"],
                                  "properties": {**current["properties"], "name": "Name vom Landkreis",
                                                 "phone": "0541 501-0"},
-                                 "geometry": current["geometry"]}], str(uuid.uuid4()), 1)
+                                 "geometry": current["geometry"]}], str(uuid.uuid4()), INSTITUTIONS.schema_version)
     assert own.startEditing()
     assert own.changeAttributeValue(feature.id(), own.fields().indexOf("name"), "Name aus Melle")
     assert own.commitChanges()
@@ -247,7 +248,7 @@ def test_plugin_opens_the_conflict_dialog_and_syncs_with_its_choices(live_server
     login(live_server.url, "admin").push(
         "institutions", [{"op": "update", "id": feature["uuid"], "base_revision": current["revision"],
                           "properties": {**current["properties"], "name": "Name vom Landkreis"},
-                          "geometry": current["geometry"]}], str(uuid.uuid4()), 1)
+                          "geometry": current["geometry"]}], str(uuid.uuid4()), INSTITUTIONS.schema_version)
     assert own.startEditing()
     assert own.changeAttributeValue(feature.id(), own.fields().indexOf("name"), "Name aus Melle")
     assert own.commitChanges()
