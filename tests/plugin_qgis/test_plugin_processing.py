@@ -16,6 +16,7 @@ from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedb
 from qgis_plugin.core.workcopy import WorkingCopy
 from qgis_plugin.gui import connection, project
 from qgis_plugin.processing import FamilienatlasProvider
+from sync_server.domain.layers import INSTITUTIONS
 from tests.support import MELLE, demo_password
 
 from .plugin_support import login
@@ -210,7 +211,7 @@ def test_conflict_preference(live_server: Any, plugin: Any, processing: Any, tmp
     login(url, "admin").push("institutions", [{
         "op": "update", "id": fid, "base_revision": current["revision"],
         "properties": {**current["properties"], "name": "Name vom Landkreis"}, "geometry": current["geometry"],
-    }], str(uuid.uuid4()), 1)
+    }], str(uuid.uuid4()), INSTITUTIONS.schema_version)
 
     results, _feedback = sync(processing, authcfg, folder, conflicts=choice)
     assert results["OPEN_CONFLICTS"] == 0 and results["REFUSED"] == 0 and results["MERGED"] == 1
