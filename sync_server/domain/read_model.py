@@ -44,6 +44,7 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
+    or_,
     select,
     table,
     type_coerce,
@@ -213,9 +214,6 @@ _ONE = {projected: Prepared(select(doc_column(projected)).where(TABLE.c.layer ==
         for projected in (False, True)}
 _PAGE = {projected: select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer")).order_by(TABLE.c.id)
          .offset(bindparam("offset")).limit(bindparam("limit")) for projected in (False, True)}
-_BY_IDS = {projected: select(TABLE.c.id, doc_column(projected)).where(
-    TABLE.c.layer == bindparam("layer"), TABLE.c.id.in_(bindparam("ids", expanding=True)))
-    for projected in (False, True)}
 
 
 def layer_summary(conn: Connection, layer: str) -> tuple[int, tuple[float, float, float, float] | None]:
@@ -243,40 +241,123 @@ def _spatial_sql(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def area_statement(layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]]) -> Select:
-    """PostgreSQL: the ids (in order) of the features intersecting ``area`` (storage CRS), through the GiST
-    index. Only ids: their number is ``numberMatched``, and the page's texts are read by id afterwards (a
-    window count over the texts would carry every match's text through the sort)."""
-    shape = func.ST_GeomFromText(bindparam("area", shapely.to_wkt(area, rounding_precision=-1)), SRID)
-    return (select(TABLE.c.id)
-            .where(TABLE.c.layer == layer, func.ST_Intersects(TABLE.c.geometry, shape), *conditions)
-            .order_by(TABLE.c.id))
+# --- a bbox page -------------------------------------------------------------------------------------
+#
+# PostgreSQL: the count and the page are two statements through the GiST index (``ST_Intersects`` is exact),
+# and only the page's texts leave the server.
+#
+# SQLite: the R*Tree holds 32-bit boxes rounded outwards, and a geographic bbox is a slightly turned and bent
+# quadrilateral in the storage CRS, so the R*Tree alone is not exact. Two boxes make it so: the ``outer`` box
+# (the area's bounds) holds every candidate, the ``inner`` box lies inside the area. A feature whose R*Tree box
+# lies inside the inner box surely intersects the area (a sure hit, never decoded); only the few candidates in
+# the band between the two boxes get shapely's exact test (points from their full-precision coordinates). The
+# count and the page are then two statements over the sure hits and the band's hits (handed over as one JSON
+# array), the page ordered by id in SQL: no row but the page's leaves the database.
+
+_BOX = ("x0", "y0", "x1", "y1")
+_INNER = ("ix0", "iy0", "ix1", "iy1")
+_NO_BOX = (1.0, 1.0, 0.0, 0.0)  # an inner box nothing lies in (no inner box was found)
+
+
+def _rtree_ids(*where: ColumnElement[bool]) -> Select:
+    return select(_RTREE_TABLE.c.id).where(*where)
+
+
+def _in_box(names: Sequence[str]) -> ColumnElement[bool]:
+    """An R*Tree box inside the box of these parameters (then so is the feature: the boxes are rounded out)."""
+    x0, y0, x1, y1 = (bindparam(n, type_=Float) for n in names)
+    r = _RTREE_TABLE.c
+    return and_(r.minx >= x0, r.maxx <= x1, r.miny >= y0, r.maxy <= y1)
+
+
+def _meets_box(names: Sequence[str]) -> ColumnElement[bool]:
+    x0, y0, x1, y1 = (bindparam(n, type_=Float) for n in names)
+    r = _RTREE_TABLE.c
+    return and_(r.minx <= x1, r.maxx >= x0, r.miny <= y1, r.maxy >= y0)
 
 
 # ``layer || ''``: no index on the layer, so SQLite's planner walks the R*Tree's hits instead of every row of the
 # layer (without statistics it would pick the (layer, id) index and test each row's pk)
-_RTREE_QUERY = (
-    select(TABLE.c.id, type_coerce(TABLE.c.geometry, Text), TABLE.c.minx, TABLE.c.miny)
-    .where(TABLE.c.pk.in_(select(_RTREE_TABLE.c.id).where(
-        _RTREE_TABLE.c.minx <= bindparam("x1", type_=Float), _RTREE_TABLE.c.maxx >= bindparam("x0", type_=Float),
-        _RTREE_TABLE.c.miny <= bindparam("y1", type_=Float), _RTREE_TABLE.c.maxy >= bindparam("y0", type_=Float))),
-        TABLE.c.layer.concat(literal_column("''")) == bindparam("layer", type_=String))
-    .order_by(TABLE.c.id))
+_OF_LAYER = TABLE.c.layer.concat(literal_column("''")) == bindparam("layer", type_=String)
+_SURE = TABLE.c.pk.in_(_rtree_ids(_in_box(_INNER)))
+_BAND_HITS = TABLE.c.pk.in_(select(literal_column("value")).select_from(
+    func.json_each(bindparam("band", type_=String))))
+_BAND = {geometry: select(TABLE.c.pk, *columns).where(
+    TABLE.c.pk.in_(_rtree_ids(_meets_box(_BOX), ~_in_box(_INNER))), _OF_LAYER)
+    for geometry, columns in (("points", (TABLE.c.minx, TABLE.c.miny)),
+                              ("wkb", (type_coerce(TABLE.c.geometry, Text),)))}
 
 
-_RTREE_POINTS = _RTREE_QUERY.with_only_columns(TABLE.c.id, TABLE.c.minx, TABLE.c.miny)
+# PostGIS: a box inside the inner box (``@``, through the GiST index) is a sure hit; the others are tested
+_POSTGIS_HIT = or_(
+    TABLE.c.geometry.op("@")(func.ST_MakeEnvelope(*(bindparam(n, type_=Float) for n in _INNER), SRID)),
+    func.ST_Intersects(TABLE.c.geometry, func.ST_GeomFromText(bindparam("area", type_=String), SRID)))
 
 
-def rtree_statement(layer: str, area: BaseGeometry,
-                    conditions: Sequence[ColumnElement[bool]]) -> tuple[Select, dict[str, Any]]:
-    """SQLite: the statement (and its parameters) of the ids and geometries of the features whose box meets
-    the box of ``area``, found through the R*Tree (its rows are then looked up by primary key); the exact
-    test follows in shapely. A point is its box (``minx``, ``miny``, full precision), so a point layer's
-    geometries are not read at all; other layers give theirs as raw hex."""
+def band_statement(layer: str, area: BaseGeometry) -> tuple[Select, dict[str, Any]]:
+    """SQLite: the statement (and its parameters) of the candidates in the band between the area's outer and
+    inner box, found through the R*Tree: pk and full-precision point, or pk and raw hex of other geometries."""
+    return (_BAND["points" if LAYERS[layer].geometry_type == "Point" else "wkb"],
+            {"layer": layer, **dict(zip(_BOX, area.bounds, strict=True)),
+             **dict(zip(_INNER, inner_box(area), strict=True))})
+
+
+def inner_box(area: BaseGeometry) -> tuple[float, float, float, float]:
+    """A box inside ``area`` covering most of it (the area's bounds drawn in towards their centre until the
+    area contains them), or a box nothing lies in when there is none (then every candidate is tested)."""
+    if area.geom_type != "Polygon":
+        return _NO_BOX
     x0, y0, x1, y1 = area.bounds
-    stmt = _RTREE_POINTS if LAYERS[layer].geometry_type == "Point" else _RTREE_QUERY
-    return (stmt.where(*conditions) if conditions else stmt,
-            {"layer": layer, "x0": x0, "y0": y0, "x1": x1, "y1": y1})
+    cx, cy, dx, dy = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
+    shapely.prepare(area)
+    for share in (1.0, 0.99, 0.98, 0.96, 0.93, 0.9, 0.8, 0.6):
+        inner = (cx - dx * share, cy - dy * share, cx + dx * share, cy + dy * share)
+        if area.contains(shapely.box(*inner)):
+            return inner
+    return _NO_BOX
+
+
+def _band_hits(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
+               ) -> tuple[list[int], dict[str, Any]]:
+    """The pks of the band's candidates that truly intersect ``area`` (shapely), and the parameters of the
+    count and page statements."""
+    stmt, params = band_statement(layer, area)
+    candidates = conn.execute(stmt.where(*conditions) if conditions else stmt, params).all()
+    if not candidates:
+        return [], params
+    if len(candidates[0]) == 3:  # points: built from their coordinates, vectorised
+        geometries = shapely.points(np.array([(row[1], row[2]) for row in candidates], dtype=float))
+    else:
+        geometries = shapely.from_wkb([row[1] for row in candidates])
+    shapely.prepare(area)
+    return [candidates[i][0] for i in np.flatnonzero(shapely.intersects(area, geometries))], params
+
+
+def _area_condition(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
+                    ) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+    """The WHERE of a bbox query (the features of ``layer`` meeting ``conditions`` and intersecting ``area``)
+    and its parameters."""
+    if _spatial_sql(conn):
+        return [TABLE.c.layer == bindparam("layer", type_=String), _POSTGIS_HIT, *conditions], {
+            "layer": layer, "area": shapely.to_wkt(area, rounding_precision=-1),
+            **dict(zip(_INNER, inner_box(area), strict=True))}
+    band, params = _band_hits(conn, layer, area, conditions)
+    return [or_(_SURE, _BAND_HITS), _OF_LAYER, *conditions], {**params, "band": json.dumps(band)}
+
+
+def area_statement(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
+                   projected: bool) -> tuple[Select, dict[str, Any]]:
+    """One page (``offset`` and ``limit`` parameters, in id order) of the texts of the features of ``layer``
+    that meet ``conditions`` and intersect ``area`` (storage CRS), each row with the number matched; and the
+    parameters. The matches' keys are found once through the spatial index (a materialised CTE, so no planner
+    walks the (layer, id) index instead), counted, sorted by id; only the page's texts are read."""
+    where, params = _area_condition(conn, layer, area, conditions)
+    hits = select(TABLE.c.pk, TABLE.c.id).where(*where).cte("hits").prefix_with("MATERIALIZED")
+    keys = (select(hits.c.pk, hits.c.id).order_by(hits.c.id).offset(bindparam("offset")).limit(bindparam("limit"))
+            .subquery("keys"))
+    total = select(func.count()).select_from(hits).scalar_subquery()
+    return (select(doc_column(projected), total).join_from(keys, TABLE, TABLE.c.pk == keys.c.pk)
+            .order_by(keys.c.id)), params
 
 
 def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]], area: BaseGeometry | None,
@@ -286,8 +367,8 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
 
     Without filters and area the count is the one kept per layer; with filters it is counted in the same
     statement as the page (a window count over the matching rows, which an exact ``numberMatched``
-    needs); with an area the spatial index finds the matching ids (their number is exact), then the page is
-    read by id.
+    needs); with an area the spatial index finds the matches (see :func:`area_statements`), counted and paged
+    in the database.
     """
     column = doc_column(projected)
     if area is not None and area.is_empty:
@@ -305,25 +386,9 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
             return Texts(rows[0][1], [row[0] for row in rows])
         counted = stmt.with_only_columns(TABLE.c.id).order_by(None).subquery()
         return Texts(conn.execute(select(func.count()).select_from(counted)).scalar_one(), [])
-    if _spatial_sql(conn):
-        ids = conn.execute(area_statement(layer, area, conditions)).scalars().all()
-        return Texts(len(ids), _texts_by_id(conn, layer, ids[offset:offset + limit], projected))
-    candidates = conn.execute(*rtree_statement(layer, area, conditions)).all()
-    if not candidates:
-        return Texts(0, [])
-    shapely.prepare(area)
-    if len(candidates[0]) == 3:  # points: built from their coordinates, vectorised
-        geometries = shapely.points(np.array([(row[1], row[2]) for row in candidates], dtype=float))
-    else:
-        geometries = shapely.from_wkb([row[1] for row in candidates])
-    hits = np.flatnonzero(shapely.intersects(area, geometries))
-    wanted = [candidates[i][0] for i in hits[offset:offset + limit]]
-    return Texts(len(hits), _texts_by_id(conn, layer, wanted, projected))
-
-
-def _texts_by_id(conn: Connection, layer: str, wanted: Sequence[str], projected: bool) -> list[str]:
-    """The texts of these features, in this order."""
-    found: dict[str, str] = {}
-    for part in in_chunks(wanted):
-        found.update((fid, doc) for fid, doc in conn.execute(_BY_IDS[projected], {"layer": layer, "ids": list(part)}))
-    return [found[fid] for fid in wanted]
+    stmt, params = area_statement(conn, layer, area, conditions, projected)
+    rows = conn.execute(stmt, {**params, "offset": offset, "limit": limit}).all()
+    if rows or offset == 0:
+        return Texts(rows[0][1] if rows else 0, [row[0] for row in rows])
+    first = conn.execute(stmt, {**params, "offset": 0, "limit": 1}).all()  # beyond the last page: the count alone
+    return Texts(first[0][1] if first else 0, [])
