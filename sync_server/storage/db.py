@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Executable, Table, create_engine, event
+from sqlalchemy import Connection, Executable, Table, create_engine, event, exc
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
 SQLITE_MMAP_BYTES = 1 << 30  # address space, not memory: the pages are the operating system's file cache
+PING_AFTER_IDLE_SECONDS = 2.0  # a pooled PostgreSQL connection idle longer is tested before use
 IN_CHUNK = 500  # values per IN (...) list: SQLite builds before 3.32 allow 999 parameters
 
 
@@ -123,10 +125,11 @@ def make_engine(url: str) -> Engine:
     # psycopg2 sends an executemany of UPDATEs row by row (one round trip each); in batches it is about
     # ten times faster, which publishing thousands of indicator values at once needs.
     batch = {"executemany_mode": "values_plus_batch"} if url.startswith("postgresql+psycopg2") else {}
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **batch)
+    engine = create_engine(url, pool_size=10, max_overflow=10, **batch)
 
     @event.listens_for(engine, "connect")
-    def _postgres_settings(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _postgres_settings(dbapi_connection, record) -> None:  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
         cursor = dbapi_connection.cursor()
         # The atlas's reads are small indexed queries (a bbox page, one feature) answered in a millisecond or
         # two; starting parallel workers for them costs ten to forty times that. A higher parallel_setup_cost
@@ -135,6 +138,23 @@ def make_engine(url: str) -> Engine:
         cursor.execute("SET max_parallel_workers_per_gather = 0")
         cursor.close()
         dbapi_connection.commit()
+
+    # A connection the server closed (a restart, an idle timeout) must not fail a request, so a pooled
+    # connection is tested before use; but a round trip for that on every checkout is a third of the most
+    # frequent public read (one feature: the public version, the feature, the test). So only a connection
+    # that lay idle for a while is tested; one in steady use has just proved itself.
+    @event.listens_for(engine, "checkin")
+    def _mark_idle(_dbapi_connection, record) -> None:  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _test_if_idle(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError("the pooled connection was closed") from error  # the pool reconnects
 
     return engine
 

@@ -15,6 +15,7 @@ from sync_server.domain import read_model
 from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, to_geojson
 from sync_server.domain.publish import public_properties, public_rows
 from sync_server.ogcapi.crs import CRS84, STORAGE, OgcCrs, bbox_area
+from sync_server.storage import db
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
 from sync_server.storage.models import Municipality, PublicFeature
 from tests.support import MELLE, Api, insert, update_of
@@ -199,3 +200,22 @@ def test_postgresql_answers_a_small_bbox_from_the_gist_index_without_parallel_wo
             assert [row[1] for row in rows] == [12 if area.area == 1e6 else 420] * 5
         assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
         session.rollback()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_pooled_connection_the_server_closed_is_replaced_before_use(db_url: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections in steady use are not tested on every checkout (a round trip per request), but one that
+    lay idle is, so a server that closed it (a restart, an idle timeout) costs no request."""
+    engine, other = make_engine(db_url), make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with other.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # as if it had lain idle long enough
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+    finally:
+        engine.dispose()
+        other.dispose()
