@@ -22,7 +22,7 @@ cost no scan.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,20 +286,21 @@ _BAND = {geometry: select(TABLE.c.pk, *columns).where(
     TABLE.c.pk.in_(_rtree_ids(_meets_box(_BOX), ~_in_box(_INNER))), _OF_LAYER)
     for geometry, columns in (("points", (TABLE.c.minx, TABLE.c.miny)),
                               ("wkb", (type_coerce(TABLE.c.geometry, Text),)))}
-
-
 # PostGIS: a box inside the inner box (``@``, through the GiST index) is a sure hit; the others are tested
 _POSTGIS_HIT = or_(
     TABLE.c.geometry.op("@")(func.ST_MakeEnvelope(*(bindparam(n, type_=Float) for n in _INNER), SRID)),
     func.ST_Intersects(TABLE.c.geometry, func.ST_GeomFromText(bindparam("area", type_=String), SRID)))
 
 
+def _band_kind(layer: str) -> str:
+    return "points" if LAYERS[layer].geometry_type == "Point" else "wkb"
+
+
 def band_statement(layer: str, area: BaseGeometry) -> tuple[Select, dict[str, Any]]:
     """SQLite: the statement (and its parameters) of the candidates in the band between the area's outer and
     inner box, found through the R*Tree: pk and full-precision point, or pk and raw hex of other geometries."""
-    return (_BAND["points" if LAYERS[layer].geometry_type == "Point" else "wkb"],
-            {"layer": layer, **dict(zip(_BOX, area.bounds, strict=True)),
-             **dict(zip(_INNER, inner_box(area), strict=True))})
+    return _BAND[_band_kind(layer)], {"layer": layer, **dict(zip(_BOX, area.bounds, strict=True)),
+                                      **dict(zip(_INNER, inner_box(area), strict=True))}
 
 
 def inner_box(area: BaseGeometry) -> tuple[float, float, float, float]:
@@ -317,12 +318,41 @@ def inner_box(area: BaseGeometry) -> tuple[float, float, float, float]:
     return _NO_BOX
 
 
+def _area_select(postgis: bool, projected: bool, conditions: Sequence[ColumnElement[bool]]) -> Select:
+    """One page (``offset`` and ``limit`` parameters, in id order) of the texts of the features of a layer that
+    meet ``conditions`` and intersect an area, each row with the number matched. The matches' keys are found
+    once through the spatial index (a materialised CTE, so no planner walks the (layer, id) index instead),
+    counted and sorted by id; only the page's texts are read."""
+    where = ([TABLE.c.layer == bindparam("layer", type_=String), _POSTGIS_HIT] if postgis
+             else [or_(_SURE, _BAND_HITS), _OF_LAYER])
+    hits = select(TABLE.c.pk, TABLE.c.id).where(*where, *conditions).cte("hits").prefix_with("MATERIALIZED")
+    keys = (select(hits.c.pk, hits.c.id).order_by(hits.c.id).offset(bindparam("offset")).limit(bindparam("limit"))
+            .subquery("keys"))
+    total = select(func.count()).select_from(hits).scalar_subquery()
+    return (select(doc_column(projected), total).join_from(keys, TABLE, TABLE.c.pk == keys.c.pk)
+            .order_by(keys.c.id))
+
+
+# Without filters (the usual bbox page) the statements are compiled once and run on the DBAPI connection:
+# building and executing them through SQLAlchemy cost about as much as the query.
+_AREA_PAGE = {(postgis, projected): Prepared(_area_select(postgis, projected, ()))
+              for postgis in (False, True) for projected in (False, True)}
+_BAND_PREPARED = {kind: Prepared(stmt) for kind, stmt in _BAND.items()}
+
+
+def _read(conn: Connection, prepared: Prepared, conditions: Sequence[ColumnElement[bool]],
+          build: Callable[[], Select], params: dict[str, Any]) -> Sequence[Any]:
+    """Rows of the prepared statement, or of the one ``build`` gives with ``conditions`` (filters) added."""
+    return conn.execute(build(), params).all() if conditions else Reader.on(conn).rows(prepared, **params)
+
+
 def _band_hits(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
                ) -> tuple[list[int], dict[str, Any]]:
     """The pks of the band's candidates that truly intersect ``area`` (shapely), and the parameters of the
     count and page statements."""
     stmt, params = band_statement(layer, area)
-    candidates = conn.execute(stmt.where(*conditions) if conditions else stmt, params).all()
+    candidates = _read(conn, _BAND_PREPARED[_band_kind(layer)], conditions, lambda: stmt.where(*conditions),
+                       params)
     if not candidates:
         return [], params
     if len(candidates[0]) == 3:  # points: built from their coordinates, vectorised
@@ -333,31 +363,36 @@ def _band_hits(conn: Connection, layer: str, area: BaseGeometry, conditions: Seq
     return [candidates[i][0] for i in np.flatnonzero(shapely.intersects(area, geometries))], params
 
 
-def _area_condition(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
-                    ) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
-    """The WHERE of a bbox query (the features of ``layer`` meeting ``conditions`` and intersecting ``area``)
-    and its parameters."""
+def _area_params(conn: Connection, layer: str, area: BaseGeometry,
+                 conditions: Sequence[ColumnElement[bool]]) -> dict[str, Any]:
     if _spatial_sql(conn):
-        return [TABLE.c.layer == bindparam("layer", type_=String), _POSTGIS_HIT, *conditions], {
-            "layer": layer, "area": shapely.to_wkt(area, rounding_precision=-1),
-            **dict(zip(_INNER, inner_box(area), strict=True))}
+        return {"layer": layer, "area": shapely.to_wkt(area, rounding_precision=-1),
+                **dict(zip(_INNER, inner_box(area), strict=True))}
     band, params = _band_hits(conn, layer, area, conditions)
-    return [or_(_SURE, _BAND_HITS), _OF_LAYER, *conditions], {**params, "band": json.dumps(band)}
+    return {**params, "band": json.dumps(band)}
 
 
 def area_statement(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
                    projected: bool) -> tuple[Select, dict[str, Any]]:
-    """One page (``offset`` and ``limit`` parameters, in id order) of the texts of the features of ``layer``
-    that meet ``conditions`` and intersect ``area`` (storage CRS), each row with the number matched; and the
-    parameters. The matches' keys are found once through the spatial index (a materialised CTE, so no planner
-    walks the (layer, id) index instead), counted, sorted by id; only the page's texts are read."""
-    where, params = _area_condition(conn, layer, area, conditions)
-    hits = select(TABLE.c.pk, TABLE.c.id).where(*where).cte("hits").prefix_with("MATERIALIZED")
-    keys = (select(hits.c.pk, hits.c.id).order_by(hits.c.id).offset(bindparam("offset")).limit(bindparam("limit"))
-            .subquery("keys"))
-    total = select(func.count()).select_from(hits).scalar_subquery()
-    return (select(doc_column(projected), total).join_from(keys, TABLE, TABLE.c.pk == keys.c.pk)
-            .order_by(keys.c.id)), params
+    """The statement of a bbox page (see :func:`_area_select`) of the features of ``layer`` that meet
+    ``conditions`` and intersect ``area`` (storage CRS), and its parameters but ``offset`` and ``limit``."""
+    return _area_select(_spatial_sql(conn), projected, conditions), _area_params(conn, layer, area, conditions)
+
+
+def _area_page(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
+               offset: int, limit: int, projected: bool) -> Texts:
+    postgis = _spatial_sql(conn)
+    params = _area_params(conn, layer, area, conditions)
+
+    def read(start: int, count: int) -> Sequence[Any]:
+        return _read(conn, _AREA_PAGE[(postgis, projected)], conditions,
+                     lambda: _area_select(postgis, projected, conditions), {**params, "offset": start, "limit": count})
+
+    rows = read(offset, limit)
+    if rows or offset == 0:
+        return Texts(rows[0][1] if rows else 0, [row[0] for row in rows])
+    first = read(0, 1)  # beyond the last page: the count alone
+    return Texts(first[0][1] if first else 0, [])
 
 
 def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]], area: BaseGeometry | None,
@@ -386,9 +421,4 @@ def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]]
             return Texts(rows[0][1], [row[0] for row in rows])
         counted = stmt.with_only_columns(TABLE.c.id).order_by(None).subquery()
         return Texts(conn.execute(select(func.count()).select_from(counted)).scalar_one(), [])
-    stmt, params = area_statement(conn, layer, area, conditions, projected)
-    rows = conn.execute(stmt, {**params, "offset": offset, "limit": limit}).all()
-    if rows or offset == 0:
-        return Texts(rows[0][1] if rows else 0, [row[0] for row in rows])
-    first = conn.execute(stmt, {**params, "offset": 0, "limit": 1}).all()  # beyond the last page: the count alone
-    return Texts(first[0][1] if first else 0, [])
+    return _area_page(conn, layer, area, conditions, offset, limit, projected)
