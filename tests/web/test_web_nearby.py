@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ import requests
 from opening_hours import OpeningHours
 
 from .test_web_offers_a11y import AXE, axe_violations
-from .web_support import PublicData, wait_map_idle, wait_matched
+from .web_support import PublicData, list_ids, wait_map_idle, wait_matched
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -123,11 +124,16 @@ def test_near_me_sorts_by_distance_and_shows_it(make_atlas) -> None:  # noqa: AN
     value = float(shown.group(1).replace(",", ".")) / (1 if shown.group(2) == "km" else 1000)
     assert abs(value - distances[0]) < 0.06
     assert not page.is_hidden("#nearby-clear")
+    # The place is marked on the map by a pin named in words, not by colour alone.
+    place = page.locator("#map .nearby-marker")
+    assert place.count() == 1 and place.inner_text() == "Ihr Standort"
     atlas.screenshot("web-near-me.png")
 
     page.click("#nearby-clear")
     settle(page)
     assert "km" not in page.locator("#result-list .result-meta").first.inner_text()
+    assert page.locator("#map .nearby-marker").count() == 0
+    assert "near" not in page.url  # the visitor's own location is never put in the link
 
     refused = make_atlas()  # no permission: the browser refuses, the page says what to do instead
     other = refused.open()
@@ -181,3 +187,69 @@ def test_a_county_wide_offer_is_listed_in_every_municipality(atlas) -> None:  # 
     wait_matched(page, len(data.in_category(theme)))
     assert county_wide <= matched(page)
     assert page.is_hidden("#nearest")
+
+
+def on_a_weekday(hours: str | None, day: datetime) -> bool:
+    """Open at some quarter of an hour of ``day`` (Python's OpenStreetMap parser)."""
+    return bool(hours) and any(OpeningHours(hours).is_open(day + timedelta(minutes=15 * k)) for k in range(96))
+
+
+def test_the_parents_filters_and_a_picked_place_are_in_the_link(make_atlas) -> None:  # noqa: ANN001
+    atlas = make_atlas(timezone_id=BERLIN)
+    atlas.page.clock.set_fixed_time(TUESDAY_MORNING.replace(tzinfo=ZoneInfo(BERLIN)))
+    page = atlas.open()
+    rows = facets(atlas.url)
+    monday = TUESDAY_MORNING.replace(hour=0, minute=0) + timedelta(days=6)
+    expected = {fid for fid, r in rows.items() if "Arabisch" in re.split(r",\s*", r["languages"] or "")
+                and (r["age_min"] is None or r["age_min"] <= 3) and (r["age_max"] is None or r["age_max"] >= 3)
+                and on_a_weekday(r["opening_hours"], monday)}
+    assert expected
+    open_filters(page)
+    page.fill("#facet-age", "3")
+    page.select_option("#facet-language", "Arabisch")
+    page.select_option("#facet-open", "mo")
+    wait_matched(page, len(expected))
+    page.click("#nearby-pick")
+    page.click("#nearby-pick")  # the second press takes the map's centre
+    page.wait_for_function("() => document.getElementById('nearby-status').textContent.includes('gewählten Ort')")
+    settle(page)
+    wait_map_idle(page)
+    assert matched(page) == expected
+    order = list_ids(page)
+    assert page.locator("#map .nearby-marker").inner_text() == "Gewählter Ort"
+    query = urlsplit(page.url).query
+    params = parse_qs(query)
+    assert (params["age"], params["spoken"], params["open"]) == (["3"], ["Arabisch"], ["mo"])
+    assert re.fullmatch(r"-?\d+\.\d{5}/-?\d+\.\d{5}", params["near"][0])
+
+    # The link in a fresh browser: the same offers in the same order, the controls show the filters.
+    fresh = make_atlas(timezone_id=BERLIN)
+    fresh.page.clock.set_fixed_time(TUESDAY_MORNING.replace(tzinfo=ZoneInfo(BERLIN)))
+    other = fresh.open(f"?{query}")
+    wait_matched(other, len(expected))
+    settle(other)
+    assert matched(other) == expected and list_ids(other) == order
+    assert other.locator("#more-filters").get_attribute("open") is not None
+    assert (other.input_value("#facet-age"), other.input_value("#facet-language"),
+            other.input_value("#facet-open")) == ("3", "Arabisch", "mo")
+    assert other.inner_text("#facets-active") == "3 gewählt"
+    assert other.locator("#map .nearby-marker").inner_text() == "Gewählter Ort"
+    assert not other.is_hidden("#nearby-clear")
+    assert re.search(r"\d (k?m)$", other.locator("#result-list .result-meta").first.inner_text())
+
+    # Back from an offer's details keeps the filters and the place; Forward opens the details again.
+    other.locator("#result-list button.result").first.click()
+    other.locator("#details").wait_for(state="visible")
+    assert "offer=" in other.url and "spoken=Arabisch" in other.url
+    other.go_back()
+    other.locator("#details").wait_for(state="hidden")
+    settle(other)
+    assert matched(other) == expected and other.input_value("#facet-age") == "3"
+    assert parse_qs(urlsplit(other.url).query)["near"] == params["near"]
+    other.go_forward()
+    other.locator("#details").wait_for(state="visible")
+    assert other.input_value("#facet-language") == "Arabisch"
+    other.click("#reset")
+    wait_matched(other, len(PublicData(atlas.url).ids))
+    assert other.locator("#map .nearby-marker").count() == 0
+    assert not {"age", "spoken", "open", "near"} & set(parse_qs(urlsplit(other.url).query))

@@ -3,6 +3,7 @@
 // with proj4).
 
 import { API, getJson } from "./api.js";
+import { el } from "./dom.js";
 import { language, localName } from "./i18n.js";
 import { polygonsContain, territoryContains } from "./places.js";
 
@@ -76,6 +77,11 @@ function buildCategories(rows) {
 /** "de" when a category shows its German name on a page in another language (its `lang`), else null. */
 export function nameLang(category) {
   return language() !== "de" && !category.name_en ? "de" : null;
+}
+
+/** A category's name as a text element, marked German (`lang`) when it stands in for a missing translation. */
+export function categoryLabel(category) {
+  return el("span", { lang: nameLang(category) }, category.name);
 }
 
 /** What the offers worker searches a category by: its names and search words, both languages. */

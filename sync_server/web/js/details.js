@@ -1,5 +1,6 @@
 // The details of one offer: address, contact links, opening hours, target groups and more.
 
+import { categoryLabel } from "./data.js";
 import { el } from "./dom.js";
 import { formatDate, language, t } from "./i18n.js";
 import { reportSection } from "./report.js";
@@ -94,7 +95,8 @@ export function renderDetails(article, offer, { onBack, onShowOnMap }) {
   back.addEventListener("click", onBack);
   const swatch = el("span", { class: "dot", "aria-hidden": "true" });
   swatch.style.backgroundColor = offer.color;
-  const kind = [offer.top && offer.top.name, offer.sub && offer.sub.name].filter(Boolean).join(" · ");
+  const kind = [offer.top, offer.sub].filter(Boolean).map(categoryLabel)
+    .flatMap((label, n) => (n ? [" · ", label] : [label]));
   const list = el("dl", { class: "facts" },
     rows(offer).flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
   const showOnMap = el("button", { type: "button", class: "secondary" }, t("details.showOnMap"));

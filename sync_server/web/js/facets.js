@@ -11,6 +11,24 @@ export function emptyFacets() {
   return { age: null, language: "", wheelchair: false, open: "" };
 }
 
+/** The child's age a filter accepts: whole years up to the layer's bound of age_min and age_max. */
+export const MAX_AGE = 120;
+
+/**
+ * These filters from text (a link's parameters, the form's fields): {age, language, wheelchair, open},
+ * each a string or null; what is not a valid choice is left unset.
+ */
+export function readFacets({ age, language, wheelchair, open }) {
+  const text = String(age ?? "").trim();
+  const years = Number(text);
+  return {
+    age: text !== "" && Number.isInteger(years) && years >= 0 && years <= MAX_AGE ? years : null,
+    language: String(language ?? "").trim(),
+    wheelchair: wheelchair === true || wheelchair === "1" || wheelchair === "true",
+    open: open === "now" || WEEKDAYS.includes(open) ? open : "",
+  };
+}
+
 export function facetsActive(facets) {
   return Boolean(facets && (facets.age !== null || facets.language || facets.wheelchair || facets.open));
 }

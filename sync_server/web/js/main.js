@@ -5,7 +5,7 @@ import { loadAtlas, loadDetails, loadMunicipalities, markerText, rootMunicipalit
          territoriesForWorker, topCategories, withAncestors } from "./data.js";
 import { byId, debounce, isNarrow, nextTask } from "./dom.js";
 import { emptyFilters, knownCategories, toggleCategory } from "./filters.js";
-import { chooseLanguage, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
+import { chooseLanguage, compareNames, language, saveLanguage, t, translatePage, useLanguage } from "./i18n.js";
 import { CompareView } from "./compare.js";
 import { API, getJson } from "./api.js";
 import { Downloads } from "./downloads.js";
@@ -19,6 +19,7 @@ import { ParentFilters } from "./parentfilters.js";
 import { CategoryList, fillMunicipalities } from "./panel.js";
 import { ProfileView, profileSearch } from "./profile.js";
 import { ResultList } from "./results.js";
+import { MAX_SUGGESTIONS, placeSuggestions } from "./search.js";
 import { SearchSuggestions } from "./suggest.js";
 import { mapViewText, readUrl, writeUrl } from "./urlstate.js";
 import { SavedViews } from "./views.js";
@@ -123,7 +124,8 @@ function syncUrl({ replace = false, sameViewOnly = false } = {}) {
   const profile = app.mode === "profile" ? app.profileUnit : null;
   const quiet = replace || !app.started || Boolean(expert && app.expert.timer);
   const map = app.mode === "offers" && app.ready ? mapViewText(app.map.urlView()) : "";
-  writeUrl({ filters: app.filters, offer: app.offerId, lang: language(), expert, profile, map },
+  const offers = app.ready ? { facets: app.parents.state, near: app.nearby.linkPoint() } : {};
+  writeUrl({ filters: app.filters, ...offers, offer: app.offerId, lang: language(), expert, profile, map },
            { replace: quiet, sameViewOnly });
 }
 
@@ -272,6 +274,7 @@ async function applyUrl(focus) {
                       municipality: gem };
       ui.search.value = app.filters.query;
       ui.municipality.value = app.filters.municipality;
+      restoreNearFilters(state);
       if (state.offer && app.byId.has(state.offer)) {
         refresh({ fit: moved });
         openOffer(state.offer, { from: "url" });
@@ -286,6 +289,18 @@ async function applyUrl(focus) {
     // The address of the view, completed (e.g. the year chosen); not when Back moved on meanwhile.
     if (window.location.search === search) syncUrl({ replace: true });
   }
+}
+
+/** The parents' filters and the picked place of a link; the visitor's own location stays when the link
+ *  names no place (it is never in a link). */
+function restoreNearFilters(state) {
+  app.parents.set(state.facets);
+  const shown = app.nearby.linkPoint();
+  if (!shown && !state.near) return;
+  if (shown && state.near && shown.lat.toFixed(5) === state.near.lat.toFixed(5)
+      && shown.lng.toFixed(5) === state.near.lng.toFixed(5)) return;
+  app.nearby.restore(state.near);
+  app.nearby.measure(app.data.offers);
 }
 
 function wireHistory() {
@@ -547,10 +562,24 @@ function wireControls() {
     event.preventDefault();
     search();
   });
-  // A theme or search word taken from the suggestions is searched for; an offer taken opens.
-  new SearchSuggestions(ui.search, ui.suggestions, (query) => app.index.suggest(query, language()), (item) => {
+  // A theme or search word taken from the suggestions is searched for; an offer taken opens; a
+  // municipality taken becomes the place filter (its name is no search word of the offers).
+  const places = [...app.data.municipalities.values()].filter((m) => m !== app.root)
+    .sort((a, b) => compareNames(a.name, b.name));
+  const find = async (query) => [...placeSuggestions(query, places), ...await app.index.suggest(query, language())]
+    .slice(0, MAX_SUGGESTIONS);
+  new SearchSuggestions(ui.search, ui.suggestions, find, (item) => {
     if (item.kind === "offer") {
       openOffer(app.data.offers[item.i].id, { from: "list" });
+      return;
+    }
+    if (item.kind === "place") {
+      ui.search.value = "";
+      app.filters.query = "";
+      ui.municipality.value = item.key;
+      app.filters.municipality = item.key;
+      closeDetails({ restore: false });
+      refresh({ fit: true });
       return;
     }
     ui.search.value = item.label;
@@ -707,6 +736,7 @@ async function startOffers(initial) {
     filtersChanged();
   } });
   wireControls();
+  restoreNearFilters(initial);
   app.offersFitPending = app.mode !== "offers" && !initial.map;
   if (initial.map) app.map.setView({ center: [initial.map.lat, initial.map.lng], zoom: initial.map.zoom });
   else fitSelection({ animate: false });

@@ -75,15 +75,43 @@ export class Nearby {
   }
 
   set(lat, lng, source) {
+    this.place(lat, lng, source);
+    this.map.setView([lat, lng], Math.max(this.map.getZoom(), NEAR_ZOOM));
+    this.onChange();
+  }
+
+  /** The place of a link (picked on the map by whoever shared it): marked, the map and filters left as they
+   *  are (the caller measures and filters); null removes the place. */
+  restore(point) {
+    if (point) this.place(point.lat, point.lng, "map");
+    else this.remove();
+  }
+
+  /** The place for a shareable link: one picked on the map; the visitor's own location never leaves the page. */
+  linkPoint() {
+    return this.point && this.point.source === "map" ? { lat: this.point.lat, lng: this.point.lng } : null;
+  }
+
+  place(lat, lng, source) {
     this.stopPicking();
     this.point = { lat, lng, source };
     if (this.marker) this.marker.remove();
-    this.marker = window.L.circleMarker([lat, lng], { radius: 9, color: "#ffffff", weight: 3, fillColor: "#1a56a8",
-                                                       fillOpacity: 1, interactive: false }).addTo(this.map);
-    this.map.setView([lat, lng], Math.max(this.map.getZoom(), NEAR_ZOOM));
+    // A pin with its name written beside it ("Ihr Standort" / "Gewählter Ort"): told apart from the offers'
+    // markers by shape and text, not by colour alone; not focusable, the status line says the same.
+    this.marker = window.L.marker([lat, lng], {
+      icon: window.L.divIcon({ className: "nearby-marker", html: "", iconSize: null, iconAnchor: [9, 9] }),
+      interactive: false, keyboard: false, zIndexOffset: 1000,
+    }).addTo(this.map);
     this.ui.clear.hidden = false;
     this.translate();
-    this.onChange();
+  }
+
+  remove() {
+    this.point = null;
+    if (this.marker) this.marker.remove();
+    this.marker = null;
+    this.ui.clear.hidden = true;
+    this.say("");
   }
 
   clear() {
@@ -92,11 +120,7 @@ export class Nearby {
       this.say("");
       return;
     }
-    this.point = null;
-    if (this.marker) this.marker.remove();
-    this.marker = null;
-    this.ui.clear.hidden = true;
-    this.say("");
+    this.remove();
     this.onChange();
   }
 
@@ -106,7 +130,14 @@ export class Nearby {
 
   translate() {
     this.ui.pick.textContent = t(this.picking ? "nearby.pickCentre" : "nearby.pick");
-    if (this.point) this.say(t(this.point.source === "device" ? "nearby.sortedDevice" : "nearby.sortedPlace"));
+    if (!this.point) return;
+    const device = this.point.source === "device";
+    this.say(t(device ? "nearby.sortedDevice" : "nearby.sortedPlace"));
+    const element = this.marker && this.marker.getElement();
+    if (element) {
+      element.replaceChildren(el("span", { class: "nearby-pin", "aria-hidden": "true" }),
+                              el("span", { class: "nearby-name" }, t(device ? "nearby.markerDevice" : "nearby.markerPlace")));
+    }
   }
 
   /** Each offer's distance from the place (`offer.distance`, km; undefined without a place). */

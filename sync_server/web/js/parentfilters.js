@@ -2,10 +2,8 @@
 // weekday. Their state is facets.js's; the worker applies it (it loads the offers' facets at first use).
 
 import { byId, debounce, el } from "./dom.js";
-import { emptyFacets, facetsActive } from "./facets.js";
+import { emptyFacets, facetsActive, readFacets } from "./facets.js";
 import { t } from "./i18n.js";
-
-const MAX_AGE = 120; // the layer's bound of age_min and age_max
 
 export class ParentFilters {
   /**
@@ -36,8 +34,10 @@ export class ParentFilters {
     if (!this.filled) {
       this.filled = this.languages().then((names) => {
         const chosen = this.ui.language.value;
+        const choices = names.map(([name]) => name);
+        if (chosen && !choices.includes(chosen)) choices.push(chosen); // a link's choice no offer names
         this.ui.language.replaceChildren(this.ui.language.options[0],
-          ...names.map(([name]) => el("option", { value: name }, name)));
+          ...choices.map((name) => el("option", { value: name }, name)));
         this.ui.language.value = chosen;
       }).catch((error) => {
         this.filled = null; // opening the box again tries again
@@ -48,23 +48,29 @@ export class ParentFilters {
   }
 
   read() {
-    const text = this.ui.age.value.trim();
-    const age = Number(text);
-    this.state = {
-      age: text !== "" && Number.isInteger(age) && age >= 0 && age <= MAX_AGE ? age : null,
-      language: this.ui.language.value,
-      wheelchair: this.ui.wheelchair.checked,
-      open: this.ui.open.value,
-    };
+    this.state = readFacets({ age: this.ui.age.value, language: this.ui.language.value,
+                              wheelchair: this.ui.wheelchair.checked, open: this.ui.open.value });
     this.translate();
   }
 
-  reset() {
-    this.ui.age.value = "";
-    this.ui.language.value = "";
-    this.ui.open.value = "";
-    this.ui.wheelchair.checked = false;
+  /**
+   * Show a state (of a link, or emptyFacets() to reset). A language of the link stays chosen before the
+   * choices are loaded (its option is added), so the control shows what filters.
+   */
+  set(state) {
+    this.ui.age.value = state.age === null ? "" : String(state.age);
+    if (state.language && ![...this.ui.language.options].some((o) => o.value === state.language)) {
+      this.ui.language.append(el("option", { value: state.language }, state.language));
+    }
+    this.ui.language.value = state.language;
+    this.ui.open.value = state.open;
+    this.ui.wheelchair.checked = state.wheelchair;
     this.read();
+    if (facetsActive(this.state)) this.ui.box.open = true; // a link's filters are seen, not hidden
+  }
+
+  reset() {
+    this.set(emptyFacets());
   }
 
   /** The badge beside "Weitere Filter": how many are set (in the current language). */

@@ -6,17 +6,20 @@
 // works with a click or Enter). Every entry says its place in the whole list (aria-posinset/-setsize),
 // so a screen reader announces "12 of 4,968" although only the first entries are built.
 
+import { categoryLabel } from "./data.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { formatKm } from "./nearby.js";
 
 export const PAGE_SIZE = 100;
 
+/** "Theme · postcode town · distance", the theme's name marked German when it has no translation. */
 function subtitle(offer) {
-  const kind = offer.sub ? offer.sub.name : offer.top ? offer.top.name : "";
+  const category = offer.sub || offer.top;
   const place = [offer.postcode, offer.city].filter(Boolean).join(" ");
   const distance = offer.distance === undefined ? "" : formatKm(offer.distance); // "In meiner Nähe"
-  return [kind, place, distance].filter(Boolean).join(" · ");
+  return [category ? categoryLabel(category) : "", place, distance].filter(Boolean)
+    .flatMap((part, n) => (n ? [" · ", part] : [part]));
 }
 
 export class ResultList {

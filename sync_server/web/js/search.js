@@ -14,7 +14,8 @@
 import { fold, queryWords } from "./text.js";
 
 const WORD = /[^\p{L}\p{N}]+/u;
-const MAX_SUGGESTIONS = 8;
+export const MAX_SUGGESTIONS = 8;
+const MAX_PLACES = 3; // municipalities among the suggestions, before the themes and offers
 
 /** How many typos a query word may have: none below five letters, one up to eight, then two. */
 export function allowedTypos(word) {
@@ -123,6 +124,25 @@ export class OfferSearch {
   }
 }
 
+/** Whether `text` or one of its words begins with `wanted` (folded). */
+function begins(text, wanted) {
+  const folded = fold(text);
+  return folded.startsWith(wanted) || folded.split(WORD).some((w) => w.startsWith(wanted));
+}
+
+/**
+ * The municipalities whose name (or a word of it) begins with what was typed ("Mel": Melle), in the
+ * given order: {kind: "place", label, key, lang}; taking one chooses it as the place filter.
+ * @param {string} query
+ * @param {{key: string, name: string}[]} places
+ */
+export function placeSuggestions(query, places) {
+  const wanted = fold(query);
+  if (wanted.length < 2) return [];
+  return places.filter((p) => begins(p.name, wanted)).slice(0, MAX_PLACES)
+    .map((p) => ({ kind: "place", label: p.name, key: p.key, lang: "de" }));
+}
+
 /**
  * Suggestions for what a visitor has typed so far: themes by name, search words (with their theme),
  * in the page's language, then offers by name (`offers[i].folded`: the folded name); each
@@ -141,10 +161,12 @@ export function suggestions(query, categories, offers, lang) {
     }
   };
   // A theme or search word is suggested when one of its words begins with what was typed.
-  const starts = (text) => fold(text).startsWith(wanted) || fold(text).split(WORD).some((w) => w.startsWith(wanted));
+  const starts = (text) => begins(text, wanted);
   const nameOf = (c) => (lang === "en" && c.name_en) || c.name_de;
   for (const c of categories) {
-    if (starts(c.name_de) || (c.name_en && starts(c.name_en))) add({ kind: "category", label: nameOf(c) });
+    if (starts(c.name_de) || (c.name_en && starts(c.name_en))) {
+      add({ kind: "category", label: nameOf(c), lang: lang !== "de" && !c.name_en ? "de" : null });
+    }
   }
   for (const c of categories) {
     for (const keyword of lang === "en" ? c.keywords_en : c.keywords_de) {
@@ -153,7 +175,7 @@ export function suggestions(query, categories, offers, lang) {
   }
   for (const offer of offers) {
     if (out.length >= MAX_SUGGESTIONS) break;
-    if (offer.folded.includes(wanted)) add({ kind: "offer", i: offer.i, label: offer.name });
+    if (offer.folded.includes(wanted)) add({ kind: "offer", i: offer.i, label: offer.name, lang: "de" });
   }
   return out;
 }

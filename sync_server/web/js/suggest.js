@@ -37,7 +37,7 @@ export class SearchSuggestions {
     this.list.replaceChildren(...this.items.map((item, n) => el("li", {
       id: `search-option-${n}`, role: "option", "aria-selected": String(n === this.active),
       class: n === this.active ? "is-active" : null, dataset: { index: n, kind: item.kind },
-    }, el("span", { class: "suggestion-label", lang: item.kind === "offer" ? "de" : null }, item.label),
+    }, el("span", { class: "suggestion-label", lang: item.lang }, item.label),
     " ", el("span", { class: "suggestion-kind" }, hint(item)))));
     const open = this.items.length > 0;
     this.list.hidden = !open;
@@ -90,6 +90,7 @@ export class SearchSuggestions {
 
 function hint(item) {
   if (item.kind === "offer") return t("suggest.offer");
+  if (item.kind === "place") return t("suggest.place");
   if (item.kind === "keyword") return t("suggest.keyword", { theme: item.theme });
   return t("suggest.theme");
 }

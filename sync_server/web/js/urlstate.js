@@ -1,5 +1,7 @@
 // The shareable state in the address bar, and the browser history of views.
-// Offers: ?q=search&cat=key,key&gem=municipality&offer=id&map=zoom/lat/lng&lang=de
+// Offers: ?q=search&cat=key,key&gem=municipality&age=4&spoken=Arabisch&wheelchair=1&open=now&near=lat/lng
+//         &offer=id&map=zoom/lat/lng&lang=de (age, spoken, wheelchair, open: the parents' filters, facets.js;
+//         near: a place picked for "In meiner Nähe", never the browser's location of the visitor)
 // Indicators: ?mode=expert&ind=indicator&level=gemeinde&year=2023&unit=key&cmp=key,key&cls=quantile&k=5
 //             &map=zoom/lat/lng&lang=de
 // Profile of a unit ("Steckbrief"): ?mode=profile&unit=key&lang=de
@@ -7,6 +9,8 @@
 // A change of what is shown (mode, indicator, level, year, unit, comparison, classes, an opened offer, a
 // profile) is a new history entry, so the browser's Back button steps back through the views instead of
 // leaving the atlas; typing in a search field, filters and the language replace the current entry.
+
+import { emptyFacets, readFacets } from "./facets.js";
 
 const MODES = ["offers", "expert", "profile"];
 // The parameters whose change makes a new history entry.
@@ -24,6 +28,19 @@ function readMapView(text) {
   return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 && zoom >= 0 && zoom <= 22 ? { zoom, lat, lng } : null;
 }
 
+/** A place in a link, "lat/lng", or null. */
+function readPlace(text) {
+  const parts = (text || "").split("/").map(Number);
+  if (parts.length !== 2 || !parts.every(Number.isFinite)) return null;
+  const [lat, lng] = parts;
+  return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? { lat, lng } : null;
+}
+
+/** "lat/lng" of a place, to about a metre. */
+function placeText({ lat, lng }) {
+  return `${lat.toFixed(5)}/${lng.toFixed(5)}`;
+}
+
 /** "zoom/lat/lng" of a map view, rounded to what the zoom can show. */
 export function mapViewText({ zoom, lat, lng }) {
   const digits = Math.max(2, Math.min(6, Math.ceil(zoom / 3)));
@@ -39,6 +56,9 @@ export function readUrl(location = window.location) {
     query: params.get("q") || "",
     categories: new Set(list(params.get("cat"))),
     municipality: params.get("gem") || "",
+    facets: readFacets({ age: params.get("age"), language: params.get("spoken"),
+                         wheelchair: params.get("wheelchair"), open: params.get("open") }),
+    near: readPlace(params.get("near")),
     offer: params.get("offer") || "",
     map: readMapView(params.get("map")),
     lang: params.get("lang") || "",
@@ -57,8 +77,12 @@ export function readUrl(location = window.location) {
   };
 }
 
-/** The query string of a view: the offers' filters, the indicator view (`expert`) or a profile. */
-export function viewSearch({ filters = null, offer = "", lang = "", expert = null, profile = null, map = "" }) {
+/**
+ * The query string of a view: the offers' filters (with the parents' `facets` and the picked place `near`),
+ * the indicator view (`expert`) or a profile.
+ */
+export function viewSearch({ filters = null, facets = emptyFacets(), near = null, offer = "", lang = "", expert = null,
+                             profile = null, map = "" }) {
   const params = new URLSearchParams();
   if (profile !== null) {
     params.set("mode", "profile");
@@ -75,6 +99,11 @@ export function viewSearch({ filters = null, offer = "", lang = "", expert = nul
     if (filters.query.trim()) params.set("q", filters.query.trim());
     if (filters.categories.size) params.set("cat", [...filters.categories].sort().join(","));
     if (filters.municipality) params.set("gem", filters.municipality);
+    if (facets.age !== null) params.set("age", String(facets.age));
+    if (facets.language) params.set("spoken", facets.language);
+    if (facets.wheelchair) params.set("wheelchair", "1");
+    if (facets.open) params.set("open", facets.open);
+    if (near) params.set("near", placeText(near));
     if (offer) params.set("offer", offer);
     if (map) params.set("map", map);
   }
