@@ -10,9 +10,10 @@ server; each test also fails on any console error.
 from __future__ import annotations
 
 import pytest
+import requests
 
 from .test_web_offers_a11y import AXE, axe_violations
-from .web_support import PublicData, fold, list_ids, wait_matched
+from .web_support import PublicData, fold, list_ids, login, wait_matched
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -139,3 +140,52 @@ def test_axe_finds_nothing_serious_with_suggestions_open(make_atlas) -> None:  #
         page.keyboard.press("ArrowDown")
         problems[f"suggestions ({lang})"] = axe_violations(page)
     assert not any(problems.values()), problems
+
+
+def test_a_theme_without_english_name_is_marked_german(make_atlas, public) -> None:  # noqa: ANN001
+    theme = public.categories["schuldnerberatung"]
+    changed = requests.patch(f"{public.base_url}/api/v1/categories/{theme['id']}", json={"name_en": ""},
+                             headers=login(public.base_url, "admin"), timeout=30)
+    assert changed.status_code == 200 and changed.json()["name_en"] is None, changed.text
+    atlas = make_atlas()
+    atlas.context.add_init_script(path=str(AXE))
+    page = atlas.open("?lang=en&cat=schuldnerberatung")
+    wait_matched(page, len(public.in_category("schuldnerberatung")))
+    german = page.locator("#result-list .result-meta span[lang='de']").first
+    assert german.text_content() == theme["name"]
+    assert page.locator("#cat-schuldnerberatung + label .name").get_attribute("lang") == "de"
+    page.locator("#result-list button.result").first.click()
+    kind = page.locator("#details .kind")
+    kind.wait_for(state="visible")
+    # The top category has its English name (no mark); the subcategory falls back to German (marked).
+    assert kind.locator("span[lang]").all_text_contents() == [theme["name"]]
+    assert kind.text_content().strip() == f"Counselling & support · {theme['name']}"
+    problems = {"details": axe_violations(page)}
+    page.locator("#search").focus()
+    page.keyboard.type(theme["name"][:7])
+    option = page.locator("#search-suggestions [data-kind='category'] .suggestion-label").first
+    option.wait_for(state="visible")
+    assert option.text_content() == theme["name"] and option.get_attribute("lang") == "de"
+    problems["suggestions"] = axe_violations(page)
+    assert not any(problems.values()), problems
+    page.click(".lang-button[data-lang='de']")  # on the German page nothing is marked as a language of its own
+    page.wait_for_function("() => document.documentElement.lang === 'de' && document.querySelector("
+                           "'#result-list .result-meta span') && !document.querySelector('#result-list span[lang=en]')"
+                           " && !document.querySelector('#result-list .result-meta span[lang]')")
+
+
+def test_a_municipality_is_suggested_as_the_place(atlas, public) -> None:  # noqa: ANN001
+    page = atlas.open()
+    field = page.locator("#search")
+    field.focus()
+    page.keyboard.type("Mel")
+    place = page.locator("#search-suggestions [data-kind='place']")
+    place.first.wait_for(state="visible")
+    assert place.locator(".suggestion-label").all_text_contents() == ["Melle"]
+    assert "Gemeinde" in place.first.text_content()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    melle = public.municipality("Melle")
+    wait_matched(page, len(public.listed_in("Melle")))
+    assert page.input_value("#municipality") == melle["key"] and field.input_value() == ""
+    assert f"gem={melle['key']}" in page.url and "q=" not in page.url

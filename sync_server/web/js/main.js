@@ -533,6 +533,7 @@ async function switchLanguage(lang) {
   updateThemeBadge();
   await sortOffers();
   applyMask();
+  app.resultList.translate();
   renderList();
   const offer = app.byId.get(app.offerId);
   if (offer) showDetails(offer);

@@ -102,6 +102,11 @@ export class ResultList {
     showAll.hidden = visible.length === matchedCount || matchedCount === 0;
   }
 
+  /** The entries are built again at the next render, in the page's language now (their themes' names). */
+  translate() {
+    this.offers = [];
+  }
+
   /** The ids of the whole list, built or not, in order. */
   ids() {
     return this.offers.map((o) => o.id);
