@@ -1,7 +1,7 @@
 """The offers map at county scale: 5,000 published offers (the tests' own generator, tests/scale.py)
-on a phone-sized page. Timings are the benchmark's (bench/bench_offers_map.py); this asserts behaviour:
-every offer is on the map exactly once (clustered), the list builds its entries a page at a time
-and says how many there are, filters still count right.
+on a phone-sized and a desktop-sized page. Timings are the benchmark's (bench/bench_offers_map.py); this
+asserts behaviour: every offer is on the map exactly once (clustered), the list builds its entries a page
+at a time and says how many there are, filters still count right, details open.
 """
 
 from __future__ import annotations
@@ -87,6 +87,40 @@ def test_five_thousand_offers_on_a_phone(browser, big_server) -> None:  # noqa: 
         page.wait_for_function("() => !document.body.dataset.filtering")
         assert markers_on_map(page) == len(health)
         atlas.screenshot("web-map-5000-phone.png")
+    finally:
+        atlas.context.close()
+    assert not atlas.problems, atlas.problems
+
+
+def test_five_thousand_offers_on_a_desktop(browser, big_server) -> None:  # noqa: ANN001
+    doc = requests.get(f"{big_server.url}/api/v1/public/offers/facets", timeout=60).json()
+    facets = [dict(zip(doc["fields"], row, strict=True)) for row in doc["offers"]]
+    accessible = {str(f["id"]) for f in facets if f["wheelchair"]}
+    assert 0 < len(accessible) < OFFERS
+    atlas = _atlas(browser, big_server)  # 1280 x 800
+    try:
+        page = atlas.open()
+        assert page.get_attribute("#result-count", "data-matched") == str(OFFERS)
+        wait_map_idle(page)
+        assert markers_on_map(page) == OFFERS, "every offer once, in a cluster or on its own"
+
+        # A parents' filter (its facets load at first use): list and map narrow to the same offers.
+        page.click("#more-filters summary")
+        page.check("#facet-wheelchair")
+        wait_matched(page, len(accessible))
+        page.wait_for_function("() => !document.body.dataset.filtering")
+        assert set(page.evaluate("() => window.familienatlas.matched()")) == accessible
+        wait_map_idle(page)
+        assert markers_on_map(page) == len(accessible)
+        assert "wheelchair=1" in page.url
+
+        # Details of a listed offer open beside the map, fetched on demand.
+        entry = page.locator("#result-list button.result").first
+        name = entry.locator(".result-name").text_content()
+        entry.click()
+        page.locator("#details").wait_for(state="visible")
+        assert page.locator("#details-name").text_content() == name
+        atlas.screenshot("web-map-5000-desktop.png")
     finally:
         atlas.context.close()
     assert not atlas.problems, atlas.problems
