@@ -214,6 +214,8 @@ def test_the_parents_filters_and_a_picked_place_are_in_the_link(make_atlas) -> N
     page.wait_for_function("() => document.getElementById('nearby-status').textContent.includes('gewählten Ort')")
     settle(page)
     wait_map_idle(page)
+    # the map has zoomed to the place (at least zoom 12), and the link says so
+    page.wait_for_function("() => /map=1[2-9]\\//.test(decodeURIComponent(location.search))")
     assert matched(page) == expected
     order = list_ids(page)
     assert page.locator("#map .nearby-marker").inner_text() == "Gewählter Ort"

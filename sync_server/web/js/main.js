@@ -408,7 +408,7 @@ function updateThemeBadge() {
  * Apply the filters to map and list; with `fit`, zoom to the chosen municipality (or the county). The
  * worker filters and clusters; what the page does at once (badge, outlines, zoom, address) needs it not.
  */
-async function refresh({ fit = false } = {}) {
+async function refresh({ fit = false, filtering = null } = {}) {
   const request = ++app.filtering;
   app.map.highlightMunicipality(app.filters.municipality);
   updateThemeBadge();
@@ -416,14 +416,15 @@ async function refresh({ fit = false } = {}) {
   showIndicatorHits();
   syncUrl();
   document.body.dataset.filtering = "true";
-  const { mask, counts } = await app.index.filter(filterRequest());
+  const { mask, counts } = await (filtering || app.index.filter(filterRequest()));
   if (request !== app.filtering) return; // a newer filter is on its way
   app.mask = mask;
   applyMask();
+  const shown = app.map.show(); // the worker clusters while the page builds the list
   app.categoryList.update(app.filters.categories, new Map(counts));
   renderList();
   offerNearest(request).catch((error) => console.warn("Familienatlas: finding the nearest offers failed", error));
-  await app.map.show();
+  await shown;
   if (request === app.filtering) {
     delete document.body.dataset.filtering;
     performance.mark("familienatlas:filtered"); // for bench/bench_offers_map.py
@@ -689,10 +690,19 @@ async function startOffers(initial) {
   const { offers, categories, municipalities } = app.data;
   app.root = rootMunicipality(municipalities);
   app.byId = new Map(offers.map((o) => [o.id, o]));
+  const municipality = municipalities.get(initial.municipality);
+  app.filters = {
+    query: initial.query,
+    categories: knownCategories(initial.categories, categories),
+    municipality: municipality && municipality !== app.root ? municipality.key : "",
+  };
   const indexReady = app.index.init(
     offers.map((o) => ({ id: o.id, name: o.name, category: o.category, subcategory: o.subcategory, lng: o.lng,
                          lat: o.lat, color: o.color, owner: o.owner, area: o.area, text: markerText(o) })),
     searchTerms(categories), territoriesForWorker(municipalities), API.offerSearch, API.offerFacets);
+  // The first filter (and its clusters) right behind: the worker computes it while this thread builds the
+  // outlines, the themes and the list's frame, so the first markers wait for neither (bench_offers_map.py).
+  const firstFilter = app.index.filter({ ...app.filters, facets: initial.facets, now: Date.now() });
   setTitles();
   await nextTask();
 
@@ -702,12 +712,6 @@ async function startOffers(initial) {
   for (const top of tops) top.children = top.children.filter((c) => used.has(c.key));
   app.tops = tops;
 
-  const municipality = municipalities.get(initial.municipality);
-  app.filters = {
-    query: initial.query,
-    categories: knownCategories(initial.categories, categories),
-    municipality: municipality && municipality !== app.root ? municipality.key : "",
-  };
   ui.search.value = app.filters.query;
   fillMunicipalities(ui.municipality, app.root);
   ui.municipality.value = app.filters.municipality;
@@ -742,7 +746,7 @@ async function startOffers(initial) {
   if (initial.map) app.map.setView({ center: [initial.map.lat, initial.map.lng], zoom: initial.map.zoom });
   else fitSelection({ animate: false });
   app.ready = true;
-  await refresh();
+  await refresh({ filtering: firstFilter });
   if (app.mode === "offers") app.index.prepareSearch();
   performance.mark("familienatlas:markers"); // the first markers are on the map (bench_offers_map.py)
   if (initial.offer && app.byId.has(initial.offer)) await openOffer(initial.offer, { from: "url" });
