@@ -8,12 +8,12 @@ and opened in headless Chromium (Playwright) ``--runs`` times per profile:
 - desktop: 1280 x 800, full speed.
 
 Printed per profile: the time from navigation to the first markers on the map (the page's
-``familienatlas:markers`` mark), the time of six filter changes (a theme, a municipality, a search,
-a search word of the catalogue, a search with a typo, reset: click until the page's
-``familienatlas:filtered`` mark), and the longest main-thread task seen (Long Tasks API) while
-loading and while filtering. The reference, measured in the same run and the same profile, is what
-any page showing the offers at least had to do before this change: download and parse the whole
-public GeoJSON (``/api/v1/public/institutions``) - without drawing anything.
+``familienatlas:markers`` mark) and its part after the marker rows arrived (the page's own work), the
+time of six filter changes (a theme, a municipality, a search, a search word of the catalogue, a search
+with a typo, reset: click until the page's ``familienatlas:filtered`` mark), and the longest main-thread
+task seen (Long Tasks API) while loading and while filtering. The reference, measured in the same run
+and the same profile, is what any page showing the offers at least had to do before this change:
+download and parse the whole public GeoJSON (``/api/v1/public/institutions``) - without drawing anything.
 Payload sizes of every answer the map loads, plain and gzip-compressed, are printed too.
 Figures are printed, never asserted (goals of issue 11: phone markers within 2.5 s, filter changes
 under 300 ms, no task over 200 ms; desktop markers under 1 s).
@@ -101,6 +101,10 @@ def measure_once(browser: Any, base: str, profile: dict[str, Any]) -> dict[str, 
     page.wait_for_selector("body[data-ready='true']", timeout=120_000)
     out["markers_ms"] = page.evaluate(
         "() => performance.getEntriesByName('familienatlas:markers')[0].startTime")
+    # The page's own share: from the marker rows' arrival to the first markers (no network in it).
+    out["markers_after_rows_ms"] = out["markers_ms"] - page.evaluate(
+        "() => performance.getEntriesByType('resource').find(r => r.name.endsWith('/api/v1/public/offers'))"
+        ".responseEnd")
     page.wait_for_timeout(1500)  # the search text arrives in the background
     out["load_longest_task_ms"] = page.evaluate("() => window.__longest")
     page.evaluate("() => { window.__longest = 0; }")
