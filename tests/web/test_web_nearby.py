@@ -230,6 +230,7 @@ def test_the_parents_filters_and_a_picked_place_are_in_the_link(make_atlas) -> N
     other = fresh.open(f"?{query}")
     wait_matched(other, len(expected))
     settle(other)
+    wait_map_idle(other)
     assert matched(other) == expected and list_ids(other) == order
     assert other.locator("#more-filters").get_attribute("open") is not None
     assert (other.input_value("#facet-age"), other.input_value("#facet-language"),

@@ -172,6 +172,14 @@ def test_a_theme_without_english_name_is_marked_german(make_atlas, public) -> No
     page.wait_for_function("() => document.documentElement.lang === 'de' && document.querySelector("
                            "'#result-list .result-meta span') && !document.querySelector('#result-list span[lang=en]')"
                            " && !document.querySelector('#result-list .result-meta span[lang]')")
+    # "No Schuldnerberatung in <place>. The nearest:" names the theme in German, marked so.
+    parents = {m["parent_id"] for m in public.municipalities}
+    empty = next(m for m in public.municipalities if m["id"] not in parents and m["parent_id"] is not None
+                 and not public.in_category("schuldnerberatung") & public.located_in(m["name"]))
+    page = atlas.open(f"?lang=en&cat=schuldnerberatung&gem={empty['key']}")
+    page.locator("#nearest").wait_for(state="visible")
+    assert page.locator("#nearest-text span[lang='de']").text_content() == theme["name"]
+    assert page.inner_text("#nearest-text").startswith(f"No {theme['name']} in {empty['name']}")
 
 
 def test_a_municipality_is_suggested_as_the_place(atlas, public) -> None:  # noqa: ANN001

@@ -1,7 +1,7 @@
 // The atlas web map: wires the data, the filters, the map, the result list and the details.
 
 import { renderDetails } from "./details.js";
-import { loadAtlas, loadDetails, loadMunicipalities, markerText, rootMunicipality, searchTerms,
+import { categoryLabel, loadAtlas, loadDetails, loadMunicipalities, markerText, rootMunicipality, searchTerms,
          territoriesForWorker, topCategories, withAncestors } from "./data.js";
 import { byId, debounce, isNarrow, nextTask } from "./dom.js";
 import { emptyFilters, knownCategories, toggleCategory } from "./filters.js";
@@ -381,7 +381,7 @@ async function offerNearest(request) {
   const found = await app.index.nearest(filterRequest(), from.lng, from.lat, NEAREST_OFFERS);
   if (request !== app.filtering) return;
   const themes = [...app.filters.categories].map((key) => app.data.categories.get(key)).filter(Boolean);
-  const what = themes.length === 1 ? themes[0].name
+  const what = themes.length === 1 ? categoryLabel(themes[0])
     : app.filters.query.trim() ? `„${app.filters.query.trim()}“` : t("nearest.matching");
   const items = found.map(({ i, km }) => {
     const offer = app.data.offers[i];

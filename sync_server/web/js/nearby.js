@@ -8,6 +8,7 @@ import { distanceKm } from "./places.js";
 
 const NEAR_ZOOM = 12; // the map around the place: a few kilometres each way
 const GEOLOCATION_TIMEOUT_MS = 15000;
+const SLOT = "\u0000"; // where an element goes into a translated sentence
 
 /** A distance as people read it: "850 m", "1,2 km", "12 km" (the number format of the language). */
 export function formatKm(km) {
@@ -156,8 +157,9 @@ export class Nearby {
 /**
  * Show the nearest matching offers elsewhere when none passes in the chosen municipality: "Keine
  * Schuldnerberatung in Melle. Die nächsten: ..." with each offer's place and distance; hidden otherwise.
- * @param {{what: string, place: string, items: {offer: object, km: number, town: string}[],
- *          onOpen: (id: string) => void} | null} answer
+ * @param {{what: string | Node, place: string, items: {offer: object, km: number, town: string}[],
+ *          onOpen: (id: string) => void} | null} answer  what: a text, or an element (a theme's name marked
+ *          with its language)
  */
 export function showNearest(answer) {
   const box = byId("nearest");
@@ -165,8 +167,10 @@ export function showNearest(answer) {
     box.hidden = true;
     return;
   }
-  byId("nearest-text").textContent = t(answer.items.length ? "nearest.none" : "nearest.nothing",
-                                       { what: answer.what, place: answer.place });
+  const { what } = answer;
+  const text = t(answer.items.length ? "nearest.none" : "nearest.nothing",
+                 { what: typeof what === "string" ? what : SLOT, place: answer.place });
+  byId("nearest-text").replaceChildren(...text.split(SLOT).flatMap((part, n) => (n ? [what, part] : [part])));
   byId("nearest-list").replaceChildren(...answer.items.map(({ offer, km, town }) => {
     const dot = el("span", { class: "dot", "aria-hidden": "true" });
     dot.style.backgroundColor = offer.color;
