@@ -572,6 +572,12 @@ function wireControls() {
     .slice(0, MAX_SUGGESTIONS);
   new SearchSuggestions(ui.search, ui.suggestions, find, (item) => {
     if (item.kind === "offer") {
+      // What was typed is searched now, so the search still waiting for a pause in typing does not close
+      // the details that open.
+      if (ui.search.value !== app.filters.query) {
+        app.filters.query = ui.search.value;
+        refresh();
+      }
       openOffer(app.data.offers[item.i].id, { from: "list" });
       return;
     }

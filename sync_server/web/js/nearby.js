@@ -135,9 +135,10 @@ export class Nearby {
     const device = this.point.source === "device";
     this.say(t(device ? "nearby.sortedDevice" : "nearby.sortedPlace"));
     const element = this.marker && this.marker.getElement();
+    const name = t(device ? "nearby.markerDevice" : "nearby.markerPlace");
     if (element) {
       element.replaceChildren(el("span", { class: "nearby-pin", "aria-hidden": "true" }),
-                              el("span", { class: "nearby-name" }, t(device ? "nearby.markerDevice" : "nearby.markerPlace")));
+                              el("span", { class: "nearby-name" }, name));
     }
   }
 
