@@ -167,22 +167,22 @@ def bench_values(units: list[str], indicators: list[dict[str, Any]], years: int)
 # --- the steps -------------------------------------------------------------------------------------------
 
 
-def build_catalogue(factory: sessionmaker[Session], admin: Actor, docs: list[dict[str, Any]]) -> None:
+def build_catalogue(factory: sessionmaker[Session], settings: Settings, admin: Actor,
+                    docs: list[dict[str, Any]]) -> None:
     with session_scope(factory) as session:
-        catalogue.import_catalogue(session, admin, {"indicators": docs})
+        catalogue.import_catalogue(AtlasContext(session, settings, admin), {"indicators": docs})
 
 
 def push(factory: sessionmaker[Session], settings: Settings, admin: Actor, changes: list[dict[str, Any]]) -> dict:
     with session_scope(factory) as session:
-        ctx = AtlasContext.load(session, settings)
-        return dump(sync.push(session, ctx, admin, LAYER, {
+        return dump(sync.push(AtlasContext(session, settings, admin), LAYER, {
             "idempotency_key": str(uuid.uuid4()), "schema_version": LAYERS[LAYER].schema_version,
             "changes": changes}))
 
 
-def approve(factory: sessionmaker[Session], admin: Actor, push_id: str) -> dict:
+def approve(factory: sessionmaker[Session], settings: Settings, admin: Actor, push_id: str) -> dict:
     with session_scope(factory) as session:
-        return dump(review.approve(session, admin, {"push_id": push_id}))
+        return dump(review.approve(AtlasContext(session, settings, admin), {"push_id": push_id}))
 
 
 def public_read(factory: sessionmaker[Session]) -> tuple[int, int]:
@@ -260,7 +260,7 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Step]:
         build_demo(engine, factory, settings)
         admin = load_actor(factory, "admin")
         docs = bench_catalogue(args.indicators)
-        build_catalogue(factory, admin, docs)
+        build_catalogue(factory, settings, admin, docs)
         units = municipality_units(factory)
         changes = bench_values(units, docs, args.years)
         with session_scope(factory) as session:
@@ -271,7 +271,8 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Step]:
         push_s, (push_mb, push_up), answer = measured(lambda: push(factory, settings, admin, changes))
         analyze(engine)
         log(f"[{kind}] approve the push ...")
-        approve_s, (approve_mb, approve_up), decided = measured(lambda: approve(factory, admin, answer["push_id"]))
+        approve_s, (approve_mb, approve_up), decided = measured(
+            lambda: approve(factory, settings, admin, answer["push_id"]))
         log(f"[{kind}] public read ...")
         read_s, (read_mb, read_up), (answered, hidden) = measured(lambda: public_read(factory))
         floor_write, floor_update = floor_publish(engine, changes, answer, owners, admin.user_id)

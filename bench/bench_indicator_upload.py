@@ -49,6 +49,7 @@ from bench_sync import (  # noqa: E402 - the sibling benchmark's database helper
 from sync_server.domain.context import AtlasContext  # noqa: E402
 from sync_server.domain.indicators import catalogue  # noqa: E402
 from sync_server.domain.indicators.upload import UploadOptions, upload  # noqa: E402
+from sync_server.domain.rights import OPERATOR  # noqa: E402
 from sync_server.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 
 FIRST_YEAR = 2005
@@ -65,13 +66,14 @@ class Row:
     floor_cpu: float
 
 
-def build_catalogue(factory: Any, admin: Any, count: int) -> list[str]:
+def build_catalogue(factory: Any, settings: Any, admin: Any, count: int) -> list[str]:
     with session_scope(factory) as session:
-        catalogue.save_theme(session, admin, {"key": "bench", "name_de": "Benchmark", "name_en": "Benchmark",
-                                             "position": 1, "color": "#336699"})
+        ctx = AtlasContext(session, settings, admin)
+        catalogue.save_theme(ctx, {"key": "bench", "name_de": "Benchmark", "name_en": "Benchmark",
+                                   "position": 1, "color": "#336699"})
         keys = [f"bench_{i:03d}" for i in range(count)]
         for key in keys:
-            catalogue.save_indicator(session, admin, {
+            catalogue.save_indicator(ctx, {
                 "key": key, "name_de": f"Indikator {key}", "name_en": f"Indicator {key}", "theme": "bench",
                 "unit": "count", "kind": "count", "levels": ["gemeinde", "mitgliedsgemeinde"],
                 "maintained_by": "county"})
@@ -80,7 +82,7 @@ def build_catalogue(factory: Any, admin: Any, count: int) -> list[str]:
 
 def pick_units(factory: Any, settings: Any, count: int) -> list[str]:
     with session_scope(factory) as session:
-        ctx = AtlasContext.load(session, settings)
+        ctx = AtlasContext(session, settings, OPERATOR)
         keys = sorted(u.key for u in ctx.units.units.values() if u.level in ("gemeinde", "mitgliedsgemeinde"))
     if len(keys) < count:
         raise RuntimeError(f"only {len(keys)} municipal units")
@@ -134,9 +136,8 @@ def run_upload(factory: Any, settings: Any, actor: Any, data: bytes, name: str, 
     """The upload as the route runs it: (CPU seconds of this process, the answer)."""
     cpu = time.process_time()
     with session_scope(factory) as session:  # commits at the end, as the route does for a real upload
-        ctx = AtlasContext.load(session, settings)
-        answer = upload(session, ctx, actor, data, name, UploadOptions(dry_run=dry_run,
-                                                                       idempotency_key=f"bench-{name}-{dry_run}"))
+        answer = upload(AtlasContext(session, settings, actor), data, name,
+                        UploadOptions(dry_run=dry_run, idempotency_key=f"bench-{name}-{dry_run}"))
         if dry_run:
             session.rollback()
     return time.process_time() - cpu, answer
@@ -151,7 +152,7 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Row]:
         log(f"[{kind}] demo atlas and {args.indicators} indicators ...")
         build_demo(engine, factory, settings)
         admin = load_actor(factory, "admin")
-        indicators = build_catalogue(factory, admin, args.indicators)
+        indicators = build_catalogue(factory, settings, admin, args.indicators)
         units = pick_units(factory, settings, args.units)
         with engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE bench_values (unit VARCHAR(40), indicator VARCHAR(60), "

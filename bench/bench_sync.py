@@ -65,7 +65,7 @@ from sync_server.domain import accounts, review, sync
 from sync_server.domain.context import AtlasContext
 from sync_server.domain.contract import dump
 from sync_server.domain.layers import INSTITUTIONS
-from sync_server.domain.rights import Actor
+from sync_server.domain.rights import OPERATOR, Actor
 from sync_server.storage import migrate
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
 from sync_server.storage.models import Feature, Revision, User
@@ -186,7 +186,7 @@ def build_demo(engine: Engine, factory: sessionmaker[Session], settings: Setting
     """Migrate and load the demo county through the real services (as ``make demo`` does)."""
     migrate.upgrade(engine)
     with session_scope(factory) as session:
-        load_demo(session, settings)
+        load_demo(AtlasContext(session, settings, OPERATOR))
 
 
 def institution_change(seed: geodata.InstitutionSeed) -> dict[str, Any]:
@@ -200,15 +200,14 @@ def push_changes(factory: sessionmaker[Session], settings: Settings, actor: Acto
                  changes: list[dict[str, Any]]) -> dict[str, Any]:
     """One push in its own session and transaction, as the push route does it."""
     with session_scope(factory) as session:
-        ctx = AtlasContext.load(session, settings)
-        return dump(sync.push(session, ctx, actor, LAYER, {
+        return dump(sync.push(AtlasContext(session, settings, actor), LAYER, {
             "idempotency_key": str(uuid.uuid4()), "schema_version": INSTITUTIONS.schema_version,
             "changes": changes}))
 
 
-def approve(factory: sessionmaker[Session], actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+def approve(factory: sessionmaker[Session], settings: Settings, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
     with session_scope(factory) as session:
-        return dump(review.approve(session, actor, body))
+        return dump(review.approve(AtlasContext(session, settings, actor), body))
 
 
 def scale_up(factory: sessionmaker[Session], settings: Settings, admin: Actor, target: int) -> tuple[int, float, float]:
@@ -225,7 +224,7 @@ def scale_up(factory: sessionmaker[Session], settings: Settings, admin: Actor, t
         changes = [institution_change(s) for s in seeds[start:start + SCALE_CHUNK]]
         seconds, answer = timed(lambda c=changes: push_changes(factory, settings, admin, c))
         push_s += seconds
-        seconds, _ = timed(lambda a=answer: approve(factory, admin, {"push_id": a["push_id"]}))
+        seconds, _ = timed(lambda a=answer: approve(factory, settings, admin, {"push_id": a["push_id"]}))
         approve_s += seconds
         log(f"    scaled up {start + len(changes)}/{len(seeds)}")
     return len(seeds), push_s, approve_s
@@ -281,7 +280,7 @@ def pull_all(factory: sessionmaker[Session], settings: Settings, actor: Actor) -
     cursor, more = 0, True
     while more:
         with session_scope(factory) as session:
-            page = dump(sync.pull(session, AtlasContext.load(session, settings), actor, LAYER, cursor, PAGE))
+            page = dump(sync.pull(AtlasContext(session, settings, actor), LAYER, cursor, PAGE))
         features += page["features"]
         cursor, more = page["cursor"], page["more"]
     return features
@@ -606,7 +605,7 @@ def setup_atlas(run: Run, institutions: int) -> list[Timing]:
 
 def bench_push(run: Run, features: list[dict[str, Any]], changes: list[dict[str, Any]]) -> tuple[Timing, FloorRows]:
     with session_scope(run.factory) as session:
-        id_by_key = AtlasContext.load(session, run.settings).id_by_key
+        id_by_key = AtlasContext(session, run.settings, OPERATOR).id_by_key
     log(f"[{run.kind}] push ...")
     mark = run.statements.count
     seconds, answer = timed(lambda: push_changes(run.factory, run.settings, run.admin, changes))
@@ -633,7 +632,7 @@ def bench_pull(run: Run) -> list[Timing]:
 def bench_approve(run: Run, seqs: list[int]) -> Timing:
     log(f"[{run.kind}] approve ...")
     mark = run.statements.count
-    seconds, decided = timed(lambda: approve(run.factory, run.admin, {"revisions": seqs}))
+    seconds, decided = timed(lambda: approve(run.factory, run.settings, run.admin, {"revisions": seqs}))
     note = run.statements.since(mark)
     floor = floor_approve(run.engine, seqs, run.admin.user_id)
     return Timing(f"approve {len(decided['revisions'])} pending", run.kind, seconds, floor, note)
@@ -642,7 +641,7 @@ def bench_approve(run: Run, seqs: list[int]) -> Timing:
 def bench_editor_push(run: Run, count: int) -> Timing:
     """Updates of the editor's own institutions as the editor: the ownership rule's full cost."""
     with session_scope(run.factory) as session:
-        id_by_key = AtlasContext.load(session, run.settings).id_by_key
+        id_by_key = AtlasContext(session, run.settings, OPERATOR).id_by_key
     own = [f for f in pull_all(run.factory, run.settings, run.admin)  # untimed: fresh base revisions
            if not f["deleted"] and f["properties"]["owner"] == run.editor.municipality_key][:count]
     changes = [update_change(feature, i) for i, feature in enumerate(own)]

@@ -11,12 +11,16 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
 
 from .config import ConfigError, Settings
 from .domain import accounts, read_model, sequence
+from .domain.context import AtlasContext
+from .domain.contract import dump
 from .domain.errors import DomainError, FieldError, Invalid
 from .domain.lifecycle import Role
 from .domain.rights import OPERATOR
@@ -39,6 +43,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _session(settings: Settings):  # noqa: ANN202 - a context manager of a Session
     engine = make_engine(settings.database_url)
     return session_scope(make_session_factory(engine))
+
+
+@contextmanager
+def _operator(settings: Settings) -> Iterator[AtlasContext]:
+    """The service context of a command: one unit of work, acting as :data:`.rights.OPERATOR`."""
+    with _session(settings) as session:
+        yield AtlasContext(session, settings, OPERATOR)
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
@@ -85,13 +96,12 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_add_user(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    with _session(settings) as session:
-        municipality = session.scalar(select(Municipality).where(Municipality.key == args.municipality))
+    with _operator(_settings(args)) as ctx:
+        municipality = ctx.municipalities.get(ctx.id_by_key.get(args.municipality, -1))
         if municipality is None:
             print(f"Unknown municipality key {args.municipality}; import municipalities first.", file=sys.stderr)
             return 2
-        user = accounts.create_user(session, settings, OPERATOR, {
+        user = accounts.create_user(ctx, {
             "username": args.username, "password": _password(args), "role": args.role,
             "municipality_id": municipality.id, "display_name": args.display_name or args.username})
         print(f"Created {user.role} {user.username} for {municipality.name}")
@@ -114,9 +124,8 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 def cmd_unlock(args: argparse.Namespace) -> int:
     """Lift every login block of a user name at once (e.g. after someone guessed at the admin's name)."""
-    settings = _settings(args)
-    with _session(settings) as session:
-        removed = accounts.unlock(session, OPERATOR, args.username)
+    with _operator(_settings(args)) as ctx:
+        removed = accounts.unlock(ctx, args.username)
     print(f"Unlocked {args.username}: {removed} login throttle entries removed")
     return 0
 
@@ -124,9 +133,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 def cmd_prune(args: argparse.Namespace) -> int:
     """Delete expired login throttle entries, logouts whose tokens have expired and the e-mails of old
     visitors' reports (also done on login)."""
-    settings = _settings(args)
-    with _session(settings) as session:
-        counts = accounts.prune(session, settings)
+    with _operator(_settings(args)) as ctx:
+        counts = accounts.prune(ctx)
     print("Pruned " + ", ".join(f"{n} {table}" for table, n in counts.items()))
     return 0
 
@@ -138,7 +146,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
     with session_scope(make_session_factory(engine)) as session:
-        report = load_demo(session, settings)
+        report = load_demo(AtlasContext(session, settings, OPERATOR))
     print(report)
     return 0
 
@@ -146,17 +154,17 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_municipalities, import_units
 
-    settings = _settings(args)
-    with _session(settings) as session:
+    with _operator(_settings(args)) as ctx:
+        session = ctx.session
         if args.what == "municipalities":
-            count = import_municipalities(session, settings, Path(args.file), layer=args.layer)
+            count = import_municipalities(ctx, Path(args.file), layer=args.layer)
         else:
             admin = session.scalar(select(User).where(User.role == "admin", User.username == args.as_user)
                                    if args.as_user else select(User).where(User.role == "admin"))
             if admin is None:
                 print("No admin account found; create one with create-admin first.", file=sys.stderr)
                 return 2
-            count = import_units(session, settings, admin, Path(args.file), level=args.level,
+            count = import_units(ctx, admin, Path(args.file), level=args.level,
                                  layer=args.layer, publish=args.publish)
     print(f"Imported {count} {args.what}")
     return 0
@@ -166,9 +174,8 @@ def cmd_load_standard_catalogue(args: argparse.Namespace) -> int:
     """Give a county the standard German catalogue; keys that exist stay as the admin adapted them."""
     from .domain.indicators.standard import load_standard_catalogue
 
-    settings = _settings(args)
-    with _session(settings) as session:
-        report = load_standard_catalogue(session, OPERATOR)
+    with _operator(_settings(args)) as ctx:
+        report = load_standard_catalogue(ctx)
     added = ", ".join(f"{report[k]} {k}" for k in ("levels", "categories", "themes", "indicators"))
     print(f"Standard catalogue: added {added}; indicator catalogue version {report['version']}.")
     for reason in report["skipped"]:
@@ -180,8 +187,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     """List, export or import the indicator catalogue (the JSON of GET /api/v1/indicators)."""
     from .domain.indicators import catalogue
 
-    settings = _settings(args)
-    with _session(settings) as session:
+    with _operator(_settings(args)) as ctx:
         if args.action == "import":
             text = sys.stdin.read() if args.file in (None, "-") else Path(args.file).read_text(encoding="utf-8")
             try:
@@ -191,10 +197,10 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
                 return 2
             if (error := find_bad_text(doc)) is not None:  # as in a request body (\ud800 escapes, say)
                 raise Invalid("invalid_body", errors=[error])
-            counts = catalogue.import_catalogue(session, OPERATOR, doc)
+            counts = dump(catalogue.import_catalogue(ctx, doc))
             print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
             return 0
-        view = catalogue.catalogue_view(session)
+        view = dump(catalogue.catalogue_view(ctx))
     if args.action == "export":
         text = json.dumps(view, ensure_ascii=False, indent=2) + "\n"
         if args.file in (None, "-"):

@@ -13,15 +13,12 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import mapping
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from .config import Settings
 from .domain import configuration, review, sync
 from .domain.accounts import actor_of
 from .domain.context import AtlasContext
 from .domain.errors import FieldError, Invalid
 from .domain.geometry import STORAGE_CRS
-from .domain.rights import OPERATOR
 from .domain.text import text_fault
 from .storage.models import Feature, Municipality, User
 
@@ -48,8 +45,10 @@ def _text(row: Any, name: str) -> str | None:
     return text
 
 
-def import_municipalities(session: Session, settings: Settings, path: Path, layer: str | None = None) -> int:
-    """Create or update municipalities by ``key`` (columns key, name, kind, parent_key)."""
+def import_municipalities(ctx: AtlasContext, path: Path, layer: str | None = None) -> int:
+    """Create or update municipalities by ``key`` (columns key, name, kind, parent_key), as ``ctx``'s actor
+    (the operator at the command line)."""
+    session = ctx.session
     frame = _read(path, layer)
     count = 0
     for _, row in frame.iterrows():
@@ -59,8 +58,7 @@ def import_municipalities(session: Session, settings: Settings, path: Path, laye
         parent = session.scalar(select(Municipality).where(Municipality.key == parent_key)) if parent_key else None
         body = {"key": key, "name": _text(row, "name"), "kind": _text(row, "kind") or "Gemeinde",
                 "parent_id": parent.id if parent else None, "territory": mapping(row.geometry)}
-        configuration.save_municipality(session, settings.max_geometry_vertices, OPERATOR, body,
-                                        existing.id if existing else None)
+        configuration.save_municipality(ctx, body, existing.id if existing else None)
         count += 1
     return count
 
@@ -70,11 +68,13 @@ def unit_id(level: str, key: str) -> str:
     return str(uuid.uuid5(UNIT_NAMESPACE, f"{level}/{key}"))
 
 
-def import_units(session: Session, settings: Settings, admin: User, path: Path, level: str | None = None,
+def import_units(ctx: AtlasContext, admin: User, path: Path, level: str | None = None,
                  layer: str | None = None, publish: bool = False) -> int:
-    """Import spatial units (columns key, name, optional level, parent_key, owner) as one push."""
+    """Import spatial units (columns key, name, optional level, parent_key, owner) as one push of the
+    ``admin`` account (the revisions name their author), published at once with ``publish``."""
+    session = ctx.session
     frame = _read(path, layer)
-    ctx = AtlasContext.load(session, settings)
+    ctx = ctx.acting_as(actor_of(admin))
     changes = []
     for _, row in frame.iterrows():
         unit_level = level or _text(row, "level")
@@ -88,10 +88,9 @@ def import_units(session: Session, settings: Settings, admin: User, path: Path, 
         if feature:
             change["base_revision"] = feature.head_seq
         changes.append(change)
-    actor = actor_of(admin)
-    answer = sync.push(session, ctx, actor, "spatial_units", {
+    answer = sync.push(ctx, "spatial_units", {
         "idempotency_key": f"import-{uuid.uuid4()}", "schema_version": sync.get_layer("spatial_units").schema_version,
         "changes": changes})
     if publish:
-        review.approve(session, actor, {"push_id": answer.push_id})
+        review.approve(ctx, {"push_id": answer.push_id})
     return len(changes)

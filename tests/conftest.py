@@ -18,6 +18,8 @@ from qgis_plugin.core import messages
 from sync_server.app import create_app
 from sync_server.config import Settings
 from sync_server.demo.loader import load_demo
+from sync_server.domain.context import AtlasContext
+from sync_server.domain.rights import OPERATOR
 from sync_server.storage import migrate
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
 from tests.support import Api, LiveServer
@@ -47,7 +49,7 @@ def _load(url: str) -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with session_scope(make_session_factory(engine)) as session:
-        load_demo(session, test_settings(url))
+        load_demo(AtlasContext(session, test_settings(url), OPERATOR))
     engine.dispose()
 
 

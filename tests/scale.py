@@ -51,11 +51,11 @@ def grow_offers(url: str, settings: Settings, total: int, seed: int = SEED) -> i
                 changes.append({"op": "insert", "id": inst.id, "properties": props,
                                 "geometry": mapping(inst.geometry)})
             with session_scope(factory) as session:
-                ctx = AtlasContext.load(session, settings)
-                answer = sync.push(session, ctx, admin, "institutions", {
+                ctx = AtlasContext(session, settings, admin)
+                answer = sync.push(ctx, "institutions", {
                     "idempotency_key": str(uuid.uuid4()),
                     "schema_version": sync.get_layer("institutions").schema_version, "changes": changes})
-                review.approve(session, admin, {"push_id": answer.push_id})
+                review.approve(ctx, {"push_id": answer.push_id})
         return len(seeds)
     finally:
         engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +20,9 @@ from .answers import MunicipalityRef, UserView
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
 from .rights import ROLES, Actor, require_admin
 from .validation import column_length, fits_column, read_fields
+
+if TYPE_CHECKING:
+    from .context import AtlasContext
 
 _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so a wrong name costs as much time as a wrong password.
@@ -125,12 +128,12 @@ def _take_back_attempt(session: Session, username: str, address: str) -> None:
         .values(failures=LoginThrottle.failures - 1))
 
 
-def authenticate(session: Session, settings: Settings, username: Any, password: Any,
-                 address: str | None, throttle: sessionmaker[Session]) -> User:
-    """Check a login from client ``address`` (as seen through the trusted proxies). What the login writes
-    when it succeeds is part of the request's unit of work (``session``); the throttle's counting and a
-    failure's record are units of work of their own (sessions of ``throttle``), committed at once:
-    the count must not wait for the password check, and a failure is kept although the login fails.
+def authenticate(ctx: AtlasContext, username: Any, password: Any, address: str | None,
+                 throttle: sessionmaker[Session]) -> User:
+    """Check a login from client ``address`` (as seen through the trusted proxies); ``ctx``'s actor is the
+    anonymous caller. What the login writes when it succeeds is part of the request's unit of work; the
+    throttle's counting and a failure's record are units of work of their own (sessions of ``throttle``),
+    committed at once: the count must not wait for the password check, and a failure is kept although the login fails.
 
     Failures are throttled per (name, address) with growing waits, so that someone elsewhere cannot
     lock the real user out, and per name from all addresses with a much higher limit. Every failure is
@@ -145,6 +148,7 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
         # No account can have such a name; counting it would only fill the throttle table.
         _verify(_DUMMY_HASH, password)
         raise Unauthorized("wrong_credentials")
+    session, settings = ctx.session, ctx.settings
     address = throttle_address(address)
     with session_scope(throttle) as counting:
         started = count_attempt(counting, settings, username, [
@@ -162,31 +166,36 @@ def authenticate(session: Session, settings: Settings, username: Any, password: 
                     failure.execute(update(LoginThrottle).where(
                         LoginThrottle.username == username, LoginThrottle.address == addr)
                         .values(blocked_until=audit.now() + timedelta(seconds=seconds)))
-            audit.record(failure, None, "login_failed", f"user:{user.id}" if user else f"username:{username}",
+            audit.record(failure, ctx.actor, "login_failed", f"user:{user.id}" if user else f"username:{username}",
                          **details)
         raise Unauthorized("wrong_credentials")
     _take_back_attempt(session, username, address)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(session, actor_of(user), "login", f"user:{user.id}", address=address)
-    prune(session, settings)
+    _prune(session, settings)
     return user
 
 
-def unlock(session: Session, actor: Actor, username: str) -> int:
+def unlock(ctx: AtlasContext, username: str) -> int:
     """End every login block of ``username`` (all addresses).
     Returns how many throttle entries were removed."""
-    require_admin(actor, "users")
-    removed = session.execute(delete(LoginThrottle).where(LoginThrottle.username == username)).rowcount
-    audit.record(session, actor, "login_unlocked", f"username:{username}", entries=removed)
+    require_admin(ctx.actor, "users")
+    removed = ctx.session.execute(delete(LoginThrottle).where(LoginThrottle.username == username)).rowcount
+    audit.record(ctx.session, ctx.actor, "login_unlocked", f"username:{username}", entries=removed)
     return removed
 
 
-def prune(session: Session, settings: Settings) -> dict[str, int]:
+def prune(ctx: AtlasContext) -> dict[str, int]:
     """Delete what no longer matters: throttle entries whose block has ended and whose last failure is
     older than :data:`FORGET_AFTER`, logouts whose refresh tokens have expired anyway, and the e-mails
     of visitors' reports older than ``report_email_days`` (:func:`.reports.prune`). Runs with
-    every successful login and as ``familienatlas-server prune``."""
+    every successful login and as ``familienatlas-server prune`` (the operator's)."""
+    require_admin(ctx.actor, "users")
+    return _prune(ctx.session, ctx.settings)
+
+
+def _prune(session: Session, settings: Settings) -> dict[str, int]:
     now = audit.now()
     throttle = session.execute(delete(LoginThrottle).where(
         LoginThrottle.last_failure_at < now - FORGET_AFTER,
@@ -198,9 +207,9 @@ def prune(session: Session, settings: Settings) -> dict[str, int]:
     return {"login_throttle": throttle, "revoked_sessions": revoked, **reports.prune(session, settings)}
 
 
-def account_of(session: Session, actor: Actor) -> User:
+def account_of(ctx: AtlasContext) -> User:
     """The account of the acting user (the token check found it active a moment ago)."""
-    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    user = ctx.session.get(User, ctx.actor.user_id) if ctx.actor.user_id is not None else None
     if user is None:
         raise Unauthorized("token_revoked")
     return user
@@ -208,7 +217,8 @@ def account_of(session: Session, actor: Actor) -> User:
 
 def actor_for_token(session: Session, user_id: int, sid: str, version: int) -> Actor:
     """A token is valid only while its user is active, its version current and its session not
-    logged out: deactivation, role changes and logout take effect on the very next request."""
+    logged out: deactivation, role changes and logout take effect on the very next request. The one
+    service without a context: it finds the actor the request's context is then built with."""
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise Unauthorized("token_revoked")
@@ -217,13 +227,17 @@ def actor_for_token(session: Session, user_id: int, sid: str, version: int) -> A
     return actor_of(user)
 
 
-def end_session(session: Session, actor: Actor, sid: str) -> None:
+def end_session(ctx: AtlasContext, sid: str) -> None:
+    """Log out one login session: its access and refresh tokens stop working."""
+    session, actor = ctx.session, ctx.actor
     if session.get(RevokedSession, sid) is None:
         session.add(RevokedSession(sid=sid, revoked_at=audit.now()))
     audit.record(session, actor, "logout", f"user:{actor.user_id}")
 
 
-def change_own_password(session: Session, settings: Settings, actor: Actor, body: Any) -> None:
+def change_own_password(ctx: AtlasContext, body: Any) -> None:
+    """The acting user changes its password; every token of the user is revoked."""
+    session, settings, actor = ctx.session, ctx.settings, ctx.actor
     data = read_fields(body, PASSWORD_CHANGE_FIELDS)
     user = session.get(User, actor.user_id)
     if not _verify(user.password_hash, data["old_password"]):
@@ -262,13 +276,14 @@ def _check_role_and_municipality(session: Session, data: dict[str, Any], user: U
             FieldError(field, "admin_needs_county", {"municipality": municipality.name})])
 
 
-def list_users(session: Session, actor: Actor) -> list[UserView]:
-    require_admin(actor, "users")
-    return [user_view(u) for u in session.scalars(select(User).order_by(User.username))]
+def list_users(ctx: AtlasContext) -> list[UserView]:
+    require_admin(ctx.actor, "users")
+    return [user_view(u) for u in ctx.session.scalars(select(User).order_by(User.username))]
 
 
-def create_user(session: Session, settings: Settings, actor: Actor, body: Any) -> User:
+def create_user(ctx: AtlasContext, body: Any) -> User:
     """Create an account."""
+    session, settings, actor = ctx.session, ctx.settings, ctx.actor
     require_admin(actor, "users")
     data = read_fields(body, USER_FIELDS, model=User)
     _check_role_and_municipality(session, data)
@@ -286,9 +301,10 @@ def create_user(session: Session, settings: Settings, actor: Actor, body: Any) -
     return user
 
 
-def update_user(session: Session, settings: Settings, actor: Actor, user_id: int, body: Any) -> User:
+def update_user(ctx: AtlasContext, user_id: int, body: Any) -> User:
     """Change role, municipality, activity, name or password. Anything that changes what the user
     may do revokes all of the user's tokens at once."""
+    session, settings, actor = ctx.session, ctx.settings, ctx.actor
     require_admin(actor, "users")
     user = session.get(User, user_id) if fits_column(User, "id", user_id) else None
     if user is None:

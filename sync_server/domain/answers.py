@@ -301,6 +301,21 @@ class CategoryView:
     keywords_en: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class LegalPageView:
+    """A legal page of the county (Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit);
+    ``configured`` is false, and the bodies None, until the admin wrote it."""
+
+    key: str
+    path: str = spec(description="where the server shows it")
+    configured: bool = spec()
+    title: str = spec()
+    body: str | None = spec(description="plain text, German")
+    title_en: str = spec()
+    body_en: str | None = spec(description="plain text, English (None: the German text is shown)")
+    updated_at: str | None = spec(format="date-time")
+
+
 # --- indicator catalogue ----------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
@@ -15,8 +15,11 @@ from .answers import CategoryView, LevelView, MunicipalitySummary, MunicipalityV
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
-from .rights import Actor, require_admin
+from .rights import require_admin
 from .validation import fits_column, keyword_errors, read_fields
+
+if TYPE_CHECKING:
+    from .context import AtlasContext
 
 MUNICIPALITY_KINDS = ("Landkreis", "Samtgemeinde", "Stadt", "Gemeinde")
 
@@ -89,9 +92,9 @@ MUNICIPALITY_FIELDS = {"key": ("string", True), "name": ("string", True), "kind"
                         "territory": ("object", False), "crs": ("string", False)}
 
 
-def save_municipality(session: Session, settings_max_vertices: int, actor: Actor, body: Any,
-                      municipality_id: int | None = None) -> Municipality:
+def save_municipality(ctx: AtlasContext, body: Any, municipality_id: int | None = None) -> Municipality:
     """Create (id None) or change a municipality."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "municipalities")
     sequence.lock(session)  # ordered with every other write: the public version (ETags) relies on it
     data = read_fields(body, MUNICIPALITY_FIELDS, partial=municipality_id is not None, model=Municipality)
@@ -106,7 +109,7 @@ def save_municipality(session: Session, settings_max_vertices: int, actor: Actor
     if data.get("territory") is not None:
         crs = normalize_crs(data.get("crs"))
         data["territory"] = parse_geometry(data["territory"], "MultiPolygon", crs, None,
-                                           settings_max_vertices, field="territory")
+                                           ctx.settings.max_geometry_vertices, field="territory")
         _check_nesting(session, m, data["territory"], data.get("parent_id", m.parent_id), crs)
     if municipality_id is not None and data.get("shares_unpublished") not in (None, m.shares_unpublished):
         lifecycle.unpublished_visibility_changed(session, m.id, data["shares_unpublished"])
@@ -151,23 +154,25 @@ def _check_nesting(session: Session, m: Municipality, territory: BaseGeometry, p
             "x": round(x, 1), "y": round(y, 1), "crs": crs, "parent": parent.name if parent else m.name})])
 
 
-def list_municipalities(session: Session) -> list[Municipality]:
-    return list(session.scalars(select(Municipality).order_by(Municipality.key)))
+def list_municipalities(ctx: AtlasContext, with_territory: bool = True) -> list[MunicipalitySummary]:
+    """Every municipality by key, with or without its territory."""
+    return [municipality_view(m, with_territory)
+            for m in ctx.session.scalars(select(Municipality).order_by(Municipality.key))]
 
 
-def get_municipality(session: Session, municipality_id: int) -> Municipality:
-    """One municipality, or ``municipality_not_found``."""
-    return _get(session, Municipality, municipality_id, "municipality_not_found")
+def get_municipality(ctx: AtlasContext, municipality_id: int) -> MunicipalitySummary:
+    """One municipality with its territory, or ``municipality_not_found``."""
+    return municipality_view(_get(ctx.session, Municipality, municipality_id, "municipality_not_found"))
 
 
-def list_levels(session: Session) -> list[SpatialLevel]:
+def list_levels(ctx: AtlasContext) -> list[LevelView]:
     """The spatial levels, top down."""
-    return list(session.scalars(select(SpatialLevel).order_by(SpatialLevel.rank)))
+    return [level_view(lv) for lv in ctx.session.scalars(select(SpatialLevel).order_by(SpatialLevel.rank))]
 
 
-def list_categories(session: Session) -> list[Category]:
+def list_categories(ctx: AtlasContext) -> list[CategoryView]:
     """The categories in the order they were made (a parent before its subcategories)."""
-    return list(session.scalars(select(Category).order_by(Category.id)))
+    return [category_view(c) for c in ctx.session.scalars(select(Category).order_by(Category.id))]
 
 
 def _distinct(keywords: list[str]) -> list[str]:
@@ -191,7 +196,9 @@ CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id
 KEYWORD_FIELDS = ("keywords_de", "keywords_en")
 
 
-def save_level(session: Session, actor: Actor, body: Any, level_id: int | None = None) -> SpatialLevel:
+def save_level(ctx: AtlasContext, body: Any, level_id: int | None = None) -> SpatialLevel:
+    """Create (id None) or change a spatial level."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "spatial_levels")
     sequence.lock(session)  # see save_municipality
     data = read_fields(body, LEVEL_FIELDS, partial=level_id is not None, model=SpatialLevel)
@@ -210,8 +217,10 @@ def save_level(session: Session, actor: Actor, body: Any, level_id: int | None =
     return level
 
 
-def save_category(session: Session, actor: Actor, body: Any, category_id: int | None = None) -> Category:
-    """The catalogue has two levels: a subcategory's parent must be a top-level category."""
+def save_category(ctx: AtlasContext, body: Any, category_id: int | None = None) -> Category:
+    """Create (id None) or change a category. The catalogue has two levels: a subcategory's parent must be
+    a top-level category."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "categories")
     sequence.lock(session)  # see save_municipality
     data = read_fields(body, CATEGORY_FIELDS, partial=category_id is not None, model=Category)

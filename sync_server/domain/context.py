@@ -1,4 +1,4 @@
-"""What a write needs to know about the atlas, loaded once per request."""
+"""The service context: what every public domain service is given, the same way (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..config import Settings
+from ..storage.db import Reader
 from ..storage.models import Municipality
 from .configuration import load_catalogue
 from .indicators import catalogue as indicator_catalogue
@@ -24,38 +25,59 @@ COUNTY_MARGIN_M = 5_000.0
 
 @dataclass
 class AtlasContext:
+    """Who acts, in which transaction, under which settings, on which atlas.
+
+    Every public domain service takes it as its first argument, so no service is handed its
+    dependencies piecemeal: ``session`` (the unit of work of the request or command), ``settings``,
+    ``actor`` (an account, :data:`.rights.ANONYMOUS` for the public, :data:`.rights.OPERATOR` at the
+    command line; never None), and the atlas's configuration - the layer catalogue, the municipalities,
+    the indicator catalogue and spatial units -, each read from the session on first use. The HTTP layer
+    builds one per request (``http/common.py:context``), the command line one per command."""
+
+    session: Session = field(repr=False)
     settings: Settings
-    catalogue: Catalogue
-    municipalities: dict[int, Municipality]
-    _buffered: dict[int, BaseGeometry] = field(default_factory=dict)
+    actor: Actor
+    # The hottest public reads' reader (see storage.db.Reader); the HTTP layer gives its request's own.
+    reader_given: Reader | None = field(default=None, repr=False, kw_only=True)
     # Sharing settings read again after the request began (see refresh_sharing): id -> (shares, ended at).
-    _sharing: dict[int, tuple[bool, int | None]] | None = None
-    session: Session | None = field(default=None, repr=False)
+    _sharing: dict[int, tuple[bool, int | None]] | None = field(default=None, repr=False)
     _units_seen: dict[int | None, UnitIndex] = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def load(cls, session: Session, settings: Settings) -> AtlasContext:
-        return cls(settings, load_catalogue(session), {m.id: m for m in session.scalars(select(Municipality))},
-                   session=session)
+    def acting_as(self, actor: Actor) -> AtlasContext:
+        """The same session and settings, another actor (the demo loader writes as several users)."""
+        return AtlasContext(self.session, self.settings, actor)
+
+    @cached_property
+    def reader(self) -> Reader:
+        """Reads of prepared statements without the session's overhead: the one given, else one on the
+        session's connection (it sees this transaction's writes)."""
+        return self.reader_given or Reader.on(self.session.connection())
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """The configured layer catalogue (levels, categories), loaded on first use."""
+        return load_catalogue(self.session)
+
+    @cached_property
+    def municipalities(self) -> dict[int, Municipality]:
+        """Every municipality by id, loaded on first use."""
+        return {m.id: m for m in self.session.scalars(select(Municipality))}
 
     @cached_property
     def indicators(self) -> indicator_catalogue.IndicatorCatalogue:
         """The indicator catalogue, loaded on first use (only indicator work needs it)."""
-        return indicator_catalogue.load(self.session) if self.session is not None else (
-            indicator_catalogue.IndicatorCatalogue())
+        return indicator_catalogue.load(self.session)
 
     @cached_property
     def units(self) -> UnitIndex:
         """The spatial units of indicator values (head state), loaded on first use."""
-        if self.session is None:
-            return UnitIndex()
         return load_units(self.session, municipalities=list(self.municipalities.values()))
 
     def units_for(self, actor: Actor) -> UnitIndex:
         """The units ``actor`` may know (:func:`.indicators.units.visible_units`); every indicator path
         an editor or reader drives (push, upload, template) matches and checks units against this,
         never against the head of a municipality that does not share."""
-        if actor.is_admin or self.session is None:
+        if actor.is_admin:
             return self.units
         if actor.user_id not in self._units_seen:
             published = load_units(self.session, published=True, municipalities=list(self.municipalities.values()))

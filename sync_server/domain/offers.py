@@ -12,12 +12,16 @@ reprojection per request.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import read_model
+from .errors import NotFound
+
+if TYPE_CHECKING:
+    from .context import AtlasContext
 
 OFFERS_LAYER = "institutions"
 # Columns of a marker row, in order (the answer names them, so a client never guesses).
@@ -84,3 +88,12 @@ def facet_rows(session: Session) -> Iterator[list[Any]]:
                wheelchair_accessible(props.get("accessibility")), _text(props.get("opening_hours"))]
         if any(value not in (None, "", False) for value in row[1:]):
             yield row
+
+
+def offer_document(ctx: AtlasContext, offer_id: str) -> str:
+    """One published offer with all its public properties: its prepared GeoJSON Feature (WGS84) from the
+    read model, or ``offer_not_found``."""
+    doc = read_model.one(ctx.reader, OFFERS_LAYER, offer_id, False)
+    if doc is None:
+        raise NotFound("offer_not_found", id=offer_id)
+    return doc

@@ -10,15 +10,17 @@ not written yet says so instead of inventing legal text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from ..storage.models import LegalPage
 from . import audit, sequence
+from .answers import LegalPageView
 from .errors import NotFound
-from .rights import Actor, require_admin
+from .rights import require_admin
 from .validation import read_fields
+
+if TYPE_CHECKING:
+    from .context import AtlasContext
 
 
 @dataclass(frozen=True)
@@ -45,23 +47,25 @@ def kind_of(key: str) -> PageKind:
     return PAGES[key]
 
 
-def page_dict(session: Session, key: str) -> dict[str, Any]:
+def get_page(ctx: AtlasContext, key: str) -> LegalPageView:
     """A page as the public reads it; ``configured`` is false (and ``body`` null) until the admin wrote it."""
     kind = kind_of(key)
-    page = session.get(LegalPage, key)
-    return {"key": key, "path": kind.path, "configured": page is not None,
-            "title": page.title if page else kind.title, "body": page.body if page else None,
-            "title_en": (page.title_en if page and page.title_en else kind.title_en),
-            "body_en": page.body_en if page else None,
-            "updated_at": audit.iso(page.updated_at) if page else None}
+    page = ctx.session.get(LegalPage, key)
+    return LegalPageView(key=key, path=kind.path, configured=page is not None,
+                         title=page.title if page else kind.title, body=page.body if page else None,
+                         title_en=page.title_en if page and page.title_en else kind.title_en,
+                         body_en=page.body_en if page else None,
+                         updated_at=audit.iso(page.updated_at) if page else None)
 
 
-def list_pages(session: Session) -> list[dict[str, Any]]:
-    return [page_dict(session, key) for key in PAGES]
+def list_pages(ctx: AtlasContext) -> list[LegalPageView]:
+    """Every legal page, written or not."""
+    return [get_page(ctx, key) for key in PAGES]
 
 
-def save_page(session: Session, actor: Actor, key: str, body: Any) -> dict[str, Any]:
+def save_page(ctx: AtlasContext, key: str, body: Any) -> LegalPageView:
     """Write a page as a whole (admin): its German text, optionally a title and the English version."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "pages")
     kind = kind_of(key)
     sequence.lock(session)  # configuration writes are ordered with publishing (exact public validators)
@@ -77,4 +81,4 @@ def save_page(session: Session, actor: Actor, key: str, body: Any) -> dict[str, 
     page.updated_at = audit.now()
     session.flush()
     audit.record(session, actor, "page_saved", f"page:{key}", **data)
-    return page_dict(session, key)
+    return get_page(ctx, key)

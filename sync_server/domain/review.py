@@ -51,13 +51,14 @@ def _state(ctx: AtlasContext, rev: Revision | None) -> FeatureState | None:
                         geometry=to_geojson(rev.geometry))
 
 
-def pending(session: Session, ctx: AtlasContext, actor: Actor, *, layer: str | None = None,
+def pending(ctx: AtlasContext, *, layer: str | None = None,
             municipality: str | None = None, category: str | None = None, author: str | None = None,
             since: datetime | None = None, until: datetime | None = None, limit: int = 1000,
             indicator: str | None = None) -> list[PendingChange]:
     """Pending changes, one per feature, with a before/after comparison (``indicator``: the values of one
     indicator)."""
-    require_admin(actor, "review")
+    session = ctx.session
+    require_admin(ctx.actor, "review")
     stmt = (select(Feature, Revision, User).join(Revision, Revision.seq == Feature.head_seq)
             .join(User, User.id == Revision.author_id).where(Revision.state == State.PENDING.value)
             .order_by(Revision.seq))
@@ -146,18 +147,19 @@ def _decide(session: Session, actor: Actor, body: Any, decision: State) -> Decis
     return Decision(decision=decision, revisions=done)
 
 
-def approve(session: Session, actor: Actor, body: Any) -> Decision:
+def approve(ctx: AtlasContext, body: Any) -> Decision:
     """Publish: the public side shows these revisions from now on."""
-    return _decide(session, actor, body, State.PUBLISHED)
+    return _decide(ctx.session, ctx.actor, body, State.PUBLISHED)
 
 
-def reject(session: Session, actor: Actor, body: Any) -> Decision:
+def reject(ctx: AtlasContext, body: Any) -> Decision:
     """Reject with a reason: the public keeps its old state; the editor sees why through pull."""
-    return _decide(session, actor, body, State.REJECTED)
+    return _decide(ctx.session, ctx.actor, body, State.REJECTED)
 
 
-def withdraw(session: Session, actor: Actor, body: Any) -> Decision:
+def withdraw(ctx: AtlasContext, body: Any) -> Decision:
     """Take a published feature off the public side (its data stays for the municipalities)."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "review")
     data = read_fields(body, WITHDRAW_FIELDS)
     current = sequence.lock(session)
@@ -176,8 +178,9 @@ def _readable_feature(session: Session, ctx: AtlasContext, actor: Actor, layer: 
     return feature
 
 
-def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str) -> list[HistoryEntry]:
+def history(ctx: AtlasContext, layer: str, fid: str) -> list[HistoryEntry]:
     """Every revision of a feature: who, when, what changed, and the review decision."""
+    session, actor = ctx.session, ctx.actor
     feature = _readable_feature(session, ctx, actor, layer, fid)
     revs = session.execute(select(Revision, User).join(User, User.id == Revision.author_id).where(
         Revision.layer == feature.layer, Revision.feature_id == fid).order_by(Revision.seq)).all()
@@ -198,10 +201,11 @@ def history(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
     return out
 
 
-def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: str, body: Any) -> PushAnswer:
+def restore(ctx: AtlasContext, layer: str, fid: str, body: Any) -> PushAnswer:
     """Bring back an older revision's content as a new pending change, through the normal push path
     (so the ownership rule and every check apply exactly as for an edit in QGIS). With an
     ``idempotency_key``, a retried restore returns the first answer instead of restoring twice."""
+    session, actor = ctx.session, ctx.actor
     data = read_fields(body, RESTORE_FIELDS)
     feature = _readable_feature(session, ctx, actor, layer, fid)
     old = session.get(Revision, data["revision"])
@@ -219,5 +223,5 @@ def restore(session: Session, ctx: AtlasContext, actor: Actor, layer: str, fid: 
         if [r.get("id") for r in earlier.response.get("results", [])] != [fid]:
             raise Conflict("idempotency_key_reused", key=key)
         return replayed(earlier)
-    return push(session, ctx, actor, spec.name, {"idempotency_key": key,
+    return push(ctx, spec.name, {"idempotency_key": key,
                                                  "schema_version": spec.schema_version, "changes": [change]})

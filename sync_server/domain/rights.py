@@ -20,13 +20,15 @@ ROLES = tuple(Role)
 
 #: The role of :data:`OPERATOR`; no account has it (accounts have a :class:`Role`).
 OPERATOR_ROLE = "operator"
+#: The role of :data:`ANONYMOUS`; no account has it either.
+ANONYMOUS_ROLE = "anonymous"
 
 
 @dataclass(frozen=True)
 class Actor:
     """Who acts, as the domain sees it: an authenticated user, or :data:`OPERATOR`."""
 
-    user_id: int | None  # None only for the operator, who has no account
+    user_id: int | None  # None only for the operator and the anonymous caller, who have no account
     username: str
     role: str
     municipality_id: int | None
@@ -35,6 +37,10 @@ class Actor:
     @property
     def is_operator(self) -> bool:
         return self.role == OPERATOR_ROLE
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.role == ANONYMOUS_ROLE
 
     @property
     def is_admin(self) -> bool:
@@ -47,6 +53,10 @@ class Actor:
 #: rights table lets the operator do what the admin may. Every service takes it like any actor; its audit
 #: entries name no user. There is no other way to act without an account.
 OPERATOR = Actor(None, "operator", OPERATOR_ROLE, None, None)
+
+#: Whoever calls the API without logging in: the public's reads and a login attempt. It may read only
+#: what is published and write nothing; its audit entries (a failed login) name no user.
+ANONYMOUS = Actor(None, "anonymous", ANONYMOUS_ROLE, None, None)
 
 
 @dataclass(frozen=True)
@@ -142,10 +152,10 @@ def write_refusals(
     return out
 
 
-def may_read_unpublished(actor: Actor | None, owner_id: int, owner_shares: bool) -> bool:
+def may_read_unpublished(actor: Actor, owner_id: int, owner_shares: bool) -> bool:
     """Unpublished work is seen by the admin, by its own municipality, and by other users while the
-    owning municipality shares it (on by default). The public never sees it."""
-    if actor is None:
+    owning municipality shares it (on by default). The public (:data:`ANONYMOUS`) never sees it."""
+    if actor.is_anonymous:
         return False
     return actor.is_admin or owner_id == actor.municipality_id or owner_shares
 

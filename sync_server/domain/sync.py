@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..storage.db import in_chunks
 from ..storage.models import Feature, Push, Revision, User
 from . import audit, lifecycle, sequence
-from .answers import ChangeResult, FeatureView, FieldProblem, PullPage, PushAnswer, ReviewView
+from .answers import ChangeResult, FeatureView, FieldProblem, LayerDescription, PullPage, PushAnswer, ReviewView
 from .commands import IDEMPOTENCY_KEY_MAX, Change, PushBody, names
 from .context import AtlasContext
 from .contract import dump, load
@@ -40,6 +40,12 @@ def get_layer(name: str) -> LayerSpec:
     if layer is None:
         raise NotFound("layer_not_found", layer=name, known=", ".join(LAYERS))
     return layer
+
+
+def describe_layer(ctx: AtlasContext, name: str) -> LayerDescription:
+    """A sync layer's schema as clients read it: its fields and constraints with the configured choices,
+    in the storage CRS."""
+    return LayerDescription(**get_layer(name).describe(ctx.catalogue), crs=STORAGE_CRS)
 
 
 def load_features(session: Session, layer: str, ids: list[str]) -> dict[str, tuple[Feature, Revision]]:
@@ -113,7 +119,7 @@ def revisions_by_seq(session: Session, seqs: list[int]) -> dict[int, Revision]:
             for r in session.scalars(select(Revision).where(Revision.seq.in_(part)))}
 
 
-def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature | StoredFeature,
+def feature_view(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeature,
                  head: Revision | StoredHead, published: Revision | StoredHead | None) -> FeatureView:
     """A feature as the caller may see it, in the pull format.
 
@@ -143,8 +149,7 @@ def feature_view(ctx: AtlasContext, actor: Actor | None, feature: Feature | Stor
 # --- pull ---------------------------------------------------------------------------------------------
 
 
-def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, since: int, limit: int,
-         as_of: int | None = None) -> PullPage:
+def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int | None = None) -> PullPage:
     """Everything of ``layer`` the caller may read that changed after ``since``, oldest first.
 
     Pages are cut at ``limit`` features; ``cursor`` is the change number of the last one, so the next
@@ -157,6 +162,7 @@ def pull(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, sin
     can lie before such a change although the copy began after it. A client that sends a wrong
     ``as_of`` only keeps its own copy from being told to start again; it learns nothing more.
     """
+    session, actor = ctx.session, ctx.actor
     layer = get_layer(layer_name)
     newest = sequence.current(session)
     if since > newest or (as_of is not None and as_of > newest):
@@ -423,8 +429,7 @@ def _decide(session: Session, ctx: AtlasContext, actor: Actor, change: dict, che
         checked.current = feature_view(ctx, actor, feature, head, published)
 
 
-def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, body: Any, *,
-         dry_run: bool = False, max_changes: int | None = None,
+def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False, max_changes: int | None = None,
          heads: dict[str, tuple[StoredFeature, StoredHead]] | None = None) -> PushAnswer:
     """Check every change, then apply all of them in this transaction, or raise and apply none.
 
@@ -436,6 +441,7 @@ def push(session: Session, ctx: AtlasContext, actor: Actor, layer_name: str, bod
     transaction (for a real push after taking the lock): the upload compares with them first, and
     reading 100,000 heads twice cost as much as checking them.
     """
+    session, actor = ctx.session, ctx.actor
     layer = get_layer(layer_name)
     key, crs, changes = _read_push(body, layer, max_changes or ctx.settings.max_changes_per_push)
     current_seq = sequence.lock(session) if not dry_run else 0
@@ -503,5 +509,5 @@ def _result(item: _Checked, failed_push: bool = False) -> ChangeResult:
                         current=item.current)
 
 
-__all__ = ["STORAGE_CRS", "StoredFeature", "StoredHead", "feature_view", "get_layer", "load_features", "load_heads",
-           "pull", "push"]
+__all__ = ["StoredFeature", "StoredHead", "describe_layer", "feature_view", "get_layer", "load_features",
+           "load_heads", "pull", "push"]

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, request
 
 from ..domain import accounts, audit, pages
 from ..domain import configuration as conf
-from ..domain.answers import AuditRecord, CategoryView, LevelView, MunicipalitySummary, MunicipalityView, UserView
+from ..domain.answers import (
+    AuditRecord,
+    CategoryView,
+    LegalPageView,
+    LevelView,
+    MunicipalitySummary,
+    MunicipalityView,
+    UserView,
+)
 from .caching import public_answer
-from .common import actor, answers, body, date_arg, db, int_arg, login_required, settings
+from .common import answers, body, context, date_arg, int_arg, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1")
 
@@ -21,7 +27,7 @@ bp = Blueprint("admin", __name__, url_prefix="/api/v1")
 def list_municipalities() -> list[MunicipalitySummary]:
     """All municipalities; `?territory=false` leaves the territories out."""
     with_territory = request.args.get("territory", "true").lower() != "false"
-    return [conf.municipality_view(m, with_territory) for m in conf.list_municipalities(db())]
+    return conf.list_municipalities(context(), with_territory)
 
 
 @bp.get("/municipalities/<int:municipality_id>")
@@ -29,7 +35,7 @@ def list_municipalities() -> list[MunicipalitySummary]:
 @answers(MunicipalityView)
 def get_municipality(municipality_id: int) -> MunicipalitySummary:
     """One municipality with its territory (EPSG:25832)."""
-    return conf.municipality_view(conf.get_municipality(db(), municipality_id))
+    return conf.get_municipality(context(), municipality_id)
 
 
 @bp.post("/municipalities")
@@ -37,7 +43,7 @@ def get_municipality(municipality_id: int) -> MunicipalitySummary:
 @answers(MunicipalityView, 201)
 def create_municipality() -> MunicipalitySummary:
     """Create a municipality (admin)."""
-    m = conf.save_municipality(db(), settings().max_geometry_vertices, actor(), body())
+    m = conf.save_municipality(context(), body())
     return conf.municipality_view(m)
 
 
@@ -46,7 +52,7 @@ def create_municipality() -> MunicipalitySummary:
 @answers(MunicipalityView)
 def update_municipality(municipality_id: int) -> MunicipalitySummary:
     """Change a municipality: name, kind, parent, territory, sharing (admin)."""
-    m = conf.save_municipality(db(), settings().max_geometry_vertices, actor(), body(), municipality_id)
+    m = conf.save_municipality(context(), body(), municipality_id)
     return conf.municipality_view(m)
 
 
@@ -55,7 +61,7 @@ def update_municipality(municipality_id: int) -> MunicipalitySummary:
 @answers(list[LevelView])
 def list_levels() -> list[LevelView]:
     """The spatial levels, top down."""
-    return [conf.level_view(lv) for lv in conf.list_levels(db())]
+    return conf.list_levels(context())
 
 
 @bp.post("/spatial-levels")
@@ -63,7 +69,7 @@ def list_levels() -> list[LevelView]:
 @answers(LevelView, 201)
 def create_level() -> LevelView:
     """Create a spatial level (admin)."""
-    level = conf.save_level(db(), actor(), body())
+    level = conf.save_level(context(), body())
     return conf.level_view(level)
 
 
@@ -72,7 +78,7 @@ def create_level() -> LevelView:
 @answers(LevelView)
 def update_level(level_id: int) -> LevelView:
     """Change a spatial level (admin)."""
-    level = conf.save_level(db(), actor(), body(), level_id)
+    level = conf.save_level(context(), body(), level_id)
     return conf.level_view(level)
 
 
@@ -81,7 +87,7 @@ def update_level(level_id: int) -> LevelView:
 @answers(list[CategoryView])
 def list_categories() -> list[CategoryView]:
     """The two-level catalogue of institution categories."""
-    return [conf.category_view(c) for c in conf.list_categories(db())]
+    return conf.list_categories(context())
 
 
 @bp.post("/categories")
@@ -89,7 +95,7 @@ def list_categories() -> list[CategoryView]:
 @answers(CategoryView, 201)
 def create_category() -> CategoryView:
     """Create a category or subcategory (admin)."""
-    cat = conf.save_category(db(), actor(), body())
+    cat = conf.save_category(context(), body())
     return conf.category_view(cat)
 
 
@@ -98,32 +104,32 @@ def create_category() -> CategoryView:
 @answers(CategoryView)
 def update_category(category_id: int) -> CategoryView:
     """Change a category (admin)."""
-    cat = conf.save_category(db(), actor(), body(), category_id)
+    cat = conf.save_category(context(), body(), category_id)
     return conf.category_view(cat)
 
 
 @bp.get("/pages")
 @public_answer("data")
-@answers(list[dict[str, Any]])
-def list_pages() -> list[dict[str, Any]]:
+@answers(list[LegalPageView])
+def list_pages() -> list[LegalPageView]:
     """The county's legal pages (Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit)."""
-    return pages.list_pages(db())
+    return pages.list_pages(context())
 
 
 @bp.get("/pages/<page_key>")
 @public_answer("data")
-@answers(dict[str, Any])
-def get_page(page_key: str) -> dict[str, Any]:
+@answers(LegalPageView)
+def get_page(page_key: str) -> LegalPageView:
     """One legal page: its title and plain text in German and, when written, English."""
-    return pages.page_dict(db(), page_key)
+    return pages.get_page(context(), page_key)
 
 
 @bp.put("/admin/pages/<page_key>")
 @login_required
-@answers(dict[str, Any])
-def save_page(page_key: str) -> dict[str, Any]:
+@answers(LegalPageView)
+def save_page(page_key: str) -> LegalPageView:
     """Write a legal page (admin; audited): `body` (German), optionally `title`, `body_en`, `title_en`."""
-    return pages.save_page(db(), actor(), page_key, body())
+    return pages.save_page(context(), page_key, body())
 
 
 @bp.get("/admin/users")
@@ -131,7 +137,7 @@ def save_page(page_key: str) -> dict[str, Any]:
 @answers(list[UserView])
 def list_users() -> list[UserView]:
     """All accounts (admin)."""
-    return accounts.list_users(db(), actor())
+    return accounts.list_users(context())
 
 
 @bp.post("/admin/users")
@@ -139,7 +145,7 @@ def list_users() -> list[UserView]:
 @answers(UserView, 201)
 def create_user() -> UserView:
     """Create an account (admin)."""
-    user = accounts.create_user(db(), settings(), actor(), body())
+    user = accounts.create_user(context(), body())
     return accounts.user_view(user)
 
 
@@ -148,7 +154,7 @@ def create_user() -> UserView:
 @answers(UserView)
 def update_user(user_id: int) -> UserView:
     """Change role, municipality, activity or password of an account (admin); revokes its tokens."""
-    user = accounts.update_user(db(), settings(), actor(), user_id, body())
+    user = accounts.update_user(context(), user_id, body())
     return accounts.user_view(user)
 
 
@@ -158,7 +164,6 @@ def update_user(user_id: int) -> UserView:
 def audit_log() -> list[AuditRecord]:
     """The audit log, newest first; filters `actor`, `action`, `since`, `until`, `limit` (admin)."""
     actor_id = request.args.get("actor")
-    entries = audit.query(db(), actor(), actor_id=int_arg("actor", 0) if actor_id else None,
-                          action=request.args.get("action"), since=date_arg("since"), until=date_arg("until"),
-                          limit=int_arg("limit", 500, 1, 5000))
-    return entries
+    return audit.query(context(), actor_id=int_arg("actor", 0) if actor_id else None,
+                       action=request.args.get("action"), since=date_arg("since"), until=date_arg("until"),
+                       limit=int_arg("limit", 500, 1, 5000))

@@ -27,12 +27,11 @@ from ..domain.answers import AccessToken, LoginAnswer, UserView, WebSession
 from ..domain.contract import dump
 from ..domain.errors import Unauthorized
 from .common import (
-    actor,
     answers,
     body,
+    context,
     db,
     login_required,
-    optional_actor,
     refresh_token_required,
     settings,
     state,
@@ -92,7 +91,7 @@ def _authenticate() -> User:
     accounts, audit): one login check for the API and the web map."""
     data = body()
     data = data if isinstance(data, dict) else {}
-    return accounts.authenticate(db(), settings(), data.get("username"), data.get("password"),
+    return accounts.authenticate(context(), data.get("username"), data.get("password"),
                                  request.remote_addr,  # behind trusted proxies: ProxyFix's client address
                                  throttle=state().session_factory)
 
@@ -123,9 +122,10 @@ def web_login() -> Response:
 def web_session() -> WebSession | Response:
     """Resume the web login (page load, expired access cookie): a new access cookie from the refresh
     cookie, the user and the CSRF value; no user when the browser has no login, 401 when it was ended."""
-    if optional_actor() is None:
+    ctx = context()
+    if ctx.actor.is_anonymous:
         return WebSession(user=None, csrf_token=None, expires_in=0)
-    user = accounts.account_of(db(), actor())
+    user = accounts.account_of(ctx)
     claims = get_jwt()
     return _web_session(user, _claims(user, sid=claims["sid"], csrf=claims["csrf"]), refresh_token=False)
 
@@ -136,7 +136,7 @@ def web_session() -> WebSession | Response:
 def web_logout() -> Response:
     """Log out on the web map (needs X-CSRF-TOKEN): the login's tokens are revoked as in QGIS, the
     cookies removed."""
-    accounts.end_session(db(), actor(), get_jwt()["sid"])
+    accounts.end_session(context(), get_jwt()["sid"])
     response = Response(status=204)
     for name, path in ((ACCESS_COOKIE, ACCESS_COOKIE_PATH), (REFRESH_COOKIE, REFRESH_COOKIE_PATH)):
         response.delete_cookie(name, path=path, httponly=True, secure=cookie_secure(), samesite="Strict")
@@ -148,7 +148,7 @@ def web_logout() -> Response:
 @answers(AccessToken)
 def refresh() -> AccessToken:
     """Get a new access token with the refresh token (same login session)."""
-    user = accounts.account_of(db(), actor())
+    user = accounts.account_of(context())
     claims = _claims(user, sid=get_jwt()["sid"])
     return AccessToken(access_token=create_access_token(identity=str(user.id), additional_claims=claims),
                        token_type="Bearer", expires_in=settings().access_token_minutes * 60)
@@ -159,7 +159,7 @@ def refresh() -> AccessToken:
 @answers(None, 204)
 def logout() -> Response:
     """End this login: its access and refresh tokens stop working at once."""
-    accounts.end_session(db(), actor(), get_jwt()["sid"])
+    accounts.end_session(context(), get_jwt()["sid"])
     return Response(status=204)
 
 
@@ -168,7 +168,7 @@ def logout() -> Response:
 @answers(UserView)
 def me() -> UserView:
     """The logged-in user."""
-    return accounts.user_view(accounts.account_of(db(), actor()))
+    return accounts.user_view(accounts.account_of(context()))
 
 
 @bp.post("/password")
@@ -176,7 +176,7 @@ def me() -> UserView:
 @answers(None, 204)
 def change_password() -> Response:
     """Change one's own password; every token of the user is revoked."""
-    accounts.change_own_password(db(), settings(), actor(), body())
+    accounts.change_own_password(context(), body())
     return Response(status=204)
 
 

@@ -17,7 +17,7 @@ from ..config import Settings
 from ..domain.context import AtlasContext
 from ..domain.contract import dump
 from ..domain.errors import BadRequest, FieldError, Invalid, PayloadTooLarge
-from ..domain.rights import Actor
+from ..domain.rights import ANONYMOUS, Actor
 from ..domain.text import find_bad_text, json_values_bound, printable, text_fault
 from ..domain.validation import INT64_MAX
 from ..storage.db import Reader
@@ -57,19 +57,18 @@ def url_root() -> str:
     return _url_root(request.scheme, request.host, request.root_path)
 
 
-def atlas() -> AtlasContext:
-    if "atlas" not in g:
-        g.atlas = AtlasContext.load(db(), settings())
-    return g.atlas
+def context() -> AtlasContext:
+    """The request's service context, built once: its session, the settings and the caller (the logged-in
+    user the token check found, else :data:`ANONYMOUS`). Every domain service is given it."""
+    caller = actor()
+    if "context" not in g or g.context.actor != caller:  # a staff view logs in within the request
+        g.context = AtlasContext(db(), settings(), caller, reader_given=reader())
+    return g.context
 
 
 def actor() -> Actor:
-    """The logged-in user; set by the token check (see :mod:`.auth`)."""
-    return g.actor
-
-
-def optional_actor() -> Actor | None:
-    return g.get("actor")
+    """The logged-in user (set by the token check, see :mod:`.auth`), else :data:`ANONYMOUS`."""
+    return g.get("actor", ANONYMOUS)
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,7 +135,7 @@ def body(limit: int | None = None) -> Any:
     if not request.is_json:
         raise BadRequest("json_required")
     limits = settings()
-    if optional_actor() is None:
+    if actor().is_anonymous:
         request.max_content_length = min(limits.max_anonymous_body_bytes, limits.max_body_bytes)
     if limit is not None:
         request.max_content_length = min(limit, request.max_content_length or limit)

@@ -21,7 +21,7 @@ from ..domain.answers import (
 from ..domain.errors import FieldError, Invalid
 from ..domain.indicators import catalogue, export, public, webgeometry
 from .caching import public_answer
-from .common import actor, answers, atlas, body, db, int_arg, login_required
+from .common import answers, body, context, int_arg, login_required
 from .errors import language
 
 bp = Blueprint("indicators", __name__, url_prefix="/api/v1")
@@ -30,35 +30,33 @@ bp = Blueprint("indicators", __name__, url_prefix="/api/v1")
 @bp.get("/indicators")
 @public_answer("data")
 @answers(CatalogueAnswer)
-def list_indicators() -> dict[str, Any]:
+def list_indicators() -> CatalogueAnswer:
     """The indicator catalogue: themes, indicators and the catalogue version (also the import format)."""
-    return catalogue.catalogue_view(db())
+    return catalogue.catalogue_view(context())
 
 
 @bp.get("/indicators/<key>")
 @public_answer("data")
 @answers(IndicatorAnswer)
-def get_indicator(key: str) -> dict[str, Any]:
+def get_indicator(key: str) -> IndicatorAnswer:
     """One indicator's definition, with the catalogue version."""
-    return catalogue.indicator_view(db(), key)
+    return catalogue.indicator_view(context(), key)
 
 
 @bp.post("/indicators")
 @login_required
 @answers(IndicatorAnswer, 201)
-def create_indicator() -> dict[str, Any]:
+def create_indicator() -> IndicatorAnswer:
     """Create an indicator (admin)."""
-    ind = catalogue.save_indicator(db(), actor(), body())
-    return catalogue.indicator_view(db(), ind.key)
+    return catalogue.save_indicator(context(), body())
 
 
 @bp.patch("/indicators/<key>")
 @login_required
 @answers(IndicatorAnswer)
-def update_indicator(key: str) -> dict[str, Any]:
+def update_indicator(key: str) -> IndicatorAnswer:
     """Change an indicator: only the fields sent (admin)."""
-    ind = catalogue.save_indicator(db(), actor(), body(), key)
-    return catalogue.indicator_view(db(), ind.key)
+    return catalogue.save_indicator(context(), body(), key)
 
 
 @bp.delete("/indicators/<key>")
@@ -66,26 +64,23 @@ def update_indicator(key: str) -> dict[str, Any]:
 @answers(Deleted)
 def delete_indicator(key: str) -> Deleted:
     """Delete an indicator that has no values and that no other indicator builds on (admin)."""
-    catalogue.delete_indicator(db(), actor(), key)
-    return {"deleted": key, "version": catalogue.version(db())}
+    return catalogue.delete_indicator(context(), key)
 
 
 @bp.post("/indicator-themes")
 @login_required
 @answers(ThemeAnswer, 201)
-def create_theme() -> dict[str, Any]:
+def create_theme() -> ThemeAnswer:
     """Create a theme of the indicator catalogue (admin)."""
-    theme = catalogue.save_theme(db(), actor(), body())
-    return {**catalogue.theme_dict(theme), "version": catalogue.version(db())}
+    return catalogue.save_theme(context(), body())
 
 
 @bp.patch("/indicator-themes/<key>")
 @login_required
 @answers(ThemeAnswer)
-def update_theme(key: str) -> dict[str, Any]:
+def update_theme(key: str) -> ThemeAnswer:
     """Change a theme: names, position, colour, key (admin)."""
-    theme = catalogue.save_theme(db(), actor(), body(), key)
-    return {**catalogue.theme_dict(theme), "version": catalogue.version(db())}
+    return catalogue.save_theme(context(), body(), key)
 
 
 @bp.delete("/indicator-themes/<key>")
@@ -93,29 +88,25 @@ def update_theme(key: str) -> dict[str, Any]:
 @answers(Deleted)
 def delete_theme(key: str) -> Deleted:
     """Delete a theme without indicators (admin)."""
-    catalogue.delete_theme(db(), actor(), key)
-    return {"deleted": key, "version": catalogue.version(db())}
+    return catalogue.delete_theme(context(), key)
 
 
 @bp.post("/indicator-catalogue/import")
 @login_required
 @answers(ImportCounts)
-def import_catalogue() -> dict[str, Any]:
+def import_catalogue() -> ImportCounts:
     """Create or update themes and indicators by key from a catalogue document, all or nothing (admin)."""
-    return catalogue.import_catalogue(db(), actor(), body())
+    return catalogue.import_catalogue(context(), body())
 
 
-def _staff_view() -> public.StaffView | None:
-    """``?view=staff``: the logged-in caller's view (a 401 without a valid login); else the public's (None)."""
+def _staff_view() -> bool:
+    """``?view=staff``: the logged-in caller's view (a 401 without a valid login); else the public's."""
     view = request.args.get("view", "public")
     if view not in ("public", "staff"):
         raise Invalid("invalid_query", errors=[FieldError("view", "unknown_choice", {"value": view})])
-    if view == "public":
-        return None
-    verify_jwt_in_request()
-    ctx, reader = atlas(), actor()
-    return public.StaffView(reader, {mid: m.shares_unpublished for mid, m in ctx.municipalities.items()},
-                            ctx.units_for(reader))
+    if view == "staff":
+        verify_jwt_in_request()
+    return view == "staff"
 
 
 @bp.get("/indicators/<key>/values")
@@ -126,8 +117,8 @@ def indicator_values(key: str) -> dict[str, Any]:
     confidentiality-protected; `view=staff` (login) shows the true values marked as confidential."""
     staff = _staff_view()
     year = int_arg("year", 0, 1990, 9999) or None
-    return public.indicator_values(db(), atlas().indicators, key, level=request.args.get("level") or None,
-                                   year=year, staff=staff)
+    return public.indicator_values(context(), key, level=request.args.get("level") or None, year=year,
+                                   staff=staff)
 
 
 @bp.get("/units")
@@ -147,7 +138,8 @@ def web_units() -> Response:
 @answers(UnitValues)
 def unit_values(key: str) -> dict[str, Any]:
     """Values of one spatial unit: all indicators, all years (as /indicators/<key>/values)."""
-    return public.unit_values(db(), atlas().indicators, key, staff=_staff_view())
+    staff = _staff_view()
+    return public.unit_values(context(), key, staff=staff)
 
 
 @bp.get("/indicators/<key>/download")
@@ -169,13 +161,12 @@ def download_values(key: str) -> Response:
     if lang not in ("de", "en"):
         raise Invalid("invalid_query", errors=[FieldError("lang", "unknown_choice", {"value": lang})])
     year = int_arg("year", 0, 1990, 9999) or None
-    table = export.build(db(), atlas().indicators, key, level=request.args.get("level") or None, year=year,
-                         language=lang)
+    table = export.build(context(), key, level=request.args.get("level") or None, year=year, language=lang)
     if fmt == "csv":
         data = export.to_csv(table)
     elif fmt == "xlsx":
         data = export.to_xlsx(table)
     else:
-        data = json.dumps(export.to_geojson(db(), table), ensure_ascii=False).encode()
+        data = json.dumps(export.to_geojson(context(), table), ensure_ascii=False).encode()
     return Response(data, content_type=export.MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{table.filename(fmt)}"'})

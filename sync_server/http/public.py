@@ -16,7 +16,7 @@ from ..domain.errors import NotFound
 from ..domain.layers import LAYERS
 from ..domain.sync import get_layer
 from .caching import public_answer
-from .common import answers, reader
+from .common import answers, context
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
 
@@ -109,7 +109,4 @@ def public_offers_facets() -> Response:
 @answers(dict[str, Any], media_type="application/geo+json")
 def public_offer(offer_id: str) -> Response:
     """One published offer with all its public properties (a GeoJSON Feature in WGS84): the details."""
-    doc = read_model.one(reader(), offers.OFFERS_LAYER, offer_id, False)
-    if doc is None:
-        raise NotFound("offer_not_found", id=offer_id)
-    return Response(doc, mimetype="application/geo+json")
+    return Response(offers.offer_document(context(), offer_id), mimetype="application/geo+json")

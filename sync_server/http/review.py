@@ -8,7 +8,7 @@ from flask import Blueprint, request
 
 from ..domain import review
 from ..domain.answers import Decision, PendingChange
-from .common import actor, answers, atlas, body, date_arg, db, int_arg, login_required
+from .common import answers, body, context, date_arg, int_arg, login_required
 
 bp = Blueprint("review", __name__, url_prefix="/api/v1/review")
 
@@ -20,7 +20,7 @@ def pending() -> list[PendingChange]:
     """Pending changes with before/after (admin); filters layer, municipality, category, indicator, author,
     since, until."""
     args = request.args
-    return review.pending(db(), atlas(), actor(), layer=args.get("layer"), municipality=args.get("municipality"),
+    return review.pending(context(), layer=args.get("layer"), municipality=args.get("municipality"),
                           category=args.get("category"), indicator=args.get("indicator"), author=args.get("author"),
                           since=date_arg("since"), until=date_arg("until"), limit=int_arg("limit", 1000, 1, 20000))
 
@@ -30,7 +30,7 @@ def pending() -> list[PendingChange]:
 @answers(Decision)
 def approve() -> Decision:
     """Publish revisions (a list, or all of one push) (admin)."""
-    return review.approve(db(), actor(), body())
+    return review.approve(context(), body())
 
 
 @bp.post("/reject")
@@ -38,7 +38,7 @@ def approve() -> Decision:
 @answers(Decision)
 def reject() -> Decision:
     """Reject revisions with a reason (admin)."""
-    return review.reject(db(), actor(), body())
+    return review.reject(context(), body())
 
 
 @bp.post("/withdraw")
@@ -46,4 +46,4 @@ def reject() -> Decision:
 @answers(Decision)
 def withdraw() -> Decision:
     """Take a published feature off the public side (admin)."""
-    return review.withdraw(db(), actor(), body())
+    return review.withdraw(context(), body())

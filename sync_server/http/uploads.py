@@ -13,7 +13,7 @@ from ..domain.contract import schema
 from ..domain.errors import DomainError, FieldError, Invalid
 from ..domain.indicators import upload as uploads
 from ..domain.text import text_fault
-from .common import actor, answers, atlas, db, login_required
+from .common import answers, context, db, login_required
 from .errors import language
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/v1")
@@ -99,7 +99,7 @@ def upload_values() -> dict[str, Any]:
     new or changed value as one pending change set, or nothing with the reasons (403/422 with the report)."""
     data, filename, options = _options()
     try:
-        answer = uploads.upload(db(), atlas(), actor(), data, filename, options)
+        answer = uploads.upload(context(), data, filename, options)
     except DomainError as exc:
         if isinstance(exc.body.get("rows"), list):
             _render(exc.body)
@@ -110,7 +110,7 @@ def upload_values() -> dict[str, Any]:
 
 
 def _template(key: str) -> Response:
-    data, filename = uploads.template_workbook(db(), atlas(), actor(), key, request.args.get("municipality") or None)
+    data, filename = uploads.template_workbook(context(), key, request.args.get("municipality") or None)
     return Response(data, mimetype=XLSX_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

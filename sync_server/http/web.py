@@ -27,7 +27,7 @@ from flask import Blueprint, Response, abort, render_template_string, request, s
 from .. import messages
 from ..domain import pages
 from .caching import public_answer
-from .common import db, settings
+from .common import context, settings
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 NODE_MODULES = WEB_DIR / "node_modules"
@@ -168,15 +168,15 @@ def legal_page(page_key: str) -> Response:
     """A legal page of the county, as plain HTML (no script needed), German or English."""
     asked = (request.args.get("lang") or "").lower()
     lang = asked if asked in ("de", "en") else messages.pick_language(request.headers.get("Accept-Language"))
-    page = pages.page_dict(db(), page_key)
-    english = lang == "en" and bool(page["body_en"])
-    text = page["body_en"] if english else page["body"]
+    page = pages.get_page(context(), page_key)
+    english = lang == "en" and bool(page.body_en)
+    text = page.body_en if english else page.body
     t = _catalogue(lang)
     paragraphs = [block.splitlines() for block in (text or "").replace("\r\n", "\n").split("\n\n") if block.strip()]
     html = render_template_string(
-        LEGAL_PAGE, lang=lang, t=t, key=page_key, title=page["title_en"] if lang == "en" else page["title"],
-        text_lang="en" if english or not page["configured"] and lang == "en" else "de", paragraphs=paragraphs,
-        updated=page["updated_at"],
+        LEGAL_PAGE, lang=lang, t=t, key=page_key, title=page.title_en if lang == "en" else page.title,
+        text_lang="en" if english or not page.configured and lang == "en" else "de", paragraphs=paragraphs,
+        updated=page.updated_at,
         links=[{"key": k, "path": kind.path, "label": t[f"footer.{k}"]} for k, kind in pages.PAGES.items()])
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (f"{CONTENT_SECURITY_POLICY}; "

@@ -18,6 +18,7 @@ from sync_server import cli, messages
 from sync_server.demo.loader import DEMO_USERS, demo_password
 from sync_server.domain import accounts, audit
 from sync_server.domain.answers import AuditRecord
+from sync_server.domain.context import AtlasContext
 from sync_server.storage.models import LoginThrottle, RevokedSession, User
 from tests.server.test_concurrency import run_all
 
@@ -333,9 +334,10 @@ def test_the_lock_ends_after_login_lock_seconds(api) -> None:  # noqa: ANN001
 
 def failed_logins(app, username: str) -> list[AuditRecord]:  # noqa: ANN001
     """The audit log's failed logins of ``username``, oldest first."""
-    with app.extensions["familienatlas"].session_factory() as session:
+    state = app.extensions["familienatlas"]
+    with state.session_factory() as session:
         actor = accounts.actor_of(session.scalar(select(User).where(User.username == "admin")))
-        entries = audit.query(session, actor, action="login_failed", limit=5000)
+        entries = audit.query(AtlasContext(session, state.settings, actor), action="login_failed", limit=5000)
     return [e for e in reversed(entries) if e.details["username"] == username]
 
 

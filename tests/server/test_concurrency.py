@@ -272,14 +272,14 @@ def test_a_write_checks_the_state_after_taking_the_lock(app: Flask) -> None:
                if f["owner"] == MELLE and f["review"]["state"] == "published")
     state = app.extensions["familienatlas"]
     with state.session_factory() as session:
-        ctx = AtlasContext.load(session, state.settings)
         melle = accounts.actor_of(session.scalar(select(User).where(User.username == "melle.editor")))
+        ctx = AtlasContext(session, state.settings, melle)
         read = session.get(Feature, ("institutions", own["id"]))  # held, as restore holds what it read
         assert read.owner_id == melle.municipality_id
         handed = client(app, "admin").push("institutions", [update_of(own, owner=BRAMSCHE)], "admin")
         assert handed.status_code == 200, handed.get_json()
         with pytest.raises(DomainError) as refused:
-            review.restore(session, ctx, melle, "institutions", own["id"], {"revision": own["revision"]})
+            review.restore(ctx, "institutions", own["id"], {"revision": own["revision"]})
         session.rollback()
         del read
     assert refused.value.status == 403

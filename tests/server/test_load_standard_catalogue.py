@@ -10,10 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from sync_server.domain.context import AtlasContext
+from sync_server.domain.contract import dump
 from sync_server.domain.indicators import catalogue, standard
 from sync_server.domain.rights import OPERATOR
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
 from sync_server.storage.models import Category, Indicator, IndicatorTheme
+from tests import conftest
 
 CLI = [sys.executable, "-m", "sync_server.cli"]
 
@@ -23,12 +26,13 @@ def test_an_adapted_catalogue_keeps_its_changes_and_gets_only_what_is_missing(db
     factory = make_session_factory(engine)
     with session_scope(factory) as session:  # the demo is built on the standard catalogue
         assert set(session.scalars(select(Indicator.key))) == set(standard.BY_KEY)
-        catalogue.save_indicator(session, OPERATOR, {"name_de": "Kita-Quote U3", "min_denominator": 20},
+        operator = AtlasContext(session, conftest.test_settings(db_url), OPERATOR)
+        catalogue.save_indicator(operator, {"name_de": "Kita-Quote U3", "min_denominator": 20},
                                  key="betreuungsquote_u3")
-        catalogue.delete_indicator(session, OPERATOR, "angebote_freizeit_je_1000")
+        catalogue.delete_indicator(operator, "angebote_freizeit_je_1000")
         before = catalogue.version(session)
     with session_scope(factory) as session:
-        report = standard.load_standard_catalogue(session, OPERATOR)
+        report = standard.load_standard_catalogue(AtlasContext(session, conftest.test_settings(db_url), OPERATOR))
         assert (report["levels"], report["categories"], report["themes"], report["indicators"]) == (0, 0, 0, 1)
         assert report["version"] == before + 1
     with session_scope(factory) as session:
@@ -36,7 +40,7 @@ def test_an_adapted_catalogue_keeps_its_changes_and_gets_only_what_is_missing(db
         assert (quote.name_de, quote.min_denominator) == ("Kita-Quote U3", 20)
         back = catalogue.load(session).indicators["angebote_freizeit_je_1000"]
         assert back.provision == {"category": "freizeit", "population": "bev_u18", "per": 1000}
-        again = standard.load_standard_catalogue(session, OPERATOR)
+        again = standard.load_standard_catalogue(AtlasContext(session, conftest.test_settings(db_url), OPERATOR))
         assert (again["indicators"], again["version"]) == (0, before + 1)
     engine.dispose()
 
@@ -61,7 +65,7 @@ def test_the_command_fills_a_fresh_atlas_once(tmp_path: Path) -> None:
         assert session.scalar(select(func.count()).select_from(Category)) == 41
         assert list(session.scalars(select(IndicatorTheme.key).order_by(IndicatorTheme.position))) == [
             t.key for t in standard.THEMES]
-        view = catalogue.catalogue_view(session)
+        view = dump(catalogue.catalogue_view(AtlasContext(session, conftest.test_settings(url), OPERATOR)))
         stored = {i["key"]: i for i in view["indicators"]}
         for definition in standard.INDICATORS:
             body = definition.body()

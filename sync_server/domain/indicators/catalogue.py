@@ -13,16 +13,20 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from ...storage.models import CatalogueVersion, Category, Indicator, IndicatorTheme, Revision, SpatialLevel
 from .. import audit
+from ..answers import CatalogueAnswer, Deleted, ImportCounts, IndicatorAnswer, IndicatorView, ThemeAnswer, ThemeView
 from ..errors import Conflict, DomainError, FieldError, Invalid, NotFound
-from ..rights import Actor, require_admin
+from ..rights import require_admin
 from ..validation import keyword_errors, read_fields
+
+if TYPE_CHECKING:
+    from ..context import AtlasContext
 
 VALUES_LAYER = "indicator_values"  # the sync layer of the values (see values.py)
 
@@ -94,6 +98,7 @@ class IndicatorCatalogue:
 
 
 def version(session: Session) -> int:
+    """The catalogue version: every change of themes or indicators moves it."""
     return session.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == 1)) or 0
 
 
@@ -119,12 +124,12 @@ def load(session: Session) -> IndicatorCatalogue:
         name_de=i.name_de, name_en=i.name_en) for i in rows})
 
 
-def theme_dict(t: IndicatorTheme) -> dict[str, Any]:
+def _theme_fields(t: IndicatorTheme) -> dict[str, Any]:
     return {"key": t.key, "name_de": t.name_de, "name_en": t.name_en, "position": t.position, "color": t.color}
 
 
-def indicator_dict(i: Indicator, keys: dict[int, str], theme_keys: dict[int, str]) -> dict[str, Any]:
-    """An indicator in the contract's shape (references as keys)."""
+def _indicator_fields(i: Indicator, keys: dict[int, str], theme_keys: dict[int, str]) -> dict[str, Any]:
+    """An indicator's fields in the contract's shape (references as keys)."""
     return {"key": i.key, "theme": theme_keys.get(i.theme_id), "name_de": i.name_de, "name_en": i.name_en,
             "definition_de": i.definition_de, "definition_en": i.definition_en, "position": i.position,
             "unit": i.unit, "kind": i.kind, "numerator": keys.get(i.numerator_id) if i.numerator_id else None,
@@ -134,19 +139,22 @@ def indicator_dict(i: Indicator, keys: dict[int, str], theme_keys: dict[int, str
             "maintained_by": i.maintained_by, "keywords": list(i.keywords or []), "provision": i.provision}
 
 
-def catalogue_view(session: Session) -> dict[str, Any]:
+def catalogue_view(ctx: AtlasContext) -> CatalogueAnswer:
     """The whole catalogue with its version: the public answer, and the export/import format."""
+    session = ctx.session
     themes = _themes(session)
     rows = _indicators(session)
     keys, theme_keys = {i.id: i.key for i in rows}, {t.id: t.key for t in themes}
-    return {"version": version(session), "themes": [theme_dict(t) for t in themes],
-            "indicators": [indicator_dict(i, keys, theme_keys) for i in rows]}
+    return CatalogueAnswer(version=version(session), themes=[ThemeView(**_theme_fields(t)) for t in themes],
+                           indicators=[IndicatorView(**_indicator_fields(i, keys, theme_keys)) for i in rows])
 
 
-def indicator_view(session: Session, key: str) -> dict[str, Any]:
+def indicator_view(ctx: AtlasContext, key: str) -> IndicatorAnswer:
+    """One indicator's definition with the catalogue version."""
+    session = ctx.session
     ind = _indicator(session, key)
     keys = {i: k for i, k in session.execute(select(Indicator.id, Indicator.key))}
-    return {**indicator_dict(ind, keys, {ind.theme_id: ind.theme.key}), "version": version(session)}
+    return IndicatorAnswer(**_indicator_fields(ind, keys, {ind.theme_id: ind.theme.key}), version=version(session))
 
 
 def _indicator(session: Session, key: str) -> Indicator:
@@ -208,19 +216,22 @@ def _save_theme(session: Session, data: dict[str, Any], theme: IndicatorTheme | 
     return theme
 
 
-def save_theme(session: Session, actor: Actor, body: Any, key: str | None = None) -> IndicatorTheme:
+def save_theme(ctx: AtlasContext, body: Any, key: str | None = None) -> ThemeAnswer:
     """Create (``key`` None) or change a theme."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     theme = None if key is None else _theme(session, key)
     data = read_fields(body, THEME_FIELDS, partial=theme is not None, model=IndicatorTheme)
     theme = _save_theme(session, data, theme)
+    now = _bump(session)
     audit.record(session, actor, "indicator_theme_saved", f"indicator_theme:{theme.key}",
-                 fields=sorted(data), version=_bump(session))
-    return theme
+                 fields=sorted(data), version=now)
+    return ThemeAnswer(**_theme_fields(theme), version=now)
 
 
-def delete_theme(session: Session, actor: Actor, key: str) -> None:
+def delete_theme(ctx: AtlasContext, key: str) -> Deleted:
     """A theme goes only when no indicator belongs to it any more."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     theme = _theme(session, key)
     users = session.scalars(select(Indicator.key).where(Indicator.theme_id == theme.id).limit(5)).all()
@@ -228,7 +239,9 @@ def delete_theme(session: Session, actor: Actor, key: str) -> None:
         raise Conflict("theme_in_use", key=key, indicators=", ".join(users))
     session.delete(theme)
     session.flush()
-    audit.record(session, actor, "indicator_theme_deleted", f"indicator_theme:{key}", version=_bump(session))
+    now = _bump(session)
+    audit.record(session, actor, "indicator_theme_deleted", f"indicator_theme:{key}", version=now)
+    return Deleted(deleted=key, version=now)
 
 
 def has_values(session: Session, key: str) -> bool:
@@ -381,15 +394,16 @@ def _rename_in_provisions(session: Session, old: str, new: str) -> None:
             other.provision = {**other.provision, "population": new}
 
 
-def save_indicator(session: Session, actor: Actor, body: Any, key: str | None = None) -> Indicator:
+def save_indicator(ctx: AtlasContext, body: Any, key: str | None = None) -> IndicatorAnswer:
     """Create (``key`` None) or change an indicator (PATCH semantics: only the given fields)."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     ind = None if key is None else _indicator(session, key)
     data = read_fields(body, INDICATOR_FIELDS, partial=ind is not None, model=Indicator)
     ind = _save_indicator(session, data, ind)
     audit.record(session, actor, "indicator_saved", f"indicator:{ind.key}", fields=sorted(data),
                  version=_bump(session))
-    return ind
+    return indicator_view(ctx, ind.key)
 
 
 def _users_of(session: Session, ind: Indicator) -> list[str]:
@@ -401,8 +415,9 @@ def _users_of(session: Session, ind: Indicator) -> list[str]:
     return sorted(users)[:5]
 
 
-def delete_indicator(session: Session, actor: Actor, key: str) -> None:
+def delete_indicator(ctx: AtlasContext, key: str) -> Deleted:
     """An indicator goes only when it has no values and no other indicator builds on it."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     ind = _indicator(session, key)
     if has_values(session, key):
@@ -412,7 +427,9 @@ def delete_indicator(session: Session, actor: Actor, key: str) -> None:
         raise Conflict("indicator_referenced", key=key, indicators=", ".join(users))
     session.delete(ind)
     session.flush()
-    audit.record(session, actor, "indicator_deleted", f"indicator:{key}", version=_bump(session))
+    now = _bump(session)
+    audit.record(session, actor, "indicator_deleted", f"indicator:{key}", version=now)
+    return Deleted(deleted=key, version=now)
 
 
 # --- export and import ----------------------------------------------------------------------------
@@ -453,10 +470,11 @@ def _prefixed(exc: DomainError, prefix: str) -> DomainError:
     return exc
 
 
-def import_catalogue(session: Session, actor: Actor, body: Any) -> dict[str, int]:
+def import_catalogue(ctx: AtlasContext, body: Any) -> ImportCounts:
     """Create or update themes and indicators by key from a document in the export format (as
     ``GET /api/v1/indicators`` answers). All or nothing: the caller rolls back on an error. Themes and
     indicators the document does not name stay as they are. One audit entry, one version step."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     data = read_fields(body, IMPORT_FIELDS)
     counts = {"themes_created": 0, "themes_updated": 0, "indicators_created": 0, "indicators_updated": 0}
@@ -481,6 +499,6 @@ def import_catalogue(session: Session, actor: Actor, body: Any) -> dict[str, int
         except DomainError as exc:
             raise _prefixed(exc, f"indicators[{index}]") from None
         counts["indicators_updated" if existing else "indicators_created"] += 1
-    audit.record(session, actor, "indicator_catalogue_imported", "indicator_catalogue", **counts,
-                 version=_bump(session))
-    return {**counts, "version": version(session)}
+    now = _bump(session)
+    audit.record(session, actor, "indicator_catalogue_imported", "indicator_catalogue", **counts, version=now)
+    return ImportCounts(**counts, version=now)

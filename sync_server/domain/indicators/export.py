@@ -21,7 +21,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,9 +31,12 @@ from ...storage.models import SpatialLevel
 from ..errors import FieldError, Invalid, NotFound
 from ..geometry import WEB_CRS
 from ..geometry import to_geojson as geometry_json
-from .catalogue import IndicatorCatalogue, indicator_view
+from .catalogue import indicator_view
 from .provision import unit_areas
 from .public import indicator_values, stand
+
+if TYPE_CHECKING:
+    from ..context import AtlasContext
 
 FORMATS = ("csv", "xlsx", "geojson")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -87,19 +90,19 @@ def _level_name(session: Session, level: str, language: str) -> str:
         select(SpatialLevel.name).where(SpatialLevel.key == level)) or level
 
 
-def build(session: Session, catalogue: IndicatorCatalogue, key: str, *, level: str | None, year: int | None,
-          language: str) -> Export:
+def build(ctx: AtlasContext, key: str, *, level: str | None, year: int | None, language: str) -> Export:
     """The rows and notes of one indicator, level and year (all years when None), as the public sees them."""
+    session, catalogue = ctx.session, ctx.indicators
     ind = catalogue.indicators.get(key)
     if ind is None:
         raise NotFound("indicator_not_found", key=key)
     level = level or (ind.levels[0] if ind.levels else "")
-    answer = indicator_values(session, catalogue, key, level=level)  # refuses a level the atlas does not have
+    answer = indicator_values(ctx, key, level=level)  # refuses a level the atlas does not have
     if year is not None and year not in answer["years"]:
         years = ", ".join(map(str, answer["years"])) or "-"
         raise Invalid("invalid_query", errors=[FieldError("year", "no_values_in_year",
                                                           {"value": year, "years": years})])
-    view = indicator_view(session, key)
+    view = indicator_view(ctx, key)
     lang_suffix = "en" if language == "en" else "de"
     names = {e["unit"]: e["name"] for e in answer["values"]}
     rows: list[ExportRow] = []
@@ -120,17 +123,17 @@ def build(session: Session, catalogue: IndicatorCatalogue, key: str, *, level: s
     part_names = {k: (v.name_en if language == "en" else v.name_de) or k for k, v in catalogue.indicators.items()}
     found_stand = stand(session, key)
     notes = [
-        ("indicator", (view.get(f"name_{lang_suffix}") or view["name_de"] or key)),
+        ("indicator", (getattr(view, f"name_{lang_suffix}") or view.name_de or key)),
         ("key", key),
-        ("definition", view.get(f"definition_{lang_suffix}") or view.get("definition_de") or ""),
+        ("definition", getattr(view, f"definition_{lang_suffix}") or view.definition_de or ""),
         ("unit", _named("unit", ind.unit, language) or ind.unit),
         ("formula", _text("formula_text", language, numerator=part_names.get(ind.numerator, ind.numerator),
                           denominator=part_names.get(ind.denominator, ind.denominator))
          if ind.numerator and ind.denominator else ""),
         ("level", _level_name(session, level, language)),
         ("year", str(year) if year is not None else _text("all_years", language)),
-        ("source", view.get("source") or _text("not_stated", language)),
-        ("licence", view.get("copyright") or _text("not_stated", language)),
+        ("source", view.source or _text("not_stated", language)),
+        ("licence", view.copyright or _text("not_stated", language)),
         ("confidentiality", _text("confidentiality_text", language, min_count=ind.min_count,
                                   min_denominator=_number_text(ind.min_denominator, 0, language))),
         ("stand", _date_text(found_stand, language) if found_stand else ""),
@@ -203,9 +206,9 @@ def to_xlsx(export: Export) -> bytes:
     return data.getvalue()
 
 
-def to_geojson(session: Session, export: Export) -> dict[str, Any]:
+def to_geojson(ctx: AtlasContext, export: Export) -> dict[str, Any]:
     """The units with their areas (WGS84) and values; the notes as members of the collection."""
-    areas = {a.key: a.geometry for a in unit_areas(session)}
+    areas = {a.key: a.geometry for a in unit_areas(ctx.session)}
     features = []
     for row in export.rows:
         features.append({

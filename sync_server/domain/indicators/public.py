@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -32,13 +32,16 @@ from .. import sequence
 from ..errors import FieldError, Invalid, NotFound
 from ..lifecycle import Op, State
 from ..publish import public_columns, public_query
-from ..rights import Actor, may_read_unpublished
+from ..rights import ANONYMOUS, Actor, may_read_unpublished
 from .aggregation import aggregate
 from .catalogue import VALUES_LAYER, IndicatorCatalogue, IndicatorDef
 from .confidentiality import Cell, CellKey, Rule, hidden_cells
 from .provision import published_provision
 from .units import UnitIndex, load_units
 from .values import FLAGS, number
+
+if TYPE_CHECKING:
+    from ..context import AtlasContext
 
 
 def rules_of(catalogue: IndicatorCatalogue) -> dict[str, Rule]:
@@ -87,11 +90,12 @@ class _Row:
     hidden: str | None = None  # "primary" | "secondary": what the public may not see
 
 
-def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, actor: Actor | None,
+def _stored_rows(session: Session, group: frozenset[str], units: UnitIndex, actor: Actor,
                  shares: dict[int, bool]) -> list[_Row]:
-    """The stored values of ``group``: the published ones, or for staff what they may read."""
+    """The stored values of ``group``: for the public (:data:`..rights.ANONYMOUS`) the published ones, for
+    staff what they may read."""
     indicator = Revision.properties["indicator"].as_string()
-    if actor is None:
+    if actor.is_anonymous:
         return _published_rows(session, group, units)
     # Columns, not ORM objects: the properties are all a value needs (ten times faster on 10,000 values).
     pairs = []
@@ -144,7 +148,7 @@ def _published_rows(session: Session, group: frozenset[str], units: UnitIndex) -
 
 
 def _rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset[str], units: UnitIndex,
-          actor: Actor | None, shares: dict[int, bool]) -> list[_Row]:
+          actor: Actor, shares: dict[int, bool]) -> list[_Row]:
     """Stored, derived (provision) and aggregated rows of ``group``, each with its confidentiality mark."""
     rules = {k: r for k, r in rules_of(catalogue).items() if k in group}
     rows = _stored_rows(session, group, units, actor, shares)
@@ -223,6 +227,12 @@ class StaffView:
     units: UnitIndex
 
 
+def staff_view(ctx: AtlasContext) -> StaffView:
+    """The view of the context's actor (a logged-in account)."""
+    return StaffView(ctx.actor, {mid: m.shares_unpublished for mid, m in ctx.municipalities.items()},
+                     ctx.units_for(ctx.actor))
+
+
 def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset[str], *,
                staff: StaffView | None = None) -> tuple[list[_Row], UnitIndex]:
     """The rows of a group of linked indicators as the public (``staff`` None) or a staff member sees
@@ -235,7 +245,7 @@ def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset
             _CACHE.move_to_end(key)
             return _CACHE[key]
     units = load_units(session, published=True)
-    answer = (_rows(session, catalogue, group, units, None, {}), units)
+    answer = (_rows(session, catalogue, group, units, ANONYMOUS, {}), units)
     with _CACHE_LOCK:
         _CACHE[key] = answer
         while len(_CACHE) > _CACHE_SIZE:
@@ -243,12 +253,14 @@ def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset
     return answer
 
 
-def indicator_values(session: Session, catalogue: IndicatorCatalogue, key: str, *, level: str | None = None,
-                     year: int | None = None, staff: StaffView | None = None) -> dict[str, Any]:
-    """All values of one indicator (one level, one year or all), as the caller may see them."""
+def indicator_values(ctx: AtlasContext, key: str, *, level: str | None = None, year: int | None = None,
+                     staff: bool = False) -> dict[str, Any]:
+    """All values of one indicator (one level, one year or all), as the public sees them, or with ``staff``
+    as the context's actor may see them."""
+    session, catalogue, view = ctx.session, ctx.indicators, staff_view(ctx) if staff else None
     if key not in catalogue.indicators:
         raise NotFound("indicator_not_found", key=key)
-    rows, units = group_rows(session, catalogue, linked(catalogue, [key]), staff=staff)
+    rows, units = group_rows(session, catalogue, linked(catalogue, [key]), staff=view)
     if level is not None and level not in catalogue.indicators[key].levels and level not in {
             u.level for u in units.units.values()}:
         raise Invalid("invalid_query", errors=[FieldError("level", "unknown_choice", {"value": level})])
@@ -259,23 +271,24 @@ def indicator_values(session: Session, catalogue: IndicatorCatalogue, key: str, 
     last = stand(session, key)
     out = {"indicator": key, "level": level, "version": catalogue.version, "years": years,
            "last_update": last.isoformat() if last else None,
-           "values": [_entry(r, units, staff is not None, False) for r in shown]}
-    if staff is not None:
+           "values": [_entry(r, units, staff, False) for r in shown]}
+    if staff:
         out["view"] = "staff"
     return out
 
 
-def unit_values(session: Session, catalogue: IndicatorCatalogue, unit: str, *,
-                staff: StaffView | None = None) -> dict[str, Any]:
-    """All indicators and years of one unit, as the caller may see them."""
-    rows, units = group_rows(session, catalogue, frozenset(catalogue.indicators), staff=staff)
+def unit_values(ctx: AtlasContext, unit: str, *, staff: bool = False) -> dict[str, Any]:
+    """All indicators and years of one unit, as the public (or with ``staff`` the context's actor) sees them."""
+    session, catalogue = ctx.session, ctx.indicators
+    rows, units = group_rows(session, catalogue, frozenset(catalogue.indicators),
+                             staff=staff_view(ctx) if staff else None)
     if units.get(unit) is None:
         raise NotFound("unit_not_found", key=unit)
     shown = sorted((r for r in rows if r.cell.unit == unit), key=lambda r: (r.cell.indicator, r.cell.year))
     info = units.units[unit]
     out = {"unit": unit, "name": info.name, "level": info.level, "version": catalogue.version,
-           "values": [_entry(r, units, staff is not None, True) for r in shown]}
-    if staff is not None:
+           "values": [_entry(r, units, staff, True) for r in shown]}
+    if staff:
         out["view"] = "staff"
     return out
 

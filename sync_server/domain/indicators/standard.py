@@ -24,9 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from ..rights import Actor
+    from ..context import AtlasContext
 
 # --------------------------------------------------------------------------------------------------
 # Vocabulary of the contract (docs/indicators.md)
@@ -797,7 +795,7 @@ def _loadable(missing: list[IndicatorDef], existing: set[str], categories: set[s
         chosen = [i for i in chosen if i not in bad]
 
 
-def _complete_category(session: Session, actor: Actor, existing: Any, standard: CategoryDef) -> None:
+def _complete_category(ctx: AtlasContext, existing: Any, standard: CategoryDef) -> None:
     """Give a category of an older atlas what the catalogue has added since (the English name, the
     search words), where nobody ever set them: an admin's own value, even an emptied list, stays."""
     from .. import configuration
@@ -806,11 +804,10 @@ def _complete_category(session: Session, actor: Actor, existing: Any, standard: 
     missing = {name: body[name] for name in ("name_en", "keywords_de", "keywords_en")
                if getattr(existing, name) is None and body[name]}
     if missing:
-        configuration.save_category(session, actor, missing, existing.id)
+        configuration.save_category(ctx, missing, existing.id)
 
 
-def load_standard_catalogue(session: Session, actor: Actor,
-                            catalogue: StandardCatalogue = STANDARD) -> dict[str, Any]:
+def load_standard_catalogue(ctx: AtlasContext, catalogue: StandardCatalogue = STANDARD) -> dict[str, Any]:
     """Write what the atlas lacks of the standard catalogue: spatial levels (only into an atlas that has
     none), offer categories, themes and indicators, through the admin services (checked and audited).
 
@@ -824,11 +821,12 @@ def load_standard_catalogue(session: Session, actor: Actor,
     from .. import configuration
     from . import catalogue as service
 
+    session = ctx.session
     report: dict[str, Any] = {"levels": 0, "categories": 0, "themes": 0, "indicators": 0, "skipped": []}
     if session.scalar(select(SpatialLevel.id).limit(1)) is None:
         parent = None
         for key, name, rank, maintained in STANDARD_LEVELS:
-            parent = configuration.save_level(session, actor, {
+            parent = configuration.save_level(ctx, {
                 "key": key, "name": name, "rank": rank, "parent_id": parent,
                 "maintained_by_municipalities": maintained}).id
             report["levels"] += 1
@@ -836,12 +834,12 @@ def load_standard_catalogue(session: Session, actor: Actor,
     cat_ids: dict[str, int] = {key: c.id for key, c in existing_cats.items()}
     for cat in catalogue.categories:  # top-level categories come first
         if cat.key in existing_cats:
-            _complete_category(session, actor, existing_cats[cat.key], cat)
+            _complete_category(ctx, existing_cats[cat.key], cat)
             continue
         if cat.parent_key is not None and cat.parent_key not in cat_ids:
             report["skipped"].append(f"category {cat.key}: its parent {cat.parent_key} is not in the atlas")
             continue
-        cat_ids[cat.key] = configuration.save_category(session, actor, {
+        cat_ids[cat.key] = configuration.save_category(ctx, {
             **cat.body(), "parent_id": cat_ids[cat.parent_key] if cat.parent_key else None}).id
         report["categories"] += 1
     themes = set(session.scalars(select(IndicatorTheme.key)))
@@ -853,7 +851,7 @@ def load_standard_catalogue(session: Session, actor: Actor,
     report["skipped"] += skipped
     if new_themes or indicators:
         position = {key: n for n, key in enumerate(i.key for i in catalogue.indicators)}
-        service.import_catalogue(session, actor, {
+        service.import_catalogue(ctx, {
             "themes": [t.body() for t in new_themes],
             "indicators": [{**i.body(levels), "position": position[i.key]} for i in indicators]})
     report["themes"], report["indicators"] = len(new_themes), len(indicators)

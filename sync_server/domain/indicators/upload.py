@@ -330,14 +330,15 @@ def _answer(rows: list[ReportRow], table: Table, options: UploadOptions, **extra
     }
 
 
-def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filename: str,
-           options: UploadOptions, *, max_rows: int = 200_000) -> dict[str, Any]:
+def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions, *,
+           max_rows: int = 200_000) -> dict[str, Any]:
     """Read, match, check and (unless a dry run) apply an upload; raise for a refused one.
 
     A refused upload raises :class:`DomainError` (``upload_invalid`` 422 or ``upload_refused`` 403) whose
     body is the full report, so the caller rolls back and nothing is written. A real upload whose
     ``idempotency_key`` was used before returns the first answer again (a different file with the same
     key is a conflict)."""
+    session, actor = ctx.session, ctx.actor
     key = options.idempotency_key
     digest = _request_hash(data, filename, options)
     if not options.dry_run and key:
@@ -366,7 +367,7 @@ def upload(session: Session, ctx: AtlasContext, actor: Actor, data: bytes, filen
         body = {"idempotency_key": key or f"upload-{uuid.uuid4()}",
                 "schema_version": sync.get_layer(values.LAYER).schema_version, "changes": changes}
         try:
-            push_answer = sync.push(session, ctx, actor, values.LAYER, body, dry_run=options.dry_run or invalid,
+            push_answer = sync.push(ctx, values.LAYER, body, dry_run=options.dry_run or invalid,
                                     max_changes=max(max_rows, ctx.settings.max_changes_per_push), heads=stored)
         except DomainError as exc:
             if not isinstance(exc.body.get("results"), list):
@@ -434,14 +435,14 @@ def template_units(ctx: AtlasContext, actor: Actor, ind: IndicatorDef, municipal
                   key=lambda u: (ind.levels.index(u.level), u.key))
 
 
-def template_workbook(session: Session, ctx: AtlasContext, actor: Actor, indicator: str,
-                      municipality: str | None) -> tuple[bytes, str]:
+def template_workbook(ctx: AtlasContext, indicator: str, municipality: str | None) -> tuple[bytes, str]:
     """An XLSX to fill in: the municipality's units with the last years of this indicator pre-filled from
     what ``actor`` may read (its own and shared unpublished work, else the published values), and the
     years since then empty. The upload reads it back as it is (long layout, German headers)."""
     import openpyxl
     from openpyxl.styles import Font
 
+    session, actor = ctx.session, ctx.actor
     ind = ctx.indicators.indicators.get(indicator)
     if ind is None:
         raise NotFound("indicator_not_found", key=indicator)
