@@ -17,9 +17,10 @@ from ..storage.db import session_scope
 from ..storage.models import LoginThrottle, Municipality, RevokedSession, User
 from . import audit, sequence
 from .answers import MunicipalityRef, UserView
+from .commands import NewUser, PasswordChange, UserChange, given, read
 from .errors import Conflict, FieldError, Invalid, NotFound, TooManyRequests, Unauthorized
 from .rights import ROLES, Actor, require_admin
-from .validation import column_length, fits_column, read_fields
+from .validation import column_length, fits_column
 
 if TYPE_CHECKING:
     from .context import AtlasContext
@@ -238,23 +239,13 @@ def end_session(ctx: AtlasContext, sid: str) -> None:
 def change_own_password(ctx: AtlasContext, body: Any) -> None:
     """The acting user changes its password; every token of the user is revoked."""
     session, settings, actor = ctx.session, ctx.settings, ctx.actor
-    data = read_fields(body, PASSWORD_CHANGE_FIELDS)
+    change = read(PasswordChange, body)
     user = session.get(User, actor.user_id)
-    if not _verify(user.password_hash, data["old_password"]):
+    if not _verify(user.password_hash, change.old_password):
         raise Invalid("wrong_old_password", errors=[FieldError("old_password", "wrong_password")])
-    user.password_hash = hash_password(check_password_policy(data["new_password"], settings, "new_password"))
+    user.password_hash = hash_password(check_password_policy(change.new_password, settings, "new_password"))
     user.token_version += 1
     audit.record(session, actor, "password_changed", f"user:{user.id}")
-
-
-PASSWORD_CHANGE_FIELDS = {"old_password": ("string", True), "new_password": ("string", True)}
-#: What an admin may send to create a user; a change (PATCH) takes the same fields but ``username``.
-USER_FIELDS = {"username": ("string", True), "display_name": ("string", False), "email": ("string", False),
-                "password": ("string", True), "role": ("string", True), "municipality_id": ("integer", True),
-                "active": ("boolean", False)}
-
-
-USER_CHANGE_FIELDS = {k: (t, False) for k, (t, _r) in USER_FIELDS.items() if k != "username"}
 
 
 def _check_role_and_municipality(session: Session, data: dict[str, Any], user: User | None = None) -> None:
@@ -285,7 +276,8 @@ def create_user(ctx: AtlasContext, body: Any) -> User:
     """Create an account."""
     session, settings, actor = ctx.session, ctx.settings, ctx.actor
     require_admin(actor, "users")
-    data = read_fields(body, USER_FIELDS, model=User)
+    new = read(NewUser, body, model=User)
+    data = given(new)
     _check_role_and_municipality(session, data)
     check_password_policy(data["password"], settings)
     if session.scalar(select(User).where(User.username == data["username"])) is not None:
@@ -309,7 +301,7 @@ def update_user(ctx: AtlasContext, user_id: int, body: Any) -> User:
     user = session.get(User, user_id) if fits_column(User, "id", user_id) else None
     if user is None:
         raise NotFound("user_not_found", id=user_id)
-    data = read_fields(body, USER_CHANGE_FIELDS, partial=True, model=User)
+    data = given(read(UserChange, body, partial=True, model=User))
     _check_role_and_municipality(session, data, user)
     revoke = False
     changes: dict[str, Any] = {}

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from ..storage.models import Category, Municipality, SpatialLevel
 from . import audit, lifecycle, sequence
 from .answers import CategoryView, LevelView, MunicipalitySummary, MunicipalityView
+from .commands import CategoryCommand, LevelCommand, MunicipalityCommand, given, read
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import normalize_crs, parse_geometry, to_geojson
 from .layers import Catalogue
 from .rights import require_admin
-from .validation import fits_column, keyword_errors, read_fields
+from .validation import fits_column, keyword_errors
 
 if TYPE_CHECKING:
     from .context import AtlasContext
@@ -87,17 +88,12 @@ def _parent(session: Session, model: type, parent_id: int | None, own_id: int | 
 
 # --- municipalities -------------------------------------------------------------------------------
 
-MUNICIPALITY_FIELDS = {"key": ("string", True), "name": ("string", True), "kind": ("string", True),
-                        "parent_id": ("integer", False), "shares_unpublished": ("boolean", False),
-                        "territory": ("object", False), "crs": ("string", False)}
-
-
 def save_municipality(ctx: AtlasContext, body: Any, municipality_id: int | None = None) -> Municipality:
     """Create (id None) or change a municipality."""
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "municipalities")
     sequence.lock(session)  # ordered with every other write: the public version (ETags) relies on it
-    data = read_fields(body, MUNICIPALITY_FIELDS, partial=municipality_id is not None, model=Municipality)
+    data = given(read(MunicipalityCommand, body, partial=municipality_id is not None, model=Municipality))
     m = Municipality(shares_unpublished=True) if municipality_id is None else _get(
         session, Municipality, municipality_id, "municipality_not_found")
     if "kind" in data and data["kind"] not in MUNICIPALITY_KINDS:
@@ -188,11 +184,6 @@ def _distinct(keywords: list[str]) -> list[str]:
 
 # --- spatial levels and categories ----------------------------------------------------------------
 
-LEVEL_FIELDS = {"key": ("string", True), "name": ("string", True), "rank": ("integer", True),
-                 "parent_id": ("integer", False), "maintained_by_municipalities": ("boolean", False)}
-CATEGORY_FIELDS = {"key": ("string", True), "name": ("string", True), "parent_id": ("integer", False),
-                    "color": ("string", False), "name_en": ("string", False), "keywords_de": ("list", False),
-                    "keywords_en": ("list", False)}
 KEYWORD_FIELDS = ("keywords_de", "keywords_en")
 
 
@@ -201,7 +192,7 @@ def save_level(ctx: AtlasContext, body: Any, level_id: int | None = None) -> Spa
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "spatial_levels")
     sequence.lock(session)  # see save_municipality
-    data = read_fields(body, LEVEL_FIELDS, partial=level_id is not None, model=SpatialLevel)
+    data = given(read(LevelCommand, body, partial=level_id is not None, model=SpatialLevel))
     level = SpatialLevel(maintained_by_municipalities=False) if level_id is None else _get(
         session, SpatialLevel, level_id, "level_not_found")
     if "key" in data:
@@ -223,7 +214,7 @@ def save_category(ctx: AtlasContext, body: Any, category_id: int | None = None) 
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "categories")
     sequence.lock(session)  # see save_municipality
-    data = read_fields(body, CATEGORY_FIELDS, partial=category_id is not None, model=Category)
+    data = given(read(CategoryCommand, body, partial=category_id is not None, model=Category))
     cat = Category() if category_id is None else _get(session, Category, category_id, "category_not_found")
     if "key" in data:
         _unique(session, Category, data["key"], cat.id)

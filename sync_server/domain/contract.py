@@ -54,7 +54,7 @@ def hints(cls: type) -> dict[str, Any]:
     return get_type_hints(cls)
 
 
-def _optional(tp: Any) -> tuple[Any, bool]:
+def optional(tp: Any) -> tuple[Any, bool]:
     """(the type without None, whether None is allowed)."""
     if get_origin(tp) in (Union, types.UnionType):
         args = [a for a in get_args(tp) if a is not type(None)]
@@ -66,7 +66,7 @@ def _optional(tp: Any) -> tuple[Any, bool]:
 def schema(tp: Any, components: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON Schema of type ``tp``. With ``components`` (the document's ``components/schemas``), each
     declaration is put there once under its class name and referenced; without, it is written inline."""
-    inner, nullable = _optional(tp)
+    inner, nullable = optional(tp)
     if nullable:
         out = schema(inner, components)
         return {"allOf": [out], "nullable": True} if "$ref" in out else {**out, "nullable": True}
@@ -143,7 +143,7 @@ def dump(value: Any) -> Any:
 def load(tp: Any, value: Any) -> Any:
     """An instance of ``tp`` from a JSON value the server produced (no checks: untrusted bodies go
     through :mod:`.validation`); keys the declaration does not know are dropped."""
-    inner, _nullable = _optional(tp)
+    inner, _nullable = optional(tp)
     if value is None:
         return None
     origin, args = get_origin(inner), get_args(inner)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from ..storage.models import LegalPage
 from . import audit, sequence
 from .answers import LegalPageView
+from .commands import PageCommand, given, read
 from .errors import NotFound
 from .rights import require_admin
-from .validation import read_fields
 
 if TYPE_CHECKING:
     from .context import AtlasContext
@@ -36,10 +36,6 @@ PAGES: dict[str, PageKind] = {p.key: p for p in (
     PageKind("datenschutz", "/datenschutz", "Datenschutzerklärung", "Privacy policy"),
     PageKind("barrierefreiheit", "/barrierefreiheit", "Erklärung zur Barrierefreiheit", "Accessibility statement"),
 )}
-
-PAGE_FIELDS = {"body": ("string", True), "title": ("string", False), "body_en": ("string", False),
-               "title_en": ("string", False)}
-
 
 def kind_of(key: str) -> PageKind:
     if key not in PAGES:
@@ -69,13 +65,14 @@ def save_page(ctx: AtlasContext, key: str, body: Any) -> LegalPageView:
     require_admin(actor, "pages")
     kind = kind_of(key)
     sequence.lock(session)  # configuration writes are ordered with publishing (exact public validators)
-    data = read_fields(body, PAGE_FIELDS, model=LegalPage)
+    page_text = read(PageCommand, body, model=LegalPage)
+    data = given(page_text)
     page = session.get(LegalPage, key)
     if page is None:
         page = LegalPage(key=key)
         session.add(page)
     page.title = (data.get("title") or "").strip() or kind.title
-    page.body = data["body"]
+    page.body = page_text.body
     page.title_en = (data.get("title_en") or "").strip() or None
     page.body_en = data.get("body_en") or None
     page.updated_at = audit.now()

@@ -18,6 +18,7 @@ from ..storage.db import in_chunks
 from ..storage.models import Feature, Revision, User
 from . import audit, lifecycle, sequence
 from .answers import Decision, FeatureState, HistoryEntry, PendingChange, PushAnswer
+from .commands import Approval, Rejection, Restoration, Withdrawal, given, read
 from .context import AtlasContext
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .geometry import to_geojson
@@ -25,7 +26,7 @@ from .indicators import outliers
 from .lifecycle import Op, State, Target
 from .rights import Actor, may_read_unpublished, require_admin
 from .sync import earlier_push, get_layer, push, replayed, revisions_by_seq
-from .validation import fits_column, read_fields
+from .validation import fits_column
 
 
 def changed_fields(before: dict | None, after: dict | None) -> dict[str, list[Any]]:
@@ -95,19 +96,12 @@ def pending(ctx: AtlasContext, *, layer: str | None = None,
 
 
 
-# Request bodies (read with :func:`.validation.read_fields`; the OpenAPI document shows the same specs).
-APPROVE_FIELDS = {"revisions": ("list", False), "push_id": ("string", False), "reason": ("string", False)}
-REJECT_FIELDS = {**APPROVE_FIELDS, "reason": ("string", True)}
-WITHDRAW_FIELDS = {"layer": ("string", True), "id": ("string", True), "reason": ("string", True)}
-RESTORE_FIELDS = {"revision": ("integer", True), "idempotency_key": ("string", False)}
-
-
 
 
 def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[Target], str | None]:
     """The head revisions a decision applies to, in the order of their numbers, loaded in a few chunked
     queries of plain columns."""
-    data = read_fields(body, REJECT_FIELDS if need_reason else APPROVE_FIELDS)
+    data = given(read(Rejection if need_reason else Approval, body))
     if bool(data.get("revisions")) == bool(data.get("push_id")):
         raise Invalid("invalid_body", errors=[FieldError("revisions", "revisions_or_push")])
     pairs = select(Revision.seq, Revision.layer, Revision.feature_id, Revision.parent_seq, Revision.state,
@@ -161,13 +155,14 @@ def withdraw(ctx: AtlasContext, body: Any) -> Decision:
     """Take a published feature off the public side (its data stays for the municipalities)."""
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "review")
-    data = read_fields(body, WITHDRAW_FIELDS)
+    withdrawal = read(Withdrawal, body)
     current = sequence.lock(session)
-    feature = session.get(Feature, (get_layer(data["layer"]).name, data["id"]))
+    feature = session.get(Feature, (get_layer(withdrawal.layer).name, withdrawal.id))
     if feature is None:
-        raise NotFound("feature_not_found", id=data["id"])
-    seq = lifecycle.withdraw(session, actor, feature, current=current, reason=data["reason"])
-    audit.record(session, actor, f"review_{State.WITHDRAWN}", f"{feature.layer}:{feature.id}", reason=data["reason"])
+        raise NotFound("feature_not_found", id=withdrawal.id)
+    seq = lifecycle.withdraw(session, actor, feature, current=current, reason=withdrawal.reason)
+    audit.record(session, actor, f"review_{State.WITHDRAWN}", f"{feature.layer}:{feature.id}",
+                 reason=withdrawal.reason)
     return Decision(decision=State.WITHDRAWN, revisions=[seq])
 
 
@@ -206,7 +201,7 @@ def restore(ctx: AtlasContext, layer: str, fid: str, body: Any) -> PushAnswer:
     (so the ownership rule and every check apply exactly as for an edit in QGIS). With an
     ``idempotency_key``, a retried restore returns the first answer instead of restoring twice."""
     session, actor = ctx.session, ctx.actor
-    data = read_fields(body, RESTORE_FIELDS)
+    data = given(read(Restoration, body))
     feature = _readable_feature(session, ctx, actor, layer, fid)
     old = session.get(Revision, data["revision"])
     if old is None or old.layer != feature.layer or old.feature_id != fid:

@@ -12,11 +12,10 @@ from typing import Any
 from flask import Blueprint, Flask, current_app
 
 from .. import __version__
-from ..domain import accounts, pages, reports, review, views
-from ..domain import configuration as conf
-from ..domain.commands import PushBody
+from ..domain import commands as cmd
+from ..domain import pages, reports, views
+from ..domain.commands import PushBody, request_schema
 from ..domain.contract import schema
-from ..domain.indicators import catalogue
 from ..domain.layers import LAYERS
 from ..domain.validation import json_schema
 from ..storage.models import (
@@ -55,27 +54,27 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "auth.refresh": None,
         "auth.logout": None,
         "auth.web_login": login,
-        "auth.change_password": json_schema(accounts.PASSWORD_CHANGE_FIELDS),
-        "admin.create_user": json_schema(accounts.USER_FIELDS, model=User),
-        "admin.update_user": json_schema(accounts.USER_CHANGE_FIELDS, model=User),
-        "admin.create_municipality": json_schema(conf.MUNICIPALITY_FIELDS, model=Municipality),
-        "admin.update_municipality": json_schema(conf.MUNICIPALITY_FIELDS, partial=True, model=Municipality),
-        "admin.create_level": json_schema(conf.LEVEL_FIELDS, model=SpatialLevel),
-        "admin.update_level": json_schema(conf.LEVEL_FIELDS, partial=True, model=SpatialLevel),
-        "admin.create_category": json_schema(conf.CATEGORY_FIELDS, model=Category),
-        "admin.update_category": json_schema(conf.CATEGORY_FIELDS, partial=True, model=Category),
-        "admin.save_page": json_schema(pages.PAGE_FIELDS, model=LegalPage),
-        "indicators.create_indicator": json_schema(catalogue.INDICATOR_FIELDS, model=Indicator),
-        "indicators.update_indicator": json_schema(catalogue.INDICATOR_FIELDS, partial=True, model=Indicator),
-        "indicators.create_theme": json_schema(catalogue.THEME_FIELDS, model=IndicatorTheme),
-        "indicators.update_theme": json_schema(catalogue.THEME_FIELDS, partial=True, model=IndicatorTheme),
-        "indicators.import_catalogue": json_schema(catalogue.IMPORT_FIELDS),
+        "auth.change_password": request_schema(cmd.PasswordChange),
+        "admin.create_user": request_schema(cmd.NewUser, model=User),
+        "admin.update_user": request_schema(cmd.UserChange, model=User),
+        "admin.create_municipality": request_schema(cmd.MunicipalityCommand, model=Municipality),
+        "admin.update_municipality": request_schema(cmd.MunicipalityCommand, partial=True, model=Municipality),
+        "admin.create_level": request_schema(cmd.LevelCommand, model=SpatialLevel),
+        "admin.update_level": request_schema(cmd.LevelCommand, partial=True, model=SpatialLevel),
+        "admin.create_category": request_schema(cmd.CategoryCommand, model=Category),
+        "admin.update_category": request_schema(cmd.CategoryCommand, partial=True, model=Category),
+        "admin.save_page": request_schema(cmd.PageCommand, model=LegalPage),
+        "indicators.create_indicator": request_schema(cmd.IndicatorCommand, model=Indicator),
+        "indicators.update_indicator": request_schema(cmd.IndicatorCommand, partial=True, model=Indicator),
+        "indicators.create_theme": request_schema(cmd.ThemeCommand, model=IndicatorTheme),
+        "indicators.update_theme": request_schema(cmd.ThemeCommand, partial=True, model=IndicatorTheme),
+        "indicators.import_catalogue": request_schema(cmd.CatalogueImport),
         "sync.push": schema(PushBody),
         "uploads.upload_values": uploads.FORM_SCHEMA,
-        "review.approve": json_schema(review.APPROVE_FIELDS),
-        "review.reject": json_schema(review.REJECT_FIELDS),
-        "review.withdraw": json_schema(review.WITHDRAW_FIELDS),
-        "sync.restore": json_schema(review.RESTORE_FIELDS),
+        "review.approve": request_schema(cmd.Approval),
+        "review.reject": request_schema(cmd.Rejection),
+        "review.withdraw": request_schema(cmd.Withdrawal),
+        "sync.restore": request_schema(cmd.Restoration),
         "reports.report": json_schema(reports.REPORT_FIELDS, model=OfferReport),
         "reports.close_report": json_schema(reports.CLOSE_FIELDS, model=OfferReport),
         "views.create_view": _view_body(partial=False),

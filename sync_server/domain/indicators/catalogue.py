@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from ...storage.models import CatalogueVersion, Category, Indicator, IndicatorTheme, Revision, SpatialLevel
 from .. import audit
 from ..answers import CatalogueAnswer, Deleted, ImportCounts, IndicatorAnswer, IndicatorView, ThemeAnswer, ThemeView
+from ..commands import CatalogueImport, IndicatorCommand, ThemeCommand, given, optional_names, read
 from ..errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from ..rights import require_admin
-from ..validation import keyword_errors, read_fields
+from ..validation import keyword_errors
 
 if TYPE_CHECKING:
     from ..context import AtlasContext
@@ -44,20 +45,6 @@ RESERVED_KEYS = frozenset({"unit", "name", "level", "parent_key", "year", "hidde
 collections per level): an indicator with such a key could not be served there, so none may take one."""
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-# Request bodies (the OpenAPI document shows the same specs).
-THEME_FIELDS = {"key": ("string", True), "name_de": ("string", True), "name_en": ("string", True),
-                "position": ("integer", False), "color": ("string", False)}
-INDICATOR_FIELDS = {
-    "key": ("string", True), "name_de": ("string", True), "name_en": ("string", True),
-    "definition_de": ("string", False), "definition_en": ("string", False), "theme": ("string", True),
-    "position": ("integer", False), "unit": ("string", True), "kind": ("string", True),
-    "numerator": ("string", False), "denominator": ("string", False), "decimals": ("integer", False),
-    "polarity": ("string", False), "source": ("string", False), "copyright": ("string", False),
-    "levels": ("list", True), "aggregation": ("string", False), "min_count": ("integer", False),
-    "min_denominator": ("number", False), "maintained_by": ("string", False), "keywords": ("list", False),
-    "provision": ("object", False),
-}
-IMPORT_FIELDS = {"themes": ("list", False), "indicators": ("list", False), "version": ("integer", False)}
 
 
 @dataclass(frozen=True)
@@ -221,7 +208,7 @@ def save_theme(ctx: AtlasContext, body: Any, key: str | None = None) -> ThemeAns
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     theme = None if key is None else _theme(session, key)
-    data = read_fields(body, THEME_FIELDS, partial=theme is not None, model=IndicatorTheme)
+    data = given(read(ThemeCommand, body, partial=theme is not None, model=IndicatorTheme))
     theme = _save_theme(session, data, theme)
     now = _bump(session)
     audit.record(session, actor, "indicator_theme_saved", f"indicator_theme:{theme.key}",
@@ -399,7 +386,7 @@ def save_indicator(ctx: AtlasContext, body: Any, key: str | None = None) -> Indi
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     ind = None if key is None else _indicator(session, key)
-    data = read_fields(body, INDICATOR_FIELDS, partial=ind is not None, model=Indicator)
+    data = given(read(IndicatorCommand, body, partial=ind is not None, model=Indicator))
     ind = _save_indicator(session, data, ind)
     audit.record(session, actor, "indicator_saved", f"indicator:{ind.key}", fields=sorted(data),
                  version=_bump(session))
@@ -476,11 +463,11 @@ def import_catalogue(ctx: AtlasContext, body: Any) -> ImportCounts:
     indicators the document does not name stay as they are. One audit entry, one version step."""
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
-    data = read_fields(body, IMPORT_FIELDS)
+    data = given(read(CatalogueImport, body))
     counts = {"themes_created": 0, "themes_updated": 0, "indicators_created": 0, "indicators_updated": 0}
     for index, item in enumerate(data.get("themes") or []):
         try:
-            fields = read_fields(item, THEME_FIELDS, model=IndicatorTheme)
+            fields = given(read(ThemeCommand, item, model=IndicatorTheme))
             existing = session.scalar(select(IndicatorTheme).where(IndicatorTheme.key == fields["key"]))
             _save_theme(session, fields, existing)
         except DomainError as exc:
@@ -491,10 +478,10 @@ def import_catalogue(ctx: AtlasContext, body: Any) -> ImportCounts:
         raise _invalid(FieldError("indicators", "wrong_type", {"expected": "object"}))
     for index, item in _in_dependency_order(items):
         try:
-            fields = read_fields(item, INDICATOR_FIELDS, model=Indicator)
+            fields = given(read(IndicatorCommand, item, model=Indicator))
             existing = session.scalar(select(Indicator).where(Indicator.key == fields["key"]))
             if existing is not None:  # a full replacement: what the document leaves out takes its default
-                fields = {**{n: None for n, (_t, req) in INDICATOR_FIELDS.items() if not req}, **fields}
+                fields = {**dict.fromkeys(optional_names(IndicatorCommand)), **fields}
             _save_indicator(session, fields, existing)
         except DomainError as exc:
             raise _prefixed(exc, f"indicators[{index}]") from None
