@@ -190,7 +190,7 @@ def public_read(factory: sessionmaker[Session]) -> tuple[int, int]:
     answers are cached by the atlas's change number, so this is the first read after publishing."""
     with session_scope(factory) as session:
         entries, _units = public.public_entries(session, catalogue.load(session))
-    return len(entries), sum(1 for e in entries if e["suppressed"])
+    return len(entries), sum(1 for e in entries if e.suppressed)
 
 
 # --- the floor -------------------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def _staff_view() -> bool:
 @bp.get("/indicators/<key>/values")
 @public_answer("data")
 @answers(IndicatorValues)
-def indicator_values(key: str) -> dict[str, Any]:
+def indicator_values(key: str) -> IndicatorValues:
     """Values of one indicator: `level`, `year` (all years when left out); published, aggregated and
     confidentiality-protected; `view=staff` (login) shows the true values marked as confidential."""
     staff = _staff_view()
@@ -136,7 +136,7 @@ def web_units() -> Response:
 @bp.get("/units/<key>/values")
 @public_answer("data")
 @answers(UnitValues)
-def unit_values(key: str) -> dict[str, Any]:
+def unit_values(key: str) -> UnitValues:
     """Values of one spatial unit: all indicators, all years (as /indicators/<key>/values)."""
     staff = _staff_view()
     return public.unit_values(context(), key, staff=staff)

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import sequence
+from ..domain.answers import IndicatorValue
 from ..domain.errors import BadRequest, FieldError
 from ..domain.indicators import catalogue, public
 from ..domain.indicators.provision import unit_areas
@@ -113,20 +114,20 @@ class IndicatorLevel(Collection):
         entries, units = public.public_entries(session, cat, level=self.level)
         areas = {a.key: a.geometry for a in unit_areas(session) if a.level == self.level}
         wanted = {i.key for i in self.indicators}
-        cells: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        cells: dict[tuple[str, int], list[IndicatorValue]] = {}
         for entry in entries:
-            if entry["indicator"] in wanted and entry["unit"] in units.units:
-                cells.setdefault((entry["unit"], entry["year"]), []).append(entry)
+            if entry.indicator in wanted and entry.unit in units.units:
+                cells.setdefault((entry.unit, entry.year), []).append(entry)
         features = []
         for (unit_key, year), found in sorted(cells.items()):
             unit = units.units[unit_key]
             props: dict[str, Any] = {"unit": unit.key, "name": unit.name, "level": unit.level,
                                      "parent_key": unit.parent, "year": year}
             for name, flag in LISTS.items():
-                props[name] = ",".join(sorted(e["indicator"] for e in found if e[flag])) or None
+                props[name] = ",".join(sorted(e.indicator for e in found if getattr(e, flag))) or None
             props.update(dict.fromkeys(i.key for i in self.indicators))
             for entry in found:  # a suppressed value is None in the entry already: never the number
-                props[entry["indicator"]] = None if entry["suppressed"] else entry["value"]
+                props[entry.indicator] = None if entry.suppressed else entry.value
             features.append(Item(f"{unit_key}_{year}", props, areas.get(unit_key)))
         return features
 

@@ -98,24 +98,24 @@ def build(ctx: AtlasContext, key: str, *, level: str | None, year: int | None, l
         raise NotFound("indicator_not_found", key=key)
     level = level or (ind.levels[0] if ind.levels else "")
     answer = indicator_values(ctx, key, level=level)  # refuses a level the atlas does not have
-    if year is not None and year not in answer["years"]:
-        years = ", ".join(map(str, answer["years"])) or "-"
+    if year is not None and year not in answer.years:
+        years = ", ".join(map(str, answer.years)) or "-"
         raise Invalid("invalid_query", errors=[FieldError("year", "no_values_in_year",
                                                           {"value": year, "years": years})])
     view = indicator_view(ctx, key)
     lang_suffix = "en" if language == "en" else "de"
-    names = {e["unit"]: e["name"] for e in answer["values"]}
+    names = {e.unit: e.name for e in answer.values}
     rows: list[ExportRow] = []
-    shown = {(e["unit"], e["year"]): e for e in answer["values"] if year is None or e["year"] == year}
+    shown = {(e.unit, e.year): e for e in answer.values if year is None or e.year == year}
     for (unit, y), entry in sorted(shown.items(), key=lambda item: (item[0][1], names[item[0][0]], item[0][0])):
-        if entry["suppressed"]:
-            rows.append(ExportRow(unit, entry["name"], y, None, "suppressed", [_text("suppressed", language)]))
+        if entry.suppressed:
+            rows.append(ExportRow(unit, entry.name, y, None, "suppressed", [_text("suppressed", language)]))
             continue
-        notes = [_text(f"flag.{flag}", language) for flag in FLAG_NOTES if entry.get(flag)]
-        if entry.get("note"):
-            notes.append(str(entry["note"]))
-        value = entry["value"]
-        rows.append(ExportRow(unit, entry["name"], y, value, "value" if value is not None else "missing",
+        notes = [_text(f"flag.{flag}", language) for flag in FLAG_NOTES if getattr(entry, flag)]
+        if entry.note:
+            notes.append(str(entry.note))
+        value = entry.value
+        rows.append(ExportRow(unit, entry.name, y, value, "value" if value is not None else "missing",
                               notes if value is not None else [_text("missing", language), *notes]))
     if year is not None:  # the units the map draws grey: a value in another year, none in this one
         for unit in sorted(set(names) - {u for u, _y in shown}, key=lambda u: (names[u], u)):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from ...storage.db import in_chunks
 from ...storage.models import Feature, Revision
 from .. import sequence
+from ..answers import IndicatorValue, IndicatorValues, UnitValues
 from ..errors import FieldError, Invalid, NotFound
 from ..lifecycle import Op, State
 from ..publish import public_columns, public_query
@@ -174,20 +175,18 @@ def _rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset[str]
     return rows
 
 
-def _entry(row: _Row, units: UnitIndex, staff: bool, with_indicator: bool) -> dict[str, Any]:
+def _entry(row: _Row, units: UnitIndex, staff: bool, with_indicator: bool) -> IndicatorValue:
+    """A value as the caller sees it: for the public, a hidden cell without its numbers."""
     hidden = row.hidden is not None
     c = row.cell
-    out: dict[str, Any] = {"indicator": c.indicator} if with_indicator else {}
-    out.update({"unit": c.unit, "name": units.units[c.unit].name, "level": row.level, "year": c.year,
-                "value": c.value, "numerator": c.numerator, "denominator": c.denominator, **row.flags,
-                "computed": row.computed, "incomplete": row.incomplete, "suppressed": False})
-    if row.incomplete:
-        out["missing"] = list(row.missing)
-    if hidden and not staff:
-        out.update(value=None, numerator=None, denominator=None, suppressed=True)
-    if staff:
-        out["confidential"], out["state"] = hidden, row.state
-    return out
+    withheld = hidden and not staff
+    return IndicatorValue(
+        unit=c.unit, name=units.units[c.unit].name, level=row.level, year=c.year,
+        value=None if withheld else c.value, numerator=None if withheld else c.numerator,
+        denominator=None if withheld else c.denominator, **row.flags, computed=row.computed,
+        incomplete=row.incomplete, suppressed=withheld, indicator=c.indicator if with_indicator else None,
+        missing=list(row.missing) if row.incomplete else None, confidential=hidden if staff else None,
+        state=row.state if staff else None)
 
 
 def stand(session: Session, key: str) -> date | None:
@@ -254,7 +253,7 @@ def group_rows(session: Session, catalogue: IndicatorCatalogue, group: frozenset
 
 
 def indicator_values(ctx: AtlasContext, key: str, *, level: str | None = None, year: int | None = None,
-                     staff: bool = False) -> dict[str, Any]:
+                     staff: bool = False) -> IndicatorValues:
     """All values of one indicator (one level, one year or all), as the public sees them, or with ``staff``
     as the context's actor may see them."""
     session, catalogue, view = ctx.session, ctx.indicators, staff_view(ctx) if staff else None
@@ -269,15 +268,12 @@ def indicator_values(ctx: AtlasContext, key: str, *, level: str | None = None, y
     shown = sorted((r for r in mine if year is None or r.cell.year == year),
                    key=lambda r: (r.cell.year, r.cell.unit))
     last = stand(session, key)
-    out = {"indicator": key, "level": level, "version": catalogue.version, "years": years,
-           "last_update": last.isoformat() if last else None,
-           "values": [_entry(r, units, staff, False) for r in shown]}
-    if staff:
-        out["view"] = "staff"
-    return out
+    return IndicatorValues(indicator=key, level=level, version=catalogue.version, years=years,
+                           last_update=last.isoformat() if last else None,
+                           values=[_entry(r, units, staff, False) for r in shown], view="staff" if staff else None)
 
 
-def unit_values(ctx: AtlasContext, unit: str, *, staff: bool = False) -> dict[str, Any]:
+def unit_values(ctx: AtlasContext, unit: str, *, staff: bool = False) -> UnitValues:
     """All indicators and years of one unit, as the public (or with ``staff`` the context's actor) sees them."""
     session, catalogue = ctx.session, ctx.indicators
     rows, units = group_rows(session, catalogue, frozenset(catalogue.indicators),
@@ -286,15 +282,12 @@ def unit_values(ctx: AtlasContext, unit: str, *, staff: bool = False) -> dict[st
         raise NotFound("unit_not_found", key=unit)
     shown = sorted((r for r in rows if r.cell.unit == unit), key=lambda r: (r.cell.indicator, r.cell.year))
     info = units.units[unit]
-    out = {"unit": unit, "name": info.name, "level": info.level, "version": catalogue.version,
-           "values": [_entry(r, units, staff, True) for r in shown]}
-    if staff:
-        out["view"] = "staff"
-    return out
+    return UnitValues(unit=unit, name=info.name, level=info.level, version=catalogue.version,
+                      values=[_entry(r, units, staff, True) for r in shown], view="staff" if staff else None)
 
 
 def public_entries(session: Session, catalogue: IndicatorCatalogue, *,
-                   level: str | None = None) -> tuple[list[dict[str, Any]], UnitIndex]:
+                   level: str | None = None) -> tuple[list[IndicatorValue], UnitIndex]:
     """Every value of every indicator as the public sees it (one level or all), in the form of the
     public API (a suppressed value is ``None`` with ``"suppressed": True``), with the unit index. For
     readers that need everything at once: the OGC API's indicator collections and the benchmark."""
