@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 from .. import messages
 from ..domain.answers import UploadReport
 from ..domain.commands import IDEMPOTENCY_KEY_MAX, UploadForm, names
-from ..domain.contract import schema
+from ..domain.contract import dump, schema
 from ..domain.errors import DomainError, FieldError, Invalid
 from ..domain.indicators import upload as uploads
 from ..domain.text import text_fault
@@ -106,7 +106,7 @@ def upload_values() -> dict[str, Any]:
         raise
     if options.dry_run:
         db().rollback()  # a report only: nothing of it is kept
-    return _render(answer)
+    return _render(dump(answer))
 
 
 def _template(key: str) -> Response:

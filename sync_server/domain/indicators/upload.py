@@ -22,7 +22,7 @@ import re
 import unicodedata
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from ...storage.models import Push
 from .. import lifecycle, sequence, sync
-from ..answers import PushAnswer
+from ..answers import PushAnswer, SkippedLine, UploadFile, UploadReport, UploadRow
 from ..context import AtlasContext
+from ..contract import dump, load
 from ..errors import DomainError, FieldError, Invalid, NotFound
 from ..rights import Actor, may_read_unpublished
 from . import values
@@ -167,21 +168,16 @@ class ReportRow:
     def refuse(self, status: str, code: str, **params: Any) -> None:
         self.status, self.code, self.params = status, code, params
 
-    def answer(self) -> dict[str, Any]:
+    def answer(self) -> UploadRow:
+        """The row as the report shows it."""
         props = self.properties or {}
-        out: dict[str, Any] = {
-            "source": self.raw.source, "line": self.raw.line, "status": self.status,
-            "unit": self.unit or self.raw.unit, "unit_name": self.raw.unit_name,
-            "indicator": self.indicator or self.raw.indicator, "year": self.year if self.year else self.raw.year,
-            "new": props.get("value", self.raw.value),
-        }
-        if self.status == "changed" or self.status == "unchanged":
-            out["old"] = self.old
-        if self.raw.symbol:
-            out["symbol"] = self.raw.symbol
-        if self.code:
-            out["code"], out["params"] = self.code, self.params
-        return out
+        return UploadRow(
+            source=self.raw.source, line=self.raw.line, status=self.status,  # type: ignore[arg-type]
+            unit=self.unit or self.raw.unit, unit_name=self.raw.unit_name,
+            indicator=self.indicator or self.raw.indicator, year=self.year if self.year else self.raw.year,
+            new=props.get("value", self.raw.value),
+            old=self.old if self.status in ("changed", "unchanged") else None, symbol=self.raw.symbol or None,
+            code=self.code or None, params=self.params if self.code else None)
 
 
 @dataclass(frozen=True)
@@ -316,22 +312,22 @@ def _request_hash(data: bytes, filename: str, options: UploadOptions) -> str:
     return digest.hexdigest()
 
 
-def _answer(rows: list[ReportRow], table: Table, options: UploadOptions, **extra: Any) -> dict[str, Any]:
+def _answer(rows: list[ReportRow], table: Table, options: UploadOptions, *, applied: bool,
+            push_id: str | None = None) -> UploadReport:
     counts = dict.fromkeys(STATUSES, 0)
     for row in rows:
         counts[row.status] += 1
-    return {
-        "dry_run": options.dry_run, **extra, "counts": counts,
-        "file": {"format": table.format, "layout": table.layout, "sheet": table.sheet, "encoding": table.encoding,
-                 "separator": table.separator, "decimal": table.decimal, "header": table.header,
-                 "columns": table.columns, "ignored_columns": list(table.ignored_columns)},
-        "rows": [row.answer() for row in rows],
-        "skipped": [{"source": source, "reason": reason} for source, reason in table.skipped],
-    }
+    return UploadReport(
+        dry_run=options.dry_run, applied=applied, push_id=push_id, counts=counts,
+        file=UploadFile(format=table.format, layout=table.layout, sheet=table.sheet, encoding=table.encoding,
+                        separator=table.separator, decimal=table.decimal, header=table.header,
+                        columns=table.columns, ignored_columns=list(table.ignored_columns)),
+        rows=[row.answer() for row in rows],
+        skipped=[SkippedLine(source=source, reason=reason) for source, reason in table.skipped])
 
 
 def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions, *,
-           max_rows: int = 200_000) -> dict[str, Any]:
+           max_rows: int = 200_000) -> UploadReport:
     """Read, match, check and (unless a dry run) apply an upload; raise for a refused one.
 
     A refused upload raises :class:`DomainError` (``upload_invalid`` 422 or ``upload_refused`` 403) whose
@@ -347,7 +343,7 @@ def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions
             kept = (earlier.response or {}).get("upload")
             if not kept or kept.get("request_hash") != digest:
                 raise DomainError("idempotency_key_reused", {"key": key}, status=409)
-            return {**kept["answer"], "replayed": True}
+            return replace(load(UploadReport, kept["answer"]), replayed=True)
     _check_options(ctx, options, set(ctx.catalogue.levels) | {u.level for u in ctx.units.units.values()})
     table = read_table(data, filename, sheet=options.sheet, max_rows=max_rows,
                        max_bytes=ctx.settings.max_body_bytes)
@@ -380,11 +376,11 @@ def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions
     if refused or invalid:
         answer = _answer(rows, table, options, applied=False)
         code, status = ("upload_refused", 403) if refused else ("upload_invalid", 422)
-        counts = answer["counts"]
+        counts = answer.counts
         raise DomainError(code, {"count": counts["refused"] if refused else counts["invalid"], "total": len(rows)},
-                          status=status, body=answer)
+                          status=status, body=dump(answer))
     if options.dry_run or push_answer is None:
-        return _answer(rows, table, options, applied=not options.dry_run, push_id=None)
+        return _answer(rows, table, options, applied=not options.dry_run)
     answer = _answer(rows, table, options, applied=True, push_id=push_answer.push_id)
     _keep_for_replay(session, push_answer.push_id, digest, answer)
     return answer
@@ -408,12 +404,12 @@ def _apply_results(ctx: AtlasContext, pending: list[ReportRow], results: list[di
                 row.refuse("invalid", result.get("code") or "invalid_change", **(result.get("params") or {}))
 
 
-def _keep_for_replay(session: Session, push_id: str, digest: str, answer: dict[str, Any]) -> None:
+def _keep_for_replay(session: Session, push_id: str, digest: str, answer: UploadReport) -> None:
     """The push keeps its answer under the idempotency key; the upload's answer goes with it, so a retry
     of the same upload gets this answer back instead of a report of everything now unchanged."""
     kept = session.get(Push, push_id)
     if kept is not None:
-        kept.response = {**kept.response, "upload": {"request_hash": digest, "answer": answer}}
+        kept.response = {**kept.response, "upload": {"request_hash": digest, "answer": dump(answer)}}
 
 
 # --- the template -------------------------------------------------------------------------------------------
