@@ -174,7 +174,7 @@ def authenticate(ctx: AtlasContext, username: Any, password: Any, address: str |
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(session, actor_of(user), "login", f"user:{user.id}", address=address)
-    _prune(session, settings)
+    _prune(ctx)
     return user
 
 
@@ -193,11 +193,11 @@ def prune(ctx: AtlasContext) -> dict[str, int]:
     of visitors' reports older than ``report_email_days`` (:func:`.reports.prune`). Runs with
     every successful login and as ``familienatlas-server prune`` (the operator's)."""
     require_admin(ctx.actor, "users")
-    return _prune(ctx.session, ctx.settings)
+    return _prune(ctx)
 
 
-def _prune(session: Session, settings: Settings) -> dict[str, int]:
-    now = audit.now()
+def _prune(ctx: AtlasContext) -> dict[str, int]:
+    session, settings, now = ctx.session, ctx.settings, audit.now()
     throttle = session.execute(delete(LoginThrottle).where(
         LoginThrottle.last_failure_at < now - FORGET_AFTER,
         or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now))).rowcount
@@ -205,7 +205,7 @@ def _prune(session: Session, settings: Settings) -> dict[str, int]:
         RevokedSession.revoked_at < now - timedelta(days=settings.refresh_token_days))).rowcount
     # Imported here: reports count visitors through this module's throttle.
     from . import reports
-    return {"login_throttle": throttle, "revoked_sessions": revoked, **reports.prune(session, settings)}
+    return {"login_throttle": throttle, "revoked_sessions": revoked, **reports.prune(ctx)}
 
 
 def account_of(ctx: AtlasContext) -> User:

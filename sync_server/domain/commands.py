@@ -76,6 +76,9 @@ class _Unset:
     def __repr__(self) -> str:
         return "UNSET"
 
+    def __bool__(self) -> bool:
+        return False  # like a field left empty: ``command.email or ""``
+
 
 UNSET: Any = _Unset()
 _KINDS = {str: "string", int: "integer", bool: "boolean", dict: "object", list: "list", float: "number"}
@@ -277,3 +280,54 @@ class Restoration:
 
     revision: int
     idempotency_key: str | None = UNSET
+
+
+#: A field of the visitors' report form people never see; software that fills in every field fills it in.
+HONEYPOT = "website"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VisitorReport:
+    """A visitor's report of a wrong or outdated offer (:mod:`.reports`); ``website`` is the honeypot."""
+
+    token: str
+    text: str
+    email: str | None = UNSET
+    website: str | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportClosing:
+    """Staff close a visitor's report with an answer."""
+
+    answer: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewStateCommand:
+    """What a saved view of the expert mode shows (:mod:`.views` checks it against the catalogue)."""
+
+    indicator: str
+    level: str
+    year: int | None = UNSET
+    unit: str | None = UNSET
+    compare: list[str] | None = UNSET
+    method: str | None = UNSET
+    classes: int | None = UNSET
+    map: str | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewCommand:
+    """A saved view to create, or (only the fields sent) to change: its name, what it shows, who sees it."""
+
+    name: str
+    state: dict[str, Any]
+    visibility: str | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewDecline:
+    """The admin declines a proposed view, with an optional reason."""
+
+    reason: str | None = UNSET

@@ -56,18 +56,18 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def marker_rows(session: Session) -> Iterator[list[Any]]:
+def marker_rows(ctx: AtlasContext) -> Iterator[list[Any]]:
     """One row per published offer, columns as :data:`MARKER_FIELDS`."""
-    for fid, props, lng, lat in _points(session):
+    for fid, props, lng, lat in _points(ctx.session):
         yield [fid, round(lng, DEGREE_DIGITS), round(lat, DEGREE_DIGITS), _text(props.get("category")),
                _text(props.get("subcategory")), _text(props.get("name")), _text(props.get("owner")),
                _text(props.get("postcode")), _text(props.get("city")), _text(props.get("service_area"))]
 
 
-def search_rows(session: Session) -> Iterator[list[str]]:
+def search_rows(ctx: AtlasContext) -> Iterator[list[str]]:
     """``[id, text]`` per published offer with any of :data:`SEARCH_FIELDS`: what the search reads
     besides the marker row's name, theme and town."""
-    for fid, props, _lng, _lat in _points(session):
+    for fid, props, _lng, _lat in _points(ctx.session):
         text = " ".join(_text(props.get(name)) for name in SEARCH_FIELDS if props.get(name) not in (None, ""))
         if text:
             yield [fid, text]
@@ -80,10 +80,10 @@ def wheelchair_accessible(accessibility: Any) -> bool:
     return any(w in text for w in _WHEELCHAIR_WORDS) and not any(w in text for w in _WHEELCHAIR_LIMITS)
 
 
-def facet_rows(session: Session) -> Iterator[list[Any]]:
+def facet_rows(ctx: AtlasContext) -> Iterator[list[Any]]:
     """One row per published offer with any facet, columns as :data:`FACET_FIELDS`: what the filters for
     parents read (an offer without ages, languages, accessibility and hours has no row)."""
-    for fid, props, _lng, _lat in _points(session):
+    for fid, props, _lng, _lat in _points(ctx.session):
         row = [fid, props.get("age_min"), props.get("age_max"), _text(props.get("languages")),
                wheelchair_accessible(props.get("accessibility")), _text(props.get("opening_hours"))]
         if any(value not in (None, "", False) for value in row[1:]):

@@ -28,32 +28,30 @@ import hashlib
 import hmac
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from ..config import Settings
 from ..storage.db import session_scope
 from ..storage.models import Feature, Municipality, OfferReport, User
 from . import accounts, audit, read_model
 from .answers import ReportForm, ReportReceipt, ReportView
+from .commands import HONEYPOT, ReportClosing, VisitorReport, read
 from .errors import Conflict, FieldError, Invalid, NotFound
 from .layers import FORMATS
 from .offers import OFFERS_LAYER
-from .rights import Actor, report_scope
-from .validation import column_length, read_fields
+from .rights import report_scope
+from .validation import column_length
+
+if TYPE_CHECKING:
+    from .context import AtlasContext
 
 #: The throttle's key for reports (a row per client address in the login throttle's table).
 THROTTLE_KEY = "#offer-report"
 MIN_FILL_SECONDS = 3
 FORM_MAX_AGE = timedelta(hours=24)
-#: A field people never see; software that fills in every field fills it in.
-HONEYPOT = "website"
 MAX_BODY_BYTES = 8 * 1024
-REPORT_FIELDS = {"token": ("string", True), "text": ("string", True), "email": ("string", False),
-                 HONEYPOT: ("string", False)}
-CLOSE_FIELDS = {"answer": ("string", True)}
 STATES = ("open", "closed", "all")
 _TOKEN = re.compile(r"^(\d{1,12})\.([0-9a-f]{32})$")
 
@@ -79,9 +77,10 @@ def _published_name(session: Session, offer_id: str) -> str:
     return str(props.get("name") or offer_id)[:column_length(OfferReport, "offer_name")]
 
 
-def report_form(session: Session, settings: Settings, offer_id: str) -> ReportForm:
+def report_form(ctx: AtlasContext, offer_id: str) -> ReportForm:
     """A form token for a published offer, and what the form tells the visitor."""
-    _published_name(session, offer_id)
+    settings = ctx.settings
+    _published_name(ctx.session, offer_id)
     issued = int(audit.now().timestamp())
     return ReportForm(token=form_token(settings.jwt_secret or "", offer_id, issued), min_seconds=MIN_FILL_SECONDS,
                       max_text_length=int(column_length(OfferReport, "text")), email_days=settings.report_email_days)
@@ -98,29 +97,31 @@ def _check_token(secret: str, offer_id: str, token: str) -> None:
         raise Invalid("report_too_fast", seconds=MIN_FILL_SECONDS)
 
 
-def submit(session: Session, settings: Settings, offer_id: str, body: Any, address: str | None,
+def submit(ctx: AtlasContext, offer_id: str, body: Any, address: str | None,
            throttle: sessionmaker[Session]) -> ReportReceipt:
-    """Take a visitor's report of a published offer from client ``address``. The attempt is counted in a
-    transaction of its own (``throttle``), committed at once, so refused attempts count too; the report
-    itself is part of the request's unit of work (``session``)."""
+    """Take a visitor's report of a published offer from client ``address`` (any caller, the anonymous
+    one above all: the one write the public makes). The attempt is counted in a transaction of its own
+    (``throttle``), committed at once, so refused attempts count too; the report itself is part of the
+    request's unit of work (``ctx``'s session)."""
+    session, settings = ctx.session, ctx.settings
     name = _published_name(session, offer_id)
     with session_scope(throttle) as counting:
         accounts.count_attempt(counting, settings, THROTTLE_KEY,
                                [(accounts.throttle_address(address), settings.report_max_per_address)],
                                refusal="report_rate_limited")
-    data = read_fields(body, REPORT_FIELDS, model=OfferReport)
-    if data.get(HONEYPOT):
+    sent = read(VisitorReport, body, model=OfferReport)
+    if getattr(sent, HONEYPOT):
         raise Invalid("report_spam")
-    _check_token(settings.jwt_secret or "", offer_id, data["token"])
-    email = (data.get("email") or "").strip() or None
+    _check_token(settings.jwt_secret or "", offer_id, sent.token)
+    email = (sent.email or "").strip() or None
     if email is not None and not re.match(FORMATS["email"].pattern, email):
         raise Invalid("invalid_body", errors=[FieldError("email", FORMATS["email"].code, {"value": email})])
-    report = OfferReport(offer_id=offer_id, offer_name=name, text=data["text"].strip(), email=email,
+    report = OfferReport(offer_id=offer_id, offer_name=name, text=sent.text.strip(), email=email,
                          created_at=audit.now())
     session.add(report)
     session.flush()
-    audit.record(session, None, "report_received", f"report:{report.id}", offer=offer_id)
-    prune(session, settings)
+    audit.record(session, ctx.actor, "report_received", f"report:{report.id}", offer=offer_id)
+    prune(ctx)
     return ReportReceipt(received_at=audit.iso(report.created_at) or "")
 
 
@@ -143,12 +144,12 @@ def _view(report: OfferReport, owner_key: str, owner_name: str, closer: str | No
                       closed_at=audit.iso(report.closed_at), closed_by=closer)
 
 
-def list_reports(session: Session, actor: Actor, state: str = "open", limit: int = 1000) -> list[ReportView]:
-    """The reports ``actor`` handles (:func:`.rights.report_scope`), oldest first: the open ones, the
-    closed ones (newest first) or all."""
+def list_reports(ctx: AtlasContext, state: str = "open", limit: int = 1000) -> list[ReportView]:
+    """The reports the context's actor handles (:func:`.rights.report_scope`), oldest first: the open
+    ones, the closed ones (newest first) or all."""
     if state not in STATES:
         raise Invalid("invalid_query", errors=[FieldError("state", "unknown_choice", {"value": state})])
-    scope = report_scope(actor)
+    scope = report_scope(ctx.actor)
     stmt = _query()
     if scope is not None:
         stmt = stmt.where(Feature.owner_id == scope)
@@ -158,35 +159,38 @@ def list_reports(session: Session, actor: Actor, state: str = "open", limit: int
         if state == "closed":
             stmt = stmt.where(OfferReport.closed_at.is_not(None))
         stmt = stmt.order_by(OfferReport.id.desc())
-    rows = session.execute(stmt.limit(limit))
+    rows = ctx.session.execute(stmt.limit(limit))
     return [_view(report, key, name, closer) for report, _owner, key, name, closer in rows]
 
 
-def close(session: Session, settings: Settings, actor: Actor, report_id: int, body: Any) -> ReportView:
+def close(ctx: AtlasContext, report_id: int, body: Any) -> ReportView:
     """Close a report with an answer (an editor of the offer's owner, or the admin). A report the actor
     does not handle is not found, as if it did not exist."""
+    session, actor = ctx.session, ctx.actor
     scope = report_scope(actor)
     found = session.execute(_query().where(OfferReport.id == report_id)).first()
     if found is None or (scope is not None and found[1] != scope):
         raise NotFound("report_not_found", id=report_id)
-    data = read_fields(body, CLOSE_FIELDS, model=OfferReport)
+    closing = read(ReportClosing, body, model=OfferReport)
     report: OfferReport = found[0]
     closed = session.execute(update(OfferReport).where(OfferReport.id == report_id, OfferReport.closed_at.is_(None))
-                             .values(closed_at=audit.now(), closed_by=actor.user_id, answer=data["answer"].strip())
+                             .values(closed_at=audit.now(), closed_by=actor.user_id, answer=closing.answer.strip())
                              .execution_options(synchronize_session=False)).rowcount
     if not closed:  # closed before, or by someone else a moment ago
         raise Conflict("report_closed", id=report_id)
     session.refresh(report)
     audit.record(session, actor, "report_closed", f"report:{report_id}", offer=report.offer_id,
                  answer=report.answer)
-    prune(session, settings)
+    prune(ctx)
     return _view(report, found[2], found[3], actor.username if actor.user_id is not None else None)
 
 
-def prune(session: Session, settings: Settings) -> dict[str, int]:
+def prune(ctx: AtlasContext) -> dict[str, int]:
     """Delete the e-mails of reports older than ``report_email_days``: the personal data goes, the
-    report stays."""
-    cutoff = audit.now() - timedelta(days=settings.report_email_days)
-    deleted = session.execute(update(OfferReport).where(OfferReport.created_at < cutoff, OfferReport.email.is_not(None))
-                              .values(email=None).execution_options(synchronize_session=False)).rowcount
+    report stays. Part of every report's, closing's and login's work and of the operator's ``prune``
+    (:func:`.accounts.prune`), so it checks no rights itself."""
+    cutoff = audit.now() - timedelta(days=ctx.settings.report_email_days)
+    deleted = ctx.session.execute(
+        update(OfferReport).where(OfferReport.created_at < cutoff, OfferReport.email.is_not(None))
+        .values(email=None).execution_options(synchronize_session=False)).rowcount
     return {"report_emails": deleted}

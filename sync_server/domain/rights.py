@@ -174,13 +174,13 @@ def report_scope(actor: Actor) -> int | None:
 # --- saved views of the expert mode (domain/views.py) ------------------------------------------------
 
 
-def may_read_view(actor: Actor | None, owner_id: int, visibility: str, featured: str, owner_shares: bool) -> bool:
+def may_read_view(actor: Actor, owner_id: int, visibility: str, featured: str, owner_shares: bool) -> bool:
     """A saved view is seen by its own municipality and the admin; a shared one by the other
     municipalities' staff while the owner shares its data; a proposed one by the admin (who decides);
-    a published one by everyone, visitors included (the public atlas's featured views)."""
-    if featured == "published" or (actor is not None and actor.is_admin):
+    a published one by everyone, visitors (:data:`ANONYMOUS`) included (the public atlas's featured views)."""
+    if featured == "published" or actor.is_admin:
         return True
-    if actor is None:
+    if actor.is_anonymous:
         return False
     return owner_id == actor.municipality_id or (visibility == "shared" and owner_shares)
 

@@ -19,7 +19,7 @@ move the public validators (:data:`~.sequence.CONFIGURATION_ACTIONS`).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,9 +27,13 @@ from sqlalchemy.orm import Session
 from ..storage.models import Indicator, Municipality, SavedView, SpatialLevel
 from . import audit, sequence
 from .answers import FeaturedView, MunicipalityRef, SavedViewAnswer, ViewState
+from .commands import ViewCommand, ViewDecline, ViewStateCommand, given, read, request_schema
 from .errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from .rights import Actor, may_read_view, require_admin, view_change_refusal
-from .validation import fits_column, json_schema, read_fields
+from .validation import fits_column
+
+if TYPE_CHECKING:
+    from .context import AtlasContext
 
 VISIBILITIES = ("private", "shared")
 METHODS = ("quantile", "ckmeans", "equal")
@@ -38,19 +42,13 @@ MAX_COMPARE = 5
 MAX_UNIT_KEY = 40
 _MAP = re.compile(r"^\d{1,2}/-?\d{1,2}(\.\d{1,8})?/-?\d{1,3}(\.\d{1,8})?$")
 
-VIEW_FIELDS = {"name": ("string", True), "state": ("object", True), "visibility": ("string", False)}
-VIEW_CHANGE_FIELDS = {k: (t, False) for k, (t, _r) in VIEW_FIELDS.items()}
-STATE_FIELDS = {"indicator": ("string", True), "level": ("string", True), "year": ("integer", False),
-                "unit": ("string", False), "compare": ("list", False), "method": ("string", False),
-                "classes": ("integer", False), "map": ("string", False)}
-DECLINE_FIELDS = {"reason": ("string", False)}
 #: The audit action of each decision of the admin.
 DECISION_ACTIONS = {"publish": "view_published", "decline": "view_declined", "unpublish": "view_unpublished"}
 
 
 def state_schema() -> dict[str, Any]:
     """The JSON Schema of a view's ``state`` in a request (the answer's is :class:`ViewState`'s)."""
-    out = json_schema(STATE_FIELDS)
+    out = request_schema(ViewStateCommand)
     props = out["properties"]
     props["year"].update(minimum=1990, maximum=9999)
     props["compare"]["items"] = {"type": "string", "maxLength": MAX_UNIT_KEY}
@@ -66,7 +64,7 @@ def _read_state(session: Session, raw: Any) -> dict[str, Any]:
     """The view's state, checked: a known indicator on one of its levels, a year of the atlas, at most
     five compared units, a known classification; every error names its field (``state.year``)."""
     try:
-        data = read_fields(raw, STATE_FIELDS)
+        data = given(read(ViewStateCommand, raw))
     except Invalid as exc:
         raise Invalid("invalid_body", errors=[FieldError(f"state.{e.field}", e.code, e.params)
                                               for e in exc.errors]) from None
@@ -103,7 +101,7 @@ def _read_state(session: Session, raw: Any) -> dict[str, Any]:
 
 
 def _read_view_fields(session: Session, body: Any, *, partial: bool) -> dict[str, Any]:
-    data = read_fields(body, VIEW_CHANGE_FIELDS if partial else VIEW_FIELDS, partial=partial, model=SavedView)
+    data = given(read(ViewCommand, body, partial=partial, model=SavedView))
     if data.get("name") is not None:
         data["name"] = data["name"].strip()
         if not data["name"]:
@@ -135,7 +133,7 @@ def view_answer(view: SavedView, actor: Actor) -> SavedViewAnswer:
         may_edit=view_change_refusal(actor, view.owner_id, owner.key) is None)
 
 
-def _readable(actor: Actor | None, view: SavedView) -> bool:
+def _readable(actor: Actor, view: SavedView) -> bool:
     return may_read_view(actor, view.owner_id, view.visibility, view.featured, view.owner.shares_unpublished)
 
 
@@ -157,8 +155,9 @@ def _owned(session: Session, actor: Actor, view_id: int) -> SavedView:
     return view
 
 
-def list_views(session: Session, actor: Actor) -> list[SavedViewAnswer]:
+def list_views(ctx: AtlasContext) -> list[SavedViewAnswer]:
     """The views the caller may read, its own municipality's first, then by name."""
+    session, actor = ctx.session, ctx.actor
     stmt = select(SavedView).join(Municipality, SavedView.owner_id == Municipality.id).order_by(SavedView.name)
     if not actor.is_admin:
         stmt = stmt.where((SavedView.owner_id == actor.municipality_id) | (SavedView.featured == "published")
@@ -168,12 +167,14 @@ def list_views(session: Session, actor: Actor) -> list[SavedViewAnswer]:
     return [view_answer(v, actor) for v in views]
 
 
-def get_view(session: Session, actor: Actor, view_id: int) -> SavedViewAnswer:
-    return view_answer(_find(session, actor, view_id), actor)
+def get_view(ctx: AtlasContext, view_id: int) -> SavedViewAnswer:
+    """One view the caller may read, else ``view_not_found``."""
+    return view_answer(_find(ctx.session, ctx.actor, view_id), ctx.actor)
 
 
-def create_view(session: Session, actor: Actor, body: Any) -> SavedViewAnswer:
+def create_view(ctx: AtlasContext, body: Any) -> SavedViewAnswer:
     """Save a view for the caller's municipality (editors and the admin; readers save nothing)."""
+    session, actor = ctx.session, ctx.actor
     if actor.municipality_id is None:
         require_admin(actor, "views")  # the operator has no municipality to own a view
     data = _read_view_fields(session, body, partial=False)
@@ -192,9 +193,10 @@ def create_view(session: Session, actor: Actor, body: Any) -> SavedViewAnswer:
     return view_answer(view, actor)
 
 
-def update_view(session: Session, actor: Actor, view_id: int, body: Any) -> SavedViewAnswer:
+def update_view(ctx: AtlasContext, view_id: int, body: Any) -> SavedViewAnswer:
     """Rename, change what it shows, or share it (the owner). A published view is the county's public
     text now: it changes only after the admin has unpublished it (save a new view instead)."""
+    session, actor = ctx.session, ctx.actor
     view = _owned(session, actor, view_id)
     data = _read_view_fields(session, body, partial=True)
     changes = {k: v for k, v in data.items() if v is not None and getattr(view, k) != v}
@@ -208,8 +210,9 @@ def update_view(session: Session, actor: Actor, view_id: int, body: Any) -> Save
     return view_answer(view, actor)
 
 
-def delete_view(session: Session, actor: Actor, view_id: int) -> None:
+def delete_view(ctx: AtlasContext, view_id: int) -> None:
     """Delete a view (the owner); a published one leaves the public atlas with it."""
+    session, actor = ctx.session, ctx.actor
     view = _owned(session, actor, view_id)
     if view.featured == "published":
         sequence.lock(session)  # the public list changes: ordered with the public validators
@@ -217,8 +220,9 @@ def delete_view(session: Session, actor: Actor, view_id: int) -> None:
     session.delete(view)
 
 
-def propose_view(session: Session, actor: Actor, view_id: int) -> SavedViewAnswer:
+def propose_view(ctx: AtlasContext, view_id: int) -> SavedViewAnswer:
     """Propose a view to the admin for the public atlas (the owner); again after a decline too."""
+    session, actor = ctx.session, ctx.actor
     view = _owned(session, actor, view_id)
     if view.featured == "published":
         raise Conflict("view_published", id=view.id)
@@ -228,12 +232,13 @@ def propose_view(session: Session, actor: Actor, view_id: int) -> SavedViewAnswe
     return view_answer(view, actor)
 
 
-def decide_view(session: Session, actor: Actor, view_id: int, decision: str, body: Any = None) -> SavedViewAnswer:
+def decide_view(ctx: AtlasContext, view_id: int, decision: str, body: Any = None) -> SavedViewAnswer:
     """The admin's decisions: ``publish`` a proposed view (or one of the county's own), ``decline`` a
     proposal with an optional reason, ``unpublish`` a published view (it stays with its owner)."""
+    session, actor = ctx.session, ctx.actor
     require_admin(actor, "views")
     view = _find(session, actor, view_id)
-    reason = read_fields(body if body is not None else {}, DECLINE_FIELDS, model=SavedView).get("reason")
+    reason = read(ViewDecline, body if body is not None else {}, model=SavedView).reason or None
     allowed = {"publish": view.featured == "proposed" or (view.owner_id == actor.municipality_id
                                                          and view.featured != "published"),
                "decline": view.featured == "proposed", "unpublish": view.featured == "published"}
@@ -250,9 +255,9 @@ def decide_view(session: Session, actor: Actor, view_id: int, decision: str, bod
     return view_answer(view, actor)
 
 
-def featured_views(session: Session) -> list[FeaturedView]:
+def featured_views(ctx: AtlasContext) -> list[FeaturedView]:
     """The views the county published, newest first: the public atlas's "Ausgewählte Ansichten"."""
-    views = session.scalars(select(SavedView).where(SavedView.featured == "published")
+    views = ctx.session.scalars(select(SavedView).where(SavedView.featured == "published")
                             .order_by(SavedView.published_at.desc(), SavedView.id.desc()))
     return [FeaturedView(id=v.id, name=v.name, state=_state(v), municipality=v.owner.name,
                          published_at=audit.iso(v.published_at)) for v in views]

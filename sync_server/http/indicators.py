@@ -130,7 +130,7 @@ def web_units() -> Response:
     level = request.args.get("level", "")
     if not level:
         raise Invalid("invalid_query", errors=[FieldError("level", "required")])
-    return Response(webgeometry.web_units(db(), level), mimetype="application/json")
+    return Response(webgeometry.web_units(context(), level), mimetype="application/json")
 
 
 @bp.get("/units/<key>/values")

@@ -17,7 +17,6 @@ from ..domain import pages, reports, views
 from ..domain.commands import PushBody, request_schema
 from ..domain.contract import schema
 from ..domain.layers import LAYERS
-from ..domain.validation import json_schema
 from ..storage.models import (
     Category,
     Indicator,
@@ -75,20 +74,20 @@ def request_schemas() -> dict[str, dict[str, Any] | None]:
         "review.reject": request_schema(cmd.Rejection),
         "review.withdraw": request_schema(cmd.Withdrawal),
         "sync.restore": request_schema(cmd.Restoration),
-        "reports.report": json_schema(reports.REPORT_FIELDS, model=OfferReport),
-        "reports.close_report": json_schema(reports.CLOSE_FIELDS, model=OfferReport),
+        "reports.report": request_schema(cmd.VisitorReport, model=OfferReport),
+        "reports.close_report": request_schema(cmd.ReportClosing, model=OfferReport),
         "views.create_view": _view_body(partial=False),
         "views.update_view": _view_body(partial=True),
         "views.propose_view": None,
         "views.publish_view": None,
         "views.unpublish_view": None,
-        "views.decline_view": json_schema(views.DECLINE_FIELDS, model=SavedView),
+        "views.decline_view": request_schema(cmd.ViewDecline, model=SavedView),
     }
 
 
 def _view_body(partial: bool) -> dict[str, Any]:
     """A saved view's body: name, visibility and the checked state."""
-    out = json_schema(views.VIEW_FIELDS, partial=partial, model=SavedView)
+    out = request_schema(cmd.ViewCommand, partial=partial, model=SavedView)
     out["properties"]["visibility"]["enum"] = [*views.VISIBILITIES, None]
     out["properties"]["state"] = {**views.state_schema(), **({"nullable": True} if partial else {})}
     return out

@@ -7,16 +7,17 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask import Blueprint, Response, current_app
-from sqlalchemy.orm import Session
 
 from .. import API_VERSION, __version__
 from ..domain import offers, read_model
 from ..domain.answers import Health, OfferRows, PublicFeatureCollection
+from ..domain.context import AtlasContext
 from ..domain.errors import NotFound
 from ..domain.layers import LAYERS
+from ..domain.rights import ANONYMOUS
 from ..domain.sync import get_layer
 from .caching import public_answer
-from .common import answers, context
+from .common import answers, context, settings
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1")
 
@@ -54,19 +55,20 @@ def public_layer(layer: str) -> Response:
     return Response(generate(), mimetype="application/geo+json")
 
 
-def _streamed(head: str, items: Callable[[Session], Iterable[Any]], tail: str, mimetype: str) -> Response:
+def _streamed(head: str, items: Callable[[AtlasContext], Iterable[Any]], tail: str, mimetype: str) -> Response:
     """A JSON answer of many items, streamed: ``head``, the items as JSON separated by commas, ``tail``.
 
-    The items are read in a session of their own, because the response outlives the request's.
+    The items are read in a service context of their own (its own session, the public's actor), because
+    the response outlives the request's.
     """
-    factory = current_app.extensions["familienatlas"].session_factory
+    factory, config = current_app.extensions["familienatlas"].session_factory, settings()
 
     def generate() -> Iterator[str]:
         session = factory()
         try:
             yield head
             first = True
-            for item in items(session):
+            for item in items(AtlasContext(session, config, ANONYMOUS)):
                 yield ("" if first else ",") + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
                 first = False
             yield tail

@@ -8,7 +8,7 @@ from flask import Blueprint, request
 
 from ..domain import reports
 from ..domain.answers import ReportForm, ReportReceipt, ReportView
-from .common import actor, answers, body, db, int_arg, login_required, settings, state
+from .common import answers, body, context, int_arg, login_required, state
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 
@@ -17,14 +17,14 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 @answers(ReportForm)
 def report_form(offer_id: str) -> ReportForm:
     """A signed token for the report form of a published offer (never cached: it carries the time)."""
-    return reports.report_form(db(), settings(), offer_id)
+    return reports.report_form(context(), offer_id)
 
 
 @bp.post("/public/offers/<offer_id>/reports")
 @answers(ReportReceipt, 201)
 def report(offer_id: str) -> ReportReceipt:
     """Report a published offer as wrong or outdated (visitors; rate-limited per client address)."""
-    return reports.submit(db(), settings(), offer_id, body(reports.MAX_BODY_BYTES),
+    return reports.submit(context(), offer_id, body(reports.MAX_BODY_BYTES),
                           request.remote_addr,  # behind trusted proxies: ProxyFix's client address
                           throttle=state().session_factory)
 
@@ -35,7 +35,7 @@ def report(offer_id: str) -> ReportReceipt:
 def list_reports() -> list[ReportView]:
     """Visitors' reports of the offers the caller handles (editor: its municipality's; admin: all);
     `?state=open` (default), `closed` or `all`."""
-    return reports.list_reports(db(), actor(), request.args.get("state", "open"),
+    return reports.list_reports(context(), request.args.get("state", "open"),
                                 int_arg("limit", 1000, 1, 10000))
 
 
@@ -44,4 +44,4 @@ def list_reports() -> list[ReportView]:
 @answers(ReportView)
 def close_report(report_id: int) -> ReportView:
     """Close a report with an answer (editor of the offer's municipality, or admin)."""
-    return reports.close(db(), settings(), actor(), report_id, body())
+    return reports.close(context(), report_id, body())

@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 from ..domain import views
 from ..domain.answers import FeaturedView, SavedViewAnswer
 from .caching import public_answer
-from .common import actor, answers, body, db, login_required
+from .common import answers, body, context, login_required
 
 bp = Blueprint("views", __name__, url_prefix="/api/v1")
 
@@ -21,7 +21,7 @@ bp = Blueprint("views", __name__, url_prefix="/api/v1")
 def list_views() -> list[SavedViewAnswer]:
     """The saved views the caller may see: its municipality's, the shared ones of municipalities that share,
     the featured ones (the admin: all)."""
-    return views.list_views(db(), actor())
+    return views.list_views(context())
 
 
 @bp.post("/views")
@@ -29,7 +29,7 @@ def list_views() -> list[SavedViewAnswer]:
 @answers(SavedViewAnswer, 201)
 def create_view() -> SavedViewAnswer:
     """Save a view of the expert mode for the caller's municipality (editors and the admin)."""
-    return views.create_view(db(), actor(), body())
+    return views.create_view(context(), body())
 
 
 @bp.get("/views/<int:view_id>")
@@ -37,7 +37,7 @@ def create_view() -> SavedViewAnswer:
 @answers(SavedViewAnswer)
 def get_view(view_id: int) -> SavedViewAnswer:
     """One saved view the caller may see."""
-    return views.get_view(db(), actor(), view_id)
+    return views.get_view(context(), view_id)
 
 
 @bp.patch("/views/<int:view_id>")
@@ -45,7 +45,7 @@ def get_view(view_id: int) -> SavedViewAnswer:
 @answers(SavedViewAnswer)
 def update_view(view_id: int) -> SavedViewAnswer:
     """Rename a view, change what it shows or whom it is shown to (its municipality only)."""
-    return views.update_view(db(), actor(), view_id, body())
+    return views.update_view(context(), view_id, body())
 
 
 @bp.delete("/views/<int:view_id>")
@@ -53,7 +53,7 @@ def update_view(view_id: int) -> SavedViewAnswer:
 @answers(None, 204)
 def delete_view(view_id: int) -> Response:
     """Delete a view (its municipality only)."""
-    views.delete_view(db(), actor(), view_id)
+    views.delete_view(context(), view_id)
     return Response(status=204)
 
 
@@ -62,7 +62,7 @@ def delete_view(view_id: int) -> Response:
 @answers(SavedViewAnswer)
 def propose_view(view_id: int) -> SavedViewAnswer:
     """Propose a view to the county for the public atlas's featured views (its municipality only)."""
-    return views.propose_view(db(), actor(), view_id)
+    return views.propose_view(context(), view_id)
 
 
 @bp.post("/views/<int:view_id>/publish")
@@ -70,7 +70,7 @@ def propose_view(view_id: int) -> SavedViewAnswer:
 @answers(SavedViewAnswer)
 def publish_view(view_id: int) -> SavedViewAnswer:
     """Publish a proposed view as a featured view of the public atlas (admin)."""
-    return views.decide_view(db(), actor(), view_id, "publish")
+    return views.decide_view(context(), view_id, "publish")
 
 
 @bp.post("/views/<int:view_id>/decline")
@@ -78,7 +78,7 @@ def publish_view(view_id: int) -> SavedViewAnswer:
 @answers(SavedViewAnswer)
 def decline_view(view_id: int) -> SavedViewAnswer:
     """Decline a proposed view, optionally with a `reason` for its municipality (admin)."""
-    return views.decide_view(db(), actor(), view_id, "decline", body())
+    return views.decide_view(context(), view_id, "decline", body())
 
 
 @bp.post("/views/<int:view_id>/unpublish")
@@ -86,7 +86,7 @@ def decline_view(view_id: int) -> SavedViewAnswer:
 @answers(SavedViewAnswer)
 def unpublish_view(view_id: int) -> SavedViewAnswer:
     """Take a featured view off the public atlas; it stays with its municipality (admin)."""
-    return views.decide_view(db(), actor(), view_id, "unpublish")
+    return views.decide_view(context(), view_id, "unpublish")
 
 
 @bp.get("/public/views")
@@ -94,4 +94,4 @@ def unpublish_view(view_id: int) -> SavedViewAnswer:
 @answers(list[FeaturedView])
 def featured_views() -> list[FeaturedView]:
     """The featured views of the public atlas ("Ausgewählte Ansichten"), newest first."""
-    return views.featured_views(db())
+    return views.featured_views(context())

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from sync_server.domain.context import AtlasContext
 from sync_server.domain.indicators import standard
 from sync_server.domain.rights import OPERATOR
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
 from sync_server.storage.models import Category
+from tests import conftest
 from tests.server.test_admin_api import API, assert_problem, audit, category, snapshot
 
 
@@ -69,7 +71,7 @@ def test_the_standard_catalogue_completes_what_was_never_set(db_url: str) -> Non
             cat.keywords_de = cat.keywords_en = None
         session.scalar(select(Category).where(Category.key == "schuldnerberatung")).keywords_de = []
     with session_scope(factory) as session:
-        report = standard.load_standard_catalogue(session, OPERATOR)
+        report = standard.load_standard_catalogue(AtlasContext(session, conftest.test_settings(db_url), OPERATOR))
         assert report["categories"] == 0
     with session_scope(factory) as session:
         by_key = {c.key: c for c in session.scalars(select(Category))}

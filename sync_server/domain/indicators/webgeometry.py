@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from shapely.geometry import mapping
@@ -33,6 +33,9 @@ from ..errors import FieldError, Invalid
 from ..geometry import STORAGE_CRS, WEB_CRS, reproject
 from ..publish import public_query
 from .units import UnitIndex, load_units
+
+if TYPE_CHECKING:
+    from ..context import AtlasContext
 
 TOLERANCE_M = 20.0
 """How far (metres) a simplified boundary may leave the stored one: under a pixel up to zoom 12."""
@@ -92,9 +95,10 @@ def _build(session: Session, level: str) -> str:
                        "features": features}, ensure_ascii=False, separators=(",", ":"))
 
 
-def web_units(session: Session, level: str) -> str:
+def web_units(ctx: AtlasContext, level: str) -> str:
     """The GeoJSON text of the public units of ``level`` with simplified geometry (see the module);
     an unknown level is refused."""
+    session = ctx.session
     key = (str(session.get_bind().url), sequence.public_version(Reader.on(session.connection())), level)
     with _CACHE_LOCK:
         if key in _CACHE:
