@@ -12,6 +12,7 @@ from sync_server.domain.rights import (
     OPERATOR,
     Actor,
     may_read_unpublished,
+    may_read_view,
     require_admin,
     write_refusal,
 )
@@ -37,6 +38,9 @@ def test_the_anonymous_caller_reads_only_what_is_published_and_writes_nothing() 
     # Not even work of a municipality that shares it with every account.
     assert not may_read_unpublished(ANONYMOUS, 3, owner_shares=True)
     assert may_read_unpublished(Actor(7, "someone", "reader", 5, "034590014014"), 3, owner_shares=True)
+    # A saved view only once the county featured it, not one shared among the municipalities' staff.
+    assert not may_read_view(ANONYMOUS, 3, "shared", "none", owner_shares=True)
+    assert may_read_view(ANONYMOUS, 3, "private", "published", owner_shares=False)
     refusal = write_refusal(ANONYMOUS, None, None, lambda _m: None, 0.0)
     assert refusal is not None and refusal.code == "read_only_role"
     with pytest.raises(Forbidden):
