@@ -8,6 +8,7 @@ GIS person understands (which ring is not closed, which CRS is unknown, where th
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -70,6 +71,18 @@ def to_geojson(geometry: BaseGeometry | None, crs: str = STORAGE_CRS, precision:
     if geometry is None:
         return None
     return mapping(rounded(reproject(geometry, STORAGE_CRS, crs), crs, precision))
+
+
+def wkb_to_geojson(stored: Sequence[str | bytes | None]) -> list[dict | None]:
+    """GeoJSON in the storage CRS, rounded as :func:`to_geojson` does, of stored geometries given as
+    (hex) WKB, converted as one array: a checkout page of 5,000 points spent most of its time decoding,
+    rounding and mapping one point at a time. Points are read as coordinate arrays; other geometries
+    (a few polygons of spatial units) are mapped one by one."""
+    geometries = rounded(shapely.from_wkb(list(stored)), STORAGE_CRS)
+    points = (shapely.get_type_id(geometries) == 0) & ~shapely.is_empty(geometries)
+    xs, ys = shapely.get_x(geometries).tolist(), shapely.get_y(geometries).tolist()
+    return [{"type": "Point", "coordinates": (x, y)} if point else None if geometry is None else mapping(geometry)
+            for geometry, point, x, y in zip(geometries, points.tolist(), xs, ys, strict=True)]
 
 
 def _is_position(value: Any) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import or_, select
+from sqlalchemy import Text, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..storage.db import in_chunks
@@ -25,7 +25,7 @@ from .commands import IDEMPOTENCY_KEY_MAX, Change, PushBody, names
 from .context import AtlasContext
 from .contract import dump, load
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
-from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson
+from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson, wkb_to_geojson
 from .indicators import values
 from .layers import LAYERS, LayerSpec, clean_properties
 from .lifecycle import ONCE_PUBLIC, Op
@@ -126,8 +126,24 @@ def feature_view(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeatu
     Callers who may read unpublished work see the head; others see the published state, or a
     tombstone when nothing of it is public.
     """
+    readable, shown = _shown(ctx, actor, feature, head, published)
+    return _view(ctx, feature, head, published, readable, shown,
+                 to_geojson(shown.geometry) if shown is not None else None)
+
+
+def _shown(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeature, head: Revision | StoredHead,
+           published: Revision | StoredHead | None) -> tuple[bool, Revision | StoredHead | None]:
+    """Whether the caller may read the feature's unpublished work, and the revision it sees (None: a
+    tombstone)."""
     readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
-    shown = lifecycle.shown_revision(head, published, readable)
+    return readable, lifecycle.shown_revision(head, published, readable)
+
+
+def _view(ctx: AtlasContext, feature: Feature | StoredFeature, head: Revision | StoredHead,
+          published: Revision | StoredHead | None, readable: bool, shown: Revision | StoredHead | None,
+          geometry: dict | None) -> FeatureView:
+    """The pull format of what :func:`_shown` decided, with the shown revision's GeoJSON ``geometry``
+    (made by the caller: a pull converts a whole page at once)."""
     review_of = head if readable else published
     review = ReviewView(state=review_of.state if review_of else None,
                         reason=review_of.reason if review_of else None, published_revision=feature.published_seq)
@@ -135,18 +151,44 @@ def feature_view(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeatu
         # Of unpublished work a caller who may not read it learns nothing, not even its review.
         return FeatureView(id=feature.id, revision=feature.head_seq, deleted=True, owner=ctx.key_of(feature.owner_id),
                            properties=None, geometry=None, review=review)
+    owner = ctx.key_of(shown.owner_id)
     return FeatureView(
         id=feature.id,
         revision=feature.head_seq if readable else shown.seq,
         deleted=False,
-        owner=ctx.key_of(shown.owner_id),
-        properties={**shown.properties, "owner": ctx.key_of(shown.owner_id)},
-        geometry=to_geojson(shown.geometry),
+        owner=owner,
+        properties={**shown.properties, "owner": owner},
+        geometry=geometry,
         review=review,
     )
 
 
 # --- pull ---------------------------------------------------------------------------------------------
+
+
+# The pull reads plain rows (SQLAlchemy Core, no ORM objects) and the stored geometry as it is (hex EWKB,
+# decoded for a whole page at once by :func:`.geometry.wkb_to_geojson`).
+_HEAD_COLUMNS = (_REVISIONS.c.seq, _REVISIONS.c.op, _REVISIONS.c.owner_id, _REVISIONS.c.properties,
+                 type_coerce(_REVISIONS.c.geometry, Text), _REVISIONS.c.state, _REVISIONS.c.reason)
+_PULL_ROWS = select(_FEATURES.c.id, _FEATURES.c.owner_id, _FEATURES.c.head_seq, _FEATURES.c.published_seq,
+                    _FEATURES.c.deleted, _FEATURES.c.change_seq, *_HEAD_COLUMNS).join_from(
+    _FEATURES, _REVISIONS, _REVISIONS.c.seq == _FEATURES.c.head_seq)
+
+
+def _stored_head(columns: Any, wkb: dict[int, Any]) -> StoredHead:
+    """A revision row of :data:`_HEAD_COLUMNS` as a :class:`StoredHead` without its geometry, which goes
+    to ``wkb`` by revision number."""
+    seq, op, owner_id, properties, geometry, state, reason = columns
+    wkb[seq] = geometry
+    return StoredHead(seq, op, owner_id, properties or {}, None, state, reason)
+
+
+def _published_heads(session: Session, seqs: list[int], wkb: dict[int, Any]) -> dict[int, StoredHead]:
+    """The revisions numbered ``seqs`` (published states behind newer heads) as :func:`_stored_head` reads
+    them, in a few queries."""
+    query = select(*_HEAD_COLUMNS)
+    return {row[0]: _stored_head(row, wkb) for part in in_chunks(seqs)
+            for row in session.execute(query.where(_REVISIONS.c.seq.in_(part)))}
 
 
 def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int | None = None) -> PullPage:
@@ -173,15 +215,18 @@ def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int 
     changed = session.get(User, actor.user_id).rights_changed_seq if since > 0 else None
     if changed is not None and basis < changed:
         raise checkout_required("rights_changed", cursor=since, rights_changed=changed)
-    query = (select(Feature, Revision).join(Revision, Revision.seq == Feature.head_seq)
-             .where(Feature.layer == layer.name, Feature.change_seq > since))
+    f = _FEATURES.c
+    query = _PULL_ROWS.where(f.layer == layer.name, f.change_seq > since)
     if since == 0:
         # A fresh checkout needs no features that are deleted for every caller: deleted in the head and
         # either never published or with the deletion published. A pending deletion of a published
         # feature is still the published feature for those who see only published work.
-        query = query.where(or_(Feature.deleted.is_(False), Feature.published_seq.is_not(None)
-                                & (Feature.published_seq != Feature.head_seq)))
-    rows = session.execute(query.order_by(Feature.change_seq).limit(limit + 1)).all()
+        query = query.where(or_(f.deleted.is_(False), f.published_seq.is_not(None)
+                                & (f.published_seq != f.head_seq)))
+    wkb: dict[int, Any] = {}  # revision number -> its stored geometry, converted for the whole page at once
+    rows = [(StoredFeature(fid, owner, head, published, deleted), change_seq, _stored_head(rest, wkb))
+            for fid, owner, head, published, deleted, change_seq, *rest
+            in session.execute(query.order_by(f.change_seq).limit(limit + 1))]
     more = len(rows) > limit
     rows = rows[:limit]
     # Sharing settings read after the rows: every row is judged by settings at least as new as itself
@@ -194,20 +239,24 @@ def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int 
             seq, mid = max(ended)
             raise checkout_required("sharing_ended", cursor=since, municipality=ctx.key_of(mid),
                                     municipality_name=ctx.name_of(mid), sharing_ended=seq)
-    wanted = [f.published_seq for f, h in rows if f.published_seq is not None and f.published_seq != h.seq]
-    published = revisions_by_seq(session, wanted)
-    hidden = _never_seen(session, ctx, actor, layer.name, [f for f, _h in rows if f.published_seq is None])
-    features = []
-    for f, head in rows:
-        pub = head if f.published_seq == head.seq else published.get(f.published_seq)
-        view = feature_view(ctx, actor, f, head, pub)
-        if view.deleted and (since == 0 or f.id in hidden):
+    published = _published_heads(session, [feature.published_seq for feature, _c, head in rows
+                                           if feature.published_seq is not None and feature.published_seq != head.seq],
+                                 wkb)
+    hidden = _never_seen(session, ctx, actor, layer.name, [f for f, _c, _h in rows if f.published_seq is None])
+    decided = []
+    for feature, _change_seq, head in rows:
+        pub = head if feature.published_seq == head.seq else published.get(feature.published_seq)
+        readable, shown = _shown(ctx, actor, feature, head, pub)
+        if shown is None and (since == 0 or feature.id in hidden):
             continue  # a fresh checkout needs no tombstones, and nobody those of what they never saw
-        features.append(view)
+        decided.append((feature, head, pub, readable, shown))
+    geometries = iter(wkb_to_geojson([wkb[shown.seq] for *_rest, shown in decided if shown is not None]))
+    features = [_view(ctx, feature, head, pub, readable, shown, next(geometries) if shown is not None else None)
+                for feature, head, pub, readable, shown in decided]
     # The last page ends at least at ``newest`` (read before the query; writes commit in sequence order, so
     # everything up to it was visible to the query): the cursor moves past changes of other layers and
     # past sequence steps without features (sharing_ended, rights_changed).
-    cursor = rows[-1][0].change_seq if more else max(newest, rows[-1][0].change_seq if rows else 0)
+    cursor = rows[-1][1] if more else max(newest, rows[-1][1] if rows else 0)
     return PullPage(layer=layer.name, schema_version=layer.schema_version, cursor=cursor, more=more,
                     as_of=newest if as_of is None or since == 0 else as_of, features=features)
 
@@ -221,7 +270,7 @@ def hidden_from(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeatur
 
 
 def _never_seen(session: Session, ctx: AtlasContext, actor: Actor, layer: str,
-                candidates: list[Feature]) -> set[str]:
+                candidates: list[StoredFeature]) -> set[str]:
     """Ids among ``candidates`` (features without a published state) whose tombstone the caller must not
     get, because it can never have held them: it may not read them now, none of their revisions was ever
     public (withdrawn), and none belonged to a municipality whose unpublished work it may read (an
