@@ -116,9 +116,11 @@ def _object_schema(cls: type, components: dict[str, Any] | None) -> dict[str, An
 
 
 @cache
-def _dumped_fields(cls: type) -> tuple[tuple[str, bool], ...]:
-    """(name, omit when None) of a declaration's fields: asked once per class, not once per object (a
-    push answer of 100,000 results dumps 100,000 objects)."""
+def _dumped_fields(cls: type) -> tuple[tuple[str, bool], ...] | None:
+    """(name, omit when None) of a declaration's fields, None for a class that is no declaration: asked
+    once per class, not once per object (a push answer of 100,000 results dumps 100,000 objects)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
     return tuple((f.name, bool(f.metadata.get("omit_none"))) for f in dataclasses.fields(cls))
 
 
@@ -127,16 +129,19 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def dump(value: Any) -> Any:
     """The JSON value of ``value``: declarations become objects (keys with ``omit_none`` and value None
-    left out), lists and dicts are dumped item by item, anything else is returned as it is."""
-    if value.__class__ in _SCALARS:
+    left out), lists and dicts are dumped item by item, anything else is returned as it is. Scalars
+    inside are taken without a call each: a checkout page dumps 5,000 features of 20 properties."""
+    cls = value.__class__
+    if cls in _SCALARS:
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: dump(v) for name, omit in _dumped_fields(value.__class__)
+    fields = _dumped_fields(cls)
+    if fields is not None:
+        return {name: v if v.__class__ in _SCALARS else dump(v) for name, omit in fields
                 if not ((v := getattr(value, name)) is None and omit)}
     if isinstance(value, list | tuple):
-        return [dump(v) for v in value]
+        return [v if v.__class__ in _SCALARS else dump(v) for v in value]
     if isinstance(value, dict):
-        return {k: dump(v) for k, v in value.items()}
+        return {k: v if v.__class__ in _SCALARS else dump(v) for k, v in value.items()}
     return value
 
 
