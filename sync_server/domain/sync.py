@@ -25,7 +25,7 @@ from .commands import IDEMPOTENCY_KEY_MAX, Change, PushBody, names
 from .context import AtlasContext
 from .contract import dump, load
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
-from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, to_geojson, wkb_to_geojson
+from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, parse_points, to_geojson, wkb_to_geojson
 from .indicators import values
 from .layers import LAYERS, LayerSpec, clean_properties
 from .lifecycle import ONCE_PUBLIC, Op
@@ -404,11 +404,13 @@ def _owner_of_new(ctx: AtlasContext, actor: Actor, props: dict, stored: Feature 
 
 
 def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, change: dict, checked: _Checked,
-                  stored: tuple[StoredFeature, StoredHead] | None,
+                  stored: tuple[StoredFeature, StoredHead] | None, point: BaseGeometry | None,
                   ) -> tuple[OwnedState | None, OwnedState | None, list[FieldError]]:
     """Check one change (everything but the ownership rule, which the push asks for all changes at
     once): returns the stored and the new state the rule decides on, and the problems found. An insert
-    of an id that exists is marked as a conflict here."""
+    of an id that exists is marked as a conflict here. ``point``: the change's geometry as
+    :func:`.geometry.parse_points` read it for the whole push, None where it left it to
+    :func:`.geometry.parse_geometry`."""
     feature, head = stored if stored else (None, None)
     checked.feature = feature
     hidden = feature is not None and hidden_from(ctx, actor, feature)
@@ -430,6 +432,8 @@ def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, c
         if layer.geometry_type is None:
             if change.get("geometry") is not None:
                 errors.append(FieldError("geometry", "no_geometry"))
+        elif point is not None:
+            geometry = point
         else:
             try:
                 geometry = parse_geometry(change.get("geometry"), layer.geometry_type, crs, ctx.area_of_interest,
@@ -504,8 +508,14 @@ def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False
     checked = [_check_shape(i, c, seen) for i, c in enumerate(changes)]
     stored = heads if heads is not None else load_heads(
         session, layer.name, [c.id for c in checked if c.id and c.status == "accepted"])
-    judged = [(item, change, _check_change(ctx, actor, layer, crs, change, item, stored.get(item.id)))
-              for item, change in zip(checked, changes, strict=True) if item.status == "accepted"]
+    accepted = [(item, change) for item, change in zip(checked, changes, strict=True) if item.status == "accepted"]
+    points = [None] * len(accepted)
+    if layer.geometry_type == "Point":
+        points = parse_points([change.get("geometry") if item.op in (Op.INSERT, Op.UPDATE) else None
+                               for item, change in accepted], crs, ctx.area_of_interest,
+                              ctx.settings.max_geometry_vertices)
+    judged = [(item, change, _check_change(ctx, actor, layer, crs, change, item, stored.get(item.id), point))
+              for (item, change), point in zip(accepted, points, strict=True)]
     refusals = write_refusals(actor, [(old, new) for _i, _c, (old, new, _e) in judged], ctx.territory_of,
                               ctx.settings.border_tolerance_m)
     for (item, change, (_old, _new, errors)), refusal in zip(judged, refusals, strict=True):

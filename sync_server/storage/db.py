@@ -30,24 +30,27 @@ def _driver_rows(conn: Connection, table: Table,
                  rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """``rows`` as the driver takes them, with the order of their columns: each column through its
     type's bind processor (JSON as text, geometry as hex EWKB, SQLite's date format), a value that is
-    the same object in every row (the time or the author of a write) processed once."""
+    the same object in every row (the time or the author of a write) processed once, and a column whose
+    type converts many values at once (``bind_many``: geometries) converted as one array."""
     dialect = conn.dialect
-    plain: list[str] = []  # as they are
-    processed: list[tuple[str, Any]] = []  # per row through the processor
-    fixed: dict[str, Any] = {}  # the same object in every row: processed once
+    names: list[str] = []
+    columns: list[Sequence[Any]] = []
     for name in rows[0]:
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        column_type = table.c[name].type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
         first = rows[0][name]
+        values = [row[name] for row in rows]
         if process is None:
-            plain.append(name)
-        elif all(row[name] is first for row in rows):
-            fixed[name] = process(first)
+            pass
+        elif all(value is first for value in values):
+            values = [process(first)] * len(rows)
+        elif hasattr(column_type, "bind_many"):
+            values = column_type.bind_many(values)
         else:
-            processed.append((name, process))
-    constant = tuple(fixed.values())
-    return [*plain, *(name for name, _p in processed), *fixed], [
-        (*[row[name] for name in plain], *[process(row[name]) for name, process in processed], *constant)
-        for row in rows]
+            values = [process(value) for value in values]
+        names.append(name)
+        columns.append(values)
+    return names, list(zip(*columns, strict=True))
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

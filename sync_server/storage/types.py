@@ -36,6 +36,11 @@ class Geometry(TypeDecorator):
             return None
         return shapely.to_wkb(shapely.set_srid(value, SRID), hex=True, include_srid=True)
 
+    def bind_many(self, values: list[BaseGeometry | None]) -> list[str | None]:
+        """What :meth:`process_bind_param` makes of each value, for many values as one array (a bulk
+        write of thousands of features)."""
+        return shapely.to_wkb(shapely.set_srid(values, SRID), hex=True, include_srid=True).tolist()
+
     def process_result_value(self, value: str | None, dialect) -> BaseGeometry | None:  # noqa: ANN001
         if value is None:
             return None
