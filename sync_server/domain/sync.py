@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Text, or_, select, type_coerce
 from sqlalchemy.orm import Session
@@ -102,15 +103,15 @@ def load_heads(session: Session, layer: str, ids: list[str]) -> dict[str, tuple[
     the push took the lock)."""
     f, r = _FEATURES.c, _REVISIONS.c
     query = (select(f.id, f.owner_id, f.head_seq, f.published_seq, f.deleted, r.op, r.owner_id, r.properties,
-                    r.geometry, r.state, r.reason)
+                    type_coerce(r.geometry, Text), r.state, r.reason)
              .join_from(_FEATURES, _REVISIONS, r.seq == f.head_seq).where(f.layer == layer))
-    out: dict[str, tuple[StoredFeature, StoredHead]] = {}
-    for part in in_chunks(ids):
-        for fid, owner, head, published, deleted, op, rev_owner, props, geometry, state, reason in session.execute(
-                query.where(f.id.in_(part))):
-            out[fid] = (StoredFeature(fid, owner, head, published, deleted),
-                        StoredHead(head, op, rev_owner, props or {}, geometry, state, reason))
-    return out
+    rows = [row for part in in_chunks(ids) for row in session.execute(query.where(f.id.in_(part)))]
+    # The stored geometries (hex EWKB) decoded as one array, as the column type decodes each.
+    geometries = shapely.set_srid(shapely.from_wkb([row[8] for row in rows]), 0).tolist()
+    return {fid: (StoredFeature(fid, owner, head, published, deleted),
+                  StoredHead(head, op, rev_owner, props or {}, geometry, state, reason))
+            for (fid, owner, head, published, deleted, op, rev_owner, props, _wkb, state, reason), geometry
+            in zip(rows, geometries, strict=True)}
 
 
 def revisions_by_seq(session: Session, seqs: list[int]) -> dict[int, Revision]:
