@@ -89,10 +89,16 @@ class Timing:
     seconds: float
     floor: float | None = None
     note: str = ""
+    cpu: float | None = None  # CPU seconds of this process (on PostgreSQL the server's share is not in it)
+    floor_cpu: float | None = None
 
     @property
     def ratio(self) -> float | None:
         return None if not self.floor else self.seconds / self.floor
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        return None if not self.floor_cpu or self.cpu is None else self.cpu / self.floor_cpu
 
 
 def log(message: str) -> None:
@@ -117,6 +123,14 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = action()
     return time.perf_counter() - start, result
+
+
+def clocked(action: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(wall-clock seconds, CPU seconds of this process, result): on a loaded machine the CPU time is the
+    steadier figure."""
+    cpu = time.process_time()
+    seconds, result = timed(action)
+    return seconds, time.process_time() - cpu, result
 
 
 # --- databases ----------------------------------------------------------------------------------------
@@ -406,7 +420,7 @@ _REVISION_COLUMNS = ("seq, layer, feature_id, parent_seq, op, owner_id, properti
 _FEATURE_COLUMNS = "layer, id, owner_id, head_seq, published_seq, change_seq, deleted"
 
 
-def floor_push(engine: Engine, rows: FloorRows) -> float:
+def floor_push(engine: Engine, rows: FloorRows) -> tuple[float, float]:
     """Read the stored heads of the changed features, write the revisions and the feature rows."""
     pg = engine.dialect.name == "postgresql"
     mark = "%s" if pg else "?"
@@ -438,10 +452,10 @@ def floor_push(engine: Engine, rows: FloorRows) -> float:
                 cur.executemany(f"UPDATE {SHADOW}features SET owner_id = ?, head_seq = ?, change_seq = ?, "
                                 f"deleted = ? WHERE layer = '{LAYER}' AND id = ?", rows.feature_updates)
 
-    return timed(run)[0]
+    return clocked(run)[:2]
 
 
-def floor_pull(engine: Engine) -> tuple[float, int]:
+def floor_pull(engine: Engine) -> tuple[float, float, int]:
     """One plain SELECT of every institution with its head revision, all rows fetched."""
     sql = ("SELECT f.id, f.owner_id, f.head_seq, f.published_seq, f.change_seq, f.deleted, r.op, r.properties, "
            "r.geometry, r.state, r.reason FROM features f JOIN revisions r ON r.seq = f.head_seq "
@@ -452,10 +466,10 @@ def floor_pull(engine: Engine) -> tuple[float, int]:
             cur.execute(sql)
             return len(cur.fetchall())
 
-    return timed(run)
+    return clocked(run)
 
 
-def floor_approve(engine: Engine, seqs: list[int], reviewer_id: int) -> float:
+def floor_approve(engine: Engine, seqs: list[int], reviewer_id: int) -> tuple[float, float]:
     """One UPDATE of the revisions by seq list, one of their features; one transaction."""
     mark = "%s" if engine.dialect.name == "postgresql" else "?"
     in_list = ", ".join(str(int(s)) for s in seqs)
@@ -468,7 +482,7 @@ def floor_approve(engine: Engine, seqs: list[int], reviewer_id: int) -> float:
             cur.execute(f"UPDATE {SHADOW}features SET published_seq = head_seq, change_seq = head_seq + {offset} "
                         f"WHERE layer = '{LAYER}' AND head_seq IN ({in_list})")
 
-    return timed(run)[0]
+    return clocked(run)[:2]
 
 
 # --- pygeodiff: the same edits as a GeoPackage changeset ---------------------------------------------------
@@ -608,23 +622,23 @@ def bench_push(run: Run, features: list[dict[str, Any]], changes: list[dict[str,
         id_by_key = AtlasContext(session, run.settings, OPERATOR).id_by_key
     log(f"[{run.kind}] push ...")
     mark = run.statements.count
-    seconds, answer = timed(lambda: push_changes(run.factory, run.settings, run.admin, changes))
+    seconds, cpu, answer = clocked(lambda: push_changes(run.factory, run.settings, run.admin, changes))
     note = run.statements.since(mark)
     rows = floor_rows(changes, answer, {f["id"]: f for f in features}, id_by_key, run.admin.user_id)
-    floor = floor_push(run.engine, rows)
-    return Timing(f"push {len(changes)} mixed changes", run.kind, seconds, floor, note), rows
+    floor, floor_cpu = floor_push(run.engine, rows)
+    return Timing(f"push {len(changes)} mixed changes", run.kind, seconds, floor, note, cpu, floor_cpu), rows
 
 
 def bench_pull(run: Run) -> list[Timing]:
     log(f"[{run.kind}] pull ...")
     mark = run.statements.count
-    seconds, pulled = timed(lambda: pull_all(run.factory, run.settings, run.editor))
+    seconds, cpu, pulled = clocked(lambda: pull_all(run.factory, run.settings, run.editor))
     note = run.statements.since(mark)
-    floor, floor_count = floor_pull(run.engine)
+    floor, floor_cpu, floor_count = floor_pull(run.engine)
     deleted = sum(1 for f in pulled if f["deleted"])
     http_s, http_count = pull_all_http(run.settings, EDITOR)
     return [Timing(f"pull full checkout ({len(pulled) - deleted} + {deleted} deleted)", run.kind, seconds, floor,
-                   f"{note}; floor: 1 SELECT, {floor_count} rows"),
+                   f"{note}; floor: 1 SELECT, {floor_count} rows", cpu, floor_cpu),
             Timing(f"pull full checkout via HTTP ({http_count} features)", run.kind, http_s, floor,
                    "Flask test client, JSON encode + decode")]
 
@@ -632,10 +646,10 @@ def bench_pull(run: Run) -> list[Timing]:
 def bench_approve(run: Run, seqs: list[int]) -> Timing:
     log(f"[{run.kind}] approve ...")
     mark = run.statements.count
-    seconds, decided = timed(lambda: approve(run.factory, run.settings, run.admin, {"revisions": seqs}))
+    seconds, cpu, decided = clocked(lambda: approve(run.factory, run.settings, run.admin, {"revisions": seqs}))
     note = run.statements.since(mark)
-    floor = floor_approve(run.engine, seqs, run.admin.user_id)
-    return Timing(f"approve {len(decided['revisions'])} pending", run.kind, seconds, floor, note)
+    floor, floor_cpu = floor_approve(run.engine, seqs, run.admin.user_id)
+    return Timing(f"approve {len(decided['revisions'])} pending", run.kind, seconds, floor, note, cpu, floor_cpu)
 
 
 def bench_editor_push(run: Run, count: int) -> Timing:
@@ -647,10 +661,11 @@ def bench_editor_push(run: Run, count: int) -> Timing:
     changes = [update_change(feature, i) for i, feature in enumerate(own)]
     log(f"[{run.kind}] push {len(changes)} updates as {EDITOR} ...")
     mark = run.statements.count
-    seconds, answer = timed(lambda: push_changes(run.factory, run.settings, run.editor, changes))
+    seconds, cpu, answer = clocked(lambda: push_changes(run.factory, run.settings, run.editor, changes))
     note = run.statements.since(mark)
     rows = floor_rows(changes, answer, {f["id"]: f for f in own}, id_by_key, run.editor.user_id)
-    return Timing(f"push {len(changes)} updates as {EDITOR}", run.kind, seconds, floor_push(run.engine, rows), note)
+    floor, floor_cpu = floor_push(run.engine, rows)
+    return Timing(f"push {len(changes)} updates as {EDITOR}", run.kind, seconds, floor, note, cpu, floor_cpu)
 
 
 def bench_database(kind: str, url: str, args: argparse.Namespace, workdir: Path,
@@ -681,7 +696,8 @@ def bench_database(kind: str, url: str, args: argparse.Namespace, workdir: Path,
 
 
 def print_table(rows: list[Timing], geodiff: dict[str, float] | None, args: argparse.Namespace) -> None:
-    head = f"{'operation':<48} {'database':<10} {'seconds':>9} {'floor s':>9} {'ratio':>8}  note"
+    head = (f"{'operation':<48} {'database':<10} {'seconds':>9} {'floor s':>9} {'ratio':>8} {'cpu s':>8} "
+            f"{'floor cpu':>9} {'cpu ratio':>9}  note")
     log("")
     log(f"Familienatlas sync benchmark: {args.institutions} institutions, {args.changes} changes "
         "(each step run once; floor = same rows by plain SQL in one transaction)")
@@ -690,7 +706,11 @@ def print_table(rows: list[Timing], geodiff: dict[str, float] | None, args: argp
     for r in rows:
         floor = f"{r.floor:9.3f}" if r.floor is not None else f"{'':9}"
         ratio = f"{r.ratio:7.1f}x" if r.ratio is not None else f"{'':8}"
-        log(f"{r.operation:<48} {r.database:<10} {r.seconds:9.3f} {floor} {ratio}  {r.note}".rstrip())
+        cpu = f"{r.cpu:8.3f}" if r.cpu is not None else f"{'':8}"
+        floor_cpu = f"{r.floor_cpu:9.3f}" if r.floor_cpu is not None else f"{'':9}"
+        cpu_ratio = f"{r.cpu_ratio:8.1f}x" if r.cpu_ratio is not None else f"{'':9}"
+        log(f"{r.operation:<48} {r.database:<10} {r.seconds:9.3f} {floor} {ratio} {cpu} {floor_cpu} {cpu_ratio}  "
+            f"{r.note}".rstrip())
     if geodiff:
         log("-" * len(head))
         log(f"{'pygeodiff create_changeset':<48} {'gpkg':<10} {geodiff['create']:9.3f}")
@@ -773,7 +793,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     rows: list[Timing] = []
     geodiff: dict[str, float] | None = None
-    started = time.perf_counter()
+    started, load_at_start = time.perf_counter(), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="familienatlas-bench-") as tmp:
         for kind in args.databases:
             try:
@@ -783,7 +803,8 @@ def main(argv: list[str] | None = None) -> int:
             except RuntimeError as exc:
                 log(f"[{kind}] skipped: {exc}")
     print_table(rows, geodiff, args)
-    log(f"total run time {time.perf_counter() - started:.0f} s")
+    log(f"total run time {time.perf_counter() - started:.0f} s; load average at the start "
+        f"{load_at_start[0]:.1f}, at the end {os.getloadavg()[0]:.1f}")
     return 0
 
 
