@@ -22,12 +22,14 @@ import re
 import unicodedata
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ...storage.db import in_chunks
 from ...storage.models import Push
 from .. import lifecycle, sequence, sync
 from ..answers import PushAnswer, SkippedLine, UploadFile, UploadReport, UploadRow
@@ -42,6 +44,7 @@ from .spreadsheet import RawRow, Table, fold, read_table
 from .units import Unit
 
 STATUSES = ("new", "changed", "unchanged", "refused", "invalid")
+_CHUNK = 5_000  # rows checked at a time where nothing needs them all at once
 _COMPARED = ("value", "numerator", "denominator", "provisional", "estimated", "series_break", "note", "level")
 
 
@@ -284,26 +287,50 @@ def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOp
     return rows
 
 
-def _compare_with_stored(ctx: AtlasContext, actor: Actor, rows: list[ReportRow],
-                         stored: dict[str, tuple[sync.StoredFeature, sync.StoredHead]]) -> dict[str, int]:
-    """new, changed or unchanged against the stored head; returns the head revision of every stored value.
+def _compare_with_stored(ctx: AtlasContext, actor: Actor, rows: Sequence[ReportRow],
+                         stored: dict[str, tuple[sync.StoredFeature, sync.StoredHead]]) -> None:
+    """new, changed or unchanged against the stored head.
 
     Only a head the caller may read is compared: "unchanged" (or an old value) for the head of a
     municipality that does not share would let anyone guess its unpublished numbers row by row. Such a
     row stays "new" and goes to the push, whose ownership rule refuses it like any foreign row."""
-    bases: dict[str, int] = {}
     for row in rows:
         if row.status != "new" or row.fid not in stored:
             continue
         feature, head = stored[row.fid]
-        bases[row.fid] = head.seq
         if head.op == "delete" or not may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id)):
             continue  # a deleted value written again is new; an unreadable head is not compared
         old = head.properties
         row.old = old.get("value")
         props = row.properties or {}
         row.status = "unchanged" if all(old.get(name) == props.get(name) for name in _COMPARED) else "changed"
-    return bases
+
+
+# The ownership rule reads these of a stored value's head (ctx.owned_state: the unit's level, the indicator).
+_OWNER_FACTS = ("indicator", "level")
+
+
+def _stored_heads(ctx: AtlasContext, rows: list[ReportRow]) -> dict[str, tuple[sync.StoredFeature, sync.StoredHead]]:
+    """Compare the rows with the stored heads, read in chunks; returns the heads for the push, each
+    keeping of its properties only what the ownership rule decides on.
+
+    One read of the stored heads serves the report and the push (which would otherwise read them again).
+    The push needs the rest of a head's properties only to show the current state of a conflict, which
+    an upload cannot meet: its base revisions are these heads. Whole heads of 100,000 stored values
+    (a JSON document each) held 180 MB at once; a chunk of them at a time and the two facts do not."""
+    heads: dict[str, tuple[sync.StoredFeature, sync.StoredHead]] = {}
+    facts: dict[tuple[Any, ...], dict[str, Any]] = {}  # the same few (indicator, level) pairs, shared
+    candidates = [r for r in rows if r.status == "new" and r.fid]
+    for part in in_chunks(candidates, _CHUNK):
+        stored = sync.load_heads(ctx.session, values.LAYER, [r.fid for r in part])
+        _compare_with_stored(ctx, ctx.actor, part, stored)
+        for fid, (feature, head) in stored.items():
+            key = tuple(head.properties.get(name) for name in _OWNER_FACTS)
+            kept = facts.get(key)
+            if kept is None:
+                kept = facts[key] = {name: head.properties.get(name) for name in _OWNER_FACTS}
+            heads[fid] = (feature, replace(head, properties=kept))
+    return heads
 
 
 def _request_hash(data: bytes, filename: str, options: UploadOptions) -> str:
@@ -350,25 +377,16 @@ def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions
     rows = _build_rows(ctx, actor, table, options)
     if not options.dry_run:
         sequence.lock(session)  # the heads compared below are the ones the push writes over
-    # One read of the stored heads serves the report and the push (which would otherwise read them again).
-    stored = sync.load_heads(session, values.LAYER, [r.fid for r in rows if r.status == "new" and r.fid])
-    bases = _compare_with_stored(ctx, actor, rows, stored)
+    stored = _stored_heads(ctx, rows)
     pending = [r for r in rows if r.status in ("new", "changed")]
-    changes = [{"op": "update" if r.fid in bases else "insert", "id": r.fid,
-                **({"base_revision": bases[r.fid]} if r.fid in bases else {}), "properties": r.properties}
-               for r in pending]
     invalid = any(r.status == "invalid" for r in rows)
     push_answer: PushAnswer | None = None
-    if changes:
-        body = {"idempotency_key": key or f"upload-{uuid.uuid4()}",
-                "schema_version": sync.get_layer(values.LAYER).schema_version, "changes": changes}
-        try:
-            push_answer = sync.push(ctx, values.LAYER, body, dry_run=options.dry_run or invalid,
-                                    max_changes=max(max_rows, ctx.settings.max_changes_per_push), heads=stored)
-        except DomainError as exc:
-            if not isinstance(exc.body.get("results"), list):
-                raise
-            _apply_results(ctx, pending, exc.body["results"])
+    if options.dry_run or invalid:
+        # Only checked: in chunks, so the push's per-change state of one chunk is held at a time.
+        for part in in_chunks(pending, _CHUNK):
+            _push(ctx, part, stored, key=None, dry_run=True)
+    elif pending:
+        push_answer = _push(ctx, pending, stored, key=key, dry_run=False)
     for row in rows:  # what is refused is not the caller's to compare with
         if row.status == "refused":
             row.old = None
@@ -386,7 +404,27 @@ def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions
     return answer
 
 
-def _apply_results(ctx: AtlasContext, pending: list[ReportRow], results: list[dict[str, Any]]) -> None:
+def _push(ctx: AtlasContext, part: Sequence[ReportRow],
+          stored: dict[str, tuple[sync.StoredFeature, sync.StoredHead]], *, key: str | None,
+          dry_run: bool) -> PushAnswer | None:
+    """``part`` as one push of the values layer (only checked in a dry run); the verdicts of a refused
+    push go back on its rows."""
+    changes = [{"op": "update" if r.fid in stored else "insert", "id": r.fid,
+                **({"base_revision": stored[r.fid][1].seq} if r.fid in stored else {}), "properties": r.properties}
+               for r in part]
+    body = {"idempotency_key": key or f"upload-{uuid.uuid4()}",
+            "schema_version": sync.get_layer(values.LAYER).schema_version, "changes": changes}
+    try:
+        return sync.push(ctx, values.LAYER, body, dry_run=dry_run,
+                         max_changes=max(len(changes), ctx.settings.max_changes_per_push), heads=stored)
+    except DomainError as exc:
+        if not isinstance(exc.body.get("results"), list):
+            raise
+        _apply_results(ctx, part, exc.body["results"])
+    return None
+
+
+def _apply_results(ctx: AtlasContext, pending: Sequence[ReportRow], results: list[dict[str, Any]]) -> None:
     """The push's verdict per change, back on the rows the changes came from."""
     for result in results:
         index = result.get("index")
