@@ -120,42 +120,48 @@ def _expire_features(session: Session, layer: str, ids: set[str]) -> None:
                 session.expire(obj)
 
 
+_WRITE_CHUNK = 5_000  # rows per bulk write of a push
+
+
 def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Submission], *, current: int,
            push_id: str, now: datetime) -> list[int]:
     """Record ``submissions`` as pending revisions numbered ``current + 1, current + 2, ...``; each
     becomes its feature's head and change number (new features are created unpublished). Returns the
     revision numbers, in order.
 
-    Written as three plain bulk statements (:func:`..storage.db.bulk_insert` and ``bulk_update``: the
+    Written as three plain bulk statements per 5,000 rows (:func:`..storage.db.bulk_insert` and ``bulk_update``: the
     driver's executemany, on PostgreSQL pages of multi-row VALUES), not ORM objects, not even
     SQLAlchemy's executemany: an upload of 100,000 values is one push, and preparing the parameters
     row by row cost as much as the database's work. The session's copies of updated features are
     expired, so later reads load them again."""
-    revisions: list[dict[str, Any]] = []
-    inserted: list[dict[str, Any]] = []
-    updated: list[dict[str, Any]] = []
-    for offset, item in enumerate(submissions, start=1):
-        seq = current + offset
-        deleting = item.op == Op.DELETE
-        revisions.append({
-            "seq": seq, "layer": layer, "feature_id": item.feature_id,
-            "parent_seq": item.stored.head_seq if item.stored is not None else None, "op": str(item.op),
-            "owner_id": item.owner_id, "properties": item.properties,
-            "geometry": None if deleting else item.geometry, "author_id": actor.user_id, "created_at": now,
-            "push_id": push_id, "state": State.PENDING.value})
-        if item.stored is None:
-            inserted.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
-                             "published_seq": None, "change_seq": seq, "deleted": deleting})
-        else:
-            updated.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
-                            "change_seq": seq, "deleted": deleting})
     session.flush()  # ORM objects the caller added before go first (the rows below may refer to them)
     conn = session.connection()
-    bulk_insert(conn, _REVISIONS, revisions)
-    bulk_insert(conn, _FEATURES, inserted)
-    if updated:
-        bulk_update(conn, _FEATURES, ("layer", "id"), updated)
-        _expire_features(session, layer, {row["id"] for row in updated})
+    for start in range(0, len(submissions), _WRITE_CHUNK):
+        # A chunk at a time: the parameters of 100,000 rows (thirteen columns each) held at once cost more
+        # memory than everything else an upload keeps.
+        revisions: list[dict[str, Any]] = []
+        inserted: list[dict[str, Any]] = []
+        updated: list[dict[str, Any]] = []
+        for offset, item in enumerate(submissions[start:start + _WRITE_CHUNK], start=start + 1):
+            seq = current + offset
+            deleting = item.op == Op.DELETE
+            revisions.append({
+                "seq": seq, "layer": layer, "feature_id": item.feature_id,
+                "parent_seq": item.stored.head_seq if item.stored is not None else None, "op": str(item.op),
+                "owner_id": item.owner_id, "properties": item.properties,
+                "geometry": None if deleting else item.geometry, "author_id": actor.user_id, "created_at": now,
+                "push_id": push_id, "state": State.PENDING.value})
+            if item.stored is None:
+                inserted.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id,
+                                 "head_seq": seq, "published_seq": None, "change_seq": seq, "deleted": deleting})
+            else:
+                updated.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
+                                "change_seq": seq, "deleted": deleting})
+        bulk_insert(conn, _REVISIONS, revisions)
+        bulk_insert(conn, _FEATURES, inserted)
+        if updated:
+            bulk_update(conn, _FEATURES, ("layer", "id"), updated)
+            _expire_features(session, layer, {row["id"] for row in updated})
     sequence.advance(session, current, len(submissions))
     return [current + offset for offset in range(1, len(submissions) + 1)]
 
