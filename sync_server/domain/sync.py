@@ -521,6 +521,7 @@ def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False
                               ctx.settings.border_tolerance_m)
     for (item, change, (_old, _new, errors)), refusal in zip(judged, refusals, strict=True):
         _decide(session, ctx, actor, change, item, stored.get(item.id), refusal, errors)
+    del judged, refusals  # the states the rule decided on: 100,000 of them are not needed for the writes
     failed = [c for c in checked if c.status != "accepted"]
     if failed:
         statuses = {c.status for c in failed}
@@ -539,6 +540,7 @@ def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False
         item.geometry, item.feature) for item in checked], current=current_seq, push_id=push_id, now=now)
     for item, seq in zip(checked, seqs, strict=True):
         item.message_params = {"revision": seq}
+        item.properties = item.geometry = None  # written; the answer needs neither (100,000 of them in an upload)
     response = PushAnswer(applied=True, push_id=push_id, layer=layer.name, results=[_result(c) for c in checked])
     session.add(Push(id=push_id, user_id=actor.user_id, idempotency_key=key, request_hash=digest,
                      response=dump(response), created_at=now))
