@@ -231,3 +231,26 @@ def test_units_are_found_by_key_or_name_as_files_write_them() -> None:
                      "Samtgemeinde Bersenbrück": "034595402", "Bersenbrueck": "034595402004",
                      "LK Osnabrück": "03459"}
     assert matcher.match("Bohmte", ()) == (None, "unknown_unit", [])
+
+
+def test_a_dry_run_longer_than_one_check_chunk_reports_a_refusal_in_its_last_row(api: Api, atlas: dict) -> None:
+    """More rows than the upload checks at a time (5,000): a foreign row at the very end is still found
+    and named, every row before it stays new, and nothing is written."""
+    own, foreign = atlas[MELLE], atlas[BRAMSCHE][0]
+    years = range(1990, 2026)
+    count = -(-5_001 // (len(own) * len(years)))  # enough indicators for more than 5,000 rows
+    keys = [f"up_chunk_{i:02d}" for i in range(count)]
+    for key in keys:
+        r = api.post("/api/v1/indicators", {**CHILDREN, "key": key, "name_de": key, "name_en": key}, "admin")
+        assert r.status_code == 201, r.get_json()
+    rows = [f"{u['key']};{key};{year};{n % 97}" for n, (key, u, year) in enumerate(
+        (key, u, year) for key in keys for u in own for year in years)]
+    data = csv(*rows, f"{foreign['key']};{keys[0]};2023;6", header="Schlüssel;Indikator;Jahr;Wert")
+    before, audit = values_of(api), pushes(api)
+    r = send(api, "melle.editor", data, dry_run=True)
+    assert r.status_code == 403, r.get_json()
+    problem = r.get_json()
+    assert problem["code"] == "upload_refused" and len(problem["rows"]) == len(rows) + 1 > 5_000
+    assert problem["counts"] == {"new": len(rows), "changed": 0, "unchanged": 0, "refused": 1, "invalid": 0}
+    assert statuses(problem)[-1] == (f"Zeile {len(rows) + 2}", "refused", "foreign_owner")
+    assert values_of(api) == before and pushes(api) == audit
