@@ -12,8 +12,9 @@ the domain layer the HTTP route calls (one session, one commit):
 Each is set against a floor measured in the same run on the same database: pandas reading the same
 file (``read_csv`` with the German dialect; ``read_excel`` with the calamine engine the upload uses)
 plus a plain ``executemany`` of the rows into a table of (indicator, unit, year, value) in one
-transaction. The process's peak resident memory so far is printed after every step (it includes
-what calamine allocates outside Python). Besides wall-clock seconds the process's CPU seconds are
+transaction. The process's peak resident memory during every step is printed (it includes what
+calamine allocates outside Python, and memory the allocator kept from the steps before), with its
+growth over the resident size when the step began. Besides wall-clock seconds the process's CPU seconds are
 shown (on SQLite all the work is in this process; on PostgreSQL the server's share is not counted):
 on a machine shared with other work they are the steadier ratio.
 
@@ -64,6 +65,7 @@ class Row:
     peak_mb: float
     cpu: float  # this process's CPU seconds: steadier than wall-clock on a loaded machine (SQLite runs in it)
     floor_cpu: float
+    growth_mb: float  # the peak above the resident size when the step began (memory kept from earlier steps)
 
 
 def build_catalogue(factory: Any, settings: Any, admin: Any, count: int) -> list[str]:
@@ -165,16 +167,16 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Row]:
             log(f"[{kind}] {fmt}: {len(rows)} values, {len(data) / 1e6:.1f} MB; floor {base:.2f} s "
                 f"({base_cpu:.2f} s CPU)")
             for dry_run in (True, False):
-                seconds, (peak, _growth), (cpu, answer) = measured(
+                seconds, (peak, growth), (cpu, answer) = measured(
                     lambda data=data, name=name, dry_run=dry_run: run_upload(factory, settings, admin, data, name,
                                                                              dry_run))
                 counts = answer["counts"]
                 if counts[what] != len(rows):
                     raise RuntimeError(f"expected {len(rows)} {what}, got {counts}")
                 label = f"upload {fmt} {'dry run' if dry_run else 'real'} ({len(rows)} {what})"
-                out.append(Row(label, kind, seconds, base, peak, cpu, base_cpu))
+                out.append(Row(label, kind, seconds, base, peak, cpu, base_cpu, growth))
                 log(f"[{kind}] {label}: {seconds:.2f} s ({seconds / base:.1f}x floor), {cpu:.2f} s CPU "
-                    f"({cpu / base_cpu:.1f}x), peak {peak:.0f} MB")
+                    f"({cpu / base_cpu:.1f}x), peak {peak:.0f} MB (+{growth:.0f} MB in the step)")
     finally:
         engine.dispose()
     return out
@@ -182,7 +184,7 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Row]:
 
 def print_table(rows: list[Row], args: argparse.Namespace) -> None:
     head = (f"{'operation':<44} {'database':<10} {'seconds':>8} {'floor s':>8} {'ratio':>7} {'CPU s':>7} "
-            f"{'floor':>6} {'ratio':>7} {'peak MB':>8}")
+            f"{'floor':>6} {'ratio':>7} {'peak MB':>8} {'growth':>7}")
     log("")
     log(f"Indicator upload benchmark: {args.units} units x {args.indicators} indicators x {args.years} years "
         "(floor = pandas reading the file + executemany of the rows in one transaction)")
@@ -190,7 +192,7 @@ def print_table(rows: list[Row], args: argparse.Namespace) -> None:
     log("-" * len(head))
     for r in rows:
         log(f"{r.operation:<44} {r.database:<10} {r.seconds:8.2f} {r.floor:8.2f} {r.seconds / r.floor:6.1f}x "
-            f"{r.cpu:7.2f} {r.floor_cpu:6.2f} {r.cpu / r.floor_cpu:6.1f}x {r.peak_mb:8.0f}")
+            f"{r.cpu:7.2f} {r.floor_cpu:6.2f} {r.cpu / r.floor_cpu:6.1f}x {r.peak_mb:8.0f} {r.growth_mb:7.0f}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
