@@ -47,6 +47,7 @@ from bench_sync import (  # noqa: E402 - the sibling benchmark's database helper
     raw_transaction,
 )
 
+from sync_server.domain.answers import UploadReport  # noqa: E402
 from sync_server.domain.context import AtlasContext  # noqa: E402
 from sync_server.domain.indicators import catalogue  # noqa: E402
 from sync_server.domain.indicators.upload import UploadOptions, upload  # noqa: E402
@@ -134,7 +135,8 @@ def floor(engine: Any, data: bytes, kind: str) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def run_upload(factory: Any, settings: Any, actor: Any, data: bytes, name: str, dry_run: bool) -> tuple[float, dict]:
+def run_upload(factory: Any, settings: Any, actor: Any, data: bytes, name: str,
+               dry_run: bool) -> tuple[float, UploadReport]:
     """The upload as the route runs it: (CPU seconds of this process, the answer)."""
     cpu = time.process_time()
     with session_scope(factory) as session:  # commits at the end, as the route does for a real upload
@@ -170,7 +172,7 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Row]:
                 seconds, (peak, growth), (cpu, answer) = measured(
                     lambda data=data, name=name, dry_run=dry_run: run_upload(factory, settings, admin, data, name,
                                                                              dry_run))
-                counts = answer["counts"]
+                counts = answer.counts
                 if counts[what] != len(rows):
                     raise RuntimeError(f"expected {len(rows)} {what}, got {counts}")
                 label = f"upload {fmt} {'dry run' if dry_run else 'real'} ({len(rows)} {what})"
