@@ -48,9 +48,10 @@ from bench_sync import (  # noqa: E402 - the sibling benchmark's database helper
 )
 
 from sync_server.domain.answers import UploadReport  # noqa: E402
+from sync_server.domain.commands import UploadOptions  # noqa: E402
 from sync_server.domain.context import AtlasContext  # noqa: E402
 from sync_server.domain.indicators import catalogue  # noqa: E402
-from sync_server.domain.indicators.upload import UploadOptions, upload  # noqa: E402
+from sync_server.domain.indicators.upload import upload  # noqa: E402
 from sync_server.domain.rights import OPERATOR  # noqa: E402
 from sync_server.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 

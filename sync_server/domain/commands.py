@@ -53,10 +53,9 @@ def names(declaration: type) -> frozenset[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class UploadForm:
-    """An indicator upload (multipart form): the file and the options, all optional but the file."""
+class UploadOptions:
+    """What an indicator upload is told besides its file; every option may be left out."""
 
-    file: bytes = spec(description="CSV or XLSX (long or wide layout)")
     indicator: str | None = spec(omit_none=True, description="the indicator of rows without an indicator column")
     level: str | None = spec(omit_none=True,
                              description="the spatial level the units are on (names are matched there)")
@@ -65,6 +64,13 @@ class UploadForm:
     dry_run: bool | None = spec(omit_none=True, description="only report what would happen (default false)")
     idempotency_key: str | None = spec(omit_none=True, maxLength=IDEMPOTENCY_KEY_MAX,
                                        description="the same key again returns the first answer of a real upload")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadForm(UploadOptions):
+    """An indicator upload as sent (multipart form): the options and the one required part, the file."""
+
+    file: bytes = spec(description="CSV or XLSX (long or wide layout)")
 
 
 # --- commands of the configuration, account and review API ---------------------------------------------

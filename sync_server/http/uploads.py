@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 
 from .. import messages
 from ..domain.answers import UploadReport
-from ..domain.commands import IDEMPOTENCY_KEY_MAX, UploadForm, names
+from ..domain.commands import IDEMPOTENCY_KEY_MAX, UploadForm, UploadOptions, names
 from ..domain.contract import dump, schema
 from ..domain.errors import DomainError, FieldError, Invalid
 from ..domain.indicators import upload as uploads
@@ -42,7 +42,7 @@ def _text(form: Any, name: str, errors: list[FieldError], limit: int = 100) -> s
     return value.strip()
 
 
-def _options() -> tuple[bytes, str, uploads.UploadOptions]:
+def _options() -> tuple[bytes, str, UploadOptions]:
     """The file and the options of the multipart form, or a 422 naming every wrong field."""
     form, files = request.form, request.files
     # A part without a name (werkzeug keys it None) is an unknown field named "".
@@ -64,7 +64,7 @@ def _options() -> tuple[bytes, str, uploads.UploadOptions]:
             year = int(raw_year)
         else:
             errors.append(FieldError("year", "wrong_type", {"expected": "integer"}))
-    options = uploads.UploadOptions(
+    options = UploadOptions(
         indicator=_text(form, "indicator", errors), level=_text(form, "level", errors), year=year,
         sheet=_text(form, "sheet", errors), dry_run=dry_run in _TRUE,
         idempotency_key=_text(form, "idempotency_key", errors, IDEMPOTENCY_KEY_MAX))

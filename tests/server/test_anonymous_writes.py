@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from sync_server.domain import accounts, configuration, pages, reports, review, sync, views
+from sync_server.domain.commands import UploadOptions
 from sync_server.domain.context import AtlasContext
 from sync_server.domain.errors import DomainError
 from sync_server.domain.indicators import catalogue
-from sync_server.domain.indicators.upload import UploadOptions, upload
+from sync_server.domain.indicators.upload import upload
 from sync_server.domain.rights import ANONYMOUS
 from sync_server.storage.db import make_engine, make_session_factory
 from sync_server.storage.models import AuditEntry, Revision

@@ -33,6 +33,7 @@ from ...storage.db import in_chunks
 from ...storage.models import Push
 from .. import lifecycle, sequence, sync
 from ..answers import PushAnswer, SkippedLine, UploadFile, UploadReport, UploadRow
+from ..commands import UploadOptions
 from ..context import AtlasContext
 from ..contract import dump, load
 from ..errors import DomainError, FieldError, Invalid, NotFound
@@ -181,16 +182,6 @@ class ReportRow:
             new=props.get("value", self.raw.value),
             old=self.old if self.status in ("changed", "unchanged") else None, symbol=self.raw.symbol or None,
             code=self.code or None, params=self.params if self.code else None)
-
-
-@dataclass(frozen=True)
-class UploadOptions:
-    indicator: str | None = None
-    level: str | None = None
-    year: int | None = None
-    sheet: str | None = None
-    dry_run: bool = True
-    idempotency_key: str | None = None
 
 
 def _finite(x: float | None) -> float | None:
@@ -345,7 +336,7 @@ def _answer(rows: list[ReportRow], table: Table, options: UploadOptions, *, appl
     for row in rows:
         counts[row.status] += 1
     return UploadReport(
-        dry_run=options.dry_run, applied=applied, push_id=push_id, counts=counts,
+        dry_run=bool(options.dry_run), applied=applied, push_id=push_id, counts=counts,
         file=UploadFile(format=table.format, layout=table.layout, sheet=table.sheet, encoding=table.encoding,
                         separator=table.separator, decimal=table.decimal, header=table.header,
                         columns=table.columns, ignored_columns=list(table.ignored_columns)),
