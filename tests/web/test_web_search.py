@@ -167,6 +167,12 @@ def test_a_theme_without_english_name_is_marked_german(make_atlas, public) -> No
     option.wait_for(state="visible")
     assert option.text_content() == theme["name"] and option.get_attribute("lang") == "de"
     problems["suggestions"] = axe_violations(page)
+    page.fill("#search", "")
+    page.keyboard.type("insolv")  # an English search word of the theme: its hint names the theme in German
+    hint = page.locator("#search-suggestions [data-kind='keyword'] .suggestion-kind").first
+    hint.wait_for(state="visible")
+    assert hint.text_content() == f"search word for {theme['name']}"
+    assert hint.locator("span[lang='de']").text_content() == theme["name"]
     assert not any(problems.values()), problems
     page.click(".lang-button[data-lang='de']")  # on the German page nothing is marked as a language of its own
     page.wait_for_function("() => document.documentElement.lang === 'de' && document.querySelector("

@@ -85,6 +85,20 @@ export function t(key, params = {}) {
   return message.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? formatParam(params[name]) : whole));
 }
 
+/**
+ * A message as text and elements: like t(), but a parameter given as an element (a name marked with its
+ * language, `lang="de"` where a translation is missing) goes into the sentence as that element.
+ */
+export function tNodes(key, params = {}) {
+  const slots = [];
+  const plain = Object.fromEntries(Object.entries(params).map(([name, value]) => {
+    if (!(value instanceof Node)) return [name, value];
+    slots.push(value);
+    return [name, `\u0000${slots.length - 1}\u0000`];
+  }));
+  return t(key, plain).split(/\u0000(\d+)\u0000/).map((part, n) => (n % 2 ? slots[Number(part)] : part));
+}
+
 function formatParam(value) {
   return typeof value === "number" ? value.toLocaleString(current) : String(value);
 }

@@ -3,12 +3,11 @@
 // to an empty result: the nearest matching offers elsewhere, with their distance.
 
 import { byId, el } from "./dom.js";
-import { language, t } from "./i18n.js";
+import { language, t, tNodes } from "./i18n.js";
 import { distanceKm } from "./places.js";
 
 const NEAR_ZOOM = 12; // the map around the place: a few kilometres each way
 const GEOLOCATION_TIMEOUT_MS = 15000;
-const SLOT = "\u0000"; // where an element goes into a translated sentence
 
 /** A distance as people read it: "850 m", "1,2 km", "12 km" (the number format of the language). */
 export function formatKm(km) {
@@ -168,10 +167,8 @@ export function showNearest(answer) {
     box.hidden = true;
     return;
   }
-  const { what } = answer;
-  const text = t(answer.items.length ? "nearest.none" : "nearest.nothing",
-                 { what: typeof what === "string" ? what : SLOT, place: answer.place });
-  byId("nearest-text").replaceChildren(...text.split(SLOT).flatMap((part, n) => (n ? [what, part] : [part])));
+  byId("nearest-text").replaceChildren(...tNodes(answer.items.length ? "nearest.none" : "nearest.nothing",
+                                                 { what: answer.what, place: answer.place }));
   byId("nearest-list").replaceChildren(...answer.items.map(({ offer, km, town }) => {
     const dot = el("span", { class: "dot", "aria-hidden": "true" });
     dot.style.backgroundColor = offer.color;

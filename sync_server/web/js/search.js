@@ -146,7 +146,8 @@ export function placeSuggestions(query, places) {
 /**
  * Suggestions for what a visitor has typed so far: themes by name, search words (with their theme),
  * in the page's language, then offers by name (`offers[i].folded`: the folded name); each
- * {kind: "category" | "keyword" | "offer", label, theme?, i?}.
+ * {kind: "category" | "keyword" | "offer", label, lang?, theme?, themeLang?, i?} (lang: "de" where a
+ * German name stands in for a missing translation).
  */
 export function suggestions(query, categories, offers, lang) {
   const wanted = fold(query);
@@ -163,14 +164,15 @@ export function suggestions(query, categories, offers, lang) {
   // A theme or search word is suggested when one of its words begins with what was typed.
   const starts = (text) => begins(text, wanted);
   const nameOf = (c) => (lang === "en" && c.name_en) || c.name_de;
+  const langOf = (c) => (lang !== "de" && !c.name_en ? "de" : null); // a German name standing in
   for (const c of categories) {
     if (starts(c.name_de) || (c.name_en && starts(c.name_en))) {
-      add({ kind: "category", label: nameOf(c), lang: lang !== "de" && !c.name_en ? "de" : null });
+      add({ kind: "category", label: nameOf(c), lang: langOf(c) });
     }
   }
   for (const c of categories) {
     for (const keyword of lang === "en" ? c.keywords_en : c.keywords_de) {
-      if (starts(keyword)) add({ kind: "keyword", label: keyword, theme: nameOf(c) });
+      if (starts(keyword)) add({ kind: "keyword", label: keyword, theme: nameOf(c), themeLang: langOf(c) });
     }
   }
   for (const offer of offers) {

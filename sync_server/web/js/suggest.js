@@ -3,7 +3,7 @@
 // Enter takes the active option, Escape closes the list, a click or tap takes an option.
 
 import { el } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, tNodes } from "./i18n.js";
 
 export class SearchSuggestions {
   /**
@@ -91,6 +91,6 @@ export class SearchSuggestions {
 function hint(item) {
   if (item.kind === "offer") return t("suggest.offer");
   if (item.kind === "place") return t("suggest.place");
-  if (item.kind === "keyword") return t("suggest.keyword", { theme: item.theme });
+  if (item.kind === "keyword") return tNodes("suggest.keyword", { theme: el("span", { lang: item.themeLang }, item.theme) });
   return t("suggest.theme");
 }
