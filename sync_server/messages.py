@@ -134,6 +134,8 @@ DE: dict[str, str] = {
     "indicator_has_values": "Der Indikator {key} hat Werte; er kann nicht gelöscht werden.",
     "indicator_key_has_values": "Der Indikator {key} hat Werte; sein Schlüssel kann nicht mehr geändert werden.",
     "indicator_referenced": "Andere Indikatoren bauen auf {key} auf ({indicators}); bitte diese zuerst ändern.",
+    "indicator_in_views": "Gespeicherte Ansichten zeigen den Indikator {key} ({count}: {views}); die Gemeinden, "
+                          "denen sie gehören, müssen sie zuerst ändern oder löschen.",
     "county_indicator": "Den Indikator {indicator} pflegt die Kreisverwaltung; Kommunen liefern nur Werte "
                         "der Indikatoren, die sie selbst pflegen.",
     "unit_not_found": "Die Raumeinheit {key} gibt es nicht.",
@@ -416,6 +418,8 @@ EN: dict[str, str] = {
     "indicator_has_values": "Indicator {key} has values; it cannot be deleted.",
     "indicator_key_has_values": "Indicator {key} has values; its key can no longer change.",
     "indicator_referenced": "Other indicators build on {key} ({indicators}); change them first.",
+    "indicator_in_views": "Saved views show indicator {key} ({count}: {views}); the municipalities they belong to "
+                          "must change or delete them first.",
     "county_indicator": "Indicator {indicator} is maintained by the county; municipalities deliver values only "
                         "of the indicators they maintain themselves.",
     "unit_not_found": "There is no spatial unit {key}.",

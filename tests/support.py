@@ -5,10 +5,12 @@ from __future__ import annotations
 import ssl
 import subprocess
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+import jwt
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
@@ -98,6 +100,13 @@ def update_of(feature: dict[str, Any], **props: Any) -> dict[str, Any]:
     """An update of a pulled feature with some properties changed."""
     return {"op": "update", "id": feature["id"], "base_revision": feature["revision"],
             "properties": {**feature["properties"], **props}, "geometry": feature["geometry"]}
+
+
+def expired(token: str, app: Flask) -> str:
+    """``token`` (a JWT of ``app``) as it is once its time is up: the same claims, signed with the server's
+    key, expired a minute ago."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return jwt.encode({**claims, "exp": int(time.time()) - 60}, app.config["JWT_SECRET_KEY"], algorithm="HS256")
 
 
 class LiveServer:

@@ -255,6 +255,15 @@ def decide_view(ctx: AtlasContext, view_id: int, decision: str, body: Any = None
     return view_answer(view, actor)
 
 
+def views_showing(session: Session, indicator_key: str, limit: int = 5) -> tuple[int, list[str]]:
+    """How many saved views show ``indicator_key``, and the first ``limit`` of them as "name (owner)":
+    the catalogue keeps an indicator that views still show (:func:`~.indicators.catalogue.delete_indicator`),
+    since only their municipalities may change or delete them."""
+    views = sorted(session.scalars(select(SavedView).where(SavedView.state["indicator"].as_string() == indicator_key)),
+                   key=lambda v: (v.name, v.id))  # in Python: the same order on every database's collation
+    return len(views), [f"{v.name} ({v.owner.name})" for v in views[:limit]]
+
+
 def featured_views(ctx: AtlasContext) -> list[FeaturedView]:
     """The views the county published, newest first: the public atlas's "Ausgewählte Ansichten"."""
     views = ctx.session.scalars(select(SavedView).where(SavedView.featured == "published")

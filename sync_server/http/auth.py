@@ -121,7 +121,8 @@ def web_login() -> Response:
 @answers(WebSession)
 def web_session() -> WebSession | Response:
     """Resume the web login (page load, expired access cookie): a new access cookie from the refresh
-    cookie, the user and the CSRF value; no user when the browser has no login, 401 when it was ended."""
+    cookie, the user and the CSRF value; no user when the browser has no login, 401 when it was ended or
+    has expired (that answer also removes the login's cookies)."""
     ctx = context()
     if ctx.actor.is_anonymous:
         return WebSession(user=None, csrf_token=None, expires_in=0)
@@ -137,9 +138,23 @@ def web_logout() -> Response:
     """Log out on the web map (needs X-CSRF-TOKEN): the login's tokens are revoked as in QGIS, the
     cookies removed."""
     accounts.end_session(context(), get_jwt()["sid"])
-    response = Response(status=204)
+    return _without_web_cookies(Response(status=204))
+
+
+def _without_web_cookies(response: Response) -> Response:
+    """``response``, removing the web login's cookies from the browser."""
     for name, path in ((ACCESS_COOKIE, ACCESS_COOKIE_PATH), (REFRESH_COOKIE, REFRESH_COOKIE_PATH)):
         response.delete_cookie(name, path=path, httponly=True, secure=cookie_secure(), samesite="Strict")
+    return response
+
+
+@bp.after_request
+def _forget_ended_web_login(response: Response) -> Response:
+    """A web login that cannot be resumed (refresh cookie expired, login ended or revoked) is forgotten:
+    its 401 removes the cookies, so the next page load asks without them and gets "no user" instead of
+    another 401 on every load."""
+    if response.status_code == 401 and request.endpoint in (f"{bp.name}.web_session", f"{bp.name}.web_logout"):
+        return _without_web_cookies(response)
     return response
 
 

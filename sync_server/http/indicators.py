@@ -63,7 +63,7 @@ def update_indicator(key: str) -> IndicatorAnswer:
 @login_required
 @answers(Deleted)
 def delete_indicator(key: str) -> Deleted:
-    """Delete an indicator that has no values and that no other indicator builds on (admin)."""
+    """Delete an indicator that has no values, no other indicator builds on and no saved view shows (admin)."""
     return catalogue.delete_indicator(context(), key)
 
 

@@ -14,7 +14,7 @@ from sync_server.app import create_app
 from sync_server.config import Settings
 from sync_server.demo.loader import demo_password
 from tests import conftest
-from tests.support import BRAMSCHE, MELLE, Api
+from tests.support import BRAMSCHE, MELLE, Api, expired
 
 STATE = {"indicator": "bev_u6", "level": "gemeinde", "year": 2022, "unit": MELLE, "compare": [BRAMSCHE],
          "method": "quantile", "classes": 5, "map": "10/52.28/8.05"}
@@ -161,6 +161,39 @@ def test_bad_views_are_refused_naming_the_field(api: Api) -> None:
     assert api.get("/api/v1/views/99999999999", "melle.editor").status_code == 404
 
 
+def test_an_indicator_that_views_show_is_not_deleted(api: Api) -> None:
+    new = {"key": "bev_neu", "name_de": "Neue Zählung", "name_en": "New count", "theme": "bevoelkerung",
+           "unit": "count", "kind": "count", "levels": ["gemeinde"]}
+    assert api.post("/api/v1/indicators", new, "admin").status_code == 201
+    state = {**STATE, "indicator": "bev_neu"}
+    melle = _save(api, "melle.editor", "Neue Zählung Melle", state=state)
+    bramsche = _save(api, "bramsche.editor", "Neu in Bramsche", state=state)
+    _save(api, "melle.editor", "Andere Ansicht")  # shows bev_u6: not counted
+    before = api.get("/api/v1/indicators").get_json()["version"]
+
+    refused = api.client.delete("/api/v1/indicators/bev_neu", headers=api.headers("admin"))
+    doc = refused.get_json()
+    assert refused.status_code == 409 and refused.mimetype == "application/problem+json", doc
+    assert doc["code"] == "indicator_in_views"
+    assert "(2: Neu in Bramsche (Bramsche); Neue Zählung Melle (Melle))" in doc["detail"], doc["detail"]
+    assert "Gemeinden" in doc["detail"]
+    english = api.client.delete("/api/v1/indicators/bev_neu", headers={**api.headers("admin"),
+                                                                      "Accept-Language": "en"})
+    assert english.get_json()["detail"].startswith("Saved views show indicator bev_neu (2: ")
+    assert api.get("/api/v1/indicators").get_json()["version"] == before  # nothing changed
+    # The rights of the delete stay: an editor is refused as before, whatever views exist.
+    assert api.client.delete("/api/v1/indicators/bev_neu", headers=api.headers("melle.editor")).status_code == 403
+
+    assert api.client.delete(f"/api/v1/views/{melle['id']}", headers=api.headers("melle.editor")).status_code == 204
+    left = api.client.delete("/api/v1/indicators/bev_neu", headers={**api.headers("admin"),
+                                                                "Accept-Language": "en"}).get_json()
+    assert "(1: Neu in Bramsche (Bramsche))" in left["detail"], left
+    assert api.client.delete(f"/api/v1/views/{bramsche['id']}",
+                             headers=api.headers("bramsche.editor")).status_code == 204
+    gone = api.client.delete("/api/v1/indicators/bev_neu", headers=api.headers("admin"))
+    assert gone.status_code == 200 and gone.get_json()["deleted"] == "bev_neu"
+
+
 # --- the web map's cookie login -------------------------------------------------------------------------
 
 
@@ -247,6 +280,22 @@ def test_web_logout_revokes_the_login(app: Flask) -> None:
     thief.set_cookie("fa_access", access, path="/api/v1/")
     stolen = thief.get("/api/v1/views")
     assert stolen.status_code == 401 and stolen.get_json()["code"] == "token_revoked"
+
+
+def test_an_expired_web_login_is_forgotten_with_its_401(app: Flask) -> None:
+    browser = app.test_client()
+    login = _set_cookies(_web_login(browser, "melle.editor"))
+    cookies = {name: cookie.split(";")[0].split("=", 1)[1] for name, cookie in login.items()}
+    browser.set_cookie("fa_refresh", expired(cookies["fa_refresh"], app), path="/api/v1/auth/session")
+    browser.set_cookie("fa_access", expired(cookies["fa_access"], app), path="/api/v1/")
+    ended = browser.get("/api/v1/auth/session")
+    assert ended.status_code == 401 and ended.get_json()["code"] == "token_expired"
+    removed = _set_cookies(ended)
+    assert set(removed) == {"fa_access", "fa_refresh"}
+    assert all("Expires=Thu, 01 Jan 1970" in c and "HttpOnly" in c for c in removed.values()), removed
+    # The browser forgot the login: the next page load asks without cookies and gets no user, no 401.
+    again = browser.get("/api/v1/auth/session")
+    assert again.status_code == 200 and again.get_json()["user"] is None
 
 
 def test_web_login_uses_the_accounts_rules(app: Flask, api: Api) -> None:

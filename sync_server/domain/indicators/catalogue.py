@@ -25,6 +25,7 @@ from ..commands import CatalogueImport, IndicatorCommand, ThemeCommand, given, o
 from ..errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from ..rights import require_admin
 from ..validation import keyword_errors
+from ..views import views_showing
 
 if TYPE_CHECKING:
     from ..context import AtlasContext
@@ -403,7 +404,8 @@ def _users_of(session: Session, ind: Indicator) -> list[str]:
 
 
 def delete_indicator(ctx: AtlasContext, key: str) -> Deleted:
-    """An indicator goes only when it has no values and no other indicator builds on it."""
+    """An indicator goes only when it has no values, no other indicator builds on it and no saved view
+    shows it (a view of a deleted indicator would open some other indicator instead)."""
     session, actor = ctx.session, ctx.actor
     require_admin(actor, "indicator_catalogue")
     ind = _indicator(session, key)
@@ -412,6 +414,9 @@ def delete_indicator(ctx: AtlasContext, key: str) -> Deleted:
     users = _users_of(session, ind)
     if users:
         raise Conflict("indicator_referenced", key=key, indicators=", ".join(users))
+    count, views = views_showing(session, key)
+    if count:
+        raise Conflict("indicator_in_views", key=key, count=count, views="; ".join(views))
     session.delete(ind)
     session.flush()
     now = _bump(session)
