@@ -9,11 +9,14 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from sync_server.demo.loader import demo_password
+from tests.support import expired
 
 from .test_web_a11y import AXE, check
 from .test_web_expert import open_expert
+from .web_support import login
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -142,3 +145,59 @@ def test_rename_and_delete_with_the_keyboard_in_english(make_atlas) -> None:  # 
     page.wait_for_function("() => document.querySelector('#my-views').textContent.includes('No views saved yet')")
     listed = page.evaluate("async () => (await fetch('/api/v1/views')).json()")
     assert listed == []  # the server agrees
+
+
+def test_a_view_or_link_of_an_indicator_that_is_gone_says_so(make_atlas) -> None:  # noqa: ANN001
+    atlas = make_atlas()
+    admin, editor = login(atlas.url, "admin"), login(atlas.url, "melle.editor")
+    new = {"key": "bev_neu", "name_de": "Neue Zählung", "name_en": "New count", "theme": "bevoelkerung",
+           "unit": "count", "kind": "count", "levels": ["gemeinde"]}
+    assert requests.post(f"{atlas.url}/api/v1/indicators", json=new, headers=admin, timeout=30).status_code == 201
+    state = {"indicator": "bev_neu", "level": "gemeinde", "year": None, "unit": None, "compare": [],
+             "method": None, "classes": None, "map": None}
+    saved = requests.post(f"{atlas.url}/api/v1/views", json={"name": "Neue Zählung", "state": state},
+                          headers=editor, timeout=30)
+    assert saved.status_code == 201, saved.text
+    # An indicator without values may still change its key: the saved view then names one that is gone.
+    renamed = requests.patch(f"{atlas.url}/api/v1/indicators/bev_neu", json={"key": "bev_neu_2"}, headers=admin,
+                             timeout=30)
+    assert renamed.status_code == 200, renamed.text
+
+    page = open_expert(atlas, VIEW)
+    log_in(page, "melle.editor")
+    assert page.locator("#expert-status").is_hidden()
+    item(page, "Neue Zählung").locator("a").click()
+    page.wait_for_selector("#expert-status:not([hidden])")
+    status = page.locator("#expert-status").inner_text()
+    assert "„bev_neu“" in status and "gelöscht oder umbenannt" in status, status
+    assert page.locator("#expert-indicator").input_value() == "bev_u6"  # the map still shows its indicator
+    assert page.locator("#expert-map path[data-unit]").count() > 0
+
+    # A permalink of the gone indicator opens the first indicator with the note, in English too. The page's
+    # first module asks for the permalink's values before the catalogue has answered (to be fast for the
+    # links that work): the browser logs those two 404s, and nothing else may go wrong.
+    atlas.ignore = lambda url: "/api/v1/indicators/bev_neu/values?" in url
+    page = open_expert(atlas, "?mode=expert&ind=bev_neu&level=gemeinde&lang=en")
+    status = page.locator("#expert-status")
+    assert status.is_visible() and "indicator “bev_neu” (any more)" in status.inner_text(), status.inner_text()
+    assert page.locator("#expert-indicator").input_value() != ""
+
+
+def test_an_expired_login_costs_one_401_not_one_per_page_load(make_atlas) -> None:  # noqa: ANN001
+    atlas = make_atlas()
+    atlas.ignore = lambda url: url.endswith("/api/v1/auth/session")  # Chromium logs the one expected 401
+    page = open_expert(atlas, VIEW)
+    log_in(page, "melle.editor")
+    app = atlas.server.app
+    atlas.context.add_cookies([{**c, "value": expired(c["value"], app)} for c in atlas.context.cookies()])
+    answers: list[tuple[str, int]] = []
+    page.on("response", lambda response: answers.append((urlsplit(response.url).path, response.status)))
+
+    for _ in range(3):
+        page.reload()
+        page.wait_for_selector("body[data-expert-ready='true']", timeout=30_000)
+        page.wait_for_function("() => document.querySelector('#account-button').textContent === 'Anmelden'")
+    assert [status for _, status in answers if status == 401] == [401]
+    assert [s for path, s in answers if path == "/api/v1/auth/session"] == [401, 200, 200]
+    assert atlas.context.cookies() == []  # the expired login is forgotten
+    assert page.locator("#staff-views").is_hidden()

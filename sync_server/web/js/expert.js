@@ -76,13 +76,28 @@ export class ExpertMode {
     for (const k of CLASS_COUNTS) this.ui.classes.append(el("option", { value: k }, String(k)));
     this.ui.method.value = this.state.method;
     this.ui.classes.value = String(this.state.classes);
+    const missing = this._missing(this.state.indicator);
     if (!this.indicators.has(this.state.indicator)) {
       const first = this.catalogue.indicators.find((i) => this._levels(i).length);
       this.state.indicator = first ? first.key : "";
     }
     this._fillThemes();
     await this._load({ keepUnit: true });
+    this._noteMissing(missing);
     this.ready = true;
+  }
+
+  /** The indicator a link or saved view names if the catalogue no longer has it (deleted, renamed), else "". */
+  _missing(key) {
+    return key && !this.indicators.has(key) ? key : "";
+  }
+
+  /** Tell the user that the view's indicator is gone and which one the map shows instead. */
+  _noteMissing(key) {
+    if (!key) return;
+    const shown = this.indicators.get(this.state.indicator);
+    this._showStatus(t("expert.unknownIndicator", { key: key.slice(0, 60),
+                                                    shown: shown ? localName(shown, language()) : "–" }));
   }
 
   /** The URL parameters of the current view (with the map's position once it has one). */
@@ -101,6 +116,7 @@ export class ExpertMode {
   /** Show the view of a URL (Back and Forward, links): load only when indicator or level change. */
   async setView(view) {
     this._stop();
+    const missing = this._missing(view.indicator);
     const reload = (view.indicator || this.state.indicator) !== this.state.indicator
       || (view.level || this.state.level) !== this.state.level;
     Object.assign(this.state, {
@@ -116,6 +132,7 @@ export class ExpertMode {
     this._fillThemes();
     if (reload) await this._load({ keepUnit: true });
     else this._render();
+    this._noteMissing(missing);
     if (this.pendingMap) this._place();
   }
 
