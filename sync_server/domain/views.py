@@ -264,6 +264,14 @@ def views_showing(session: Session, indicator_key: str, limit: int = 5) -> tuple
     return len(views), [f"{v.name} ({v.owner.name})" for v in views[:limit]]
 
 
+def rename_indicator(session: Session, old: str, new: str) -> None:
+    """A renamed indicator key follows into the saved views that show it (the catalogue's change, not the
+    views' owners': their ``updated_at`` stays; it moves the catalogue version, and so the public
+    validators)."""
+    for view in session.scalars(select(SavedView).where(SavedView.state["indicator"].as_string() == old)):
+        view.state = {**view.state, "indicator": new}
+
+
 def featured_views(ctx: AtlasContext) -> list[FeaturedView]:
     """The views the county published, newest first: the public atlas's "Ausgewählte Ansichten"."""
     views = ctx.session.scalars(select(SavedView).where(SavedView.featured == "published")

@@ -164,11 +164,16 @@ def test_bad_views_are_refused_naming_the_field(api: Api) -> None:
 def test_an_indicator_that_views_show_is_not_deleted(api: Api) -> None:
     new = {"key": "bev_neu", "name_de": "Neue Zählung", "name_en": "New count", "theme": "bevoelkerung",
            "unit": "count", "kind": "count", "levels": ["gemeinde"]}
-    assert api.post("/api/v1/indicators", new, "admin").status_code == 201
-    state = {**STATE, "indicator": "bev_neu"}
+    assert api.post("/api/v1/indicators", {**new, "key": "bev_alt"}, "admin").status_code == 201
+    state = {**STATE, "indicator": "bev_alt"}
     melle = _save(api, "melle.editor", "Neue Zählung Melle", state=state)
     bramsche = _save(api, "bramsche.editor", "Neu in Bramsche", state=state)
     _save(api, "melle.editor", "Andere Ansicht")  # shows bev_u6: not counted
+    # A key that changes (possible while it has no values) follows into the views: none names a gone key.
+    assert api.patch("/api/v1/indicators/bev_alt", {"key": "bev_neu"}, "admin").status_code == 200
+    followed = api.get(f"/api/v1/views/{melle['id']}", "melle.editor").get_json()
+    assert followed["state"] == {**STATE, "indicator": "bev_neu"}
+    assert followed["updated_at"] == melle["updated_at"]  # the catalogue's change, not Melle's
     before = api.get("/api/v1/indicators").get_json()["version"]
 
     refused = api.client.delete("/api/v1/indicators/bev_neu", headers=api.headers("admin"))

@@ -25,7 +25,7 @@ from ..commands import CatalogueImport, IndicatorCommand, ThemeCommand, given, o
 from ..errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from ..rights import require_admin
 from ..validation import keyword_errors
-from ..views import views_showing
+from ..views import rename_indicator, views_showing
 
 if TYPE_CHECKING:
     from ..context import AtlasContext
@@ -351,6 +351,7 @@ def _save_indicator(session: Session, data: dict[str, Any], ind: Indicator | Non
         raise Invalid("invalid_body", errors=errors)
     if ind is not None and data.get("key", ind.key) != ind.key:
         _rename_in_provisions(session, ind.key, data["key"])
+        rename_indicator(session, ind.key, data["key"])
     if ind is None:
         ind = Indicator(position=0, decimals=0 if kind == "count" else 1, polarity="neutral", min_count=3,
                         min_denominator=10.0, maintained_by="county", keywords=[])
