@@ -28,14 +28,16 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Connection,
     Float,
+    MetaData,
     Select,
     String,
+    Table,
     Text,
     and_,
     bindparam,
@@ -49,12 +51,13 @@ from sqlalchemy import (
     table,
     type_coerce,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from ..storage.db import Prepared, Reader, in_chunks
+from ..storage.db import Prepared, Reader, bulk_insert, bulk_update, in_chunks
 from ..storage.models import Feature, Municipality, PublicFeature, PublicLayer, Revision
-from ..storage.types import SRID
-from .geometry import STORAGE_CRS, WEB_CRS, reproject, rounded
+from ..storage.types import SRID, Geometry
+from .geometry import STORAGE_CRS, WEB_CRS, geojson_texts, reproject
 from .layers import LAYERS
 from .publish import public_condition, public_properties
 
@@ -64,11 +67,30 @@ RTREE = "public_features_rtree"
 _RTREE_TABLE = table(RTREE, column("id"), column("minx"), column("maxx"), column("miny"), column("maxy"))
 _BATCH = 2000  # features prepared per round (memory stays flat while rebuilding a large atlas)
 
-# The columns written, the geometry as the hex EWKB the revisions already hold (on PostgreSQL the text
-# form of ``geometry``), so nothing is encoded twice.
-_WRITE = TABLE.insert().values({c: bindparam(c, type_=Text() if c == "geometry" else TABLE.c[c].type) for c in (
-    "layer", "id", "owner_id", "published_seq", "properties", "geometry", "minx", "miny", "maxx", "maxy",
-    "west", "south", "east", "north", "doc", "doc_25832")})
+
+class _HexGeometry(Geometry):
+    """The geometry column written as the hex EWKB the revisions already hold (on PostgreSQL the text form of
+    ``geometry``), so nothing is decoded and encoded again."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:  # type: ignore[override]
+        return value
+
+    def bind_many(self, values: list[str | None]) -> list[str | None]:  # type: ignore[override]
+        return list(values)
+
+
+# ``public_features`` as the bulk writes of :mod:`..storage.db` see it: the geometry passed through as hex.
+_PLAIN = Table(TABLE.name, MetaData(), *(
+    Column(c.name, _HexGeometry() if c.name == "geometry" else c.type, primary_key=c.primary_key) for c in TABLE.c))
+_INDEXED = ("minx", "miny", "maxx", "maxy")  # the box the spatial index holds
+_LONLAT = ("west", "south", "east", "north")
+# An update of a feature whose geometry stayed writes everything but the geometry and the indexed box, so the
+# R*Tree's trigger does not fire (most approvals change properties only).
+_SAME_PLACE = ("owner_id", "published_seq", "properties", *_LONLAT, "doc", "doc_25832")
+_MOVED = (*_SAME_PLACE, "geometry", *_INDEXED)
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as ``json.dumps(..., ensure_ascii=False)``, built once
 
 
 def public_layers() -> list[str]:
@@ -93,45 +115,101 @@ def _keys(conn: Connection) -> dict[int, str]:
 
 def _rows(layer: str, found: Sequence[Any], keys: dict[int, str]) -> list[dict[str, Any]]:
     """Rows of ``public_features`` for public rows of :func:`_source`: both GeoJSON texts and both
-    boxes, the reprojection and rounding done for all of them at once."""
+    boxes, the reprojection, rounding and GeoJSON of points done for all of them at once."""
     geometries = shapely.from_wkb([row[4] for row in found])
     lonlat = reproject(geometries, STORAGE_CRS, WEB_CRS)
-    web, utm = rounded(lonlat, WEB_CRS), rounded(geometries, STORAGE_CRS)
-    boxes, lonlat_boxes = shapely.bounds(geometries), shapely.bounds(lonlat)
+    web, utm = geojson_texts(lonlat, WEB_CRS), geojson_texts(geometries, STORAGE_CRS)
+    boxes, lonlat_boxes = shapely.bounds(geometries).tolist(), shapely.bounds(lonlat).tolist()
+    nothing = [None] * 4
     out = []
     for i, (fid, seq, owner_id, props, hexed) in enumerate(found):
         properties = public_properties(props, keys[owner_id], seq)
-        head = f'{{"type":"Feature","id":{json.dumps(fid, ensure_ascii=False)},"properties":' \
-               f'{json.dumps(properties, ensure_ascii=False)},"geometry":'
-        box = boxes[i].tolist() if hexed is not None else [None] * 4
-        lon = lonlat_boxes[i].tolist() if hexed is not None else [None] * 4
+        head = f'{{"type":"Feature","id":{_JSON(fid)},"properties":{_JSON(properties)},"geometry":'
+        box, lon = (boxes[i], lonlat_boxes[i]) if hexed is not None else (nothing, nothing)
         out.append({
             "layer": layer, "id": fid, "owner_id": owner_id, "published_seq": seq, "properties": properties,
             "geometry": hexed, "minx": box[0], "miny": box[1], "maxx": box[2], "maxy": box[3],
             "west": lon[0], "south": lon[1], "east": lon[2], "north": lon[3],
-            "doc": head + _geometry_text(web[i]) + "}", "doc_25832": head + _geometry_text(utm[i]) + "}",
+            "doc": f"{head}{web[i]}}}", "doc_25832": f"{head}{utm[i]}}}",
         })
     return out
 
 
-def _geometry_text(geometry: BaseGeometry | None) -> str:
-    return "null" if geometry is None else json.dumps(mapping(geometry))
-
-
 def _write(conn: Connection, layer: str, found: Sequence[Any], keys: dict[int, str]) -> None:
-    if found:
-        conn.execute(_WRITE, _rows(layer, found, keys))
+    bulk_insert(conn, _PLAIN, _rows(layer, found, keys))
+
+
+Box = tuple[float | None, float | None, float | None, float | None]
+
+
+def _recount(conn: Connection, layer: str) -> tuple[int, Box]:
+    """A layer's count and CRS84 box, counted from its rows."""
+    count, west, south, east, north = conn.execute(
+        select(func.count(), func.min(TABLE.c.west), func.min(TABLE.c.south), func.max(TABLE.c.east),
+               func.max(TABLE.c.north)).where(TABLE.c.layer == layer)).one()
+    return count, (west, south, east, north)
+
+
+def _summary_after(kept: tuple[int, Box] | None, removed: Sequence[Box],
+                   added: Sequence[Box]) -> tuple[int, Box] | None:
+    """A layer's count and CRS84 box after the rows with boxes ``removed`` gave way to rows with boxes ``added``,
+    from the kept summary, when that is exact without a scan: no removed box reaches the kept box's edge (so
+    the features that make each edge remain). None when the rows must be counted."""
+    if kept is None:
+        return None
+    count, (west, south, east, north) = kept
+    count += len(added) - len(removed)
+    if count <= 0 or west is None or south is None or east is None or north is None:
+        return None
+    for w, s, e, n in removed:
+        if w is not None and not (w > west and s > south and e < east and n < north):
+            return None
+    for w, s, e, n in added:
+        if w is not None:
+            west, south, east, north = min(west, w), min(south, s), max(east, e), max(north, n)
+    return count, (west, south, east, north)
+
+
+def _store_summary(conn: Connection, layer: str, count: int, box: Box) -> None:
+    conn.execute(delete(LAYERS_TABLE).where(LAYERS_TABLE.c.layer == layer))
+    west, south, east, north = box
+    conn.execute(insert(LAYERS_TABLE).values(layer=layer, count=count, west=west, south=south, east=east,
+                                             north=north))
 
 
 def _summarise(conn: Connection, layers: Iterable[str]) -> None:
-    """Recount the layers' public features and recompute their CRS84 boxes (once per publish)."""
+    """Recount the layers' public features and recompute their CRS84 boxes."""
     for layer in sorted(set(layers)):
-        count, west, south, east, north = conn.execute(
-            select(func.count(), func.min(TABLE.c.west), func.min(TABLE.c.south), func.max(TABLE.c.east),
-                   func.max(TABLE.c.north)).where(TABLE.c.layer == layer)).one()
-        conn.execute(delete(LAYERS_TABLE).where(LAYERS_TABLE.c.layer == layer))
-        conn.execute(insert(LAYERS_TABLE).values(layer=layer, count=count, west=west, south=south, east=east,
-                                                 north=north))
+        _store_summary(conn, layer, *_recount(conn, layer))
+
+
+def _stored(conn: Connection, layer: str, ids: Sequence[str]) -> dict[str, Any]:
+    """The read model's rows of these features: key, geometry (hex) and CRS84 box."""
+    return {row.id: row for part in in_chunks(ids) for row in conn.execute(
+        select(TABLE.c.pk, TABLE.c.id, type_coerce(TABLE.c.geometry, Text).label("geometry"),
+               *(TABLE.c[name] for name in _LONLAT)).where(TABLE.c.layer == layer, TABLE.c.id.in_(part)))}
+
+
+def _replace(conn: Connection, stored: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
+    """Make the read model's rows of a set of features ``rows`` (their public state; ``stored``: their rows
+    before): rows no longer public deleted, new ones inserted, the others updated in place by key, the
+    geometry and the indexed box only where the geometry changed. Bulk statements of the driver
+    (:func:`..storage.db.bulk_insert`, ``bulk_update``): deleting and inserting every row again cost several
+    times as much, most of it in the spatial index."""
+    public = {row["id"] for row in rows}
+    gone = [old.pk for fid, old in stored.items() if fid not in public]
+    for part in in_chunks(gone):
+        conn.execute(delete(TABLE).where(TABLE.c.pk.in_(part)))
+    same_place: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
+    for row in rows:
+        old = stored.get(row["id"])
+        if old is not None:
+            names, into = (_SAME_PLACE, same_place) if old.geometry == row["geometry"] else (_MOVED, moved)
+            into.append({"pk": old.pk, **{name: row[name] for name in names}})
+    bulk_update(conn, _PLAIN, ("pk",), same_place)
+    bulk_update(conn, _PLAIN, ("pk",), moved)
+    bulk_insert(conn, _PLAIN, [row for row in rows if row["id"] not in stored])
 
 
 def refresh(conn: Connection, features: Iterable[tuple[str, str]]) -> None:
@@ -145,10 +223,17 @@ def refresh(conn: Connection, features: Iterable[tuple[str, str]]) -> None:
         return
     keys = _keys(conn)
     for layer, ids in by_layer.items():
-        for part in in_chunks(sorted(set(ids))):
-            conn.execute(delete(TABLE).where(TABLE.c.layer == layer, TABLE.c.id.in_(part)))
-            _write(conn, layer, conn.execute(_source(layer).where(Feature.id.in_(part))).all(), keys)
-    _summarise(conn, by_layer)
+        wanted = sorted(set(ids))
+        stored = _stored(conn, layer, wanted)
+        found = [row for part in in_chunks(wanted) for row in conn.execute(_source(layer).where(Feature.id.in_(part)))]
+        rows = _rows(layer, found, keys)
+        kept = conn.execute(_SUMMARY, {"layer": layer}).first()
+        _replace(conn, stored, rows)
+        summary = _summary_after(
+            (kept[0], tuple(kept[1:])) if kept is not None else None,
+            [tuple(getattr(old, name) for name in _LONLAT) for old in stored.values()],
+            [tuple(row[name] for name in _LONLAT) for row in rows])
+        _store_summary(conn, layer, *(summary or _recount(conn, layer)))
 
 
 def refresh_published(session: Session, features: Iterable[tuple[str, str]]) -> None:

@@ -89,7 +89,9 @@ def bulk_update(conn: Connection, table: Table, keys: Sequence[str], rows: Seque
         if conn.dialect.driver == "psycopg2":
             from psycopg2.extras import execute_values
 
-            sets = ", ".join(f"{c} = v.{c}" for c in changed)
+            # The VALUES list's columns are text or numbers to PostgreSQL: each is cast to its column's type
+            # (JSONB, geometry), which an assignment from text would not do by itself.
+            sets = ", ".join(f"{c} = CAST(v.{c} AS {table.c[c].type.compile(dialect=conn.dialect)})" for c in changed)
             match = " AND ".join(f"t.{c} = v.{c}" for c in keys)
             execute_values(cursor, f"UPDATE {table.name} AS t SET {sets} FROM (VALUES %s) AS v ({', '.join(columns)}) "
                                    f"WHERE {match}", values, page_size=_PAGE)
