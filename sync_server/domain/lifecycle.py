@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..storage.db import bulk_insert, bulk_update, in_chunks
+from ..storage.db import among, bulk_insert, bulk_update
 from ..storage.models import Feature, Municipality, Revision
 from . import audit, sequence
 from .errors import Conflict
@@ -209,9 +209,10 @@ def supersede(session: Session, targets: Sequence[Target], reviewed: dict[str, A
     ``superseded`` by a publication, ``rejected`` with a rejection. Returns their numbers."""
     earlier = _earlier_pending(session, targets)
     revisions = Revision.__table__
-    for part in in_chunks(earlier):
-        session.connection().execute(revisions.update().where(revisions.c.seq.in_(part))
-                                     .values(state=state.value, **reviewed))
+    if earlier:
+        conn = session.connection()
+        conn.execute(revisions.update().where(among(conn, revisions.c.seq, earlier))
+                     .values(state=state.value, **reviewed))
     return earlier
 
 
@@ -248,10 +249,9 @@ def _earlier_pending(session: Session, targets: Sequence[Target]) -> list[int]:
     found: list[int] = []
     for layer in sorted({layer for layer, _fid in heads}):
         ids = [fid for lay, fid in heads if lay == layer]
-        for part in in_chunks(ids):
-            found.extend(seq for seq, fid in session.execute(select(Revision.seq, Revision.feature_id).where(
-                Revision.layer == layer, Revision.feature_id.in_(part), Revision.state == State.PENDING.value))
-                if seq < heads[(layer, fid)])
+        found.extend(seq for seq, fid in session.execute(select(Revision.seq, Revision.feature_id).where(
+            Revision.layer == layer, among(session.connection(), Revision.feature_id, ids),
+            Revision.state == State.PENDING.value)).all() if seq < heads[(layer, fid)])
     return sorted(found)
 
 

@@ -54,7 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from ..storage.db import Prepared, Reader, bulk_insert, bulk_update, in_chunks
+from ..storage.db import Prepared, Reader, among, bulk_insert, bulk_update
 from ..storage.models import Feature, Municipality, PublicFeature, PublicLayer, Revision
 from ..storage.types import SRID, Geometry
 from .geometry import STORAGE_CRS, WEB_CRS, geojson_texts, reproject
@@ -185,9 +185,9 @@ def _summarise(conn: Connection, layers: Iterable[str]) -> None:
 
 def _stored(conn: Connection, layer: str, ids: Sequence[str]) -> dict[str, Any]:
     """The read model's rows of these features: key, geometry (hex) and CRS84 box."""
-    return {row.id: row for part in in_chunks(ids) for row in conn.execute(
+    return {row.id: row for row in conn.execute(
         select(TABLE.c.pk, TABLE.c.id, type_coerce(TABLE.c.geometry, Text).label("geometry"),
-               *(TABLE.c[name] for name in _LONLAT)).where(TABLE.c.layer == layer, TABLE.c.id.in_(part)))}
+               *(TABLE.c[name] for name in _LONLAT)).where(TABLE.c.layer == layer, among(conn, TABLE.c.id, ids))).all()}
 
 
 def _replace(conn: Connection, stored: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
@@ -198,8 +198,8 @@ def _replace(conn: Connection, stored: dict[str, Any], rows: Sequence[dict[str, 
     times as much, most of it in the spatial index."""
     public = {row["id"] for row in rows}
     gone = [old.pk for fid, old in stored.items() if fid not in public]
-    for part in in_chunks(gone):
-        conn.execute(delete(TABLE).where(TABLE.c.pk.in_(part)))
+    if gone:
+        conn.execute(delete(TABLE).where(among(conn, TABLE.c.pk, gone)))
     same_place: list[dict[str, Any]] = []
     moved: list[dict[str, Any]] = []
     for row in rows:
@@ -225,7 +225,7 @@ def refresh(conn: Connection, features: Iterable[tuple[str, str]]) -> None:
     for layer, ids in by_layer.items():
         wanted = sorted(set(ids))
         stored = _stored(conn, layer, wanted)
-        found = [row for part in in_chunks(wanted) for row in conn.execute(_source(layer).where(Feature.id.in_(part)))]
+        found = conn.execute(_source(layer).where(among(conn, Feature.id, wanted))).all()
         rows = _rows(layer, found, keys)
         kept = conn.execute(_SUMMARY, {"layer": layer}).first()
         _replace(conn, stored, rows)

@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from ..storage.db import in_chunks
+from ..storage.db import among
 from ..storage.models import Feature, Revision, User
 from . import audit, lifecycle, sequence
 from .answers import Decision, FeatureState, HistoryEntry, PendingChange, PushAnswer
@@ -26,7 +26,7 @@ from .indicators import outliers
 from .lifecycle import Op, State, Target
 from .rights import Actor, may_read_unpublished, require_admin
 from .sync import earlier_push, get_layer, push, replayed, revisions_by_seq
-from .validation import fits_column
+from .validation import integer_range
 
 
 def changed_fields(before: dict | None, after: dict | None) -> dict[str, list[Any]]:
@@ -116,10 +116,10 @@ def _targets(session: Session, body: Any, need_reason: bool) -> tuple[list[Targe
             raise NotFound("nothing_pending_in_push", push_id=data["push_id"])
     else:
         seqs = data["revisions"]
-        if not all(isinstance(s, int) and not isinstance(s, bool) and fits_column(Revision, "seq", s) for s in seqs):
+        low, high = integer_range(Revision, "seq")  # once, not per number (an approval names thousands)
+        if not all(isinstance(s, int) and not isinstance(s, bool) and low <= s <= high for s in seqs):
             raise Invalid("invalid_body", errors=[FieldError("revisions", "wrong_type", {"expected": "integer"})])
-        rows = [row for part in in_chunks(sorted(set(seqs))) for row in
-                session.execute(pairs.where(Revision.seq.in_(part))).all()]
+        rows = list(session.execute(pairs.where(among(session.connection(), Revision.seq, sorted(set(seqs))))).all())
         missing = set(seqs) - {row.seq for row in rows}
         if missing:
             raise NotFound("revision_not_found", id=min(missing))
