@@ -6,18 +6,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pytest
-from shapely.geometry import Point, box, shape
-from sqlalchemy import select, text
+import shapely
+from shapely.geometry import Point, box, mapping, shape
+from sqlalchemy import Text, select, text, type_coerce
 
 from sync_server.cli import main as cli_main
 from sync_server.domain import read_model
-from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, to_geojson
+from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, geojson_texts, rounded, to_geojson
 from sync_server.domain.publish import public_properties, public_rows
 from sync_server.ogcapi.crs import CRS84, STORAGE, OgcCrs, bbox_area
 from sync_server.storage import db
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
-from sync_server.storage.models import Municipality, PublicFeature
+from sync_server.storage.models import Municipality, PublicFeature, PublicLayer
 from tests.support import MELLE, Api, insert, update_of
 
 
@@ -219,3 +221,83 @@ def test_a_pooled_connection_the_server_closed_is_replaced_before_use(db_url: st
     finally:
         engine.dispose()
         other.dispose()
+
+
+def _snapshot(conn: Any) -> tuple[list, list]:
+    """Every row of the read model but its key, and the layers' summaries, as the database holds them (the
+    properties and the geometry as their stored text)."""
+    t = PublicFeature.__table__
+    columns = [type_coerce(c, Text) if c.name in ("properties", "geometry") else c for c in t.c if c.name != "pk"]
+    rows = conn.execute(select(*columns).order_by(t.c.layer, t.c.id)).all()
+    layers = conn.execute(select(PublicLayer.__table__).order_by(PublicLayer.layer)).all()
+    return rows, layers
+
+
+def _moved(feature: dict[str, Any], dx: float) -> dict[str, Any]:
+    """An update of a pulled feature moved ``dx`` metres east (points and polygons)."""
+    geometry = shapely.transform(shape(feature["geometry"]), lambda xy: xy + [dx, 0.0])
+    return {**update_of(feature), "geometry": mapping(geometry)}
+
+
+def test_every_decision_leaves_the_read_model_as_its_rebuild_makes_it(api: Api, app: Any) -> None:
+    """Approve, reject, withdraw and a key change update the read model in place; each leaves every row, byte
+    for byte, and the layers' counts and boxes as ``rebuild-read-model`` makes them from the revisions."""
+
+    def check() -> None:
+        with _session(app) as session:
+            conn = session.connection()
+            kept = _snapshot(conn)
+            assert read_model.rebuild(conn) == len(kept[0])
+            assert _snapshot(conn) == kept
+            session.rollback()
+
+    def decide(verb: str, answer: Any, **extra: Any) -> None:
+        assert answer.status_code == 200, answer.get_json()
+        r = api.post(f"/api/v1/review/{verb}", {"push_id": answer.get_json()["push_id"], **extra}, "admin")
+        assert r.status_code == 200, r.get_json()
+        check()
+
+    check()
+    live = sorted((f for f in api.pull_all("institutions", "admin").values() if not f["deleted"]),
+                  key=lambda f: f["id"])
+    west = min(live, key=lambda f: f["geometry"]["coordinates"][0])
+    others = [f for f in live if f is not west]
+    x, y = west["geometry"]["coordinates"]
+    beyond = insert(MELLE, x - 1.0, y, name="Am westlichen Rand")  # the layer's box grows
+    decide("approve", api.push("institutions", [
+        beyond, insert(MELLE, x + 40.0, y + 30.0, name="Neu"), update_of(others[0], name="Nur umbenannt"),
+        _moved(others[1], 7.5), {"op": "delete", "id": others[2]["id"], "base_revision": others[2]["revision"]},
+    ], "admin"))
+    unit = next(f for f in api.pull_all("spatial_units", "admin").values() if not f["deleted"])
+    decide("approve", api.push("spatial_units", [_moved(unit, 3.0)], "admin"))
+    decide("reject", api.push("institutions", [update_of(others[3], name="Abgelehnt")], "admin"), reason="Nein")
+    assert api.push("institutions", [update_of(others[4], name="Zuerst")], "admin").status_code == 200
+    pending = api.pull_all("institutions", "admin")[others[4]["id"]]  # superseded by the next change
+    decide("approve", api.push("institutions", [update_of(pending, name="Danach")], "admin"))
+    # the feature at the layer's west edge moves inwards and is deleted: the box shrinks (counted again)
+    edge = api.pull_all("institutions", "admin")[beyond["id"]]
+    decide("approve", api.push("institutions", [_moved(edge, 30.0)], "admin"))
+    edge = api.pull_all("institutions", "admin")[beyond["id"]]
+    decide("approve", api.push("institutions", [{"op": "delete", "id": edge["id"],
+                                                  "base_revision": edge["revision"]}], "admin"))
+    r = api.post("/api/v1/review/withdraw", {"layer": "institutions", "id": others[0]["id"], "reason": "Doppelt"},
+                 "admin")
+    assert r.status_code == 200, r.get_json()
+    check()
+    melle_id = api.municipality(MELLE)["id"]
+    assert api.patch(f"/api/v1/municipalities/{melle_id}", {"key": "034590099999"}, "admin").status_code == 200
+    check()
+
+
+def test_geojson_texts_of_points_are_what_json_makes_of_geos_rounding() -> None:
+    """The read model's points, rounded and written from arrays, are byte for byte ``json.dumps`` of the
+    mapping of the GEOS-rounded geometry (halves, negative and large values included); other geometries and
+    None take the general path."""
+    rng = np.random.default_rng(7)
+    xy = np.concatenate([rng.uniform(-2e6, 2e6, (3000, 2)), np.round(rng.uniform(-1e4, 1e4, (3000, 2)), 3) + 5e-4,
+                         np.round(rng.uniform(-180, 180, (3000, 2)), 7) + 5e-8])
+    polygon = box(430000.0004, 5790000.0005, 430010.0015, 5790020.0025)
+    geometries = np.array([*shapely.points(xy), polygon, None, Point(1.5, 2.5)], dtype=object)
+    for crs in (STORAGE_CRS, WEB_CRS):
+        assert geojson_texts(geometries, crs) == [
+            "null" if g is None else json.dumps(mapping(rounded(g, crs))) for g in geometries]
