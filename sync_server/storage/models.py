@@ -281,7 +281,10 @@ class PublicFeature(Base):
     doc: Mapped[str] = mapped_column(Text)
     doc_25832: Mapped[str] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("layer", "id", name="uq_public_features_layer_id"),)
+    # PostgreSQL: rows up to a page stay inline (a point's row, about 3 kB, would otherwise move its texts to the
+    # TOAST table on every write and fetch them back on every read; migration 0013)
+    __table_args__ = (UniqueConstraint("layer", "id", name="uq_public_features_layer_id"),
+                      {"postgresql_with": {"toast_tuple_target": 8160}})
 
 
 class PublicLayer(Base):
