@@ -54,7 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from ..storage.db import Prepared, Reader, among, bulk_insert, bulk_update
+from ..storage.db import Prepared, Reader, among, bulk_insert, bulk_update, roomy_cache
 from ..storage.models import Feature, Municipality, PublicFeature, PublicLayer, Revision
 from ..storage.types import SRID, Geometry
 from .geometry import STORAGE_CRS, WEB_CRS, geojson_texts, reproject
@@ -221,6 +221,11 @@ def refresh(conn: Connection, features: Iterable[tuple[str, str]]) -> None:
             by_layer.setdefault(layer, []).append(fid)
     if not by_layer:
         return
+    with roomy_cache(conn):
+        _refresh(conn, by_layer)
+
+
+def _refresh(conn: Connection, by_layer: dict[str, list[str]]) -> None:
     keys = _keys(conn)
     for layer, ids in by_layer.items():
         wanted = sorted(set(ids))
