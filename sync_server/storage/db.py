@@ -45,7 +45,9 @@ def among(conn: Connection, column: ColumnElement[Any], values: Sequence[Any]) -
     features of one publish: building and binding IN lists of 500 values cost SQLAlchemy more than the
     database's work, and SQLite limits the parameters of one statement."""
     if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        # text without the column's length: a cast to VARCHAR(n)[] would cut a longer value and let it match
+        element = String() if isinstance(column.type, String) else column.type
+        return column == any_(bindparam(None, list(values), type_=ARRAY(element)))
     members = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(list(values)),
                                                                                     type_=String)))
     return column.in_(members.scalar_subquery())
