@@ -66,6 +66,7 @@ LAYERS_TABLE = PublicLayer.__table__
 RTREE = "public_features_rtree"
 _RTREE_TABLE = table(RTREE, column("id"), column("minx"), column("maxx"), column("miny"), column("maxy"))
 _BATCH = 2000  # features prepared per round (memory stays flat while rebuilding a large atlas)
+_REFRESH_BATCH = 10_000  # features refreshed per round of a publish
 
 
 class _HexGeometry(Geometry):
@@ -228,17 +229,19 @@ def refresh(conn: Connection, features: Iterable[tuple[str, str]]) -> None:
 def _refresh(conn: Connection, by_layer: dict[str, list[str]]) -> None:
     keys = _keys(conn)
     for layer, ids in by_layer.items():
-        wanted = sorted(set(ids))
-        stored = _stored(conn, layer, wanted)
-        found = conn.execute(_source(layer).where(among(conn, Feature.id, wanted))).all()
-        rows = _rows(layer, found, keys)
-        kept = conn.execute(_SUMMARY, {"layer": layer}).first()
-        _replace(conn, stored, rows)
-        summary = _summary_after(
-            (kept[0], tuple(kept[1:])) if kept is not None else None,
-            [tuple(getattr(old, name) for name in _LONLAT) for old in stored.values()],
-            [tuple(row[name] for name in _LONLAT) for row in rows])
-        _store_summary(conn, layer, *(summary or _recount(conn, layer)))
+        every = sorted(set(ids))
+        for start in range(0, len(every), _REFRESH_BATCH):  # memory stays flat for a publish of 100,000
+            wanted = every[start:start + _REFRESH_BATCH]
+            stored = _stored(conn, layer, wanted)
+            found = conn.execute(_source(layer).where(among(conn, Feature.id, wanted))).all()
+            rows = _rows(layer, found, keys)
+            kept = conn.execute(_SUMMARY, {"layer": layer}).first()
+            _replace(conn, stored, rows)
+            summary = _summary_after(
+                (kept[0], tuple(kept[1:])) if kept is not None else None,
+                [tuple(getattr(old, name) for name in _LONLAT) for old in stored.values()],
+                [tuple(row[name] for name in _LONLAT) for row in rows])
+            _store_summary(conn, layer, *(summary or _recount(conn, layer)))
 
 
 def refresh_published(session: Session, features: Iterable[tuple[str, str]]) -> None:
