@@ -7,8 +7,8 @@ HTTP routes call, one session and one commit per operation, as in a request):
 - a push of ``--changes`` mixed changes (60 % updates, half of them moving the point, 30 % inserts,
   10 % deletes) as the county admin, in ONE push;
 - a full checkout pull of the institutions as an editor (pages of 5,000 until ``more`` is false),
-  through the domain and once more through HTTP (Flask's test client, JSON encoding and decoding
-  included);
+  through the domain (each page's answer written as the JSON text it is sent as) and once more
+  through HTTP (Flask's test client, JSON decoding included);
 - approving the pending changes of that push (``review.approve`` with the revision list);
 - a push of up to ``--editor-changes`` updates of Melle's own institutions (half of them moved) as
   ``melle.editor``, so the ownership rule runs in full (stored and new owner, point in territory),
@@ -32,6 +32,7 @@ PostgreSQL: the admin URL comes from FAMILIENATLAS_TEST_POSTGRES_URL, else from 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -63,7 +64,7 @@ from sync_server.demo import geodata
 from sync_server.demo.loader import demo_password, load_demo
 from sync_server.domain import accounts, review, sync
 from sync_server.domain.context import AtlasContext
-from sync_server.domain.contract import dump
+from sync_server.domain.contract import dump, encode, json_text
 from sync_server.domain.layers import INSTITUTIONS
 from sync_server.domain.rights import OPERATOR, Actor
 from sync_server.storage import migrate
@@ -74,6 +75,7 @@ from sync_server.storage.types import SRID
 ROOT = Path(__file__).resolve().parent.parent
 LAYER = "institutions"
 PAGE = 5_000  # the largest pull page the API allows
+ANSWER_DUMPS = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))  # the API's JSON settings
 SCALE_CHUNK = 5_000  # institutions per push while scaling up
 SCALE_SEED = 424242
 INSERT_SEED = 515151
@@ -288,16 +290,26 @@ def plan_changes(features: list[dict[str, Any]], count: int) -> list[dict[str, A
 # --- our operations --------------------------------------------------------------------------------------
 
 
-def pull_all(factory: sessionmaker[Session], settings: Settings, actor: Actor) -> list[dict[str, Any]]:
-    """A full checkout through the domain: one session per page, as one request per page."""
-    features: list[dict[str, Any]] = []
+def pull_pages(factory: sessionmaker[Session], settings: Settings, actor: Actor) -> list[str]:
+    """A full checkout through the domain: one session per page, as one request per page, each page's
+    answer written as the JSON text the HTTP layer sends."""
+    pages: list[str] = []
     cursor, more = 0, True
     while more:
         with session_scope(factory) as session:
-            page = dump(sync.pull(AtlasContext(session, settings, actor), LAYER, cursor, PAGE))
-        features += page["features"]
-        cursor, more = page["cursor"], page["more"]
-    return features
+            page = sync.pull(AtlasContext(session, settings, actor), LAYER, cursor, PAGE)
+        pages.append(encode(dump(page), ANSWER_DUMPS))
+        cursor, more = page.cursor, page.more
+    return pages
+
+
+def features_of(pages: list[str]) -> list[dict[str, Any]]:
+    return [feature for text in pages for feature in json.loads(text)["features"]]
+
+
+def pull_all(factory: sessionmaker[Session], settings: Settings, actor: Actor) -> list[dict[str, Any]]:
+    """The features of a full checkout (untimed uses)."""
+    return features_of(pull_pages(factory, settings, actor))
 
 
 def pull_all_http(settings: Settings, username: str) -> tuple[float, int]:
@@ -404,7 +416,7 @@ def floor_rows(changes: list[dict[str, Any]], answer: dict[str, Any], before: di
         seq, old = result["revision"], before.get(change["id"])
         props = change.get("properties") or old["properties"]
         owner_id = id_by_key[props["owner"]]
-        stored = json.dumps({k: v for k, v in props.items() if k != "owner"})
+        stored = json_text({k: v for k, v in props.items() if k != "owner"})  # as the atlas stores JSON
         rows.revisions.append((seq, LAYER, change["id"], change.get("base_revision"), change["op"], owner_id, stored,
                                _hex_ewkb(change.get("geometry")), author_id, now, push_id, "pending"))
         if change["op"] == "insert":
@@ -632,8 +644,9 @@ def bench_push(run: Run, features: list[dict[str, Any]], changes: list[dict[str,
 def bench_pull(run: Run) -> list[Timing]:
     log(f"[{run.kind}] pull ...")
     mark = run.statements.count
-    seconds, cpu, pulled = clocked(lambda: pull_all(run.factory, run.settings, run.editor))
+    seconds, cpu, pages = clocked(lambda: pull_pages(run.factory, run.settings, run.editor))
     note = run.statements.since(mark)
+    pulled = features_of(pages)
     floor, floor_cpu, floor_count = floor_pull(run.engine)
     deleted = sum(1 for f in pulled if f["deleted"])
     http_s, http_count = pull_all_http(run.settings, EDITOR)

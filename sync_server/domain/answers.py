@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .contract import spec
+from .contract import Encoded, spec
 from .lifecycle import Op, Role, State
 
 # --- layers ------------------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ class PullPage:
     cursor: int = spec(description="send it as `since` for the next page")
     more: bool = spec(description="whether another page follows")
     as_of: int = spec(description="the change number the paging began at; send it back with the next pages")
-    features: list[FeatureView] = spec()
+    features: Encoded[list[FeatureView]] = spec()
 
 
 # --- push ----------------------------------------------------------------------------------------------

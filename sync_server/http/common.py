@@ -8,14 +8,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, request
 from flask_jwt_extended import jwt_required
 from sqlalchemy.orm import Session
 from werkzeug.sansio.utils import get_current_url
 
 from ..config import Settings
 from ..domain.context import AtlasContext
-from ..domain.contract import dump
+from ..domain.contract import dump, encode
 from ..domain.errors import BadRequest, FieldError, Invalid, PayloadTooLarge
 from ..domain.rights import ANONYMOUS, Actor
 from ..domain.text import find_bad_text, json_values_bound, printable, text_fault
@@ -113,7 +113,7 @@ def answers(declaration: Any, status: int = 200, media_type: str = "application/
             result = view(*args, **kwargs)
             if isinstance(result, Response):
                 return result
-            response = jsonify(dump(result))
+            response = json_answer(dump(result))
             response.status_code = status
             return response
 
@@ -121,6 +121,17 @@ def answers(declaration: Any, status: int = 200, media_type: str = "application/
         return wrapper
 
     return decorate
+
+
+def json_answer(value: Any) -> Response:
+    """``jsonify(value)`` for a dumped answer that may hold :class:`..domain.contract.Encoded` text (spliced
+    in as it is): the same JSON settings and layout, the same bytes for an answer without such text."""
+    provider = current_app.json
+    layout: dict[str, Any] = {"separators": (",", ":")}
+    if (provider.compact is None and current_app.debug) or provider.compact is False:  # type: ignore[attr-defined]
+        layout = {"indent": 2}
+    text = encode(value, functools.partial(provider.dumps, **layout), provider.default)  # type: ignore[attr-defined]
+    return current_app.response_class(f"{text}\n", mimetype=provider.mimetype)  # type: ignore[attr-defined]
 
 
 def body(limit: int | None = None) -> Any:

@@ -27,6 +27,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..domain.contract import json_text
+
 T = TypeVar("T")
 SQLITE_MMAP_BYTES = 1 << 30  # address space, not memory: the pages are the operating system's file cache
 PING_AFTER_IDLE_SECONDS = 2.0  # a pooled PostgreSQL connection idle longer is tested before use
@@ -160,9 +162,13 @@ def roomy_cache(conn: Connection) -> Iterator[None]:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so writers queue up."""
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so writers queue up.
+
+    JSON columns are written in the form answers write JSON (``json_text``: compact, not ASCII-escaped),
+    so that stored text can be spliced into an answer as it is (a pull's properties on SQLite)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
+                               json_serializer=json_text)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -180,7 +186,7 @@ def make_engine(url: str) -> Engine:
     # psycopg2 sends an executemany of UPDATEs row by row (one round trip each); in batches it is about
     # ten times faster, which publishing thousands of indicator values at once needs.
     batch = {"executemany_mode": "values_plus_batch"} if url.startswith("postgresql+psycopg2") else {}
-    engine = create_engine(url, pool_size=10, max_overflow=10, **batch)
+    engine = create_engine(url, pool_size=10, max_overflow=10, json_serializer=json_text, **batch)
 
     @event.listens_for(engine, "connect")
     def _postgres_settings(dbapi_connection, record) -> None:  # noqa: ANN001

@@ -1,0 +1,108 @@
+"""A pull page is written from stored text (``contract.Encoded``): it must be the typed answer, byte for
+byte - every feature as ``sync.feature_view`` gives it, dumped and encoded as every other answer - for
+every kind of feature a caller can get (own head, someone else's published state, pending, rejected with a
+reason, tombstones, spatial units with polygons), and the same JSON for properties stored in an older form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask
+from shapely.geometry import shape
+from sqlalchemy import select, update
+
+from sync_server.domain import accounts, sync
+from sync_server.domain.context import AtlasContext
+from sync_server.domain.contract import dump, encode, json_text
+from sync_server.storage.models import Revision, User
+from tests.support import MELLE, Api, insert, update_of
+
+
+def typed_page(app: Flask, username: str, layer: str, body: bytes) -> str:
+    """The answer as the typed path writes it: the page's fields as sent, each feature through
+    ``feature_view`` (its own queries, the ORM, one geometry at a time) and ``dump``."""
+    page = json.loads(body)
+    state = app.extensions["familienatlas"]
+    with state.session_factory() as session:
+        actor = accounts.actor_of(session.scalar(select(User).where(User.username == username)))
+        ctx = AtlasContext(session, state.settings, actor)
+        ids = [f["id"] for f in page["features"]]
+        stored = sync.load_features(session, layer, ids)
+        published = sync.revisions_by_seq(session, [f.published_seq for f, _h in stored.values()
+                                                    if f.published_seq is not None])
+        views = [dump(sync.feature_view(ctx, actor, stored[i][0], stored[i][1],
+                                        published.get(stored[i][0].published_seq))) for i in ids]
+    return json_text({**page, "features": views}) + "\n"
+
+
+def pull(api: Api, username: str, layer: str = "institutions", since: int = 0) -> bytes:
+    response = api.get(f"/api/v1/sync/{layer}/pull?since={since}&limit=5000", username)
+    assert response.status_code == 200
+    return response.data
+
+
+def test_checkout_pages_are_the_typed_answer_byte_for_byte(api: Api, app: Flask) -> None:
+    for username in ("admin", "melle.editor", "melle.reader", "bramsche.editor"):
+        for layer in ("institutions", "spatial_units", "indicator_values"):
+            body = pull(api, username, layer)
+            assert json.loads(body)["features"], (username, layer)
+            assert body.decode() == typed_page(app, username, layer, body), (username, layer)
+
+
+def test_pages_with_tombstones_rejections_and_pending_work_are_the_typed_answer(api: Api, app: Flask) -> None:
+    start = json.loads(pull(api, "admin"))["cursor"]
+    own = [f for f in api.pull_all("institutions", "melle.editor").values()
+           if f["owner"] == MELLE and f["review"]["state"] == "published"]
+    point = shape(api.municipality(MELLE)["territory"]).representative_point()
+    changes = [update_of(own[0], name="Umbenannt \"owner\" – ü"),
+               {"op": "delete", "id": own[1]["id"], "base_revision": own[1]["revision"]},
+               {"op": "delete", "id": own[2]["id"], "base_revision": own[2]["revision"]},
+               insert(None, point.x, point.y, name="Neu")]
+    answer = api.push("institutions", changes, "melle.editor")
+    assert answer.status_code == 200, answer.get_json()
+    revisions = [r["revision"] for r in answer.get_json()["results"]]
+    reject = api.post("/api/v1/review/reject", {"revisions": revisions[1:2], "reason": "Bitte \"nicht\" löschen"},
+                      "admin")
+    assert reject.status_code == 200, reject.get_json()
+    approve = api.post("/api/v1/review/approve", {"revisions": revisions[2:3]}, "admin")
+    assert approve.status_code == 200, approve.get_json()
+    for username in ("admin", "melle.editor", "bramsche.editor", "melle.reader"):
+        body = pull(api, username, since=start)
+        features = json.loads(body)["features"]
+        assert features, username
+        assert body.decode() == typed_page(app, username, "institutions", body), username
+    deleted = {f["id"]: f for f in json.loads(pull(api, "bramsche.editor", since=start))["features"]}
+    assert deleted[own[2]["id"]]["deleted"] is True  # a tombstone is among them
+
+
+def _restore_text(app: Flask, seq: int, text: str) -> None:
+    """Write a revision's properties column as raw text (as older versions or other tools stored it)."""
+    with app.extensions["familienatlas"].session_factory() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            session.execute(update(Revision).where(Revision.seq == seq).values(properties=json.loads(text)))
+        else:
+            session.connection().exec_driver_sql("UPDATE revisions SET properties = ? WHERE seq = ?", (text, seq))
+        session.commit()
+
+
+def test_properties_stored_in_another_form_give_the_same_json(api: Api, app: Flask) -> None:
+    before = {f["id"]: f for f in json.loads(pull(api, "admin"))["features"]}
+    some = list(before.values())[:3]
+    spaced = {k: v for k, v in some[0]["properties"].items() if k != "owner"}
+    _restore_text(app, some[0]["revision"], json.dumps(spaced))  # spaces and ASCII escapes
+    _restore_text(app, some[1]["revision"], json.dumps({"owner": "x", **spaced}))  # an owner of its own
+    _restore_text(app, some[2]["revision"], "{}")
+    after = {f["id"]: f for f in json.loads(pull(api, "admin"))["features"]}
+    assert after[some[0]["id"]] == before[some[0]["id"]]
+    assert after[some[1]["id"]]["properties"] == {**spaced, "owner": some[1]["owner"]}
+    assert after[some[2]["id"]]["properties"] == {"owner": some[2]["owner"]}
+
+
+def test_encoded_text_is_spliced_and_a_string_like_the_mark_is_no_fragment() -> None:
+    from sync_server.domain.contract import Encoded
+
+    dumps: Any = lambda value, **kw: json.dumps(value, separators=(",", ":"), **kw)  # noqa: E731
+    assert encode({"a": Encoded('[{"x":1}]'), "b": [Encoded("2")]}, dumps) == '{"a":[{"x":1}],"b":[2]}'
+    tricky = {"a": Encoded("[1]"), "b": "\x00encoded\x00"}
+    assert json.loads(encode(tricky, dumps)) == {"a": [1], "b": "\x00encoded\x00"}
