@@ -275,12 +275,14 @@ def _published_heads(session: Session, seqs: list[int], stored: dict[int, tuple[
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a pull page is built. A page makes some ten
-    objects per feature (rows, the stored state, texts), none of them in a reference cycle, so reference
-    counting frees them all; the collector, started every 700 new objects, walked them (and in its
-    older generations everything else alive) again and again for nothing: about a third of a checkout's
-    CPU time (bench_sync, measured with and without). It is started again by whoever found it running
-    (with requests in threads, when the first of them ends: the others are then only slower)."""
+    """Python's cyclic garbage collector paused while a pull page is built or a push is checked and
+    written. Both make some ten objects per feature (rows, stored states, checked changes, texts) and
+    keep them to the end, none of them in a reference cycle, so reference counting frees them all; the
+    collector, started every 700 new objects, walked them (and in its older generations everything else
+    alive) again and again for nothing: a third of a checkout's CPU time and of a push's (bench_sync,
+    measured with and without). Whatever cycles the work leaves are collected after it. It is started
+    again by whoever found it running (with requests in threads, when the first of them ends: the others
+    are then only slower)."""
     running = gc.isenabled()
     gc.disable()
     try:
@@ -585,6 +587,7 @@ def _decide(session: Session, ctx: AtlasContext, actor: Actor, change: dict, che
         checked.current = feature_view(ctx, actor, feature, head, published)
 
 
+@_collector_paused()
 def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False, max_changes: int | None = None,
          heads: dict[str, tuple[StoredFeature, StoredHead]] | None = None) -> PushAnswer:
     """Check every change, then apply all of them in this transaction, or raise and apply none.
