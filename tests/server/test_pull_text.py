@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from alembic.script import ScriptDirectory
 from flask import Flask
 from shapely.geometry import shape
 from sqlalchemy import select, update
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 from sync_server.domain import accounts, sync
 from sync_server.domain.context import AtlasContext
 from sync_server.domain.contract import dump, encode, json_text
+from sync_server.storage import migrate
 from sync_server.storage.models import Revision, User
 from tests.support import MELLE, Api, insert, update_of
 
@@ -97,6 +99,19 @@ def test_properties_stored_in_another_form_give_the_same_json(api: Api, app: Fla
     assert after[some[0]["id"]] == before[some[0]["id"]]
     assert after[some[1]["id"]]["properties"] == {**spaced, "owner": some[1]["owner"]}
     assert after[some[2]["id"]]["properties"] == {"owner": some[2]["owner"]}
+
+
+def test_the_migration_brings_older_stored_text_into_the_answers_form(api: Api, app: Flask, db_url: str) -> None:
+    before = pull(api, "admin")
+    for feature in json.loads(before)["features"][:50]:  # written as before: spaces, ASCII escapes
+        _restore_text(app, feature["revision"], json.dumps({k: v for k, v in feature["properties"].items()
+                                                            if k != "owner"}))
+    script = ScriptDirectory.from_config(migrate.alembic_config(db_url))
+    step = next(r for r in script.walk_revisions() if r.path.endswith("_compact_revision_json.py"))
+    engine = app.extensions["familienatlas"].engine
+    migrate.downgrade(engine, step.down_revision)
+    migrate.upgrade(engine)
+    assert pull(api, "admin") == before
 
 
 def test_encoded_text_is_spliced_and_a_string_like_the_mark_is_no_fragment() -> None:
