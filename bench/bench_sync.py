@@ -312,7 +312,7 @@ def pull_all(factory: sessionmaker[Session], settings: Settings, actor: Actor) -
     return features_of(pull_pages(factory, settings, actor))
 
 
-def pull_all_http(settings: Settings, username: str) -> tuple[float, int]:
+def pull_all_http(settings: Settings, username: str) -> tuple[float, float, int]:
     """The same checkout through HTTP with Flask's test client (JSON encoded and decoded)."""
     from sync_server.app import create_app
 
@@ -331,7 +331,7 @@ def pull_all_http(settings: Settings, username: str) -> tuple[float, int]:
                 cursor, more = page["cursor"], page["more"]
             return count
 
-        return timed(run)
+        return clocked(run)
     finally:
         app.extensions["familienatlas"].engine.dispose()
 
@@ -649,11 +649,11 @@ def bench_pull(run: Run) -> list[Timing]:
     pulled = features_of(pages)
     floor, floor_cpu, floor_count = floor_pull(run.engine)
     deleted = sum(1 for f in pulled if f["deleted"])
-    http_s, http_count = pull_all_http(run.settings, EDITOR)
+    http_s, http_cpu, http_count = pull_all_http(run.settings, EDITOR)
     return [Timing(f"pull full checkout ({len(pulled) - deleted} + {deleted} deleted)", run.kind, seconds, floor,
                    f"{note}; floor: 1 SELECT, {floor_count} rows", cpu, floor_cpu),
             Timing(f"pull full checkout via HTTP ({http_count} features)", run.kind, http_s, floor,
-                   "Flask test client, JSON encode + decode")]
+                   "Flask test client, JSON encode + decode", http_cpu, floor_cpu)]
 
 
 def bench_approve(run: Run, seqs: list[int]) -> Timing:
