@@ -200,10 +200,11 @@ def _properties_text(stored: str | dict | None, owner: str, texts: _Texts) -> st
     """The JSON text of stored properties with the owner's key added as ``owner`` (JSON text), as
     :func:`_view` gives them. Where the database gives the stored text (SQLite), it is spliced in as it is:
     the storage writes JSON in the answers' form (:func:`.contract.json_text`), so it is the text the
-    answer would hold (older rows written with spaces and escapes: the same JSON). Stored properties
-    with an ``owner`` of their own (which the push never keeps), and dicts (PostgreSQL's driver decodes
-    JSONB), are encoded."""
-    if stored.__class__ is str and stored.endswith("}") and '"owner"' not in stored:  # type: ignore[union-attr]
+    answer would hold. Decoded and encoded instead: dicts (PostgreSQL's driver decodes JSONB), text with
+    escapes (rows written ASCII-escaped before migration 0014, and a lone surrogate an old server
+    stored, which must fail the answer as it always did rather than reach a client) and stored
+    properties with an ``owner`` of their own (which the push never keeps)."""
+    if stored.__class__ is str and stored.endswith("}") and "\\u" not in stored and '"owner"' not in stored:  # type: ignore[union-attr]
         return f'{{"owner":{owner}}}' if stored == "{}" else f'{stored[:-1]},"owner":{owner}}}'  # type: ignore[index]
     properties = json.loads(stored) if isinstance(stored, str) else stored
     return json_text({**(properties or {}), "owner": texts.keys[owner]})

@@ -161,14 +161,28 @@ def roomy_cache(conn: Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
+def stored_json(value: Any) -> str:
+    """The text a JSON column stores: ``value`` as answers write JSON (``json_text``: compact, not
+    ASCII-escaped). A value that UTF-8 cannot hold (a lone surrogate, copied from a row an old server
+    stored: the API refuses them in what it takes) is written ASCII-escaped, as it always was, rather
+    than failing the write."""
+    text = json_text(value)
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            return json.dumps(value, separators=(",", ":"))
+    return text
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so writers queue up.
 
-    JSON columns are written in the form answers write JSON (``json_text``: compact, not ASCII-escaped),
-    so that stored text can be spliced into an answer as it is (a pull's properties on SQLite)."""
+    JSON columns are written in the form answers write JSON (:func:`stored_json`), so that stored text
+    can be spliced into an answer as it is (a pull's properties on SQLite)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
-                               json_serializer=json_text)
+                               json_serializer=stored_json)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -186,7 +200,7 @@ def make_engine(url: str) -> Engine:
     # psycopg2 sends an executemany of UPDATEs row by row (one round trip each); in batches it is about
     # ten times faster, which publishing thousands of indicator values at once needs.
     batch = {"executemany_mode": "values_plus_batch"} if url.startswith("postgresql+psycopg2") else {}
-    engine = create_engine(url, pool_size=10, max_overflow=10, json_serializer=json_text, **batch)
+    engine = create_engine(url, pool_size=10, max_overflow=10, json_serializer=stored_json, **batch)
 
     @event.listens_for(engine, "connect")
     def _postgres_settings(dbapi_connection, record) -> None:  # noqa: ANN001

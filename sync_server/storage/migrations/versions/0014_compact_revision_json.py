@@ -17,7 +17,7 @@ import json
 
 from alembic import op
 
-from sync_server.domain.contract import json_text
+from sync_server.storage.db import stored_json
 
 revision = "0014"
 down_revision = "0011"
@@ -39,7 +39,7 @@ def upgrade() -> None:
             return
         last = rows[-1][0]
         changed = [(text, seq) for seq, stored in rows if stored is not None
-                   and (text := json_text(json.loads(stored))) != stored]
+                   and (text := stored_json(json.loads(stored))) != stored]
         if changed:
             bind.exec_driver_sql("UPDATE revisions SET properties = ? WHERE seq = ?", changed)
 
