@@ -154,7 +154,7 @@ def _seen_as(feature: Feature | StoredFeature, head: Revision | StoredHead, publ
              readable: bool, shown: Revision | StoredHead | None) -> tuple[int, Revision | StoredHead | None, int]:
     """What the pull format states of what :func:`_shown` decided: the revision number the caller gets,
     the revision whose review it sees (None: none) and the owner it is told. Of unpublished work a
-    caller who may not read it learns nothing, not even its review (``published`` is then None too)."""
+    caller who may not read it learns nothing, not even its review."""
     review_of = head if readable else published
     if shown is None:
         return feature.head_seq, review_of, feature.owner_id
@@ -204,8 +204,8 @@ def _properties_text(stored: str | dict | None, owner: str, texts: _Texts) -> st
     escapes (rows written ASCII-escaped before migration 0014, and a lone surrogate an old server
     stored, which must fail the answer as it always did rather than reach a client) and stored
     properties with an ``owner`` of their own (which the push never keeps)."""
-    if stored.__class__ is str and stored.endswith("}") and "\\u" not in stored and '"owner"' not in stored:  # type: ignore[union-attr]
-        return f'{{"owner":{owner}}}' if stored == "{}" else f'{stored[:-1]},"owner":{owner}}}'  # type: ignore[index]
+    if isinstance(stored, str) and stored.endswith("}") and "\\u" not in stored and '"owner"' not in stored:
+        return f'{{"owner":{owner}}}' if stored == "{}" else f'{stored[:-1]},"owner":{owner}}}'
     properties = json.loads(stored) if isinstance(stored, str) else stored
     return json_text({**(properties or {}), "owner": texts.keys[owner]})
 
@@ -238,7 +238,6 @@ class _Texts:
         return text
 
 
-
 def _string(value: str | None) -> str:
     """The JSON text of a string (as answers encode it: not ASCII-escaped) or of None."""
     return "null" if value is None else encode_basestring(value)
@@ -255,7 +254,7 @@ _HEAD_COLUMNS = (_REVISIONS.c.seq, _REVISIONS.c.op, _REVISIONS.c.owner_id, type_
 _PULL_ROWS = select(_FEATURES.c.id, _FEATURES.c.owner_id, _FEATURES.c.head_seq, _FEATURES.c.published_seq,
                     _FEATURES.c.deleted, _FEATURES.c.change_seq, *_HEAD_COLUMNS).join_from(
     _FEATURES, _REVISIONS, _REVISIONS.c.seq == _FEATURES.c.head_seq)
-_NO_PROPERTIES: dict[str, Any] = {}
+_NO_PROPERTIES: dict[str, Any] = {}  # a pulled StoredHead's: the pull reads the stored text (never changed)
 
 
 def _stored_head(columns: Any, stored: dict[int, tuple[Any, Any]]) -> StoredHead:
