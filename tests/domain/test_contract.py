@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jsonschema
 
-from sync_server.domain.answers import ChangeResult, FeatureView, PushAnswer, ReviewView
-from sync_server.domain.contract import dump, load, schema
+from sync_server.domain.answers import ChangeResult, FeatureView, PullPage, PushAnswer, ReviewView
+from sync_server.domain.contract import Encoded, dump, encode, json_text, load, schema
 
 
 def _validator(tp: Any) -> jsonschema.Draft7Validator:
@@ -59,3 +60,21 @@ def test_declarations_are_components_of_the_document_referred_to_once() -> None:
     current = components["ChangeResult"]["properties"]["current"]
     assert current["nullable"] is True and current["allOf"] == [{"$ref": "#/components/schemas/FeatureView"}]
     assert "current" not in components["ChangeResult"]["required"]
+
+
+def test_encoded_text_has_the_schema_of_its_type_and_is_spliced_in_as_it_is() -> None:
+    assert schema(Encoded[list[FeatureView]]) == schema(list[FeatureView])
+    page = PullPage(layer="institutions", schema_version=2, cursor=9, more=False, as_of=9,
+                    features=Encoded(f"[{json_text(dump(VIEW))}]"))
+    text = encode(dump(page), json.dumps)
+    assert json.loads(text) == {"layer": "institutions", "schema_version": 2, "cursor": 9, "more": False,
+                                "as_of": 9, "features": [dump(VIEW)]}
+    assert not list(_validator(PullPage).iter_errors(json.loads(text)))
+    assert load(PullPage, json.loads(text)).features.text == f"[{json_text(dump(VIEW))}]"
+
+
+def test_a_string_that_reads_like_the_splice_mark_is_no_splice() -> None:
+    mark = "\x00encoded\x00"
+    value = {"a": Encoded("[1]"), "b": mark, "c": [Encoded("{}")]}
+    assert json.loads(encode(value, json.dumps)) == {"a": [1], "b": mark, "c": [{}]}
+    assert encode({"a": Encoded("[1]"), "c": [Encoded("{}")]}, json.dumps) == '{"a": [1], "c": [{}]}'

@@ -6,7 +6,6 @@ reason, tombstones, spatial units with polygons), and the same JSON for properti
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from alembic.script import ScriptDirectory
 from flask import Flask
@@ -15,7 +14,7 @@ from sqlalchemy import select, update
 
 from sync_server.domain import accounts, sync
 from sync_server.domain.context import AtlasContext
-from sync_server.domain.contract import dump, encode, json_text
+from sync_server.domain.contract import dump, json_text
 from sync_server.storage import migrate
 from sync_server.storage.models import Revision, User
 from tests.support import MELLE, Api, insert, update_of
@@ -112,12 +111,3 @@ def test_the_migration_brings_older_stored_text_into_the_answers_form(api: Api, 
     migrate.downgrade(engine, step.down_revision)
     migrate.upgrade(engine)
     assert pull(api, "admin") == before
-
-
-def test_encoded_text_is_spliced_and_a_string_like_the_mark_is_no_fragment() -> None:
-    from sync_server.domain.contract import Encoded
-
-    dumps: Any = lambda value, **kw: json.dumps(value, separators=(",", ":"), **kw)  # noqa: E731
-    assert encode({"a": Encoded('[{"x":1}]'), "b": [Encoded("2")]}, dumps) == '{"a":[{"x":1}],"b":[2]}'
-    tricky = {"a": Encoded("[1]"), "b": "\x00encoded\x00"}
-    assert json.loads(encode(tricky, dumps)) == {"a": [1], "b": "\x00encoded\x00"}
