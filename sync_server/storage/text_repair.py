@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
 from ..domain.text import SURROGATES, without_surrogates
+from .db import stored_json
 
 # A JSON escape of a surrogate (\ud800 to \udfff); valid pairs match too and are sorted out by parsing.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -127,7 +128,7 @@ def check_text(connection: Connection, repair: bool = False) -> list[Finding]:
 
 
 def _write(connection: Connection, finding: Finding, sqlite: bool) -> None:
-    value = json.dumps(finding.repaired) if finding.is_json else finding.repaired
+    value = stored_json(finding.repaired) if finding.is_json else finding.repaired  # as the storage writes JSON
     target: Any = sa.bindparam("value")
     if finding.is_json and not sqlite:
         target = sa.cast(target, JSONB if finding.sql_type == "JSONB" else sa.JSON)
