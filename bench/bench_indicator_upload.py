@@ -14,9 +14,10 @@ file (``read_csv`` with the German dialect; ``read_excel`` with the calamine eng
 plus a plain ``executemany`` of the rows into a table of (indicator, unit, year, value) in one
 transaction. The process's peak resident memory during every step is printed (it includes what
 calamine allocates outside Python, and memory the allocator kept from the steps before), with its
-growth over the resident size when the step began. Besides wall-clock seconds the process's CPU seconds are
-shown (on SQLite all the work is in this process; on PostgreSQL the server's share is not counted):
-on a machine shared with other work they are the steadier ratio.
+growth over the resident size when the step began (after each step the freed memory is handed back
+to the operating system, as the upload route does once its report is sent). Besides wall-clock seconds
+the process's CPU seconds are shown (on SQLite all the work is in this process; on PostgreSQL the
+server's share is not counted): on a machine shared with other work they are the steadier ratio.
 
     python bench/bench_indicator_upload.py [--units 34] [--indicators 150] [--years 20] [--databases sqlite,postgresql]
 """
@@ -53,6 +54,7 @@ from sync_server.domain.context import AtlasContext  # noqa: E402
 from sync_server.domain.indicators import catalogue  # noqa: E402
 from sync_server.domain.indicators.upload import upload  # noqa: E402
 from sync_server.domain.rights import OPERATOR  # noqa: E402
+from sync_server.memory import release_freed_memory  # noqa: E402
 from sync_server.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 
 FIRST_YEAR = 2005
@@ -174,6 +176,8 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> list[Row]:
                     lambda data=data, name=name, dry_run=dry_run: run_upload(factory, settings, admin, data, name,
                                                                              dry_run))
                 counts = answer.counts
+                del answer
+                release_freed_memory()  # as the route does once the report is sent
                 if counts[what] != len(rows):
                     raise RuntimeError(f"expected {len(rows)} {what}, got {counts}")
                 label = f"upload {fmt} {'dry run' if dry_run else 'real'} ({len(rows)} {what})"

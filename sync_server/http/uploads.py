@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, after_this_request, request
 
 from .. import messages
 from ..domain.answers import UploadReport
@@ -13,6 +13,7 @@ from ..domain.contract import dump, schema
 from ..domain.errors import DomainError, FieldError, Invalid
 from ..domain.indicators import upload as uploads
 from ..domain.text import text_fault
+from ..memory import release_freed_memory
 from .common import answers, context, db, login_required
 from .errors import language
 
@@ -98,6 +99,12 @@ def upload_values() -> dict[str, Any]:
     """Upload indicator values (CSV or XLSX): with dry_run a report per row of what would happen; else every
     new or changed value as one pending change set, or nothing with the reasons (403/422 with the report)."""
     data, filename, options = _options()
+
+    @after_this_request
+    def _release(response: Response) -> Response:
+        response.call_on_close(release_freed_memory)  # once the report is sent and its rows are gone
+        return response
+
     try:
         answer = uploads.upload(context(), data, filename, options)
     except DomainError as exc:

@@ -436,7 +436,11 @@ def _apply_results(ctx: AtlasContext, pending: Sequence[ReportRow], results: lis
 def _keep_for_replay(session: Session, push_id: str, digest: str, answer: UploadReport) -> None:
     """The push keeps its answer under the idempotency key; the upload's answer goes with it, so a retry
     of the same upload gets this answer back instead of a report of everything now unchanged."""
-    kept = session.get(Push, push_id)
+    # The push's row is still pending in the session: found there, not by session.get, whose autoflush would
+    # write the push's answer of 100,000 results as JSON only for this to write it again with the report.
+    kept = next((obj for obj in session.new if isinstance(obj, Push) and obj.id == push_id), None)
+    if kept is None:
+        kept = session.get(Push, push_id)
     if kept is not None:
         kept.response = {**kept.response, "upload": {"request_hash": digest, "answer": dump(answer)}}
 
