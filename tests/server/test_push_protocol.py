@@ -12,6 +12,7 @@ from flask import Flask
 from shapely.geometry import Point, shape
 from sqlalchemy import func, select
 
+from sync_server.domain import sync
 from sync_server.domain.layers import FORMATS, INSTITUTIONS, LAYERS, RULE_KINDS
 from sync_server.storage.models import Revision
 from tests.support import BRAMSCHE, MELLE, Api, insert, update_of
@@ -68,6 +69,34 @@ def test_one_forbidden_change_stops_the_whole_push(api: Api, app: Flask) -> None
     assert doc["results"][3]["code"] == "not_owner"
     assert "revision" not in doc["results"][0]
     assert snapshot(api, app) == before
+
+
+def test_a_push_written_chunk_by_chunk_is_still_all_or_nothing(api: Api, app: Flask,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The push writes each checked chunk before checking the next; a refusal in a later chunk still
+    leaves nothing behind, and an accepted push numbers its revisions as one push did."""
+    monkeypatch.setattr(sync, "_PUSH_CHUNK", 2)
+    own, foreign = own_and_foreign(api)
+    p = melle_point(api)
+    refused = [insert(None, p.x, p.y, name="Neues Familienbüro"), update_of(own[0], name="Umbenannt"),
+               insert(None, p.x + 10, p.y, name="Noch eins"), update_of(foreign, name="Übernommen"),
+               insert(None, p.x + 20, p.y, name="Nach der Weigerung")]
+    before = snapshot(api, app)
+    r = api.push("institutions", refused, "melle.editor")
+    doc = r.get_json()
+    assert r.status_code == 403, doc
+    assert [x["status"] for x in doc["results"]] == ["not_applied"] * 3 + ["forbidden", "not_applied"]
+    assert snapshot(api, app) == before
+
+    accepted = [insert(None, p.x + 10 * i, p.y, name=f"Stück {i}") for i in range(5)]
+    r = api.push("institutions", accepted, "melle.editor")
+    doc = r.get_json()
+    assert r.status_code == 200, doc
+    revisions = [x["revision"] for x in doc["results"]]
+    assert revisions == list(range(revisions[0], revisions[0] + 5))
+    assert revision_count(app) == before[3] + 5
+    pulled = api.pull_all("institutions", "melle.editor")
+    assert [pulled[c["id"]]["properties"]["name"] for c in accepted] == [f"Stück {i}" for i in range(5)]
 
 
 def test_forbidden_is_reported_before_invalid_and_conflict(api: Api, app: Flask) -> None:
