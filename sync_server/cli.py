@@ -83,6 +83,7 @@ def cmd_rebuild_read_model(args: argparse.Namespace) -> int:
     """Recreate the public read model from the revisions (after restoring a backup of the tables, say)."""
     with _session(_settings(args)) as session:
         sequence.lock(session)  # publishing waits meanwhile, so nothing is missed
+        read_model.ensure_spatial_indexes(session.connection())  # a public layer added since has none yet
         count = read_model.rebuild(session.connection())
     print(f"Public read model rebuilt: {count} published features.")
     return 0

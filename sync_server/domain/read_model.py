@@ -13,15 +13,19 @@ unpublished. The publish paths call :func:`refresh` once with the features they 
 withdraw); a change of a municipality's key calls :func:`refresh_owner`; ``familienatlas-server
 rebuild-read-model`` (and the migration that creates the table) run :func:`rebuild`.
 
-Spatial index: on SQLite the R*Tree ``public_features_rtree`` (SQLite's built-in module), kept in step
-with the table by triggers; on PostgreSQL a GiST index on the geometry. Each layer's count and CRS84
+Spatial index: one per public layer, holding each feature's box and the row's key, so a bbox page is counted
+and ordered from the index (see :func:`spatial_index_statements`): on SQLite an R*Tree per layer (SQLite's
+built-in module), kept in step with the table by triggers; on PostgreSQL a partial GiST index per layer on the
+box, read by index-only scans. Each layer's count and CRS84
 box are kept in ``public_layers``, so an unfiltered page's ``numberMatched`` and a collection's extent
 cost no scan.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +36,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     Column,
     ColumnElement,
+    CompoundSelect,
     Connection,
     Float,
     MetaData,
@@ -50,6 +55,7 @@ from sqlalchemy import (
     select,
     table,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -63,8 +69,6 @@ from .publish import public_condition, public_properties
 
 TABLE = PublicFeature.__table__
 LAYERS_TABLE = PublicLayer.__table__
-RTREE = "public_features_rtree"
-_RTREE_TABLE = table(RTREE, column("id"), column("minx"), column("maxx"), column("miny"), column("maxy"))
 _BATCH = 2000  # features prepared per round (memory stays flat while rebuilding a large atlas)
 _REFRESH_BATCH = 10_000  # features refreshed per round of a publish
 
@@ -300,26 +304,35 @@ class Texts:
 
 
 # The statements of the frequent reads, built once: building a statement costs more than running it here.
-_SUMMARY = select(LAYERS_TABLE.c.count, LAYERS_TABLE.c.west, LAYERS_TABLE.c.south, LAYERS_TABLE.c.east,
-                  LAYERS_TABLE.c.north).where(LAYERS_TABLE.c.layer == bindparam("layer"))
+_SUMMARY = Prepared(select(LAYERS_TABLE.c.count, LAYERS_TABLE.c.west, LAYERS_TABLE.c.south, LAYERS_TABLE.c.east,
+                           LAYERS_TABLE.c.north).where(LAYERS_TABLE.c.layer == bindparam("layer")))
 _ONE = {projected: Prepared(select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer"),
                                                                 TABLE.c.id == bindparam("fid")))
         for projected in (False, True)}
-_PAGE = {projected: select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer")).order_by(TABLE.c.id)
-         .offset(bindparam("offset")).limit(bindparam("limit")) for projected in (False, True)}
+_PAGE = {projected: Prepared(select(doc_column(projected)).where(TABLE.c.layer == bindparam("layer"))
+                             .order_by(TABLE.c.id).offset(bindparam("offset")).limit(bindparam("limit")))
+         for projected in (False, True)}
 
 
-def layer_summary(conn: Connection, layer: str) -> tuple[int, tuple[float, float, float, float] | None]:
+def layer_summary(source: Connection | Reader, layer: str) -> tuple[int, tuple[float, float, float, float] | None]:
     """The count of a layer's public features and their CRS84 box (None when there is none)."""
-    row = conn.execute(_SUMMARY, {"layer": layer}).first()
+    found = (source if isinstance(source, Reader) else Reader.on(source)).rows(_SUMMARY, layer=layer)
+    row = found[0] if found else None
     if row is None or not row[0] or row[1] is None:
         return (row[0] if row else 0), None
     return row[0], (row[1], row[2], row[3], row[4])
 
 
+def one_read(layer: str, fid: str, projected: bool) -> tuple[Prepared, dict[str, Any]]:
+    """The statement and parameters of :func:`one`: a public answer's validator may read it together with the
+    public version (one round trip, see :func:`.sequence.public_version`)."""
+    return _ONE[projected], {"layer": layer, "fid": fid}
+
+
 def one(reader: Reader, layer: str, fid: str, projected: bool) -> str | None:
     """The prepared text of one public feature, or None (the most frequent public read: no session)."""
-    return reader.scalar(_ONE[projected], layer=layer, fid=fid)
+    prepared, params = one_read(layer, fid, projected)
+    return reader.scalar(prepared, **params)
 
 
 def stream(conn: Connection, layer: str, projected: bool = False) -> Iterator[list[str]]:
@@ -330,70 +343,158 @@ def stream(conn: Connection, layer: str, projected: bool = False) -> Iterator[li
         yield [row[0] for row in batch]
 
 
-def _spatial_sql(conn: Connection) -> bool:
-    return conn.dialect.name == "postgresql"
+# --- the spatial index: one per public layer --------------------------------------------------------
+#
+# Each public layer has its own index holding, for each of its features with a geometry, the box in EPSG:25832
+# and the row's integer key ``pk``, so that the sure hits of a bbox (below) are counted and ordered from the index
+# alone, without looking up one row per match (a row lookup per match was most of a bbox page's cost).
+# SQLite: an R*Tree per layer (``public_features_rtree_<layer>``), kept in step with the table by triggers that
+# look at the row's layer, so every writer keeps it right. PostgreSQL: a partial GiST index per layer on the box
+# (the built-in ``box`` type, which GiST can return from the index) carrying ``pk`` and the box's columns, so
+# PostgreSQL answers the sure hits with an index-only scan; only the candidates in the band are fetched.
+
+
+def rtree_name(layer: str) -> str:
+    """The SQLite R*Tree of a public layer's boxes (its ``id`` is the read model's ``pk``)."""
+    return f"public_features_rtree_{_identifier(layer)}"
+
+
+def box_index_name(layer: str) -> str:
+    """The PostgreSQL GiST index of a public layer's boxes."""
+    return f"ix_public_features_box_{_identifier(layer)}"
+
+
+def _identifier(layer: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", layer):
+        raise ValueError(f"not a layer name usable in an index name: {layer!r}")
+    return layer
+
+
+# the box of a row as PostgreSQL's ``box``: the indexed expression, spelled the same in the index and the queries
+_BOX_SQL = "box(point(minx, miny), point(maxx, maxy))"
+
+
+def spatial_index_statements(dialect: str, layer: str) -> list[str]:
+    """The DDL that creates a public layer's spatial index and fills it from the rows there are (idempotent):
+    run by the migrations and by :func:`ensure_spatial_indexes`."""
+    name, literal = (rtree_name(layer), f"'{_identifier(layer)}'") if dialect != "postgresql" else ("", "")
+    if dialect == "postgresql":
+        return [f"CREATE INDEX IF NOT EXISTS {box_index_name(layer)} ON public_features USING GIST ({_BOX_SQL}) "
+                f"INCLUDE (pk, minx, miny, maxx, maxy) WHERE layer = '{_identifier(layer)}'"]
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING rtree(id, minx, maxx, miny, maxy)",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_insert AFTER INSERT ON public_features "
+        f"WHEN new.layer = {literal} AND new.minx IS NOT NULL "
+        f"BEGIN INSERT INTO {name} VALUES (new.pk, new.minx, new.maxx, new.miny, new.maxy); END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_delete AFTER DELETE ON public_features WHEN old.layer = {literal} "
+        f"BEGIN DELETE FROM {name} WHERE id = old.pk; END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_update AFTER UPDATE OF pk, layer, minx, maxx, miny, maxy "
+        f"ON public_features WHEN old.layer = {literal} OR new.layer = {literal} "
+        f"BEGIN DELETE FROM {name} WHERE id = old.pk; "
+        f"INSERT INTO {name} SELECT new.pk, new.minx, new.maxx, new.miny, new.maxy "
+        f"WHERE new.layer = {literal} AND new.minx IS NOT NULL; END",
+        f"DELETE FROM {name}",
+        f"INSERT INTO {name} SELECT pk, minx, maxx, miny, maxy FROM public_features "
+        f"WHERE layer = {literal} AND minx IS NOT NULL",
+    ]
+
+
+def drop_spatial_index_statements(dialect: str, layer: str) -> list[str]:
+    """The DDL that removes a public layer's spatial index (the migrations' downgrade)."""
+    if dialect == "postgresql":
+        return [f"DROP INDEX IF EXISTS {box_index_name(layer)}"]
+    name = rtree_name(layer)
+    return [*(f"DROP TRIGGER IF EXISTS {name}_{event}" for event in ("insert", "delete", "update")),
+            f"DROP TABLE IF EXISTS {name}"]
+
+
+def ensure_spatial_indexes(conn: Connection) -> None:
+    """Create the spatial index of every public layer that has none yet (a layer added to the registry) and
+    fill it; ``rebuild-read-model`` runs it, so a new public layer is indexed before its first bbox page."""
+    for layer in public_layers():
+        if conn.dialect.name == "postgresql":
+            for statement in spatial_index_statements("postgresql", layer):
+                conn.exec_driver_sql(statement)
+        elif not conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree_name(layer),)).first():
+            for statement in spatial_index_statements("sqlite", layer):
+                conn.exec_driver_sql(statement)
 
 
 # --- a bbox page -------------------------------------------------------------------------------------
 #
-# PostgreSQL: the count and the page are two statements through the GiST index (``ST_Intersects`` is exact),
-# and only the page's texts leave the server.
+# Both indexes hold boxes (SQLite's R*Tree rounded outwards to 32-bit floats), and a geographic bbox is a slightly
+# turned and bent quadrilateral in the storage CRS, so a box test alone is not exact. Two boxes make it so: the
+# ``outer`` box (the area's bounds) holds every candidate, the ``inner`` box lies inside the area. A feature whose
+# indexed box lies inside the inner box surely intersects the area (a sure hit: counted and ordered from the index,
+# its row never read); only the few candidates in the band between the two boxes get the exact test: shapely on
+# SQLite (points from their full-precision coordinates, the hits handed over as one JSON array), ``ST_Intersects``
+# on PostgreSQL. The keys (``pk``) of all matches are collected once, counted (``numberMatched``, exact) and
+# ordered by ``pk``; only the page's texts are read.
 #
-# SQLite: the R*Tree holds 32-bit boxes rounded outwards, and a geographic bbox is a slightly turned and bent
-# quadrilateral in the storage CRS, so the R*Tree alone is not exact. Two boxes make it so: the ``outer`` box
-# (the area's bounds) holds every candidate, the ``inner`` box lies inside the area. A feature whose R*Tree box
-# lies inside the inner box surely intersects the area (a sure hit, never decoded); only the few candidates in
-# the band between the two boxes get shapely's exact test (points from their full-precision coordinates). The
-# count and the page are then two statements over the sure hits and the band's hits (handed over as one JSON
-# array), the page ordered by id in SQL: no row but the page's leaves the database.
+# The page order is the read model's key, not the feature id: the index holds the key, so ordering by it needs no
+# row. It is stable while nothing is published (a publish rewrites the rows it touches, with new keys); pages
+# without a bbox stay in id order.
 
 _BOX = ("x0", "y0", "x1", "y1")
 _INNER = ("ix0", "iy0", "ix1", "iy1")
 _NO_BOX = (1.0, 1.0, 0.0, 0.0)  # an inner box nothing lies in (no inner box was found)
 
 
-def _rtree_ids(*where: ColumnElement[bool]) -> Select:
-    return select(_RTREE_TABLE.c.id).where(*where)
+def _rtree(layer: str) -> Any:
+    return table(rtree_name(layer), column("id"), column("minx"), column("maxx"), column("miny"), column("maxy"))
 
 
-def _in_box(names: Sequence[str]) -> ColumnElement[bool]:
+def _in_box(r: Any, names: Sequence[str]) -> ColumnElement[bool]:
     """An R*Tree box inside the box of these parameters (then so is the feature: the boxes are rounded out)."""
     x0, y0, x1, y1 = (bindparam(n, type_=Float) for n in names)
-    r = _RTREE_TABLE.c
-    return and_(r.minx >= x0, r.maxx <= x1, r.miny >= y0, r.maxy <= y1)
+    return and_(r.c.minx >= x0, r.c.maxx <= x1, r.c.miny >= y0, r.c.maxy <= y1)
 
 
-def _meets_box(names: Sequence[str]) -> ColumnElement[bool]:
+def _meets_box(r: Any, names: Sequence[str]) -> ColumnElement[bool]:
     x0, y0, x1, y1 = (bindparam(n, type_=Float) for n in names)
-    r = _RTREE_TABLE.c
-    return and_(r.minx <= x1, r.maxx >= x0, r.miny <= y1, r.maxy >= y0)
+    return and_(r.c.minx <= x1, r.c.maxx >= x0, r.c.miny <= y1, r.c.maxy >= y0)
 
 
-# ``layer || ''``: no index on the layer, so SQLite's planner walks the R*Tree's hits instead of every row of the
-# layer (without statistics it would pick the (layer, id) index and test each row's pk)
-_OF_LAYER = TABLE.c.layer.concat(literal_column("''")) == bindparam("layer", type_=String)
-_SURE = TABLE.c.pk.in_(_rtree_ids(_in_box(_INNER)))
-_BAND_HITS = TABLE.c.pk.in_(select(literal_column("value")).select_from(
-    func.json_each(bindparam("band", type_=String))))
-_BAND = {geometry: select(TABLE.c.pk, *columns).where(
-    TABLE.c.pk.in_(_rtree_ids(_meets_box(_BOX), ~_in_box(_INNER))), _OF_LAYER)
-    for geometry, columns in (("points", (TABLE.c.minx, TABLE.c.miny)),
-                              ("wkb", (type_coerce(TABLE.c.geometry, Text),)))}
-# PostGIS: a box inside the inner box (``@``, through the GiST index) is a sure hit; the others are tested
-_POSTGIS_HIT = or_(
-    TABLE.c.geometry.op("@")(func.ST_MakeEnvelope(*(bindparam(n, type_=Float) for n in _INNER), SRID)),
-    func.ST_Intersects(TABLE.c.geometry, func.ST_GeomFromText(bindparam("area", type_=String), SRID)))
+def _pg_box(names: Sequence[str]) -> ColumnElement:
+    x0, y0, x1, y1 = (bindparam(n, type_=Float) for n in names)
+    return func.box(func.point(x0, y0), func.point(x1, y1))
+
+
+# PostgreSQL: the row's box, the same expression as the layer's index
+_ROW_BOX = func.box(func.point(TABLE.c.minx, TABLE.c.miny), func.point(TABLE.c.maxx, TABLE.c.maxy))
+# ``box`` orders its corners, so "no inner box" (x0 > x1) is said by a condition on the parameters themselves
+_PG_SURE = and_(bindparam("ix0", type_=Float) <= bindparam("ix1", type_=Float),
+                _ROW_BOX.op("<@", is_comparison=True)(_pg_box(_INNER)))
+_PG_CANDIDATE = _ROW_BOX.op("&&", is_comparison=True)(_pg_box(_BOX))
+_PG_EXACT = func.ST_Intersects(TABLE.c.geometry, func.ST_GeomFromText(bindparam("area", type_=String), SRID))
+_JSON_KEYS = select(literal_column("value")).select_from(func.json_each(bindparam("band", type_=String)))
+
+
+def _of_layer() -> ColumnElement[bool]:
+    # On PostgreSQL the layer reaches the server as a literal (the driver interpolates), so the planner picks the
+    # layer's partial index.
+    return TABLE.c.layer == bindparam("layer", type_=String)
 
 
 def _band_kind(layer: str) -> str:
     return "points" if LAYERS[layer].geometry_type == "Point" else "wkb"
 
 
+def _band_select(layer: str, conditions: Sequence[ColumnElement[bool]]) -> Select:
+    """SQLite: the candidates in the band between the outer and the inner box, found through the layer's R*Tree:
+    pk and full-precision point, or pk and raw hex of other geometries."""
+    r = _rtree(layer)
+    columns = ((TABLE.c.minx, TABLE.c.miny) if _band_kind(layer) == "points"
+               else (type_coerce(TABLE.c.geometry, Text),))
+    return select(TABLE.c.pk, *columns).where(
+        TABLE.c.pk.in_(select(r.c.id).where(_meets_box(r, _BOX), ~_in_box(r, _INNER))), *conditions)
+
+
 def band_statement(layer: str, area: BaseGeometry) -> tuple[Select, dict[str, Any]]:
     """SQLite: the statement (and its parameters) of the candidates in the band between the area's outer and
-    inner box, found through the R*Tree: pk and full-precision point, or pk and raw hex of other geometries."""
-    return _BAND[_band_kind(layer)], {"layer": layer, **dict(zip(_BOX, area.bounds, strict=True)),
-                                      **dict(zip(_INNER, inner_box(area), strict=True))}
+    inner box (see :func:`_band_select`)."""
+    return _band_select(layer, ()), {**dict(zip(_BOX, area.bounds, strict=True)),
+                                     **dict(zip(_INNER, inner_box(area), strict=True))}
 
 
 def inner_box(area: BaseGeometry) -> tuple[float, float, float, float]:
@@ -411,41 +512,79 @@ def inner_box(area: BaseGeometry) -> tuple[float, float, float, float]:
     return _NO_BOX
 
 
-def _area_select(postgis: bool, projected: bool, conditions: Sequence[ColumnElement[bool]]) -> Select:
-    """One page (``offset`` and ``limit`` parameters, in id order) of the texts of the features of a layer that
-    meet ``conditions`` and intersect an area, each row with the number matched. The matches' keys are found
-    once through the spatial index (a materialised CTE, so no planner walks the (layer, id) index instead),
-    counted and sorted by id; only the page's texts are read."""
-    where = ([TABLE.c.layer == bindparam("layer", type_=String), _POSTGIS_HIT] if postgis
-             else [or_(_SURE, _BAND_HITS), _OF_LAYER])
-    hits = select(TABLE.c.pk, TABLE.c.id).where(*where, *conditions).cte("hits").prefix_with("MATERIALIZED")
-    keys = (select(hits.c.pk, hits.c.id).order_by(hits.c.id).offset(bindparam("offset")).limit(bindparam("limit"))
-            .subquery("keys"))
+def _hits(layer: str, postgis: bool, conditions: Sequence[ColumnElement[bool]]) -> Select | CompoundSelect:
+    """The keys (``pk``) of the features of ``layer`` that meet ``conditions`` and intersect the area: the sure
+    hits from the layer's index (without filters from the index alone), and the band's hits."""
+    if postgis:
+        # the band's candidates are found in the index (an index-only scan), then only they are fetched and tested
+        band = select(TABLE.c.pk).where(_of_layer(), _PG_CANDIDATE, ~_PG_SURE).scalar_subquery()
+        return union_all(select(TABLE.c.pk).where(_of_layer(), _PG_SURE, *conditions),
+                         select(TABLE.c.pk).where(TABLE.c.pk.in_(band), _PG_EXACT, *conditions))
+    r = _rtree(layer)
+    sure = select(r.c.id.label("pk")).where(_in_box(r, _INNER))
+    if not conditions:
+        return union_all(sure, _JSON_KEYS)
+    return select(TABLE.c.pk).where(or_(TABLE.c.pk.in_(sure), TABLE.c.pk.in_(_JSON_KEYS)), *conditions)
+
+
+def _area_select(layer: str, postgis: bool, projected: bool, conditions: Sequence[ColumnElement[bool]]) -> Select:
+    """One page (``offset`` and ``limit`` parameters, in ``pk`` order) of the texts of the features of a layer
+    that meet ``conditions`` and intersect an area, each row with the number matched. The matches' keys are
+    collected once (a materialised CTE), counted and ordered; only the page's texts are read."""
+    hits = _hits(layer, postgis, conditions).cte("hits").prefix_with("MATERIALIZED")
+    key = hits.c[0]
+    keys = select(key.label("pk")).order_by(key).offset(bindparam("offset")).limit(bindparam("limit")).subquery("keys")
     total = select(func.count()).select_from(hits).scalar_subquery()
     return (select(doc_column(projected), total).join_from(keys, TABLE, TABLE.c.pk == keys.c.pk)
-            .order_by(keys.c.id))
+            .order_by(keys.c.pk))
 
 
-# Without filters (the usual bbox page) the statements are compiled once and run on the DBAPI connection:
-# building and executing them through SQLAlchemy cost about as much as the query.
-_AREA_PAGE = {(postgis, projected): Prepared(_area_select(postgis, projected, ()))
-              for postgis in (False, True) for projected in (False, True)}
-_BAND_PREPARED = {kind: Prepared(stmt) for kind, stmt in _BAND.items()}
+def _rtree_area_select(layer: str, projected: bool) -> Select:
+    """SQLite without filters: :func:`_area_select` from the R*Tree alone, without collecting the matches. The
+    sure hits are counted by the R*Tree (``count(*)`` reads no column of it), the band's hits by their JSON array,
+    and the page's keys are the first of the sure hits' and the band's keys in order (a top-N sort of integers);
+    collecting every match first (a materialised CTE, read twice) cost twice as much."""
+    r = _rtree(layer)
+    band = bindparam("band", type_=String)
+    total = (select(func.count()).select_from(r).where(_in_box(r, _INNER)).scalar_subquery()
+             + func.json_array_length(band))
+    keys = union_all(select(r.c.id).where(_in_box(r, _INNER)), _JSON_KEYS).order_by(literal_column("1")) \
+        .offset(bindparam("offset")).limit(bindparam("limit"))
+    return select(doc_column(projected), total).where(TABLE.c.pk.in_(keys)).order_by(TABLE.c.pk)
 
 
-def _read(conn: Connection, prepared: Prepared, conditions: Sequence[ColumnElement[bool]],
-          build: Callable[[], Select], params: dict[str, Any]) -> Sequence[Any]:
-    """Rows of the prepared statement, or of the one ``build`` gives with ``conditions`` (filters) added."""
-    return conn.execute(build(), params).all() if conditions else Reader.on(conn).rows(prepared, **params)
+@functools.cache
+def _area_prepared(layer: str, postgis: bool, projected: bool) -> Prepared:
+    """Without filters (the usual bbox page) the statement is compiled once and run on the DBAPI connection:
+    building and executing it through SQLAlchemy cost about as much as the query."""
+    return Prepared(_area_statement(layer, postgis, projected, ()))
 
 
-def _band_hits(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
-               ) -> tuple[list[int], dict[str, Any]]:
-    """The pks of the band's candidates that truly intersect ``area`` (shapely), and the parameters of the
-    count and page statements."""
-    stmt, params = band_statement(layer, area)
-    candidates = _read(conn, _BAND_PREPARED[_band_kind(layer)], conditions, lambda: stmt.where(*conditions),
-                       params)
+def _area_statement(layer: str, postgis: bool, projected: bool, conditions: Sequence[ColumnElement[bool]]) -> Select:
+    return (_rtree_area_select(layer, projected) if not postgis and not conditions
+            else _area_select(layer, postgis, projected, conditions))
+
+
+@functools.cache
+def _band_prepared(layer: str) -> Prepared:
+    return Prepared(_band_select(layer, ()))
+
+
+def _read(reader: Reader, connect: Callable[[], Connection], prepared: Prepared,
+          conditions: Sequence[ColumnElement[bool]], build: Callable[[], Select],
+          params: dict[str, Any]) -> Sequence[Any]:
+    """Rows of the prepared statement (by the reader, no session), or of the one ``build`` gives with
+    ``conditions`` (filters) added (through the session's connection)."""
+    return connect().execute(build(), params).all() if conditions else reader.rows(prepared, **params)
+
+
+def _band_hits(reader: Reader, connect: Callable[[], Connection], layer: str, area: BaseGeometry,
+               conditions: Sequence[ColumnElement[bool]]) -> tuple[list[int], dict[str, Any]]:
+    """SQLite: the pks of the band's candidates that truly intersect ``area`` (shapely), and the parameters of
+    the page statement."""
+    _stmt, params = band_statement(layer, area)
+    candidates = _read(reader, connect, _band_prepared(layer), conditions,
+                       lambda: _band_select(layer, conditions), params)
     if not candidates:
         return [], params
     if len(candidates[0]) == 3:  # points: built from their coordinates, vectorised
@@ -456,12 +595,12 @@ def _band_hits(conn: Connection, layer: str, area: BaseGeometry, conditions: Seq
     return [candidates[i][0] for i in np.flatnonzero(shapely.intersects(area, geometries))], params
 
 
-def _area_params(conn: Connection, layer: str, area: BaseGeometry,
+def _area_params(reader: Reader, connect: Callable[[], Connection], layer: str, area: BaseGeometry,
                  conditions: Sequence[ColumnElement[bool]]) -> dict[str, Any]:
-    if _spatial_sql(conn):
+    if reader.dialect_name == "postgresql":
         return {"layer": layer, "area": shapely.to_wkt(area, rounding_precision=-1),
-                **dict(zip(_INNER, inner_box(area), strict=True))}
-    band, params = _band_hits(conn, layer, area, conditions)
+                **dict(zip(_BOX, area.bounds, strict=True)), **dict(zip(_INNER, inner_box(area), strict=True))}
+    band, params = _band_hits(reader, connect, layer, area, conditions)
     return {**params, "band": json.dumps(band)}
 
 
@@ -469,17 +608,20 @@ def area_statement(conn: Connection, layer: str, area: BaseGeometry, conditions:
                    projected: bool) -> tuple[Select, dict[str, Any]]:
     """The statement of a bbox page (see :func:`_area_select`) of the features of ``layer`` that meet
     ``conditions`` and intersect ``area`` (storage CRS), and its parameters but ``offset`` and ``limit``."""
-    return _area_select(_spatial_sql(conn), projected, conditions), _area_params(conn, layer, area, conditions)
+    postgis = conn.dialect.name == "postgresql"
+    return (_area_statement(layer, postgis, projected, conditions),
+            _area_params(Reader.on(conn), lambda: conn, layer, area, conditions))
 
 
-def _area_page(conn: Connection, layer: str, area: BaseGeometry, conditions: Sequence[ColumnElement[bool]],
-               offset: int, limit: int, projected: bool) -> Texts:
-    postgis = _spatial_sql(conn)
-    params = _area_params(conn, layer, area, conditions)
+def _area_page(reader: Reader, connect: Callable[[], Connection], layer: str, area: BaseGeometry,
+               conditions: Sequence[ColumnElement[bool]], offset: int, limit: int, projected: bool) -> Texts:
+    postgis = reader.dialect_name == "postgresql"
+    params = _area_params(reader, connect, layer, area, conditions)
 
     def read(start: int, count: int) -> Sequence[Any]:
-        return _read(conn, _AREA_PAGE[(postgis, projected)], conditions,
-                     lambda: _area_select(postgis, projected, conditions), {**params, "offset": start, "limit": count})
+        return _read(reader, connect, _area_prepared(layer, postgis, projected), conditions,
+                     lambda: _area_statement(layer, postgis, projected, conditions),
+                     {**params, "offset": start, "limit": count})
 
     rows = read(offset, limit)
     if rows or offset == 0:
@@ -488,30 +630,33 @@ def _area_page(conn: Connection, layer: str, area: BaseGeometry, conditions: Seq
     return Texts(first[0][1] if first else 0, [])
 
 
-def page(conn: Connection, layer: str, conditions: Sequence[ColumnElement[bool]], area: BaseGeometry | None,
-         offset: int, limit: int, projected: bool) -> Texts:
-    """One page (in id order) of the public features of ``layer`` that meet ``conditions`` and intersect
-    ``area`` (storage CRS), as prepared texts, with the exact number matched.
+def page(reader: Reader, connect: Callable[[], Connection], layer: str, conditions: Sequence[ColumnElement[bool]],
+         area: BaseGeometry | None, offset: int, limit: int, projected: bool) -> Texts:
+    """One page of the public features of ``layer`` that meet ``conditions`` and intersect ``area`` (storage
+    CRS), as prepared texts, with the exact number matched: in id order, with an area in the read model's key
+    order (see above).
 
-    Without filters and area the count is the one kept per layer; with filters it is counted in the same
-    statement as the page (a window count over the matching rows, which an exact ``numberMatched``
-    needs); with an area the spatial index finds the matches (see :func:`area_statements`), counted and paged
-    in the database.
+    Without filters the reads are prepared statements of ``reader`` (no session; ``connect`` gives the session's
+    connection, opened only for filters). Without filters and area the count is the one kept per layer; with
+    filters it is counted in the same statement as the page (a window count over the matching rows, which an
+    exact ``numberMatched`` needs); with an area the layer's spatial index finds the matches (see
+    :func:`_area_select`), counted and paged in the database.
     """
     column = doc_column(projected)
     if area is not None and area.is_empty:
         return Texts(0, [])
     if area is None and not conditions:
-        matched, _box = layer_summary(conn, layer)
+        matched, _box = layer_summary(reader, layer)
         if offset >= matched:
             return Texts(matched, [])
-        docs = conn.execute(_PAGE[projected], {"layer": layer, "offset": offset, "limit": limit}).scalars().all()
-        return Texts(matched, list(docs))
+        docs = reader.rows(_PAGE[projected], layer=layer, offset=offset, limit=limit)
+        return Texts(matched, [row[0] for row in docs])
     if area is None:
+        conn = connect()
         stmt = select(column, func.count().over()).where(TABLE.c.layer == layer, *conditions).order_by(TABLE.c.id)
         rows = conn.execute(stmt.offset(offset).limit(limit)).all()
         if rows:
             return Texts(rows[0][1], [row[0] for row in rows])
         counted = stmt.with_only_columns(TABLE.c.id).order_by(None).subquery()
         return Texts(conn.execute(select(func.count()).select_from(counted)).scalar_one(), [])
-    return _area_page(conn, layer, area, conditions, offset, limit, projected)
+    return _area_page(reader, connect, layer, area, conditions, offset, limit, projected)

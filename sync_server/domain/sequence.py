@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any
+
+from sqlalchemy import BindParameter, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import cloned_traverse
 
 from ..storage.db import Prepared, Reader
 from ..storage.models import AtlasSequence, AuditEntry, CatalogueVersion
@@ -42,14 +45,24 @@ CONFIGURATION_ACTIONS = ("municipality_saved", "spatial_level_saved", "category_
                          "view_published", "view_unpublished", "view_deleted")
 
 
-def public_version(reader: Reader) -> tuple[int, int, int]:
+def public_version(reader: Reader, with_read: tuple[Prepared, dict[str, Any]] | None = None) -> tuple[int, int, int]:
     """What every public answer depends on, in one cheap statement: the change sequence (features,
     reviews, indicator values), the indicator catalogue version and the last configuration write.
 
     All three only grow and are written under a lock that orders their commits (configuration writes
     take the atlas lock too), so equal versions mean equal public content: an exact validator.
+
+    ``with_read``: a statement of one value in at most one row (one public feature's text) that the answer
+    will read, with its parameters; it is read in the same statement (one round trip instead of two, and the
+    value is of the very state the version names) and kept in the reader for the answer (see
+    :meth:`Reader.read_ahead`).
     """
-    row = reader.rows(_PUBLIC_VERSION)[0]
+    if with_read is None:
+        row = reader.rows(_PUBLIC_VERSION)[0]
+    else:
+        prepared, params = with_read
+        row = reader.rows(_with_version(prepared), **params)[0]
+        reader.read_ahead(prepared, params, [] if row[3] is None else [(row[3],)])
     return (row[0] or 0, row[1] or 0, row[2] or 0)
 
 
@@ -60,3 +73,23 @@ _PUBLIC_VERSION = Prepared(select(
     select(CatalogueVersion.version).where(CatalogueVersion.id == 1).scalar_subquery(),
     select(func.max(AuditEntry.id)).where(AuditEntry.action.in_(CONFIGURATION_ACTIONS)).scalar_subquery(),
 ))
+
+
+_WITH_VERSION: dict[int, Prepared] = {}
+
+
+def _optional(parameter: BindParameter) -> None:
+    parameter.required = False  # its value None stands in until the read gives it
+
+
+def _with_version(prepared: Prepared) -> Prepared:
+    """The public version and the value of ``prepared`` (a scalar subquery: NULL when there is no row, so the
+    value itself must never be NULL) in one statement, built once per statement."""
+    found = _WITH_VERSION.get(id(prepared))
+    if found is None:
+        # the read's parameters get a placeholder value (given per read), so compiling the version's IN list
+        # (which binds every parameter) does not ask for them
+        inner = cloned_traverse(prepared.statement, {}, {"bindparam": _optional})
+        version = _PUBLIC_VERSION.statement
+        found = _WITH_VERSION[id(prepared)] = Prepared(version.add_columns(inner.scalar_subquery()))
+    return found

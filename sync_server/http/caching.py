@@ -23,15 +23,17 @@ import gzip
 import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request
 
 from .. import __version__, messages
 from ..domain import sequence
+from ..storage.db import Prepared
 from .common import reader, url_root
 
 View = TypeVar("View", bound=Callable)
+FirstRead = Callable[[], "tuple[Prepared, dict[str, Any]] | None"]
 
 # Kind of public answer -> its Cache-Control. Data may be a minute old in a shared cache, then must be
 # revalidated (one cheap query); the page and its own files are revalidated every time, so a deployment
@@ -47,13 +49,18 @@ _COMPRESSED_FILES: dict[str, bytes] = {}  # file ETag -> its gzip bytes (a few l
 _COMPRESSED_FILES_MAX = 64
 
 
-def public_answer(kind: str) -> Callable[[View], View]:
-    """Mark a view whose anonymous answer is the same for every visitor (put it below ``@bp.get``)."""
+def public_answer(kind: str, first_read: FirstRead | None = None) -> Callable[[View], View]:
+    """Mark a view whose anonymous answer is the same for every visitor (put it below ``@bp.get``).
+
+    ``first_read`` (data only) names the one small read the view will make (the statement and its parameters
+    for this request, or None): it is read with the public version of the validator, in one round trip, and
+    the view's reader answers it from there (see :func:`~sync_server.domain.sequence.public_version`)."""
     if kind not in POLICIES:
         raise ValueError(f"unknown kind of public answer: {kind}")
 
     def mark(view: View) -> View:
         view.public_answer = kind  # type: ignore[attr-defined]
+        view.first_read = first_read  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -82,7 +89,9 @@ def _compressible(response: Response) -> bool:
 
 def _data_tag() -> str:
     """The ETag of a data answer, from what it depends on; no content is read."""
-    parts = (__version__, *sequence.public_version(reader()), url_root(), request.full_path,
+    first_read = getattr(current_app.view_functions.get(request.endpoint or ""), "first_read", None)
+    version = sequence.public_version(reader(), first_read() if first_read is not None else None)
+    parts = (__version__, *version, url_root(), request.full_path,
              messages.pick_language(request.headers.get("Accept-Language")), _accepts_gzip())
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 

@@ -8,11 +8,16 @@ errors, so the application's one error handler answers them as RFC 9457 problem 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response, request
 
-from ..ogcapi.query import check_format
+from ..domain import read_model
+from ..domain.errors import DomainError
+from ..ogcapi.collections import published_collection
+from ..ogcapi.query import check_format, item_crs
 from ..ogcapi.service import Answer, FeaturesService
+from ..storage.db import Prepared
 from .caching import public_answer
 from .common import db, reader, settings, url_root
 
@@ -84,8 +89,22 @@ def items(collection_id: str) -> Response:
     return _respond(_service().items(collection_id, list(request.args.lists())))
 
 
+def _item_read() -> tuple[Prepared, dict[str, Any]] | None:
+    """The read model's read of the item view, for the validator to make with the public version (None: not a
+    feature of the read model, or arguments the view will refuse)."""
+    found = published_collection((request.view_args or {}).get("collection_id", ""))
+    if found is None:
+        return None
+    try:
+        crs = item_crs(list(request.args.lists()))
+    except DomainError:
+        return None
+    return read_model.one_read(found.spec.name, (request.view_args or {}).get("feature_id", ""),
+                               projected=not crs.geographic)
+
+
 @bp.get("/collections/<collection_id>/items/<feature_id>")
-@public_answer("data")
+@public_answer("data", first_read=_item_read)
 def item(collection_id: str, feature_id: str) -> Response:
     """One published feature as GeoJSON; 404 when it is not public."""
     return _respond(_service().item(collection_id, feature_id, list(request.args.lists())))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ColumnElement, Select, Text, bindparam, func, select, type_coerce
+from sqlalchemy import ColumnElement, Connection, Select, Text, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from ..domain import read_model
@@ -177,10 +177,12 @@ class PublishedLayer(Collection):
             conditions.append(read_model.property_between(temporal, period.start, period.end))
         return conditions
 
-    def texts(self, session: Session, filters: dict[str, str], period: Period | None, area: BaseGeometry | None,
-              offset: int, limit: int, crs: OgcCrs) -> read_model.Texts:
-        """A page as prepared GeoJSON Feature texts in ``crs``, with the number matched."""
-        found = read_model.page(session.connection(), self.spec.name, self._conditions(filters, period), area,
+    def texts(self, reader: Reader, connect: Callable[[], Connection], filters: dict[str, str],
+              period: Period | None, area: BaseGeometry | None, offset: int, limit: int,
+              crs: OgcCrs) -> read_model.Texts:
+        """A page as prepared GeoJSON Feature texts in ``crs``, with the number matched: read by ``reader``
+        without filters, else through the connection ``connect`` gives (the session's)."""
+        found = read_model.page(reader, connect, self.spec.name, self._conditions(filters, period), area,
                                 offset, limit, projected=not crs.geographic)
         return found if not crs.lat_first else read_model.Texts(found.matched, [lat_first(d) for d in found.docs])
 
@@ -191,7 +193,8 @@ class PublishedLayer(Collection):
 
     def page(self, session: Session, filters: dict[str, str], period: Period | None, area: BaseGeometry | None,
              offset: int, limit: int) -> Page:
-        found = self.texts(session, filters, period, area, offset, limit, STORAGE)
+        found = self.texts(Reader.on(session.connection()), session.connection, filters, period, area, offset,
+                           limit, STORAGE)
         return Page(found.matched, [_item(doc) for doc in found.docs])
 
     def one(self, session: Session, item_id: str) -> Item | None:

@@ -170,8 +170,8 @@ class FeaturesService:
         query: ItemsQuery = items_query(args, collection)
         pairs = [(name, value) for name, values in args for value in values]
         if isinstance(collection, PublishedLayer):  # the read model: prepared texts, concatenated
-            texts = collection.texts(self.session, query.filters, query.period, query.area, query.offset,
-                                     query.limit, query.crs)
+            texts = collection.texts(self.reader, lambda: self.session.connection(), query.filters, query.period,
+                                     query.area, query.offset, query.limit, query.crs)
             matched, count, features = texts.matched, len(texts.docs), None
         else:
             page = collection.page(self.session, query.filters, query.period, query.area, query.offset, query.limit)

@@ -292,6 +292,11 @@ class Reader:
         self._raw: Any = None
         self._owned = True
         self._autocommit = engine.dialect.name == "postgresql"
+        self._read_ahead: dict[tuple[int, frozenset[tuple[str, Any]]], list[tuple[Any, ...]]] = {}
+
+    @property
+    def dialect_name(self) -> str:
+        return self._dialect.name
 
     @classmethod
     def on(cls, connection: Connection) -> Reader:
@@ -300,7 +305,17 @@ class Reader:
         reader._raw, reader._owned = connection.connection, False
         return reader
 
+    def read_ahead(self, prepared: Prepared, params: dict[str, Any], rows: list[tuple[Any, ...]]) -> None:
+        """Keep the rows of ``prepared`` with ``params``, read together with another statement (one round trip
+        for two reads that belong together: the public version and the feature it validates); the next
+        :meth:`rows` of the same read answers them, once."""
+        self._read_ahead[(id(prepared), frozenset(params.items()))] = rows
+
     def rows(self, prepared: Prepared, **params: Any) -> list[tuple[Any, ...]]:
+        if self._read_ahead:
+            found = self._read_ahead.pop((id(prepared), frozenset(params.items())), None)
+            if found is not None:
+                return found
         if self._raw is None:
             self._raw = self._engine.raw_connection()
             if self._autocommit:
@@ -320,6 +335,7 @@ class Reader:
         return found[0][0] if found else None
 
     def close(self) -> None:
+        self._read_ahead.clear()
         if self._raw is not None and self._owned:
             if self._autocommit and self._raw.dbapi_connection is not None:
                 self._raw.dbapi_connection.autocommit = False  # as the pool's other users expect it

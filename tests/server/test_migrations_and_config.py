@@ -24,6 +24,7 @@ from sync_server import API_VERSION, __version__, cli
 from sync_server.app import create_app
 from sync_server.config import ConfigError, Settings
 from sync_server.demo import geodata
+from sync_server.domain import read_model
 from sync_server.domain.geometry import reproject
 from sync_server.importer import unit_id
 from sync_server.storage import migrate
@@ -61,7 +62,8 @@ def head_revision() -> str:
 
 
 # SQLite's R*Tree of the read model: a virtual table and its shadow tables, made by the migration
-RTREE_TABLES = {f"public_features_rtree{suffix}" for suffix in ("", "_node", "_parent", "_rowid")}
+RTREE_TABLES = {f"{read_model.rtree_name(layer)}{suffix}" for layer in read_model.public_layers()
+                for suffix in ("", "_node", "_parent", "_rowid")}
 
 
 def atlas_tables(engine: Engine) -> set[str]:
@@ -87,8 +89,9 @@ def differences_to_models(engine: Engine) -> list:
     # PostGIS brings its own table, and the migrations add spatial indexes the models do not declare (GiST on
     # PostgreSQL, the read model's R*Tree on SQLite)
     return [d for d in diff if not (d[0] == "remove_table" and d[1].name in POSTGIS_TABLES | RTREE_TABLES)
-            and not (d[0] == "remove_index" and d[1].name in ("ix_municipalities_territory", "ix_revisions_geometry",
-                                                              "ix_public_features_geometry"))]
+            and not (d[0] == "remove_index" and d[1].name in (
+                "ix_municipalities_territory", "ix_revisions_geometry",
+                *(read_model.box_index_name(layer) for layer in read_model.public_layers())))]
 
 
 def test_upgrade_of_an_empty_database_creates_the_schema_at_head(empty_db: Engine) -> None:
