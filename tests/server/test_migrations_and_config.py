@@ -169,7 +169,8 @@ def test_postgis_columns_are_real_geometries_in_25832(db_url: str) -> None:
                 "SELECT count(*) FROM revisions r JOIN municipalities m ON m.id = r.owner_id "
                 "WHERE r.layer = 'institutions' AND m.key = '034590024024'")).scalar()
             assert total > 0 and inside == total
-            for index in ("ix_municipalities_territory", "ix_revisions_geometry", "ix_public_features_geometry"):
+            for index in ("ix_municipalities_territory", "ix_revisions_geometry",
+                          *(read_model.box_index_name(layer) for layer in read_model.public_layers())):
                 definition = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"),
                                           {"n": index}).scalar()
                 assert definition is not None and "gist" in definition.lower()
