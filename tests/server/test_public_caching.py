@@ -88,3 +88,31 @@ def test_authenticated_answers_are_never_cached_nor_answered_from_a_public_valid
     assert api.get("/api/v1/public/nothing").headers["Cache-Control"] == "no-store"
     assert api.post("/api/v1/auth/login", {"username": "admin", "password": "x"}).headers["Cache-Control"] == "no-store"
     assert api.get("/api/v1/public/institutions").headers["ETag"] == public.headers["ETag"]
+
+
+def test_an_item_and_its_validator_are_read_together_and_follow_a_publish_at_once(api: Api) -> None:
+    """The OGC API item reads its feature with the validator's public version (one statement): the answer is
+    always the state its ETag names, a publish shows at once, and a refused or missing item is never cached."""
+    own = next(f for f in api.pull_all("institutions", "admin").values()
+               if f["owner"] == MELLE and f["review"]["state"] == "published")
+    url = f"/ogcapi/collections/institutions/items/{own['id']}"
+    before = api.get(url)
+    assert before.status_code == 200 and before.get_json()["id"] == own["id"]
+    assert before.get_json()["properties"]["name"] == own["properties"]["name"]
+    lat_first = api.get(f"{url}?crs=http://www.opengis.net/def/crs/EPSG/0/4326").get_json()
+    assert lat_first["geometry"]["coordinates"] == before.get_json()["geometry"]["coordinates"][::-1]
+    assert api.get(url, headers={"If-None-Match": before.headers["ETag"]}).status_code == 304
+    answer = api.push("institutions", [update_of(own, name="Sofort öffentlich")], "melle.editor").get_json()
+    r = api.post("/api/v1/review/approve", {"revisions": [answer["results"][0]["revision"]]}, "admin")
+    assert r.status_code == 200, r.get_json()
+    after = api.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.get_json()["properties"]["name"] == "Sofort öffentlich"
+    assert after.headers["ETag"] != before.headers["ETag"]
+    r = api.post("/api/v1/review/withdraw", {"layer": "institutions", "id": own["id"], "reason": "Geschlossen"},
+                 "admin")
+    assert r.status_code == 200, r.get_json()
+    gone = api.get(url, headers={"If-None-Match": after.headers["ETag"]})
+    assert gone.status_code == 404 and "ETag" not in gone.headers
+    bad = api.get(f"{url}?crs=urn:nowhere")
+    assert bad.status_code == 400 and "ETag" not in bad.headers
+    assert api.get("/ogcapi/collections/municipalities/items/034590024024").status_code == 200

@@ -108,6 +108,9 @@ def test_the_read_model_is_the_publish_rule_and_follows_every_decision(api: Api,
         assert now[own[0]["id"]]["properties"]["name"] == "Umbenannt"
         assert own[1]["id"] not in now
         _indexes_match(session)
+    near = (f"/ogcapi/collections/institutions/items?bbox={p.x - 20},{p.y - 20},{p.x + 30},{p.y + 20}"
+            "&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/25832")
+    assert new["id"] in [f["id"] for f in api.get(near).get_json()["features"]]  # a bbox sees a publish at once
     r = api.post("/api/v1/review/withdraw", {"layer": "institutions", "id": new["id"], "reason": "Doppelt"}, "admin")
     assert r.status_code == 200, r.get_json()
     melle_id = api.municipality(MELLE)["id"]
@@ -119,6 +122,7 @@ def test_the_read_model_is_the_publish_rule_and_follows_every_decision(api: Api,
         assert now[own[0]["id"]]["properties"]["owner"] == "034590099999"
         assert read_model.layer_summary(session.connection(), "institutions")[0] == len(now)
         _indexes_match(session)
+    assert new["id"] not in [f["id"] for f in api.get(near).get_json()["features"]]  # nor a withdrawn one
     # The public answers are the read model's texts.
     public = api.get("/api/v1/public/institutions").get_json()["features"]
     assert {f["id"] for f in public} == set(now) and [f["id"] for f in public] == sorted(now)
