@@ -55,6 +55,7 @@ from sqlalchemy import (
     select,
     table,
     type_coerce,
+    union,
     union_all,
 )
 from sqlalchemy.engine import Dialect
@@ -438,6 +439,7 @@ def ensure_spatial_indexes(conn: Connection) -> None:
 _BOX = ("x0", "y0", "x1", "y1")
 _INNER = ("ix0", "iy0", "ix1", "iy1")
 _NO_BOX = (1.0, 1.0, 0.0, 0.0)  # an inner box nothing lies in (no inner box was found)
+_STRIPS = tuple(tuple(f"s{i}{n}" for n in _BOX) for i in range(4))  # the band's strips (SQLite)
 
 
 def _rtree(layer: str) -> Any:
@@ -486,15 +488,34 @@ def _band_select(layer: str, conditions: Sequence[ColumnElement[bool]]) -> Selec
     r = _rtree(layer)
     columns = ((TABLE.c.minx, TABLE.c.miny) if _band_kind(layer) == "points"
                else (type_coerce(TABLE.c.geometry, Text),))
-    return select(TABLE.c.pk, *columns).where(
-        TABLE.c.pk.in_(select(r.c.id).where(_meets_box(r, _BOX), ~_in_box(r, _INNER))), *conditions)
+    # The band searched as four strips (left, right, bottom, top: the outer box less the inner one, edges
+    # included), so the R*Tree visits the band's entries, not every entry of the outer box.
+    strips = union(*(select(r.c.id).where(_meets_box(r, names), ~_in_box(r, _INNER)) for names in _STRIPS))
+    return select(TABLE.c.pk, *columns).where(TABLE.c.pk.in_(strips), *conditions)
 
 
 def band_statement(layer: str, area: BaseGeometry) -> tuple[Select, dict[str, Any]]:
     """SQLite: the statement (and its parameters) of the candidates in the band between the area's outer and
     inner box (see :func:`_band_select`)."""
-    return _band_select(layer, ()), {**dict(zip(_BOX, area.bounds, strict=True)),
-                                     **dict(zip(_INNER, inner_box(area), strict=True))}
+    return _band_select(layer, ()), _box_params(area)
+
+
+def _box_params(area: BaseGeometry) -> dict[str, Any]:
+    """The parameters of the outer and inner box of ``area``, and of the band's four strips between them.
+
+    A box that meets the outer box but does not lie inside the inner one meets a strip: either its part in the
+    outer box reaches out of the inner box (into a strip), or that part lies in the inner box and the box
+    crosses an edge of the outer box where the inner box reaches that edge (the strip there is that edge).
+    Without an inner box each strip is the outer box."""
+    x0, y0, x1, y1 = outer = area.bounds
+    inner = inner_box(area)
+    ix0, iy0, ix1, iy1 = inner
+    strips = ((x0, y0, ix0, y1), (ix1, y0, x1, y1), (x0, y0, x1, iy0), (x0, iy1, x1, y1)) if ix0 <= ix1 \
+        else (outer,) * 4
+    params = {**dict(zip(_BOX, outer, strict=True)), **dict(zip(_INNER, inner, strict=True))}
+    for names, strip in zip(_STRIPS, strips, strict=True):
+        params.update(zip(names, strip, strict=True))
+    return params
 
 
 def inner_box(area: BaseGeometry) -> tuple[float, float, float, float]:
@@ -582,7 +603,7 @@ def _band_hits(reader: Reader, connect: Callable[[], Connection], layer: str, ar
                conditions: Sequence[ColumnElement[bool]]) -> tuple[list[int], dict[str, Any]]:
     """SQLite: the pks of the band's candidates that truly intersect ``area`` (shapely), and the parameters of
     the page statement."""
-    _stmt, params = band_statement(layer, area)
+    params = _box_params(area)  # the statement is built only with filters (once per request then)
     candidates = _read(reader, connect, _band_prepared(layer), conditions,
                        lambda: _band_select(layer, conditions), params)
     if not candidates:
@@ -598,8 +619,7 @@ def _band_hits(reader: Reader, connect: Callable[[], Connection], layer: str, ar
 def _area_params(reader: Reader, connect: Callable[[], Connection], layer: str, area: BaseGeometry,
                  conditions: Sequence[ColumnElement[bool]]) -> dict[str, Any]:
     if reader.dialect_name == "postgresql":
-        return {"layer": layer, "area": shapely.to_wkt(area, rounding_precision=-1),
-                **dict(zip(_BOX, area.bounds, strict=True)), **dict(zip(_INNER, inner_box(area), strict=True))}
+        return {"layer": layer, "area": shapely.to_wkt(area, rounding_precision=-1), **_box_params(area)}
     band, params = _band_hits(reader, connect, layer, area, conditions)
     return {**params, "band": json.dumps(band)}
 
