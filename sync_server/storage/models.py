@@ -254,7 +254,7 @@ class PublicFeature(Base):
     One row per public feature of a raw-public layer (never anything unpublished), holding its complete
     GeoJSON Feature as text in CRS84 (``doc``, the web map's and the OGC API's default) and in EPSG:25832
     (``doc_25832``), its storage geometry (for exact spatial tests), its box in EPSG:25832 (what the spatial
-    index holds: SQLite's R*Tree ``public_features_rtree`` kept by triggers, a GiST index on PostgreSQL)
+    index of its layer holds: an R*Tree per layer on SQLite kept by triggers, a GiST index per layer on PostgreSQL)
     and its box in CRS84 (for the collection's extent), and its properties (for equality filters).
     Readers concatenate the stored texts: no ORM objects, no reprojection per request. Written only by
     :mod:`sync_server.domain.read_model` in the transaction that publishes; ``rebuild-read-model``
