@@ -378,10 +378,11 @@ _BOX_SQL = "box(point(minx, miny), point(maxx, maxy))"
 def spatial_index_statements(dialect: str, layer: str) -> list[str]:
     """The DDL that creates a public layer's spatial index and fills it from the rows there are (idempotent):
     run by the migrations and by :func:`ensure_spatial_indexes`."""
-    name, literal = (rtree_name(layer), f"'{_identifier(layer)}'") if dialect != "postgresql" else ("", "")
+    literal = f"'{_identifier(layer)}'"
     if dialect == "postgresql":
         return [f"CREATE INDEX IF NOT EXISTS {box_index_name(layer)} ON public_features USING GIST ({_BOX_SQL}) "
-                f"INCLUDE (pk, minx, miny, maxx, maxy) WHERE layer = '{_identifier(layer)}'"]
+                f"INCLUDE (pk, minx, miny, maxx, maxy) WHERE layer = {literal}"]
+    name = rtree_name(layer)
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING rtree(id, minx, maxx, miny, maxy)",
         f"CREATE TRIGGER IF NOT EXISTS {name}_insert AFTER INSERT ON public_features "
@@ -535,16 +536,14 @@ def inner_box(area: BaseGeometry) -> tuple[float, float, float, float]:
 
 def _hits(layer: str, postgis: bool, conditions: Sequence[ColumnElement[bool]]) -> Select | CompoundSelect:
     """The keys (``pk``) of the features of ``layer`` that meet ``conditions`` and intersect the area: the sure
-    hits from the layer's index (without filters from the index alone), and the band's hits."""
+    hits from the layer's index, and the band's hits."""
     if postgis:
         # the band's candidates are found in the index (an index-only scan), then only they are fetched and tested
         band = select(TABLE.c.pk).where(_of_layer(), _PG_CANDIDATE, ~_PG_SURE).scalar_subquery()
         return union_all(select(TABLE.c.pk).where(_of_layer(), _PG_SURE, *conditions),
                          select(TABLE.c.pk).where(TABLE.c.pk.in_(band), _PG_EXACT, *conditions))
-    r = _rtree(layer)
-    sure = select(r.c.id.label("pk")).where(_in_box(r, _INNER))
-    if not conditions:
-        return union_all(sure, _JSON_KEYS)
+    r = _rtree(layer)  # (without filters :func:`_rtree_area_select` needs no rows at all)
+    sure = select(r.c.id).where(_in_box(r, _INNER))
     return select(TABLE.c.pk).where(or_(TABLE.c.pk.in_(sure), TABLE.c.pk.in_(_JSON_KEYS)), *conditions)
 
 
