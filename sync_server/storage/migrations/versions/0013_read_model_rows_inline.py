@@ -8,7 +8,7 @@ ones (a detailed polygon) are compressed or moved out as before. The rows are wr
 they are stored so (the read model's rebuild). Nothing changes on SQLite.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 03:40:00
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ be the same JSON with spaces and escapes). PostgreSQL stores JSONB, which its dr
 to do there. Downgrade leaves the text as it is (the same JSON).
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-02 03:30:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sync_server.storage.db import stored_json
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
