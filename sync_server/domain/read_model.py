@@ -240,7 +240,8 @@ def _refresh(conn: Connection, by_layer: dict[str, list[str]]) -> None:
             stored = _stored(conn, layer, wanted)
             found = conn.execute(_source(layer).where(among(conn, Feature.id, wanted))).all()
             rows = _rows(layer, found, keys)
-            kept = conn.execute(_SUMMARY, {"layer": layer}).first()
+            found = Reader.on(conn).rows(_SUMMARY, layer=layer)
+            kept = found[0] if found else None
             _replace(conn, stored, rows)
             summary = _summary_after(
                 (kept[0], tuple(kept[1:])) if kept is not None else None,
