@@ -4,6 +4,7 @@ closed and covers nothing, the county's legal pages are linked, and the list and
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -109,7 +110,8 @@ def test_legal_pages_in_the_footer_and_printing(atlas) -> None:  # noqa: ANN001
     page.click(".lang-button[data-lang='de']")
     page.wait_for_function("() => document.querySelector('a.legal-link').getAttribute('href') === '/impressum?lang=de'")
     page.click("a.legal-link >> nth=2")
-    page.wait_for_selector("h1")
+    # The atlas has an h1 of its own: wait for the page the link opens, not for any h1.
+    page.wait_for_url(re.compile(r"/barrierefreiheit\?lang=de$"))
     assert page.locator("h1").text_content() == "Erklärung zur Barrierefreiheit"
     assert page.evaluate("document.documentElement.lang") == "de"
 
