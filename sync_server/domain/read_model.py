@@ -240,11 +240,10 @@ def _refresh(conn: Connection, by_layer: dict[str, list[str]]) -> None:
             stored = _stored(conn, layer, wanted)
             found = conn.execute(_source(layer).where(among(conn, Feature.id, wanted))).all()
             rows = _rows(layer, found, keys)
-            found = Reader.on(conn).rows(_SUMMARY, layer=layer)
-            kept = found[0] if found else None
+            count, box = layer_summary(conn, layer)
             _replace(conn, stored, rows)
             summary = _summary_after(
-                (kept[0], tuple(kept[1:])) if kept is not None else None,
+                (count, box) if box is not None else None,
                 [tuple(getattr(old, name) for name in _LONLAT) for old in stored.values()],
                 [tuple(row[name] for name in _LONLAT) for row in rows])
             _store_summary(conn, layer, *(summary or _recount(conn, layer)))
