@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, Response, g, request
 from sqlalchemy.engine import Engine
@@ -26,6 +26,7 @@ from .http import (
     views,
     web,
 )
+from .http.answer_cache import AnswerCache
 from .storage.db import make_engine, make_session_factory
 
 
@@ -34,6 +35,7 @@ class AppState:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    answers: AnswerCache = field(default_factory=AnswerCache)  # finished public answers (see answer_cache)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

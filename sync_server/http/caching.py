@@ -30,6 +30,7 @@ from flask import Flask, Response, current_app, g, request
 from .. import __version__, messages
 from ..domain import sequence
 from ..storage.db import Prepared
+from . import answer_cache
 from .common import reader, url_root
 
 View = TypeVar("View", bound=Callable)
@@ -87,13 +88,13 @@ def _compressible(response: Response) -> bool:
     return mimetype.startswith("text/") or mimetype.endswith(("json", "javascript", "+xml"))
 
 
-def _data_tag() -> str:
-    """The ETag of a data answer, from what it depends on; no content is read."""
+def _data_tag() -> tuple[str, tuple[int, int, int]]:
+    """The ETag of a data answer, from what it depends on, and the public version in it; no content is read."""
     first_read = getattr(current_app.view_functions.get(request.endpoint or ""), "first_read", None)
     version = sequence.public_version(reader(), first_read() if first_read is not None else None)
     parts = (__version__, *version, url_root(), request.full_path,
              messages.pick_language(request.headers.get("Accept-Language")), _accepts_gzip())
-    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32], version
 
 
 def _cache_headers(response: Response, kind: str) -> None:
@@ -141,11 +142,15 @@ def _compress(response: Response, kind: str, tag: str) -> None:
 
 
 def _revalidate() -> Response | None:
-    """Before the view: a public data request whose validator matches is answered 304 at once."""
+    """Before the view: a public data request whose validator matches is answered 304 at once, one whose
+    answer this worker has kept for the same validator with that answer (see :mod:`.answer_cache`)."""
     if public_kind() != "data":
         return None
-    g.public_etag = tag = _data_tag()
-    return _not_modified(tag, "data") if request.if_none_match.contains_weak(tag) else None
+    tag, g.public_version = _data_tag()
+    g.public_etag = tag
+    if request.if_none_match.contains_weak(tag):
+        return _not_modified(tag, "data")
+    return answer_cache.kept_response(g.public_version, tag)
 
 
 def _finish(response: Response) -> Response:
@@ -167,8 +172,12 @@ def _finish(response: Response) -> Response:
     response.set_etag(tag)
     if request.if_none_match.contains_weak(tag):
         return _not_modified(tag, kind)
+    if g.get("answer_was_kept"):
+        return response  # sent as it was built (compressed then, if the tag says so)
     if gzip_it:
         _compress(response, kind, tag)
+    if kind == "data" and request.method == "GET":
+        answer_cache.keep(g.public_version, tag, response)
     return response
 
 

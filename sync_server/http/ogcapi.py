@@ -18,6 +18,7 @@ from ..ogcapi.collections import published_collection
 from ..ogcapi.query import check_format, item_crs
 from ..ogcapi.service import Answer, FeaturesService
 from ..storage.db import Prepared
+from .answer_cache import keep_answer
 from .caching import public_answer
 from .common import db, reader, settings, url_root
 
@@ -86,7 +87,15 @@ def collection(collection_id: str) -> Response:
 @public_answer("data")
 def items(collection_id: str) -> Response:
     """The published features of a collection as GeoJSON, a page at a time."""
+    _keep_if_read_model(collection_id)
     return _respond(_service().items(collection_id, list(request.args.lists())))
+
+
+def _keep_if_read_model(collection_id: str) -> None:
+    """A collection of the read model answers from nothing but the public state its ETag names, so its answers
+    may be kept by the worker (the computed indicator collections also follow the calendar: not kept)."""
+    if published_collection(collection_id) is not None:
+        keep_answer()
 
 
 def _item_read() -> tuple[Prepared, dict[str, Any]] | None:
@@ -107,4 +116,5 @@ def _item_read() -> tuple[Prepared, dict[str, Any]] | None:
 @public_answer("data", first_read=_item_read)
 def item(collection_id: str, feature_id: str) -> Response:
     """One published feature as GeoJSON; 404 when it is not public."""
+    _keep_if_read_model(collection_id)
     return _respond(_service().item(collection_id, feature_id, list(request.args.lists())))
