@@ -46,6 +46,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    cast,
     column,
     delete,
     func,
@@ -466,17 +467,20 @@ def _pg_box(names: Sequence[str]) -> ColumnElement:
 # PostgreSQL: the row's box, the same expression as the layer's index
 _ROW_BOX = func.box(func.point(TABLE.c.minx, TABLE.c.miny), func.point(TABLE.c.maxx, TABLE.c.maxy))
 # ``box`` orders its corners, so "no inner box" (x0 > x1) is said by a condition on the parameters themselves
-_PG_SURE = and_(bindparam("ix0", type_=Float) <= bindparam("ix1", type_=Float),
+# (typed, so that a statement prepared on the server knows the parameters' types)
+_PG_SURE = and_(cast(bindparam("ix0", type_=Float), Float) <= cast(bindparam("ix1", type_=Float), Float),
                 _ROW_BOX.op("<@", is_comparison=True)(_pg_box(_INNER)))
 _PG_CANDIDATE = _ROW_BOX.op("&&", is_comparison=True)(_pg_box(_BOX))
-_PG_EXACT = func.ST_Intersects(TABLE.c.geometry, func.ST_GeomFromText(bindparam("area", type_=String), SRID))
+# the area read once per statement (an InitPlan), not once per candidate as a generic plan would
+_PG_EXACT = func.ST_Intersects(TABLE.c.geometry,
+                               select(func.ST_GeomFromText(bindparam("area", type_=String), SRID)).scalar_subquery())
 _JSON_KEYS = select(literal_column("value")).select_from(func.json_each(bindparam("band", type_=String)))
 
 
-def _of_layer() -> ColumnElement[bool]:
-    # On PostgreSQL the layer reaches the server as a literal (the driver interpolates), so the planner picks the
-    # layer's partial index.
-    return TABLE.c.layer == bindparam("layer", type_=String)
+def _of_layer(layer: str) -> ColumnElement[bool]:
+    # On PostgreSQL the layer is written into the statement (one statement per layer), so the planner picks the
+    # layer's partial index also in a plan made once for a statement prepared on the server.
+    return TABLE.c.layer == literal_column(f"'{_identifier(layer)}'")
 
 
 def _band_kind(layer: str) -> str:
@@ -539,8 +543,8 @@ def _hits(layer: str, postgis: bool, conditions: Sequence[ColumnElement[bool]]) 
     hits from the layer's index, and the band's hits."""
     if postgis:
         # the band's candidates are found in the index (an index-only scan), then only they are fetched and tested
-        band = select(TABLE.c.pk).where(_of_layer(), _PG_CANDIDATE, ~_PG_SURE).scalar_subquery()
-        return union_all(select(TABLE.c.pk).where(_of_layer(), _PG_SURE, *conditions),
+        band = select(TABLE.c.pk).where(_of_layer(layer), _PG_CANDIDATE, ~_PG_SURE).scalar_subquery()
+        return union_all(select(TABLE.c.pk).where(_of_layer(layer), _PG_SURE, *conditions),
                          select(TABLE.c.pk).where(TABLE.c.pk.in_(band), _PG_EXACT, *conditions))
     r = _rtree(layer)  # (without filters :func:`_rtree_area_select` needs no rows at all)
     sure = select(r.c.id).where(_in_box(r, _INNER))
@@ -618,7 +622,7 @@ def _band_hits(reader: Reader, connect: Callable[[], Connection], layer: str, ar
 def _area_params(reader: Reader, connect: Callable[[], Connection], layer: str, area: BaseGeometry,
                  conditions: Sequence[ColumnElement[bool]]) -> dict[str, Any]:
     if reader.dialect_name == "postgresql":
-        return {"layer": layer, "area": shapely.to_wkt(area, rounding_precision=-1), **_box_params(area)}
+        return {"area": shapely.to_wkt(area, rounding_precision=-1), **_box_params(area)}
     band, params = _band_hits(reader, connect, layer, area, conditions)
     return {**params, "band": json.dumps(band)}
 

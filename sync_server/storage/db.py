@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -265,6 +267,7 @@ class Prepared:
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self._compiled: dict[str, tuple[str, dict[str, Any], list[str] | None]] = {}
+        self._server: tuple[str, str, list[str]] | None = None
 
     def compiled(self, dialect: Dialect) -> tuple[str, dict[str, Any], list[str] | None]:
         """For ``dialect``: the SQL text, the values bound in the statement and, for a positional parameter
@@ -276,6 +279,27 @@ class Prepared:
             found = self._compiled[dialect.name] = (compiled.string, dict(compiled.params), order)
         return found
 
+    def server_prepared(self, dialect: Dialect) -> tuple[str, str, list[str]]:
+        """PostgreSQL: this statement's name on the server, its ``PREPARE`` and the names of its parameters in
+        the order of ``$1, $2, ...`` (the parameters' types are left to the server, from where they stand)."""
+        if self._server is None:
+            sql, _bound, _order = self.compiled(dialect)
+            names: list[str] = []
+
+            def numbered(match: re.Match[str]) -> str:
+                if match.group(1) not in names:
+                    names.append(match.group(1))
+                return f"${names.index(match.group(1)) + 1}"
+
+            text = _PYFORMAT.sub(numbered, sql).replace("%%", "%")
+            name = f"atlas_read_{next(_SERVER_NAMES)}"
+            self._server = (name, f"PREPARE {name} AS {text}", names)
+        return self._server
+
+
+_PYFORMAT = re.compile(r"%\((\w+)\)s")
+_SERVER_NAMES = itertools.count(1)  # the process's prepared statements: one name each, the same on every connection
+
 
 class Reader:
     """Reads of :class:`Prepared` statements straight on a DBAPI connection of the pool.
@@ -283,7 +307,9 @@ class Reader:
     A request's reader checks a connection out on its first read and returns it (rolled back by the
     pool) on :meth:`close`; :meth:`on` reads on the connection of a running transaction instead. On
     PostgreSQL its own connection reads in autocommit mode: each statement sees the committed state as
-    it would in a READ COMMITTED transaction, without the round trips of BEGIN and ROLLBACK.
+    it would in a READ COMMITTED transaction, without the round trips of BEGIN and ROLLBACK, and each statement
+    is prepared on the server once per connection (``PREPARE``, then ``EXECUTE``): the server plans a statement
+    once instead of on every read, which for one feature is most of the server's work (about 0.1 ms of 0.15 ms).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -324,10 +350,24 @@ class Reader:
         values = {**bound, **params}
         cursor = self._raw.cursor()
         try:
-            cursor.execute(sql, tuple(values[name] for name in order) if order is not None else values)
+            if self._autocommit and self._owned:  # PostgreSQL, outside any transaction
+                self._execute_prepared(cursor, prepared, values)
+            else:
+                cursor.execute(sql, tuple(values[name] for name in order) if order is not None else values)
             return cursor.fetchall()
         finally:
             cursor.close()
+
+    def _execute_prepared(self, cursor: Any, prepared: Prepared, values: dict[str, Any]) -> None:
+        """PostgreSQL: EXECUTE the statement prepared on this connection, preparing it first if it is not yet (the
+        pool's connection record remembers which are: they live as long as the server's connection)."""
+        name, prepare, names = prepared.server_prepared(self._dialect)
+        known = self._raw.info.setdefault("prepared", set())
+        if name not in known:
+            cursor.execute(prepare)
+            known.add(name)
+        marks = ", ".join(["%s"] * len(names))
+        cursor.execute(f"EXECUTE {name} ({marks})" if names else f"EXECUTE {name}", [values[n] for n in names])
 
     def scalar(self, prepared: Prepared, **params: Any) -> Any:
         """The first column of the first row, or None when there is no row."""

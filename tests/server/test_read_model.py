@@ -257,6 +257,38 @@ def test_postgresql_answers_a_small_bbox_from_the_gist_index_without_parallel_wo
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_reads_of_a_reader_are_prepared_on_the_server_and_keep_their_plans(app: Any) -> None:
+    """The request's reader prepares its statements on the server once per connection: the answers are those of
+    the statement run as text (the session's way), and the plan made once for all reads (a generic plan, after
+    five reads) still finds a bbox page through the layer's GiST index."""
+    engine = app.extensions["familienatlas"].engine
+    area = bbox_area("7.9,52.1,8.5,52.5", CRS84)
+    with _session(app) as session:
+        expected = [read_model.page(db.Reader.on(session.connection()), session.connection, "institutions", [], area,
+                                    offset, 5, False) for offset in (0, 5)]
+    reader = db.Reader(engine)
+    try:
+        for _ in range(4):
+            assert [read_model.page(reader, lambda: None, "institutions", [], area, offset, 5, False)
+                    for offset in (0, 5)] == expected
+        assert expected[0].matched > 10 and expected[0].docs != expected[1].docs
+        prepared = read_model._area_prepared("institutions", True, False)
+        name, _prepare, names = prepared.server_prepared(engine.dialect)
+        assert name in reader._raw.info["prepared"]
+        values = {**prepared.compiled(engine.dialect)[1], **read_model._area_params(reader, lambda: None,
+                                                                                   "institutions", area, ()),
+                  "offset": 0, "limit": 5}
+        cursor = reader._raw.cursor()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) EXECUTE {name} ({', '.join(['%s'] * len(names))})",
+                       [values[n] for n in names])
+        plan = json.dumps(cursor.fetchone()[0])
+        cursor.close()
+        assert read_model.box_index_name("institutions") in plan, plan
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_a_pooled_connection_the_server_closed_is_replaced_before_use(db_url: str,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Connections in steady use are not tested on every checkout (a round trip per request), but one that
