@@ -7,7 +7,9 @@ ETag, ``Cache-Control: public`` and ``Vary: Accept-Encoding, Accept-Language``, 
 catalogue version, last configuration write: one cheap statement, see
 :func:`~sync_server.domain.sequence.public_version`) and of what the request asks (path, query,
 language, encoding, host, server version); it is checked before the view runs, so a revisit costs one
-small query. Files use the file's validator (modification time and size).
+small query, and an answer the worker has already built for the same tag is sent again without running the
+view (:mod:`.answer_cache`, for views that mark their answers keepable). Files use the file's validator
+(modification time and size).
 
 Every other answer (any request with an ``Authorization`` header or a logged-in actor, any write, any
 error) says ``Cache-Control: no-store`` and carries no ETag: nothing a user may see after logging in
