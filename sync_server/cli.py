@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .config import ConfigError, Settings
-from .domain import accounts, read_model, sequence
+from .domain import accounts, audit, read_model, sequence
 from .domain.context import AtlasContext
 from .domain.contract import dump
 from .domain.errors import DomainError, FieldError, Invalid
@@ -65,12 +66,10 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 def cmd_check_text(args: argparse.Namespace) -> int:
     """Find (and with --repair fix) stored text that cannot be encoded as UTF-8; exit status 1 when
     such text remains, so a monitoring job can run it."""
-    settings = _settings(args)
-    engine = make_engine(settings.database_url)
-    with engine.begin() as connection:
-        findings = check_text(connection, repair=args.repair)
+    with _session(_settings(args)) as session:
+        findings = check_text(session.connection(), repair=args.repair)
         if findings and args.repair:
-            read_model.rebuild(connection)  # the public texts are prepared from the repaired revisions
+            _rebuild_read_model(session)  # the public texts are prepared from the repaired revisions
     for finding in findings:
         print(finding.describe())
     verb = "repaired (bad characters replaced by U+FFFD)" if args.repair else "found; repair with --repair"
@@ -82,11 +81,19 @@ def cmd_check_text(args: argparse.Namespace) -> int:
 def cmd_rebuild_read_model(args: argparse.Namespace) -> int:
     """Recreate the public read model from the revisions (after restoring a backup of the tables, say)."""
     with _session(_settings(args)) as session:
-        sequence.lock(session)  # publishing waits meanwhile, so nothing is missed
-        read_model.ensure_spatial_indexes(session.connection())  # a public layer added since has none yet
-        count = read_model.rebuild(session.connection())
+        count = _rebuild_read_model(session)
     print(f"Public read model rebuilt: {count} published features.")
     return 0
+
+
+def _rebuild_read_model(session: Session) -> int:
+    """Rebuild the read model and record it, so the public version moves: the answers' validators and the
+    answers a worker keeps by them must not outlive content the rebuild may have changed."""
+    sequence.lock(session)  # publishing waits meanwhile, so nothing is missed
+    read_model.ensure_spatial_indexes(session.connection())  # a public layer added since has none yet
+    count = read_model.rebuild(session.connection())
+    audit.record(session, OPERATOR, "read_model_rebuilt", "read_model", features=count)
+    return count
 
 
 def _password(args: argparse.Namespace) -> str:

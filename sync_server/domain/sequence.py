@@ -38,11 +38,12 @@ def ensure(session: Session) -> None:
         session.add(AtlasSequence(id=1, value=0))
 
 
-# Audit actions of configuration writes (municipalities, levels, categories, legal pages, the featured views): they
-# change public answers without handing out change numbers, so the public version counts them through their audit
-# entries (deleting a view counts too: it may have been a featured one).
+# Audit actions of configuration writes (municipalities, levels, categories, legal pages, the featured views) and of
+# an operator's rebuild of the read model: they change public answers (or may) without handing out change numbers,
+# so the public version counts them through their audit entries (deleting a view counts too: it may have been a
+# featured one). Validators, proxies and the workers' kept answers rely on it.
 CONFIGURATION_ACTIONS = ("municipality_saved", "spatial_level_saved", "category_saved", "page_saved",
-                         "view_published", "view_unpublished", "view_deleted")
+                         "view_published", "view_unpublished", "view_deleted", "read_model_rebuilt")
 
 
 def public_version(reader: Reader, with_read: tuple[Prepared, dict[str, Any]] | None = None) -> tuple[int, int, int]:

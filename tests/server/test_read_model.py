@@ -13,7 +13,7 @@ from shapely.geometry import Point, box, mapping, shape
 from sqlalchemy import Text, select, text, type_coerce
 
 from sync_server.cli import main as cli_main
-from sync_server.domain import read_model
+from sync_server.domain import read_model, sequence
 from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, geojson_texts, rounded, to_geojson
 from sync_server.domain.publish import public_properties, public_rows
 from sync_server.ogcapi.crs import CRS84, STORAGE, OgcCrs, bbox_area
@@ -140,8 +140,11 @@ def test_the_rebuild_command_recreates_the_read_model(db_url: str, capsys: pytes
             # a layer's spatial index missing too (a layer made public after the migrations): the rebuild makes it
             for statement in read_model.drop_spatial_index_statements(session.get_bind().dialect.name, "institutions"):
                 session.execute(text(statement))
+        version = _public_version(engine)
         assert cli_main(["--database", db_url, "--mode", "test", "rebuild-read-model"]) == 0
         assert f"{sum(len(b) for b in before.values())} published features" in capsys.readouterr().out
+        # the rebuild is audited and moves the public version: no validator or kept answer outlives it
+        assert _public_version(engine) > version
         with session_scope(factory) as session:
             assert {layer: stored(session, layer) for layer in read_model.public_layers()} == before
             assert stored(session, "institutions", "doc_25832") == before_utm
@@ -149,6 +152,14 @@ def test_the_rebuild_command_recreates_the_read_model(db_url: str, capsys: pytes
             _indexes_match(session)
     finally:
         engine.dispose()
+
+
+def _public_version(engine: Any) -> tuple[int, int, int]:
+    reader = db.Reader(engine)
+    try:
+        return sequence.public_version(reader)
+    finally:
+        reader.close()
 
 
 def keys_of(session: Any, layer: str, ids: list[str]) -> list[tuple[int, str]]:
