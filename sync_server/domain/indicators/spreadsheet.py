@@ -29,9 +29,10 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache, cached_property
 from typing import Any
 
 from ..errors import DomainError
@@ -302,6 +303,7 @@ def _is_totals(text: str) -> bool:
 # --- the grid: rows of cells from either format -----------------------------------------------------------
 
 
+@cache
 def _column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -319,7 +321,9 @@ class _Grid:
     encoding: str | None = None
     separator: str | None = None
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    array: Any = None  # the same cells as a 2-D array (CSV: as pandas read them), to take columns from
 
+    @cached_property
     def sheet_prefix(self) -> str:
         name = self.sheet or ""
         return f"'{name}'!" if re.search(r"[^\w]", name) else f"{name}!"
@@ -330,7 +334,7 @@ class _Grid:
     def cell_source(self, r: int, c: int, header: str) -> str:
         if self.format == "csv":
             return f"Zeile {r + 1}, Spalte {header}" if header else f"Zeile {r + 1}"
-        return f"{self.sheet_prefix()}{_column_letter(c)}{r + 1}"
+        return f"{self.sheet_prefix}{_column_letter(c)}{r + 1}"
 
 
 def _merged_refs(ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> str:
@@ -391,11 +395,11 @@ def _csv_grid(data: bytes, max_rows: int) -> _Grid:
     sample_width = max((len(r) for r in csv.reader(text[:65536].splitlines()[:200], delimiter=separator)),
                        default=1)
 
-    def read(width: int) -> list[list[Any]]:
+    def read(width: int) -> Any:
         frame = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=list(range(width)), dtype=str,
                             keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
                             quotechar='"')
-        return frame.to_numpy(dtype=object).tolist()
+        return frame.to_numpy(dtype=object)
 
     try:
         try:
@@ -406,7 +410,7 @@ def _csv_grid(data: bytes, max_rows: int) -> _Grid:
             rows = read(width)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise SpreadsheetError("unreadable", reason=str(exc).strip()[:200]) from None
-    return _Grid(rows, "csv", encoding=encoding, separator=separator)
+    return _Grid(rows.tolist(), "csv", encoding=encoding, separator=separator, array=rows)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------------
@@ -545,84 +549,178 @@ def _decimal_mark(rows: list[list[Any]], header: _Header, separator: str | None)
     return "." if separator == "," else ","
 
 
-class _RowKinds:
-    """Why a whole row is skipped (blank_row, header_row, totals_row, text_row), or None for a data row."""
+def _per_value(function: Callable[[Any], Any], cells: Sequence[Any]) -> list[Any]:
+    """``function`` of every cell of a column, asked once for each distinct cell: a column of 100,000 cells
+    holds a few dozen units, years and flags and some thousand numbers. A column of text (every CSV
+    column) is factorised by pandas; other columns go through a dictionary, so that cells of different
+    types never share an answer (``True``, ``1`` and ``1.0`` are equal in Python but not in a file), nor
+    do ``0.0`` and ``-0.0``."""
+    import numpy as np
+    import pandas as pd
 
-    def __init__(self, header: _Header) -> None:
-        self.names = header.names
-        # The unit's cells and the first filled one ("Summe" often stands in the first column), never the
-        # indicator's: "Einwohner insgesamt" is an indicator, not a totals row.
-        self.unit_columns = [header.roles[r] for r in ("key", "name") if r in header.roles]
-        self.indicator = header.roles.get("indicator")
-        self.number_columns = set(header.years) | {
-            header.roles[r] for r in ("value", "numerator", "denominator", "year") if r in header.roles}
-        self.totals: dict[str, bool] = {}  # the same unit names come again and again
+    types = set(map(type, cells))
+    array = None
+    if types <= {str, type(None)}:
+        array, empty = np.asarray(cells, dtype=object), None
+    elif types == {float}:
+        array, empty = np.asarray(cells, dtype=float), math.nan
+        if np.any((array == 0) & np.signbit(array)):
+            array = None  # pandas takes -0.0 for 0.0
+    if array is not None:
+        codes, uniques = pd.factorize(array)
+        table = np.empty(len(uniques) + 1, dtype=object)
+        for i, cell in enumerate(uniques.tolist()):
+            table[i] = function(cell)
+        table[-1] = function(empty)  # code -1: an empty cell (NaN in a column of numbers)
+        return table[codes].tolist()
+    answers: dict[Any, Any] = {}
+    out = []
+    for cell in cells:
+        cls = cell.__class__
+        key = cell if cls is str else (cls, cell.hex()) if cls is float else (cls, cell)
+        try:
+            answer = answers[key]
+        except KeyError:
+            answer = answers[key] = function(cell)
+        except TypeError:  # an unhashable cell (none of the readers makes one)
+            answer = function(cell)
+        out.append(answer)
+    return out
 
-    def __call__(self, row: list[Any]) -> str | None:
-        # _blank inlined: this runs for every cell of the file
-        filled = [c for c, cell in enumerate(row) if cell is not None and cell == cell and not (
-            cell.__class__ is str and (not cell or cell.isspace()))]
-        if not filled:
-            return "blank_row"
-        names, first = self.names, filled[0]
-        if first < len(names) and names[first] and _text(row[first]) == names[first] and sum(
-                1 for c in filled if c < len(names) and _text(row[c]) == names[c]) >= 2:
-            return "header_row"  # repeated on every printed page
-        for c in (*self.unit_columns, first):
-            cell = row[c] if c < len(row) else None
-            if cell.__class__ is str and c != self.indicator:
-                totals = self.totals.get(cell)
-                if totals is None:
-                    totals = self.totals[cell] = _is_totals(cell)
-                if totals:
-                    return "totals_row"
-        if len(filled) == 1 and row[first].__class__ is str and first not in self.number_columns:
-            return "text_row"  # "Quelle: Landesamt für Statistik", a footnote, a sub-heading
-        return None
+
+def _columns(grid: _Grid, start: int, width: int) -> list[Sequence[Any]]:
+    """The grid's rows from ``start`` as columns of ``width`` cells each (None where a row is shorter)."""
+    if grid.array is not None:
+        return [grid.array[start:, c] for c in range(width)]
+    rows = grid.rows[start:]
+    if all(len(row) == width for row in rows):
+        return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+    return [[row[c] if c < len(row) else None for row in rows] for c in range(width)]
+
+
+def _filled(cell: Any) -> bool:
+    return not _blank(cell)
+
+
+def _row_kinds(header: _Header, columns: list[Sequence[Any]], count: int) -> list[str | None]:
+    """Why each row is skipped (blank_row, header_row, totals_row, text_row), or None for a data row; worked
+    out a column at a time (each distinct cell once, then arrays), not cell by cell.
+
+    A row is blank without a filled cell. It repeats the header (on every printed page) when its first
+    filled cell and at least one more read as the header's. It is a totals row when a unit's cell or the
+    first filled one ("Summe" often stands in the first column) says so, never the indicator's:
+    "Einwohner insgesamt" is an indicator. A single text cell outside the number columns is a text row
+    ("Quelle: Landesamt für Statistik", a footnote, a sub-heading)."""
+    import numpy as np
+
+    width = len(columns)
+    if count == 0:
+        return []
+    if width == 0:
+        return ["blank_row"] * count
+    names = header.names
+    indicator = header.roles.get("indicator")
+    unit_columns = [header.roles[r] for r in ("key", "name") if r in header.roles]
+    number_columns = set(header.years) | {
+        header.roles[r] for r in ("value", "numerator", "denominator", "year") if r in header.roles}
+    filled = np.zeros((count, width), dtype=bool)
+    as_header = np.zeros((count, width), dtype=bool)
+    totals = np.zeros((count, width), dtype=bool)
+    text = np.zeros((count, width), dtype=bool)
+    for c, column in enumerate(columns):
+        filled[:, c] = _per_value(_filled, column)
+        text[:, c] = [cell.__class__ is str for cell in column]
+        if c < len(names) and names[c]:
+            name = names[c]
+            as_header[:, c] = _per_value(lambda cell, name=name: not _blank(cell) and _text(cell) == name, column)
+        if c != indicator:
+            totals[:, c] = _per_value(lambda cell: cell.__class__ is str and _is_totals(cell), column)
+    rows = np.arange(count)
+    filled_count = filled.sum(axis=1)
+    first = filled.argmax(axis=1)
+    header_row = as_header[rows, first] & (as_header.sum(axis=1) >= 2)
+    totals_row = totals[rows, first]
+    for c in unit_columns:
+        if c < width:
+            totals_row |= totals[:, c]
+    text_row = (filled_count == 1) & text[rows, first] & ~np.isin(first, list(number_columns))
+    kinds = np.select([filled_count == 0, header_row, totals_row, text_row],
+                      ["blank_row", "header_row", "totals_row", "text_row"], default="")
+    return [kind or None for kind in kinds.tolist()]
 
 
 def _cell(row: list[Any], c: int | None) -> Any:
     return row[c] if c is not None and c < len(row) else None
 
 
+def _unit_text(cell: Any) -> str:
+    return "" if _blank(cell) else _text(cell)
+
+
+def _optional_text(cell: Any) -> str | None:
+    return None if _blank(cell) else _text(cell)
+
+
+def _note(cell: Any) -> str | None:
+    return None if _blank(cell) else str(cell).strip()
+
+
 def _rows(grid: _Grid, header: _Header, decimal: str, max_rows: int) -> tuple[list[RawRow], list[tuple[str, str]]]:
-    out: list[RawRow] = []
+    """The table's rows as :class:`RawRow` values, and what was skipped.
+
+    Every cell is read a column at a time, each distinct cell once (:func:`_per_value`), and the rows are
+    put together from the read columns: a file of 100,000 values repeats its units, years and flags
+    throughout, and reading cell by cell cost more than pandas' parsing of the whole file."""
     skipped: list[tuple[str, str]] = [(grid.row_source(r), "title_row") for r in range(header.row)
                                       if any(not _blank(cell) for cell in grid.rows[r])]
+    start = header.row + 1
+    body = grid.rows[start:]
+    count = len(body)
+    width = max((len(row) for row in body), default=0)
+    columns = _columns(grid, start, width)
+    kinds = _row_kinds(header, columns, count)
     roles, names = header.roles, header.names
+    nothing: list[Any] = [None] * count
+
+    def column(c: int | None) -> list[Any]:
+        return columns[c] if c is not None and c < width else nothing
+
     key_c, name_c, ind_c, year_c = roles.get("key"), roles.get("name"), roles.get("indicator"), roles.get("year")
     num_c, den_c, note_c = roles.get("numerator"), roles.get("denominator"), roles.get("note")
     value_c = roles.get("value")
-    flag_columns = [(flag, roles[flag]) for flag in FLAGS if flag in roles]
+    keys = _per_value(_unit_text, column(key_c))
+    unit_names = _per_value(_unit_text, column(name_c))
+    indicators = _per_value(_optional_text, column(ind_c))
+    out: list[RawRow] = []
     blanks: list[str] = []
-    row_kind = _RowKinds(header)
-    for r in range(header.row + 1, len(grid.rows)):
-        row = grid.rows[r]
-        kind = row_kind(row)
-        if kind == "blank_row":
-            blanks.append(grid.row_source(r))
-            continue
-        if kind:
-            skipped.extend((source, "blank_row") for source in blanks)
-            blanks = []
-            skipped.append((grid.row_source(r), kind))
-            continue
-        skipped.extend((source, "blank_row") for source in blanks)  # blank rows at the very end are not news
-        blanks = []
-        key = _cell(row, key_c)
-        name = _cell(row, name_c)
-        key_text = "" if _blank(key) else _text(key)
-        name_text = "" if _blank(name) else _text(name)
-        unit = key_text or name_text
-        indicator = _cell(row, ind_c)
-        indicator_text = None if _blank(indicator) else _text(indicator)
-        problem: str | None = None if unit else "no_unit"
-        problem_c: int | None = (key_c if key_c is not None else name_c) if problem else None
-        base = {"unit": unit, "indicator": indicator_text, "unit_name": name_text if key_text and name_text else None,
-                "line": r + 1}
-        if header.layout == "wide":
+
+    def data_rows() -> Iterable[int]:
+        """The data rows' indexes; skipped rows go to ``skipped`` on the way (blank rows at the end not)."""
+        nonlocal blanks
+        for i, kind in enumerate(kinds):
+            if kind == "blank_row":
+                blanks.append(grid.row_source(start + i))
+                continue
+            if blanks:
+                skipped.extend((source, "blank_row") for source in blanks)
+                blanks = []
+            if kind:
+                skipped.append((grid.row_source(start + i), kind))
+                continue
+            yield i
+
+    if header.layout == "wide":
+        numbers = {c: _per_value(lambda cell: _number(cell, decimal), column(c)) for c in header.years}
+        for i in data_rows():
+            r = start + i
+            key_text, name_text = keys[i], unit_names[i]
+            unit = key_text or name_text
+            problem: str | None = None if unit else "no_unit"
+            problem_c: int | None = (key_c if key_c is not None else name_c) if problem else None
+            base = {"unit": unit, "indicator": indicators[i],
+                    "unit_name": name_text if key_text and name_text else None, "line": r + 1}
             for c, year in header.years.items():
-                value, symbol, flags, cell_problem = _number(_cell(row, c), decimal)
+                value, symbol, flags, cell_problem = numbers[c][i]
                 if value is None and cell_problem is None:
                     if symbol is not None:
                         skipped.append((grid.cell_source(r, c, names[c]), "no_value"))
@@ -633,33 +731,49 @@ def _rows(grid: _Grid, header: _Header, decimal: str, max_rows: int) -> tuple[li
                                   column=names[problem_c if problem else c] if cell_problem else None, **base))
             if len(out) > max_rows:
                 raise SpreadsheetError("too_many_rows", limit=max_rows, count=len(out))
-            continue
-        year, year_problem = (None, None) if year_c is None else _year(_cell(row, year_c))
-        value, symbol, value_flags, value_problem = _number(_cell(row, value_c), decimal)
-        numerator, _, _, numerator_problem = _number(_cell(row, num_c), decimal) if num_c is not None else _EMPTY
-        denominator, _, _, denominator_problem = (_number(_cell(row, den_c), decimal) if den_c is not None
-                                                  else _EMPTY)
-        flags = set(value_flags)
-        for flag, c in flag_columns:
-            on = _flag(_cell(row, c))
+        return out, skipped
+
+    def read_number(cell: Any) -> _Number:
+        return _number(cell, decimal)
+
+    years = _per_value(_year, column(year_c)) if year_c is not None else None
+    values = _per_value(read_number, column(value_c))
+    numerators = _per_value(read_number, column(num_c)) if num_c is not None else None
+    denominators = _per_value(read_number, column(den_c)) if den_c is not None else None
+    flag_columns = [(flag, c, _per_value(_flag, column(c))) for flag in FLAGS if (c := roles.get(flag)) is not None]
+    notes = _per_value(_note, column(note_c)) if note_c is not None else nothing
+    for i in data_rows():
+        r = start + i
+        key_text, name_text = keys[i], unit_names[i]
+        unit = key_text or name_text
+        problem = None if unit else "no_unit"
+        problem_c = (key_c if key_c is not None else name_c) if problem else None
+        year, year_problem = (None, None) if years is None else years[i]
+        value, symbol, value_flags, value_problem = values[i]
+        numerator, _, _, numerator_problem = _EMPTY if numerators is None else numerators[i]
+        denominator, _, _, denominator_problem = _EMPTY if denominators is None else denominators[i]
+        flags = set(value_flags) if flag_columns else value_flags
+        for flag, c, answers in flag_columns:
+            on = answers[i]
             if on is None and problem is None:
                 problem, problem_c = "bad_flag", c
             elif on:
-                flags.add(flag)
-        for code, c in ((year_problem, year_c), (value_problem, value_c), (numerator_problem, num_c),
-                        (denominator_problem, den_c)):
-            if code and problem is None:
-                problem, problem_c = code, c
+                flags.add(flag)  # type: ignore[union-attr]
+        if year_problem or value_problem or numerator_problem or denominator_problem:
+            for code, c in ((year_problem, year_c), (value_problem, value_c), (numerator_problem, num_c),
+                            (denominator_problem, den_c)):
+                if code and problem is None:
+                    problem, problem_c = code, c
         if problem is None and value is None and numerator is None and denominator is None:
             skipped.append((grid.row_source(r), "no_value"))
             continue
-        note = _cell(row, note_c)
         source_c = problem_c if problem_c is not None else value_c if value_c is not None else num_c
         source = grid.row_source(r) if grid.format == "csv" or source_c is None else grid.cell_source(r, source_c, "")
-        out.append(RawRow(source=source, year=year, value=value, numerator=numerator,
-                          denominator=denominator, flags=frozenset(flags) if flags else _NO_FLAGS,
-                          note=None if _blank(note) else str(note).strip(), problem=problem, symbol=symbol,
-                          column=names[problem_c] if problem and problem_c is not None else None, **base))
+        out.append(RawRow(source=source, unit=unit, indicator=indicators[i], year=year, value=value,
+                          numerator=numerator, denominator=denominator,
+                          flags=frozenset(flags) if flags else _NO_FLAGS, note=notes[i], problem=problem,
+                          line=r + 1, unit_name=name_text if key_text and name_text else None, symbol=symbol,
+                          column=names[problem_c] if problem and problem_c is not None else None))
     if len(out) > max_rows:
         raise SpreadsheetError("too_many_rows", limit=max_rows, count=len(out))
     return out, skipped
