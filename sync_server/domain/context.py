@@ -42,6 +42,8 @@ class AtlasContext:
     # Sharing settings read again after the request began (see refresh_sharing): id -> (shares, ended at).
     _sharing: dict[int, tuple[bool, int | None]] | None = field(default=None, repr=False)
     _units_seen: dict[int | None, UnitIndex] = field(default_factory=dict, repr=False)
+    # OwnedStates without a geometry by (owner, county level, county indicator): see owned_state
+    _owned: dict[tuple[int, str | None, str | None], OwnedState] = field(default_factory=dict, repr=False)
 
     def acting_as(self, actor: Actor) -> AtlasContext:
         """The same session and settings, another actor (the demo loader writes as several users)."""
@@ -143,9 +145,18 @@ class AtlasContext:
 
     def owned_state(self, layer: str, owner_id: int, geometry: BaseGeometry | None,
                     properties: dict | None) -> OwnedState:
-        """The facts the ownership rule (rights.write_refusal) decides on, for a stored or a new row."""
-        return OwnedState(owner_id, self.key_of(owner_id), geometry, self.county_level(layer, properties),
-                          self.county_indicator(layer, properties))
+        """The facts the ownership rule (rights.write_refusal) decides on, for a stored or a new row.
+
+        Without a geometry (indicator values) the few distinct states of a push of 100,000 values are made
+        once each and shared: the ownership rule looks its answers up by them."""
+        level, indicator = self.county_level(layer, properties), self.county_indicator(layer, properties)
+        if geometry is not None:
+            return OwnedState(owner_id, self.key_of(owner_id), geometry, level, indicator)
+        state = self._owned.get((owner_id, level, indicator))
+        if state is None:
+            state = self._owned[(owner_id, level, indicator)] = OwnedState(owner_id, self.key_of(owner_id), None,
+                                                                           level, indicator)
+        return state
 
     def territory_of(self, municipality_id: int) -> BaseGeometry | None:
         m = self.municipalities.get(municipality_id)

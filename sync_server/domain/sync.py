@@ -109,7 +109,7 @@ def load_heads(session: Session, layer: str, ids: list[str]) -> dict[str, tuple[
     query = (select(f.id, f.owner_id, f.head_seq, f.published_seq, f.deleted, r.op, r.owner_id, r.properties,
                     type_coerce(r.geometry, Text), r.state, r.reason)
              .join_from(_FEATURES, _REVISIONS, r.seq == f.head_seq).where(f.layer == layer))
-    rows = [row for part in in_chunks(ids) for row in session.execute(query.where(f.id.in_(part)))]
+    rows = [row for part in in_chunks(ids) for row in session.execute(query.where(f.id.in_(part))).all()]
     # The stored geometries (hex EWKB) decoded as one array, as the column type decodes each.
     geometries = shapely.set_srid(shapely.from_wkb([row[8] for row in rows]), 0).tolist()
     return {fid: (StoredFeature(fid, owner, head, published, deleted),
@@ -274,7 +274,7 @@ def _published_heads(session: Session, seqs: list[int], stored: dict[int, tuple[
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while a pull page is built or a push is checked and
     written. Both make some ten objects per feature (rows, stored states, checked changes, texts) and
     keep them to the end, none of them in a reference cycle, so reference counting frees them all; the
@@ -282,7 +282,7 @@ def _collector_paused() -> Iterator[None]:
     alive) again and again for nothing: a third of a checkout's CPU time and of a push's (bench_sync,
     measured with and without). Whatever cycles the work leaves are collected after it. It is started
     again by whoever found it running (with requests in threads, when the first of them ends: the others
-    are then only slower)."""
+    are then only slower). The indicator upload's check runs under it too."""
     running = gc.isenabled()
     gc.disable()
     try:
@@ -292,7 +292,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@_collector_paused()
+@collector_paused()
 def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int | None = None) -> PullPage:
     """Everything of ``layer`` the caller may read that changed after ``since``, oldest first.
 
@@ -609,7 +609,7 @@ def _check_part(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, par
         _decide(ctx.session, ctx, actor, change, item, stored.get(item.id), refusal, errors)
 
 
-@_collector_paused()
+@collector_paused()
 def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False, max_changes: int | None = None,
          heads: dict[str, tuple[StoredFeature, StoredHead]] | None = None) -> PushAnswer:
     """Check every change, then apply all of them in this transaction, or raise and apply none.

@@ -319,3 +319,16 @@ def test_every_code_has_a_message_in_both_languages() -> None:
     for code in ("not_a_number", "date_not_number", "formula_error", "not_a_year", "no_year", "no_unit", "bad_flag",
                  "title_row", "blank_row", "totals_row", "text_row", "header_row", "no_value"):
         assert messages.DE_FIELDS.get(code) and messages.EN_FIELDS.get(code), code
+
+
+def test_equal_cells_of_different_types_are_read_each_as_itself() -> None:
+    """The reader reads each distinct cell of a column once; True, 1 and 1.0 are equal in Python, not in a
+    file (a checkbox is no number), and a column of text in a CSV keeps each spelling."""
+    data = xlsx(("Werte", [["Gemeinde", "Jahr", "Wert"], ["Bohmte", 2023, 1], ["Melle", 2023, True],
+                           ["Bramsche", 2023, 1.0], ["Dissen", 2023, False], ["Hagen", 2023, 0]]))
+    assert [(r.unit, r.value, r.problem) for r in read(data, "werte.xlsx").rows] == [
+        ("Bohmte", 1.0, None), ("Melle", None, "not_a_number"), ("Bramsche", 1.0, None),
+        ("Dissen", None, "not_a_number"), ("Hagen", 0.0, None)]
+    table = read("Gemeinde;Jahr;Wert\nBohmte;2023;1\nMelle;2023;1,0\nBohmte ;2023;1\nHagen;2023;-\n".encode())
+    assert [(r.unit, r.value, r.symbol) for r in table.rows] == [
+        ("Bohmte", 1.0, None), ("Melle", 1.0, None), ("Bohmte", 1.0, None), ("Hagen", 0.0, "-")]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from ...storage.db import in_chunks
@@ -164,7 +165,7 @@ class ReportRow:
     indicator: str | None = None
     year: int | None = None
     code: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] | None = None  # set with ``code``
     properties: dict[str, Any] | None = None
     old: float | None = None
     fid: str | None = None
@@ -202,19 +203,60 @@ def _check_options(ctx: AtlasContext, options: UploadOptions, levels: set[str]) 
         raise Invalid("invalid_body", errors=errors)
 
 
+@dataclass(frozen=True, slots=True)
+class _Matched:
+    """What a written (indicator, unit) matched: the indicator and the unit's key and level, or the code
+    and parameters of why not (with the indicator and unit found so far, which the report shows)."""
+
+    indicator: str | None
+    unit: str | None
+    ind: IndicatorDef | None = None
+    level: str | None = None
+    code: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _match_pair(written: str, unit_written: str, options: UploadOptions, indicators: dict[str, IndicatorDef],
+                known: dict[str, Unit], indicator_matcher: IndicatorMatcher, unit_matcher: UnitMatcher) -> _Matched:
+    """The indicator and unit a row names, with their levels checked."""
+    key = indicator_matcher.match(written)
+    if key is None:
+        return _Matched(None, None, code="unknown_indicator", params={"value": written})
+    ind = indicators[key]
+    levels = (options.level,) if options.level else ind.levels
+    unit, code, candidates = unit_matcher.match(unit_written, tuple(levels))
+    if unit is None:
+        return _Matched(key, None, code=code or "unknown_unit",
+                        params={"value": unit_written, "candidates": ", ".join(candidates)})
+    level = known[unit].level
+    if options.level and level != options.level:
+        return _Matched(key, unit, code="level_mismatch",
+                        params={"value": options.level, "expected": level, "unit": unit})
+    if level not in ind.levels:
+        return _Matched(key, unit, code="level_not_collected", params={"indicator": key, "level": level})
+    return _Matched(key, unit, ind, level)
+
+
 def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOptions) -> list[ReportRow]:
     """Match and check every row (no database beyond the request's catalogue and the units the caller
-    may know)."""
+    may know).
+
+    The work goes by what repeats: an indicator and a unit are matched once per (indicator, unit) as the
+    file writes them, a year is checked once, and the value rules run for each indicator's column of
+    values at once (:func:`.values.accepted_alone`; only the rows it does not accept, and those with
+    numerator and denominator, are asked one by one, so every problem keeps its words). The verdicts are
+    the ones a row-by-row check gives, duplicates judged in the file's order."""
     indicators = ctx.indicators.indicators
     known = ctx.units_for(actor).units
     unit_matcher = UnitMatcher(known)
     indicator_matcher = IndicatorMatcher(indicators)
-    indicator_cache: dict[str, str | None] = {}
-    rows: list[ReportRow] = []
-    first_of: dict[tuple[str, str, int], ReportRow] = {}
-    for raw in table.rows:
-        row = ReportRow(raw)
-        rows.append(row)
+    rows = [ReportRow(raw) for raw in table.rows]
+    pairs: dict[tuple[str, str], _Matched] = {}
+    years: dict[Any, FieldError | None] = {}
+    checked: list[tuple[ReportRow, IndicatorDef, str, str, int, float]] = []
+    alone: dict[str, list[int]] = defaultdict(list)  # indicator -> places in ``checked`` of values given alone
+    for row in rows:
+        raw = row.raw
         if raw.problem:
             row.refuse("invalid", raw.problem, column=raw.column)
             continue
@@ -222,33 +264,24 @@ def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOp
         if written is None:
             row.refuse("invalid", "no_indicator")
             continue
-        key = indicator_cache.get(written)
-        if key is None and written not in indicator_cache:
-            key = indicator_cache[written] = indicator_matcher.match(written)
-        if key is None:
-            row.refuse("invalid", "unknown_indicator", value=written)
-            continue
-        ind = indicators[key]
-        row.indicator = key
-        levels = (options.level,) if options.level else ind.levels
-        unit, code, candidates = unit_matcher.match(raw.unit, tuple(levels))
-        if unit is None:
-            row.refuse("invalid", code or "unknown_unit", value=raw.unit, candidates=", ".join(candidates))
-            continue
-        row.unit = unit
-        level = known[unit].level
-        if options.level and level != options.level:
-            row.refuse("invalid", "level_mismatch", value=options.level, expected=level, unit=unit)
-            continue
-        if level not in ind.levels:
-            row.refuse("invalid", "level_not_collected", indicator=key, level=level)
+        matched = pairs.get((written, raw.unit))
+        if matched is None:
+            matched = pairs[(written, raw.unit)] = _match_pair(written, raw.unit, options, indicators, known,
+                                                               indicator_matcher, unit_matcher)
+        row.indicator, row.unit = matched.indicator, matched.unit
+        ind, unit, level = matched.ind, matched.unit, matched.level
+        if ind is None or unit is None or level is None:
+            row.refuse("invalid", matched.code or "unknown_unit", **matched.params)
             continue
         year = raw.year if raw.year is not None else options.year
         if year is None:
             row.refuse("invalid", "no_year")
             continue
         row.year = year
-        year_error = values.check_year(year)
+        if year in years:
+            year_error = years[year]
+        else:
+            year_error = years[year] = values.check_year(year)
         if year_error is not None:
             row.refuse("invalid", year_error.code, **year_error.params)
             continue
@@ -258,14 +291,28 @@ def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOp
         if value is None:
             row.refuse("invalid", "missing_value")
             continue
-        number_errors = values.check_numbers(ind, value, raw.numerator, raw.denominator)
-        if number_errors:
-            row.refuse("invalid", number_errors[0].code, **number_errors[0].params)
-            continue
+        if raw.numerator is None and raw.denominator is None and value.__class__ is float:
+            alone[ind.key].append(len(checked))
+        checked.append((row, ind, unit, level, year, value))
+    plain = [False] * len(checked)  # True: the value rules accept the row's value (asked by column)
+    for key, places in alone.items():
+        column = np.fromiter((checked[i][5] for i in places), dtype=float, count=len(places))
+        for i, ok in zip(places, values.accepted_alone(indicators[key], column).tolist(), strict=True):
+            plain[i] = ok
+    first_of: dict[tuple[str, str, int], ReportRow] = {}
+    flags = values.FLAGS
+    for (row, ind, unit, level, year, value), ok in zip(checked, plain, strict=True):
+        raw = row.raw
+        if not ok:
+            number_errors = values.check_numbers(ind, value, raw.numerator, raw.denominator)
+            if number_errors:
+                row.refuse("invalid", number_errors[0].code, **number_errors[0].params)
+                continue
+        key = ind.key
         row.properties = {
             "indicator": key, "unit": unit, "level": level, "year": year, "value": value,
             "numerator": raw.numerator, "denominator": raw.denominator,
-            **{flag: flag in raw.flags for flag in values.FLAGS}, "note": raw.note}
+            **{flag: flag in raw.flags for flag in flags}, "note": raw.note}
         row.fid = values.value_id(key, unit, year)
         cell = (key, unit, year)
         first = first_of.get(cell)
@@ -284,13 +331,21 @@ def _compare_with_stored(ctx: AtlasContext, actor: Actor, rows: Sequence[ReportR
 
     Only a head the caller may read is compared: "unchanged" (or an old value) for the head of a
     municipality that does not share would let anyone guess its unpublished numbers row by row. Such a
-    row stays "new" and goes to the push, whose ownership rule refuses it like any foreign row."""
+    row stays "new" and goes to the push, whose ownership rule refuses it like any foreign row. The rule
+    is asked once per owner (the heads of an upload belong to a few dozen)."""
+    readable: dict[int, bool] = {}
     for row in rows:
         if row.status != "new" or row.fid not in stored:
             continue
         feature, head = stored[row.fid]
-        if head.op == "delete" or not may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id)):
-            continue  # a deleted value written again is new; an unreadable head is not compared
+        if head.op == "delete":
+            continue  # a deleted value written again is new
+        owner = feature.owner_id
+        may = readable.get(owner)
+        if may is None:
+            may = readable[owner] = may_read_unpublished(actor, owner, ctx.shares(owner))
+        if not may:
+            continue  # an unreadable head is not compared
         old = head.properties
         row.old = old.get("value")
         props = row.properties or {}
@@ -312,15 +367,18 @@ def _stored_heads(ctx: AtlasContext, rows: list[ReportRow]) -> dict[str, tuple[s
     heads: dict[str, tuple[sync.StoredFeature, sync.StoredHead]] = {}
     facts: dict[tuple[Any, ...], dict[str, Any]] = {}  # the same few (indicator, level) pairs, shared
     candidates = [r for r in rows if r.status == "new" and r.fid]
+    StoredHead = sync.StoredHead
     for part in in_chunks(candidates, _CHUNK):
         stored = sync.load_heads(ctx.session, values.LAYER, [r.fid for r in part])
         _compare_with_stored(ctx, ctx.actor, part, stored)
         for fid, (feature, head) in stored.items():
-            key = tuple(head.properties.get(name) for name in _OWNER_FACTS)
+            props = head.properties
+            key = (props.get("indicator"), props.get("level"))
             kept = facts.get(key)
             if kept is None:
-                kept = facts[key] = {name: head.properties.get(name) for name in _OWNER_FACTS}
-            heads[fid] = (feature, replace(head, properties=kept))
+                kept = facts[key] = dict(zip(_OWNER_FACTS, key, strict=True))
+            heads[fid] = (feature, StoredHead(head.seq, head.op, head.owner_id, kept, head.geometry, head.state,
+                                              head.reason))
     return heads
 
 
@@ -344,6 +402,7 @@ def _answer(rows: list[ReportRow], table: Table, options: UploadOptions, *, appl
         skipped=[SkippedLine(source=source, reason=reason) for source, reason in table.skipped])
 
 
+@sync.collector_paused()
 def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions, *,
            max_rows: int = 200_000) -> UploadReport:
     """Read, match, check and (unless a dry run) apply an upload; raise for a refused one.
@@ -351,7 +410,8 @@ def upload(ctx: AtlasContext, data: bytes, filename: str, options: UploadOptions
     A refused upload raises :class:`DomainError` (``upload_invalid`` 422 or ``upload_refused`` 403) whose
     body is the full report, so the caller rolls back and nothing is written. A real upload whose
     ``idempotency_key`` was used before returns the first answer again (a different file with the same
-    key is a conflict)."""
+    key is a conflict). Python's cyclic garbage collector is paused meanwhile, as for a push
+    (:func:`..sync.collector_paused`): the rows of a file make some ten objects each, none in a cycle."""
     session, actor = ctx.session, ctx.actor
     key = options.idempotency_key
     digest = _request_hash(data, filename, options)

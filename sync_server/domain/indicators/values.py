@@ -101,6 +101,21 @@ def check_numbers(ind: IndicatorDef, value: Any, numerator: Any = None, denomina
     return errors
 
 
+def accepted_alone(ind: IndicatorDef, value: Any) -> Any:
+    """Of a column of values given without numerator and denominator (a float array, finite), which ones
+    :func:`check_numbers` accepts: exactly its rules for such a value (a count is a whole number from 0,
+    a share lies between 0 and its unit's scale; other kinds take any number), a column at a time. The
+    upload asks :func:`check_numbers` only for the others, which words their problem; a test holds the
+    two to the same answers."""
+    import numpy as np
+
+    if ind.kind == "count":
+        return (value >= 0) & (value == np.floor(value))
+    if ind.kind == "share":
+        return (value >= 0) & (value <= SCALES.get(ind.unit, 1.0))
+    return np.ones(len(value), dtype=bool)
+
+
 def check(ctx: Any, fid: str, props: dict[str, Any], raw: dict[str, Any],
           units: Any = None) -> tuple[int | None, list[FieldError]]:
     """Check a value's cleaned properties against the catalogue and the units; fills in ``level``
