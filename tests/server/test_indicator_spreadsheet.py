@@ -329,6 +329,6 @@ def test_equal_cells_of_different_types_are_read_each_as_itself() -> None:
     assert [(r.unit, r.value, r.problem) for r in read(data, "werte.xlsx").rows] == [
         ("Bohmte", 1.0, None), ("Melle", None, "not_a_number"), ("Bramsche", 1.0, None),
         ("Dissen", None, "not_a_number"), ("Hagen", 0.0, None)]
-    table = read("Gemeinde;Jahr;Wert\nBohmte;2023;1\nMelle;2023;1,0\nBohmte ;2023;1\nHagen;2023;-\n".encode())
+    table = read(b"Gemeinde;Jahr;Wert\nBohmte;2023;1\nMelle;2023;1,0\nBohmte ;2023;1\nHagen;2023;-\n")
     assert [(r.unit, r.value, r.symbol) for r in table.rows] == [
         ("Bohmte", 1.0, None), ("Melle", 1.0, None), ("Bohmte", 1.0, None), ("Hagen", 0.0, "-")]
