@@ -274,7 +274,7 @@ def _published_heads(session: Session, seqs: list[int], stored: dict[int, tuple[
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while a pull page is built or a push is checked and
     written. Both make some ten objects per feature (rows, stored states, checked changes, texts) and
     keep them to the end, none of them in a reference cycle, so reference counting frees them all; the
@@ -282,7 +282,7 @@ def collector_paused() -> Iterator[None]:
     alive) again and again for nothing: a third of a checkout's CPU time and of a push's (bench_sync,
     measured with and without). Whatever cycles the work leaves are collected after it. It is started
     again by whoever found it running (with requests in threads, when the first of them ends: the others
-    are then only slower). The indicator upload's check runs under it too."""
+    are then only slower)."""
     running = gc.isenabled()
     gc.disable()
     try:
@@ -292,7 +292,10 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@collector_paused()
+collector_paused = _collector_paused  # for the indicator upload, whose check makes as many objects
+
+
+@_collector_paused()
 def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int | None = None) -> PullPage:
     """Everything of ``layer`` the caller may read that changed after ``since``, oldest first.
 
@@ -609,7 +612,7 @@ def _check_part(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, par
         _decide(ctx.session, ctx, actor, change, item, stored.get(item.id), refusal, errors)
 
 
-@collector_paused()
+@_collector_paused()
 def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False, max_changes: int | None = None,
          heads: dict[str, tuple[StoredFeature, StoredHead]] | None = None) -> PushAnswer:
     """Check every change, then apply all of them in this transaction, or raise and apply none.
