@@ -7,6 +7,7 @@ earlier pending revisions of the same feature are folded into that decision.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from .geometry import to_geojson
 from .indicators import outliers
 from .lifecycle import Op, State, Target
 from .rights import Actor, may_read_unpublished, require_admin
-from .sync import earlier_push, get_layer, push, replayed, revisions_by_seq
+from .sync import earlier_push, get_layer, kept_answer, push, revisions_by_seq
 from .validation import integer_range
 
 
@@ -215,8 +216,9 @@ def restore(ctx: AtlasContext, layer: str, fid: str, body: Any) -> PushAnswer:
     key = data.get("idempotency_key") or f"restore-{uuid.uuid4()}"
     earlier = earlier_push(session, actor, key)
     if earlier is not None:  # a retry: the feature's head has moved on, so compare what was restored
-        if [r.get("id") for r in earlier.response.get("results", [])] != [fid]:
+        kept = kept_answer(session, earlier)
+        if [r.id for r in kept.results] != [fid]:
             raise Conflict("idempotency_key_reused", key=key)
-        return replayed(earlier)
+        return replace(kept, replayed=True)
     return push(ctx, spec.name, {"idempotency_key": key,
                                                  "schema_version": spec.schema_version, "changes": [change]})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -161,6 +163,28 @@ def roomy_cache(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def packed_json(parts: Iterable[list[Any]]) -> str:
+    """One JSON array of the items of ``parts`` (lists, built one at a time by the caller), as the storage
+    writes JSON (:func:`stored_json`), zlib-compressed, as base64 text: for a long list kept only to be
+    given back as it is (the report of an upload of 100,000 values), without building it all at once and
+    at a tenth of its size. :func:`unpacked_json` reads it."""
+    packer = zlib.compressobj()
+    out = [packer.compress(b"[")]
+    first = True
+    for part in parts:
+        if part:
+            out.append(packer.compress((b"" if first else b",") + stored_json(part)[1:-1].encode()))
+            first = False
+    out.append(packer.compress(b"]"))
+    out.append(packer.flush())
+    return base64.b64encode(b"".join(out)).decode("ascii")
+
+
+def unpacked_json(text: str) -> Any:
+    """The JSON value :func:`packed_json` packed."""
+    return json.loads(zlib.decompress(base64.b64decode(text)))
 
 
 def stored_json(value: Any) -> str:
