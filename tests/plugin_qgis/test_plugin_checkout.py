@@ -149,7 +149,7 @@ def test_checkout_builds_the_familienatlas_group(live_server: Any, plugin: Any, 
     # The map shows Melle; a picture of map and legend for a person to look at.
     canvas = qgis_iface.mapCanvas()
     melle = QgsRectangle(next(territories.getFeatures("\"key\" = '034590024024'")).geometry().boundingBox())
-    wait_until(lambda: melle.contains(canvas.center()), timeout=5, what="the zoom to Melle")
+    wait_until(lambda: melle.contains(canvas.center()), timeout=60, what="the zoom to Melle")
     assert canvas.extent().contains(melle)
     assert melle.contains(canvas.center())
     assert canvas.mapSettings().destinationCrs().authid() == "EPSG:25832"
