@@ -34,15 +34,18 @@ from .plugin_support import (
 MELLE, BRAMSCHE = "034590024024", "034590014014"
 
 
+def server_states(url: str, fids: list[str]) -> dict[str, dict[str, Any]]:
+    """The head states of features ``fids`` (those the server has) as the admin pulls them: one login
+    and one pull for all of them."""
+    admin = login(url, "admin")
+    wanted = set(fids)
+    return {feature["id"]: feature for page in admin.pull_all("institutions") for feature in page["features"]
+            if feature["id"] in wanted}
+
+
 def server_state(url: str, fid: str) -> dict[str, Any] | None:
     """A feature's head state as the admin pulls it."""
-    admin = login(url, "admin")
-    found = None
-    for page in admin.pull_all("institutions"):
-        for feature in page["features"]:
-            if feature["id"] == fid:
-                found = feature
-    return found
+    return server_states(url, [fid]).get(fid)
 
 
 def point_of(layer: QgsVectorLayer, fid: int) -> QgsPointXY:
@@ -308,7 +311,8 @@ def test_a_running_sync_shows_progress_and_can_be_cancelled(live_server: Any, pl
     assert progress == sorted(progress) and progress[0] >= 0.0 and progress[-1] < 100.0, progress
     assert sent[0].startswith("Ebene „institutions“: 25 Änderungen")
 
-    on_server = {fid: server_state(live_server.url, fid)["properties"]["phone"] for fid in own}
+    on_server = {fid: f["properties"]["phone"] for fid, f in server_states(live_server.url, own).items()}
+    assert set(on_server) == set(own)
     went_out = [fid for fid in own if on_server[fid].startswith("05422 0")]
     assert len(went_out) == 10, len(went_out)  # two pushes went out, then it stopped
     still_local = {c.uuid for c in wc.local_changes("institutions")}
@@ -323,8 +327,8 @@ def test_a_running_sync_shows_progress_and_can_be_cancelled(live_server: Any, pl
     assert not own_layer.readOnly() and layer_by_role(plugin, project.ROLE_OTHERS).readOnly()
     assert run.error is None and run.reports[-1].accepted == len(still_local)
     assert wc.local_changes("institutions") == []
-    assert all(server_state(live_server.url, fid)["properties"]["phone"] == f"05422 {i:04d}"
-               for i, fid in enumerate(own))
+    after = server_states(live_server.url, own)
+    assert all(after[fid]["properties"]["phone"] == f"05422 {i:04d}" for i, fid in enumerate(own))
 
 
 def _click(dialog: Any, text: str) -> None:
