@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -18,6 +19,7 @@ from qgis_plugin.core import messages
 from sync_server.app import create_app
 from sync_server.config import Settings
 from sync_server.demo.loader import load_demo
+from sync_server.domain import accounts
 from sync_server.domain.context import AtlasContext
 from sync_server.domain.rights import OPERATOR
 from sync_server.storage import migrate
@@ -25,6 +27,16 @@ from sync_server.storage.db import make_engine, make_session_factory, session_sc
 from tests.support import Api, LiveServer
 
 DEFAULT_PG = "postgresql+psycopg2://familienatlas:familienatlas@127.0.0.1:5432/postgres"
+
+# Password hashing at argon2's cheapest cost for the whole run. The production parameters make every
+# hash and every login verification cost a quarter of a CPU-second by design, and the suite logs in
+# thousands of times (each test on a fresh database copy, each demo user of the template). The tests
+# still hash and verify with real argon2id (``$argon2id$`` hashes, the rehash on changed parameters),
+# only with less memory and fewer passes; they never assert what a hash costs. Set here, before the
+# template databases hash the demo passwords, so stored hashes and the hasher agree and no login
+# rehashes. The live servers of the plugin and web tests run in this process and use it as well.
+accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+accounts._DUMMY_HASH = accounts._hasher.hash("familienatlas-timing-equaliser")
 # One template per test process, so parallel runs on one machine never drop each other's template.
 TEMPLATE_DB = f"familienatlas_template_{os.getpid()}"
 
