@@ -4,8 +4,10 @@ of a database holding the Landkreis Osnabrück demo (loaded once per run through
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,8 +92,78 @@ def postgres_template() -> Iterator[str]:
     _pg_execute(f"CREATE DATABASE {TEMPLATE_DB}")
     url = make_url(pg_admin_url()).set(database=TEMPLATE_DB).render_as_string(hide_password=False)
     _load(url)
+    # Compact and freeze the template once: its copies are smaller to make (the demo load leaves dead rows
+    # behind) and no test's first read has to set hint bits on every page of its copy.
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM (FULL, FREEZE, ANALYZE)"))
+    engine.dispose()
     yield TEMPLATE_DB
     _pg_execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+
+
+class PostgresCopies:
+    """Fresh copies of the template database, each made one test ahead and dropped after its test by a
+    background thread.
+
+    ``CREATE DATABASE ... TEMPLATE`` copies the whole demo (tens of megabytes, written through the
+    write-ahead log) and every ``DROP DATABASE`` makes PostgreSQL 15 wait for a checkpoint: together
+    between half a second and a few seconds per test (by the machine's load), spent in the PostgreSQL
+    server, not in Python. Done in the background they overlap the tests instead of adding to them. Every
+    test still gets its own untouched copy: a copy is made from the template only, handed out once, and
+    dropped after the one test that used it.
+    """
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self._ready: queue.Queue[str | BaseException] = queue.Queue()
+        self._work: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="postgres-copies", daemon=True)
+        self._thread.start()
+        self._work.put(("create", ""))
+
+    def _run(self) -> None:
+        engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+        while (job := self._work.get()) is not None:
+            kind, name = job
+            try:
+                with engine.connect() as conn:
+                    if kind == "create":
+                        name = f"familienatlas_t_{uuid.uuid4().hex[:12]}"
+                        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {self.template}"))
+                        self._ready.put(name)
+                    else:
+                        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            except BaseException as exc:  # noqa: BLE001 (handed to the test that waits for the copy)
+                if kind == "create":
+                    self._ready.put(exc)
+        engine.dispose()
+
+    def take(self) -> str:
+        """The name of a fresh copy (the next one starts being made now)."""
+        self._work.put(("create", ""))
+        made = self._ready.get(timeout=600)
+        if isinstance(made, BaseException):
+            raise made
+        return made
+
+    def give_back(self, name: str) -> None:
+        self._work.put(("drop", name))
+
+    def close(self) -> None:
+        self._work.put(None)
+        self._thread.join()
+        while not self._ready.empty():
+            made = self._ready.get()
+            if isinstance(made, str):
+                _pg_execute(f"DROP DATABASE IF EXISTS {made} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_template: str) -> Iterator[PostgresCopies]:
+    copies = PostgresCopies(postgres_template)
+    yield copies
+    copies.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -102,11 +174,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
-    name = f"familienatlas_t_{uuid.uuid4().hex[:12]}"
-    _pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    copies = request.getfixturevalue("postgres_copies")
+    name = copies.take()
     yield make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    copies.give_back(name)
 
 
 @pytest.fixture
