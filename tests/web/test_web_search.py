@@ -23,6 +23,19 @@ def public(live_server) -> PublicData:  # noqa: ANN001
     return PublicData(live_server.url)
 
 
+def wait_texts(page, selector: str, texts: list[str]) -> None:  # noqa: ANN001
+    """Wait until the elements of ``selector`` read ``texts``. The suggestions follow each key typed, so
+    those of a shorter word (for "Mel" those of "Me": Melle, Menslage, Merzen) may still show for a
+    moment; a list that stays wrong times out here and fails the test."""
+    page.wait_for_function("([s, t]) => JSON.stringify([...document.querySelectorAll(s)].map((e) => e.textContent))"
+                           " === JSON.stringify(t)", arg=[selector, texts])
+
+
+def wait_first_text(page, selector: str, text: str) -> None:  # noqa: ANN001
+    """Wait until the first element of ``selector`` reads ``text`` (see :func:`wait_texts`)."""
+    page.wait_for_function("([s, t]) => document.querySelector(s)?.textContent === t", arg=[selector, text])
+
+
 def search(page, query: str, expected: set[str]) -> None:  # noqa: ANN001
     page.fill("#search", query)
     wait_matched(page, len(expected))
@@ -164,13 +177,14 @@ def test_a_theme_without_english_name_is_marked_german(make_atlas, public) -> No
     page.locator("#search").focus()
     page.keyboard.type(theme["name"][:7])
     option = page.locator("#search-suggestions [data-kind='category'] .suggestion-label").first
-    option.wait_for(state="visible")
+    wait_first_text(page, "#search-suggestions [data-kind='category'] .suggestion-label", theme["name"])
     assert option.text_content() == theme["name"] and option.get_attribute("lang") == "de"
     problems["suggestions"] = axe_violations(page)
     page.fill("#search", "")
     page.keyboard.type("insolv")  # an English search word of the theme: its hint names the theme in German
     hint = page.locator("#search-suggestions [data-kind='keyword'] .suggestion-kind").first
-    hint.wait_for(state="visible")
+    wait_first_text(page, "#search-suggestions [data-kind='keyword'] .suggestion-kind",
+                    f"search word for {theme['name']}")
     assert hint.text_content() == f"search word for {theme['name']}"
     assert hint.locator("span[lang='de']").text_content() == theme["name"]
     assert not any(problems.values()), problems
@@ -194,7 +208,7 @@ def test_a_municipality_is_suggested_as_the_place(atlas, public) -> None:  # noq
     field.focus()
     page.keyboard.type("Mel")
     place = page.locator("#search-suggestions [data-kind='place']")
-    place.first.wait_for(state="visible")
+    wait_texts(page, "#search-suggestions [data-kind='place'] .suggestion-label", ["Melle"])
     assert place.locator(".suggestion-label").all_text_contents() == ["Melle"]
     assert "Gemeinde" in place.first.text_content()
     page.keyboard.press("ArrowDown")
