@@ -274,7 +274,7 @@ def _published_heads(session: Session, seqs: list[int], stored: dict[int, tuple[
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while a pull page is built or a push is checked and
     written. Both make some ten objects per feature (rows, stored states, checked changes, texts) and
     keep them to the end, none of them in a reference cycle, so reference counting frees them all; the
@@ -292,10 +292,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-collector_paused = _collector_paused  # for the indicator upload, whose check makes as many objects
-
-
-@_collector_paused()
+@collector_paused()
 def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int | None = None) -> PullPage:
     """Everything of ``layer`` the caller may read that changed after ``since``, oldest first.
 
@@ -649,7 +646,7 @@ def _check_part(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, par
         _decide(ctx.session, ctx, actor, change, item, stored.get(item.id), refusal, errors)
 
 
-@_collector_paused()
+@collector_paused()
 def push(ctx: AtlasContext, layer_name: str, body: Any, *, dry_run: bool = False, max_changes: int | None = None,
          heads: dict[str, tuple[StoredFeature, StoredHead]] | None = None) -> PushAnswer:
     """Check every change, then apply all of them in this transaction, or raise and apply none.
