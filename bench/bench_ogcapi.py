@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pyogrio  # noqa: E402
 import requests  # noqa: E402
-from bench_plugin import SERVER_START_TIMEOUT, Server, free_port, start_gunicorn, stop_process  # noqa: E402
+from bench_plugin import SERVER_START_TIMEOUT, WORKERS, Server, free_port, start_gunicorn, stop_process  # noqa: E402
 from bench_sync import (  # noqa: E402
     analyze,
     bench_settings,
@@ -68,8 +68,8 @@ from bench_sync import (  # noqa: E402
 )
 from sqlalchemy import select  # noqa: E402
 
-from sync_server.domain import read_model  # noqa: E402
-from sync_server.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
+from sync_server.domain import read_model, sequence  # noqa: E402
+from sync_server.storage.db import Reader, make_engine, make_session_factory, session_scope  # noqa: E402
 from sync_server.storage.models import Feature  # noqa: E402
 
 CONNECTIONS = 10
@@ -325,6 +325,28 @@ class Run:
     plan: list[Row]
     figures: dict[tuple[str, str], Figures]
     pygeoapi_missing: str | None
+    version_read_us: float  # one read of the public version in this process (a round trip on PostgreSQL)
+
+
+VERSION_READS = 2000
+
+
+def version_read_us(engine) -> float:  # noqa: ANN001
+    """Microseconds of one read of the public version, as a request's validator reads it (the same prepared
+    statement, one pooled connection): on PostgreSQL a round trip to the server, which the floor's trivial
+    route does not make; the median of five batches."""
+    reader = Reader(engine)
+    try:
+        sequence.public_version(reader)  # connect and prepare
+        batches = []
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(VERSION_READS // 5):
+                sequence.public_version(reader)
+            batches.append((time.perf_counter() - start) / (VERSION_READS // 5) * 1e6)
+        return statistics.median(batches)
+    finally:
+        reader.close()
 
 
 def bench_database(kind: str, args: argparse.Namespace, measure: Measure) -> Run:
@@ -348,6 +370,8 @@ def bench_database(kind: str, args: argparse.Namespace, measure: Measure) -> Run
             gpkg = workdir / "institutions.gpkg"
             if missing is None:
                 log(f"[{kind}] {write_geopackage(engine, gpkg)} public institutions written into a GeoPackage")
+            version_us = version_read_us(engine)
+            log(f"[{kind}] one read of the public version: {version_us:.0f} µs")
             engine.dispose()
             plan = rows(fid)
             cheap = next(row for row in plan if row.name == SINGLE_ITEM).pygeoapi or ""  # pygeoapi's cheapest
@@ -373,7 +397,7 @@ def bench_database(kind: str, args: argparse.Namespace, measure: Measure) -> Run
                         figures[(row.name, name)].p95_ms.append(p95)
                         drain(servers[name].url + (plan[0].atlas if name == ATLAS else cheap))
                     log(f"[{kind}] round {round_no + 1}/{args.rounds} done")
-                return Run(kind, plan, figures, missing)
+                return Run(kind, plan, figures, missing, version_us)
             finally:
                 for server in servers.values():
                     if server is not None:
@@ -442,6 +466,12 @@ def print_table(runs: list[Run], tool: str, args: argparse.Namespace) -> None:
                 ratio += f"{'; ' if ratio else ''}{floor / ours.median(False):.2f}x the floor's time"
             print(f"| {row.name} | {run.kind} | {_figure(theirs, row.latency) if row.pygeoapi else ''} | "
                   f"{_figure(ours, row.latency)} | {ratio} | {row.goal} |")
+    for run in runs:
+        floor = run.figures[(run.plan[0].name, ATLAS)].median(False)
+        # A worker serves one request at a time, so the floor's time per request is workers / rate.
+        share = run.version_read_us / (WORKERS * 1e6 / floor)
+        print(f"{run.kind}: one read of the public version (every data request's validator) takes "
+              f"{run.version_read_us:.0f} µs in the bench's process, {share:.2f}x the floor's time per request")
     for run in runs:
         if run.pygeoapi_missing:
             print(f"pygeoapi not measured ({run.kind}): {run.pygeoapi_missing}")

@@ -74,6 +74,7 @@ JWT_SECRET = "familienatlas-bench-plugin-" + "s" * 40
 EDIT_SEED = 606060
 MOVE = (6.0, -5.5)  # metres; generated institutions lie at least 50 m inside their municipality
 SERVER_START_TIMEOUT = 90.0
+WORKERS = 2  # gunicorn workers of the measured server
 
 
 def row(operation: str, seconds: float, floor: float | None = None, note: str = "") -> Timing:
@@ -131,14 +132,14 @@ def start_gunicorn(database_url: str, workdir: Path) -> Server | None:
     with open(log_path, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "sync_server.cli", "--database", database_url, "serve", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", "2"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+             "--port", str(port), "--workers", str(WORKERS)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
     def stop() -> None:
         stop_process(process)
 
     url = f"http://127.0.0.1:{port}"
     if wait_for_health(url, lambda: process.poll() is None):
-        return Server(url, "gunicorn, 2 workers", stop)
+        return Server(url, f"gunicorn, {WORKERS} workers", stop)
     stop()
     tail = log_path.read_text(errors="replace").splitlines()[-15:]
     log("gunicorn did not come up:\n    " + "\n    ".join(tail))
