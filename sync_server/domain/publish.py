@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, select
 from sqlalchemy.orm import Session
 
+from ..storage.db import stored_json
 from ..storage.models import Feature, Revision
 from .lifecycle import Op, live
 
@@ -67,6 +69,23 @@ def public_properties(properties: dict[str, Any], owner_key: str, seq: int) -> d
     the owning municipality's key and the revision number; nothing of the staff who made or reviewed it
     (no author, no reviewer). Every public reader (GeoJSON endpoint, OGC API) shows exactly this."""
     return {**properties, "owner": owner_key, "published_revision": seq}
+
+
+def public_properties_text(stored: str, properties: dict[str, Any], owner_key: str, seq: int) -> str:
+    """:func:`public_properties` as the text a JSON column stores (``storage.db.stored_json`` of it), given the
+    revision's properties both as their stored text and decoded. The two added members are appended to the
+    stored text where that text is already in the stored form (the storage writes JSON compact and not
+    ASCII-escaped, and migration 0014 brought older SQLite rows into that form; PostgreSQL's text of a JSONB
+    value is another spelling of the same value, which JSONB stores alike): encoding the properties of
+    every feature of a publish again cost as much as the rest of building its row. Encoded instead: text
+    with escapes (rows written ASCII-escaped) and properties holding ``owner`` or ``published_revision`` of
+    their own."""
+    if (stored.startswith("{") and stored.endswith("}") and "\\u" not in stored and '"owner"' not in stored
+            and '"published_revision"' not in stored):
+        added = f'"owner":{encode_basestring(owner_key)},"published_revision":{int(seq)}}}'
+        body = stored[:-1].rstrip()
+        return f"{{{added}" if body == "{" else f"{body},{added}"
+    return stored_json(public_properties(properties, owner_key, seq))
 
 
 def is_public(feature: Feature, published: Revision | None) -> bool:

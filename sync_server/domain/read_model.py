@@ -28,12 +28,14 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
+    JSON,
     Column,
     ColumnElement,
     CompoundSelect,
@@ -44,6 +46,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     and_,
     bindparam,
     cast,
@@ -59,6 +62,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -67,12 +71,26 @@ from ..storage.models import Feature, Municipality, PublicFeature, PublicLayer, 
 from ..storage.types import SRID, Geometry
 from .geometry import STORAGE_CRS, WEB_CRS, geojson_texts, reproject
 from .layers import LAYERS
-from .publish import public_condition, public_properties
+from .publish import public_condition, public_properties, public_properties_text
 
 TABLE = PublicFeature.__table__
 LAYERS_TABLE = PublicLayer.__table__
 _BATCH = 2000  # features prepared per round (memory stays flat while rebuilding a large atlas)
 _REFRESH_BATCH = 10_000  # features refreshed per round of a publish
+
+
+class _JsonText(TypeDecorator):
+    """A JSON column written as the text given, already in the form the storage writes
+    (:func:`.publish.public_properties_text`), so nothing is encoded again; compiled as the column's type."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def bind_processor(self, dialect: Dialect) -> None:  # type: ignore[override]
+        return None
 
 
 class _HexGeometry(Geometry):
@@ -89,8 +107,9 @@ class _HexGeometry(Geometry):
 
 
 # ``public_features`` as the bulk writes of :mod:`..storage.db` see it: the geometry passed through as hex.
+_PLAIN_TYPES = {"geometry": _HexGeometry(), "properties": _JsonText()}
 _PLAIN = Table(TABLE.name, MetaData(), *(
-    Column(c.name, _HexGeometry() if c.name == "geometry" else c.type, primary_key=c.primary_key) for c in TABLE.c))
+    Column(c.name, _PLAIN_TYPES.get(c.name, c.type), primary_key=c.primary_key) for c in TABLE.c))
 _INDEXED = ("minx", "miny", "maxx", "maxy")  # the box the spatial index holds
 _LONLAT = ("west", "south", "east", "north")
 # An update of a feature whose geometry stayed writes everything but the geometry and the indexed box, so the
@@ -109,8 +128,9 @@ def public_layers() -> list[str]:
 
 
 def _source(layer: str) -> Select:
-    """The public rows of a layer as plain columns (the geometry as raw hex, decoded in bulk)."""
-    return (select(Feature.id, Revision.seq, Revision.owner_id, Revision.properties,
+    """The public rows of a layer as plain columns (the properties as their stored text and the geometry as raw
+    hex, both decoded in bulk)."""
+    return (select(Feature.id, Revision.seq, Revision.owner_id, cast(Revision.properties, Text),
                    type_coerce(Revision.geometry, Text))
             .join(Revision, Revision.seq == Feature.published_seq)
             .where(Feature.layer == layer, public_condition()))
@@ -122,19 +142,24 @@ def _keys(conn: Connection) -> dict[int, str]:
 
 def _rows(layer: str, found: Sequence[Any], keys: dict[int, str]) -> list[dict[str, Any]]:
     """Rows of ``public_features`` for public rows of :func:`_source`: both GeoJSON texts and both
-    boxes, the reprojection, rounding and GeoJSON of points done for all of them at once."""
+    boxes, the reprojection, rounding and GeoJSON of points done for all of them at once; the stored
+    properties decoded as one JSON array and stored as the revision's text with the public members added
+    (:func:`.publish.public_properties_text`), not encoded again."""
     geometries = shapely.from_wkb([row[4] for row in found])
     lonlat = reproject(geometries, STORAGE_CRS, WEB_CRS)
     web, utm = geojson_texts(lonlat, WEB_CRS), geojson_texts(geometries, STORAGE_CRS)
     boxes, lonlat_boxes = shapely.bounds(geometries).tolist(), shapely.bounds(lonlat).tolist()
+    stored = [row[3] for row in found]
+    decoded = json.loads(f"[{','.join(stored)}]") if stored else []
+    public = [public_properties(props, keys[row[2]], row[1]) for props, row in zip(decoded, found, strict=True)]
     nothing = [None] * 4
     out = []
-    for i, (fid, seq, owner_id, props, hexed) in enumerate(found):
-        properties = public_properties(props, keys[owner_id], seq)
-        head = f'{{"type":"Feature","id":{_JSON(fid)},"properties":{_JSON(properties)},"geometry":'
+    for i, (fid, seq, owner_id, text, hexed) in enumerate(found):
+        head = f'{{"type":"Feature","id":{encode_basestring(fid)},"properties":{_JSON(public[i])},"geometry":'
         box, lon = (boxes[i], lonlat_boxes[i]) if hexed is not None else (nothing, nothing)
         out.append({
-            "layer": layer, "id": fid, "owner_id": owner_id, "published_seq": seq, "properties": properties,
+            "layer": layer, "id": fid, "owner_id": owner_id, "published_seq": seq,
+            "properties": public_properties_text(text, decoded[i], keys[owner_id], seq),
             "geometry": hexed, "minx": box[0], "miny": box[1], "maxx": box[2], "maxy": box[3],
             "west": lon[0], "south": lon[1], "east": lon[2], "north": lon[3],
             "doc": f"{head}{web[i]}}}", "doc_25832": f"{head}{utm[i]}}}",
@@ -245,8 +270,8 @@ def _refresh(conn: Connection, by_layer: dict[str, list[str]]) -> None:
             _replace(conn, stored, rows)
             summary = _summary_after(
                 (count, box) if box is not None else None,
-                [tuple(getattr(old, name) for name in _LONLAT) for old in stored.values()],
-                [tuple(row[name] for name in _LONLAT) for row in rows])
+                [(old.west, old.south, old.east, old.north) for old in stored.values()],
+                [(row["west"], row["south"], row["east"], row["north"]) for row in rows])
             _store_summary(conn, layer, *(summary or _recount(conn, layer)))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Text, select, text, type_coerce
 from sync_server.cli import main as cli_main
 from sync_server.domain import read_model, sequence
 from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, geojson_texts, rounded, to_geojson
-from sync_server.domain.publish import public_properties, public_rows
+from sync_server.domain.publish import public_properties, public_properties_text, public_rows
 from sync_server.ogcapi.crs import CRS84, STORAGE, OgcCrs, bbox_area
 from sync_server.storage import db
 from sync_server.storage.db import make_engine, make_session_factory, session_scope
@@ -396,3 +396,21 @@ def test_geojson_texts_of_points_are_what_json_makes_of_geos_rounding() -> None:
     for crs in (STORAGE_CRS, WEB_CRS):
         assert geojson_texts(geometries, crs) == [
             "null" if g is None else json.dumps(mapping(rounded(g, crs))) for g in geometries]
+
+
+def test_the_stored_text_of_public_properties_is_what_the_storage_writes_of_them() -> None:
+    """The read model stores a revision's stored properties text with the public members appended; that is the
+    text the storage would write for ``public_properties`` (compact, not ASCII-escaped), and where the stored
+    text cannot be extended as it is (escapes, an ``owner`` of its own) it is encoded instead. PostgreSQL's text
+    of a JSONB value (spaced) gives the same value."""
+    cases = [{"name": "Kita Sonnenschein", "capacity": 40, "rate": 0.1, "open": True, "tags": ["a", "b"]},
+             {}, {"name": "Grüße aus Melle € 😀", "note": 'sagt "owner" nicht', "nested": {"x": [1, 2.5, None]}},
+             {"name": "x", "owner": "034590001001"}, {"name": "y", "published_revision": 3}, {"name": "a\\u00e9"}]
+    for properties in cases:
+        expected = db.stored_json(public_properties(properties, "034590001001", 42))
+        compact = db.stored_json(properties)
+        assert public_properties_text(compact, properties, "034590001001", 42) == expected
+        escaped = json.dumps(properties, separators=(",", ":"))  # an old row, ASCII-escaped
+        assert public_properties_text(escaped, properties, "034590001001", 42) == expected
+        spaced = json.dumps(properties, ensure_ascii=False)  # as PostgreSQL writes a JSONB value as text
+        assert json.loads(public_properties_text(spaced, properties, "034590001001", 42)) == json.loads(expected)
