@@ -17,7 +17,11 @@ HTTP routes call, one session and one commit per operation, as in a request):
 Each time is set against a floor measured in the same run on the same database: the same rows
 written (and read) by plain SQL over the raw DBAPI connection in one transaction. The write floors
 go to shadow copies of ``features`` and ``revisions`` (same columns, types, indexes and foreign
-keys, same content before the push), so the atlas itself is not disturbed. Finally the same edits
+keys, same content before the push), so the atlas itself is not disturbed. The approval has a second
+reference besides its floor: the floor plus writing the read model's rows the approval wrote (taken from
+the atlas afterwards, so pre-computed) by plain executemany into a shadow copy of ``public_features`` with
+its keys and spatial index: the database's own work of the public read model the issue requires at
+publish time, which the floor leaves out. Both are printed. Finally the same edits
 are made as a GeoPackage changeset with pygeodiff (what Mergin Maps does) and our push is set
 against that.
 
