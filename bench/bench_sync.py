@@ -509,7 +509,9 @@ def floor_approve(engine: Engine, seqs: list[int], reviewer_id: int) -> tuple[fl
 # taken from the atlas afterwards (pre-computed: no reprojection, no JSON), written by plain executemany into a
 # shadow copy of ``public_features`` as it was before the approval (same columns, keys, spatial index and table
 # settings): rows no longer public deleted, the others updated by key (the indexed box only for moved features,
-# as our refresh does: fewer index writes is what a floor would do too), new ones inserted.
+# as our refresh does: fewer index writes is what a floor would do too), new ones inserted. It is timed as its own
+# transaction (with its commit) after the floor's and added to the floor: the floor stays as it was measured.
+# Left out: the layer's one summary row.
 
 READ_MODEL = "public_features"
 
