@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Text, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ..storage.db import in_chunks
+from ..storage.db import among, in_chunks
 from ..storage.models import Feature, Push, Revision, User
 from . import audit, lifecycle, sequence
 from .answers import ChangeResult, FeatureView, FieldProblem, LayerDescription, PullPage, PushAnswer, ReviewView
@@ -137,16 +137,11 @@ def feature_view(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeatu
 
 
 def _shown(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeature, head: Revision | StoredHead,
-           published: Revision | StoredHead | None, by_owner: dict[int, bool] | None = None,
-           ) -> tuple[bool, Revision | StoredHead | None]:
+           published: Revision | StoredHead | None) -> tuple[bool, Revision | StoredHead | None]:
     """Whether the caller may read the feature's unpublished work, and the revision it sees (None: a
-    tombstone). ``by_owner`` keeps the first answer for each owner (a page of a pull asks for thousands
-    of features of a few dozen owners)."""
-    readable = None if by_owner is None else by_owner.get(feature.owner_id)
-    if readable is None:
-        readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
-        if by_owner is not None:
-            by_owner[feature.owner_id] = readable
+    tombstone). It reads of the revisions only their ``op`` and ``state`` (a pull decides once for all
+    features alike in these and the owner: :func:`_seen_alike`)."""
+    readable = may_read_unpublished(actor, feature.owner_id, ctx.shares(feature.owner_id))
     return readable, lifecycle.shown_revision(head, published, readable)
 
 
@@ -177,23 +172,28 @@ def _view(ctx: AtlasContext, feature: Feature | StoredFeature, head: Revision | 
                        properties={**shown.properties, "owner": owner}, geometry=geometry, review=review)
 
 
-def _view_text(feature: StoredFeature, head: StoredHead, published: StoredHead | None, readable: bool,
-               shown: StoredHead | None, properties: str | dict | None, geometry: str, texts: _Texts) -> str:
-    """The JSON text of :func:`_view`'s answer (``dump`` of the :class:`FeatureView`, encoded as answers
-    are), written directly: the shown revision's stored ``properties`` (see :func:`_properties_text`) and
-    its ``geometry`` as JSON text. A checkout of 20,000 features spent most of its time decoding the
-    stored properties, building the typed answer of them and encoding it again (a test holds the two
-    equal, byte for byte)."""
-    revision, review_of, owner_id = _seen_as(feature, head, published, readable, shown)
-    owner = texts.key(owner_id)
-    review = (f'{{"state":{texts.state(review_of.state if review_of else None)},'
-              f'"reason":{_string(review_of.reason if review_of else None)},'
-              f'"published_revision":{"null" if feature.published_seq is None else feature.published_seq}}}')
-    if shown is None:
-        return (f'{{"id":{encode_basestring(feature.id)},"revision":{revision},"deleted":true,"owner":{owner},'
-                f'"properties":null,"geometry":null,"review":{review}}}')
-    return (f'{{"id":{encode_basestring(feature.id)},"revision":{revision},"deleted":false,"owner":{owner},'
-            f'"properties":{_properties_text(properties, owner, texts)},"geometry":{geometry},"review":{review}}}')
+def _page_text(decided: list[tuple], geometries: list[str], texts: _Texts) -> str:
+    """The JSON text of a pull page's features (``decided``: what :func:`_seen_as` decided of each, with
+    revisions as rows of :data:`_HEAD_COLUMNS`; ``geometries``: the GeoJSON text of each shown one), each
+    as :func:`_view` answers it (``dump`` of the :class:`FeatureView`, encoded as answers are), written
+    directly with the stored properties' text (:func:`_properties_text`); a tombstone where nothing is
+    shown. A checkout of 20,000 features spent most of its time decoding the stored properties, building
+    the typed answer of them and encoding it again (a test holds the two equal, byte for byte)."""
+    keys, states, shown_geometries = texts.keys_by_id, texts.states, iter(geometries)
+    features = []
+    for fid, revision, owner_id, shown, review_of, published_seq in decided:
+        owner = keys[owner_id]
+        reason = None if review_of is None else review_of[6]
+        review = (f'{{"state":{"null" if review_of is None else states[review_of[5]]},'
+                  f'"reason":{"null" if reason is None else encode_basestring(reason)},'
+                  f'"published_revision":{"null" if published_seq is None else published_seq}}}')
+        features.append(
+            f'{{"id":{encode_basestring(fid)},"revision":{revision},"deleted":true,"owner":{owner},'
+            f'"properties":null,"geometry":null,"review":{review}}}' if shown is None else
+            f'{{"id":{encode_basestring(fid)},"revision":{revision},"deleted":false,"owner":{owner},'
+            f'"properties":{_properties_text(shown[3], owner, texts)},"geometry":{next(shown_geometries)},'
+            f'"review":{review}}}')
+    return f"[{','.join(features)}]"
 
 
 def _properties_text(stored: str | dict | None, owner: str, texts: _Texts) -> str:
@@ -211,36 +211,34 @@ def _properties_text(stored: str | dict | None, owner: str, texts: _Texts) -> st
 
 
 class _Texts:
-    """JSON texts of the values a pull page repeats (municipality keys, review states), each encoded once."""
+    """JSON texts of the values a pull page repeats, each encoded once: ``keys_by_id`` (municipality id ->
+    the text of its key), ``states`` (review state -> its text) and ``keys`` (the text of a key -> the key)."""
 
-    __slots__ = ("_ctx", "_keys", "_states", "keys")
+    __slots__ = ("keys", "keys_by_id", "states")
 
     def __init__(self, ctx: AtlasContext) -> None:
-        self._ctx = ctx
-        self._keys: dict[int, str] = {}
-        self._states: dict[str | None, str] = {None: "null"}
-        self.keys: dict[str, str] = {}  # JSON text -> the key
+        self.keys: dict[str, str] = {}
+        self.keys_by_id = _Filled(lambda owner_id: self._key(ctx.key_of(owner_id)))
+        self.states = _Filled(json_text)
 
-    def key(self, owner_id: int) -> str:
-        """The JSON text of the municipality key of ``owner_id``."""
-        text = self._keys.get(owner_id)
-        if text is None:
-            key = self._ctx.key_of(owner_id)
-            text = self._keys[owner_id] = json_text(key)
-            self.keys[text] = key
-        return text
-
-    def state(self, state: str | None) -> str:
-        """The JSON text of a review state."""
-        text = self._states.get(state)
-        if text is None:
-            text = self._states[state] = json_text(state)
+    def _key(self, key: str) -> str:
+        text = json_text(key)
+        self.keys[text] = key
         return text
 
 
-def _string(value: str | None) -> str:
-    """The JSON text of a string (as answers encode it: not ASCII-escaped) or of None."""
-    return "null" if value is None else encode_basestring(value)
+class _Filled(dict):
+    """A dict that computes a missing value once, by ``make(key)``."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self._make(key)
+        return value
 
 
 # --- pull ---------------------------------------------------------------------------------------------
@@ -248,29 +246,65 @@ def _string(value: str | None) -> str:
 
 # The pull reads plain rows (SQLAlchemy Core, no ORM objects), the stored geometry as it is (hex EWKB,
 # converted for a whole page at once by :func:`.geometry.wkb_to_geojson_text`) and the stored properties
-# as the database gives them (text on SQLite, see :func:`_properties_text`).
+# as the database gives them (text on SQLite, see :func:`_properties_text`). A revision is a row of
+# _HEAD_COLUMNS (seq, op, owner_id, properties, geometry, state, reason); a pulled feature's row is the
+# feature's id, owner_id, published_seq, deleted and change_seq, then its head revision's row (its seq
+# read as the feature's head_seq, which the join makes the same).
 _HEAD_COLUMNS = (_REVISIONS.c.seq, _REVISIONS.c.op, _REVISIONS.c.owner_id, type_coerce(_REVISIONS.c.properties, Text),
                  type_coerce(_REVISIONS.c.geometry, Text), _REVISIONS.c.state, _REVISIONS.c.reason)
-_PULL_ROWS = select(_FEATURES.c.id, _FEATURES.c.owner_id, _FEATURES.c.head_seq, _FEATURES.c.published_seq,
-                    _FEATURES.c.deleted, _FEATURES.c.change_seq, *_HEAD_COLUMNS).join_from(
+_PULL_ROWS = select(_FEATURES.c.id, _FEATURES.c.owner_id, _FEATURES.c.published_seq, _FEATURES.c.deleted,
+                    _FEATURES.c.change_seq, _FEATURES.c.head_seq, *_HEAD_COLUMNS[1:]).join_from(
     _FEATURES, _REVISIONS, _REVISIONS.c.seq == _FEATURES.c.head_seq)
-_NO_PROPERTIES: dict[str, Any] = {}  # a pulled StoredHead's: the pull reads the stored text (never changed)
+_HEAD_AT = 5  # where a pulled row's head revision begins
+_NO_PROPERTIES: dict[str, Any] = {}
 
 
-def _stored_head(columns: Any, stored: dict[int, tuple[Any, Any]]) -> StoredHead:
-    """A revision row of :data:`_HEAD_COLUMNS` as a :class:`StoredHead` that holds neither its properties
-    nor its geometry: both go to ``stored`` by revision number, as the database gives them."""
-    seq, op, owner_id, properties, geometry, state, reason = columns
-    stored[seq] = (properties, geometry)
-    return StoredHead(seq, op, owner_id, _NO_PROPERTIES, None, state, reason)
+def _published_rows(session: Session, seqs: list[int]) -> dict[int, Any]:
+    """The revisions numbered ``seqs`` (published states behind newer heads) as rows of
+    :data:`_HEAD_COLUMNS`, in one query (the numbers as one parameter: a checkout page asks for
+    thousands, and binding them as IN lists cost SQLAlchemy more than the database's work)."""
+    if not seqs:
+        return {}
+    query = select(*_HEAD_COLUMNS).where(among(session.connection(), _REVISIONS.c.seq, seqs))
+    return {row[0]: row for row in session.execute(query).all()}
 
 
-def _published_heads(session: Session, seqs: list[int], stored: dict[int, tuple[Any, Any]]) -> dict[int, StoredHead]:
-    """The revisions numbered ``seqs`` (published states behind newer heads) as :func:`_stored_head` reads
-    them, in a few queries."""
-    query = select(*_HEAD_COLUMNS)
-    return {row[0]: _stored_head(row, stored) for part in in_chunks(seqs)
-            for row in session.execute(query.where(_REVISIONS.c.seq.in_(part)))}
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the pull format states of a feature, as places in ``(head, published)`` (its revision rows):
+    the revision the caller sees (None: a tombstone), the one whose number it is told, the one whose
+    review it sees (None: none), and whose owner it is told (``owner`` 2: the feature's)."""
+
+    shown: int | None
+    revision: int
+    review: int | None
+    owner: int
+
+
+_HEAD, _PUBLISHED = -1, -2  # the stand-ins' revision numbers and owners (never those of a stored row)
+
+
+def _seen_alike(ctx: AtlasContext, actor: Actor, owner_id: int, op: str, state: str,
+                published: tuple[str, str] | bool | None) -> _Seen:
+    """What :func:`_shown` and :func:`_seen_as` decide of every feature of ``owner_id`` whose head has ``op``
+    and ``state`` and whose published revision is ``published`` (None: none, True: the head, else its op
+    and state), decided once on stand-ins of the feature and its revisions.
+
+    The decision reads of the revisions only their op and state (and the feature's owner), so a page of
+    thousands of features of a few dozen owners takes a few dozen decisions: deciding each feature, and
+    building its stored state as objects to decide by, cost more than the database's fetch of it. The
+    stand-ins' revision numbers and owners are marks that tell which row the answer's values come from
+    (a test holds pages equal to :func:`feature_view` of each feature)."""
+    head = StoredHead(_HEAD, op, _HEAD, _NO_PROPERTIES, None, state, None)
+    pub = (None if published is None else head if published is True
+           else StoredHead(_PUBLISHED, published[0], _PUBLISHED, _NO_PROPERTIES, None, published[1], None))
+    feature = StoredFeature("", owner_id, _HEAD, None if pub is None else pub.seq, False)
+    readable, shown = _shown(ctx, actor, feature, head, pub)
+    revision, review_of, owner = _seen_as(feature, head, pub, readable, shown)
+    return _Seen(shown=None if shown is None else 0 if shown is head else 1,
+                 revision=0 if revision == _HEAD else 1,
+                 review=None if review_of is None else 0 if review_of is head else 1,
+                 owner=0 if owner == _HEAD else 1 if owner == _PUBLISHED else 2)
 
 
 @contextmanager
@@ -325,10 +359,7 @@ def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int 
         # feature is still the published feature for those who see only published work.
         query = query.where(or_(f.deleted.is_(False), f.published_seq.is_not(None)
                                 & (f.published_seq != f.head_seq)))
-    stored: dict[int, tuple[Any, Any]] = {}  # revision number -> its stored properties and geometry
-    rows = [(StoredFeature(fid, owner, head, published, deleted), change_seq, _stored_head(rest, stored))
-            for fid, owner, head, published, deleted, change_seq, *rest
-            in session.execute(query.order_by(f.change_seq).limit(limit + 1)).all()]
+    rows = session.execute(query.order_by(f.change_seq).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     # Sharing settings read after the rows: every row is judged by settings at least as new as itself
@@ -341,29 +372,35 @@ def pull(ctx: AtlasContext, layer_name: str, since: int, limit: int, as_of: int 
             seq, mid = max(ended)
             raise checkout_required("sharing_ended", cursor=since, municipality=ctx.key_of(mid),
                                     municipality_name=ctx.name_of(mid), sharing_ended=seq)
-    published = _published_heads(session, [feature.published_seq for feature, _c, head in rows
-                                           if feature.published_seq is not None and feature.published_seq != head.seq],
-                                 stored)
-    hidden = _never_seen(session, ctx, actor, layer.name, [f for f, _c, _h in rows if f.published_seq is None])
+    published = _published_rows(session, [row[2] for row in rows if row[2] is not None and row[2] != row[_HEAD_AT]])
+    hidden = set() if since == 0 else _never_seen(session, ctx, actor, layer.name, [
+        StoredFeature(fid, owner, head_seq, None, deleted)
+        for fid, owner, published_seq, deleted, _change, head_seq, *_rest in rows if published_seq is None])
     decided = []
-    by_owner: dict[int, bool] = {}
-    for feature, _change_seq, head in rows:
-        pub = head if feature.published_seq == head.seq else published.get(feature.published_seq)
-        readable, shown = _shown(ctx, actor, feature, head, pub, by_owner)
-        if shown is None and (since == 0 or feature.id in hidden):
+    alike: dict[tuple, _Seen] = {}
+    for row in rows:
+        fid, owner_id, published_seq = row[0], row[1], row[2]
+        head = row[_HEAD_AT:]
+        pub = None if published_seq is None else head if published_seq == head[0] else published.get(published_seq)
+        key = (owner_id, head[1], head[5], None if pub is None else pub is head or (pub[1], pub[5]))
+        seen = alike.get(key)
+        if seen is None:
+            seen = alike[key] = _seen_alike(ctx, actor, *key)
+        if seen.shown is None and (since == 0 or fid in hidden):
             continue  # a fresh checkout needs no tombstones, and nobody those of what they never saw
-        decided.append((feature, head, pub, readable, shown))
-    geometries = iter(wkb_to_geojson_text([stored[shown.seq][1] for *_rest, shown in decided if shown is not None]))
-    texts = _Texts(ctx)
-    features = [_view_text(feature, head, pub, readable, shown, stored[shown.seq][0], next(geometries), texts)
-                if shown is not None else _view_text(feature, head, pub, readable, None, None, "null", texts)
-                for feature, head, pub, readable, shown in decided]
+        revisions = (head, pub)
+        decided.append((fid, revisions[seen.revision][0],
+                        owner_id if seen.owner == 2 else revisions[seen.owner][2],
+                        None if seen.shown is None else revisions[seen.shown],
+                        None if seen.review is None else revisions[seen.review], published_seq))
+    geometries = wkb_to_geojson_text([shown[4] for *_rest, shown, _r, _p in decided if shown is not None])
+    features = _page_text(decided, geometries, _Texts(ctx))
     # The last page ends at least at ``newest`` (read before the query; writes commit in sequence order, so
     # everything up to it was visible to the query): the cursor moves past changes of other layers and
     # past sequence steps without features (sharing_ended, rights_changed).
-    cursor = rows[-1][1] if more else max(newest, rows[-1][1] if rows else 0)
+    cursor = rows[-1][4] if more else max(newest, rows[-1][4] if rows else 0)
     return PullPage(layer=layer.name, schema_version=layer.schema_version, cursor=cursor, more=more,
-                    as_of=newest if as_of is None or since == 0 else as_of, features=Encoded(f"[{','.join(features)}]"))
+                    as_of=newest if as_of is None or since == 0 else as_of, features=Encoded(features))
 
 
 def hidden_from(ctx: AtlasContext, actor: Actor, feature: Feature | StoredFeature) -> bool:
