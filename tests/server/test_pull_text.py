@@ -16,8 +16,8 @@ from sync_server.domain import accounts, sync
 from sync_server.domain.context import AtlasContext
 from sync_server.domain.contract import dump, json_text
 from sync_server.storage import migrate
-from sync_server.storage.models import Revision, User
-from tests.support import MELLE, Api, insert, update_of
+from sync_server.storage.models import Feature, Revision, User
+from tests.support import BRAMSCHE, GMHUETTE, MELLE, Api, insert, update_of
 
 
 def typed_page(app: Flask, username: str, layer: str, body: bytes) -> str:
@@ -111,3 +111,62 @@ def test_the_migration_brings_older_stored_text_into_the_answers_form(api: Api, 
     migrate.downgrade(engine, step.down_revision)
     migrate.upgrade(engine)
     assert pull(api, "admin") == before
+
+
+def _views(app: Flask, username: str, layer: str) -> dict[str, dict]:
+    """Every stored feature of ``layer`` as ``feature_view`` gives it to ``username``, one at a time."""
+    state = app.extensions["familienatlas"]
+    with state.session_factory() as session:
+        actor = accounts.actor_of(session.scalar(select(User).where(User.username == username)))
+        ctx = AtlasContext(session, state.settings, actor)
+        ids = list(session.scalars(select(Feature.id).where(Feature.layer == layer)))
+        stored = sync.load_features(session, layer, ids)
+        published = sync.revisions_by_seq(session, [f.published_seq for f, _h in stored.values()
+                                                    if f.published_seq is not None])
+        return {i: dump(sync.feature_view(ctx, actor, f, h, published.get(f.published_seq)))
+                for i, (f, h) in stored.items()}
+
+
+def test_a_mixed_atlas_is_decided_as_feature_by_feature_for_every_caller(api: Api, app: Flask) -> None:
+    """A pull decides once for all features alike (owner, head's op and state, published state): its pages
+    are what ``feature_view`` gives of each feature, and a checkout holds exactly the features that are no
+    tombstone for the caller, for the admin, editors and a reader of an owner that shares its unpublished
+    work and of one that does not, with every kind of state: pending inserts, updates and deletions,
+    rejected updates and deletions, withdrawn, deleted, and an owner changed by the admin."""
+    start = json.loads(pull(api, "admin"))["cursor"]
+    point = shape(api.municipality(MELLE)["territory"]).representative_point()
+    for owner, editor in ((MELLE, "melle.editor"), (BRAMSCHE, "bramsche.editor")):
+        own = [f for f in api.pull_all("institutions", editor).values()
+               if f["owner"] == owner and f["review"]["state"] == "published"][:8]
+        changes = [update_of(own[0], name="Neu"), update_of(own[1], name="Abgelehnt"),
+                   {"op": "delete", "id": own[2]["id"], "base_revision": own[2]["revision"]},
+                   {"op": "delete", "id": own[3]["id"], "base_revision": own[3]["revision"]},
+                   {"op": "delete", "id": own[4]["id"], "base_revision": own[4]["revision"]}]
+        if owner == MELLE:
+            changes.append(insert(None, point.x, point.y, name="Entwurf"))
+        answer = api.push("institutions", changes, editor)
+        assert answer.status_code == 200, answer.get_json()
+        revisions = [r["revision"] for r in answer.get_json()["results"]]
+        assert api.post("/api/v1/review/reject", {"revisions": [revisions[1], revisions[3]], "reason": "Nein"},
+                        "admin").status_code == 200
+        assert api.post("/api/v1/review/approve", {"revisions": [revisions[4]]}, "admin").status_code == 200
+        assert api.post("/api/v1/review/withdraw", {"layer": "institutions", "id": own[5]["id"], "reason": "Zu"},
+                        "admin").status_code == 200
+        moved = update_of(own[6])
+        moved["properties"]["owner"] = GMHUETTE
+        assert api.push("institutions", [moved], "admin").status_code == 200
+    users = ("admin", "melle.editor", "melle.reader", "bramsche.editor", "bramsche.reader")
+    for username in users:
+        body = pull(api, username, since=start)
+        assert body.decode() == typed_page(app, username, "institutions", body), username
+    bramsche = api.municipality(BRAMSCHE)["id"]
+    for shares in (True, False):
+        assert api.patch(f"/api/v1/municipalities/{bramsche}", {"shares_unpublished": shares},
+                         "admin").status_code == 200
+        for username in users:
+            views = _views(app, username, "institutions")
+            body = pull(api, username)
+            checkout = json.loads(body)["features"]
+            assert {f["id"] for f in checkout} == {i for i, v in views.items() if not v["deleted"]}, username
+            assert all(f == views[f["id"]] for f in checkout), username
+            assert body.decode() == typed_page(app, username, "institutions", body), (username, shares)
