@@ -160,7 +160,7 @@ def _view(ctx: AtlasContext, feature: Feature | StoredFeature, head: Revision | 
           published: Revision | StoredHead | None, readable: bool, shown: Revision | StoredHead | None,
           geometry: dict | None) -> FeatureView:
     """The pull format of what :func:`_shown` decided, with the shown revision's GeoJSON ``geometry``
-    (a tombstone when ``shown`` is None). A pull writes the same as JSON text (:func:`_view_text`)."""
+    (a tombstone when ``shown`` is None). A pull writes the same as JSON text (:func:`_page_text`)."""
     revision, review_of, owner_id = _seen_as(feature, head, published, readable, shown)
     review = ReviewView(state=review_of.state if review_of else None,
                         reason=review_of.reason if review_of else None, published_revision=feature.published_seq)
@@ -217,14 +217,17 @@ class _Texts:
     __slots__ = ("keys", "keys_by_id", "states")
 
     def __init__(self, ctx: AtlasContext) -> None:
-        self.keys: dict[str, str] = {}
-        self.keys_by_id = _Filled(lambda owner_id: self._key(ctx.key_of(owner_id)))
-        self.states = _Filled(json_text)
+        keys: dict[str, str] = {}
 
-    def _key(self, key: str) -> str:
-        text = json_text(key)
-        self.keys[text] = key
-        return text
+        def key_text(owner_id: int) -> str:  # keeps no reference to self: no cycle for the collector
+            key = ctx.key_of(owner_id)
+            text = json_text(key)
+            keys[text] = key
+            return text
+
+        self.keys = keys
+        self.keys_by_id = _Filled(key_text)
+        self.states = _Filled(json_text)
 
 
 class _Filled(dict):
