@@ -128,14 +128,14 @@ def wkb_to_geojson_text(stored: Sequence[str | bytes | None]) -> list[str]:
     read straight from their text as one array of coordinates (GEOS's reading of hex text cost two
     microseconds a point, a fifth of a checkout) and rounded as :func:`rounded` rounds them
     (:func:`rounded_coordinates`); ``repr`` of a float is what JSON encoding writes. Other geometries
-    (a few polygons of spatial units, empty points) are read by GEOS, mapped and encoded one by one."""
+    (a few polygons of spatial units) are read by GEOS, mapped and encoded one by one."""
     texts = ["null"] * len(stored)
     where = [i for i, text in enumerate(stored)
              if text.__class__ is str and len(text) == 50 and text.startswith(_POINT_EWKB_HEX)]
     if where:
         points = np.frombuffer(bytes.fromhex("".join([stored[i] for i in where])), dtype=_POINT_EWKB)
         coordinates = np.column_stack([points["x"], points["y"]])
-        finite = np.isfinite(coordinates).all(axis=1)  # an empty point is stored as NaN, NaN
+        finite = np.isfinite(coordinates).all(axis=1)  # an empty point (NaN, NaN) is GEOS's to judge
         if not finite.all():
             where, coordinates = np.asarray(where)[finite].tolist(), coordinates[finite]
         for index, (x, y) in zip(where, rounded_coordinates(coordinates, STORAGE_CRS).tolist(), strict=True):

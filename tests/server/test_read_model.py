@@ -14,7 +14,8 @@ from sqlalchemy import Text, select, text, type_coerce
 
 from sync_server.cli import main as cli_main
 from sync_server.domain import read_model, sequence
-from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, geojson_texts, rounded, to_geojson
+from sync_server.domain.contract import json_text
+from sync_server.domain.geometry import STORAGE_CRS, WEB_CRS, geojson_texts, rounded, to_geojson, wkb_to_geojson_text
 from sync_server.domain.publish import public_properties, public_properties_text, public_rows
 from sync_server.ogcapi.crs import CRS84, STORAGE, OgcCrs, bbox_area
 from sync_server.storage import db
@@ -414,3 +415,23 @@ def test_the_stored_text_of_public_properties_is_what_the_storage_writes_of_them
         assert public_properties_text(escaped, properties, "034590001001", 42) == expected
         spaced = json.dumps(properties, ensure_ascii=False)  # as PostgreSQL writes a JSONB value as text
         assert json.loads(public_properties_text(spaced, properties, "034590001001", 42)) == json.loads(expected)
+
+
+def test_stored_points_read_from_their_text_are_what_geos_makes_of_them() -> None:
+    """A pull reads stored points straight from their hex EWKB text: the GeoJSON text is byte for byte
+    that of ``to_geojson`` of the geometry GEOS reads (halves, negative and large values, upper and lower
+    case hex); 3D points, polygons, WKB bytes and no geometry take the general path."""
+    rng = np.random.default_rng(11)
+    xy = np.concatenate([rng.uniform(-2e6, 2e6, (2000, 2)), np.round(rng.uniform(-1e4, 1e4, (2000, 2)), 3) + 5e-4,
+                         np.round(rng.uniform(3e5, 6e6, (2000, 2)), 4)])
+    points = shapely.set_srid(shapely.points(xy), 25832)
+    stored: list[Any] = [*shapely.to_wkb(points, hex=True, include_srid=True).tolist()]
+    stored[1] = stored[1].lower()
+    extra = [Point(1.5, 2.5, 3.5), box(430000.0004, 5790000.0005, 430010.0015, 5790020.0025)]
+    stored += [*shapely.to_wkb(np.array([shapely.set_srid(g, 25832) for g in extra]), hex=True,
+                               include_srid=True).tolist(), shapely.to_wkb(Point(7.0005, 8.0015)), None]
+    geos = [None if s is None else shapely.from_wkb(s) for s in stored]
+    expected = ["null" if g is None else json_text(to_geojson(g)) if not (g.geom_type == "Point" and not g.is_empty)
+                else f'{{"type":"Point","coordinates":[{to_geojson(g)["coordinates"][0]!r},'
+                     f'{to_geojson(g)["coordinates"][1]!r}]}}' for g in geos]
+    assert wkb_to_geojson_text(stored) == expected
