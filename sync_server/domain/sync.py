@@ -193,7 +193,11 @@ def _page_text(decided: list[tuple], geometries: list[str], texts: _Texts) -> st
             f'{{"id":{encode_basestring(fid)},"revision":{revision},"deleted":false,"owner":{owner},'
             f'"properties":{_properties_text(shown[3], owner, texts)},"geometry":{next(shown_geometries)},'
             f'"review":{review}}}')
-    return f"[{','.join(features)}]"
+    if not features:
+        return "[]"
+    features[0] = "[" + features[0]  # the brackets without another copy of the page's megabytes
+    features[-1] += "]"
+    return ",".join(features)
 
 
 def _properties_text(stored: str | dict | None, owner: str, texts: _Texts) -> str:
