@@ -188,11 +188,28 @@ def load(tp: Any, value: Any) -> Any:
     return value
 
 
+def _json_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` without building an encoder per call.
+
+    ``json.dumps`` with settings of its own makes a new encoder object and a new C encoder on every call,
+    which for the small property dict of one value cost more than the encoding: an upload of 100,000 values
+    writes 100,000 of them. The same C encoder, made once, writes the same text (the one difference: no
+    guard against a value that contains itself, which JSON read or built by the server never is)."""
+    make = json.encoder.c_make_encoder
+    if make is None:  # a Python without the C accelerator
+        return lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    encode = make(None, json.JSONEncoder().default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode_json = _json_encoder()
+
+
 def json_text(value: Any) -> str:
     """``value`` as answers write JSON (compact, not ASCII-escaped, keys in their order): the form of
     :class:`Encoded` text, and the form the storage writes JSON columns in, so that stored text can be
     spliced into an answer as it is."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _encode_json(value)
 
 
 # What an :class:`Encoded` stands as while the rest of the answer is encoded: a string with NUL, which no

@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..storage.db import among, bulk_insert, bulk_update
+from ..storage.db import Columns, among, bulk_insert, bulk_update
 from ..storage.models import Feature, Municipality, Revision
 from . import audit, sequence
 from .errors import Conflict
@@ -123,6 +123,14 @@ def _expire_features(session: Session, layer: str, ids: set[str]) -> None:
 _WRITE_CHUNK = 5_000  # rows per bulk write of a push
 
 
+def _feature_columns(layer: str, items: Sequence[tuple[Submission, int]], **same: Any) -> Columns:
+    """The feature rows of submissions, each with its revision's number: its head and change number."""
+    seqs = [seq for _item, seq in items]
+    return Columns(each={"id": [item.feature_id for item, _seq in items],
+                         "owner_id": [item.owner_id for item, _seq in items], "head_seq": seqs, "change_seq": seqs,
+                         "deleted": [item.op == Op.DELETE for item, _seq in items]}, same={"layer": layer, **same})
+
+
 def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Submission], *, current: int,
            push_id: str, now: datetime) -> list[int]:
     """Record ``submissions`` as pending revisions numbered ``current + 1, current + 2, ...``; each
@@ -138,30 +146,25 @@ def submit(session: Session, actor: Actor, layer: str, submissions: Sequence[Sub
     conn = session.connection()
     for start in range(0, len(submissions), _WRITE_CHUNK):
         # A chunk at a time: the parameters of 100,000 rows (thirteen columns each) held at once cost more
-        # memory than everything else an upload keeps.
-        revisions: list[dict[str, Any]] = []
-        inserted: list[dict[str, Any]] = []
-        updated: list[dict[str, Any]] = []
-        for offset, item in enumerate(submissions[start:start + _WRITE_CHUNK], start=start + 1):
-            seq = current + offset
-            deleting = item.op == Op.DELETE
-            revisions.append({
-                "seq": seq, "layer": layer, "feature_id": item.feature_id,
-                "parent_seq": item.stored.head_seq if item.stored is not None else None, "op": str(item.op),
-                "owner_id": item.owner_id, "properties": item.properties,
-                "geometry": None if deleting else item.geometry, "author_id": actor.user_id, "created_at": now,
-                "push_id": push_id, "state": State.PENDING.value})
-            if item.stored is None:
-                inserted.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id,
-                                 "head_seq": seq, "published_seq": None, "change_seq": seq, "deleted": deleting})
-            else:
-                updated.append({"layer": layer, "id": item.feature_id, "owner_id": item.owner_id, "head_seq": seq,
-                                "change_seq": seq, "deleted": deleting})
-        bulk_insert(conn, _REVISIONS, revisions)
-        bulk_insert(conn, _FEATURES, inserted)
-        if updated:
-            bulk_update(conn, _FEATURES, ("layer", "id"), updated)
-            _expire_features(session, layer, {row["id"] for row in updated})
+        # memory than everything else an upload keeps. Given column by column, with the values every row
+        # shares once (:class:`..storage.db.Columns`).
+        part = submissions[start:start + _WRITE_CHUNK]
+        seqs = range(current + start + 1, current + start + 1 + len(part))
+        bulk_insert(conn, _REVISIONS, Columns(each={
+            "seq": seqs, "feature_id": [item.feature_id for item in part],
+            "parent_seq": [item.stored.head_seq if item.stored is not None else None for item in part],
+            "op": [str(item.op) for item in part], "owner_id": [item.owner_id for item in part],
+            "properties": [item.properties for item in part],
+            "geometry": [None if item.op == Op.DELETE else item.geometry for item in part],
+        }, same={"layer": layer, "author_id": actor.user_id, "created_at": now, "push_id": push_id,
+                 "state": State.PENDING.value}))
+        created = [(item, seq) for item, seq in zip(part, seqs, strict=True) if item.stored is None]
+        moved = [(item, seq) for item, seq in zip(part, seqs, strict=True) if item.stored is not None]
+        if created:
+            bulk_insert(conn, _FEATURES, _feature_columns(layer, created, published_seq=None))
+        if moved:
+            bulk_update(conn, _FEATURES, ("layer", "id"), _feature_columns(layer, moved))
+            _expire_features(session, layer, {item.feature_id for item, _seq in moved})
     sequence.advance(session, current, len(submissions))
     return [current + offset for offset in range(1, len(submissions) + 1)]
 

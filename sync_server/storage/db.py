@@ -10,6 +10,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -62,24 +63,59 @@ def among(conn: Connection, column: ColumnElement[Any], values: Sequence[Any]) -
 _PAGE = 1000  # rows per statement of a PostgreSQL bulk write (psycopg2's execute_values)
 
 
-def _driver_rows(conn: Connection, table: Table,
-                 rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """``rows`` as the driver takes them, with the order of their columns: each column through its
-    type's bind processor (JSON as text, geometry as hex EWKB, SQLite's date format), a value that is
-    the same object in every row (the time or the author of a write) processed once, and a column whose
-    type converts many values at once (``bind_many``: geometries) converted as one array."""
-    dialect = conn.dialect
-    names: list[str] = []
-    columns: list[Sequence[Any]] = []
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Rows of a bulk write given column by column: ``each`` holds a sequence of one value per row for each
+    of its columns (all as long), ``same`` the value every row has in each of its columns.
+
+    A push of 100,000 values built a dict of twelve entries per revision only for :func:`_driver_rows` to
+    take them apart again column by column, and five of the twelve (layer, author, time, push, state) are the
+    same in every row."""
+
+    each: Mapping[str, Sequence[Any]]  # at least one column: it says how many rows there are
+    same: Mapping[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.each.values())))
+
+
+def _as_columns(rows: Sequence[Mapping[str, Any]] | Columns) -> Columns:
+    """``rows`` (dicts with the same keys) as :class:`Columns`; a column whose value is the same object in every
+    row (the time or the author of a write) goes to ``same``."""
+    if isinstance(rows, Columns):
+        return rows
+    each: dict[str, list[Any]] = {}
+    same: dict[str, Any] = {}
     for name in rows[0]:
-        column_type = table.c[name].type
-        process = column_type.dialect_impl(dialect).bind_processor(dialect)
         first = rows[0][name]
         values = [row[name] for row in rows]
+        if all(value is first for value in values):
+            same[name] = first
+        else:
+            each[name] = values
+    return Columns(each, same)
+
+
+def _driver_rows(conn: Connection, table: Table,
+                 rows: Sequence[Mapping[str, Any]] | Columns) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """``rows`` as the driver takes them, with the order of their columns: each column through its
+    type's bind processor (JSON as text, geometry as hex EWKB, SQLite's date format), a value that is
+    the same in every row processed once, and a column whose type converts many values at once
+    (``bind_many``: geometries) converted as one array."""
+    dialect = conn.dialect
+    given = _as_columns(rows)
+    count = len(rows)
+    names: list[str] = []
+    columns: list[Iterable[Any]] = []
+    for name, value in given.same.items():
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        names.append(name)
+        columns.append(itertools.repeat(value if process is None else process(value), count))
+    for name, values in given.each.items():
+        column_type = table.c[name].type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
         if process is None:
             pass
-        elif all(value is first for value in values):
-            values = [process(first)] * len(rows)
         elif hasattr(column_type, "bind_many"):
             values = column_type.bind_many(values)
         else:
@@ -89,9 +125,9 @@ def _driver_rows(conn: Connection, table: Table,
     return names, list(zip(*columns, strict=True))
 
 
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT ``rows`` (dicts with the same keys) in this transaction, as the plain driver call: SQLite's
-    ``executemany``, on PostgreSQL multi-row VALUES of 1,000 rows (``execute_values``).
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]] | Columns) -> None:
+    """INSERT ``rows`` (dicts with the same keys, or :class:`Columns`) in this transaction, as the plain driver
+    call: SQLite's ``executemany``, on PostgreSQL multi-row VALUES of 1,000 rows (``execute_values``).
 
     For writes of 100,000 rows (an indicator upload): SQLAlchemy's executemany spent as long preparing
     the parameters of every row as the database took to write them."""
@@ -112,9 +148,10 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         cursor.close()
 
 
-def bulk_update(conn: Connection, table: Table, keys: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
+def bulk_update(conn: Connection, table: Table, keys: Sequence[str],
+                rows: Sequence[Mapping[str, Any]] | Columns) -> None:
     """UPDATE the rows of ``table`` whose ``keys`` columns equal those of each of ``rows`` (dicts with the
-    same keys: the key columns and the new values), as :func:`bulk_insert` writes: SQLite's
+    same keys, or :class:`Columns`: the key columns and the new values), as :func:`bulk_insert` writes: SQLite's
     ``executemany``, on PostgreSQL one ``UPDATE ... FROM (VALUES ...)`` per 1,000 rows."""
     if not rows:
         return
