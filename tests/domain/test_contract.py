@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import jsonschema
+import pytest
 
 from sync_server.domain.answers import ChangeResult, FeatureView, PullPage, PushAnswer, ReviewView
 from sync_server.domain.contract import Encoded, dump, encode, json_text, load, schema
@@ -78,3 +79,18 @@ def test_a_string_that_reads_like_the_splice_mark_is_no_splice() -> None:
     value = {"a": Encoded("[1]"), "b": mark, "c": [Encoded("{}")]}
     assert json.loads(encode(value, json.dumps)) == {"a": [1], "b": mark, "c": [{}]}
     assert encode({"a": Encoded("[1]"), "c": [Encoded("{}")]}, json.dumps) == '{"a": [1], "c": [{}]}'
+
+
+def test_json_text_writes_what_json_dumps_writes() -> None:
+    """json_text keeps one C encoder instead of json.dumps building one per call: the stored JSON (and every
+    kept answer) must stay byte for byte what json.dumps with the same settings writes."""
+    values = ["a", "Müller \u2028 \x00 \"q\" \\", "\ud800", 0, -7, 10**30, 1.5, 0.1 + 0.2, 1e300, -0.0, 1e-7,
+              float("nan"), float("inf"), float("-inf"), True, False, None, [], {}, [1, [2, [3]]],
+              {"indicator": "bench_001", "unit": "03459001", "year": 2010, "value": 1234.0, "numerator": None,
+               "provisional": False, "note": "Schätzung; \"vorläufig\""},
+              {"b": 1, "a": 2, 3: 4, 1.5: "x", True: 1, None: 2}]
+    for value in values:
+        assert json_text(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for unknown in (object(), {"set": {1}}):
+        with pytest.raises(TypeError):
+            json_text(unknown)
