@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
+from operator import itemgetter
 from typing import Any
 
 from .errors import FieldError
@@ -141,6 +142,11 @@ class LayerSpec:
         """(name, required, check) of the :attr:`checked_fields`, each check made once for its field
         (:func:`_checker`), not chosen by the field's type again for every value of a push."""
         return tuple((f.name, f.required, _checker(f)) for f in self.checked_fields)
+
+    @cached_property
+    def column_checkers(self) -> tuple[Callable[[list[Any]], list[Any]], ...]:
+        """The column-wise common case of each of :attr:`checkers` (:func:`_column_checker`)."""
+        return tuple(_column_checker(f) for f in self.checked_fields)
 
     @cached_property
     def choice_fields(self) -> tuple[FieldSpec, ...]:
@@ -347,48 +353,147 @@ def _checker(spec: FieldSpec) -> Callable[[Any], tuple[Any, FieldError | None]]:
     return partial(_check_value, spec)
 
 
+#: Marks a value a column's fast check leaves to the field's full check (:func:`_checker`).
+_UNDECIDED = object()
+
+
+def _column_checker(spec: FieldSpec) -> Callable[[list[Any]], list[Any]]:
+    """The common case of :func:`_checker` for a whole column of ``spec``'s values in one comprehension:
+    the cleaned value where that case decides (an optional field left out: None), :data:`_UNDECIDED`
+    where the field's full check must decide and word the problem. It accepts exactly what the full
+    check accepts unchanged (a test holds the two to the same answers), so the check of a bulk push
+    pays one comprehension per field instead of a call per value."""
+    left_out = _UNDECIDED if spec.required else None  # a required field left out: the full check says so
+    undecided = _UNDECIDED
+    max_length = spec.max_length
+    low = -math.inf if spec.minimum is None else spec.minimum
+    high = math.inf if spec.maximum is None else spec.maximum
+    if spec.type == "string":
+        def strings(column: list[Any]) -> list[Any]:
+            return [text if v.__class__ is str and (text := v.strip()) and len(text) <= max_length
+                    else left_out if v is None else undecided for v in column]
+
+        return strings
+    if spec.type == "text":
+        def texts(column: list[Any]) -> list[Any]:
+            return [v if v.__class__ is str and len(v) <= max_length else left_out if v is None else undecided
+                    for v in column]
+
+        return texts
+    if spec.type == "integer":
+        def integers(column: list[Any]) -> list[Any]:
+            return [v if v.__class__ is int and low <= v <= high else left_out if v is None else undecided
+                    for v in column]
+
+        return integers
+    if spec.type == "number":
+        def numbers(column: list[Any]) -> list[Any]:  # v - v == 0: not inf, not NaN
+            return [v if ((cls := v.__class__) is float or cls is int) and low <= v <= high and v - v == 0
+                    else left_out if v is None else undecided for v in column]
+
+        return numbers
+    if spec.type == "boolean":
+        def booleans(column: list[Any]) -> list[Any]:
+            return [v if v.__class__ is bool else left_out if v is None else undecided for v in column]
+
+        return booleans
+
+    def others(column: list[Any]) -> list[Any]:
+        return [left_out if v is None else undecided for v in column]
+
+    return others
+
+
+def columns_of(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[list[Any]]:
+    """The column of each of ``names`` over ``rows`` (None where a row lacks the key). Rows that all have
+    the keys of the first (the rows of an upload, most pushes) are read by one ``itemgetter`` per row
+    instead of a lookup per field and row."""
+    keys = list(rows[0]) if rows else []
+    if keys and len(set(map(len, rows))) == 1:
+        try:  # every row has the first row's keys and no more
+            read = list(map(itemgetter(*keys), rows))
+        except KeyError:
+            read = None
+        if read is not None:
+            found = {keys[0]: read} if len(keys) == 1 else dict(zip(keys, map(list, zip(*read, strict=True)),
+                                                                    strict=True))
+            return [found[name] if name in found else [None] * len(rows) for name in names]
+    return [[row.get(name) for row in rows] for name in names]
+
+
 def clean_properties(layer: LayerSpec, properties: Any, catalogue: Catalogue) -> tuple[dict, list[FieldError]]:
     """Check a feature's properties against the layer schema and the catalogue.
 
     Returns the cleaned properties (without ``owner``, which the caller resolves) and every problem
-    found, so the client sees all of them at once.
+    found, so the client sees all of them at once. The column of one row of :func:`clean_properties_many`.
     """
-    if not isinstance(properties, dict):
-        return {}, [FieldError("properties", "wrong_type", {"expected": "object"})]
-    known = layer._by_name
-    errors = [FieldError(name, "unknown_field") for name in properties if name not in known]
-    cleaned: dict[str, Any] = {}
-    for name, required, check in layer.checkers:
-        value = properties.get(name)
-        if value is None and not required:
-            cleaned[name] = None  # an optional field left out: most fields of most rows of a bulk push
-            continue
-        value, error = check(value)
-        if error:
-            errors.append(error)
-        cleaned[name] = value
-    errors.extend(_check_rules(layer, cleaned, catalogue))
-    return cleaned, errors
+    return clean_properties_many(layer, [properties], catalogue)[0]
 
 
-def _check_rules(layer: LayerSpec, props: dict[str, Any], catalogue: Catalogue) -> list[FieldError]:
-    """Catalogue choices, the layer's cross-field rules and the fields' formats, as declared."""
-    errors: list[FieldError] = []
+def clean_properties_many(layer: LayerSpec, rows: Sequence[Any], catalogue: Catalogue,
+                          ) -> list[tuple[dict, list[FieldError]]]:
+    """:func:`clean_properties` of every feature's properties in ``rows``, worked a column at a time:
+    each field's check runs over the column of that field's values (:func:`_column_checker`, the full
+    check only for what it leaves undecided), unknown fields are looked for only in rows whose keys are
+    not all known, catalogue choices, rules and formats are judged per distinct value. A push checks
+    its changes so, a part of 5,000 at a time.
+
+    Per row the same cleaned properties (keys in the layer's order) and the same problems in the same
+    order as one row alone: unknown fields (in the row's order), then the fields' problems (in the
+    layer's order), then choices, rules and formats (:func:`_check_rules`)."""
+    at = [i for i, row in enumerate(rows) if isinstance(row, dict)]
+    filled_below: tuple[dict, list[FieldError]] = ({}, [])
+    results = [filled_below if isinstance(row, dict) else ({}, [FieldError("properties", "wrong_type",
+                                                                           {"expected": "object"})]) for row in rows]
+    dicts: list[dict] = [rows[i] for i in at]
+    errors: list[list[FieldError]] = [[] for _row in dicts]
+    known = layer._by_name.keys()
+    for n, row in enumerate(dicts):
+        if not row.keys() <= known:
+            errors[n].extend(FieldError(name, "unknown_field") for name in row if name not in known)
+    names = [name for name, _required, _check in layer.checkers]
+    columns: list[list[Any]] = []
+    for given, (_name, _required, check), column_check in zip(
+            columns_of(dicts, names), layer.checkers, layer.column_checkers, strict=True):
+        column = column_check(given)
+        if _UNDECIDED in column:
+            for n, value in enumerate(column):
+                if value is _UNDECIDED:
+                    column[n], error = check(given[n])
+                    if error:
+                        errors[n].append(error)
+        columns.append(column)
+    _check_rules(layer, dict(zip(names, columns, strict=True)), catalogue, errors)
+    cleaned = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)] if columns else [
+        {} for _row in dicts]
+    for i, props, problems in zip(at, cleaned, errors, strict=True):
+        results[i] = (props, problems)
+    return results
+
+
+def _check_rules(layer: LayerSpec, columns: dict[str, list[Any]], catalogue: Catalogue,
+                 errors: list[list[FieldError]]) -> None:
+    """Catalogue choices, the layer's cross-field rules and the fields' formats, as declared, over the
+    columns of cleaned values (field name -> a value per row); each row's problems are added to its list
+    in ``errors`` in that order. Each distinct value (or pair) is judged once."""
     for spec in layer.choice_fields:
-        value = props.get(spec.name)
-        if value is None:
-            continue
-        if value not in _choice_table(catalogue, spec.choices):
-            errors.append(FieldError(spec.name, "unknown_choice", {"value": value}))
+        column = columns[spec.name]
+        table = _choice_table(catalogue, spec.choices)
+        unknown = {value for value in set(column) if value is not None and value not in table}
+        if unknown:
+            for n, value in enumerate(column):
+                if value in unknown:
+                    errors[n].append(FieldError(spec.name, "unknown_choice", {"value": value}))
     for rule in layer.rules:
-        error = _check_rule(layer, rule, props, catalogue)
-        if error is not None:
-            errors.append(error)
+        _check_rule(layer, rule, columns, catalogue, errors)
     for spec in layer.format_fields:
-        value = props.get(spec.name)
-        if isinstance(value, str) and value and not FORMATS[spec.format].regex.match(value):
-            errors.append(FieldError(spec.name, FORMATS[spec.format].code, {"value": value}))
-    return errors
+        column = columns[spec.name]
+        fmt = FORMATS[spec.format]
+        bad = {value for value in set(column) if isinstance(value, str) and value and not fmt.regex.match(value)}
+        if bad:
+            for n, value in enumerate(column):
+                if value in bad:
+                    errors[n].append(FieldError(spec.name, fmt.code, {"value": value}))
 
 
 def _choice_table(catalogue: Catalogue, name: str) -> Mapping[str, Any]:
@@ -396,20 +501,31 @@ def _choice_table(catalogue: Catalogue, name: str) -> Mapping[str, Any]:
             "levels": catalogue.levels}[name]
 
 
-def _check_rule(layer: LayerSpec, rule: Rule, props: dict[str, Any], catalogue: Catalogue) -> FieldError | None:
-    """One cross-field rule; a rule with an empty field holds (required fields are checked apart)."""
-    a, b = (props.get(name) for name in rule.fields)
-    if a is None or b is None:
-        return None
+def _check_rule(layer: LayerSpec, rule: Rule, columns: dict[str, list[Any]], catalogue: Catalogue,
+                errors: list[list[FieldError]]) -> None:
+    """One cross-field rule over the columns; a rule with an empty field holds (required fields are
+    checked apart). Each distinct pair of values is judged once."""
+    pairs = list(zip(columns[rule.fields[0]], columns[rule.fields[1]], strict=True))
     if rule.kind == "not_greater":
-        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
-            return FieldError(rule.field, rule.code)
-        return None
-    if rule.kind == "parent_choice":
+        def broken(a: Any, b: Any) -> FieldError | None:
+            if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+                return FieldError(rule.field, rule.code)
+            return None
+    elif rule.kind == "parent_choice":
         spec = layer.field(rule.fields[0])
         known = _choice_table(catalogue, spec.choices) if spec is not None and spec.choices else {}
-        entry = known.get(a)
-        if isinstance(entry, tuple) and entry[0] != b:
-            return FieldError(rule.field, rule.code, {"value": a, "category": b})
-        return None
-    raise ValueError(f"unknown rule kind {rule.kind}")  # a programming error in LAYERS
+
+        def broken(a: Any, b: Any) -> FieldError | None:
+            entry = known.get(a)
+            if isinstance(entry, tuple) and entry[0] != b:
+                return FieldError(rule.field, rule.code, {"value": a, "category": b})
+            return None
+    else:
+        raise ValueError(f"unknown rule kind {rule.kind}")  # a programming error in LAYERS
+    bad = {pair for pair in set(pairs) if pair[0] is not None and pair[1] is not None and broken(*pair)}
+    if bad:
+        for n, pair in enumerate(pairs):
+            if pair in bad:
+                error = broken(*pair)
+                if error is not None:
+                    errors[n].append(error)

@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps uses for strings
 from typing import Any
 
@@ -32,7 +32,7 @@ from .contract import Encoded, dump, json_text, load
 from .errors import Conflict, DomainError, FieldError, Invalid, NotFound
 from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, parse_points, to_geojson, wkb_to_geojson_text
 from .indicators import values
-from .layers import LAYERS, LayerSpec, clean_properties
+from .layers import LAYERS, LayerSpec, clean_properties_many
 from .lifecycle import ONCE_PUBLIC, Op
 from .rights import Actor, OwnedState, Refusal, may_read_unpublished, write_refusals
 from .validation import INT64_MAX
@@ -594,14 +594,26 @@ def _owner_of_new(ctx: AtlasContext, actor: Actor, props: dict, stored: Feature 
     return (found, None) if found is not None else (None, FieldError("owner", "required"))
 
 
+@dataclass(slots=True)
+class _Written:
+    """What the column-wise checks of a part found for one insert or update (:func:`_check_part`)."""
+
+    properties: dict  # cleaned
+    errors: list[FieldError]  # of the properties (clean_properties_many)
+    raw: dict  # the properties as given ({} when no dict)
+    owner_id: int | None = None  # a value's: its unit's owner
+    value_errors: list[FieldError] = field(default_factory=list)  # a value's (values.check_many)
+
+
 def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, change: dict, checked: _Checked,
                   stored: tuple[StoredFeature, StoredHead] | None, point: BaseGeometry | None,
-                  ) -> tuple[OwnedState | None, OwnedState | None, list[FieldError]]:
+                  written: _Written | None) -> tuple[OwnedState | None, OwnedState | None, list[FieldError]]:
     """Check one change (everything but the ownership rule, which the push asks for all changes at
     once): returns the stored and the new state the rule decides on, and the problems found. An insert
     of an id that exists is marked as a conflict here. ``point``: the change's geometry as
     :func:`.geometry.parse_points` read it for the whole push, None where it left it to
-    :func:`.geometry.parse_geometry`."""
+    :func:`.geometry.parse_geometry`; ``written``: what the part's column-wise checks found for an
+    insert or update (its properties and, for a value, the value)."""
     feature, head = stored if stored else (None, None)
     checked.feature = feature
     hidden = feature is not None and hidden_from(ctx, actor, feature)
@@ -616,9 +628,9 @@ def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, c
         checked.status, checked.code = "conflict", "already_exists"
     if checked.op in (Op.UPDATE, Op.DELETE) and feature is None:
         errors.append(FieldError("id", "unknown_feature"))
-    if checked.op in (Op.INSERT, Op.UPDATE):
-        props, prop_errors = clean_properties(layer, change.get("properties"), ctx.catalogue)
-        errors.extend(prop_errors)
+    if written is not None:
+        props = written.properties
+        errors.extend(written.errors)
         geometry = None
         if layer.geometry_type is None:
             if change.get("geometry") is not None:
@@ -631,12 +643,11 @@ def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, c
                                           ctx.settings.max_geometry_vertices)
             except Invalid as exc:
                 errors.extend(exc.errors)
-        raw = change.get("properties") if isinstance(change.get("properties"), dict) else {}
-        if layer.name == values.LAYER:  # a value belongs to its unit's owner
-            owner_id, value_errors = values.check(ctx, checked.id, props, raw, ctx.units_for(actor))
-            errors.extend(value_errors)
+        if layer.name == values.LAYER:  # a value belongs to its unit's owner (values.check_many found it)
+            owner_id = written.owner_id
+            errors.extend(written.value_errors)
         else:
-            owner_id, owner_error = _owner_of_new(ctx, actor, raw, feature, geometry)
+            owner_id, owner_error = _owner_of_new(ctx, actor, written.raw, feature, geometry)
             if owner_error:
                 errors.append(owner_error)
         checked.properties, checked.geometry, checked.owner_id = props, geometry, owner_id
@@ -676,6 +687,23 @@ def _decide(session: Session, ctx: AtlasContext, actor: Actor, change: dict, che
 _PUSH_CHUNK = 5_000  # changes checked (and, in a real push, written) at a time
 
 
+def _check_written(ctx: AtlasContext, actor: Actor, layer: LayerSpec, part: list[tuple[_Checked, dict]],
+                   ) -> dict[int, _Written]:
+    """The properties of the part's inserts and updates checked a column at a time
+    (:func:`.layers.clean_properties_many`), and for indicator values the values
+    (:func:`.indicators.values.check_many`): by the change's place in ``part``."""
+    places = [n for n, (item, _change) in enumerate(part) if item.op in (Op.INSERT, Op.UPDATE)]
+    given = [part[n][1].get("properties") for n in places]
+    written = [_Written(props, errors, raw if isinstance(raw, dict) else {})
+               for (props, errors), raw in zip(clean_properties_many(layer, given, ctx.catalogue), given, strict=True)]
+    if layer.name == values.LAYER:
+        found = values.check_many(ctx, [part[n][0].id for n in places], [w.properties for w in written],
+                                  [w.raw for w in written], ctx.units_for(actor))
+        for w, (owner_id, value_errors) in zip(written, found, strict=True):
+            w.owner_id, w.value_errors = owner_id, value_errors
+    return dict(zip(places, written, strict=True))
+
+
 def _check_part(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, part: list[tuple[_Checked, dict]],
                 stored: dict[str, tuple[StoredFeature, StoredHead]]) -> None:
     """Check the accepted changes of ``part`` and put the verdict on each (the ownership rule asked once
@@ -685,8 +713,10 @@ def _check_part(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, par
         points = parse_points([change.get("geometry") if item.op in (Op.INSERT, Op.UPDATE) else None
                                for item, change in part], crs, ctx.area_of_interest,
                               ctx.settings.max_geometry_vertices)
-    judged = [(item, change, _check_change(ctx, actor, layer, crs, change, item, stored.get(item.id), point))
-              for (item, change), point in zip(part, points, strict=True)]
+    written = _check_written(ctx, actor, layer, part)
+    judged = [(item, change, _check_change(ctx, actor, layer, crs, change, item, stored.get(item.id), point,
+                                           written.get(n)))
+              for n, ((item, change), point) in enumerate(zip(part, points, strict=True))]
     refusals = write_refusals(actor, [(old, new) for _i, _c, (old, new, _e) in judged], ctx.territory_of,
                               ctx.settings.border_tolerance_m)
     for (item, change, (_old, _new, errors)), refusal in zip(judged, refusals, strict=True):

@@ -312,6 +312,8 @@ def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOp
         for i, ok in zip(places, values.accepted_alone(indicators[key], column).tolist(), strict=True):
             plain[i] = ok
     first_of: dict[tuple[str, str, int], ReportRow] = {}
+    identified: list[tuple[ReportRow, tuple[str, str, int]]] = []  # the rows whose numbers passed: their ids
+    # are computed in one pass
     for (row, ind, unit, level, year, value), ok in zip(checked, plain, strict=True):
         raw = row.raw
         if not ok:
@@ -321,8 +323,8 @@ def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOp
                 continue
         key = ind.key
         row.level, row.value = level, value  # row.indicator, row.unit, row.year are key, unit, year
-        row.fid = values.value_id(key, unit, year)
         cell = (key, unit, year)
+        identified.append((row, cell))
         first = first_of.get(cell)
         if first is not None:
             row.refuse("invalid", "duplicate_row", first=first.raw.source)
@@ -330,6 +332,8 @@ def _build_rows(ctx: AtlasContext, actor: Actor, table: Table, options: UploadOp
                 first.refuse("invalid", "duplicate_row", first=row.raw.source)
         else:
             first_of[cell] = row
+    for (row, _cell), fid in zip(identified, values.value_ids([cell for _row, cell in identified]), strict=True):
+        row.fid = fid
     return rows
 
 

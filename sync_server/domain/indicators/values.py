@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import math
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from ..errors import FieldError
+from ..layers import columns_of
 from .catalogue import RATIO_KINDS, VALUES_LAYER, IndicatorDef
 from .confidentiality import SCALES
 
@@ -32,13 +34,23 @@ _VARIANT = "89ab" * 4  # the high hex digit of byte 8 with the RFC 4122 variant 
 
 def value_id(indicator: str, unit: str, year: int) -> str:
     """The feature id of a value: the same indicator, unit and year always give the same id, so a
-    re-upload updates instead of duplicating.
+    re-upload updates instead of duplicating (:func:`value_ids` of one)."""
+    return value_ids([(indicator, unit, year)])[0]
 
-    It is ``str(uuid.uuid5(VALUES_NAMESPACE, "<indicator>/<unit>/<year>"))`` (RFC 4122 version 5),
+
+_VARIANT_OF = {digit: _VARIANT[int(digit, 16)] for digit in "0123456789abcdef"}
+
+
+def value_ids(keys: Sequence[tuple[str, str, int]]) -> list[str]:
+    """:func:`value_id` of every (indicator, unit, year) in ``keys``, in one pass.
+
+    Each is ``str(uuid.uuid5(VALUES_NAMESPACE, "<indicator>/<unit>/<year>"))`` (RFC 4122 version 5),
     written from the SHA-1 digest without building UUID objects: a push or an upload of 100,000
     values computes it for each of them, and the objects cost three times the hash."""
-    h = hashlib.sha1(_NAMESPACE_BYTES + f"{indicator}/{unit}/{year}".encode(), usedforsecurity=False).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[int(h[16], 16)]}{h[17:20]}-{h[20:32]}"
+    sha1, namespace, variant = hashlib.sha1, _NAMESPACE_BYTES, _VARIANT_OF
+    digests = [sha1(namespace + f"{indicator}/{unit}/{year}".encode(), usedforsecurity=False).hexdigest()
+               for indicator, unit, year in keys]
+    return [f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}" for h in digests]
 
 
 def last_year() -> int:
@@ -118,41 +130,109 @@ def accepted_alone(ind: IndicatorDef, value: Any) -> Any:
 
 def check(ctx: Any, fid: str, props: dict[str, Any], raw: dict[str, Any],
           units: Any = None) -> tuple[int | None, list[FieldError]]:
-    """Check a value's cleaned properties against the catalogue and the units; fills in ``level``
-    (from the unit) and the flags (False when left out). Returns the owner (the unit's owner, None
-    when the unit is unknown) and every problem found.
+    """Check a value's cleaned properties against the catalogue and the units: :func:`check_many` of
+    one value."""
+    return check_many(ctx, [fid], [props], [raw], units)[0]
+
+
+def check_many(ctx: Any, fids: Sequence[str], rows: Sequence[dict[str, Any]], raws: Sequence[dict[str, Any]],
+               units: Any = None) -> list[tuple[int | None, list[FieldError]]]:
+    """Check values' cleaned properties (``rows``, with their ids ``fids`` and the properties as given,
+    ``raws``) against the catalogue and the units; fills in ``level`` (from the unit) and the flags
+    (False when left out). Returns per value its owner (the unit's owner, None when the unit is
+    unknown) and every problem found, in this order: indicator, unit, level, owner, the unit's level
+    for the indicator, year, id, then the value rules (:func:`check_numbers`).
+
+    Worked for many values at once, as a push checks them: what the indicator, the unit, the given
+    level and owner decide is judged once per distinct combination, the year once per distinct year,
+    the ids computed in one pass, and values given without numerator and denominator checked a column
+    per indicator (:func:`accepted_alone`; :func:`check_numbers` words the problems of the others).
 
     ``ctx`` is the request's :class:`..context.AtlasContext` (typed loosely: context imports this
     package's catalogue); ``units`` the units the writer may know (``ctx.units_for``), else all."""
+    units = ctx.units if units is None else units
+    indicators = ctx.indicators.indicators
+    (indicator_column, unit_column, level_column, year_column, value_column, numerator_column, denominator_column,
+     *flag_columns) = columns_of(rows, ("indicator", "unit", "level", "year", "value", "numerator", "denominator",
+                                        *FLAGS))
+    keys = list(zip(indicator_column, unit_column, level_column, columns_of(raws, ("owner",))[0], strict=True))
+    if all(key[3] is None or key[3].__class__ is str for key in keys):  # else an owner given as a number
+        facts = {key: _unit_facts(ctx, indicators, units, *key) for key in set(keys)}  # or a list: row by row
+        found = [facts[key] for key in keys]
+    else:
+        found = [_unit_facts(ctx, indicators, units, *key) for key in keys]
+    results = [(None if unit is None else unit.owner_id,
+                [FieldError(e.field, e.code, dict(e.params)) for e in problems] if problems else [])
+               for _ind, unit, problems in found]
+    for props, (_ind, unit, _problems) in zip(rows, found, strict=True):
+        if unit is not None:
+            props["level"] = unit.level
+    bad_years = {year: error for year in set(year_column) if (error := check_year(year)) is not None}
+    if bad_years:
+        for (_owner, errors), year in zip(results, year_column, strict=True):
+            if year in bad_years:
+                errors.append(FieldError(bad_years[year].field, bad_years[year].code, dict(bad_years[year].params)))
+    to_identify = [n for n, (indicator, unit_key, year) in enumerate(zip(indicator_column, unit_column, year_column,
+                                                                        strict=True))
+                   if indicator is not None and unit_key is not None and isinstance(year, int)]
+    expected = value_ids([(indicator_column[n], unit_column[n], year_column[n]) for n in to_identify])
+    for n, fid in zip(to_identify, expected, strict=True):
+        if fids[n] != fid:
+            results[n][1].append(FieldError("id", "value_id_mismatch", {"expected": fid}))
+    for flag, column in zip(FLAGS, flag_columns, strict=True):  # False when left out
+        for props, given in zip(rows, column, strict=True):
+            if given.__class__ is not bool:
+                props[flag] = bool(given)
+    _check_values(indicators, (indicator_column, value_column, numerator_column, denominator_column), results)
+    return results
+
+
+def _unit_facts(ctx: Any, indicators: dict[str, IndicatorDef], units: Any, indicator: Any, unit_key: Any,
+                given_level: Any, given_owner: Any) -> tuple[IndicatorDef | None, Any, list[FieldError]]:
+    """What a value's indicator, unit, given level and given owner decide: the indicator, the unit (None
+    when unknown) and the problems, in :func:`check_many`'s order."""
     errors: list[FieldError] = []
-    indicator, unit_key, year = props.get("indicator"), props.get("unit"), props.get("year")
-    ind = ctx.indicators.indicators.get(indicator) if indicator is not None else None
+    ind = indicators.get(indicator) if indicator is not None else None
     if indicator is not None and ind is None:
         errors.append(FieldError("indicator", "unknown_indicator", {"value": indicator}))
-    unit = (ctx.units if units is None else units).get(unit_key)
+    unit = units.get(unit_key)
     if unit_key is not None and unit is None:
         errors.append(FieldError("unit", "unknown_unit", {"value": unit_key}))
-    owner_id = None
     if unit is not None:
-        if props.get("level") not in (None, unit.level):
+        if given_level not in (None, unit.level):
             errors.append(FieldError("level", "level_mismatch",
-                                     {"value": props["level"], "expected": unit.level, "unit": unit.key}))
-        props["level"] = unit.level
-        owner_id = unit.owner_id
-        given = raw.get("owner")
-        if given not in (None, "") and given != ctx.key_of(owner_id):
-            errors.append(FieldError("owner", "value_owner", {"value": given, "expected": ctx.key_of(owner_id)}))
+                                     {"value": given_level, "expected": unit.level, "unit": unit.key}))
+        if given_owner not in (None, "") and given_owner != ctx.key_of(unit.owner_id):
+            errors.append(FieldError("owner", "value_owner",
+                                     {"value": given_owner, "expected": ctx.key_of(unit.owner_id)}))
         if ind is not None and unit.level not in ind.levels:
             errors.append(FieldError("unit", "level_not_collected", {"indicator": ind.key, "level": unit.level}))
-    year_error = check_year(year)
-    if year_error is not None:
-        errors.append(year_error)
-    if indicator is not None and unit_key is not None and isinstance(year, int):
-        expected = value_id(indicator, unit_key, year)
-        if fid != expected:
-            errors.append(FieldError("id", "value_id_mismatch", {"expected": expected}))
-    for flag in FLAGS:
-        props[flag] = bool(props.get(flag))
-    if ind is not None:
-        errors.extend(check_numbers(ind, props.get("value"), props.get("numerator"), props.get("denominator")))
-    return owner_id, errors
+    return ind, unit, errors
+
+
+def _check_values(indicators: dict[str, IndicatorDef], columns: tuple[list[Any], list[Any], list[Any], list[Any]],
+                  results: list[tuple[int | None, list[FieldError]]]) -> None:
+    """The value rules (:func:`check_numbers`) of every row with a known indicator, appended to its
+    problems: a value given alone (no numerator, no denominator) a column per indicator through
+    :func:`accepted_alone`, :func:`check_numbers` for the others and for what the column refuses.
+    ``columns``: indicator, value, numerator and denominator, a value per row."""
+    import numpy as np
+
+    alone: dict[str, list[int]] = {}
+    for n, (indicator, value, numerator, denominator) in enumerate(zip(*columns, strict=True)):
+        ind = indicators.get(indicator) if indicator is not None else None
+        if ind is None:
+            continue
+        if numerator is None and denominator is None:
+            if value is None:
+                continue  # check_numbers finds nothing to judge
+            if value.__class__ is float or value.__class__ is int:
+                alone.setdefault(ind.key, []).append(n)
+                continue
+        results[n][1].extend(check_numbers(ind, value, numerator, denominator))
+    value_column = columns[1]
+    for key, places in alone.items():
+        column = np.fromiter((value_column[n] for n in places), dtype=float, count=len(places))
+        for n, ok in zip(places, accepted_alone(indicators[key], column).tolist(), strict=True):
+            if not ok:
+                results[n][1].extend(check_numbers(indicators[key], value_column[n]))
