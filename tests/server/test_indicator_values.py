@@ -301,3 +301,57 @@ def test_values_follow_the_state_of_their_units(api: Api) -> None:
     assert api.push("spatial_units", [orphan], "admin").status_code == 200
     r = api.push(LAYER, [insert("t_kinder_u6", "verwaist", 2022, 5)], "admin")
     assert r.status_code == 422 and r.get_json()["results"][0]["errors"][0]["code"] == "unknown_unit"
+
+
+def test_a_push_of_many_values_judges_each_as_it_is_judged_alone(api: Api) -> None:
+    """The push checks a part of values a column at a time (the same units, indicators and years judged
+    once): each change of a mixed push gets exactly the verdict, problems and order it gets pushed alone."""
+    build_catalogue(api)
+    ot, other = ortsteil(api, MELLE), ortsteil(api, BRAMSCHE)
+    years = iter(range(1995, 2025))
+
+    def value(indicator: str, unit: str, number: Any, **more: Any) -> dict[str, Any]:
+        return insert(indicator, unit, next(years), number, **more)
+
+    wrong_id = value("t_kinder_u6", ot, 1)
+    wrong_id["id"] = value_id("t_kinder_u6", ot, 1990)
+    no_year = value("t_einwohner", ot, 3)
+    del no_year["properties"]["year"]
+    no_year["id"] = str(uuid.uuid4())
+    cases: list[tuple[dict, list[tuple[str, str]]]] = [
+        (value("t_kinder_u6", ot, 5), []),
+        (value("gibtsnicht", ot, 1), [("indicator", "unknown_indicator")]),
+        (value("t_kinder_u6", "0345999", 1), [("unit", "unknown_unit")]),
+        (value("gibtsnicht", "0345999", -1), [("indicator", "unknown_indicator"), ("unit", "unknown_unit")]),
+        (value("t_anteil_u6", COUNTY, 1.0), [("unit", "level_not_collected")]),
+        (wrong_id, [("id", "value_id_mismatch")]),
+        (no_year, [("year", "required")]),
+        (value("t_kinder_u6", ot, -1), [("value", "negative")]),
+        (value("t_kinder_u6", ot, 2.5), [("value", "not_a_count")]),
+        (value("t_kinder_u6", ot, "12", farbe="blau"), [("farbe", "unknown_field"), ("value", "wrong_type")]),
+        (value("t_anteil_u6", ot, 100.5), [("value", "share_above_100")]),
+        (value("t_anteil_u6", ot, 50.0, numerator=30, denominator=20), [("numerator", "numerator_above_denominator")]),
+        (value("t_anteil_u6", ot, 12.0, numerator=10, denominator=40), [("value", "value_inconsistent")]),
+        (value("t_anteil_u6", ot, 25.0, numerator=10, denominator=0), [("denominator", "zero_denominator")]),
+        (value("t_anteil_u6", ot, 25.0, numerator=10, denominator=40), []),
+        (value("t_kinder_u6", ot, 1, level="gemeinde", owner=BRAMSCHE),
+         [("level", "level_mismatch"), ("owner", "value_owner")]),
+        (value("t_kinder_u6", ot, 1, owner=7), [("owner", "value_owner")]),
+        (value("t_kinder_u6", other, 4.0, provisional="ja"), [("provisional", "wrong_type")]),
+        ({**value("t_kinder_u6", ot, 1), "geometry": {"type": "Point", "coordinates": [0, 0]}},
+         [("geometry", "no_geometry")]),
+        (value("t_sgb2_u15", ot, 3.0, estimated=True), []),
+    ]
+    before = pulled(api)
+    r = api.push(LAYER, [change for change, _problems in cases], "admin")
+    assert r.status_code == 422, r.get_json()
+    together = r.get_json()["results"]
+    for (change, problems), result in zip(cases, together, strict=True):
+        assert [(e["field"], e["code"]) for e in result.get("errors") or []] == problems, (change, result)
+        if problems:
+            alone = api.push(LAYER, [change], "admin")
+            assert alone.status_code == 422
+            assert {**alone.get_json()["results"][0], "index": result["index"]} == result, change
+        else:
+            assert result["status"] == "not_applied", result
+    assert pulled(api) == before

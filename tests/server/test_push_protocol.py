@@ -497,3 +497,39 @@ def test_every_declared_constraint_is_refused_by_field_with_its_code(api: Api, a
     assert english["age_range"] == "The minimum age is above the maximum age."
     assert "info at melle.de" in german["bad_email"] and german["bad_email"] != english["bad_email"]
     assert snapshot(api, app) == before
+
+
+def test_a_mixed_push_judges_each_change_as_it_is_judged_alone(api: Api, app: Flask) -> None:
+    """The push checks a part of changes a column at a time: each change of a push mixing every kind of
+    problem gets exactly the verdict, problems (with their order and parameters) it gets pushed alone."""
+    own, _foreign = own_and_foreign(api)
+    p = melle_point(api)
+    served = api.get("/api/v1/layers/institutions").get_json()
+    subcategories = next(f for f in served["fields"] if f["name"] == "subcategory")["choices"]
+    foreign_sub = next(c["value"] for c in subcategories if c["parent"] != "beratung")
+    part = [{**change, "id": str(uuid.uuid4()) if change["id"] != "not-a-uuid" else change["id"]}
+            for change, _field in _invalid_cases(p)] + [
+        insert(None, p.x, p.y, subcategory=foreign_sub, website="www.melle.de", opening_hours="immer",
+               age_min=True, age_max=130, name="x" * 201, farbe="rot", last_checked="2024-13-01"),
+        insert(None, p.x, p.y, name="  ", category=None, description=5, service_area="03459019, ?"),
+        {**insert(None, p.x, p.y), "properties": "keine"},
+        update_of(own[0], name=" Umbenannt ", age_min=3, age_max=6.0),
+        update_of(own[1], email="keine-adresse", owner="gibtsnicht"),
+        insert(None, p.x + 10, p.y + 10, name="Gut", age_min=0, age_max=99),
+    ]
+    before = snapshot(api, app)
+    r = api.push("institutions", part, "melle.editor")
+    assert r.status_code == 422, r.get_json()
+    together = r.get_json()["results"]
+    for change, result in zip(part, together, strict=True):
+        if result["status"] == "not_applied":
+            continue
+        alone = api.push("institutions", [change], "melle.editor")
+        assert alone.status_code in (403, 422), (change, alone.get_json())
+        assert {**alone.get_json()["results"][0], "index": result["index"]} == result, change
+    assert [x["status"] for x in together].count("not_applied") == 2
+    assert [(e["field"], e["code"]) for e in together[10]["errors"]] == [  # unknown fields, fields in the
+        ("farbe", "unknown_field"), ("name", "too_long"), ("age_min", "wrong_type"),  # layer's order, choices,
+        ("age_max", "out_of_range"), ("last_checked", "bad_date"), ("subcategory", "subcategory_mismatch"),  # rules,
+        ("website", "bad_url"), ("opening_hours", "bad_opening_hours")]  # formats
+    assert snapshot(api, app) == before
