@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -44,6 +45,8 @@ class AtlasContext:
     _units_seen: dict[int | None, UnitIndex] = field(default_factory=dict, repr=False)
     # OwnedStates without a geometry by (owner, county level, county indicator): see owned_state
     _owned: dict[tuple[int, str | None, str | None], OwnedState] = field(default_factory=dict, repr=False)
+    # the same by (layer, owner, level and indicator as the properties give them)
+    _owned_given: dict[tuple[Any, ...], OwnedState] = field(default_factory=dict, repr=False)
 
     def acting_as(self, actor: Actor) -> AtlasContext:
         """The same session and settings, another actor (the demo loader writes as several users)."""
@@ -148,7 +151,19 @@ class AtlasContext:
         """The facts the ownership rule (rights.write_refusal) decides on, for a stored or a new row.
 
         Without a geometry (indicator values) the few distinct states of a push of 100,000 values are made
-        once each and shared: the ownership rule looks its answers up by them."""
+        once each and shared: the ownership rule looks its answers up by them. They are found by the level
+        and indicator as given too (what the county level and indicator are made of, with the catalogue this
+        context holds), without asking the catalogue again for each value."""
+        given: tuple[Any, ...] | None = None
+        if geometry is None:
+            props = properties or {}
+            given = (layer, owner_id, props.get("level"), props.get("indicator"))
+            try:
+                state = self._owned_given.get(given)
+            except TypeError:  # a level or an indicator that is no text (an odd stored row): not kept
+                given, state = None, None
+            if state is not None:
+                return state
         level, indicator = self.county_level(layer, properties), self.county_indicator(layer, properties)
         if geometry is not None:
             return OwnedState(owner_id, self.key_of(owner_id), geometry, level, indicator)
@@ -156,6 +171,8 @@ class AtlasContext:
         if state is None:
             state = self._owned[(owner_id, level, indicator)] = OwnedState(owner_id, self.key_of(owner_id), None,
                                                                            level, indicator)
+        if given is not None:
+            self._owned_given[given] = state
         return state
 
     def territory_of(self, municipality_id: int) -> BaseGeometry | None:

@@ -551,6 +551,17 @@ def _canonical_id(fid: str) -> str:
 
 
 def _check_shape(index: int, change: Any, seen: set[str]) -> _Checked:
+    """The change's op, id and base revision (its properties and geometry are checked a part at a time)."""
+    # The common case first, without gathering errors: known keys, a new id in canonical form, an insert
+    # without a base revision or an update or deletion with one in range. Anything else is judged below.
+    if change.__class__ is dict:
+        op, fid, base = change.get("op"), change.get("id"), change.get("base_revision")
+        if (change.keys() <= _CHANGE_FIELDS and fid.__class__ is str and fid not in seen
+                and (base is None if op == Op.INSERT
+                     else op in OPS and base.__class__ is int and 0 <= base <= INT64_MAX)
+                and _CANONICAL_UUID.fullmatch(fid)):
+            seen.add(fid)
+            return _Checked(index, op, fid)
     if not isinstance(change, dict):
         return _Checked(index, "?", "?", "invalid", "invalid_change",
                         errors=[FieldError("change", "wrong_type", {"expected": "object"})])
