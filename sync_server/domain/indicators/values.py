@@ -118,7 +118,7 @@ def accepted_alone(ind: IndicatorDef, value: Any) -> Any:
     :func:`check_numbers` accepts: exactly its rules for such a value (a count is a whole number from 0,
     a share lies between 0 and its unit's scale; other kinds take any number), a column at a time. The
     upload asks :func:`check_numbers` only for the others, which words their problem; a test holds the
-    two to the same answers."""
+    two to the same answers. It reads only the indicator's kind and unit (the push asks it once per both)."""
     import numpy as np
 
     if ind.kind == "count":
@@ -214,11 +214,13 @@ def _check_values(indicators: dict[str, IndicatorDef], columns: tuple[list[Any],
                   results: list[tuple[int | None, list[FieldError]]]) -> None:
     """The value rules (:func:`check_numbers`) of every row with a known indicator, appended to its
     problems: a value given alone (no numerator, no denominator) a column per indicator through
-    :func:`accepted_alone`, :func:`check_numbers` for the others and for what the column refuses.
+    :func:`accepted_alone` (which reads only an indicator's kind and unit: one column per kind and unit),
+    :func:`check_numbers` (with the row's own indicator) for the others and for what the column refuses.
     ``columns``: indicator, value, numerator and denominator, a value per row."""
     import numpy as np
 
-    alone: dict[str, list[int]] = {}
+    alone: dict[tuple[str, str], list[int]] = {}  # by what accepted_alone reads of an indicator: kind and unit
+    first_of: dict[tuple[str, str], IndicatorDef] = {}
     for n, (indicator, value, numerator, denominator) in enumerate(zip(*columns, strict=True)):
         ind = indicators.get(indicator) if indicator is not None else None
         if ind is None:
@@ -227,12 +229,15 @@ def _check_values(indicators: dict[str, IndicatorDef], columns: tuple[list[Any],
             if value is None:
                 continue  # check_numbers finds nothing to judge
             if value.__class__ is float or value.__class__ is int:
-                alone.setdefault(ind.key, []).append(n)
+                alike = (ind.kind, ind.unit)
+                if alike not in alone:
+                    alone[alike], first_of[alike] = [], ind
+                alone[alike].append(n)
                 continue
         results[n][1].extend(check_numbers(ind, value, numerator, denominator))
-    value_column = columns[1]
-    for key, places in alone.items():
+    indicator_column, value_column = columns[0], columns[1]
+    for alike, places in alone.items():
         column = np.fromiter((value_column[n] for n in places), dtype=float, count=len(places))
-        for n, ok in zip(places, accepted_alone(indicators[key], column).tolist(), strict=True):
+        for n, ok in zip(places, accepted_alone(first_of[alike], column).tolist(), strict=True):
             if not ok:
-                results[n][1].extend(check_numbers(indicators[key], value_column[n]))
+                results[n][1].extend(check_numbers(indicators[indicator_column[n]], value_column[n]))
