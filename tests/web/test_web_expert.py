@@ -168,6 +168,9 @@ def test_year_slider_and_play_redraw_without_a_request(atlas, known) -> None:  #
     assert page_fills(page) == expected_fills(known["values"], 2023)
     provisional = page.eval_on_selector_all("#expert-map path[data-provisional='true']", "els => els.length")
     assert provisional > 0, "2023 is provisional: dashed outlines"
+    # The offers half of the page (its worker and that worker's modules) may still be loading once the expert
+    # mode is drawn; only what the slider and play cause is counted, so the page must be whole first.
+    page.wait_for_selector("body[data-ready='true']", timeout=30_000)
     requests_made: list[str] = []
     page.on("request", lambda request: requests_made.append(request.url))
     slider = page.locator("#expert-year")
