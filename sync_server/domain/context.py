@@ -22,6 +22,9 @@ from .layers import Catalogue
 from .rights import Actor, OwnedState, may_read_unpublished
 
 COUNTY_MARGIN_M = 5_000.0
+# The layers whose rows' ownership facts are read from their properties (a unit's level, a value's level and
+# indicator): see AtlasContext.county_level and county_indicator.
+_PROPERTY_FACT_LAYERS = frozenset({"spatial_units", "indicator_values"})
 
 
 @dataclass
@@ -127,11 +130,19 @@ class AtlasContext:
         self._sharing = {mid: (shares, ended) for mid, shares, ended in session.execute(
             select(Municipality.id, Municipality.shares_unpublished, Municipality.sharing_ended_seq))}
 
+    @staticmethod
+    def reads_properties(layer: str) -> bool:
+        """Whether the ownership facts of ``layer``'s rows (:meth:`county_level`, :meth:`county_indicator`)
+        depend on their properties: of other layers a write need not decode the stored ones to judge it."""
+        return layer in _PROPERTY_FACT_LAYERS
+
     def county_level(self, layer: str, properties: dict | None) -> str | None:
         """The level key when ``properties`` describe a spatial unit, or a value of a unit, of a level
         that the county keeps for itself (not maintained by municipalities); None otherwise. A value's
         level is always its unit's (values.check sets it); the municipalities' own rows (landkreis,
         gemeinde, mitgliedsgemeinde) are county levels unless the admin says otherwise."""
+        if not self.reads_properties(layer):
+            return None
         level = (properties or {}).get("level")
         if layer == "indicator_values" and isinstance(level, str):
             return None if level in self.catalogue.municipal_levels else level
