@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import operator
 import re
 import time
 import zlib
@@ -171,9 +172,11 @@ def bulk_update(conn: Connection, table: Table, keys: Sequence[str],
         else:
             mark = _mark(conn)
             order = [columns.index(c) for c in (*changed, *keys)]
+            # each row's values in the statement's order, as one C call (a tuple: at least one key and one value)
+            pick = operator.itemgetter(*order)
             cursor.executemany(f"UPDATE {table.name} SET {', '.join(f'{c} = {mark}' for c in changed)} WHERE "
                                f"{' AND '.join(f'{c} = {mark}' for c in keys)}",
-                               [tuple(row[i] for i in order) for row in values])
+                               [pick(row) for row in values])
     finally:
         cursor.close()
 
