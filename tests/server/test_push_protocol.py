@@ -270,6 +270,24 @@ def test_stale_delete_is_a_conflict(api: Api) -> None:
     assert r.get_json()["results"][0]["status"] == "conflict"
 
 
+def test_a_deletion_keeps_the_last_stored_properties(api: Api, app: Flask) -> None:
+    """The deleted feature's last state stays in its deletion's revision (the stored head's properties,
+    read by the push as the database gives them)."""
+    own, _ = own_and_foreign(api)
+    r = api.push("institutions", [update_of(own[0], phone="05422 7", name="Zuletzt")], "melle.editor")
+    assert r.status_code == 200, r.get_json()
+    last = api.pull_all("institutions", "melle.editor")[own[0]["id"]]
+    deleting = {"op": "delete", "id": last["id"], "base_revision": last["revision"]}
+    r = api.push("institutions", [deleting], "melle.editor")
+    assert r.status_code == 200, r.get_json()
+    with app.extensions["familienatlas"].session_factory() as session:
+        deletion = session.get(Revision, r.get_json()["results"][0]["revision"])
+        stored = session.get(Revision, last["revision"])
+        assert deletion.op == "delete"
+        assert deletion.properties == stored.properties
+        assert deletion.properties["name"] == "Zuletzt" and deletion.properties["phone"] == "05422 7"
+
+
 def test_insert_of_an_existing_id_is_a_conflict(api: Api, app: Flask) -> None:
     own, _ = own_and_foreign(api)
     existing = own[0]
