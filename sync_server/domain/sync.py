@@ -34,7 +34,7 @@ from .geometry import STORAGE_CRS, normalize_crs, parse_geometry, parse_points, 
 from .indicators import values
 from .layers import LAYERS, LayerSpec, clean_properties_many
 from .lifecycle import ONCE_PUBLIC, Op
-from .rights import Actor, OwnedState, Refusal, may_read_unpublished, write_refusals
+from .rights import Actor, OwnedState, Refusal, bound_by_ownership, may_read_unpublished, write_refusals
 from .validation import INT64_MAX
 
 OPS = tuple(Op)
@@ -632,13 +632,15 @@ def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, c
                   stored: tuple[StoredFeature, StoredHead] | None, point: BaseGeometry | None,
                   written: _Written | None) -> tuple[OwnedState | None, OwnedState | None, list[FieldError]]:
     """Check one change (everything but the ownership rule, which the push asks for all changes at
-    once): returns the stored and the new state the rule decides on, and the problems found. An insert
+    once): returns the stored and the new state the rule decides on (None and None where the rule binds
+    nobody: :func:`.rights.bound_by_ownership`), and the problems found. An insert
     of an id that exists is marked as a conflict here. ``point``: the change's geometry as
     :func:`.geometry.parse_points` read it for the whole push, None where it left it to
     :func:`.geometry.parse_geometry`; ``written``: what the part's column-wise checks found for an
     insert or update (its properties and, for a value, the value)."""
     feature, head = stored if stored else (None, None)
     checked.feature = feature
+    judged = bound_by_ownership(actor)  # else the rule refuses nothing: no states to work out (the admin)
     hidden = feature is not None and hidden_from(ctx, actor, feature)
     if hidden:
         # Judged exactly as an id that does not exist: no owner, no "not yours", no current state. Only
@@ -674,11 +676,11 @@ def _check_change(ctx: AtlasContext, actor: Actor, layer: LayerSpec, crs: str, c
             if owner_error:
                 errors.append(owner_error)
         checked.properties, checked.geometry, checked.owner_id = props, geometry, owner_id
-        if owner_id is not None:
+        if owner_id is not None and judged:
             new_state = ctx.owned_state(layer.name, owner_id, geometry, props)
     elif feature is not None:
         checked.owner_id = feature.owner_id
-    stored_state = None if feature is None or head is None else ctx.owned_state(
+    stored_state = None if feature is None or head is None or not judged else ctx.owned_state(
         layer.name, feature.owner_id, head.geometry, head.properties if ctx.reads_properties(layer.name) else None)
     return stored_state, new_state, errors
 
