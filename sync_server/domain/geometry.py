@@ -120,6 +120,11 @@ _POINT_EWKB_HEX = "0101000020"
 _POINT_EWKB = np.dtype([("header", "V9"), ("x", "<f8"), ("y", "<f8")])
 
 
+def _point_text(x: float, y: float) -> str:
+    """The GeoJSON text of a point (``repr`` of a float is what JSON encoding writes)."""
+    return f'{{"type":"Point","coordinates":[{x!r},{y!r}]}}'
+
+
 def wkb_to_geojson_text(stored: Sequence[str | bytes | None]) -> list[str]:
     """The JSON text of :func:`to_geojson` (in the storage CRS, rounded; ``null`` for no geometry) of
     stored geometries given as (hex) WKB, converted as one array, written as answers write JSON: a
@@ -139,7 +144,7 @@ def wkb_to_geojson_text(stored: Sequence[str | bytes | None]) -> list[str]:
         if not finite.all():
             where, coordinates = np.asarray(where)[finite].tolist(), coordinates[finite]
         for index, (x, y) in zip(where, rounded_coordinates(coordinates, STORAGE_CRS).tolist(), strict=True):
-            texts[index] = f'{{"type":"Point","coordinates":[{x!r},{y!r}]}}'
+            texts[index] = _point_text(x, y)
     read = set(where) if len(where) < len(stored) else None
     others = [] if read is None else [i for i, text in enumerate(stored) if text is not None and i not in read]
     if others:
@@ -147,7 +152,7 @@ def wkb_to_geojson_text(stored: Sequence[str | bytes | None]) -> list[str]:
         points = (shapely.get_type_id(geometries) == 0) & ~shapely.is_empty(geometries)
         xs, ys = shapely.get_x(geometries).tolist(), shapely.get_y(geometries).tolist()
         for index, geometry, point, x, y in zip(others, geometries.tolist(), points.tolist(), xs, ys, strict=True):
-            texts[index] = (f'{{"type":"Point","coordinates":[{x!r},{y!r}]}}' if point
+            texts[index] = (_point_text(x, y) if point
                             else "null" if geometry is None else json_text(mapping(geometry)))
     return texts
 

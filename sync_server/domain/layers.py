@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, partial
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -138,14 +138,9 @@ class LayerSpec:
         return tuple(f for f in self.fields if f.name != "owner")
 
     @cached_property
-    def checkers(self) -> tuple[tuple[str, bool, Callable[[Any], tuple[Any, FieldError | None]]], ...]:
-        """(name, required, check) of the :attr:`checked_fields`, each check made once for its field
-        (:func:`_checker`), not chosen by the field's type again for every value of a push."""
-        return tuple((f.name, f.required, _checker(f)) for f in self.checked_fields)
-
-    @cached_property
     def column_checkers(self) -> tuple[Callable[[list[Any]], list[Any]], ...]:
-        """The column-wise common case of each of :attr:`checkers` (:func:`_column_checker`)."""
+        """The column-wise common case of the check of each of :attr:`checked_fields` (:func:`_column_checker`),
+        made once for its field, not chosen by the field's type again for every column of a push."""
         return tuple(_column_checker(f) for f in self.checked_fields)
 
     @cached_property
@@ -304,61 +299,12 @@ def _check_value(spec: FieldSpec, value: Any) -> tuple[Any, FieldError | None]:
     raise ValueError(f"unknown field type {spec.type}")  # a programming error in LAYERS
 
 
-def _checker(spec: FieldSpec) -> Callable[[Any], tuple[Any, FieldError | None]]:
-    """:func:`_check_value` for ``spec``, with the common case of its type first (a string of a text field,
-    an int or a finite float within the range of a number field, a bool of a boolean field), checked
-    without walking through the other types: most values of a push. Anything else goes to
-    :func:`_check_value`, which decides and words the problem."""
-    name, max_length = spec.name, spec.max_length
-    if spec.type == "string":
-        def check_string(value: Any) -> tuple[Any, FieldError | None]:
-            if isinstance(value, str) and (text := value.strip()):
-                if len(text) > max_length:
-                    return None, FieldError(name, "too_long", {"max": max_length})
-                return text, None
-            return _check_value(spec, value)
-
-        return check_string
-    if spec.type == "text":
-        def check_text(value: Any) -> tuple[Any, FieldError | None]:
-            if isinstance(value, str):
-                if len(value) > max_length:
-                    return None, FieldError(name, "too_long", {"max": max_length})
-                return value, None
-            return _check_value(spec, value)
-
-        return check_text
-    low = -math.inf if spec.minimum is None else spec.minimum
-    high = math.inf if spec.maximum is None else spec.maximum
-    if spec.type == "integer":
-        def check_integer(value: Any) -> tuple[Any, FieldError | None]:
-            if value.__class__ is int and low <= value <= high:
-                return value, None
-            return _check_value(spec, value)
-
-        return check_integer
-    if spec.type == "number":
-        def check_number(value: Any) -> tuple[Any, FieldError | None]:
-            cls = value.__class__
-            if (cls is float or cls is int) and low <= value <= high and value - value == 0:  # not inf, not NaN
-                return value, None
-            return _check_value(spec, value)
-
-        return check_number
-    if spec.type == "boolean":
-        def check_boolean(value: Any) -> tuple[Any, FieldError | None]:
-            return (value, None) if value.__class__ is bool else _check_value(spec, value)
-
-        return check_boolean
-    return partial(_check_value, spec)
-
-
-#: Marks a value a column's fast check leaves to the field's full check (:func:`_checker`).
+#: Marks a value a column's fast check leaves to the field's full check (:func:`_check_value`).
 _UNDECIDED = object()
 
 
 def _column_checker(spec: FieldSpec) -> Callable[[list[Any]], list[Any]]:
-    """The common case of :func:`_checker` for a whole column of ``spec``'s values in one comprehension:
+    """The common case of :func:`_check_value` for a whole column of ``spec``'s values in one comprehension:
     the cleaned value where that case decides (an optional field left out: None), :data:`_UNDECIDED`
     where the field's full check must decide and word the problem. It accepts exactly what the full
     check accepts unchanged (a test holds the two to the same answers), so the check of a bulk push
@@ -451,15 +397,15 @@ def clean_properties_many(layer: LayerSpec, rows: Sequence[Any], catalogue: Cata
     for n, row in enumerate(dicts):
         if not row.keys() <= known:
             errors[n].extend(FieldError(name, "unknown_field") for name in row if name not in known)
-    names = [name for name, _required, _check in layer.checkers]
+    names = [spec.name for spec in layer.checked_fields]
     columns: list[list[Any]] = []
-    for given, (_name, _required, check), column_check in zip(
-            columns_of(dicts, names), layer.checkers, layer.column_checkers, strict=True):
+    for given, spec, column_check in zip(
+            columns_of(dicts, names), layer.checked_fields, layer.column_checkers, strict=True):
         column = column_check(given)
         if _UNDECIDED in column:
             for n, value in enumerate(column):
                 if value is _UNDECIDED:
-                    column[n], error = check(given[n])
+                    column[n], error = _check_value(spec, given[n])
                     if error:
                         errors[n].append(error)
         columns.append(column)
